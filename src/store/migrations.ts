@@ -1,0 +1,144 @@
+import type { Dialect, SqlDriver, SqlExecutor } from './driver.js';
+import { StoreError } from './store.js';
+
+/** Column types that differ between the backends; everything else is the same SQL. */
+interface ColumnTypes {
+  /** An auto-incrementing integer primary key. */
+  id: string;
+  timestamp: string;
+  boolean: string;
+}
+
+const COLUMN_TYPES: Record<Dialect, ColumnTypes> = {
+  sqlite: { id: 'INTEGER PRIMARY KEY AUTOINCREMENT', timestamp: 'TEXT', boolean: 'INTEGER' },
+  postgres: { id: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY', timestamp: 'TIMESTAMPTZ', boolean: 'BOOLEAN' },
+};
+
+export interface Migration {
+  /** 1, 2, 3, …; never reuse or reorder a released version. */
+  version: number;
+  name: string;
+  statements(types: ColumnTypes): string[];
+}
+
+/** Append only: a released migration is never edited, a change is a new version. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: (t) => [
+      `CREATE TABLE evaluations (
+        id ${t.id},
+        repo_id BIGINT NOT NULL,
+        repo_full_name TEXT NOT NULL,
+        model TEXT NOT NULL,
+        model_version TEXT,
+        sha TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        pr INTEGER,
+        run_id BIGINT NOT NULL,
+        run_attempt INTEGER,
+        run_url TEXT NOT NULL,
+        status TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        predictions_digest TEXT,
+        card_digest TEXT,
+        manifest TEXT,
+        verdict ${t.boolean},
+        created_at ${t.timestamp} NOT NULL
+      )`,
+      // A missing attempt counts as 0 so NULLs (distinct in a unique index) cannot duplicate a run.
+      'CREATE UNIQUE INDEX evaluations_run_model ON evaluations (repo_id, run_id, (COALESCE(run_attempt, 0)), model)',
+      'CREATE INDEX evaluations_latest ON evaluations (repo_id, model, status, ref, created_at)',
+      'CREATE INDEX evaluations_commit ON evaluations (repo_id, sha)',
+      `CREATE TABLE webhook_deliveries (
+        delivery_id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        received_at ${t.timestamp} NOT NULL
+      )`,
+      'CREATE INDEX webhook_deliveries_received_at ON webhook_deliveries (received_at)',
+      `CREATE TABLE pr_comments (
+        repo_id BIGINT NOT NULL,
+        pr INTEGER NOT NULL,
+        comment_key TEXT NOT NULL,
+        comment_id BIGINT NOT NULL,
+        updated_at ${t.timestamp} NOT NULL,
+        PRIMARY KEY (repo_id, pr, comment_key)
+      )`,
+      `CREATE TABLE pr_heads (
+        repo_id BIGINT NOT NULL,
+        pr INTEGER NOT NULL,
+        sha TEXT NOT NULL,
+        seen_at ${t.timestamp} NOT NULL,
+        PRIMARY KEY (repo_id, pr)
+      )`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** The database was written by a newer modelgate; refusing beats misreading it. */
+export class StoreSchemaTooNewError extends StoreError {
+  override name = 'StoreSchemaTooNewError';
+  constructor(
+    readonly found: number,
+    readonly known: number,
+    readonly label: string,
+  ) {
+    super(
+      `database schema version ${found} at ${label} is newer than this modelgate (knows up to ${known}): ` +
+        'upgrade modelgate or point DATABASE_URL elsewhere',
+    );
+  }
+}
+
+/**
+ * Brings the schema up to LATEST_SCHEMA_VERSION in one write transaction; a no-op when it is
+ * current. On PostgreSQL an advisory lock makes replicas that start together take turns.
+ * Returns the versions before and after.
+ */
+export async function migrate(
+  driver: SqlDriver,
+  now: () => Date,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<{ from: number; to: number }> {
+  const types = COLUMN_TYPES[driver.dialect];
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  return driver.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') {
+      // Held until this transaction ends; every schema in the database shares the key, which only serialises.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext(?))', ['modelgate:migrations']);
+    }
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        applied_at ${types.timestamp} NOT NULL
+      )`,
+    );
+    const from = await currentVersion(tx);
+    if (from > known) throw new StoreSchemaTooNewError(from, known, driver.label);
+    const pending = [...migrations].filter((m) => m.version > from).sort((a, b) => a.version - b.version);
+    for (const migration of pending) {
+      for (const statement of migration.statements(types)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        now().toISOString(),
+      ]);
+    }
+    return { from, to: Math.max(from, known) };
+  });
+}
+
+async function currentVersion(tx: SqlExecutor): Promise<number> {
+  const { rows } = await tx.query('SELECT MAX(version) AS version FROM schema_migrations');
+  const value = (rows[0] as { version?: unknown } | undefined)?.version ?? null;
+  if (value === null) return 0;
+  const version = typeof value === 'string' ? Number(value) : value;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+    throw new StoreError(`schema_migrations holds an unreadable version (${String(value)}); fix or drop the table`);
+  }
+  return version;
+}

@@ -1,0 +1,410 @@
+import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import type { SqlParam } from '../../src/store/driver.js';
+import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations.js';
+import {
+  StoreCorruptRowError,
+  StoreInputError,
+  type Evaluation,
+  type NewEvaluation,
+  type Store,
+  type StoreOptions,
+} from '../../src/store/store.js';
+
+/** One test's database, reached through the store and, for setting up corruption, directly. */
+export interface StoreHarness {
+  /** How the store names this database in messages. */
+  label: string;
+  /** Opens a new store (its own connection or pool) on this test's database. */
+  open(options?: StoreOptions): Promise<Store>;
+  /** Runs SQL (`?` placeholders) directly on the database, bypassing the store. */
+  query(sql: string, params?: SqlParam[]): Promise<unknown[]>;
+  /** Closes the direct connection and deletes the database. */
+  dispose(): Promise<void>;
+}
+
+const SHA_A = 'a'.repeat(40);
+const SHA_B = 'b'.repeat(40);
+const SHA_C = 'c'.repeat(40);
+const T0 = new Date('2025-03-01T12:00:00.000Z');
+
+/** A clock the test moves by hand. */
+function manualClock(start: Date = T0): { now: () => Date; advanceDays(days: number): void } {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    advanceDays: (days) => {
+      current += days * 24 * 60 * 60 * 1000;
+    },
+  };
+}
+
+function evaluation(overrides: Partial<NewEvaluation> = {}): NewEvaluation {
+  return {
+    repoId: 4_200_000_001,
+    repoFullName: 'acme/models',
+    model: 'sentiment',
+    modelVersion: '1.2.0',
+    sha: SHA_A,
+    ref: 'main',
+    pr: 17,
+    runId: 9_876_543_210,
+    runAttempt: 1,
+    runUrl: 'https://github.com/acme/models/actions/runs/9876543210',
+    status: 'success',
+    metrics: { 'eval.accuracy': 0.91, 'eval.f1': 0.875, split: 'test', loss: { invalid: 'NaN' }, latency: null },
+    predictionsDigest: 'sha256:' + '1'.repeat(64),
+    cardDigest: 'sha256:' + '2'.repeat(64),
+    manifest: { files: ['metrics.json'], nested: { ok: true, n: 3 } },
+    verdict: true,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+/** What the store should hand back for `input` stored with `id`. */
+function stored(input: NewEvaluation, id: number): Evaluation {
+  const { createdAt, ...rest } = input;
+  return { ...rest, id, createdAt: (createdAt ?? T0).toISOString() };
+}
+
+export function describeStoreContract(name: string, createHarness: () => Promise<StoreHarness>): void {
+  describe(`${name} store contract`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+    let clock: ReturnType<typeof manualClock>;
+    const opened: Store[] = [];
+
+    async function open(options: StoreOptions = {}): Promise<Store> {
+      const s = await harness.open({ now: clock.now, ...options });
+      opened.push(s);
+      return s;
+    }
+
+    beforeEach(async () => {
+      clock = manualClock();
+      harness = await createHarness();
+      store = await open();
+    });
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((s) => s.close()));
+      await harness.dispose();
+    });
+
+    describe('evaluations', () => {
+      test('records an evaluation and reads every field back unchanged', async () => {
+        const input = evaluation();
+        const { evaluation: recorded, created } = await store.recordEvaluation(input);
+        expect(created).toBe(true);
+        expect(recorded).toEqual(stored(input, recorded.id));
+        expect(Number.isSafeInteger(recorded.id) && recorded.id > 0).toBe(true);
+        expect(await store.getEvaluation(recorded.id)).toEqual(stored(input, recorded.id));
+      });
+
+      test('stores nulls as nulls and defaults createdAt to the clock', async () => {
+        const input = evaluation({
+          modelVersion: null,
+          pr: null,
+          runAttempt: null,
+          predictionsDigest: null,
+          cardDigest: null,
+          manifest: null,
+          verdict: null,
+          metrics: {},
+          createdAt: undefined,
+        });
+        const { evaluation: recorded } = await store.recordEvaluation(input);
+        const { createdAt: _omitted, ...rest } = input;
+        expect(recorded).toEqual({ ...rest, id: recorded.id, createdAt: '2025-03-01T12:00:00.000Z' });
+        expect(await store.getEvaluation(recorded.id)).toEqual(recorded);
+      });
+
+      test('a failed verdict reads back as false, not null', async () => {
+        const { evaluation: recorded } = await store.recordEvaluation(evaluation({ verdict: false, status: 'failure' }));
+        expect((await store.getEvaluation(recorded.id))?.verdict).toBe(false);
+        expect((await store.getEvaluation(recorded.id))?.status).toBe('failure');
+      });
+
+      test('a redelivery of the same run, attempt and model returns the first record unchanged', async () => {
+        const first = await store.recordEvaluation(evaluation());
+        const again = await store.recordEvaluation(evaluation({ metrics: { 'eval.accuracy': 0.1 }, verdict: false }));
+        expect(again).toEqual({ evaluation: first.evaluation, created: false });
+        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([first.evaluation]);
+      });
+
+      test('another attempt, model or repo of the same run is a new record', async () => {
+        const ids = new Set<number>();
+        for (const input of [
+          evaluation(),
+          evaluation({ runAttempt: 2 }),
+          evaluation({ model: 'toxicity' }),
+          evaluation({ repoId: 7, repoFullName: 'other/repo' }),
+        ]) {
+          const result = await store.recordEvaluation(input);
+          expect(result.created).toBe(true);
+          ids.add(result.evaluation.id);
+        }
+        expect(ids.size).toBe(4);
+      });
+
+      test('a run without an attempt number is still recorded once', async () => {
+        const first = await store.recordEvaluation(evaluation({ runAttempt: null }));
+        const again = await store.recordEvaluation(evaluation({ runAttempt: null }));
+        expect(again).toEqual({ evaluation: first.evaluation, created: false });
+      });
+
+      test('racing writers of one run record it exactly once', async () => {
+        const other = await open();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? store : other).recordEvaluation(evaluation())),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.evaluation.id)).size).toBe(1);
+        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toHaveLength(1);
+      });
+
+      test('latestEvaluation returns the newest matching run: the baseline of a branch', async () => {
+        const day = (n: number): Date => new Date(T0.getTime() + n * 86_400_000);
+        const record = async (overrides: Partial<NewEvaluation>): Promise<number> =>
+          (await store.recordEvaluation(evaluation(overrides))).evaluation.id;
+        const oldMain = await record({ runId: 1, sha: SHA_A, createdAt: day(0) });
+        const newMain = await record({ runId: 2, sha: SHA_B, createdAt: day(2) });
+        await record({ runId: 3, sha: SHA_C, createdAt: day(3), status: 'failure' });
+        const feature = await record({ runId: 4, sha: SHA_C, ref: 'feature', createdAt: day(4) });
+        await record({ runId: 5, sha: SHA_C, createdAt: day(5), model: 'toxicity' });
+        await record({ runId: 6, sha: SHA_C, createdAt: day(6), repoId: 99, repoFullName: 'acme/other' });
+
+        const latest = (query: Partial<Parameters<Store['latestEvaluation']>[0]>) =>
+          store.latestEvaluation({ repoId: 4_200_000_001, model: 'sentiment', status: 'success', ...query });
+        expect((await latest({ ref: 'main' }))?.id).toBe(newMain);
+        expect((await latest({}))?.id).toBe(feature);
+        expect((await latest({ sha: SHA_A }))?.id).toBe(oldMain);
+        expect((await latest({ ref: 'main', sha: SHA_C }))).toBeNull();
+        expect((await latest({ ref: 'main', status: 'failure' }))?.runId).toBe(3);
+        expect(await latest({ ref: 'main', status: 'cancelled' })).toBeNull();
+        expect(await latest({ model: 'unknown' })).toBeNull();
+      });
+
+      test('latestEvaluation breaks a tie on createdAt by the later record', async () => {
+        await store.recordEvaluation(evaluation({ runId: 1 }));
+        const second = await store.recordEvaluation(evaluation({ runId: 2 }));
+        const found = await store.latestEvaluation({ repoId: 4_200_000_001, model: 'sentiment', status: 'success', ref: 'main' });
+        expect(found?.id).toBe(second.evaluation.id);
+      });
+
+      test('evaluationsForCommit lists the commit evaluations oldest first, nothing else', async () => {
+        const later = await store.recordEvaluation(evaluation({ runId: 1, model: 'b', createdAt: new Date(T0.getTime() + 1000) }));
+        const earlier = await store.recordEvaluation(evaluation({ runId: 1, model: 'a' }));
+        await store.recordEvaluation(evaluation({ runId: 2, sha: SHA_B }));
+        await store.recordEvaluation(evaluation({ runId: 3, repoId: 5, repoFullName: 'x/y' }));
+        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([earlier.evaluation, later.evaluation]);
+        expect(await store.evaluationsForCommit(4_200_000_001, SHA_C)).toEqual([]);
+      });
+
+      test('getEvaluation of an unknown id is null', async () => {
+        expect(await store.getEvaluation(123456)).toBeNull();
+      });
+
+      test('refuses values it could not read back the same way', async () => {
+        await expect(store.recordEvaluation(evaluation({ metrics: { 'eval.accuracy': Number.NaN } }))).rejects.toThrow(
+          new StoreInputError(
+            'invalid evaluation of model "sentiment": metrics.eval.accuracy: expected a finite number, a string, null or { "invalid": "NaN" | "Infinity" | "-Infinity" }',
+          ),
+        );
+        await expect(store.recordEvaluation(evaluation({ sha: 'HEAD' }))).rejects.toThrow(
+          'invalid evaluation of model "sentiment": sha: expected a full lowercase hex commit SHA',
+        );
+        await expect(store.recordEvaluation(evaluation({ runId: 1.5 }))).rejects.toThrow(StoreInputError);
+        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([]);
+      });
+    });
+
+    describe('webhook deliveries', () => {
+      test('only the first claim of a delivery wins', async () => {
+        expect(await store.claimDelivery('delivery-1', 'workflow_run')).toBe(true);
+        expect(await store.claimDelivery('delivery-1', 'workflow_run')).toBe(false);
+        expect(await store.claimDelivery('delivery-2', 'pull_request')).toBe(true);
+      });
+
+      test('many concurrent claims of one delivery record exactly one', async () => {
+        const claims = await Promise.all(Array.from({ length: 50 }, () => store.claimDelivery('racy', 'push')));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+      });
+
+      test('claims racing over two connections record exactly one per delivery', async () => {
+        const other = await open();
+        const ids = Array.from({ length: 25 }, (_, i) => `delivery-${i}`);
+        const claims = await Promise.all(
+          ids.flatMap((id) => [store.claimDelivery(id, 'push'), other.claimDelivery(id, 'push')]),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(ids.length);
+        for (let i = 0; i < ids.length; i++) expect([claims[2 * i], claims[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+      });
+
+      test('a released claim can be claimed again', async () => {
+        expect(await store.claimDelivery('d', 'push')).toBe(true);
+        await store.releaseDelivery('d');
+        await store.releaseDelivery('never-claimed');
+        expect(await store.claimDelivery('d', 'push')).toBe(true);
+        expect(await store.claimDelivery('d', 'push')).toBe(false);
+      });
+
+      test('pruning forgets only deliveries older than the given age', async () => {
+        await store.claimDelivery('old', 'push');
+        clock.advanceDays(10);
+        await store.claimDelivery('recent', 'push');
+        clock.advanceDays(1);
+        expect(await store.pruneDeliveries(7)).toBe(1);
+        expect(await store.pruneDeliveries(7)).toBe(0);
+        expect(await store.claimDelivery('recent', 'push')).toBe(false);
+        expect(await store.claimDelivery('old', 'push')).toBe(true);
+        expect(await store.pruneDeliveries(0)).toBe(1);
+      });
+
+      test('an empty delivery id is refused', async () => {
+        await expect(store.claimDelivery('', 'push')).rejects.toThrow(
+          new StoreInputError('invalid delivery id: Too small: expected string to have >=1 characters'),
+        );
+      });
+    });
+
+    describe('PR comment ids', () => {
+      const where = { repoId: 4_200_000_001, pr: 17, key: 'metrics-diff:sentiment' };
+
+      test('unknown until set, then upserted', async () => {
+        expect(await store.getCommentId(where)).toBeNull();
+        await store.setCommentId({ ...where, commentId: 3_000_000_001 });
+        expect(await store.getCommentId(where)).toBe(3_000_000_001);
+        await store.setCommentId({ ...where, commentId: 3_000_000_002 });
+        expect(await store.getCommentId(where)).toBe(3_000_000_002);
+      });
+
+      test('each repo, PR and key has its own comment', async () => {
+        await store.setCommentId({ ...where, commentId: 1 });
+        await store.setCommentId({ ...where, key: 'metrics-diff:toxicity', commentId: 2 });
+        await store.setCommentId({ ...where, pr: 18, commentId: 3 });
+        await store.setCommentId({ ...where, repoId: 5, commentId: 4 });
+        expect(await store.getCommentId(where)).toBe(1);
+        expect(await store.getCommentId({ ...where, key: 'metrics-diff:toxicity' })).toBe(2);
+        expect(await store.getCommentId({ ...where, pr: 18 })).toBe(3);
+        expect(await store.getCommentId({ ...where, repoId: 5 })).toBe(4);
+        expect(await store.getCommentId({ ...where, key: 'card-report' })).toBeNull();
+      });
+    });
+
+    describe('PR head SHAs', () => {
+      const pr = { repoId: 4_200_000_001, pr: 17 };
+      const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+
+      test('an older observation never replaces a newer one', async () => {
+        expect(await store.getHeadSha(pr)).toBeNull();
+        expect(await store.recordHeadSha({ ...pr, sha: SHA_B, at: at(10) })).toEqual({
+          ...pr,
+          sha: SHA_B,
+          at: '2025-03-01T12:00:10.000Z',
+        });
+        // A late, out-of-order event for the previous head.
+        expect(await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(5) })).toEqual({
+          ...pr,
+          sha: SHA_B,
+          at: '2025-03-01T12:00:10.000Z',
+        });
+        // Same time: the stored head stays.
+        expect((await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(10) })).sha).toBe(SHA_B);
+        expect(await store.recordHeadSha({ ...pr, sha: SHA_C, at: at(11) })).toEqual({
+          ...pr,
+          sha: SHA_C,
+          at: '2025-03-01T12:00:11.000Z',
+        });
+        expect(await store.getHeadSha(pr)).toEqual({ ...pr, sha: SHA_C, at: '2025-03-01T12:00:11.000Z' });
+        expect(await store.getHeadSha({ ...pr, pr: 18 })).toBeNull();
+      });
+    });
+
+    describe('migrations', () => {
+      test('opening again is a no-op that keeps the data', async () => {
+        await store.claimDelivery('kept', 'push');
+        await store.close();
+        store = await open();
+        expect(await store.claimDelivery('kept', 'push')).toBe(false);
+        const versions = await harness.query('SELECT version FROM schema_migrations ORDER BY version');
+        expect(versions.map((r) => Number((r as { version: unknown }).version))).toEqual(
+          Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+        );
+      });
+
+      test('stores opened together migrate once', async () => {
+        await harness.query('DROP TABLE evaluations');
+        await harness.query('DROP TABLE webhook_deliveries');
+        await harness.query('DROP TABLE pr_comments');
+        await harness.query('DROP TABLE pr_heads');
+        await harness.query('DROP TABLE schema_migrations');
+        const stores = await Promise.all([open(), open(), open()]);
+        const claims = await Promise.all(stores.map((s) => s.claimDelivery('once', 'push')));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await harness.query('SELECT version FROM schema_migrations')).toHaveLength(LATEST_SCHEMA_VERSION);
+      });
+
+      test('a database from a newer modelgate is refused at open', async () => {
+        await harness.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, 'future', ?)", [
+          T0.toISOString(),
+        ]);
+        await expect(open()).rejects.toThrow(
+          `database schema version 7 at ${harness.label} is newer than this modelgate (knows up to ${LATEST_SCHEMA_VERSION}): ` +
+            'upgrade modelgate or point DATABASE_URL elsewhere',
+        );
+      });
+    });
+
+    describe('corrupt rows', () => {
+      test('invalid JSON in metrics names the table, the row and the column', async () => {
+        const { evaluation: e } = await store.recordEvaluation(evaluation());
+        await harness.query('UPDATE evaluations SET metrics = ? WHERE id = ?', ['{"eval.accuracy": 0.9', e.id]);
+        const error = await store.getEvaluation(e.id).then(
+          () => null,
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBeInstanceOf(StoreCorruptRowError);
+        expect(error).toMatchObject({ table: 'evaluations', rowId: String(e.id) });
+        expect((error as Error).message).toMatch(
+          new RegExp(`^evaluations row ${e.id} is corrupt: column metrics: not valid JSON \\(.+\\)\\. Fix or delete the row`),
+        );
+        await expect(store.evaluationsForCommit(4_200_000_001, SHA_A)).rejects.toThrow(StoreCorruptRowError);
+      });
+
+      test('well-formed JSON of the wrong shape, and unknown statuses, are corrupt too', async () => {
+        const { evaluation: e } = await store.recordEvaluation(evaluation());
+        await harness.query('UPDATE evaluations SET metrics = ?, status = ? WHERE id = ?', [
+          '{"eval.accuracy": true}',
+          'exploded',
+          e.id,
+        ]);
+        await expect(store.getEvaluation(e.id)).rejects.toThrow(
+          new RegExp(
+            `^evaluations row ${e.id} is corrupt: column status: .*; column metrics at "eval\\.accuracy": .*Fix or delete the row`,
+          ),
+        );
+      });
+
+      test('a corrupt head row names its key', async () => {
+        await store.recordHeadSha({ repoId: 3, pr: 4, sha: SHA_A, at: T0 });
+        await harness.query("UPDATE pr_heads SET sha = 'not-a-sha'");
+        await expect(store.getHeadSha({ repoId: 3, pr: 4 })).rejects.toThrow(
+          'pr_heads row (repo_id 3, pr 4) is corrupt: column sha: expected a full lowercase hex commit SHA.',
+        );
+      });
+    });
+
+    test('names its database', () => {
+      expect(store.label).toBe(harness.label);
+    });
+
+    describe('close', () => {
+      test('is safe twice and ends the store', async () => {
+        await store.close();
+        await store.close();
+        await expect(store.claimDelivery('late', 'push')).rejects.toThrow('the store is closed');
+      });
+    });
+  });
+}
