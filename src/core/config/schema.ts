@@ -41,7 +41,7 @@ export const MetricRuleSchema = z
     fail_only_if_significant: z
       .boolean()
       .optional()
-      .describe('Only fail a regression gate when the bootstrap interval says the change is real.'),
+      .describe('Only fail a regression gate when the bootstrap interval says the change is real. Without max_regression, any significant regression fails.'),
   })
   .describe('A metric rule: matches metrics by glob and sets direction and gates.');
 

@@ -1,0 +1,227 @@
+import { MAX_DEPTH, MAX_NODES, type Tree, type TreeEntry } from './tree.js';
+
+/**
+ * A JSON parser that keeps positions and accepts the bare `NaN`, `Infinity` and `-Infinity`
+ * tokens Python's `json` module writes (they are not JSON, but eval scripts produce them and
+ * we must report them, not choke on them or turn them into null). Everything else is strict
+ * JSON, with errors that say what was expected where.
+ */
+export type JsonResult = { ok: true; tree: Tree } | { ok: false; offset: number; message: string };
+
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function parseJsonTree(text: string): JsonResult {
+  const parser = new Parser(text);
+  try {
+    parser.skipSpace();
+    const tree = parser.value(0);
+    parser.skipSpace();
+    if (parser.pos < text.length) parser.fail(`Unexpected ${parser.describe()} after the end of the JSON value.`);
+    return { ok: true, tree };
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return { ok: false, offset: e.offset, message: e.message };
+    throw e;
+  }
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+class Parser {
+  pos = 0;
+  private nodes = 0;
+
+  constructor(private readonly text: string) {}
+
+  fail(message: string, offset = this.pos): never {
+    throw new JsonSyntaxError(offset, message);
+  }
+
+  describe(): string {
+    if (this.pos >= this.text.length) return 'end of file';
+    const ch = this.text[this.pos]!;
+    return /\s/.test(ch) ? 'whitespace' : `character ${JSON.stringify(ch)}`;
+  }
+
+  skipSpace(): void {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(this.pos);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.pos++;
+      else if (c === 0x2f && (text[this.pos + 1] === '/' || text[this.pos + 1] === '*')) this.fail('JSON does not allow comments.');
+      else return;
+    }
+  }
+
+  value(depth: number): Tree {
+    if (++this.nodes > MAX_NODES) this.fail(`The document has over ${MAX_NODES.toLocaleString('en-US')} values.`);
+    const text = this.text;
+    const offset = this.pos;
+    const c = text[offset];
+    switch (c) {
+      case '{':
+        return this.object(depth + 1);
+      case '[':
+        return this.array(depth + 1);
+      case '"':
+        return { kind: 'string', value: this.string(), offset };
+      case 't':
+        return this.word('true', { kind: 'bool', value: true, offset });
+      case 'f':
+        return this.word('false', { kind: 'bool', value: false, offset });
+      case 'n':
+        return this.word('null', { kind: 'null', offset });
+      case 'N':
+        return this.word('NaN', { kind: 'number', value: NaN, offset });
+      case 'I':
+        return this.word('Infinity', { kind: 'number', value: Infinity, offset });
+      case undefined:
+        return this.fail('Unexpected end of file; expected a value.');
+      default: {
+        if (c === '-' && text.startsWith('-Infinity', offset)) {
+          return this.word('-Infinity', { kind: 'number', value: -Infinity, offset });
+        }
+        NUMBER.lastIndex = offset;
+        const m = NUMBER.exec(text);
+        if (!m) {
+          if (c === "'") this.fail('JSON strings use double quotes, not single quotes.');
+          return this.fail(`Unexpected ${this.describe()}; expected a value.`);
+        }
+        this.pos = offset + m[0].length;
+        return { kind: 'number', value: Number(m[0]), offset };
+      }
+    }
+  }
+
+  private word(word: string, tree: Tree): Tree {
+    if (!this.text.startsWith(word, this.pos)) this.fail(`Unexpected ${this.describe()}; expected a value.`);
+    this.pos += word.length;
+    return tree;
+  }
+
+  private object(depth: number): Tree {
+    const offset = this.pos;
+    if (depth > MAX_DEPTH) this.fail(`Objects and arrays are nested more than ${MAX_DEPTH} levels deep.`);
+    this.pos++;
+    const entries: TreeEntry[] = [];
+    this.skipSpace();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return { kind: 'map', entries, offset };
+    }
+    for (;;) {
+      if (this.text[this.pos] !== '"') {
+        if (this.text[this.pos] === '}' && entries.length) this.fail('Trailing comma before "}"; JSON does not allow it.', this.pos);
+        this.fail(`Unexpected ${this.describe()}; expected a key in double quotes.`);
+      }
+      const keyOffset = this.pos;
+      const key = this.string();
+      this.skipSpace();
+      if (this.text[this.pos] !== ':') this.fail(`Unexpected ${this.describe()}; expected ":" after the key.`);
+      this.pos++;
+      this.skipSpace();
+      entries.push({ key, value: this.value(depth), offset: keyOffset });
+      this.skipSpace();
+      const next = this.text[this.pos];
+      if (next === ',') {
+        this.pos++;
+        this.skipSpace();
+      } else if (next === '}') {
+        this.pos++;
+        return { kind: 'map', entries, offset };
+      } else {
+        this.fail(`Unexpected ${this.describe()}; expected "," or "}".`);
+      }
+    }
+  }
+
+  private array(depth: number): Tree {
+    const offset = this.pos;
+    if (depth > MAX_DEPTH) this.fail(`Objects and arrays are nested more than ${MAX_DEPTH} levels deep.`);
+    this.pos++;
+    const items: Tree[] = [];
+    this.skipSpace();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return { kind: 'list', items, offset };
+    }
+    for (;;) {
+      if (this.text[this.pos] === ']' && items.length) this.fail('Trailing comma before "]"; JSON does not allow it.');
+      items.push(this.value(depth));
+      this.skipSpace();
+      const next = this.text[this.pos];
+      if (next === ',') {
+        this.pos++;
+        this.skipSpace();
+      } else if (next === ']') {
+        this.pos++;
+        return { kind: 'list', items, offset };
+      } else {
+        this.fail(`Unexpected ${this.describe()}; expected "," or "]".`);
+      }
+    }
+  }
+
+  private string(): string {
+    const text = this.text;
+    const start = this.pos;
+    let i = start + 1;
+    let out = '';
+    let chunk = i;
+    for (;;) {
+      if (i >= text.length) this.fail('Unterminated string.', start);
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        out += text.slice(chunk, i);
+        this.pos = i + 1;
+        return out;
+      }
+      if (c < 0x20) this.fail('Control character in a string; escape it (e.g. \\n).', i);
+      if (c === 0x5c) {
+        out += text.slice(chunk, i);
+        const e = text[i + 1];
+        switch (e) {
+          case '"':
+          case '\\':
+          case '/':
+            out += e;
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case 'n':
+            out += '\n';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'u': {
+            const hex = text.slice(i + 2, i + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('Invalid \\u escape; expected four hex digits.', i);
+            out += String.fromCharCode(parseInt(hex, 16));
+            i += 4;
+            break;
+          }
+          default:
+            this.fail(`Invalid escape "\\${e ?? ''}" in a string.`, i);
+        }
+        i += 2;
+        chunk = i;
+        continue;
+      }
+      i++;
+    }
+  }
+}
