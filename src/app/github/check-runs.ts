@@ -1,0 +1,130 @@
+import type { CheckAnnotation } from '../../core/cards/summary.js';
+import { truncate } from '../../core/markdown.js';
+import type { RepoRef } from './repo-ref.js';
+
+export type { CheckAnnotation };
+
+/** The one check run this App reports card validation in. Users require it in branch protection by this name. */
+export const CHECK_NAME = 'modelgate / model cards';
+
+/** GitHub's limits for a check run's output. */
+export const MAX_ANNOTATIONS_PER_REQUEST = 50;
+export const MAX_SUMMARY_CHARS = 65_535;
+const MAX_ANNOTATION_TITLE_CHARS = 255;
+const MAX_ANNOTATION_MESSAGE_CHARS = 64 * 1024;
+
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'skipped';
+
+export interface CheckOutput {
+  conclusion: CheckConclusion;
+  title: string;
+  /** Markdown, already escaped. */
+  summary: string;
+  annotations: CheckAnnotation[];
+}
+
+type CreateParams = RepoRef & {
+  name: string;
+  head_sha: string;
+  status: 'in_progress';
+  started_at: string;
+  external_id?: string;
+};
+
+type UpdateParams = RepoRef & {
+  check_run_id: number;
+  status?: 'completed';
+  conclusion?: CheckConclusion;
+  completed_at?: string;
+  output: { title: string; summary: string; annotations?: CheckAnnotation[] };
+};
+
+export interface ChecksClient {
+  rest: {
+    checks: {
+      create(params: CreateParams): Promise<{ data: { id: number } }>;
+      update(params: UpdateParams): Promise<unknown>;
+    };
+  };
+}
+
+/** Creates our check run, in progress, so the PR shows it is being checked. Returns its id. */
+export async function startCheckRun(
+  octokit: ChecksClient,
+  repo: RepoRef,
+  run: { headSha: string; externalId?: string },
+): Promise<number> {
+  const { data } = await octokit.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.repo,
+    name: CHECK_NAME,
+    head_sha: run.headSha,
+    status: 'in_progress',
+    started_at: new Date().toISOString(),
+    ...(run.externalId === undefined ? {} : { external_id: run.externalId }),
+  });
+  return data.id;
+}
+
+/**
+ * Completes the check run. GitHub takes at most 50 annotations per request, so the
+ * completing request carries the first 50 and further updates carry the rest, 50 at a
+ * time, each repeating the title and summary (GitHub requires them in every output).
+ */
+export async function completeCheckRun(octokit: ChecksClient, repo: RepoRef, checkRunId: number, output: CheckOutput): Promise<void> {
+  const title = output.title;
+  const summary = capSummary(output.summary);
+  const batches = chunk(output.annotations.map(withinLimits), MAX_ANNOTATIONS_PER_REQUEST);
+  const [first = [], ...rest] = batches;
+  await octokit.rest.checks.update({
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: checkRunId,
+    status: 'completed',
+    conclusion: output.conclusion,
+    completed_at: new Date().toISOString(),
+    output: { title, summary, ...(first.length ? { annotations: first } : {}) },
+  });
+  for (const annotations of rest) {
+    await octokit.rest.checks.update({
+      owner: repo.owner,
+      repo: repo.repo,
+      check_run_id: checkRunId,
+      output: { title, summary, annotations },
+    });
+  }
+}
+
+/** GitHub rejects the whole request (422) for one annotation out of bounds, so clamp rather than trust. */
+function withinLimits(a: CheckAnnotation): CheckAnnotation {
+  const start = Math.max(1, a.start_line);
+  const end = Math.max(start, a.end_line);
+  const out: CheckAnnotation = {
+    path: a.path,
+    start_line: start,
+    end_line: end,
+    annotation_level: a.annotation_level,
+    message: truncate(a.message, MAX_ANNOTATION_MESSAGE_CHARS),
+    title: truncate(a.title, MAX_ANNOTATION_TITLE_CHARS),
+  };
+  // Columns are only allowed on single-line annotations.
+  if (start === end && a.start_column !== undefined) {
+    out.start_column = Math.max(1, a.start_column);
+    if (a.end_column !== undefined) out.end_column = Math.max(out.start_column, a.end_column);
+  }
+  return out;
+}
+
+/** Cuts at a line boundary, so no table row or code span is left half-open. */
+function capSummary(summary: string): string {
+  if (summary.length <= MAX_SUMMARY_CHARS) return summary;
+  const note = '\n\n_The summary was cut to fit GitHub\'s size limit; every finding is still an annotation._';
+  const cut = summary.lastIndexOf('\n', MAX_SUMMARY_CHARS - note.length);
+  return summary.slice(0, cut > 0 ? cut : MAX_SUMMARY_CHARS - note.length) + note;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

@@ -1,0 +1,185 @@
+/**
+ * `npm start`: modelgate's GitHub App behind Probot's own server. With App credentials it
+ * serves webhooks at /api/github/webhooks; without them Probot's setup mode serves the
+ * page that registers the App from app.yml (as `probot run` does). Everything is read from
+ * the environment (or `.env`), the way Probot documents it: APP_ID, PRIVATE_KEY or
+ * PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST, GHE_PROTOCOL.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseEnv } from 'node:util';
+import { run, type ApplicationFunction, type Logger, type ProbotOctokit, type Server } from 'probot';
+import modelgate from './app/index.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface ServerOptions {
+  /** For tests: an Octokit class with retries and throttling off. */
+  Octokit?: typeof ProbotOctokit;
+  log?: Logger;
+  /** Where `.pem` files are looked for (Probot finds a lone one). Default: the working directory. */
+  cwd?: string;
+}
+
+export interface ModelgateServer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The port actually listened on (a free one when PORT=0). */
+  readonly port: number;
+  readonly host: string;
+}
+
+/** A problem with the environment, worded for the person who set it. */
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export function createServer(env: Env = process.env, options: ServerOptions = {}): ModelgateServer {
+  let server: Server | null = null;
+  return {
+    async start() {
+      if (server) throw new Error('The server is already started.');
+      checkEnv(env, options.cwd ?? process.cwd());
+      // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
+      const port = env.PORT === '0' ? await freePort(env.HOST || 'localhost') : undefined;
+      server = await run(withHealthCheck(modelgate), {
+        env: port === undefined ? env : { ...env, PORT: String(port) },
+        ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      });
+    },
+    async stop() {
+      await server?.stop();
+      server = null;
+    },
+    get port() {
+      return requireStarted(server).port;
+    },
+    get host() {
+      return requireStarted(server).host;
+    },
+  };
+}
+
+/**
+ * GET /healthz answers 200 for load balancers and container probes. It is added through
+ * the app function's `addHandler`, so it exists when the App runs with credentials;
+ * setup mode (refused by Probot when NODE_ENV=production) has Probot's GET /ping instead.
+ */
+function withHealthCheck(app: (probot: Parameters<ApplicationFunction>[0]) => void): ApplicationFunction {
+  return (probot, options) => {
+    options.addHandler(healthz);
+    app(probot);
+  };
+}
+
+function healthz(req: IncomingMessage, res: ServerResponse): boolean {
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url?.split('?')[0] !== '/healthz') return false;
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end('{"status":"ok"}');
+  return true;
+}
+
+/**
+ * Checks what Probot would otherwise accept silently or with a stack trace: a PORT of
+ * "abc" (Probot falls back to 3000), a missing key file (Probot logs the error and drops
+ * into setup mode), half the credentials, or credentials without a webhook secret
+ * (Probot would accept deliveries signed with the public default "development").
+ */
+export function checkEnv(env: Env, cwd: string): void {
+  const problems: string[] = [];
+  if (env.PORT && !(/^\d+$/.test(env.PORT) && Number(env.PORT) <= 65535)) {
+    problems.push(`PORT must be a port number from 0 to 65535 (0 picks a free port); got "${env.PORT}".`);
+  }
+  if (env.LOG_LEVEL && !LOG_LEVELS.includes(env.LOG_LEVEL)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}".`);
+  }
+  if (env.GHE_HOST && /[/:]/.test(env.GHE_HOST.replace(/:\d+$/, ''))) {
+    problems.push(`GHE_HOST is a host name such as github.example.com, without a scheme or path; got "${env.GHE_HOST}".`);
+  }
+  if (env.GHE_PROTOCOL && !['http', 'https'].includes(env.GHE_PROTOCOL)) {
+    problems.push(`GHE_PROTOCOL must be https (or http); got "${env.GHE_PROTOCOL}".`);
+  }
+  if (env.APP_ID && !/^\d+$/.test(env.APP_ID)) {
+    problems.push(`APP_ID must be the numeric App ID from the GitHub App's settings page; got "${env.APP_ID}".`);
+  }
+  const key = privateKeyProblem(env, cwd);
+  if (key.problem) problems.push(key.problem);
+  if (env.APP_ID && !key.present) {
+    problems.push('APP_ID is set but no private key is: set PRIVATE_KEY (the .pem contents) or PRIVATE_KEY_PATH (its path). Unset APP_ID to register a new App through the setup page instead.');
+  }
+  if (!env.APP_ID && key.present) {
+    problems.push('A private key is set but APP_ID is not: set APP_ID to the App ID from the GitHub App\'s settings page.');
+  }
+  if (env.APP_ID && key.present && !env.WEBHOOK_SECRET) {
+    problems.push('WEBHOOK_SECRET is not set: set it to the webhook secret in the GitHub App\'s settings, so only GitHub\'s deliveries are accepted.');
+  }
+  if (problems.length > 0) throw new EnvError(problems.join('\n'));
+}
+
+function privateKeyProblem(env: Env, cwd: string): { present: boolean; problem?: string } {
+  if (env.PRIVATE_KEY) {
+    const raw = env.PRIVATE_KEY;
+    const text = /^[A-Za-z0-9+/=\s]+$/.test(raw) ? Buffer.from(raw, 'base64').toString() : raw;
+    return /-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)
+      ? { present: true }
+      : { present: true, problem: 'PRIVATE_KEY is not a PEM private key: paste the whole .pem file (or its base64), including the BEGIN and END lines.' };
+  }
+  if (env.PRIVATE_KEY_PATH) {
+    return existsSync(resolve(cwd, env.PRIVATE_KEY_PATH))
+      ? { present: true }
+      : { present: true, problem: `PRIVATE_KEY_PATH points to "${env.PRIVATE_KEY_PATH}", which does not exist.` };
+  }
+  // Like Probot, accept a single .pem file in the working directory.
+  return { present: readdirSync(cwd).filter((f) => f.endsWith('.pem')).length === 1 };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen({ port: 0, host }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+function requireStarted(server: Server | null): Server {
+  if (!server) throw new Error('The server is not started.');
+  return server;
+}
+
+/** Probot's `.env` handling (its values win over the environment), applied before checking. */
+function loadDotEnv(cwd: string): void {
+  const path = resolve(cwd, '.env');
+  if (existsSync(path)) Object.assign(process.env, parseEnv(readFileSync(path, 'utf8')));
+}
+
+async function main(): Promise<void> {
+  loadDotEnv(process.cwd());
+  const server = createServer(process.env);
+  try {
+    await server.start();
+  } catch (error) {
+    // A clear line for a bad setting, not a stack trace; LOG_LEVEL=debug shows the stack.
+    const debug = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
+    console.error(`modelgate: ${debug && error instanceof Error ? error.stack : (error as Error).message ?? String(error)}`);
+    process.exit(1);
+  }
+  // Probot stops on SIGINT; containers send SIGTERM.
+  process.once('SIGTERM', () => {
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) void main();

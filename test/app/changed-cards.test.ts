@@ -1,0 +1,31 @@
+import { describe, expect, test } from '@jest/globals';
+import { changedCardPaths } from '../../src/app/changed-cards.js';
+import { DEFAULT_CARD_GLOBS } from '../../src/core/config/schema.js';
+
+describe('changedCardPaths', () => {
+  const globs = [...DEFAULT_CARD_GLOBS];
+
+  test('keeps added, modified, renamed (new name) and copied cards; drops deleted cards and other files', () => {
+    const paths = changedCardPaths(
+      [
+        { filename: 'models/a/README.md', status: 'added' },
+        { filename: 'models/b/MODEL_CARD.md', status: 'modified' },
+        { filename: 'models/c/model_card.yml', status: 'renamed', previous_filename: 'models/old/model_card.yml' },
+        { filename: 'models/d/MODEL_CARD.md', status: 'removed' },
+        { filename: 'models/e/MODEL_CARD.md', status: 'copied' },
+        { filename: 'README.md', status: 'modified' },
+        { filename: 'src/train.py', status: 'modified' },
+      ],
+      globs,
+    );
+    expect(paths).toEqual(['models/a/README.md', 'models/b/MODEL_CARD.md', 'models/c/model_card.yml', 'models/e/MODEL_CARD.md']);
+  });
+
+  test('a card renamed to a name that is not a card is not checked', () => {
+    expect(changedCardPaths([{ filename: 'docs/notes.md', status: 'renamed', previous_filename: 'models/a/MODEL_CARD.md' }], globs)).toEqual([]);
+  });
+
+  test('uses the configured globs', () => {
+    expect(changedCardPaths([{ filename: 'cards/x.md', status: 'added' }, { filename: 'models/a/MODEL_CARD.md', status: 'added' }], ['cards/*.md'])).toEqual(['cards/x.md']);
+  });
+});

@@ -1,0 +1,113 @@
+import nock from 'nock';
+
+export interface Recorded {
+  method: string;
+  path: string;
+  body: any;
+}
+
+const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('%2F');
+const base64 = (text: string | Uint8Array) => Buffer.from(text).toString('base64');
+
+/**
+ * nock interceptors for the GitHub API, one method per endpoint the App calls, with every
+ * request recorded in order so tests can assert exact calls and bodies.
+ */
+export class FakeGitHub {
+  readonly calls: Recorded[] = [];
+  readonly scope: nock.Scope;
+
+  constructor(
+    readonly baseUrl = 'https://api.github.com',
+    private readonly apiPrefix = '',
+  ) {
+    this.scope = nock(baseUrl);
+    this.scope.on('request', (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
+      this.calls.push({ method: req.method, path: req.path, body: body ? JSON.parse(body) : undefined });
+    });
+  }
+
+  private p(path: string) {
+    return `${this.apiPrefix}${path}`;
+  }
+
+  /** Installation token creation (Probot authenticates as the installation). */
+  token(installationId = 1): this {
+    this.scope.post(this.p(`/app/installations/${installationId}/access_tokens`)).reply(201, {
+      token: `ghs_test${installationId}`,
+      expires_at: '2999-01-01T00:00:00Z',
+      permissions: { checks: 'write', contents: 'read', pull_requests: 'write' },
+      repository_selection: 'all',
+    });
+    return this;
+  }
+
+  /** .github/modelgate.yml on the default branch: text, or null for 404. */
+  config(repo: string, ref: string, text: string | null): this {
+    return this.file(repo, '.github/modelgate.yml', ref, text);
+  }
+
+  file(repo: string, path: string, ref: string, content: string | Uint8Array | null, status = 404): this {
+    const interceptor = this.scope.get(this.p(`/repos/${repo}/contents/${encodePath(path)}`)).query({ ref });
+    if (content === null) interceptor.reply(status, { message: status === 404 ? 'Not Found' : 'Forbidden' });
+    else interceptor.reply(200, { type: 'file', encoding: 'base64', path, content: base64(content) });
+    return this;
+  }
+
+  /** One page of the PR's files; `next` adds a Link rel="next" header. */
+  files(repo: string, pull: number, files: Array<{ filename: string; status?: string; previous_filename?: string }>, page = 1, next = false): this {
+    this.scope
+      .get(this.p(`/repos/${repo}/pulls/${pull}/files`))
+      .query({ per_page: 100, page })
+      .reply(
+        200,
+        files.map((f) => ({ status: 'modified', ...f })),
+        next ? { link: `<${this.baseUrl}${this.p(`/repositories/1/pulls/${pull}/files`)}?per_page=100&page=${page + 1}>; rel="next"` } : {},
+      );
+    return this;
+  }
+
+  createCheck(repo: string, id = 77): this {
+    this.scope.post(this.p(`/repos/${repo}/check-runs`)).reply(201, { id, name: 'modelgate / model cards' });
+    return this;
+  }
+
+  updateCheck(repo: string, id = 77, times = 1): this {
+    this.scope.patch(this.p(`/repos/${repo}/check-runs/${id}`)).times(times).reply(200, { id });
+    return this;
+  }
+
+  pull(repo: string, number: number, data: object): this {
+    this.scope.get(this.p(`/repos/${repo}/pulls/${number}`)).reply(200, data);
+    return this;
+  }
+
+  pullsForCommit(repo: string, sha: string, data: object[]): this {
+    this.scope.get(this.p(`/repos/${repo}/commits/${sha}/pulls`)).query({ per_page: 100 }).reply(200, data);
+    return this;
+  }
+
+  /** The calls as "METHOD path" lines, in order. */
+  get summary(): string[] {
+    return this.calls.map((c) => `${c.method} ${c.path}`);
+  }
+
+  get checkCreates(): any[] {
+    return this.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/check-runs')).map((c) => c.body);
+  }
+
+  get checkUpdates(): any[] {
+    return this.calls.filter((c) => c.method === 'PATCH').map((c) => c.body);
+  }
+}
+
+export function isolateNetwork(): void {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+}
+
+export function assertAllMocksUsed(): void {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  if (pending.length > 0) throw new Error(`Unused GitHub mocks:\n${pending.join('\n')}`);
+}
