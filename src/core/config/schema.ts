@@ -77,6 +77,18 @@ export const ConfigSchema = z
       .optional()
       .describe('License policy.'),
     metrics: z.array(MetricRuleSchema).optional().describe('Metric directions and regression gates.'),
+    evaluation: z
+      .strictObject({
+        workflow: z
+          .string()
+          .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, 'a workflow file name in .github/workflows, such as "evaluate.yml"')
+          .optional()
+          .describe(
+            'The workflow (file name in .github/workflows, with a workflow_dispatch trigger) the App dispatches when a pull request changes a model card, and on `/modelgate evaluate`.',
+          ),
+      })
+      .optional()
+      .describe('How the App runs evaluations.'),
   })
   .describe('modelgate configuration (.github/modelgate.yml).');
 
@@ -91,6 +103,7 @@ export interface Config {
   require: { fields: string[]; sections: string[] };
   licenses: { allow: string[] | null };
   metrics: MetricRule[];
+  evaluation: { workflow: string | null };
 }
 
 export function resolveConfig(input: ConfigInput = {}): Config {
@@ -101,6 +114,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     require: { fields: input.require?.fields ?? [], sections: input.require?.sections ?? [] },
     licenses: { allow: input.licenses?.allow ?? null },
     metrics: input.metrics ?? [],
+    evaluation: { workflow: input.evaluation?.workflow ?? null },
   };
 }
 

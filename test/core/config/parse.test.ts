@@ -35,6 +35,8 @@ describe('parseConfig', () => {
         '    max_regression: 0.01',
         '  - match: "latency_ms.*"',
         '    max_regression: "10%"',
+        'evaluation:',
+        '  workflow: evaluate.yml',
       ].join('\n'),
     );
     expect(result).toEqual({
@@ -49,6 +51,7 @@ describe('parseConfig', () => {
           { match: 'eval.accuracy', goal: 'maximize', max_regression: 0.01 },
           { match: 'latency_ms.*', max_regression: '10%' },
         ],
+        evaluation: { workflow: 'evaluate.yml' },
       },
     });
   });
