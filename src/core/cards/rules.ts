@@ -18,6 +18,7 @@ export const RULES = [
   { id: 'card/invalid-encoding', severity: 'error', description: 'The file is not valid UTF-8.' },
   { id: 'card/nesting-too-deep', severity: 'error', description: 'The metadata nests deeper than 100 levels.' },
   { id: 'card/too-many-aliases', severity: 'error', description: 'The YAML expands too many aliases (an alias bomb).' },
+  { id: 'card/validator-error', severity: 'error', description: 'modelgate failed while checking the card (a bug in modelgate, not the card).' },
   // Syntax and structure
   { id: 'card/yaml-syntax', severity: 'error', description: 'The YAML (or JSON) does not parse.' },
   { id: 'card/duplicate-key', severity: 'error', description: 'A mapping has the same key twice.' },
@@ -35,6 +36,7 @@ export const RULES = [
   { id: 'card/non-string-item', severity: 'error', description: 'A non-string item in `datasets`, `tags` or `metrics`.' },
   { id: 'card/dataset-config-not-string', severity: 'error', description: '`dataset.config` is not a string.' },
   { id: 'card/mct-schema', severity: 'error', description: 'A Model Card Toolkit card breaks the toolkit\'s JSON Schema.' },
+  { id: 'card/mct-format', severity: 'warning', description: 'A Model Card Toolkit date or URI is not in the format its schema declares.' },
   { id: 'card/no-metadata', severity: 'warning', description: 'No front matter, or no metadata at all.' },
   { id: 'card/unknown-pipeline-tag', severity: 'warning', description: '`pipeline_tag` is not a Hub task.' },
   { id: 'card/unknown-task-type', severity: 'warning', description: '`task.type` is not a Hub task id.' },

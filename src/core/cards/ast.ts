@@ -1,0 +1,119 @@
+import { isAlias, isMap, isScalar, isSeq, type Alias, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { Finding } from '../findings.js';
+import { editDistance, didYouMean } from '../suggest.js';
+import type { Position, SourceMap } from '../yaml-positions.js';
+import { finding } from './finding.js';
+import { quote } from './quote.js';
+
+/** What every check over parsed metadata needs: where things are, and where findings go. */
+export interface Ctx {
+  map: SourceMap;
+  /** Each alias's target (see aliases.ts); null when the metadata has no aliases. */
+  aliases: ReadonlyMap<Alias, Node> | null;
+  findings: Finding[];
+}
+
+/** Follows an alias to the node it names (the parser already refused alias bombs). */
+export function deref(node: unknown, ctx: Ctx): unknown {
+  if (isAlias(node)) return ctx.aliases?.get(node) ?? null;
+  return node;
+}
+
+export function asMap(node: unknown, ctx: Ctx): YAMLMap | null {
+  const n = deref(node, ctx);
+  return isMap(n) ? n : null;
+}
+
+export function asSeq(node: unknown, ctx: Ctx): YAMLSeq | null {
+  const n = deref(node, ctx);
+  return isSeq(n) ? n : null;
+}
+
+export function asScalar(node: unknown, ctx: Ctx): Scalar | null {
+  const n = deref(node, ctx);
+  return isScalar(n) ? n : null;
+}
+
+/** The value of a scalar node; `undefined` for collections, null for a missing node. */
+export function scalarValue(node: unknown, ctx: Ctx): unknown {
+  const n = deref(node, ctx);
+  if (n === null || n === undefined) return null;
+  return isScalar(n) ? n.value : undefined;
+}
+
+/** The key of a pair as a string (non-string keys such as `1` or `true` become null). */
+export function keyOf(pair: Pair): string | null {
+  return isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : null;
+}
+
+/** The first pair with this key. */
+export function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  for (const item of map.items) if (keyOf(item) === key) return item;
+  return undefined;
+}
+
+export function has(map: YAMLMap, key: string): boolean {
+  return pairOf(map, key) !== undefined;
+}
+
+export function at(node: unknown, ctx: Ctx, fallback?: Position): Position {
+  const range = (node as Node | null | undefined)?.range;
+  if (range) return ctx.map.at(range[0]);
+  return fallback ?? ctx.map.start();
+}
+
+/** Position of a pair: its value when there is one, else its key. */
+export function valueAt(pair: Pair, ctx: Ctx): Position {
+  const value = pair.value as Node | null;
+  const empty = isScalar(value) && value.value === null && !value.source;
+  return value?.range && !empty ? at(value, ctx) : at(pair.key, ctx);
+}
+
+/** A non-empty string value, or null. */
+export function stringValue(node: unknown, ctx: Ctx): string | null {
+  const v = scalarValue(node, ctx);
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+/**
+ * Flags an unknown key only when it is a near miss of a known one. Stricter than `didYouMean`
+ * alone: at most one edit per four characters, so deliberate custom keys such as `model_type`
+ * (three edits from `model_name`) pass, while `licence`, `pipline_tag` or `types` are caught.
+ */
+export function nearMiss(key: string, known: Iterable<string>): string | undefined {
+  const suggestion = didYouMean(key, known);
+  if (suggestion !== undefined && suggestion !== key) {
+    const limit = Math.max(1, Math.floor(key.length / 4));
+    if (editDistance(key.toLowerCase(), suggestion.toLowerCase(), limit) <= limit) return suggestion;
+  }
+  // Two swapped letters (`tpye`) are two edits, but the commonest typo of all.
+  const lower = key.toLowerCase();
+  for (const candidate of known) if (isTransposition(lower, candidate.toLowerCase())) return candidate;
+  return undefined;
+}
+
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+/** Reports keys of `map` that look like typos of `known`. `where` names the mapping in messages. */
+export function checkKeys(map: YAMLMap, known: ReadonlySet<string>, where: string, ctx: Ctx): void {
+  for (const pair of map.items) {
+    const key = keyOf(pair);
+    if (key === null || known.has(key)) continue;
+    const suggestion = nearMiss(key, known);
+    if (suggestion) {
+      ctx.findings.push(
+        finding(
+          'card/unknown-key',
+          at(pair.key, ctx),
+          `Unknown key ${quote(key)} in ${where}.`,
+          `Did you mean \`${suggestion}\`? Tools ignore keys they do not know, so this value is lost to them.`,
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,465 @@
+import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { MAX_DEPTH } from './limits.js';
+
+/**
+ * A fast parser for the plain subset of YAML that model card metadata is almost always written
+ * in: block mappings and sequences, one-line plain and quoted scalars, one-line flow sequences of
+ * scalars, `[]`/`{}`, and comments. It builds the same nodes (with the same values, types and start
+ * offsets) as the `yaml` package, which is several times slower on large cards (a 60 KB
+ * `model-index` takes ~30 ms there).
+ *
+ * Anything outside the subset — and anything that might be an error — makes it give up (return
+ * null), and the caller parses with `yaml`, which then reports errors with its own messages. So the
+ * fast path never decides that a card is wrong; a differential test holds it to `yaml`'s output.
+ */
+export interface FastParse {
+  root: Node | null;
+  counter: LineCounter;
+}
+
+interface MapFrame {
+  kind: 'map';
+  indent: number;
+  node: YAMLMap;
+  /** The last pair, while its value is still to come on the following lines. */
+  pending: Pair | null;
+  /** Offset after the pending pair's `:` and spaces, where `yaml` places an empty value. */
+  pendingAt: number;
+  keys: Set<unknown>;
+}
+
+interface SeqFrame {
+  kind: 'seq';
+  indent: number;
+  node: YAMLSeq;
+  /** The last item was a bare `-`: its value is still to come. */
+  pending: boolean;
+  pendingAt: number;
+}
+
+type Frame = MapFrame | SeqFrame;
+
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp();
+
+// Characters that cannot start a plain scalar (YAML 1.2 c-indicator), except `-?:`, which can
+// when followed by a non-space.
+const INDICATORS = new Set([',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
+// eslint-disable-next-line no-control-regex
+const AWKWARD_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]|\r(?!\n)/;
+
+const MAX_IMPLICIT_KEY = 1024;
+
+export function fastParse(text: string): FastParse | null {
+  if (AWKWARD_CHARS.test(text)) return null;
+  try {
+    return new FastParser(text).parse();
+  } catch (e) {
+    if (e === GIVE_UP) return null;
+    throw e;
+  }
+}
+
+class FastParser {
+  private readonly counter = new LineCounter();
+  private readonly stack: Frame[] = [];
+  private root: Node | null = null;
+  private rootSet = false;
+  /** End (exclusive) of the current line's content, without its line break. */
+  private eol = 0;
+  private lineStart = 0;
+
+  constructor(private readonly text: string) {}
+
+  parse(): FastParse {
+    const { text } = this;
+    let pos = 0;
+    for (;;) {
+      this.counter.addNewLine(pos);
+      let nl = text.indexOf('\n', pos);
+      if (nl === -1) nl = text.length;
+      let end = nl;
+      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+      this.lineStart = pos;
+      this.eol = end;
+      this.line(pos, end);
+      if (nl >= text.length) break;
+      pos = nl + 1;
+    }
+    while (this.stack.length > 0) this.close();
+    return { root: this.root, counter: this.counter };
+  }
+
+  private push(frame: Frame): void {
+    // Deep nesting is for the full parser to measure and report.
+    if (this.stack.length >= MAX_DEPTH - 1) throw GIVE_UP;
+    this.stack.push(frame);
+  }
+
+  private line(start: number, end: number): void {
+    const { text } = this;
+    let i = start;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i === end || text[i] === '#') return; // blank or comment-only
+    const col = i - start;
+    if (col === 0 && (text.startsWith('---', i) || text.startsWith('...', i))) throw GIVE_UP;
+
+    const seqItem = text[i] === '-' && (i + 1 === end || text[i + 1] === ' ');
+    while (this.stack.length > 0 && this.top().indent > col) this.close();
+    const top = this.stack[this.stack.length - 1];
+    if (top && top.kind === 'seq' && top.indent === col && !seqItem) {
+      // A sequence can sit at its parent key's indentation; a key line there ends it.
+      const below = this.stack[this.stack.length - 2];
+      if (!below || below.kind !== 'map' || below.indent !== col) throw GIVE_UP;
+      this.close();
+    }
+    if (seqItem) this.seqItem(col, i);
+    else this.keyLine(col, i);
+  }
+
+  private top(): Frame {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  private seqItem(col: number, i: number): void {
+    const { text, eol } = this;
+    let frame = this.stack[this.stack.length - 1];
+    if (frame && frame.kind === 'seq' && frame.indent === col) {
+      if (frame.pending) this.fillPending(frame);
+    } else {
+      const seq = new YAMLSeq();
+      seq.range = [i, i, i];
+      this.attach(seq, col);
+      frame = { kind: 'seq', indent: col, node: seq, pending: false, pendingAt: 0 };
+      this.push(frame);
+    }
+    const seqFrame = frame as SeqFrame;
+    let j = i + 1;
+    while (j < eol && text.charCodeAt(j) === 32) j++;
+    if (j === eol || text[j] === '#') {
+      seqFrame.pending = true;
+      seqFrame.pendingAt = j;
+      return;
+    }
+    if (text[j] === '-' && (j + 1 === eol || text[j + 1] === ' ')) throw GIVE_UP; // `- - x`
+    const key = this.key(j);
+    if (key) {
+      const map = new YAMLMap();
+      map.range = [j, j, j];
+      seqFrame.node.items.push(map);
+      const mapFrame: MapFrame = { kind: 'map', indent: j - this.lineStart, node: map, pending: null, pendingAt: 0, keys: new Set() };
+      this.push(mapFrame);
+      this.pair(mapFrame, key.node, key.valueStart);
+    } else {
+      seqFrame.node.items.push(this.value(j));
+    }
+  }
+
+  private keyLine(col: number, i: number): void {
+    const key = this.key(i);
+    if (!key) throw GIVE_UP; // a bare scalar line: a root scalar, a continuation, or an error
+    let frame = this.stack[this.stack.length - 1];
+    if (frame && frame.kind === 'map' && frame.indent === col) {
+      if (frame.pending) this.fillPending(frame);
+    } else {
+      const map = new YAMLMap();
+      map.range = [i, i, i];
+      this.attach(map, col);
+      frame = { kind: 'map', indent: col, node: map, pending: null, pendingAt: 0, keys: new Set() };
+      this.push(frame);
+    }
+    this.pair(frame as MapFrame, key.node, key.valueStart);
+  }
+
+  /** Makes a new block collection the value of the open pair or item above it (or the root). */
+  private attach(node: YAMLMap | YAMLSeq, col: number): void {
+    const top = this.stack[this.stack.length - 1];
+    if (!top) {
+      if (this.rootSet) throw GIVE_UP;
+      this.root = node;
+      this.rootSet = true;
+      return;
+    }
+    if (top.kind === 'map' && top.pending && (col > top.indent || (col === top.indent && node instanceof YAMLSeq))) {
+      top.pending.value = node;
+      top.pending = null;
+      return;
+    }
+    if (top.kind === 'seq' && top.pending && col > top.indent) {
+      top.node.items.push(node);
+      top.pending = false;
+      return;
+    }
+    throw GIVE_UP;
+  }
+
+  private pair(frame: MapFrame, key: Scalar, valueStart: number): void {
+    if (frame.keys.has(key.value)) throw GIVE_UP; // duplicate: let `yaml` report it
+    frame.keys.add(key.value);
+    const pair = new Pair(key);
+    frame.node.items.push(pair);
+    const { text, eol } = this;
+    let j = valueStart;
+    while (j < eol && text.charCodeAt(j) === 32) j++;
+    if (j === eol || text[j] === '#') {
+      frame.pending = pair;
+      frame.pendingAt = j;
+      return;
+    }
+    pair.value = this.value(j);
+  }
+
+  private fillPending(frame: Frame): void {
+    const empty = emptyScalar(frame.pendingAt);
+    if (frame.kind === 'map') {
+      frame.pending!.value = empty;
+      frame.pending = null;
+    } else {
+      frame.node.items.push(empty);
+      frame.pending = false;
+    }
+  }
+
+  private close(): void {
+    const frame = this.stack.pop()!;
+    if (frame.pending) this.fillPending(frame);
+    const range = frame.node.range!;
+    range[1] = range[2] = this.lineStart;
+  }
+
+  /** An implicit key starting at `i` on the current line: its node and where its value starts. */
+  private key(i: number): { node: Scalar; valueStart: number } | null {
+    const { text, eol } = this;
+    const ch = text[i]!;
+    if (ch === '"' || ch === "'") {
+      const q = ch === '"' ? this.doubleQuoted(i) : this.singleQuoted(i);
+      if (text[q.end] !== ':' || (q.end + 1 < eol && text[q.end + 1] !== ' ')) return null;
+      if (q.end - i > MAX_IMPLICIT_KEY) throw GIVE_UP;
+      return { node: q.node, valueStart: q.end + 1 };
+    }
+    if (startsIndicator(text, i, eol)) return null;
+    for (let k = i; k < eol; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 35 /* # */ && text.charCodeAt(k - 1) === 32) return null; // a comment before any `: `
+      if (c === 58 /* : */ && (k + 1 === eol || text.charCodeAt(k + 1) === 32)) {
+        let keyEnd = k;
+        while (text.charCodeAt(keyEnd - 1) === 32) keyEnd--;
+        if (k - i > MAX_IMPLICIT_KEY) throw GIVE_UP;
+        return { node: plainScalar(text.slice(i, keyEnd), i, keyEnd), valueStart: k + 1 };
+      }
+    }
+    return null;
+  }
+
+  /** The value node starting at `j` (not blank, not a comment) and running to the end of the line. */
+  private value(j: number): Node {
+    const { text, eol } = this;
+    const ch = text[j]!;
+    if (ch === '"' || ch === "'") {
+      const q = ch === '"' ? this.doubleQuoted(j) : this.singleQuoted(j);
+      this.expectLineEnd(q.end);
+      return q.node;
+    }
+    if (ch === '[') return this.flowSeq(j);
+    if (ch === '{') {
+      let k = j + 1;
+      while (k < eol && text.charCodeAt(k) === 32) k++;
+      if (text[k] !== '}') throw GIVE_UP;
+      this.expectLineEnd(k + 1);
+      const map = new YAMLMap();
+      map.flow = true;
+      map.range = [j, k + 1, k + 1];
+      return map;
+    }
+    if (startsIndicator(text, j, eol)) throw GIVE_UP;
+    let end = eol;
+    for (let k = j; k < eol; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 35 /* # */ && text.charCodeAt(k - 1) === 32) {
+        end = k;
+        break;
+      }
+      if (c === 58 /* : */ && (k + 1 === eol || text.charCodeAt(k + 1) === 32)) throw GIVE_UP; // a nested mapping
+    }
+    while (text.charCodeAt(end - 1) === 32) end--;
+    return plainScalar(text.slice(j, end), j, end);
+  }
+
+  /** A one-line flow sequence of scalars, `[a, "b", 3]`. */
+  private flowSeq(j: number): YAMLSeq {
+    const { text, eol } = this;
+    const seq = new YAMLSeq();
+    seq.flow = true;
+    let k = j + 1;
+    for (;;) {
+      while (k < eol && text.charCodeAt(k) === 32) k++;
+      if (k >= eol) throw GIVE_UP; // continues on the next line
+      const ch = text[k]!;
+      if (ch === ']') break;
+      if (ch === '"' || ch === "'") {
+        const q = ch === '"' ? this.doubleQuoted(k) : this.singleQuoted(k);
+        seq.items.push(q.node);
+        k = q.end;
+      } else {
+        if (ch === ',' || startsIndicator(text, k, eol)) throw GIVE_UP;
+        let end = k;
+        for (; end < eol; end++) {
+          const c = text[end]!;
+          if (c === ',' || c === ']') break;
+          if (c === ':' || c === '[' || c === '{' || c === '}' || (c === '#' && text[end - 1] === ' ')) throw GIVE_UP;
+        }
+        const start = k;
+        k = end;
+        while (text.charCodeAt(end - 1) === 32) end--;
+        seq.items.push(plainScalar(text.slice(start, end), start, end));
+      }
+      while (k < eol && text.charCodeAt(k) === 32) k++;
+      if (text[k] === ',') {
+        k++;
+        continue;
+      }
+      if (text[k] === ']') break;
+      throw GIVE_UP;
+    }
+    seq.range = [j, k + 1, k + 1];
+    this.expectLineEnd(k + 1);
+    return seq;
+  }
+
+  /** After a complete value, only spaces and a comment may follow on the line. */
+  private expectLineEnd(k: number): void {
+    const { text, eol } = this;
+    let i = k;
+    while (i < eol && text.charCodeAt(i) === 32) i++;
+    if (i === eol) return;
+    if (text[i] === '#' && i > k) return;
+    throw GIVE_UP;
+  }
+
+  private singleQuoted(start: number): { node: Scalar; end: number } {
+    const { text, eol } = this;
+    let value = '';
+    let from = start + 1;
+    for (;;) {
+      const q = text.indexOf("'", from);
+      if (q === -1 || q >= eol) throw GIVE_UP; // spans lines
+      if (text[q + 1] === "'") {
+        value += text.slice(from, q + 1);
+        from = q + 2;
+        continue;
+      }
+      value += text.slice(from, q);
+      const node = new Scalar(value);
+      node.type = Scalar.QUOTE_SINGLE;
+      node.range = [start, q + 1, q + 1];
+      node.source = value;
+      return { node, end: q + 1 };
+    }
+  }
+
+  private doubleQuoted(start: number): { node: Scalar; end: number } {
+    const { text, eol } = this;
+    let value = '';
+    let from = start + 1;
+    for (let i = from; i < eol; i++) {
+      const ch = text[i];
+      if (ch === '"') {
+        value += text.slice(from, i);
+        const node = new Scalar(value);
+        node.type = Scalar.QUOTE_DOUBLE;
+        node.range = [start, i + 1, i + 1];
+        node.source = value;
+        return { node, end: i + 1 };
+      }
+      if (ch === '\\') {
+        value += text.slice(from, i);
+        const next = text[i + 1];
+        if (next === undefined || i + 1 >= eol) throw GIVE_UP; // an escaped line break
+        const simple = ESCAPES[next];
+        if (simple !== undefined) {
+          value += simple;
+          i += 1;
+        } else if (next === 'x' || next === 'u' || next === 'U') {
+          const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+          const hex = text.slice(i + 2, i + 2 + length);
+          if (hex.length !== length || i + 2 + length > eol || !/^[0-9a-fA-F]+$/.test(hex)) throw GIVE_UP;
+          const code = parseInt(hex, 16);
+          if (code > 0x10ffff) throw GIVE_UP;
+          value += String.fromCodePoint(code);
+          i += 1 + length;
+        } else {
+          throw GIVE_UP;
+        }
+        from = i + 1;
+      }
+    }
+    throw GIVE_UP; // spans lines
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+};
+
+function startsIndicator(text: string, i: number, eol: number): boolean {
+  const ch = text[i]!;
+  if (ch === '-' || ch === '?' || ch === ':') return i + 1 >= eol || text[i + 1] === ' ';
+  return INDICATORS.has(ch);
+}
+
+function emptyScalar(at: number): Scalar {
+  const node = new Scalar(null);
+  node.type = Scalar.PLAIN;
+  node.range = [at, at, at];
+  node.source = '';
+  return node;
+}
+
+/** A plain scalar, resolved with the YAML 1.2 core schema exactly as `yaml` resolves it. */
+function plainScalar(source: string, start: number, end: number): Scalar {
+  const node = new Scalar(resolvePlain(source));
+  node.type = Scalar.PLAIN;
+  node.range = [start, end, end];
+  node.source = source;
+  return node;
+}
+
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+export function resolvePlain(s: string): unknown {
+  const c = s.charCodeAt(0);
+  // Most values start with a letter other than those of null/true/false/.inf: strings, fast.
+  const maybeSpecial = s.length === 0 || c < 65 || c === 78 || c === 84 || c === 70 || c === 110 || c === 116 || c === 102 || c === 126;
+  if (!maybeSpecial) return s;
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
+  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
