@@ -1,0 +1,137 @@
+import { parseArgs } from 'node:util';
+import type { CardReport } from '../core/cards/types.js';
+import { cardPasses } from '../core/cards/types.js';
+import { validateCard } from '../core/cards/validate.js';
+import { findingsToAnnotations } from '../core/cards/summary.js';
+import { didYouMean } from '../core/suggest.js';
+import { ConfigError, InputError } from '../node/errors.js';
+import { findCards } from '../node/find-cards.js';
+import { loadConfig } from '../node/load-config.js';
+import { readCard } from '../node/read-card.js';
+import { CliError, EXIT, type CliIO } from './io.js';
+import { FORMATS, renderFindingsText, renderGithub, renderJson, renderText, type FailOn, type OutputFormat } from './validate-output.js';
+import { annotationCommand } from './workflow-commands.js';
+
+export const VALIDATE_USAGE = `Usage: modelgate validate [PATHS...] [options]
+
+Validates model cards: Markdown with YAML front matter (Hugging Face), model_card.yml/.json,
+and Model Card Toolkit JSON.
+
+PATHS are files, directories or globs, relative to the current directory (default: all of it).
+Directories are searched for files matching the config's \`cards\` globs; files you name are
+always checked. Run it from the repository root, where .github/modelgate.yml lives.
+
+Options:
+  -c, --config FILE     Config file (default: .github/modelgate.yml, if it exists)
+  -f, --format FORMAT   text (default), json, or github (workflow command annotations)
+      --fail-on LEVEL   error or warning (default: fail_on from the config, else error)
+  -h, --help            Show this help
+
+Exit status: 0 when every card passes, 1 when a card fails, 2 on usage or input errors.
+`;
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  format: { type: 'string', short: 'f' },
+  'fail-on': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const FAIL_ON: readonly FailOn[] = ['error', 'warning'];
+
+interface ValidateOptions {
+  paths: string[];
+  config: string | undefined;
+  format: OutputFormat;
+  failOn: FailOn | undefined;
+  help: boolean;
+}
+
+export async function runValidate(args: string[], io: CliIO): Promise<number> {
+  const options = parseOptions(args);
+  if (options.help) {
+    io.stdout(VALIDATE_USAGE);
+    return EXIT.ok;
+  }
+  const color = io.isTTY && !io.env.NO_COLOR;
+  const root = io.cwd;
+
+  let loaded;
+  try {
+    loaded = await loadConfig({ root, file: options.config });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // In CI the config errors become annotations on the config file; elsewhere they go with the error.
+      if (options.format === 'github') {
+        io.stdout(findingsToAnnotations(error.file, error.findings).map(annotationCommand).join('\n') + '\n');
+      } else {
+        io.stderr(renderFindingsText(error.file, error.findings, { color }));
+      }
+    }
+    throw asCliError(error);
+  }
+  const { config } = loaded;
+  const failOn = options.failOn ?? config.failOn;
+
+  const reports: CardReport[] = [];
+  try {
+    for (const card of await findCards({ root, paths: options.paths, globs: config.cards })) {
+      reports.push(validateCard(card.path, await readCard(card.absolute, card.path), config));
+    }
+  } catch (error) {
+    throw asCliError(error);
+  }
+
+  if (options.format === 'json') io.stdout(renderJson(reports, failOn));
+  else if (options.format === 'github') io.stdout(renderGithub(reports, failOn));
+  else io.stdout(renderText(reports, failOn, { color }));
+
+  return reports.every((r) => cardPasses(r, failOn)) ? EXIT.ok : EXIT.failed;
+}
+
+function parseOptions(args: string[]): ValidateOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(argumentError(error));
+  }
+  const { values, positionals } = parsed;
+  return {
+    paths: positionals,
+    config: values.config,
+    format: oneOf('--format', values.format ?? 'text', FORMATS),
+    failOn: values['fail-on'] === undefined ? undefined : oneOf('--fail-on', values['fail-on'], FAIL_ON),
+    help: values.help ?? false,
+  };
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const suggestion = didYouMean(value, allowed);
+  throw new CliError(
+    `${option} must be one of ${allowed.join(', ')}, not '${value}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
+  );
+}
+
+/** node:util parseArgs errors, reworded: which option, and what to do. */
+function argumentError(error: unknown): string {
+  // Not `instanceof Error`: errors from node internals may come from another realm (e.g. under jest).
+  const raw = (error as { message?: unknown } | null)?.message;
+  const message = typeof raw === 'string' ? raw : String(error);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) {
+    const given = unknown[1]!;
+    const known = Object.keys(OPTIONS).map((name) => `--${name}`);
+    const suggestion = given.startsWith('--') ? didYouMean(given, known) : undefined;
+    return `Unknown option '${given}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Run 'modelgate validate --help' for the options.`;
+  }
+  const missing = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(message);
+  if (missing) return `Option '${missing[1]}' needs a value, e.g. '${missing[1]}=VALUE'.`;
+  // Other parseArgs messages are already one clear sentence (e.g. "Option '--help' does not take an argument").
+  return message.split('\n')[0]!;
+}
+
+function asCliError(error: unknown): unknown {
+  return error instanceof InputError ? new CliError(error.message, EXIT.usage) : error;
+}
