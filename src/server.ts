@@ -3,7 +3,9 @@
  * serves webhooks at /api/github/webhooks; without them Probot's setup mode serves the
  * page that registers the App from app.yml (as `probot run` does). Everything is read from
  * the environment (or `.env`), the way Probot documents it: APP_ID, PRIVATE_KEY or
- * PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST, GHE_PROTOCOL.
+ * PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST, GHE_PROTOCOL; and
+ * modelgate's own DATABASE_URL (the store: ./data/modelgate.db unless it names another SQLite
+ * file or a PostgreSQL database).
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,8 +13,10 @@ import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
-import { run, type ApplicationFunction, type Logger, type ProbotOctokit, type Server } from 'probot';
-import modelgate from './app/index.js';
+import { run, type ApplicationFunction, type Logger, type Probot, type ProbotOctokit, type Server } from 'probot';
+import { createApp } from './app/index.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,8 +24,10 @@ export interface ServerOptions {
   /** For tests: an Octokit class with retries and throttling off. */
   Octokit?: typeof ProbotOctokit;
   log?: Logger;
-  /** Where `.pem` files are looked for (Probot finds a lone one). Default: the working directory. */
+  /** Where `.pem` files are looked for (Probot finds a lone one) and a relative DATABASE_URL points. Default: the working directory. */
   cwd?: string;
+  /** For tests: how the store is opened (default: openStore, from DATABASE_URL). */
+  openStore?: typeof openStore;
 }
 
 export interface ModelgateServer {
@@ -39,23 +45,47 @@ export class EnvError extends Error {
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
+/** Delivery ids are kept this long to refuse redeliveries (GitHub offers redelivery for a few days). */
+const DELIVERY_RETENTION_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export function createServer(env: Env = process.env, options: ServerOptions = {}): ModelgateServer {
   let server: Server | null = null;
+  let store: Store | null = null;
+  let pruning: NodeJS.Timeout | null = null;
   return {
     async start() {
-      if (server) throw new Error('The server is already started.');
-      checkEnv(env, options.cwd ?? process.cwd());
-      // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
-      const port = env.PORT === '0' ? await freePort(env.HOST || 'localhost') : undefined;
-      server = await run(withHealthCheck(modelgate), {
-        env: port === undefined ? env : { ...env, PORT: String(port) },
-        ...(options.Octokit ? { Octokit: options.Octokit } : {}),
-        ...(options.log ? { log: options.log } : {}),
-      });
+      if (server || store) throw new Error('The server is already started.');
+      const cwd = options.cwd ?? process.cwd();
+      checkEnv(env, cwd);
+      // Opened first, so a bad DATABASE_URL (or a schema from a newer modelgate) stops the start.
+      store = await (options.openStore ?? openStore)({ DATABASE_URL: env.DATABASE_URL }, cwd);
+      try {
+        // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
+        const port = env.PORT === '0' ? await freePort(env.HOST || 'localhost') : undefined;
+        server = await run(withServerParts(createApp({ store }), store, (timer) => (pruning = timer)), {
+          env: port === undefined ? env : { ...env, PORT: String(port) },
+          ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+          ...(options.log ? { log: options.log } : {}),
+        });
+      } catch (error) {
+        if (pruning) clearInterval(pruning);
+        pruning = null;
+        await store.close().catch(() => undefined);
+        store = null;
+        throw error;
+      }
     },
     async stop() {
-      await server?.stop();
-      server = null;
+      if (pruning) clearInterval(pruning);
+      pruning = null;
+      try {
+        await server?.stop();
+      } finally {
+        server = null;
+        await store?.close();
+        store = null;
+      }
     },
     get port() {
       return requireStarted(server).port;
@@ -67,13 +97,23 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
 }
 
 /**
- * GET /healthz answers 200 for load balancers and container probes. It is added through
- * the app function's `addHandler`, so it exists when the App runs with credentials;
- * setup mode (refused by Probot when NODE_ENV=production) has Probot's GET /ping instead.
+ * What the App adds to Probot's server, through the app function (so it exists when the App
+ * runs with credentials): GET /healthz, answering 200 for load balancers and container probes
+ * (setup mode, refused by Probot when NODE_ENV=production, has Probot's GET /ping instead);
+ * the store's location in the log; and a daily pruning of old delivery ids.
  */
-function withHealthCheck(app: (probot: Parameters<ApplicationFunction>[0]) => void): ApplicationFunction {
+function withServerParts(app: (probot: Probot) => void, store: Store, onTimer: (timer: NodeJS.Timeout) => void): ApplicationFunction {
   return (probot, options) => {
     options.addHandler(healthz);
+    // The label is a path or a URL with its password redacted.
+    probot.log.info(`modelgate store: ${store.label}`);
+    const prune = () =>
+      store.pruneDeliveries(DELIVERY_RETENTION_DAYS).then(
+        (count) => count > 0 && probot.log.info(`Forgot ${count} webhook deliveries older than ${DELIVERY_RETENTION_DAYS} days.`),
+        (error: unknown) => probot.log.warn(`Could not prune old webhook deliveries: ${(error as Error).message}`),
+      );
+    void prune();
+    onTimer(setInterval(prune, DAY_MS).unref());
     app(probot);
   };
 }
@@ -172,13 +212,15 @@ async function main(): Promise<void> {
     console.error(`modelgate: ${debug && error instanceof Error ? error.stack : (error as Error).message ?? String(error)}`);
     process.exit(1);
   }
-  // Probot stops on SIGINT; containers send SIGTERM.
-  process.once('SIGTERM', () => {
-    server.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
+  // Containers send SIGTERM; Probot also stops its server on SIGINT, but only ours closes the store.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;

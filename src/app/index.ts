@@ -1,10 +1,32 @@
-import type { Probot } from 'probot';
+import type { ApplicationFunction, Probot } from 'probot';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/pull-request.js';
 import { onCheckRunRerequested, onCheckSuiteRerequested } from './handlers/rerequested.js';
+import { once } from './once.js';
 
-/** modelgate's GitHub App: which event runs which handler. */
-export default function modelgate(app: Probot): void {
-  app.on([...PULL_REQUEST_EVENTS], onPullRequest);
-  app.on('check_run.rerequested', onCheckRunRerequested);
-  app.on('check_suite.rerequested', onCheckSuiteRerequested);
+export interface AppDependencies {
+  /** Where deliveries, comment ids and PR heads are remembered. The caller opens and closes it. */
+  store: Store;
 }
+
+/** modelgate's GitHub App: which event runs which handler, each delivery handled once. */
+export function createApp({ store }: AppDependencies): (app: Probot) => void {
+  return (app) => {
+    app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
+    app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
+    app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));
+  };
+}
+
+/**
+ * For `probot run` and other loaders of a default app function: opens the store DATABASE_URL
+ * names (./data/modelgate.db by default) for the life of the process. `npm start` (src/server.ts)
+ * uses createApp and closes the store on stop.
+ */
+const modelgate: ApplicationFunction = async (app) => {
+  const store = await openStore({ DATABASE_URL: process.env.DATABASE_URL }, process.cwd());
+  app.log.info(`modelgate store: ${store.label}`);
+  createApp({ store })(app);
+};
+export default modelgate;

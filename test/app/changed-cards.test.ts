@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { changedCardPaths } from '../../src/app/changed-cards.js';
+import { changedCardPaths, changedCards } from '../../src/app/changed-cards.js';
 import { DEFAULT_CARD_GLOBS } from '../../src/core/config/schema.js';
 
 describe('changedCardPaths', () => {
@@ -27,5 +27,27 @@ describe('changedCardPaths', () => {
 
   test('uses the configured globs', () => {
     expect(changedCardPaths([{ filename: 'cards/x.md', status: 'added' }, { filename: 'models/a/MODEL_CARD.md', status: 'added' }], ['cards/*.md'])).toEqual(['cards/x.md']);
+  });
+});
+
+describe('changedCards: where each card was at the base', () => {
+  test('modified: same path; renamed: the old path; added and copied: none (new at the head); listed twice: once', () => {
+    expect(
+      changedCards(
+        [
+          { filename: 'models/a/README.md', status: 'modified' },
+          { filename: 'models/b/README.md', status: 'renamed', previous_filename: 'models/old-b/README.md' },
+          { filename: 'models/c/README.md', status: 'added' },
+          { filename: 'models/d/README.md', status: 'copied', previous_filename: 'models/a/README.md' },
+          { filename: 'models/a/README.md', status: 'modified' },
+        ],
+        [...DEFAULT_CARD_GLOBS],
+      ),
+    ).toEqual([
+      { path: 'models/a/README.md', basePath: 'models/a/README.md' },
+      { path: 'models/b/README.md', basePath: 'models/old-b/README.md' },
+      { path: 'models/c/README.md', basePath: null },
+      { path: 'models/d/README.md', basePath: null },
+    ]);
   });
 });

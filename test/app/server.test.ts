@@ -1,17 +1,22 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { checkEnv, createServer, EnvError, type ModelgateServer } from '../../src/server.js';
+import { openStore } from '../../src/store/open.js';
+import { StoreError, type Store } from '../../src/store/store.js';
+import { ACCURACY_GATE, metricsCard } from './helpers/cards.js';
 import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from './helpers/fake-github.js';
-import { HEAD_SHA, pullRequestEvent } from './helpers/payloads.js';
+import { BASE_SHA, HEAD_SHA, pullRequestEvent } from './helpers/payloads.js';
 import { privateKey, TestOctokit } from './helpers/probot.js';
 
 const SECRET = 'a-webhook-secret';
 const REPO = 'Codertocat/Hello-World';
-const APP_ENV = { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' };
+const APP_ENV = { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: ':memory:' };
+const SETUP_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: ':memory:' };
 
 let server: ModelgateServer | null = null;
 
@@ -29,8 +34,7 @@ async function start(env: Record<string, string>): Promise<string> {
 }
 
 /** POSTs a webhook delivery the way GitHub does, signed with `secret`. */
-function deliver(url: string, name: string, payload: unknown, secret = SECRET): Promise<Response> {
-  const body = JSON.stringify(payload);
+function deliver(url: string, name: string, payload: unknown, secret = SECRET, body = JSON.stringify(payload)): Promise<Response> {
   return fetch(`${url}/api/github/webhooks`, {
     method: 'POST',
     headers: {
@@ -66,6 +70,122 @@ describe('npm start with App credentials', () => {
     expect(github.calls).toHaveLength(6);
     expect(github.checkCreates).toEqual([expect.objectContaining({ name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress' })]);
     expect(github.checkUpdates).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'success', output: expect.objectContaining({ title: '1 model card valid' }) })]);
+  });
+
+  test('the same signed delivery POSTed 10 times at once: one set of API calls (card check and metric diff)', async () => {
+    const github = new FakeGitHub();
+    github
+      .token()
+      .createCheck(REPO, 77)
+      .config(REPO, 'master', ACCURACY_GATE)
+      .files(REPO, 2, [{ filename: 'models/sentiment/README.md' }])
+      .file(REPO, 'models/sentiment/README.md', HEAD_SHA, metricsCard({ accuracy: 0.85, f1: 0.9 }))
+      .updateCheck(REPO, 77)
+      .file(REPO, 'models/sentiment/README.md', BASE_SHA, metricsCard({ accuracy: 0.91, f1: 0.88 }))
+      .createCheck(REPO, 88, 'modelgate / evaluation')
+      .listComments(REPO, 2, [])
+      .createComment(REPO, 2, 555)
+      .updateCheck(REPO, 88);
+    const url = await start(APP_ENV);
+    const body = JSON.stringify(pullRequestEvent('synchronize', 1));
+
+    const responses = await Promise.all(Array.from({ length: 10 }, () => deliver(url, 'pull_request', null, SECRET, body)));
+
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(github.calls).toHaveLength(11);
+    expect(github.commentCalls).toEqual([`GET /repos/${REPO}/issues/2/comments?per_page=100&page=1`, `POST /repos/${REPO}/issues/2/comments`]);
+    expect(github.checkCreates.map((c) => c.name)).toEqual(['modelgate / model cards', 'modelgate / evaluation']);
+
+    // And again, one by one, after the first was handled: still nothing more.
+    for (let i = 0; i < 3; i++) expect((await deliver(url, 'pull_request', null, SECRET, body)).status).toBe(200);
+    expect(github.calls).toHaveLength(11);
+  });
+
+  test('the store is opened from DATABASE_URL at start (relative to cwd) and closed on stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelgate-db-'));
+    const opened: Store[] = [];
+    const open: typeof openStore = async (env, cwd) => {
+      const store = await openStore(env, cwd);
+      opened.push(store);
+      return store;
+    };
+    try {
+      server = createServer({ ...APP_ENV, DATABASE_URL: 'state/app.db' }, { Octokit: TestOctokit, cwd: dir, openStore: open });
+      await server.start();
+      expect(opened.map((s) => s.label)).toEqual([join(dir, 'state/app.db')]);
+      await expect(opened[0]!.claimDelivery('d-1', 'ping')).resolves.toBe(true);
+
+      await server.stop();
+      server = null;
+      await expect(opened[0]!.claimDelivery('d-2', 'ping')).rejects.toThrow('the store is closed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('at start, delivery ids older than 14 days are forgotten (newer ones still refuse redeliveries)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelgate-db-'));
+    try {
+      const old = await openStore({ DATABASE_URL: 'app.db' }, dir, { now: () => new Date(Date.now() - 15 * 24 * 3600 * 1000) });
+      await old.claimDelivery('old-delivery', 'pull_request.opened');
+      await old.close();
+      const recent = await openStore({ DATABASE_URL: 'app.db' }, dir, { now: () => new Date(Date.now() - 13 * 24 * 3600 * 1000) });
+      await recent.claimDelivery('recent-delivery', 'pull_request.opened');
+      await recent.close();
+
+      const opened: Store[] = [];
+      server = createServer({ ...APP_ENV, DATABASE_URL: 'app.db' }, {
+        Octokit: TestOctokit,
+        cwd: dir,
+        openStore: async (env, cwd) => opened[opened.push(await openStore(env, cwd)) - 1]!,
+      });
+      await server.start();
+      // The pruning runs in the background right after start; wait for it (bounded).
+      let forgotten = false;
+      for (let i = 0; i < 100 && !forgotten; i++) {
+        forgotten = await opened[0]!.claimDelivery('old-delivery', 'probe');
+        if (!forgotten) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(forgotten).toBe(true);
+      await expect(opened[0]!.claimDelivery('recent-delivery', 'probe')).resolves.toBe(false);
+    } finally {
+      await server?.stop();
+      server = null;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an unusable DATABASE_URL stops the start with one clear error, before listening', async () => {
+    server = createServer({ ...APP_ENV, DATABASE_URL: 'mysql://user:hunter2@db/modelgate' }, { Octokit: TestOctokit });
+    const error = await server.start().then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error!.message).toMatch(/^DATABASE_URL mysql:\/\/user:\*+@db\/modelgate is not supported \(scheme "mysql:"\): use a file path/);
+    expect(error!.message).not.toContain('hunter2');
+    expect(() => server!.port).toThrow('The server is not started.');
+    server = null;
+  });
+
+  test('a database from a newer modelgate (schema too new) stops the start with a clear error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modelgate-db-'));
+    try {
+      const store = await openStore({ DATABASE_URL: 'app.db' }, dir);
+      await store.close();
+      const db = new (createRequire(import.meta.url)('better-sqlite3'))(join(dir, 'app.db'));
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00.000Z')").run();
+      db.close();
+
+      server = createServer({ ...APP_ENV, DATABASE_URL: 'app.db' }, { Octokit: TestOctokit, cwd: dir });
+      await expect(server.start()).rejects.toThrow(
+        `database schema version 999 at ${join(dir, 'app.db')} is newer than this modelgate (knows up to`,
+      );
+      expect(() => server!.port).toThrow('The server is not started.');
+      server = null;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a bad signature: 400 and no API call', async () => {
@@ -136,7 +256,7 @@ describe('npm start without credentials: Probot setup mode', () => {
   });
 
   test('GET / redirects to /probot, which registers the App from app.yml', async () => {
-    const url = await start({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
+    const url = await start(SETUP_ENV);
 
     const root = await fetch(`${url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
@@ -160,7 +280,7 @@ describe('npm start without credentials: Probot setup mode', () => {
 
   test('webhooks are not served, and Probot answers GET /ping', async () => {
     const github = new FakeGitHub();
-    const url = await start({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
+    const url = await start(SETUP_ENV);
     expect((await fetch(`${url}/ping`)).status).toBe(200);
     expect((await deliver(url, 'pull_request', pullRequestEvent('synchronize', 1), 'development')).status).toBe(200);
     // The setup Probot has no app loaded: a delivery does nothing.

@@ -6,6 +6,15 @@ export type { CheckAnnotation };
 
 /** The one check run this App reports card validation in. Users require it in branch protection by this name. */
 export const CHECK_NAME = 'modelgate / model cards';
+/** The check run that carries the metric gates' verdict (only when a pull request has metrics to compare). */
+export const EVALUATION_CHECK_NAME = 'modelgate / evaluation';
+
+/** Marks our check runs with their pull request, so a re-run of a fork PR's check finds it again. */
+export const externalIdFor = (pullNumber: number): string => `pull/${pullNumber}`;
+export const pullNumberFrom = (externalId: string | null | undefined): number | null => {
+  const match = /^pull\/(\d+)$/.exec(externalId ?? '');
+  return match ? Number(match[1]) : null;
+};
 
 /** GitHub's limits for a check run's output. */
 export const MAX_ANNOTATIONS_PER_REQUEST = 50;
@@ -48,16 +57,16 @@ export interface ChecksClient {
   };
 }
 
-/** Creates our check run, in progress, so the PR shows it is being checked. Returns its id. */
+/** Creates one of our check runs (the card check unless `name` says otherwise), in progress. Returns its id. */
 export async function startCheckRun(
   octokit: ChecksClient,
   repo: RepoRef,
-  run: { headSha: string; externalId?: string },
+  run: { headSha: string; externalId?: string; name?: string },
 ): Promise<number> {
   const { data } = await octokit.rest.checks.create({
     owner: repo.owner,
     repo: repo.repo,
-    name: CHECK_NAME,
+    name: run.name ?? CHECK_NAME,
     head_sha: run.headSha,
     status: 'in_progress',
     started_at: new Date().toISOString(),

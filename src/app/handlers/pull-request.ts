@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
+import type { Store } from '../../store/store.js';
 import { pullTarget } from '../pull-target.js';
-import { checkPullRequestCards } from './check-cards.js';
+import { reviewPullRequest } from './review.js';
 
 /** The pull request actions that put new code in front of reviewers. */
 export const PULL_REQUEST_EVENTS = [
@@ -10,8 +11,11 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request.ready_for_review',
 ] as const;
 
-export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS)[number]>): Promise<void> {
+export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS)[number]>, store: Store): Promise<void> {
   const { repository, pull_request } = context.payload;
-  const output = await checkPullRequestCards(context.octokit, pullTarget(repository, pull_request));
-  context.log.info({ pull: pull_request.number, conclusion: output.conclusion }, output.title);
+  const pr = pullTarget(repository, pull_request);
+  // Webhooks can arrive out of order: the newest event's head wins, and results for any
+  // other head are not published (see publishEvaluation).
+  await store.recordHeadSha({ repoId: pr.repoId, pr: pr.number, sha: pr.headSha, at: new Date(pull_request.updated_at) });
+  await reviewPullRequest(context.octokit, store, pr, context.log);
 }

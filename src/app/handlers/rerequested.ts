@@ -1,41 +1,43 @@
 import type { Context } from 'probot';
+import type { Store } from '../../store/store.js';
 import { ownAppId, type AppAuthClient } from '../github/app-id.js';
-import { CHECK_NAME } from '../github/check-runs.js';
+import { CHECK_NAME, EVALUATION_CHECK_NAME, pullNumberFrom } from '../github/check-runs.js';
 import { getOpenPullRequest, openPullRequestsWithHead, type PullRequestsClient } from '../github/find-pull-requests.js';
 import { pullTarget, type PullRequestLike, type RepositoryLike } from '../pull-target.js';
-import { checkPullRequestCards, pullNumberFrom, type CardCheckClient } from './check-cards.js';
+import { reviewPullRequest, type ReviewClient } from './review.js';
 
-type Client = CardCheckClient & PullRequestsClient & AppAuthClient;
+type Client = ReviewClient & PullRequestsClient & AppAuthClient;
 
 /** The entries of `pull_requests` in check_run and check_suite payloads: no owner, no files. */
 interface ListedPullRequest {
   number: number;
   head: { sha: string };
-  base: { repo: { id: number } };
+  base: { ref: string; sha: string; repo: { id: number } };
 }
 
-/** "Re-run" on our check run: check the pull request it belongs to again. */
-export async function onCheckRunRerequested(context: Context<'check_run.rerequested'>): Promise<void> {
+/** "Re-run" on one of our check runs: review the pull request it belongs to again (cards and metrics). */
+export async function onCheckRunRerequested(context: Context<'check_run.rerequested'>, store: Store): Promise<void> {
   const { check_run: run, repository } = context.payload;
-  if (run.name !== CHECK_NAME || !(await isOurApp(context.octokit, run.app?.id))) return;
+  if (![CHECK_NAME, EVALUATION_CHECK_NAME].includes(run.name) || !(await isOurApp(context.octokit, run.app?.id))) return;
   const number = pullNumberFrom(run.external_id);
   const pulls =
     number === null
       ? await openPullRequestsAt(context.octokit, repository, run.head_sha, run.pull_requests)
       : [await getOpenPullRequest(context.octokit, repoOf(repository), number)].filter((pr) => pr !== null);
-  await recheck(context, repository, run.head_sha, pulls);
+  await recheck(context, store, repository, run.head_sha, pulls);
 }
 
 /** "Re-run all checks" on a commit whose checks include ours. */
-export async function onCheckSuiteRerequested(context: Context<'check_suite.rerequested'>): Promise<void> {
+export async function onCheckSuiteRerequested(context: Context<'check_suite.rerequested'>, store: Store): Promise<void> {
   const { check_suite: suite, repository } = context.payload;
   if (!(await isOurApp(context.octokit, suite.app.id))) return;
   const pulls = await openPullRequestsAt(context.octokit, repository, suite.head_sha, suite.pull_requests);
-  await recheck(context, repository, suite.head_sha, pulls);
+  await recheck(context, store, repository, suite.head_sha, pulls);
 }
 
 async function recheck(
   context: Context<'check_run.rerequested' | 'check_suite.rerequested'>,
+  store: Store,
   repository: RepositoryLike,
   sha: string,
   pulls: PullRequestLike[],
@@ -43,10 +45,7 @@ async function recheck(
   // A re-run of an older commit's check is moot once the PR has moved on: its head has its own check.
   const current = pulls.filter((pr) => pr.head.sha === sha);
   if (current.length === 0) context.log.info({ sha }, 'No open pull request has this commit as its head; nothing to re-check.');
-  for (const pr of current) {
-    const output = await checkPullRequestCards(context.octokit, pullTarget(repository, pr));
-    context.log.info({ pull: pr.number, conclusion: output.conclusion }, output.title);
-  }
+  for (const pr of current) await reviewPullRequest(context.octokit, store, pullTarget(repository, pr), context.log);
 }
 
 /**
@@ -61,7 +60,9 @@ async function openPullRequestsAt(
   listed: readonly ListedPullRequest[] | null,
 ): Promise<PullRequestLike[]> {
   const here = (listed ?? []).filter((pr) => pr.base.repo.id === repository.id);
-  if (here.length > 0) return here.map((pr) => ({ number: pr.number, head: { sha: pr.head.sha, repo: null } }));
+  if (here.length > 0) {
+    return here.map((pr) => ({ number: pr.number, head: { sha: pr.head.sha, repo: null }, base: { ref: pr.base.ref, sha: pr.base.sha } }));
+  }
   return openPullRequestsWithHead(octokit, repoOf(repository), sha);
 }
 

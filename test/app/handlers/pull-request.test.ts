@@ -1,26 +1,28 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Probot } from 'probot';
 import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
 import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../helpers/payloads.js';
-import { testProbot } from '../helpers/probot.js';
+import { testApp, type TestApp } from '../helpers/probot.js';
 
 const REPO = 'Codertocat/Hello-World';
 const card = (name: string) => readFileSync(new URL(`../../fixtures/github/cards/${name}`, import.meta.url), 'utf8');
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const C = encodeURIComponent;
 
-let probot: Probot;
+let app: TestApp;
 let github: FakeGitHub;
 
 beforeEach(async () => {
   isolateNetwork();
-  probot = await testProbot();
+  app = await testApp();
   github = new FakeGitHub();
 });
-afterEach(() => assertAllMocksUsed());
+afterEach(async () => {
+  await app.store.close();
+  assertAllMocksUsed();
+});
 
-const receive = (payload: unknown, name = 'pull_request') => probot.receive({ id: 'delivery-1', name, payload } as never);
+const receive = (payload: unknown, name = 'pull_request') => app.receive(name, payload);
 
 describe('pull_request: one check run with the verdict on the changed cards', () => {
   test('2 changed cards + 1 other file: token, create, config, 1 files page, 2 reads, 1 update — and exact bodies', async () => {

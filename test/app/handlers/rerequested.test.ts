@@ -1,26 +1,28 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Probot } from 'probot';
 import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
-import { example, HEAD_SHA } from '../helpers/payloads.js';
-import { APP_ID, testProbot } from '../helpers/probot.js';
+import { ACCURACY_GATE, metricsCard } from '../helpers/cards.js';
+import { BASE_SHA, example, HEAD_SHA, REPO_ID } from '../helpers/payloads.js';
+import { APP_ID, testApp, type TestApp } from '../helpers/probot.js';
 
 const REPO = 'Codertocat/Hello-World';
-const REPO_ID = 186853002;
 const card = (name: string) => readFileSync(new URL(`../../fixtures/github/cards/${name}`, import.meta.url), 'utf8');
 const C = encodeURIComponent;
 
-let probot: Probot;
+let app: TestApp;
 let github: FakeGitHub;
 
 beforeEach(async () => {
   isolateNetwork();
-  probot = await testProbot();
+  app = await testApp();
   github = new FakeGitHub();
 });
-afterEach(() => assertAllMocksUsed());
+afterEach(async () => {
+  await app.store.close();
+  assertAllMocksUsed();
+});
 
-const receive = (name: string, payload: unknown) => probot.receive({ id: 'delivery-2', name, payload } as never);
+const receive = (name: string, payload: unknown) => app.receive(name, payload);
 
 /** The check_run.rerequested example, moved onto our repository and made ours. */
 function checkRunRerequested(overrides: { name?: string; appId?: number; externalId?: string | null; pullRequests?: unknown[] } = {}): any {
@@ -54,7 +56,7 @@ const restPull = (number: number, headOwner: string, sha = HEAD_SHA, state = 'op
   state,
   changed_files: 1,
   head: { sha, ref: 'changes', repo: { name: 'Hello-World', owner: { login: headOwner } } },
-  base: { ref: 'master', repo: { id: REPO_ID, name: 'Hello-World', owner: { login: 'Codertocat' } } },
+  base: { ref: 'master', sha: BASE_SHA, repo: { id: REPO_ID, name: 'Hello-World', owner: { login: 'Codertocat' } } },
 });
 
 /** The calls of one full card check of PR #2 with one valid card, read from `cardRepo`. */
@@ -85,6 +87,33 @@ describe('check_run.rerequested', () => {
     ]);
     expect(github.checkCreates[0]).toMatchObject({ name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress', external_id: 'pull/2' });
     expect(github.checkUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'success', output: { title: '1 model card valid' } });
+  });
+
+  test('"Re-run" on our evaluation check: the PR is reviewed again, cards and metric diff (comment updated in place)', async () => {
+    await app.store.setCommentId({ repoId: REPO_ID, pr: 2, key: 'metrics-diff:sentiment', commentId: 555 });
+    const CARD = 'models/sentiment/README.md';
+    github
+      .token()
+      .pull(REPO, 2, restPull(2, 'Codertocat'))
+      .createCheck(REPO)
+      .config(REPO, 'master', ACCURACY_GATE)
+      .files(REPO, 2, [{ filename: CARD }])
+      .file(REPO, CARD, HEAD_SHA, metricsCard({ accuracy: 0.85, f1: 0.9 }))
+      .updateCheck(REPO)
+      .file(REPO, CARD, BASE_SHA, metricsCard({ accuracy: 0.91, f1: 0.88 }))
+      .createCheck(REPO, 88, 'modelgate / evaluation')
+      .updateComment(REPO, 555)
+      .updateCheck(REPO, 88);
+
+    await receive('check_run', checkRunRerequested({ name: 'modelgate / evaluation' }));
+
+    expect(github.summary.slice(-4)).toEqual([
+      `GET /repos/${REPO}/contents/models${C('/')}sentiment${C('/')}README.md?ref=${BASE_SHA}`,
+      `POST /repos/${REPO}/check-runs`,
+      `PATCH /repos/${REPO}/issues/comments/555`,
+      `PATCH /repos/${REPO}/check-runs/88`,
+    ]);
+    expect(github.checkUpdates[1]).toMatchObject({ conclusion: 'failure', output: { title: '1 of 1 metric gate failed (sentiment)' } });
   });
 
   test("another check run's name: ignored, no API call at all", async () => {

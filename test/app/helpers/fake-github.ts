@@ -67,8 +67,28 @@ export class FakeGitHub {
     return this;
   }
 
-  createCheck(repo: string, id = 77): this {
-    this.scope.post(this.p(`/repos/${repo}/check-runs`)).reply(201, { id, name: 'modelgate / model cards' });
+  createCheck(repo: string, id = 77, name = 'modelgate / model cards'): this {
+    this.scope.post(this.p(`/repos/${repo}/check-runs`)).reply(201, { id, name });
+    return this;
+  }
+
+  /** One page of a PR's comments (the sticky comment search). */
+  listComments(repo: string, issue: number, comments: object[], page = 1): this {
+    this.scope.get(this.p(`/repos/${repo}/issues/${issue}/comments`)).query({ per_page: 100, page }).reply(200, comments);
+    return this;
+  }
+
+  createComment(repo: string, issue: number, id: number): this {
+    this.scope
+      .post(this.p(`/repos/${repo}/issues/${issue}/comments`))
+      .reply(201, (_uri: string, body: any) => ({ id, body: body.body, user: { login: 'modelgate[bot]', type: 'Bot' }, performed_via_github_app: { id: 123 } }));
+    return this;
+  }
+
+  updateComment(repo: string, id: number, status = 200): this {
+    this.scope
+      .patch(this.p(`/repos/${repo}/issues/comments/${id}`))
+      .reply(status, (_uri: string, body: any) => (status === 200 ? { id, body: body.body } : { message: 'Not Found' }));
     return this;
   }
 
@@ -97,7 +117,17 @@ export class FakeGitHub {
   }
 
   get checkUpdates(): any[] {
-    return this.calls.filter((c) => c.method === 'PATCH').map((c) => c.body);
+    return this.calls.filter((c) => c.method === 'PATCH' && c.path.includes('/check-runs/')).map((c) => c.body);
+  }
+
+  /** The calls on issue comments (list, create, update), as "METHOD path" lines. */
+  get commentCalls(): string[] {
+    return this.calls.filter((c) => c.path.includes('/issues/')).map((c) => `${c.method} ${c.path}`);
+  }
+
+  /** The bodies of comment creates and updates, in order. */
+  get commentBodies(): string[] {
+    return this.calls.filter((c) => c.path.includes('/issues/') && c.method !== 'GET').map((c) => c.body.body);
   }
 }
 

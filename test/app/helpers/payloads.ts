@@ -14,15 +14,20 @@ export function example(event: string, action: string): any {
 }
 
 export const HEAD_SHA = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+/** The example's base commit (branch master). */
+export const BASE_SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
+/** The example repository's id (the store's key). */
+export const REPO_ID = 186853002;
 
 /**
  * A pull_request event for PR #2 of Codertocat/Hello-World (installation 1, default branch
- * master), at head HEAD_SHA, changing `changedFiles` files.
+ * master), at head HEAD_SHA on base BASE_SHA, changing `changedFiles` files.
  */
 export function pullRequestEvent(action = 'synchronize', changedFiles = 3): any {
   const payload = example('pull_request', action);
   payload.pull_request.changed_files = changedFiles;
   payload.pull_request.head.sha = HEAD_SHA;
+  payload.pull_request.base.sha = BASE_SHA;
   payload.installation = { id: 1, node_id: 'x' };
   return payload;
 }

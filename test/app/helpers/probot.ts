@@ -1,6 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Probot, ProbotOctokit } from 'probot';
-import modelgate from '../../../src/app/index.js';
+import { createApp } from '../../../src/app/index.js';
+import { openStore } from '../../../src/store/open.js';
+import type { Store } from '../../../src/store/store.js';
 
 export const APP_ID = 123;
 
@@ -23,8 +25,22 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, any>)
   throttle: { ...options.throttle, enabled: false },
 }));
 
-export async function testProbot(): Promise<Probot> {
+/** A fresh in-memory SQLite store: nothing shared between tests. */
+export function memoryStore(): Promise<Store> {
+  return openStore({ DATABASE_URL: ':memory:' }, process.cwd());
+}
+
+export interface TestApp {
+  probot: Probot;
+  store: Store;
+  /** Delivers an event as GitHub would, each call with a new delivery id unless one is given. */
+  receive(name: string, payload: unknown, id?: string): Promise<void>;
+}
+
+/** modelgate loaded into a Probot with throttling off, on its own in-memory store (close it after the test). */
+export async function testApp(store?: Store): Promise<TestApp> {
+  const own = store ?? (await memoryStore());
   const probot = new Probot({ appId: APP_ID, privateKey, logLevel: 'fatal', Octokit: TestOctokit });
-  await probot.load(modelgate);
-  return probot;
+  await probot.load(createApp({ store: own }));
+  return { probot, store: own, receive: (name, payload, id = randomUUID()) => probot.receive({ id, name, payload } as never) };
 }

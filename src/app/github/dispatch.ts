@@ -1,0 +1,70 @@
+import { httpStatus } from './http-status.js';
+import type { RepoRef } from './repo-ref.js';
+
+type DispatchParams = RepoRef & { workflow_id: string; ref: string; inputs: Record<string, string> };
+
+export interface DispatchClient {
+  rest: { actions: { createWorkflowDispatch(params: DispatchParams): Promise<unknown> } };
+}
+
+/** `error` is plain text, like every message here: escape it wherever it is rendered as Markdown. */
+export type DispatchResult = { ok: true } | { ok: false; status: number; error: string };
+
+/**
+ * Starts the evaluation workflow (`workflowFile`, a file name in .github/workflows) on `ref`,
+ * a branch or tag of the repository (GitHub does not dispatch on a bare commit). What the
+ * user can fix becomes an error to show them: a missing workflow or one without a
+ * `workflow_dispatch` trigger (404, 422; 422 also covers an unknown ref or undeclared
+ * inputs, so GitHub's own message is kept) and a missing Actions permission (403).
+ * Anything else is thrown.
+ */
+export async function dispatchEvaluation(
+  octokit: DispatchClient,
+  repo: RepoRef,
+  workflowFile: string,
+  ref: string,
+  inputs: Record<string, string>,
+): Promise<DispatchResult> {
+  try {
+    await octokit.rest.actions.createWorkflowDispatch({ owner: repo.owner, repo: repo.repo, workflow_id: workflowFile, ref, inputs });
+    return { ok: true };
+  } catch (error) {
+    const status = httpStatus(error);
+    const path = `.github/workflows/${workflowFile}`;
+    const said = githubMessage(error);
+    const because = said ? ` (GitHub says: ${said})` : '';
+    switch (status) {
+      case 404:
+        return {
+          ok: false,
+          status,
+          error: `Could not start the evaluation workflow: ${path} was not found on '${ref}'. Add the workflow there, with \`on: workflow_dispatch\` among its triggers.`,
+        };
+      case 422: {
+        const names = Object.keys(inputs).join(', ');
+        return {
+          ok: false,
+          status,
+          error:
+            `Could not start the evaluation workflow ${path} on '${ref}'${because}. ` +
+            `Make sure ${path} has \`on: workflow_dispatch\` among its triggers${names ? `, declaring the inputs ${names}` : ''}.`,
+        };
+      }
+      case 403:
+        return {
+          ok: false,
+          status,
+          error: `Could not start the evaluation workflow ${path}${because}. The modelgate App needs the "Actions: write" permission on this repository.`,
+        };
+      default:
+        throw error;
+    }
+  }
+}
+
+/** GitHub's `message` from an error response, on one line and bounded. */
+function githubMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  const message = typeof data === 'object' && data !== null && 'message' in data ? (data as { message: unknown }).message : null;
+  return typeof message === 'string' ? message.replace(/\s+/g, ' ').trim().slice(0, 300) : '';
+}
