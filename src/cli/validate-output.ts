@@ -80,7 +80,7 @@ function findingLines(path: string, f: Finding, paint: Paint): string {
 
 function summaryLine(reports: readonly CardReport[], failOn: FailOn, paint: Paint): string {
   if (reports.length === 0) return 'No model cards found.';
-  const verdict = summarizeCards(reports, failOn);
+  const verdict = summarizeCards(reports, failOn, 'repository');
   return verdict.conclusion === 'failure' ? paint('red', `✖ ${verdict.title}`) : paint('green', `✔ ${verdict.title}`);
 }
 

@@ -55730,14 +55730,14 @@ function cardPasses(report3, failOn) {
 var MAX_SUMMARY_CHARS = 65535;
 var FINDINGS_SHOWN_PER_CARD = 10;
 var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function summarizeCards(reports, failOn) {
+function summarizeCards(reports, failOn, scope = "change") {
   const errors = reports.reduce((n, r) => n + r.errors, 0);
   const warnings = reports.reduce((n, r) => n + r.warnings, 0);
   if (reports.length === 0) {
     return {
       conclusion: "neutral",
-      title: "No model cards changed",
-      summary: "This change touches no files that match the model card globs, so there was nothing to validate.",
+      title: scope === "change" ? "No model cards changed" : "No model cards found",
+      summary: scope === "change" ? "This change touches no files that match the model card globs, so there was nothing to validate." : "No files matched the model card globs (`cards:` in `.github/modelgate.yml`), so there was nothing to validate.",
       cards: 0,
       errors,
       warnings
@@ -69125,7 +69125,7 @@ async function run() {
       reports.push(validateCard(card.path, await readCard2(card.absolute, card.path), config2));
     }
     const valid = reports.every((r) => cardPasses(r, failOn));
-    const verdict = summarizeCards(reports, failOn);
+    const verdict = summarizeCards(reports, failOn, "repository");
     await report2(
       reports.flatMap((r) => findingsToAnnotations(r.path, r.findings)),
       verdict,

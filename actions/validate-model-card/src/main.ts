@@ -38,7 +38,7 @@ export async function run(): Promise<void> {
       reports.push(validateCard(card.path, await readCard(card.absolute, card.path), config));
     }
     const valid = reports.every((r) => cardPasses(r, failOn));
-    const verdict = summarizeCards(reports, failOn);
+    const verdict = summarizeCards(reports, failOn, 'repository');
     await report(
       reports.flatMap((r) => findingsToAnnotations(r.path, r.findings)),
       verdict,

@@ -34,14 +34,22 @@ const FINDINGS_SHOWN_PER_CARD = 10;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The verdict over the cards a change touched, as a check run or job summary shows it. */
-export function summarizeCards(reports: readonly CardReport[], failOn: 'error' | 'warning'): CardsVerdict {
+export function summarizeCards(
+  reports: readonly CardReport[],
+  failOn: 'error' | 'warning',
+  /** What was searched: a change's files (the App) or a whole checkout (the action, the CLI). */
+  scope: 'change' | 'repository' = 'change',
+): CardsVerdict {
   const errors = reports.reduce((n, r) => n + r.errors, 0);
   const warnings = reports.reduce((n, r) => n + r.warnings, 0);
   if (reports.length === 0) {
     return {
       conclusion: 'neutral',
-      title: 'No model cards changed',
-      summary: 'This change touches no files that match the model card globs, so there was nothing to validate.',
+      title: scope === 'change' ? 'No model cards changed' : 'No model cards found',
+      summary:
+        scope === 'change'
+          ? 'This change touches no files that match the model card globs, so there was nothing to validate.'
+          : 'No files matched the model card globs (`cards:` in `.github/modelgate.yml`), so there was nothing to validate.',
       cards: 0,
       errors,
       warnings,

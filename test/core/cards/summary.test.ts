@@ -32,6 +32,9 @@ function report(path: string, findings: Finding[], model: CardReport['model'] = 
 describe('summarizeCards', () => {
   it('is neutral when no cards changed', () => {
     expect(summarizeCards([], 'error')).toMatchObject({ conclusion: 'neutral', title: 'No model cards changed', cards: 0 });
+    const scan = summarizeCards([], 'error', 'repository');
+    expect(scan).toMatchObject({ conclusion: 'neutral', title: 'No model cards found' });
+    expect(scan.summary).toContain('No files matched the model card globs');
   });
 
   it('passes valid cards', () => {
