@@ -8,7 +8,7 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: runValidate, summary: 'Check model cards (front matter, metrics, license, repository policy)' },
-  diff: { run: runDiff, summary: 'Compare the metrics of two model cards' },
+  diff: { run: runDiff, summary: 'Compare two metrics files (JSON, YAML, CSV or model cards) under your gates' },
 };
 
 export const USAGE = `Usage: modelgate <command> [options]
