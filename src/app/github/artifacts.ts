@@ -1,8 +1,6 @@
+import { ARTIFACT_NAME_PREFIX } from '../../core/evaluation/manifest.js';
 import { httpStatus } from './http-status.js';
 import type { RepoRef } from './repo-ref.js';
-
-/** Evaluation artifacts are named `modelgate-eval-<model>` by actions/evaluate; others are not ours. */
-export const EVALUATION_ARTIFACT_PREFIX = 'modelgate-eval-';
 
 /** What we use of an entry of GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts. */
 export interface ArtifactData {
@@ -40,7 +38,7 @@ const PER_PAGE = 100;
 /** A run with more artifacts than this is not one we wrote; stop listing rather than page on. */
 const MAX_PAGES = 10;
 
-/** The run's evaluation artifacts that can still be downloaded, in GitHub's order. */
+/** The run's evaluation artifacts (`modelgate-eval-<model>`) that can still be downloaded, in GitHub's order. */
 export async function listRunArtifacts(octokit: ArtifactsClient, repo: RepoRef, runId: number): Promise<RunArtifact[]> {
   const found: RunArtifact[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
@@ -52,7 +50,7 @@ export async function listRunArtifacts(octokit: ArtifactsClient, repo: RepoRef, 
       page,
     });
     for (const a of data.artifacts) {
-      if (a.name.startsWith(EVALUATION_ARTIFACT_PREFIX) && !a.expired) found.push({ id: a.id, name: a.name, sizeInBytes: a.size_in_bytes });
+      if (a.name.startsWith(ARTIFACT_NAME_PREFIX) && !a.expired) found.push({ id: a.id, name: a.name, sizeInBytes: a.size_in_bytes });
     }
     if (!/rel="next"/.test(headers.link ?? '') || data.artifacts.length === 0) break;
   }
