@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   compareMetrics,
   DEFAULT_RESAMPLES,
@@ -9,10 +8,10 @@ import {
   toJson,
   type Baseline,
 } from '../core/metrics/index.js';
-import { didYouMean } from '../core/suggest.js';
 import { ConfigError, InputError } from '../node/errors.js';
 import { loadConfig } from '../node/load-config.js';
 import { readMetricsFile, readPredictionsFile } from '../node/read-metrics.js';
+import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
 import { renderFindingsText } from './validate-output.js';
 
@@ -131,12 +130,7 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
 }
 
 function parseOptions(args: string[]): DiffOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(argumentError(error));
-  }
+  const parsed = parseCommandArgs('diff', args, OPTIONS);
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 2) {
@@ -173,25 +167,3 @@ function integer(option: string, value: string | undefined, fallback: number, mi
   return n;
 }
 
-function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  const suggestion = didYouMean(value, allowed);
-  throw new CliError(`${option} must be one of ${allowed.join(', ')}, not '${value}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`);
-}
-
-/** node:util parseArgs errors, reworded: which option, and what to do. */
-function argumentError(error: unknown): string {
-  // Not `instanceof Error`: errors from node internals may come from another realm (e.g. in tests).
-  const raw = (error as { message?: unknown } | null)?.message;
-  const message = typeof raw === 'string' ? raw : String(error);
-  const unknown = /^Unknown option '([^']+)'/.exec(message);
-  if (unknown) {
-    const given = unknown[1]!;
-    const known = Object.keys(OPTIONS).map((name) => `--${name}`);
-    const suggestion = given.startsWith('--') ? didYouMean(given, known) : undefined;
-    return `Unknown option '${given}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Run 'modelgate diff --help' for the options.`;
-  }
-  const missing = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(message);
-  if (missing) return `Option '${missing[1]}' needs a value, e.g. '${missing[1]}=VALUE'.`;
-  return message.split('\n')[0]!;
-}

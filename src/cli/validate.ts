@@ -1,13 +1,12 @@
-import { parseArgs } from 'node:util';
 import type { CardReport } from '../core/cards/types.js';
 import { cardPasses } from '../core/cards/types.js';
 import { validateCard } from '../core/cards/validate.js';
 import { findingsToAnnotations } from '../core/cards/summary.js';
-import { didYouMean } from '../core/suggest.js';
 import { ConfigError, InputError } from '../node/errors.js';
 import { findCards } from '../node/find-cards.js';
 import { loadConfig } from '../node/load-config.js';
 import { readCard } from '../node/read-card.js';
+import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
 import { FORMATS, renderFindingsText, renderGithub, renderJson, renderText, type FailOn, type OutputFormat } from './validate-output.js';
 import { annotationCommand } from './workflow-commands.js';
@@ -90,12 +89,7 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
 }
 
 function parseOptions(args: string[]): ValidateOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(argumentError(error));
-  }
+  const parsed = parseCommandArgs('validate', args, OPTIONS);
   const { values, positionals } = parsed;
   return {
     paths: positionals,
@@ -106,31 +100,6 @@ function parseOptions(args: string[]): ValidateOptions {
   };
 }
 
-function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  const suggestion = didYouMean(value, allowed);
-  throw new CliError(
-    `${option} must be one of ${allowed.join(', ')}, not '${value}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''}`,
-  );
-}
-
-/** node:util parseArgs errors, reworded: which option, and what to do. */
-function argumentError(error: unknown): string {
-  // Not `instanceof Error`: errors from node internals may come from another realm (e.g. under jest).
-  const raw = (error as { message?: unknown } | null)?.message;
-  const message = typeof raw === 'string' ? raw : String(error);
-  const unknown = /^Unknown option '([^']+)'/.exec(message);
-  if (unknown) {
-    const given = unknown[1]!;
-    const known = Object.keys(OPTIONS).map((name) => `--${name}`);
-    const suggestion = given.startsWith('--') ? didYouMean(given, known) : undefined;
-    return `Unknown option '${given}'.${suggestion ? ` Did you mean '${suggestion}'?` : ''} Run 'modelgate validate --help' for the options.`;
-  }
-  const missing = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(message);
-  if (missing) return `Option '${missing[1]}' needs a value, e.g. '${missing[1]}=VALUE'.`;
-  // Other parseArgs messages are already one clear sentence (e.g. "Option '--help' does not take an argument").
-  return message.split('\n')[0]!;
-}
 
 function asCliError(error: unknown): unknown {
   return error instanceof InputError ? new CliError(error.message, EXIT.usage) : error;
