@@ -1,8 +1,10 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { onIssueComment } from './handlers/issue-comment.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/pull-request.js';
 import { onCheckRunRerequested, onCheckSuiteRerequested } from './handlers/rerequested.js';
+import { onWorkflowRunCompleted } from './handlers/workflow-run.js';
 import { once } from './once.js';
 
 export interface AppDependencies {
@@ -16,6 +18,8 @@ export function createApp({ store }: AppDependencies): (app: Probot) => void {
     app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
     app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
     app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));
+    app.on('workflow_run.completed', once(store, (context) => onWorkflowRunCompleted(context, store)));
+    app.on('issue_comment.created', once(store, (context) => onIssueComment(context)));
   };
 }
 

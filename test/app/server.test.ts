@@ -12,10 +12,12 @@ import { ACCURACY_GATE, metricsCard } from './helpers/cards.js';
 import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from './helpers/fake-github.js';
 import { BASE_SHA, HEAD_SHA, pullRequestEvent } from './helpers/payloads.js';
 import { privateKey, TestOctokit } from './helpers/probot.js';
+import { evaluationZip, listedArtifact } from './helpers/evaluation-artifacts.js';
+import { BASE_REPO_ID, RUN_HEAD_SHA, workflowRunEvent } from './helpers/workflow-runs.js';
 
 const SECRET = 'a-webhook-secret';
 const REPO = 'Codertocat/Hello-World';
-const APP_ENV = { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: ':memory:' };
+const APP_ENV = { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.DEBUG_LOG ?? 'silent', DATABASE_URL: ':memory:' };
 const SETUP_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: ':memory:' };
 
 let server: ModelgateServer | null = null;
@@ -34,13 +36,13 @@ async function start(env: Record<string, string>): Promise<string> {
 }
 
 /** POSTs a webhook delivery the way GitHub does, signed with `secret`. */
-function deliver(url: string, name: string, payload: unknown, secret = SECRET, body = JSON.stringify(payload)): Promise<Response> {
+function deliver(url: string, name: string, payload: unknown, secret = SECRET, body = JSON.stringify(payload), delivery = '72d3162e-cc78-11e3-81ab-4c9367dc0958'): Promise<Response> {
   return fetch(`${url}/api/github/webhooks`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'x-github-event': name,
-      'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      'x-github-delivery': delivery,
       'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
     },
     body,
@@ -99,6 +101,40 @@ describe('npm start with App credentials', () => {
     // And again, one by one, after the first was handled: still nothing more.
     for (let i = 0; i < 3; i++) expect((await deliver(url, 'pull_request', null, SECRET, body)).status).toBe(200);
     expect(github.calls).toHaveLength(11);
+  });
+
+  test('a workflow_run delivery POSTed 10 times at once: one evaluation stored and ONE comment update', async () => {
+    const github = new FakeGitHub();
+    const zip = evaluationZip({ commit: RUN_HEAD_SHA, pr: 2, metrics: { 'eval.accuracy': 0.9 }, cardPath: null });
+    github
+      .token()
+      .artifacts(REPO, 289782451, [listedArtifact(8, 'modelgate-eval-sentiment', zip.byteLength)])
+      .download(REPO, 8, zip)
+      .config(REPO, 'master', null)
+      .createCheck(REPO, 88, 'modelgate / evaluation')
+      .updateComment(REPO, 555)
+      .updateCheck(REPO, 88);
+    let opened: Store | null = null;
+    server = createServer(APP_ENV, {
+      Octokit: TestOctokit,
+      openStore: async (env, cwd) => {
+        opened = await openStore(env, cwd);
+        await opened.setCommentId({ repoId: BASE_REPO_ID, pr: 2, key: 'metrics-diff:sentiment', commentId: 555 });
+        return opened;
+      },
+    });
+    await server.start();
+    const url = `http://127.0.0.1:${server.port}`;
+    const body = JSON.stringify(workflowRunEvent());
+
+    const responses = await Promise.all(Array.from({ length: 10 }, () => deliver(url, 'workflow_run', null, SECRET, body, 'run-delivery-1')));
+
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(github.summary.filter((c) => c.startsWith('PATCH /repos/Codertocat/Hello-World/issues/comments/'))).toEqual([`PATCH /repos/${REPO}/issues/comments/555`]);
+    expect(github.calls).toHaveLength(7);
+    expect(github.commentBodies[0]).toContain('| `eval.accuracy` | — | 0.9 |');
+    const evaluation = await opened!.latestEvaluation({ repoId: BASE_REPO_ID, model: 'sentiment', status: 'success', ref: 'refs/pull/2/head' });
+    expect(evaluation).toMatchObject({ runId: 289782451, sha: RUN_HEAD_SHA, pr: 2 });
   });
 
   test('the store is opened from DATABASE_URL at start (relative to cwd) and closed on stop', async () => {

@@ -27,7 +27,8 @@ export async function cardMetricResults(
 ): Promise<ModelResult[]> {
   const results: ModelResult[] = [];
   for (const { card, model, head } of cardsWithMetrics(cards, reports)) {
-    const found = await findBaseline(octokit, pr, model, card);
+    // Card metrics are compared with the card on the base branch (see BaselineSources.store).
+    const found = await findBaseline({ octokit, store: null }, pr, model, card);
     const diff = compareMetrics(found?.metrics ?? emptyMetricSet(card.basePath ?? card.path), head, { rules: config.metrics });
     results.push({ model, diff, baseline: found?.baseline ?? noBaseline(pr), runUrl: null, source: card.path });
   }

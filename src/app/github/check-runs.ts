@@ -22,7 +22,8 @@ export const MAX_SUMMARY_CHARS = 65_535;
 const MAX_ANNOTATION_TITLE_CHARS = 255;
 const MAX_ANNOTATION_MESSAGE_CHARS = 64 * 1024;
 
-export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'skipped';
+/** The conclusions modelgate reports (`cancelled` and `timed_out` mirror an evaluation run's). */
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'skipped' | 'cancelled' | 'timed_out';
 
 export interface CheckOutput {
   conclusion: CheckConclusion;
@@ -48,10 +49,19 @@ type UpdateParams = RepoRef & {
   output: { title: string; summary: string; annotations?: CheckAnnotation[] };
 };
 
+/** A check run created with its result (or its waiting note) at once: one request. */
+type ReportParams = RepoRef & {
+  name: string;
+  head_sha: string;
+  external_id?: string;
+  details_url?: string;
+  output: { title: string; summary: string };
+} & ({ status: 'queued' } | { status: 'completed'; conclusion: CheckConclusion; completed_at: string });
+
 export interface ChecksClient {
   rest: {
     checks: {
-      create(params: CreateParams): Promise<{ data: { id: number } }>;
+      create(params: CreateParams | ReportParams): Promise<{ data: { id: number } }>;
       update(params: UpdateParams): Promise<unknown>;
     };
   };
@@ -71,6 +81,32 @@ export async function startCheckRun(
     status: 'in_progress',
     started_at: new Date().toISOString(),
     ...(run.externalId === undefined ? {} : { external_id: run.externalId }),
+  });
+  return data.id;
+}
+
+/**
+ * Creates a check run that is already complete (a failed evaluation run) or queued (waiting
+ * for an evaluation the App cannot start), with its output: one request. `detailsUrl` (the
+ * evaluation run, http/https only) is where the check's "Details" link goes.
+ */
+export async function reportCheckRun(
+  octokit: ChecksClient,
+  repo: RepoRef,
+  run: { name: string; headSha: string; externalId?: string; detailsUrl?: string | null },
+  result: { status: 'queued'; title: string; summary: string } | { status: 'completed'; conclusion: CheckConclusion; title: string; summary: string },
+): Promise<number> {
+  const output = { title: result.title, summary: capSummary(result.summary) };
+  const { data } = await octokit.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.repo,
+    name: run.name,
+    head_sha: run.headSha,
+    ...(run.externalId === undefined ? {} : { external_id: run.externalId }),
+    ...(run.detailsUrl && /^https?:\/\//.test(run.detailsUrl) ? { details_url: run.detailsUrl } : {}),
+    ...(result.status === 'queued'
+      ? { status: 'queued' as const, output }
+      : { status: 'completed' as const, conclusion: result.conclusion, completed_at: new Date().toISOString(), output }),
   });
   return data.id;
 }

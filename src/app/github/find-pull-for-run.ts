@@ -15,7 +15,7 @@ export interface WorkflowRunLike {
 interface PayloadPull {
   number: number;
   head: { sha: string; repo: { id: number } };
-  base: { repo: { id: number } };
+  base: { ref: string; sha: string; repo: { id: number } };
 }
 
 /** A pull request the run's commit is the head of. */
@@ -24,13 +24,16 @@ export interface RunPullRequest {
   headSha: string;
   /** The head repository's id: the fork's, for fork PRs. */
   headRepoId: number;
+  /** The branch the PR merges into and its commit as GitHub reported them (the metric baseline). */
+  baseRef: string;
+  baseSha: string;
 }
 
 interface ListedPull {
   number: number;
   state: string;
   head: { sha: string; repo: { id: number } | null };
-  base: { repo: { id: number } };
+  base: { ref: string; sha: string; repo: { id: number } };
 }
 
 type ListParams = RepoRef & { state: 'open'; head: string; per_page: number };
@@ -58,7 +61,7 @@ export async function findPullRequestsForRun(octokit: RunPullsClient, repo: Repo
   const listed = run.pull_requests.filter((pr): pr is PayloadPull => pr !== null && pr.base.repo.id === run.repository.id);
   if (listed.length > 0) {
     // The payload is the whole truth for same-repository PRs: a head that moved on is not a match.
-    return sorted(listed.filter((pr) => matches(pr.head, pr.base.repo.id)).map((pr) => ({ number: pr.number, headSha: pr.head.sha, headRepoId: headRepo.id })));
+    return sorted(listed.filter((pr) => matches(pr.head, pr.base.repo.id)).map((pr) => runPull(pr, headRepo.id)));
   }
   if (!run.head_branch || !headRepo.owner) return [];
 
@@ -70,8 +73,12 @@ export async function findPullRequestsForRun(octokit: RunPullsClient, repo: Repo
     per_page: 100,
   });
   return sorted(
-    data.filter((pr) => pr.state === 'open' && matches(pr.head, pr.base.repo.id)).map((pr) => ({ number: pr.number, headSha: pr.head.sha, headRepoId: headRepo.id })),
+    data.filter((pr) => pr.state === 'open' && matches(pr.head, pr.base.repo.id)).map((pr) => runPull(pr, headRepo.id)),
   );
+}
+
+function runPull(pr: { number: number; head: { sha: string }; base: { ref: string; sha: string } }, headRepoId: number): RunPullRequest {
+  return { number: pr.number, headSha: pr.head.sha, headRepoId, baseRef: pr.base.ref, baseSha: pr.base.sha };
 }
 
 function sorted(pulls: RunPullRequest[]): RunPullRequest[] {

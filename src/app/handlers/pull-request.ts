@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import type { Store } from '../../store/store.js';
 import { pullTarget } from '../pull-target.js';
+import { evaluateChangedCards } from './evaluate-pull-request.js';
 import { reviewPullRequest } from './review.js';
 
 /** The pull request actions that put new code in front of reviewers. */
@@ -17,5 +18,7 @@ export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS
   // Webhooks can arrive out of order: the newest event's head wins, and results for any
   // other head are not published (see publishEvaluation).
   await store.recordHeadSha({ repoId: pr.repoId, pr: pr.number, sha: pr.headSha, at: new Date(pull_request.updated_at) });
-  await reviewPullRequest(context.octokit, store, pr, context.log);
+  const snapshot = await reviewPullRequest(context.octokit, store, pr, context.log);
+  const head = { ref: pull_request.head.ref, sameRepository: pull_request.head.repo?.id === repository.id };
+  await evaluateChangedCards(context.octokit, pr, head, snapshot, context.log);
 }

@@ -3,6 +3,7 @@ import type { Store } from '../../store/store.js';
 import { cardMetricResults } from '../evaluation/card-metrics.js';
 import { publishEvaluation, type PublishClient } from '../evaluation/publish.js';
 import type { PullTarget } from '../pull-target.js';
+import type { PullRequestSnapshot } from '../snapshot.js';
 import { checkPullRequestCards, type CardCheckClient } from './check-cards.js';
 
 export type ReviewClient = CardCheckClient & PublishClient;
@@ -10,14 +11,15 @@ export type ReviewClient = CardCheckClient & PublishClient;
 /**
  * Everything modelgate says about a pull request's head: the card check, then the metric diff
  * of the changed cards that have metrics (reusing the cards and config the check read).
+ * Returns what was read, for the steps after it (dispatching the evaluation workflow).
  */
-export async function reviewPullRequest(octokit: ReviewClient, store: Store, pr: PullTarget, log: Logger): Promise<void> {
+export async function reviewPullRequest(octokit: ReviewClient, store: Store, pr: PullTarget, log: Logger): Promise<PullRequestSnapshot> {
   const { output, snapshot, reports } = await checkPullRequestCards(octokit, pr);
   log.info({ pull: pr.number, conclusion: output.conclusion }, output.title);
-  if (!snapshot.ok) return;
+  if (!snapshot.ok) return snapshot;
   if (pr.baseRef === null || pr.baseSha === null) {
     log.info({ pull: pr.number }, 'The event does not name the base commit; no metric diff.');
-    return;
+    return snapshot;
   }
   const target = { ...pr, baseRef: pr.baseRef, baseSha: pr.baseSha };
   const results = await cardMetricResults(octokit, target, snapshot.config, snapshot.cards, reports);
@@ -27,4 +29,5 @@ export async function reviewPullRequest(octokit: ReviewClient, store: Store, pr:
   } else {
     log.info({ pull: pr.number, sha: pr.headSha, currentHead: outcome.currentHead }, `No metric diff published: ${outcome.reason}.`);
   }
+  return snapshot;
 }

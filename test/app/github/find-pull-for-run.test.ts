@@ -5,6 +5,7 @@ import { API, restOctokit } from '../helpers/rest-octokit.js';
 import { BASE_REPO_ID, FORK_REPO_ID, forkWorkflowRunEvent, RUN_HEAD_SHA, workflowRunEvent } from '../helpers/workflow-runs.js';
 
 const repo = { owner: 'Codertocat', repo: 'Hello-World' };
+const BASE_SHA = 'b'.repeat(40);
 const octokit = (): RunPullsClient => restOctokit();
 
 /** A pull request as GET /repos/{owner}/{repo}/pulls lists it (the fields that matter). */
@@ -12,7 +13,7 @@ const listed = (number: number, sha: string, headRepoId: number | null, state = 
   number,
   state,
   head: { ref: 'changes', sha, label: 'someone:changes', repo: headRepoId === null ? null : { id: headRepoId, full_name: 'someone/Hello-World' } },
-  base: { ref: 'master', repo: { id: BASE_REPO_ID, full_name: 'Codertocat/Hello-World' } },
+  base: { ref: 'master', sha: BASE_SHA, repo: { id: BASE_REPO_ID, full_name: 'Codertocat/Hello-World' } },
 });
 
 describe('findPullRequestsForRun', () => {
@@ -25,7 +26,7 @@ describe('findPullRequestsForRun', () => {
 
   it('matches a same-repository PR from the payload, without a request', async () => {
     const { workflow_run: run } = workflowRunEvent();
-    expect(await findPullRequestsForRun(octokit(), repo, run)).toEqual([{ number: 2, headSha: RUN_HEAD_SHA, headRepoId: BASE_REPO_ID }]);
+    expect(await findPullRequestsForRun(octokit(), repo, run)).toEqual([{ number: 2, headSha: RUN_HEAD_SHA, headRepoId: BASE_REPO_ID, baseRef: 'master', baseSha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e' }]);
   });
 
   it('does not match a payload PR whose head has moved on', async () => {
@@ -50,8 +51,8 @@ describe('findPullRequestsForRun', () => {
         listed(8, RUN_HEAD_SHA, null),
       ]);
     expect(await findPullRequestsForRun(octokit(), repo, run)).toEqual([
-      { number: 5, headSha: RUN_HEAD_SHA, headRepoId: FORK_REPO_ID },
-      { number: 9, headSha: RUN_HEAD_SHA, headRepoId: FORK_REPO_ID },
+      { number: 5, headSha: RUN_HEAD_SHA, headRepoId: FORK_REPO_ID, baseRef: 'master', baseSha: BASE_SHA },
+      { number: 9, headSha: RUN_HEAD_SHA, headRepoId: FORK_REPO_ID, baseRef: 'master', baseSha: BASE_SHA },
     ]);
   });
 
@@ -63,7 +64,7 @@ describe('findPullRequestsForRun', () => {
       .get('/repos/Codertocat/Hello-World/pulls')
       .query({ state: 'open', head: 'Codertocat:changes', per_page: 100 })
       .reply(200, [listed(3, RUN_HEAD_SHA, BASE_REPO_ID)]);
-    expect(await findPullRequestsForRun(octokit(), repo, run)).toEqual([{ number: 3, headSha: RUN_HEAD_SHA, headRepoId: BASE_REPO_ID }]);
+    expect(await findPullRequestsForRun(octokit(), repo, run)).toEqual([{ number: 3, headSha: RUN_HEAD_SHA, headRepoId: BASE_REPO_ID, baseRef: 'master', baseSha: BASE_SHA }]);
   });
 
   it('finds nothing when no open PR has the commit', async () => {

@@ -107,6 +107,50 @@ export class FakeGitHub {
     return this;
   }
 
+  /** The run's artifacts (one page). */
+  artifacts(repo: string, runId: number, artifacts: object[]): this {
+    this.scope
+      .get(this.p(`/repos/${repo}/actions/runs/${runId}/artifacts`))
+      .query({ per_page: 100, page: 1 })
+      .reply(200, { total_count: artifacts.length, artifacts });
+    return this;
+  }
+
+  /** An artifact's zip: GitHub's redirect, then the bytes from the blob host (not recorded: it is not the API). */
+  download(repo: string, artifactId: number, bytes: Uint8Array, blob = 'https://blob.example.net'): this {
+    this.scope.get(this.p(`/repos/${repo}/actions/artifacts/${artifactId}/zip`)).reply(302, '', { location: `${blob}/artifact/${artifactId}?sig=x` });
+    nock(blob, { badheaders: ['authorization'] }).get(`/artifact/${artifactId}`).query({ sig: 'x' }).reply(200, Buffer.from(bytes), { 'content-type': 'application/zip' });
+    return this;
+  }
+
+  /** A check run created complete or queued in one request (a failed run, a fork's waiting evaluation). */
+  reportCheck(repo: string, id = 99): this {
+    return this.createCheck(repo, id, 'modelgate / evaluation');
+  }
+
+  dispatch(repo: string, workflow: string, status = 204, message = ''): this {
+    this.scope
+      .post(this.p(`/repos/${repo}/actions/workflows/${encodeURIComponent(workflow)}/dispatches`))
+      .reply(status, status === 204 ? '' : { message });
+    return this;
+  }
+
+  permission(repo: string, user: string, permission: string, roleName = permission): this {
+    this.scope.get(this.p(`/repos/${repo}/collaborators/${user}/permission`)).reply(200, { permission, role_name: roleName, user: { login: user } });
+    return this;
+  }
+
+  reaction(repo: string, commentId: number): this {
+    this.scope.post(this.p(`/repos/${repo}/issues/comments/${commentId}/reactions`)).reply(201, { id: 1, content: 'eyes' });
+    return this;
+  }
+
+  /** The open PRs with head `owner:branch` (how a fork's or a dispatched run's PR is found). */
+  pullsWithHead(repo: string, head: string, data: object[]): this {
+    this.scope.get(this.p(`/repos/${repo}/pulls`)).query({ state: 'open', head, per_page: 100 }).reply(200, data);
+    return this;
+  }
+
   /** The calls as "METHOD path" lines, in order. */
   get summary(): string[] {
     return this.calls.map((c) => `${c.method} ${c.path}`);

@@ -23,7 +23,8 @@ export function workflowRunEvent(): any {
   const payload = structuredClone(found);
   const run = payload.workflow_run;
   const base = { ...run.repository, id: BASE_REPO_ID, name: 'Hello-World', full_name: 'Codertocat/Hello-World', owner: { ...run.repository.owner, login: 'Codertocat' } };
-  payload.repository = base;
+  // The event's own repository is the full object (with the default branch); the run's is a summary.
+  payload.repository = { ...base, default_branch: 'master' };
   payload.installation = { id: 1, node_id: 'x' };
   run.event = 'pull_request';
   run.head_sha = RUN_HEAD_SHA;
