@@ -1,23 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, type Dependencies } from '../../actions/evaluate/src/main.js';
 import { formatDuration, MAX_SUMMARY_ROWS, renderSummary } from '../../actions/evaluate/src/summary.js';
 import { buildManifest, parseManifest } from '../../src/core/evaluation/manifest.js';
 import { readMetrics } from '../../src/core/metrics/index.js';
 import { tmpRepo, type TmpRepo } from '../cli/tmp-repo.js';
+import { FakeRunner } from './fake-runner.js';
 
 // The action talks to the runner through env vars, files and stdout; the test plays the runner.
 // The evaluation commands are real child processes (node and bash); only the upload is faked.
-let runnerDir: string;
-let summaryFile: string;
-let outputFile: string;
-let eventFile: string;
+const runner = new FakeRunner();
 let repo: TmpRepo;
-let stdout: string;
-const savedEnv = { ...process.env };
 
 const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const PUSH_SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -60,30 +55,16 @@ interface Upload {
 let uploads: Upload[];
 let commandOutput: string;
 
-beforeAll(() => {
-  runnerDir = mkdtempSync(join(tmpdir(), 'modelgate-runner-'));
-  // @actions/core caches the summary path on first use, so one file serves every test.
-  summaryFile = join(runnerDir, 'step-summary.md');
-  outputFile = join(runnerDir, 'output');
-  eventFile = join(runnerDir, 'event.json');
-});
-afterAll(() => rmSync(runnerDir, { recursive: true, force: true }));
+afterAll(() => runner.dispose());
 
 beforeEach(() => {
   uploads = [];
   commandOutput = '';
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
+  runner.start();
 });
 
 afterEach(() => {
-  jest.restoreAllMocks();
-  process.env = { ...savedEnv };
-  // setFailed sets the exit code of the process running the tests.
-  process.exitCode = undefined;
+  runner.reset();
   repo?.remove();
 });
 
@@ -96,25 +77,21 @@ interface Scenario {
 }
 
 async function runAction({ files = {}, inputs, event = {}, env = {}, upload }: Scenario) {
-  writeFileSync(summaryFile, '');
-  writeFileSync(outputFile, '');
-  writeFileSync(eventFile, JSON.stringify(event));
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('GITHUB_') || key.startsWith('RUNNER_')) delete process.env[key];
   repo = tmpRepo(files);
-  Object.assign(process.env, {
+  runner.prepare({
+    inputs,
+    event,
+    env: {
     GITHUB_WORKSPACE: repo.root,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_EVENT_PATH: eventFile,
     GITHUB_SHA: MERGE_SHA,
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
     RUNNER_NAME: 'GitHub Actions 7',
-    RUNNER_TEMP: runnerDir,
+    RUNNER_TEMP: runner.dir,
     NODE: process.execPath,
     ...env,
+    },
   });
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
   const clock = [STARTED, FINISHED];
   const deps: Dependencies = {
     env: process.env,
@@ -131,20 +108,9 @@ async function runAction({ files = {}, inputs, event = {}, env = {}, upload }: S
     killGraceMs: 300,
   };
   await run(deps);
-  return {
-    failed: process.exitCode === 1,
-    outputs: readOutputs(),
-    summary: readFileSync(summaryFile, 'utf8'),
-    commands: stdout.split('\n').filter((l) => l.startsWith('::')),
-  };
+  return runner.result();
 }
 
-/** Parses the `name<<delimiter` blocks @actions/core appends to GITHUB_OUTPUT. */
-function readOutputs(): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)) outputs[m[1]!] = m[3]!;
-  return outputs;
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const prEvent = { pull_request: { number: 12, head: { sha: HEAD_SHA.toUpperCase() } } };
@@ -169,7 +135,7 @@ describe('evaluate action: a successful evaluation', () => {
     expect(uploads).toHaveLength(1);
     const upload = uploads[0]!;
     expect(upload.name).toBe('modelgate-eval-sentiment');
-    expect(upload.rootDirectory.startsWith(join(runnerDir, 'modelgate-eval-'))).toBe(true);
+    expect(upload.rootDirectory.startsWith(join(runner.dir, 'modelgate-eval-'))).toBe(true);
     expect(upload.files).toEqual([join(upload.rootDirectory, 'modelgate-eval.json'), join(upload.rootDirectory, 'metrics.json')]);
     const metricsText = JSON.stringify({ eval: { accuracy: 0.91, f1: 0.875 }, latency_ms: 12 });
     expect(upload.contents['metrics.json']).toBe(metricsText);

@@ -1,12 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { run, type Dependencies } from '../../actions/metrics-diff/src/main.js';
 import type { CommentsApi } from '../../src/github/sticky-comment.js';
 import { tmpRepo, type TmpRepo } from '../cli/tmp-repo.js';
+import { FakeRunner } from './fake-runner.js';
 
 const API = 'https://api.github.com';
 const MARKER = '<!-- modelgate:metrics-diff model=sentiment -->';
@@ -17,39 +15,20 @@ const HEAD_BETTER = JSON.stringify({ eval: { accuracy: 0.93, f1: 0.88 }, latency
 const HEAD_WORSE = JSON.stringify({ eval: { accuracy: 0.85, f1: 0.88 }, latency_ms: { p95: 39 } });
 const CONFIG = 'metrics:\n  - match: eval.accuracy\n    max_regression: 0.01\n';
 
-let runnerDir: string;
-let summaryFile: string;
-let outputFile: string;
-let eventFile: string;
-let repo: TmpRepo;
-let stdout: string;
-const savedEnv = { ...process.env };
+const runner = new FakeRunner();
+let repo: TmpRepo | undefined;
 
-beforeAll(() => {
-  runnerDir = mkdtempSync(join(tmpdir(), 'modelgate-runner-'));
-  summaryFile = join(runnerDir, 'step-summary.md');
-  outputFile = join(runnerDir, 'output');
-  eventFile = join(runnerDir, 'event.json');
-});
-afterAll(() => rmSync(runnerDir, { recursive: true, force: true }));
+afterAll(() => runner.dispose());
 
 beforeEach(() => {
   nock.disableNetConnect();
-  writeFileSync(summaryFile, '');
-  writeFileSync(outputFile, '');
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('GITHUB_')) delete process.env[key];
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
+  runner.start();
 });
 
 afterEach(() => {
-  jest.restoreAllMocks();
-  process.env = { ...savedEnv };
-  process.exitCode = undefined;
+  runner.reset();
   repo?.remove();
+  repo = undefined;
   expect(nock.pendingMocks()).toEqual([]);
   nock.cleanAll();
   nock.enableNetConnect();
@@ -62,41 +41,24 @@ interface Scenario {
 }
 
 async function runAction({ files, inputs, event }: Scenario) {
-  // Each run starts clean, even when one test runs the action twice.
-  stdout = '';
-  writeFileSync(summaryFile, '');
-  writeFileSync(outputFile, '');
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
+  repo?.remove();
   repo = tmpRepo(files);
-  writeFileSync(eventFile, JSON.stringify(event ?? {}));
-  const env: NodeJS.ProcessEnv = {
-    GITHUB_WORKSPACE: repo.root,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_REPOSITORY: 'acme/models',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '777',
-  };
-  Object.assign(process.env, env);
-  for (const [name, value] of Object.entries({ 'github-token': 'ghs_test', ...inputs })) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  runner.prepare({
+    inputs: { 'github-token': 'ghs_test', ...inputs },
+    event: event ?? {},
+    env: {
+      GITHUB_WORKSPACE: repo.root,
+      GITHUB_REPOSITORY: 'acme/models',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '777',
+    },
+  });
   const deps: Dependencies = {
     octokit: (token) => new Octokit({ auth: token, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } }) as unknown as CommentsApi,
     env: process.env,
   };
   await run(deps);
-  return {
-    failed: process.exitCode === 1,
-    outputs: readOutputs(),
-    summary: readFileSync(summaryFile, 'utf8'),
-    commands: stdout.split('\n').filter((l) => l.startsWith('::')),
-  };
-}
-
-function readOutputs(): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(outputFile, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)) outputs[m[1]!] = m[3]!;
-  return outputs;
+  return runner.result();
 }
 
 const prEvent = (headRepo = 'acme/models') => ({ pull_request: { number: 12, head: { repo: { full_name: headRepo } } } });
@@ -194,10 +156,9 @@ describe('metrics-diff action', () => {
   test('comment: false and non-PR events post nothing', async () => {
     const off = await runAction({ files: files(HEAD_BETTER), inputs: { base: 'base.json', head: 'head.json', comment: 'false' }, event: prEvent() });
     expect(off.failed).toBe(false);
-    repo.remove();
     const push = await runAction({ files: files(HEAD_BETTER), inputs: { base: 'base.json', head: 'head.json' }, event: { ref: 'refs/heads/main' } });
     expect(push.failed).toBe(false);
-    expect(stdout).toContain('Not a pull request event: no comment to post.');
+    expect(runner.stdout).toContain('Not a pull request event: no comment to post.');
   });
 
   test('malformed metrics fail with the file and position, and no comment', async () => {
@@ -213,7 +174,6 @@ describe('metrics-diff action', () => {
   test('a missing file and a bad config are clear errors', async () => {
     const missing = await runAction({ files: { 'base.json': BASE }, inputs: { base: 'base.json', head: 'nope.json' }, event: prEvent() });
     expect(missing.commands).toEqual(['::error::Cannot read the head metrics file nope.json: not found.']);
-    repo.remove();
     const badConfig = await runAction({
       files: { ...files(HEAD_BETTER), '.github/modelgate.yml': 'metrics:\n  - match: a\n    max_regresion: 1\n' },
       inputs: { base: 'base.json', head: 'head.json' },

@@ -1,61 +1,27 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { run } from '../../actions/validate-model-card/src/main.js';
 import { BAD_LICENSE_CARD, tmpRepo, VALID_CARD, YAML_ERROR_CARD, type TmpRepo } from '../cli/tmp-repo.js';
+import { FakeRunner } from './fake-runner.js';
 
 // The action talks to the runner through env vars, files and stdout; the test plays the runner.
-let runnerDir: string;
-let summaryFile: string;
-let outputFile: string;
-let repo: TmpRepo;
-let stdout: string;
-const savedEnv = { ...process.env };
+const runner = new FakeRunner();
+let repo: TmpRepo | undefined;
 
-beforeAll(() => {
-  runnerDir = mkdtempSync(join(tmpdir(), 'modelgate-runner-'));
-  // @actions/core caches the summary path on first use, so one file serves every test.
-  summaryFile = join(runnerDir, 'step-summary.md');
-  outputFile = join(runnerDir, 'output');
-});
-afterAll(() => rmSync(runnerDir, { recursive: true, force: true }));
-
-beforeEach(() => {
-  writeFileSync(summaryFile, '');
-  writeFileSync(outputFile, '');
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
-  process.env.GITHUB_STEP_SUMMARY = summaryFile;
-  process.env.GITHUB_OUTPUT = outputFile;
-  stdout = '';
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-});
-
+afterAll(() => runner.dispose());
+beforeEach(() => runner.start());
 afterEach(() => {
-  jest.restoreAllMocks();
-  process.env = { ...savedEnv };
-  // setFailed sets the exit code of the process running the tests.
-  process.exitCode = undefined;
-  repo.remove();
+  runner.reset();
+  repo?.remove();
+  repo = undefined;
 });
 
 async function runAction(files: Record<string, string>, inputs: Record<string, string> = {}) {
+  repo?.remove();
   repo = tmpRepo(files);
-  process.env.GITHUB_WORKSPACE = repo.root;
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  runner.prepare({ inputs, env: { GITHUB_WORKSPACE: repo.root } });
   await run();
-  const failed = process.exitCode === 1;
-  return { failed, outputs: readOutputs(), summary: readFileSync(summaryFile, 'utf8'), commands: stdout.split('\n').filter((l) => l.startsWith('::')) };
-}
-
-/** Parses the `name<<delimiter` blocks @actions/core appends to GITHUB_OUTPUT. */
-function readOutputs(): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const m of readFileSync(outputFile, 'utf8').matchAll(/^(\w+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)) outputs[m[1]!] = m[3]!;
-  return outputs;
+  return runner.result();
 }
 
 describe('validate-model-card action', () => {
@@ -66,7 +32,7 @@ describe('validate-model-card action', () => {
     expect(result.outputs).toEqual({ valid: 'true', errors: '0', warnings: '0' });
     expect(result.summary).toMatch(/^## Model cards: 1 model card valid\n\n\*\*All 1 model card passed\*\* \(0 errors, 0 warnings\)\./);
     expect(result.summary).toContain('| `models/good/README.md` | good | 0 | 0 | ✅ pass |');
-    expect(stdout).toContain('1 model card valid\n');
+    expect(runner.stdout).toContain('1 model card valid\n');
   });
 
   test('an invalid card: an annotation on the line, valid=false, the step fails', async () => {
@@ -109,9 +75,6 @@ describe('validate-model-card action', () => {
     expect(lenient.commands).toEqual([
       '::warning title=card/unknown-pipeline-tag,file=MODEL_CARD.md,line=3,col=15::Pipeline tag "text-clasification" is not a Hugging Face Hub task.%0ADid you mean `text-classification`?',
     ]);
-    repo.remove();
-    writeFileSync(summaryFile, '');
-    writeFileSync(outputFile, '');
 
     const strict = await runAction({ 'MODEL_CARD.md': card }, { 'fail-on': 'warning' });
     expect(strict.failed).toBe(true);
@@ -172,12 +135,15 @@ describe('validate-model-card action', () => {
     const result = await runAction({ 'README.md': '# not a card\n' });
     expect(result.failed).toBe(false);
     expect(result.outputs).toEqual({ valid: 'true', errors: '0', warnings: '0' });
-    expect(stdout).toContain('No model cards found (card globs: **/MODEL_CARD.md, **/model_card.md, **/model_card.{yml,yaml,json}, models/**/README.md).\n');
+    expect(runner.stdout).toContain('No model cards found (card globs: **/MODEL_CARD.md, **/model_card.md, **/model_card.{yml,yaml,json}, models/**/README.md).\n');
   });
 
   test('without GITHUB_STEP_SUMMARY the action still runs', async () => {
+    repo = tmpRepo({ 'MODEL_CARD.md': BAD_LICENSE_CARD });
+    runner.prepare({ inputs: {}, env: { GITHUB_WORKSPACE: repo.root } });
     delete process.env.GITHUB_STEP_SUMMARY;
-    const result = await runAction({ 'MODEL_CARD.md': BAD_LICENSE_CARD });
+    await run();
+    const result = runner.result();
     expect(result.failed).toBe(true);
     expect(result.summary).toBe('');
   });
