@@ -22,6 +22,10 @@ const HeadInputSchema = z.object({
   pr: PositiveInt,
   sha: z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'expected a full lowercase hex commit SHA'),
   at: z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date'),
+  follows: z
+    .string()
+    .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'expected a full lowercase hex commit SHA')
+    .optional(),
 });
 
 /** The Store, written once against SqlDriver; the SQL is the same on SQLite and PostgreSQL. */
@@ -153,13 +157,15 @@ export class SqlStore implements Store {
     );
   }
 
-  async recordHeadSha(head: { repoId: number; pr: number; sha: string; at: Date }): Promise<HeadSha> {
+  async recordHeadSha(head: { repoId: number; pr: number; sha: string; at: Date; follows?: string }): Promise<HeadSha> {
     const h = check(HeadInputSchema, head, `head of PR #${head.pr}`);
+    // GitHub's timestamps have one-second precision: on a tie, a head that names the stored
+    // one as its predecessor (a push's `before`) is the newer one.
     await this.db.query(
       `INSERT INTO pr_heads (repo_id, pr, sha, seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (repo_id, pr) DO UPDATE SET sha = excluded.sha, seen_at = excluded.seen_at
-       WHERE pr_heads.seen_at < excluded.seen_at`,
-      [h.repoId, h.pr, h.sha, h.at.toISOString()],
+       WHERE pr_heads.seen_at < excluded.seen_at OR (pr_heads.seen_at = excluded.seen_at AND pr_heads.sha = ?)`,
+      [h.repoId, h.pr, h.sha, h.at.toISOString(), h.follows ?? ''],
     );
     const stored = await this.getHeadSha(h);
     if (stored === null) throw new StoreError(`the head of PR #${h.pr} in repo ${h.repoId} vanished while recording it`);

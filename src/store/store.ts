@@ -42,10 +42,12 @@ export interface Store {
 
   /**
    * Records a PR's head SHA as seen at `at` (the event's time). An older observation never
-   * replaces a newer one (on a tie the stored one stays), so out-of-order webhooks cannot move the
-   * head backwards. Returns the head stored after the call.
+   * replaces a newer one, so out-of-order webhooks cannot move the head backwards. On a tie the
+   * stored one stays, unless the new head `follows` it (a push's `before` commit): timestamps
+   * have one-second precision, and two pushes can share a second. Returns the head stored after
+   * the call.
    */
-  recordHeadSha(head: { repoId: number; pr: number; sha: string; at: Date }): Promise<HeadSha>;
+  recordHeadSha(head: { repoId: number; pr: number; sha: string; at: Date; follows?: string }): Promise<HeadSha>;
   getHeadSha(where: { repoId: number; pr: number }): Promise<HeadSha | null>;
 
   /** Releases the connection(s). Safe to call twice; the store is unusable afterwards. */

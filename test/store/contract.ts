@@ -319,6 +319,22 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         expect(await store.getHeadSha(pr)).toEqual({ ...pr, sha: SHA_C, at: '2025-03-01T12:00:11.000Z' });
         expect(await store.getHeadSha({ ...pr, pr: 18 })).toBeNull();
       });
+
+      test('in the same second, a push that follows the stored head replaces it, and nothing else does', async () => {
+        await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(20) });
+        // Same second, but it follows another commit: not known to be newer.
+        expect((await store.recordHeadSha({ ...pr, sha: SHA_C, at: at(20), follows: SHA_B })).sha).toBe(SHA_A);
+        // Same second, and its `before` is the stored head: the newer push.
+        expect(await store.recordHeadSha({ ...pr, sha: SHA_B, at: at(20), follows: SHA_A })).toEqual({
+          ...pr,
+          sha: SHA_B,
+          at: '2025-03-01T12:00:20.000Z',
+        });
+        // The earlier push's late delivery cannot take the head back.
+        expect((await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(20) })).sha).toBe(SHA_B);
+        // An older time never wins, whatever it follows.
+        expect((await store.recordHeadSha({ ...pr, sha: SHA_C, at: at(19), follows: SHA_B })).sha).toBe(SHA_B);
+      });
     });
 
     describe('migrations', () => {

@@ -17,7 +17,8 @@ export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS
   const pr = pullTarget(repository, pull_request);
   // Webhooks can arrive out of order: the newest event's head wins, and results for any
   // other head are not published (see publishEvaluation).
-  await store.recordHeadSha({ repoId: pr.repoId, pr: pr.number, sha: pr.headSha, at: new Date(pull_request.updated_at) });
+  const follows = context.payload.action === 'synchronize' ? context.payload.before : undefined;
+  await store.recordHeadSha({ repoId: pr.repoId, pr: pr.number, sha: pr.headSha, at: new Date(pull_request.updated_at), follows });
   const snapshot = await reviewPullRequest(context.octokit, store, pr, context.log);
   const head = { ref: pull_request.head.ref, sameRepository: pull_request.head.repo?.id === repository.id };
   await evaluateChangedCards(context.octokit, pr, head, snapshot, context.log);

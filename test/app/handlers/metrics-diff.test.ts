@@ -269,6 +269,22 @@ describe('pull_request: metric diff of a changed card with model-index results',
     await expect(app.store.getHeadSha({ repoId: REPO_ID, pr: 2 })).resolves.toMatchObject({ sha: NEXT_SHA });
   });
 
+  test('two pushes in the same second: the one whose `before` is the recorded head is published', async () => {
+    const sameSecond = '2019-05-15T16:00:00Z';
+    await app.store.recordHeadSha({ repoId: REPO_ID, pr: 2, sha: HEAD_SHA, at: new Date(sameSecond) });
+    cardCheck([{ filename: CARD }], { [CARD]: HEAD_CARD }, ACCURACY_GATE, NEXT_SHA);
+    github.file(REPO, CARD, BASE_SHA, BASE_CARD);
+    evaluationCheck(() => github.listComments(REPO, 2, []).createComment(REPO, 2, 555));
+
+    const event = pushed(NEXT_SHA, sameSecond);
+    event.before = HEAD_SHA;
+    await app.receive('pull_request', event);
+
+    await expect(app.store.getHeadSha({ repoId: REPO_ID, pr: 2 })).resolves.toMatchObject({ sha: NEXT_SHA });
+    expect(github.checkCreates[1]).toMatchObject({ name: 'modelgate / evaluation', head_sha: NEXT_SHA });
+    expect(github.commentCalls).toHaveLength(2);
+  });
+
   test('publishing fails: the evaluation check completes as failed, and the delivery can be redelivered', async () => {
     cardCheck([{ filename: CARD }], { [CARD]: HEAD_CARD });
     github.file(REPO, CARD, BASE_SHA, BASE_CARD);
