@@ -53211,6 +53211,38 @@ function walk(tree, prefix, collector, notes, locator) {
   }
 }
 
+// src/core/json-string.ts
+var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+function decodeJsonString(text, start) {
+  let i = start + 1;
+  let from = i;
+  let out = "";
+  for (; ; ) {
+    if (i >= text.length) return { ok: false, kind: "unterminated", offset: start };
+    const c = text.charCodeAt(i);
+    if (c === 34) return { ok: true, value: out + text.slice(from, i), end: i + 1 };
+    if (c < 32) return { ok: false, kind: "control-character", offset: i };
+    if (c !== 92) {
+      i++;
+      continue;
+    }
+    out += text.slice(from, i);
+    const e = text[i + 1] ?? "";
+    if (e === "u") {
+      const hex3 = text.slice(i + 2, i + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex3)) return { ok: false, kind: "bad-unicode-escape", offset: i };
+      out += String.fromCharCode(parseInt(hex3, 16));
+      i += 6;
+    } else {
+      const decoded = SIMPLE_ESCAPES[e];
+      if (decoded === void 0) return { ok: false, kind: "bad-escape", offset: i, escape: text.slice(i, i + 2) };
+      out += decoded;
+      i += 2;
+    }
+    from = i;
+  }
+}
+
 // src/core/metrics/json.ts
 var JsonSyntaxError = class extends Error {
   constructor(offset, message) {
@@ -53363,59 +53395,20 @@ var Parser = class {
     }
   }
   string() {
-    const text = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    let out = "";
-    let chunk = i;
-    for (; ; ) {
-      if (i >= text.length) this.fail("Unterminated string.", start);
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        out += text.slice(chunk, i);
-        this.pos = i + 1;
-        return out;
-      }
-      if (c < 32) this.fail("Control character in a string; escape it (e.g. \\n).", i);
-      if (c === 92) {
-        out += text.slice(chunk, i);
-        const e = text[i + 1];
-        switch (e) {
-          case '"':
-          case "\\":
-          case "/":
-            out += e;
-            break;
-          case "b":
-            out += "\b";
-            break;
-          case "f":
-            out += "\f";
-            break;
-          case "n":
-            out += "\n";
-            break;
-          case "r":
-            out += "\r";
-            break;
-          case "t":
-            out += "	";
-            break;
-          case "u": {
-            const hex3 = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex3)) this.fail("Invalid \\u escape; expected four hex digits.", i);
-            out += String.fromCharCode(parseInt(hex3, 16));
-            i += 4;
-            break;
-          }
-          default:
-            this.fail(`Invalid escape "\\${e ?? ""}" in a string.`, i);
-        }
-        i += 2;
-        chunk = i;
-        continue;
-      }
-      i++;
+    const read = decodeJsonString(this.text, this.pos);
+    if (read.ok) {
+      this.pos = read.end;
+      return read.value;
+    }
+    switch (read.kind) {
+      case "unterminated":
+        return this.fail("Unterminated string.", read.offset);
+      case "control-character":
+        return this.fail("Control character in a string; escape it (e.g. \\n).", read.offset);
+      case "bad-unicode-escape":
+        return this.fail("Invalid \\u escape; expected four hex digits.", read.offset);
+      case "bad-escape":
+        return this.fail(`Invalid escape "${read.escape}" in a string.`, read.offset);
     }
   }
 };

@@ -66190,6 +66190,38 @@ function slugify2(value) {
 // src/core/cards/json.ts
 var import_yaml9 = __toESM(require_dist(), 1);
 
+// src/core/json-string.ts
+var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+function decodeJsonString(text, start) {
+  let i = start + 1;
+  let from = i;
+  let out = "";
+  for (; ; ) {
+    if (i >= text.length) return { ok: false, kind: "unterminated", offset: start };
+    const c = text.charCodeAt(i);
+    if (c === 34) return { ok: true, value: out + text.slice(from, i), end: i + 1 };
+    if (c < 32) return { ok: false, kind: "control-character", offset: i };
+    if (c !== 92) {
+      i++;
+      continue;
+    }
+    out += text.slice(from, i);
+    const e = text[i + 1] ?? "";
+    if (e === "u") {
+      const hex3 = text.slice(i + 2, i + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex3)) return { ok: false, kind: "bad-unicode-escape", offset: i };
+      out += String.fromCharCode(parseInt(hex3, 16));
+      i += 6;
+    } else {
+      const decoded = SIMPLE_ESCAPES[e];
+      if (decoded === void 0) return { ok: false, kind: "bad-escape", offset: i, escape: text.slice(i, i + 2) };
+      out += decoded;
+      i += 2;
+    }
+    from = i;
+  }
+}
+
 // src/core/cards/limits.ts
 var MAX_DEPTH = 100;
 var MAX_ALIAS_EXPANSION = 1e4;
@@ -67001,60 +67033,21 @@ var JsonParser = class {
   }
   /** Reads a string starting at the opening quote; leaves `i` after the closing quote. */
   string() {
-    const { text } = this;
-    let i = this.i + 1;
-    let from = i;
-    let out = "";
-    for (; ; ) {
-      if (i >= text.length) throw new JsonSyntaxError(this.i, "a string that is never closed.", "Close the string with a double quote.");
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c < 32) {
-        throw new JsonSyntaxError(i, "a raw control character (such as a line break or tab) inside a string.", "Write it as an escape: \\n, \\t, \\u0000.");
-      }
-      if (c === 92) {
-        out += text.slice(from, i);
-        const e = text[i + 1];
-        switch (e) {
-          case '"':
-          case "\\":
-          case "/":
-            out += e;
-            break;
-          case "b":
-            out += "\b";
-            break;
-          case "f":
-            out += "\f";
-            break;
-          case "n":
-            out += "\n";
-            break;
-          case "r":
-            out += "\r";
-            break;
-          case "t":
-            out += "	";
-            break;
-          case "u": {
-            const hex3 = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex3)) throw new JsonSyntaxError(i, "a bad \\u escape in a string.", "A \\u escape needs four hex digits, e.g. \\u00e9.");
-            out += String.fromCharCode(parseInt(hex3, 16));
-            i += 4;
-            break;
-          }
-          default:
-            throw new JsonSyntaxError(i, `an invalid escape ${quote(text.slice(i, i + 2))} in a string.`, "Escape a backslash as \\\\.");
-        }
-        i += 2;
-        from = i;
-        continue;
-      }
-      i++;
+    const read = decodeJsonString(this.text, this.i);
+    if (read.ok) {
+      this.i = read.end;
+      return read.value;
     }
-    out += text.slice(from, i);
-    this.i = i + 1;
-    return out;
+    switch (read.kind) {
+      case "unterminated":
+        throw new JsonSyntaxError(read.offset, "a string that is never closed.", "Close the string with a double quote.");
+      case "control-character":
+        throw new JsonSyntaxError(read.offset, "a raw control character (such as a line break or tab) inside a string.", "Write it as an escape: \\n, \\t, \\u0000.");
+      case "bad-unicode-escape":
+        throw new JsonSyntaxError(read.offset, "a bad \\u escape in a string.", "A \\u escape needs four hex digits, e.g. \\u00e9.");
+      case "bad-escape":
+        throw new JsonSyntaxError(read.offset, `an invalid escape ${quote(read.escape)} in a string.`, "Escape a backslash as \\\\.");
+    }
   }
   unexpected(where, hint) {
     const { text, i } = this;

@@ -1,4 +1,5 @@
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { decodeJsonString } from '../json-string.js';
 import type { Finding } from '../findings.js';
 import { SourceMap } from '../yaml-positions.js';
 import { finding } from './finding.js';
@@ -222,60 +223,21 @@ class JsonParser {
 
   /** Reads a string starting at the opening quote; leaves `i` after the closing quote. */
   private string(): string {
-    const { text } = this;
-    let i = this.i + 1;
-    let from = i;
-    let out = '';
-    for (;;) {
-      if (i >= text.length) throw new JsonSyntaxError(this.i, 'a string that is never closed.', 'Close the string with a double quote.');
-      const c = text.charCodeAt(i);
-      if (c === 34 /* " */) break;
-      if (c < 0x20) {
-        throw new JsonSyntaxError(i, 'a raw control character (such as a line break or tab) inside a string.', 'Write it as an escape: \\n, \\t, \\u0000.');
-      }
-      if (c === 92 /* \ */) {
-        out += text.slice(from, i);
-        const e = text[i + 1];
-        switch (e) {
-          case '"':
-          case '\\':
-          case '/':
-            out += e;
-            break;
-          case 'b':
-            out += '\b';
-            break;
-          case 'f':
-            out += '\f';
-            break;
-          case 'n':
-            out += '\n';
-            break;
-          case 'r':
-            out += '\r';
-            break;
-          case 't':
-            out += '\t';
-            break;
-          case 'u': {
-            const hex = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError(i, 'a bad \\u escape in a string.', 'A \\u escape needs four hex digits, e.g. \\u00e9.');
-            out += String.fromCharCode(parseInt(hex, 16));
-            i += 4;
-            break;
-          }
-          default:
-            throw new JsonSyntaxError(i, `an invalid escape ${quote(text.slice(i, i + 2))} in a string.`, 'Escape a backslash as \\\\.');
-        }
-        i += 2;
-        from = i;
-        continue;
-      }
-      i++;
+    const read = decodeJsonString(this.text, this.i);
+    if (read.ok) {
+      this.i = read.end;
+      return read.value;
     }
-    out += text.slice(from, i);
-    this.i = i + 1;
-    return out;
+    switch (read.kind) {
+      case 'unterminated':
+        throw new JsonSyntaxError(read.offset, 'a string that is never closed.', 'Close the string with a double quote.');
+      case 'control-character':
+        throw new JsonSyntaxError(read.offset, 'a raw control character (such as a line break or tab) inside a string.', 'Write it as an escape: \\n, \\t, \\u0000.');
+      case 'bad-unicode-escape':
+        throw new JsonSyntaxError(read.offset, 'a bad \\u escape in a string.', 'A \\u escape needs four hex digits, e.g. \\u00e9.');
+      case 'bad-escape':
+        throw new JsonSyntaxError(read.offset, `an invalid escape ${quote(read.escape)} in a string.`, 'Escape a backslash as \\\\.');
+    }
   }
 
   private unexpected(where: string, hint?: string): JsonSyntaxError {

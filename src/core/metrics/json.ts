@@ -1,3 +1,4 @@
+import { decodeJsonString } from '../json-string.js';
 import { MAX_DEPTH, MAX_NODES, type Tree, type TreeEntry } from './tree.js';
 
 /**
@@ -169,59 +170,20 @@ class Parser {
   }
 
   private string(): string {
-    const text = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    let out = '';
-    let chunk = i;
-    for (;;) {
-      if (i >= text.length) this.fail('Unterminated string.', start);
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        out += text.slice(chunk, i);
-        this.pos = i + 1;
-        return out;
-      }
-      if (c < 0x20) this.fail('Control character in a string; escape it (e.g. \\n).', i);
-      if (c === 0x5c) {
-        out += text.slice(chunk, i);
-        const e = text[i + 1];
-        switch (e) {
-          case '"':
-          case '\\':
-          case '/':
-            out += e;
-            break;
-          case 'b':
-            out += '\b';
-            break;
-          case 'f':
-            out += '\f';
-            break;
-          case 'n':
-            out += '\n';
-            break;
-          case 'r':
-            out += '\r';
-            break;
-          case 't':
-            out += '\t';
-            break;
-          case 'u': {
-            const hex = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('Invalid \\u escape; expected four hex digits.', i);
-            out += String.fromCharCode(parseInt(hex, 16));
-            i += 4;
-            break;
-          }
-          default:
-            this.fail(`Invalid escape "\\${e ?? ''}" in a string.`, i);
-        }
-        i += 2;
-        chunk = i;
-        continue;
-      }
-      i++;
+    const read = decodeJsonString(this.text, this.pos);
+    if (read.ok) {
+      this.pos = read.end;
+      return read.value;
+    }
+    switch (read.kind) {
+      case 'unterminated':
+        return this.fail('Unterminated string.', read.offset);
+      case 'control-character':
+        return this.fail('Control character in a string; escape it (e.g. \\n).', read.offset);
+      case 'bad-unicode-escape':
+        return this.fail('Invalid \\u escape; expected four hex digits.', read.offset);
+      case 'bad-escape':
+        return this.fail(`Invalid escape "${read.escape}" in a string.`, read.offset);
     }
   }
 }
