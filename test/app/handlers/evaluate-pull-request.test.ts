@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
+import { assertAllMocksUsed, FakeGitHub } from '../helpers/fake-github.js';
 import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../helpers/payloads.js';
-import { testApp, type TestApp } from '../helpers/probot.js';
+import type { TestApp } from '../helpers/probot.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const CARD = 'models/a/MODEL_CARD.md';
@@ -12,14 +13,9 @@ const validCard = () => readFileSync(new URL('../../fixtures/github/cards/valid.
 let app: TestApp;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  isolateNetwork();
-  app = await testApp();
-  github = new FakeGitHub();
-});
-afterEach(async () => {
-  await app.store.close();
-  assertAllMocksUsed();
+useTestApp((a, g) => {
+  app = a;
+  github = g;
 });
 
 /** The card check's calls; `cardFrom` is where the card is read (the fork for fork PRs), null when no card changed. */

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { HELP_TEXT } from '../../../src/core/commands.js';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
 import { example, HEAD_SHA, REPO_ID } from '../helpers/payloads.js';
-import { testApp, type TestApp } from '../helpers/probot.js';
+import type { TestApp } from '../helpers/probot.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const COMMENT_ID = 492700400;
@@ -11,14 +12,9 @@ const CONFIG = 'evaluation:\n  workflow: evaluate.yml\n';
 let app: TestApp;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  isolateNetwork();
-  app = await testApp();
-  github = new FakeGitHub();
-});
-afterEach(async () => {
-  await app.store.close();
-  assertAllMocksUsed();
+useTestApp((a, g) => {
+  app = a;
+  github = g;
 });
 
 /** A comment on PR #2 of Codertocat/Hello-World by `login`. */

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { ACCURACY_GATE, metricsCard } from '../helpers/cards.js';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
+import { assertAllMocksUsed, FakeGitHub } from '../helpers/fake-github.js';
 import { BASE_SHA, HEAD_SHA, pullRequestEvent, REPO_ID } from '../helpers/payloads.js';
-import { APP_ID, testApp, type TestApp } from '../helpers/probot.js';
+import { APP_ID, type TestApp } from '../helpers/probot.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const CARD = 'models/sentiment/README.md';
@@ -24,14 +25,9 @@ const FAILED_VERDICT = '❌ **1 of 1 metric gate failed** — compared with the 
 let app: TestApp;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  isolateNetwork();
-  app = await testApp();
-  github = new FakeGitHub();
-});
-afterEach(async () => {
-  await app.store.close();
-  assertAllMocksUsed();
+useTestApp((a, g) => {
+  app = a;
+  github = g;
 });
 
 /**

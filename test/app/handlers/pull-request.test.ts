@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
 import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../helpers/payloads.js';
-import { testApp, type TestApp } from '../helpers/probot.js';
+import type { TestApp } from '../helpers/probot.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const card = (name: string) => readFileSync(new URL(`../../fixtures/github/cards/${name}`, import.meta.url), 'utf8');
@@ -12,14 +13,9 @@ const C = encodeURIComponent;
 let app: TestApp;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  isolateNetwork();
-  app = await testApp();
-  github = new FakeGitHub();
-});
-afterEach(async () => {
-  await app.store.close();
-  assertAllMocksUsed();
+useTestApp((a, g) => {
+  app = a;
+  github = g;
 });
 
 const receive = (payload: unknown, name = 'pull_request') => app.receive(name, payload);

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
 import { ACCURACY_GATE, metricsCard } from '../helpers/cards.js';
 import { BASE_SHA, example, HEAD_SHA, REPO_ID } from '../helpers/payloads.js';
-import { APP_ID, testApp, type TestApp } from '../helpers/probot.js';
+import { APP_ID, type TestApp } from '../helpers/probot.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const card = (name: string) => readFileSync(new URL(`../../fixtures/github/cards/${name}`, import.meta.url), 'utf8');
@@ -12,14 +13,9 @@ const C = encodeURIComponent;
 let app: TestApp;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  isolateNetwork();
-  app = await testApp();
-  github = new FakeGitHub();
-});
-afterEach(async () => {
-  await app.store.close();
-  assertAllMocksUsed();
+useTestApp((a, g) => {
+  app = a;
+  github = g;
 });
 
 const receive = (name: string, payload: unknown) => app.receive(name, payload);

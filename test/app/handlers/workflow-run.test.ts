@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { escapeMarkdown } from '../../../src/core/markdown.js';
 import { metricsCard } from '../helpers/cards.js';
 import { evaluationZip, listedArtifact, type ArtifactOptions } from '../helpers/evaluation-artifacts.js';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from '../helpers/fake-github.js';
-import { testApp, type TestApp } from '../helpers/probot.js';
+import { assertAllMocksUsed, FakeGitHub } from '../helpers/fake-github.js';
+import type { TestApp } from '../helpers/probot.js';
+import { useTestApp } from '../helpers/use-test-app.js';
 import { BASE_REPO_ID, forkWorkflowRunEvent, RUN_HEAD_SHA, workflowRunEvent } from '../helpers/workflow-runs.js';
 
 const REPO = 'Codertocat/Hello-World';
@@ -21,14 +22,9 @@ const CONFIG_PATH = `/repos/${REPO}/contents/${C('.github/modelgate.yml')}?ref=m
 let app: TestApp;
 let github: FakeGitHub;
 
-beforeEach(async () => {
-  isolateNetwork();
-  app = await testApp();
-  github = new FakeGitHub();
-});
-afterEach(async () => {
-  await app.store.close();
-  assertAllMocksUsed();
+useTestApp((a, g) => {
+  app = a;
+  github = g;
 });
 
 /** A pull_request run of PR #2 (same repository) at RUN_HEAD_SHA, of .github/workflows/evaluate.yml. */
