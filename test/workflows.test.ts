@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { collectProblems } from '../scripts/check-workflows.mjs';
 import { checkAction, checkWorkflow, formatProblem, runScripts, type Problem } from '../scripts/workflow-checks.mjs';
-import { tmpRepo } from './cli/tmp-repo.js';
+import { tmpRepo } from './helpers/tmp-repo.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';

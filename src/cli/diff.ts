@@ -13,7 +13,7 @@ import { loadConfig } from '../node/load-config.js';
 import { readMetricsFile, readPredictionsFile } from '../node/read-metrics.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
-import { renderFindingsText } from './validate-output.js';
+import { renderFindingsText } from '../render/cards-output.js';
 
 export const DIFF_USAGE = `Usage: modelgate diff BASE HEAD [options]
 

@@ -1,15 +1,15 @@
 import type { CardReport } from '../core/cards/types.js';
 import { cardPasses } from '../core/cards/types.js';
 import { validateCard } from '../core/cards/validate.js';
-import { findingsToAnnotations } from '../core/cards/summary.js';
+import { findingsToAnnotations } from '../render/markdown/cards.js';
 import { ConfigError, InputError } from '../node/errors.js';
 import { findCards } from '../node/find-cards.js';
 import { loadConfig } from '../node/load-config.js';
 import { readCard } from '../node/read-card.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
-import { FORMATS, renderFindingsText, renderGithub, renderJson, renderText, type FailOn, type OutputFormat } from './validate-output.js';
-import { annotationCommand } from './workflow-commands.js';
+import { FORMATS, renderFindingsText, renderGithub, renderJson, renderText, type FailOn, type OutputFormat } from '../render/cards-output.js';
+import { annotationCommand } from '../render/workflow-commands.js';
 
 export const VALIDATE_USAGE = `Usage: modelgate validate [PATHS...] [options]
 

@@ -6,8 +6,8 @@ import { run, type Dependencies } from '../../actions/evaluate/src/main.js';
 import { formatDuration, MAX_SUMMARY_ROWS, renderSummary } from '../../actions/evaluate/src/summary.js';
 import { buildManifest, parseManifest } from '../../src/core/evaluation/manifest.js';
 import { readMetrics } from '../../src/core/metrics/index.js';
-import { tmpRepo, type TmpRepo } from '../cli/tmp-repo.js';
-import { FakeRunner } from './fake-runner.js';
+import { tmpRepo, type TmpRepo } from '../helpers/tmp-repo.js';
+import { FakeRunner } from '../helpers/fake-runner.js';
 
 // The action talks to the runner through env vars, files and stdout; the test plays the runner.
 // The evaluation commands are real child processes (node and bash); only the upload is faked.

@@ -3,8 +3,8 @@ import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { run, type Dependencies } from '../../actions/metrics-diff/src/main.js';
 import type { CommentsApi } from '../../src/github/sticky-comment.js';
-import { tmpRepo, type TmpRepo } from '../cli/tmp-repo.js';
-import { FakeRunner } from './fake-runner.js';
+import { tmpRepo, type TmpRepo } from '../helpers/tmp-repo.js';
+import { FakeRunner } from '../helpers/fake-runner.js';
 
 const API = 'https://api.github.com';
 const MARKER = '<!-- modelgate:metrics-diff model=sentiment -->';

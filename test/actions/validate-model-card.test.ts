@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { run } from '../../actions/validate-model-card/src/main.js';
-import { BAD_LICENSE_CARD, tmpRepo, VALID_CARD, YAML_ERROR_CARD, type TmpRepo } from '../cli/tmp-repo.js';
-import { FakeRunner } from './fake-runner.js';
+import { BAD_LICENSE_CARD, tmpRepo, VALID_CARD, YAML_ERROR_CARD, type TmpRepo } from '../helpers/tmp-repo.js';
+import { FakeRunner } from '../helpers/fake-runner.js';
 
 // The action talks to the runner through env vars, files and stdout; the test plays the runner.
 const runner = new FakeRunner();

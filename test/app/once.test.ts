@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { once } from '../../src/app/once.js';
 import type { Store } from '../../src/store/store.js';
-import { memoryStore } from './helpers/probot.js';
+import { memoryStore } from '../helpers/probot.js';
 
 let store: Store;
 beforeEach(async () => {

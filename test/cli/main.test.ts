@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { main, USAGE } from '../../src/cli/main.js';
 import { VALIDATE_USAGE } from '../../src/cli/validate.js';
-import { fakeIO } from './fake-io.js';
+import { fakeIO } from '../helpers/fake-io.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 

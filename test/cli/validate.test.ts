@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runValidate } from '../../src/cli/validate.js';
-import { fakeIO } from './fake-io.js';
-import { BAD_LICENSE_CARD, tmpRepo, VALID_CARD, YAML_ERROR_CARD, type TmpRepo } from './tmp-repo.js';
+import { fakeIO } from '../helpers/fake-io.js';
+import { BAD_LICENSE_CARD, tmpRepo, VALID_CARD, YAML_ERROR_CARD, type TmpRepo } from '../helpers/tmp-repo.js';
 
 let repo: TmpRepo;
 afterEach(() => repo?.remove());

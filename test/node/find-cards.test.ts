@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_CARD_GLOBS } from '../../src/core/config/schema.js';
 import { InputError } from '../../src/node/errors.js';
 import { findCards } from '../../src/node/find-cards.js';
-import { tmpRepo, type TmpRepo } from '../cli/tmp-repo.js';
+import { tmpRepo, type TmpRepo } from '../helpers/tmp-repo.js';
 
 const globs = [...DEFAULT_CARD_GLOBS];
 let repo: TmpRepo;

@@ -3,7 +3,7 @@ import { chmodSync } from 'node:fs';
 import { DEFAULT_CONFIG } from '../../src/core/config/schema.js';
 import { ConfigError, InputError } from '../../src/node/errors.js';
 import { loadConfig } from '../../src/node/load-config.js';
-import { tmpRepo, type TmpRepo } from '../cli/tmp-repo.js';
+import { tmpRepo, type TmpRepo } from '../helpers/tmp-repo.js';
 
 let repo: TmpRepo;
 afterEach(() => repo.remove());

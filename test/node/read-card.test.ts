@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputError } from '../../src/node/errors.js';
 import { MAX_CARD_BYTES, readCard } from '../../src/node/read-card.js';
 import { readUpTo } from '../../src/node/read-limited.js';
-import { tmpRepo, type TmpRepo } from '../cli/tmp-repo.js';
+import { tmpRepo, type TmpRepo } from '../helpers/tmp-repo.js';
 
 let repo: TmpRepo;
 afterEach(() => repo.remove());

@@ -1,6 +1,6 @@
 import type { Manifest } from '../../../src/core/evaluation/manifest.js';
-import { escapeMarkdown, escapeTableCell, inlineCode, truncate } from '../../../src/core/markdown.js';
-import { plural, formatValue } from '../../../src/core/metrics/present.js';
+import { escapeMarkdown, escapeTableCell, inlineCode, truncate } from '../../../src/render/markdown/escape.js';
+import { plural, formatValue } from '../../../src/render/metrics-present.js';
 import type { MetricSet } from '../../../src/core/metrics/types.js';
 
 /** GitHub caps a step summary at 1 MiB; a table this long is unreadable well before that. */

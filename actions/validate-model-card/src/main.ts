@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { CONFIG_PATH } from '../../../src/core/config/parse.js';
-import { escapeMarkdown } from '../../../src/core/markdown.js';
-import { findingsToAnnotations, summarizeCards, summarizeConfigErrors, type CheckAnnotation, type CardsVerdict } from '../../../src/core/cards/summary.js';
+import { escapeMarkdown } from '../../../src/render/markdown/escape.js';
+import { findingsToAnnotations, summarizeCards, summarizeConfigErrors, type CheckAnnotation, type CardsVerdict } from '../../../src/render/markdown/cards.js';
 import { cardPasses, type CardReport } from '../../../src/core/cards/types.js';
 import { validateCard } from '../../../src/core/cards/validate.js';
 import { ConfigError, InputError } from '../../../src/node/errors.js';

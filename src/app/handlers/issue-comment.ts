@@ -1,14 +1,14 @@
 import type { Context } from 'probot';
-import { HELP_TEXT, parseCommand } from '../../core/commands.js';
-import { escapeMarkdown } from '../../core/markdown.js';
-import { forkEvaluationNote, startEvaluation } from '../evaluation/start-evaluation.js';
-import type { DispatchClient } from '../github/dispatch.js';
-import { getOpenPullRequest, type PullRequestsClient } from '../github/find-pull-requests.js';
-import { hasWriteAccess, type PermissionsClient } from '../github/permissions.js';
-import { acknowledge, type ReactionsClient } from '../github/reactions.js';
-import { readConfig } from '../github/read-config.js';
-import type { ContentsClient } from '../github/read-file.js';
-import type { RepoRef } from '../github/repo-ref.js';
+import { HELP_TEXT, parseCommand } from '../../core/commands/parse.js';
+import { escapeMarkdown } from '../../render/markdown/escape.js';
+import { forkEvaluationNote, startEvaluation } from '../flows/start-evaluation.js';
+import type { DispatchClient } from '../../github/dispatch.js';
+import { getOpenPullRequest, type PullRequestsClient } from '../../github/find-pull-requests.js';
+import { hasWriteAccess, type PermissionsClient } from '../../github/permissions.js';
+import { acknowledge, type ReactionsClient } from '../../github/reactions.js';
+import { readConfig } from '../../github/read-config.js';
+import type { ContentsClient } from '../../github/read-file.js';
+import type { RepoRef } from '../../github/repo-ref.js';
 
 type Client = PermissionsClient & ReactionsClient & PullRequestsClient & ContentsClient & DispatchClient & {
   rest: { issues: { createComment(params: RepoRef & { issue_number: number; body: string }): Promise<unknown> } };

@@ -1,8 +1,8 @@
 import type { Context } from 'probot';
 import type { Store } from '../../store/store.js';
-import { pullTarget } from '../pull-target.js';
-import { evaluateChangedCards } from './evaluate-pull-request.js';
-import { reviewPullRequest } from './review.js';
+import { pullTarget } from '../flows/pull-target.js';
+import { evaluateChangedCards } from '../flows/dispatch-evaluation.js';
+import { reviewPullRequest } from '../flows/inspect-pull-request.js';
 
 /** The pull request actions that put new code in front of reviewers. */
 export const PULL_REQUEST_EVENTS = [

@@ -1,10 +1,10 @@
 import type { Context } from 'probot';
 import type { Store } from '../../store/store.js';
-import { ownAppId, type AppAuthClient } from '../github/app-id.js';
-import { CHECK_NAME, EVALUATION_CHECK_NAME, pullNumberFrom } from '../github/check-runs.js';
-import { getOpenPullRequest, openPullRequestsWithHead, type PullRequestsClient } from '../github/find-pull-requests.js';
-import { pullTarget, type PullRequestLike, type RepositoryLike } from '../pull-target.js';
-import { reviewPullRequest, type ReviewClient } from './review.js';
+import { ownAppId, type AppAuthClient } from '../../github/app-id.js';
+import { CHECK_NAME, EVALUATION_CHECK_NAME, pullNumberFrom } from '../../github/check-runs.js';
+import { getOpenPullRequest, openPullRequestsWithHead, type PullRequestsClient } from '../../github/find-pull-requests.js';
+import { pullTarget, type PullRequestLike, type RepositoryLike } from '../flows/pull-target.js';
+import { reviewPullRequest, type ReviewClient } from '../flows/inspect-pull-request.js';
 
 type Client = ReviewClient & PullRequestsClient & AppAuthClient;
 

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Alias, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { Finding } from '../findings.js';
-import { editDistance, didYouMean } from '../suggest.js';
-import type { Position, SourceMap } from '../yaml-positions.js';
+import type { Finding } from '../common/findings.js';
+import { editDistance, didYouMean } from '../common/suggest.js';
+import type { Position, SourceMap } from '../common/yaml-positions.js';
 import { finding } from './finding.js';
 import { quote } from './quote.js';
 

@@ -1,5 +1,5 @@
-import type { Finding } from '../findings.js';
-import type { Position } from '../yaml-positions.js';
+import type { Finding } from '../common/findings.js';
+import type { Position } from '../common/yaml-positions.js';
 import { defaultSeverity, type RuleId } from './rules.js';
 
 /**

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
-import { didYouMean } from '../suggest.js';
+import { didYouMean } from '../common/suggest.js';
 import {
   asMap,
   asScalar,

@@ -1,7 +1,7 @@
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
-import { decodeJsonString } from '../json-string.js';
-import type { Finding } from '../findings.js';
-import { SourceMap } from '../yaml-positions.js';
+import { decodeJsonString } from '../common/json-string.js';
+import type { Finding } from '../common/findings.js';
+import { SourceMap } from '../common/yaml-positions.js';
 import { finding } from './finding.js';
 import { MAX_DEPTH } from './limits.js';
 import { tooDeep } from './parse-yaml.js';

@@ -1,8 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Document, type Node } from 'yaml';
-import type { Finding } from '../findings.js';
-import { didYouMean } from '../suggest.js';
-import { positionOf, type PathSegment, type Position, type SourceMap } from '../yaml-positions.js';
+import type { Finding } from '../common/findings.js';
+import { didYouMean } from '../common/suggest.js';
+import { positionOf, type PathSegment, type Position, type SourceMap } from '../common/yaml-positions.js';
 import { MCT_SCHEMA } from './data/mct-schema.js';
 import { finding } from './finding.js';
 import { quote, show } from './quote.js';

@@ -1,6 +1,6 @@
 import { Composer, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, type Alias, type Document, type Node, type Scalar, type YAMLError } from 'yaml';
-import type { Finding } from '../findings.js';
-import { SourceMap, type Position } from '../yaml-positions.js';
+import type { Finding } from '../common/findings.js';
+import { SourceMap, type Position } from '../common/yaml-positions.js';
 import { fastParse } from './fast-yaml.js';
 import { checkAliases } from './aliases.js';
 import { MAX_ALIAS_EXPANSION, MAX_DEPTH } from './limits.js';

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import type { Config } from '../config/schema.js';
-import type { Finding } from '../findings.js';
-import type { Position } from '../yaml-positions.js';
+import type { Finding } from '../common/findings.js';
+import type { Position } from '../common/yaml-positions.js';
 import { deref, keyOf, pairOf, scalarValue, valueAt, type Ctx } from './ast.js';
 import { normalizeHeading } from './body.js';
 import { finding } from './finding.js';

@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding } from '../common/findings.js';
 import { finding, START } from './finding.js';
 
 /** Cards larger than this are refused unread: no real card comes close (the largest known is ~70 KB). */

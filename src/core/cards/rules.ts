@@ -1,4 +1,4 @@
-import type { Severity } from '../findings.js';
+import type { Severity } from '../common/findings.js';
 
 export interface RuleInfo {
   id: string;

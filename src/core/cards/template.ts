@@ -1,5 +1,5 @@
-import type { Finding } from '../findings.js';
-import type { SourceMap } from '../yaml-positions.js';
+import type { Finding } from '../common/findings.js';
+import type { SourceMap } from '../common/yaml-positions.js';
 import { isHidden, type BodyScan } from './body.js';
 import { finding } from './finding.js';
 import { quote } from './quote.js';

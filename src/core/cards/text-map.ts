@@ -1,5 +1,5 @@
 import { LineCounter } from 'yaml';
-import { SourceMap } from '../yaml-positions.js';
+import { SourceMap } from '../common/yaml-positions.js';
 
 /** A SourceMap over a whole file's text, for findings in the Markdown body. */
 export function textMap(text: string): SourceMap {

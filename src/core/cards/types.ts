@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding } from '../common/findings.js';
 
 /** How a card is written; detected from content and extension. */
 export type CardFormat =

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../config/schema.js';
-import { countBySeverity, sortFindings, type Finding } from '../findings.js';
-import type { Position, SourceMap } from '../yaml-positions.js';
+import { countBySeverity, sortFindings, type Finding } from '../common/findings.js';
+import type { Position, SourceMap } from '../common/yaml-positions.js';
 import { at, has, type Ctx } from './ast.js';
 import { scanBody, type BodyScan } from './body.js';
 import { detectKind } from './detect.js';

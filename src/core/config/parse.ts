@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
-import type { Finding } from '../findings.js';
-import { didYouMean } from '../suggest.js';
-import { positionOf, SourceMap, type PathSegment } from '../yaml-positions.js';
+import type { Finding } from '../common/findings.js';
+import { didYouMean } from '../common/suggest.js';
+import { positionOf, SourceMap, type PathSegment } from '../common/yaml-positions.js';
 import { RULE_IDS } from '../cards/rules.js';
 import { ConfigSchema, resolveConfig, type Config } from './schema.js';
 

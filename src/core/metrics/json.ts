@@ -1,4 +1,4 @@
-import { decodeJsonString } from '../json-string.js';
+import { decodeJsonString } from '../common/json-string.js';
 import { MAX_DEPTH, MAX_NODES, type Tree, type TreeEntry } from './tree.js';
 
 /**

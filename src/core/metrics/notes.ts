@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding } from '../common/findings.js';
 
 /** Notes kept per file; past this, one line says how many more there were. */
 export const MAX_NOTES_PER_FILE = 50;

@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding } from '../common/findings.js';
 import { cellOffsets, parseCsv, sniffDelimiter } from './csv.js';
 import { parseJsonTree } from './json.js';
 import { Notes } from './notes.js';

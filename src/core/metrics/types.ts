@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding } from '../common/findings.js';
 
 /** How a metrics file is written; detected from the file name and content. */
 export type MetricsFormat =

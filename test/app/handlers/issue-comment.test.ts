@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import { HELP_TEXT } from '../../../src/core/commands.js';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { example, HEAD_SHA, REPO_ID } from '../helpers/payloads.js';
-import type { TestApp } from '../helpers/probot.js';
-import { useTestApp } from '../helpers/use-test-app.js';
+import { HELP_TEXT } from '../../../src/core/commands/parse.js';
+import { FakeGitHub } from '../../helpers/fake-github.js';
+import { example, HEAD_SHA, REPO_ID } from '../../helpers/payloads.js';
+import type { TestApp } from '../../helpers/probot.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const COMMENT_ID = 492700400;

@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { ACCURACY_GATE, metricsCard } from '../helpers/cards.js';
-import { assertAllMocksUsed, FakeGitHub } from '../helpers/fake-github.js';
-import { BASE_SHA, HEAD_SHA, pullRequestEvent, REPO_ID } from '../helpers/payloads.js';
-import { APP_ID, type TestApp } from '../helpers/probot.js';
-import { useTestApp } from '../helpers/use-test-app.js';
+import { ACCURACY_GATE, metricsCard } from '../../helpers/cards.js';
+import { assertAllMocksUsed, FakeGitHub } from '../../helpers/fake-github.js';
+import { BASE_SHA, HEAD_SHA, pullRequestEvent, REPO_ID } from '../../helpers/payloads.js';
+import { APP_ID, type TestApp } from '../../helpers/probot.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const CARD = 'models/sentiment/README.md';

@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../helpers/payloads.js';
-import type { TestApp } from '../helpers/probot.js';
-import { useTestApp } from '../helpers/use-test-app.js';
+import { FakeGitHub } from '../../helpers/fake-github.js';
+import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../../helpers/payloads.js';
+import type { TestApp } from '../../helpers/probot.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const card = (name: string) => readFileSync(new URL(`../../fixtures/github/cards/${name}`, import.meta.url), 'utf8');

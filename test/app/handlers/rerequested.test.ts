@@ -1,10 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { ACCURACY_GATE, metricsCard } from '../helpers/cards.js';
-import { BASE_SHA, example, HEAD_SHA, REPO_ID } from '../helpers/payloads.js';
-import { APP_ID, type TestApp } from '../helpers/probot.js';
-import { useTestApp } from '../helpers/use-test-app.js';
+import { FakeGitHub } from '../../helpers/fake-github.js';
+import { ACCURACY_GATE, metricsCard } from '../../helpers/cards.js';
+import { BASE_SHA, example, HEAD_SHA, REPO_ID } from '../../helpers/payloads.js';
+import { APP_ID, type TestApp } from '../../helpers/probot.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
 
 const REPO = 'Codertocat/Hello-World';
 const card = (name: string) => readFileSync(new URL(`../../fixtures/github/cards/${name}`, import.meta.url), 'utf8');

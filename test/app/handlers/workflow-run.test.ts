@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { escapeMarkdown } from '../../../src/core/markdown.js';
-import { metricsCard } from '../helpers/cards.js';
-import { evaluationZip, listedArtifact, type ArtifactOptions } from '../helpers/evaluation-artifacts.js';
-import { assertAllMocksUsed, FakeGitHub } from '../helpers/fake-github.js';
-import type { TestApp } from '../helpers/probot.js';
-import { useTestApp } from '../helpers/use-test-app.js';
-import { BASE_REPO_ID, forkWorkflowRunEvent, RUN_HEAD_SHA, workflowRunEvent } from '../helpers/workflow-runs.js';
+import { escapeMarkdown } from '../../../src/render/markdown/escape.js';
+import { metricsCard } from '../../helpers/cards.js';
+import { evaluationZip, listedArtifact, type ArtifactOptions } from '../../helpers/evaluation-artifacts.js';
+import { assertAllMocksUsed, FakeGitHub } from '../../helpers/fake-github.js';
+import type { TestApp } from '../../helpers/probot.js';
+import { useTestApp } from '../../helpers/use-test-app.js';
+import { BASE_REPO_ID, forkWorkflowRunEvent, RUN_HEAD_SHA, workflowRunEvent } from '../../helpers/workflow-runs.js';
 
 const REPO = 'Codertocat/Hello-World';
 const RUN_ID = 289782451;

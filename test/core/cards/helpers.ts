@@ -1,5 +1,5 @@
 import { resolveConfig, type Config, type ConfigInput } from '../../../src/core/config/schema.js';
-import type { Finding } from '../../../src/core/findings.js';
+import type { Finding } from '../../../src/core/common/findings.js';
 import type { CardReport } from '../../../src/core/cards/types.js';
 import { validateCard } from '../../../src/core/cards/validate.js';
 

@@ -1,0 +1,50 @@
+import { validateCard } from '../../core/cards/validate.js';
+import type { CardReport } from '../../core/cards/types.js';
+import { cardsOutput, crashedOutput, invalidConfigOutput, skippedCardNote, unlistedFilesNote } from './check-output.js';
+import { completeCheckRun, externalIdFor, startCheckRun, type CheckOutput, type ChecksClient } from '../../github/check-runs.js';
+import type { PullTarget } from './pull-target.js';
+import { pullRequestSnapshot, type PullRequestSnapshot, type SnapshotClient } from './snapshot.js';
+
+export type CardCheckClient = ChecksClient & SnapshotClient;
+
+export interface CardCheckResult {
+  output: CheckOutput;
+  /** What was read for the check, for the steps after it (the metric diff) to reuse. */
+  snapshot: PullRequestSnapshot;
+  /** One report per card that was read as a file, in the snapshot's order. */
+  reports: CardReport[];
+}
+
+/**
+ * Validates the model cards a pull request changes and reports them as one check run on
+ * its head commit: shown in progress at once, then completed with the verdict and an
+ * annotation on every finding's line.
+ */
+export async function checkPullRequestCards(octokit: CardCheckClient, pr: PullTarget): Promise<CardCheckResult> {
+  const checkRunId = await startCheckRun(octokit, pr.base, { headSha: pr.headSha, externalId: externalIdFor(pr.number) });
+  try {
+    const snapshot = await pullRequestSnapshot(octokit, pr);
+    const { output, reports } = validateSnapshot(snapshot, pr);
+    await completeCheckRun(octokit, pr.base, checkRunId, output);
+    return { output, snapshot, reports };
+  } catch (error) {
+    // Best effort: the original error is the one worth surfacing (Probot logs it).
+    await completeCheckRun(octokit, pr.base, checkRunId, crashedOutput(error)).catch(() => undefined);
+    throw error;
+  }
+}
+
+function validateSnapshot(snapshot: PullRequestSnapshot, pr: PullTarget): { output: CheckOutput; reports: CardReport[] } {
+  if (!snapshot.ok) return { output: invalidConfigOutput(snapshot.configErrors), reports: [] };
+  const { config, files, cards } = snapshot;
+
+  const reports: CardReport[] = [];
+  const notes: string[] = [];
+  const unlisted = unlistedFilesNote(pr.changedFiles, files.length);
+  if (unlisted) notes.push(unlisted);
+  for (const card of cards) {
+    if (card.read.kind === 'file') reports.push(validateCard(card.path, card.read.bytes, config));
+    else notes.push(skippedCardNote(card.path, card.read.kind === 'missing' ? 'not found at the head commit' : `it is a ${card.read.type}, not a file`));
+  }
+  return { output: cardsOutput(reports, config.failOn, notes, cards.length - reports.length), reports };
+}

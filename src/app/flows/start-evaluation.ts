@@ -1,0 +1,46 @@
+import { dispatchEvaluation, type DispatchClient } from '../../github/dispatch.js';
+import type { RepoRef } from '../../github/repo-ref.js';
+
+/** A pull request, as far as starting its evaluation goes. */
+export interface EvaluationRequest {
+  base: RepoRef;
+  number: number;
+  /** The PR's head branch and commit. */
+  headRef: string;
+  headSha: string;
+  /** Whether the head branch lives in the base repository (false for forks). */
+  sameRepository: boolean;
+}
+
+export type StartEvaluationResult =
+  | { started: true }
+  /** GitHub dispatches only on the repository's own branches. */
+  | { started: false; reason: 'fork' }
+  /** Plain text (the workflow, the ref, GitHub's message): escape it wherever it is rendered as Markdown. */
+  | { started: false; reason: 'dispatch failed'; error: string };
+
+/**
+ * Dispatches the evaluation workflow (`workflow`, from `evaluation.workflow` in the config) on
+ * the pull request's head branch, naming the PR, the commit it expects and the model (empty
+ * for every model) in the inputs the evaluation action reads. One request; none for forks.
+ */
+export async function startEvaluation(
+  octokit: DispatchClient,
+  pr: EvaluationRequest,
+  workflow: string,
+  model: string | null,
+): Promise<StartEvaluationResult> {
+  if (!pr.sameRepository) return { started: false, reason: 'fork' };
+  const inputs = { model: model ?? '', pr: String(pr.number), sha: pr.headSha };
+  const result = await dispatchEvaluation(octokit, pr.base, workflow, pr.headRef, inputs);
+  return result.ok ? { started: true } : { started: false, reason: 'dispatch failed', error: result.error };
+}
+
+/** Why a fork pull request is not evaluated by the App, and what evaluates it instead (Markdown). */
+export function forkEvaluationNote(workflow: string): string {
+  return [
+    'This pull request comes from a fork, and GitHub does not let the modelgate App start workflows on a fork\'s branch.',
+    '',
+    `The evaluation has to run in the pull request's own \`pull_request\` workflow (for example \`.github/workflows/${workflow}\` with \`on: pull_request\`); modelgate posts the metric diff when that run completes. A maintainer may have to approve the run first.`,
+  ].join('\n');
+}

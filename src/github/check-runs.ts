@@ -1,0 +1,175 @@
+import type { CheckAnnotation } from '../render/markdown/cards.js';
+import { truncate } from '../render/markdown/escape.js';
+import type { RepoRef } from './repo-ref.js';
+
+export type { CheckAnnotation };
+
+/** The one check run this App reports card validation in. Users require it in branch protection by this name. */
+export const CHECK_NAME = 'modelgate / model cards';
+/** The check run that carries the metric gates' verdict (only when a pull request has metrics to compare). */
+export const EVALUATION_CHECK_NAME = 'modelgate / evaluation';
+
+/** Marks our check runs with their pull request, so a re-run of a fork PR's check finds it again. */
+export const externalIdFor = (pullNumber: number): string => `pull/${pullNumber}`;
+export const pullNumberFrom = (externalId: string | null | undefined): number | null => {
+  const match = /^pull\/(\d+)$/.exec(externalId ?? '');
+  return match ? Number(match[1]) : null;
+};
+
+/** GitHub's limits for a check run's output. */
+export const MAX_ANNOTATIONS_PER_REQUEST = 50;
+export const MAX_SUMMARY_CHARS = 65_535;
+const MAX_ANNOTATION_TITLE_CHARS = 255;
+const MAX_ANNOTATION_MESSAGE_CHARS = 64 * 1024;
+
+/** The conclusions modelgate reports (`cancelled` and `timed_out` mirror an evaluation run's). */
+export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'skipped' | 'cancelled' | 'timed_out';
+
+export interface CheckOutput {
+  conclusion: CheckConclusion;
+  title: string;
+  /** Markdown, already escaped. */
+  summary: string;
+  annotations: CheckAnnotation[];
+}
+
+type CreateParams = RepoRef & {
+  name: string;
+  head_sha: string;
+  status: 'in_progress';
+  started_at: string;
+  external_id?: string;
+};
+
+type UpdateParams = RepoRef & {
+  check_run_id: number;
+  status?: 'completed';
+  conclusion?: CheckConclusion;
+  completed_at?: string;
+  output: { title: string; summary: string; annotations?: CheckAnnotation[] };
+};
+
+/** A check run created with its result (or its waiting note) at once: one request. */
+type ReportParams = RepoRef & {
+  name: string;
+  head_sha: string;
+  external_id?: string;
+  details_url?: string;
+  output: { title: string; summary: string };
+} & ({ status: 'queued' } | { status: 'completed'; conclusion: CheckConclusion; completed_at: string });
+
+export interface ChecksClient {
+  rest: {
+    checks: {
+      create(params: CreateParams | ReportParams): Promise<{ data: { id: number } }>;
+      update(params: UpdateParams): Promise<unknown>;
+    };
+  };
+}
+
+/** Creates one of our check runs (the card check unless `name` says otherwise), in progress. Returns its id. */
+export async function startCheckRun(
+  octokit: ChecksClient,
+  repo: RepoRef,
+  run: { headSha: string; externalId?: string; name?: string },
+): Promise<number> {
+  const { data } = await octokit.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.repo,
+    name: run.name ?? CHECK_NAME,
+    head_sha: run.headSha,
+    status: 'in_progress',
+    started_at: new Date().toISOString(),
+    ...(run.externalId === undefined ? {} : { external_id: run.externalId }),
+  });
+  return data.id;
+}
+
+/**
+ * Creates a check run that is already complete (a failed evaluation run) or queued (waiting
+ * for an evaluation the App cannot start), with its output: one request. `detailsUrl` (the
+ * evaluation run, http/https only) is where the check's "Details" link goes.
+ */
+export async function reportCheckRun(
+  octokit: ChecksClient,
+  repo: RepoRef,
+  run: { name: string; headSha: string; externalId?: string; detailsUrl?: string | null },
+  result: { status: 'queued'; title: string; summary: string } | { status: 'completed'; conclusion: CheckConclusion; title: string; summary: string },
+): Promise<number> {
+  const output = { title: result.title, summary: capSummary(result.summary) };
+  const { data } = await octokit.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.repo,
+    name: run.name,
+    head_sha: run.headSha,
+    ...(run.externalId === undefined ? {} : { external_id: run.externalId }),
+    ...(run.detailsUrl && /^https?:\/\//.test(run.detailsUrl) ? { details_url: run.detailsUrl } : {}),
+    ...(result.status === 'queued'
+      ? { status: 'queued' as const, output }
+      : { status: 'completed' as const, conclusion: result.conclusion, completed_at: new Date().toISOString(), output }),
+  });
+  return data.id;
+}
+
+/**
+ * Completes the check run. GitHub takes at most 50 annotations per request, so the
+ * completing request carries the first 50 and further updates carry the rest, 50 at a
+ * time, each repeating the title and summary (GitHub requires them in every output).
+ */
+export async function completeCheckRun(octokit: ChecksClient, repo: RepoRef, checkRunId: number, output: CheckOutput): Promise<void> {
+  const title = output.title;
+  const summary = capSummary(output.summary);
+  const batches = chunk(output.annotations.map(withinLimits), MAX_ANNOTATIONS_PER_REQUEST);
+  const [first = [], ...rest] = batches;
+  await octokit.rest.checks.update({
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: checkRunId,
+    status: 'completed',
+    conclusion: output.conclusion,
+    completed_at: new Date().toISOString(),
+    output: { title, summary, ...(first.length ? { annotations: first } : {}) },
+  });
+  for (const annotations of rest) {
+    await octokit.rest.checks.update({
+      owner: repo.owner,
+      repo: repo.repo,
+      check_run_id: checkRunId,
+      output: { title, summary, annotations },
+    });
+  }
+}
+
+/** GitHub rejects the whole request (422) for one annotation out of bounds, so clamp rather than trust. */
+function withinLimits(a: CheckAnnotation): CheckAnnotation {
+  const start = Math.max(1, a.start_line);
+  const end = Math.max(start, a.end_line);
+  const out: CheckAnnotation = {
+    path: a.path,
+    start_line: start,
+    end_line: end,
+    annotation_level: a.annotation_level,
+    message: truncate(a.message, MAX_ANNOTATION_MESSAGE_CHARS),
+    title: truncate(a.title, MAX_ANNOTATION_TITLE_CHARS),
+  };
+  // Columns are only allowed on single-line annotations.
+  if (start === end && a.start_column !== undefined) {
+    out.start_column = Math.max(1, a.start_column);
+    if (a.end_column !== undefined) out.end_column = Math.max(out.start_column, a.end_column);
+  }
+  return out;
+}
+
+/** Cuts at a line boundary, so no table row or code span is left half-open. */
+function capSummary(summary: string): string {
+  if (summary.length <= MAX_SUMMARY_CHARS) return summary;
+  const note = '\n\n_The summary was cut to fit GitHub\'s size limit; every finding is still an annotation._';
+  const cut = summary.lastIndexOf('\n', MAX_SUMMARY_CHARS - note.length);
+  return summary.slice(0, cut > 0 ? cut : MAX_SUMMARY_CHARS - note.length) + note;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

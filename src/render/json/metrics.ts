@@ -1,0 +1,91 @@
+import type { DiffRow, MetricsDiff, Status } from '../../core/metrics/compare.js';
+import type { GateResult } from '../../core/metrics/gates.js';
+import type { Baseline } from '../metrics-present.js';
+import type { MetricValue } from '../../core/metrics/types.js';
+
+/** A value in the JSON output: a number, the raw token for NaN/±Infinity/null, text, or null when missing. */
+export type JsonValue = number | string | null;
+
+export interface JsonRow {
+  metric: string;
+  base: JsonValue;
+  head: JsonValue;
+  delta: number | null;
+  relative_delta: number | null;
+  status: Status;
+  gate: GateResult;
+  reason: string;
+  ci: [number, number] | null;
+  significant: boolean | null;
+  goal: 'maximize' | 'minimize' | null;
+}
+
+export interface JsonDiff {
+  rows: JsonRow[];
+  gates_passed: boolean;
+  baseline: Baseline;
+  significance: {
+    computed: boolean;
+    reason: string;
+    resamples: number;
+    seed: number;
+    confidence: number;
+    paired: number;
+    base_only: number;
+    head_only: number;
+  };
+  notes: string[];
+}
+
+/**
+ * The `--format json` document. Rows keep the input order (base's, then metrics only head
+ * has). An invalid value is its raw token as a string ("NaN", "Infinity", "-Infinity",
+ * "null"), which JSON cannot hold as a number; `status` says it is invalid.
+ */
+export function toJson(diff: MetricsDiff, baseline: Baseline): JsonDiff {
+  const s = diff.significance;
+  return {
+    rows: diff.rows.map(jsonRow),
+    gates_passed: diff.gatesPassed,
+    baseline: { ...baseline },
+    significance: {
+      computed: s.computed,
+      reason: s.reason,
+      resamples: s.resamples,
+      seed: s.seed,
+      confidence: s.confidence,
+      paired: s.paired,
+      base_only: s.baseOnly,
+      head_only: s.headOnly,
+    },
+    notes: [...diff.rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...diff.notes],
+  };
+}
+
+function jsonRow(row: DiffRow): JsonRow {
+  return {
+    metric: row.metric,
+    base: jsonValue(row.base),
+    head: jsonValue(row.head),
+    delta: row.delta,
+    relative_delta: row.relativeDelta,
+    status: row.status,
+    gate: row.gate,
+    reason: row.reason,
+    ci: row.ci,
+    significant: row.significant,
+    goal: row.goal,
+  };
+}
+
+function jsonValue(value: MetricValue | null): JsonValue {
+  if (value === null) return null;
+  switch (value.kind) {
+    case 'number':
+      return value.value;
+    case 'invalid':
+      return value.raw;
+    case 'text':
+      return value.value;
+  }
+}

@@ -1,0 +1,83 @@
+import type { DiffRow, MetricsDiff, Status } from '../core/metrics/compare.js';
+import { formatPair, formatPercent, formatSigned } from '../core/metrics/format-number.js';
+import type { MetricValue } from '../core/metrics/types.js';
+
+/** What the head is compared against; shown in the verdict and the JSON output. */
+export interface Baseline {
+  /** For people, e.g. "main" or "production model". */
+  label: string;
+  ref?: string;
+  sha?: string;
+  version?: string;
+}
+
+/** Display order: failed gates first, then regressions, … unchanged last; file order within. */
+const STATUS_RANK: Record<Status, number> = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
+
+export function displayOrder(rows: readonly DiffRow[]): DiffRow[] {
+  return rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => Number(b.row.gate === 'fail') - Number(a.row.gate === 'fail') || STATUS_RANK[a.row.status] - STATUS_RANK[b.row.status] || a.i - b.i)
+    .map(({ row }) => row);
+}
+
+/** Rows that may be folded away: unchanged, and not failing a gate (a failure is always shown). */
+export function isQuiet(row: DiffRow): boolean {
+  return row.status === 'unchanged' && row.gate !== 'fail';
+}
+
+/** Base and head as text for people: numbers with enough digits to differ, raw tokens, "—". */
+export function formatValues(row: DiffRow): [string, string] {
+  const { base, head } = row;
+  if (base?.kind === 'number' && head?.kind === 'number') return formatPair(base.value, head.value);
+  return [formatValue(base), formatValue(head)];
+}
+
+export function formatValue(value: MetricValue | null): string {
+  if (value === null) return '—';
+  switch (value.kind) {
+    case 'number':
+      return formatPair(value.value, value.value)[0];
+    case 'invalid':
+      return value.raw;
+    case 'text':
+      return JSON.stringify(value.value.length > 60 ? `${value.value.slice(0, 59)}…` : value.value);
+  }
+}
+
+export function formatDelta(row: DiffRow): string {
+  return row.delta === null ? '—' : formatSigned(row.delta);
+}
+
+export function formatRelative(row: DiffRow): string {
+  return row.relativeDelta === null ? '—' : formatPercent(row.relativeDelta);
+}
+
+/** The baseline's parts for display, unescaped (the caller escapes for its format). */
+export function baselineParts(baseline: Baseline): { label: string; ref: string | null; sha: string | null; version: string | null } {
+  return {
+    label: baseline.label,
+    ref: baseline.ref && baseline.ref !== baseline.label ? baseline.ref : null,
+    sha: baseline.sha ? (/^[0-9a-f]{40}$/i.test(baseline.sha) ? baseline.sha.slice(0, 7) : baseline.sha) : null,
+    version: baseline.version ? baseline.version : null,
+  };
+}
+
+export function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? word : words}`;
+}
+
+/** "2 regressed · 1 improved · 12 unchanged" (non-zero counts only). */
+export function statusSummary(diff: MetricsDiff, separator = ' · '): string {
+  const order: Status[] = ['regressed', 'invalid', 'removed', 'changed', 'added', 'improved', 'unchanged'];
+  const parts = order.filter((s) => diff.counts[s] > 0).map((s) => `${diff.counts[s].toLocaleString('en-US')} ${s}`);
+  return parts.length ? parts.join(separator) : 'no metrics';
+}
+
+/** The verdict in words, without decoration: "2 of 5 metric gates failed". */
+export function verdictText(diff: MetricsDiff): string {
+  const gated = diff.gates.pass + diff.gates.fail;
+  if (diff.gates.fail > 0) return `${diff.gates.fail.toLocaleString('en-US')} of ${plural(gated, 'metric gate')} failed`;
+  if (gated > 0) return gated === 1 ? 'The metric gate passed' : `All ${plural(gated, 'metric gate')} passed`;
+  return 'No metric gates apply';
+}

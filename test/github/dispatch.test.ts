@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import { dispatchEvaluation } from '../../src/github/dispatch.js';
+import { API, restOctokit } from '../helpers/rest-octokit.js';
+
+const repo = { owner: 'acme', repo: 'models' };
+const inputs = { pr: '7', sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', model: 'sentiment' };
+const path = '/repos/acme/models/actions/workflows/evaluate.yml/dispatches';
+
+describe('dispatchEvaluation', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    expect(nock.pendingMocks()).toEqual([]);
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('dispatches the workflow on the ref with the inputs', async () => {
+    const bodies: unknown[] = [];
+    nock(API)
+      .post(path, (body) => bodies.push(body) > 0)
+      .reply(204);
+    await expect(dispatchEvaluation(restOctokit(), repo, 'evaluate.yml', 'main', inputs)).resolves.toEqual({ ok: true });
+    expect(bodies).toEqual([{ ref: 'main', inputs }]);
+  });
+
+  it('a missing workflow tells the user to add one with workflow_dispatch', async () => {
+    nock(API).post(path).reply(404, { message: 'Not Found' });
+    await expect(dispatchEvaluation(restOctokit(), repo, 'evaluate.yml', 'main', inputs)).resolves.toEqual({
+      ok: false,
+      status: 404,
+      error:
+        "Could not start the evaluation workflow: .github/workflows/evaluate.yml was not found on 'main'. " +
+        'Add the workflow there, with `on: workflow_dispatch` among its triggers.',
+    });
+  });
+
+  it('a workflow without workflow_dispatch tells the user to add the trigger and the inputs', async () => {
+    nock(API).post(path).reply(422, { message: "Workflow does not have 'workflow_dispatch' trigger", documentation_url: 'https://docs.github.com' });
+    await expect(dispatchEvaluation(restOctokit(), repo, 'evaluate.yml', 'main', inputs)).resolves.toEqual({
+      ok: false,
+      status: 422,
+      error:
+        "Could not start the evaluation workflow .github/workflows/evaluate.yml on 'main' (GitHub says: Workflow does not have 'workflow_dispatch' trigger). " +
+        'Make sure .github/workflows/evaluate.yml has `on: workflow_dispatch` among its triggers, declaring the inputs pr, sha, model.',
+    });
+  });
+
+  it('a missing Actions permission says which permission', async () => {
+    nock(API).post(path).reply(403, { message: 'Resource not accessible by integration' });
+    await expect(dispatchEvaluation(restOctokit(), repo, 'evaluate.yml', 'main', {})).resolves.toEqual({
+      ok: false,
+      status: 403,
+      error:
+        'Could not start the evaluation workflow .github/workflows/evaluate.yml (GitHub says: Resource not accessible by integration). ' +
+        'The modelgate App needs the "Actions: write" permission on this repository.',
+    });
+  });
+
+  it('a 422 without inputs says so plainly', async () => {
+    nock(API).post(path, { ref: 'v1.2', inputs: {} }).reply(422, { message: 'No ref found for: v1.2' });
+    await expect(dispatchEvaluation(restOctokit(), repo, 'evaluate.yml', 'v1.2', {})).resolves.toEqual({
+      ok: false,
+      status: 422,
+      error:
+        "Could not start the evaluation workflow .github/workflows/evaluate.yml on 'v1.2' (GitHub says: No ref found for: v1.2). " +
+        'Make sure .github/workflows/evaluate.yml has `on: workflow_dispatch` among its triggers.',
+    });
+  });
+
+  it('throws anything else', async () => {
+    nock(API).post(path).reply(500, { message: 'boom' });
+    await expect(dispatchEvaluation(restOctokit(), repo, 'evaluate.yml', 'main', inputs)).rejects.toMatchObject({ status: 500 });
+  });
+});
