@@ -3,9 +3,12 @@
 // Targets: diff + render of 10,000 metrics < 100 ms; bootstrap of 100,000 paired examples ×
 // 2,000 resamples < 1 s. Prints figures only (no assertions: timings vary by machine).
 import { performance } from 'node:perf_hooks';
-import { bootstrapMeanDifference, createRandom } from '../lib/core/metrics/bootstrap.js';
-import { compareMetrics, readMetrics, readPredictions, renderMarkdown, renderText, toJson } from '../lib/core/metrics/index.js';
-import { pairedSignificance } from '../lib/core/metrics/significance.js';
+import { bootstrapMeanDifference, compareMetrics, createRandom, pairedSignificance, readMetrics, readPredictions } from '../lib/core/metrics/index.js';
+import { metricsCommentBody } from '../lib/github/metrics-comment.js';
+import { toJson } from '../lib/render/json/metrics.js';
+import { renderText } from '../lib/render/text/metrics.js';
+
+const renderMarkdown = (diff, { baseline, model }) => metricsCommentBody(diff, { baseline, model });
 
 const draw = createRandom(7);
 const random = () => draw() / 4294967296;

@@ -1,8 +1,8 @@
 // Card validation throughput: `npm run build && node bench/validate.mjs`.
 // Prints figures only (targets: ≥ 2,000 typical cards/s on one core; < 20 ms for the largest card).
 import { readFileSync, readdirSync } from 'node:fs';
-import { validateCard } from '../lib/core/cards/validate.js';
-import { DEFAULT_CONFIG } from '../lib/core/config/schema.js';
+import { validateCard } from '../lib/core/cards/index.js';
+import { DEFAULT_CONFIG } from '../lib/core/config/index.js';
 
 const dir = new URL('../../shared/corpus/model-cards/', import.meta.url);
 const names = readdirSync(dir).filter((f) => /^card-\d+\.(md|json)$/.test(f)).sort();

@@ -12,9 +12,9 @@ import { createServer as createHttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { strToU8, zipSync } from 'fflate';
 import { ProbotOctokit } from 'probot';
-import { buildManifest, serializeManifest } from '../lib/core/evaluation/manifest.js';
+import { buildManifest, serializeManifest } from '../lib/core/evaluation/index.js';
 import { createServer } from '../lib/server.js';
-import { openStore } from '../lib/store/open.js';
+import { openStore } from '../lib/store/index.js';
 
 const ITERATIONS = Math.min(Math.max(Number(process.argv[2]) || 20, 1), 200);
 const THROTTLE = process.argv.includes('--throttle');

@@ -16,7 +16,7 @@ import { parseEnv } from 'node:util';
 import { run, type ApplicationFunction, type Logger, type Probot, type ProbotOctokit, type Server } from 'probot';
 import { createApp } from './app/index.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import type { Store } from './store/index.js';
 
 type Env = Record<string, string | undefined>;
 

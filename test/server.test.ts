@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { checkEnv, createServer, EnvError, type ModelgateServer } from '../src/server.js';
 import { openStore } from '../src/store/open.js';
-import { StoreError, type Store } from '../src/store/store.js';
+import { StoreError, type Store } from '../src/store/index.js';
 import { ACCURACY_GATE, metricsCard } from './helpers/cards.js';
 import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from './helpers/fake-github.js';
 import { BASE_SHA, HEAD_SHA, pullRequestEvent } from './helpers/payloads.js';

@@ -1,6 +1,6 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import { openStore } from '../store/open.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../store/index.js';
 import { onIssueComment } from './handlers/issue-comment.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/pull-request.js';
 import { onCheckRunRerequested, onCheckSuiteRerequested } from './handlers/rerequested.js';

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { Deliveries } from '../store/index.js';
 
 /** The parts of a Probot context the wrapper uses. */
 interface DeliveryContext {
@@ -15,7 +15,7 @@ interface DeliveryContext {
  * When the handler fails, the claim is released so a redelivery can try again.
  */
 export function once<C extends DeliveryContext>(
-  store: Pick<Store, 'claimDelivery' | 'releaseDelivery'>,
+  store: Pick<Deliveries, 'claimDelivery' | 'releaseDelivery'>,
   handler: (context: C) => Promise<void>,
 ): (context: C) => Promise<void> {
   return async (context) => {

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { didYouMean } from '../core/common/suggest.js';
+import { didYouMean } from '../core/common/index.js';
 import { CliError } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -1,19 +1,13 @@
-import {
-  compareMetrics,
-  DEFAULT_RESAMPLES,
-  DEFAULT_SEED,
-  MAX_RESAMPLES,
-  renderMarkdown,
-  renderText,
-  toJson,
-  type Baseline,
-} from '../core/metrics/index.js';
+import { compareMetrics, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES, type Baseline } from '../core/metrics/index.js';
+import { metricsCommentBody } from '../github/metrics-comment.js';
 import { ConfigError, InputError } from '../node/errors.js';
 import { loadConfig } from '../node/load-config.js';
 import { readMetricsFile, readPredictionsFile } from '../node/read-metrics.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
-import { renderFindingsText } from '../render/cards-output.js';
+import { toJson } from '../render/json/metrics.js';
+import { renderFindingsText } from '../render/text/cards.js';
+import { renderText } from '../render/text/metrics.js';
 
 export const DIFF_USAGE = `Usage: modelgate diff BASE HEAD [options]
 
@@ -120,7 +114,7 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
       io.stdout(JSON.stringify(toJson(diff, baseline), null, 2) + '\n');
       break;
     case 'md':
-      io.stdout(renderMarkdown(diff, { baseline, model: options.model ?? diff.model, runUrl: options.runUrl ?? null }));
+      io.stdout(metricsCommentBody(diff, { baseline, model: options.model ?? diff.model, runUrl: options.runUrl ?? null }));
       break;
     default:
       io.stdout(renderText(diff, { baseline, color, runUrl: options.runUrl ?? null }));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { didYouMean } from '../core/common/suggest.js';
+import { didYouMean } from '../core/common/index.js';
 import { runDiff } from './diff.js';
 import { CliError, EXIT, type CliIO } from './io.js';
 import { runValidate } from './validate.js';

@@ -1,15 +1,18 @@
-import type { CardReport } from '../core/cards/types.js';
-import { cardPasses } from '../core/cards/types.js';
-import { validateCard } from '../core/cards/validate.js';
-import { findingsToAnnotations } from '../render/markdown/cards.js';
+import { cardPasses, validateCard, type CardReport } from '../core/cards/index.js';
 import { ConfigError, InputError } from '../node/errors.js';
 import { findCards } from '../node/find-cards.js';
 import { loadConfig } from '../node/load-config.js';
 import { readCard } from '../node/read-card.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
-import { FORMATS, renderFindingsText, renderGithub, renderJson, renderText, type FailOn, type OutputFormat } from '../render/cards-output.js';
-import { annotationCommand } from '../render/workflow-commands.js';
+import { renderJson } from '../render/json/cards.js';
+import { renderFindingsText, renderText } from '../render/text/cards.js';
+import { cardsWorkflowCommands, findingCommand } from '../render/workflow-commands.js';
+
+/** How `modelgate validate` prints its results. */
+export const FORMATS = ['text', 'json', 'github'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+type FailOn = 'error' | 'warning';
 
 export const VALIDATE_USAGE = `Usage: modelgate validate [PATHS...] [options]
 
@@ -62,7 +65,7 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
     if (error instanceof ConfigError) {
       // In CI the config errors become annotations on the config file; elsewhere they go with the error.
       if (options.format === 'github') {
-        io.stdout(findingsToAnnotations(error.file, error.findings).map(annotationCommand).join('\n') + '\n');
+        io.stdout(error.findings.map((f) => findingCommand(error.file, f)).join('\n') + '\n');
       } else {
         io.stderr(renderFindingsText(error.file, error.findings, { color }));
       }
@@ -82,7 +85,7 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
   }
 
   if (options.format === 'json') io.stdout(renderJson(reports, failOn));
-  else if (options.format === 'github') io.stdout(renderGithub(reports, failOn));
+  else if (options.format === 'github') io.stdout(cardsWorkflowCommands(reports, failOn));
   else io.stdout(renderText(reports, failOn, { color }));
 
   return reports.every((r) => cardPasses(r, failOn)) ? EXIT.ok : EXIT.failed;

@@ -1,5 +1,6 @@
-import { ARTIFACT_NAME_PREFIX } from '../core/evaluation/manifest.js';
+import { ARTIFACT_NAME_PREFIX } from '../core/evaluation/index.js';
 import { httpStatus } from './http-status.js';
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
 
 /** What we use of an entry of GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts. */
@@ -18,20 +19,8 @@ export interface RunArtifact {
   sizeInBytes: number;
 }
 
-type ListParams = RepoRef & { run_id: number; per_page: number; page: number };
-type DownloadParams = RepoRef & {
-  artifact_id: number;
-  archive_format: 'zip';
-  request: { parseSuccessResponseBody: false };
-};
-
 export interface ArtifactsClient {
-  rest: {
-    actions: {
-      listWorkflowRunArtifacts(params: ListParams): Promise<{ data: { total_count: number; artifacts: ArtifactData[] }; headers: { link?: string } }>;
-      downloadArtifact(params: DownloadParams): Promise<{ data: unknown; headers: Record<string, string | number | undefined> }>;
-    };
-  };
+  rest: { actions: Pick<Rest['actions'], 'listWorkflowRunArtifacts' | 'downloadArtifact'> };
 }
 
 const PER_PAGE = 100;

@@ -1,5 +1,8 @@
-import type { CheckAnnotation } from '../render/markdown/cards.js';
-import { truncate } from '../render/markdown/escape.js';
+import { truncate } from '../core/common/index.js';
+import { fitMarkdown } from '../render/markdown/fit.js';
+import type { CheckAnnotation } from './annotations.js';
+import { ANNOTATION_MESSAGE_MAX_CHARS, ANNOTATION_TITLE_MAX_CHARS, ANNOTATIONS_PER_REQUEST, CHECK_SUMMARY_MAX_CHARS } from './limits.js';
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
 
 export type { CheckAnnotation };
@@ -16,12 +19,6 @@ export const pullNumberFrom = (externalId: string | null | undefined): number | 
   return match ? Number(match[1]) : null;
 };
 
-/** GitHub's limits for a check run's output. */
-export const MAX_ANNOTATIONS_PER_REQUEST = 50;
-export const MAX_SUMMARY_CHARS = 65_535;
-const MAX_ANNOTATION_TITLE_CHARS = 255;
-const MAX_ANNOTATION_MESSAGE_CHARS = 64 * 1024;
-
 /** The conclusions modelgate reports (`cancelled` and `timed_out` mirror an evaluation run's). */
 export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'skipped' | 'cancelled' | 'timed_out';
 
@@ -33,38 +30,8 @@ export interface CheckOutput {
   annotations: CheckAnnotation[];
 }
 
-type CreateParams = RepoRef & {
-  name: string;
-  head_sha: string;
-  status: 'in_progress';
-  started_at: string;
-  external_id?: string;
-};
-
-type UpdateParams = RepoRef & {
-  check_run_id: number;
-  status?: 'completed';
-  conclusion?: CheckConclusion;
-  completed_at?: string;
-  output: { title: string; summary: string; annotations?: CheckAnnotation[] };
-};
-
-/** A check run created with its result (or its waiting note) at once: one request. */
-type ReportParams = RepoRef & {
-  name: string;
-  head_sha: string;
-  external_id?: string;
-  details_url?: string;
-  output: { title: string; summary: string };
-} & ({ status: 'queued' } | { status: 'completed'; conclusion: CheckConclusion; completed_at: string });
-
 export interface ChecksClient {
-  rest: {
-    checks: {
-      create(params: CreateParams | ReportParams): Promise<{ data: { id: number } }>;
-      update(params: UpdateParams): Promise<unknown>;
-    };
-  };
+  rest: { checks: Pick<Rest['checks'], 'create' | 'update'> };
 }
 
 /** Creates one of our check runs (the card check unless `name` says otherwise), in progress. Returns its id. */
@@ -119,7 +86,7 @@ export async function reportCheckRun(
 export async function completeCheckRun(octokit: ChecksClient, repo: RepoRef, checkRunId: number, output: CheckOutput): Promise<void> {
   const title = output.title;
   const summary = capSummary(output.summary);
-  const batches = chunk(output.annotations.map(withinLimits), MAX_ANNOTATIONS_PER_REQUEST);
+  const batches = chunk(output.annotations.map(withinLimits), ANNOTATIONS_PER_REQUEST);
   const [first = [], ...rest] = batches;
   await octokit.rest.checks.update({
     owner: repo.owner,
@@ -149,8 +116,8 @@ function withinLimits(a: CheckAnnotation): CheckAnnotation {
     start_line: start,
     end_line: end,
     annotation_level: a.annotation_level,
-    message: truncate(a.message, MAX_ANNOTATION_MESSAGE_CHARS),
-    title: truncate(a.title, MAX_ANNOTATION_TITLE_CHARS),
+    message: truncate(a.message, ANNOTATION_MESSAGE_MAX_CHARS),
+    title: truncate(a.title, ANNOTATION_TITLE_MAX_CHARS),
   };
   // Columns are only allowed on single-line annotations.
   if (start === end && a.start_column !== undefined) {
@@ -160,12 +127,9 @@ function withinLimits(a: CheckAnnotation): CheckAnnotation {
   return out;
 }
 
-/** Cuts at a line boundary, so no table row or code span is left half-open. */
+/** A last guard: renderers fit their budget, but GitHub refuses the whole request for one character over. */
 function capSummary(summary: string): string {
-  if (summary.length <= MAX_SUMMARY_CHARS) return summary;
-  const note = '\n\n_The summary was cut to fit GitHub\'s size limit; every finding is still an annotation._';
-  const cut = summary.lastIndexOf('\n', MAX_SUMMARY_CHARS - note.length);
-  return summary.slice(0, cut > 0 ? cut : MAX_SUMMARY_CHARS - note.length) + note;
+  return fitMarkdown(summary, CHECK_SUMMARY_MAX_CHARS, '_The summary was cut to fit GitHub\'s size limit; every finding is still an annotation._');
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

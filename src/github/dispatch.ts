@@ -1,10 +1,9 @@
 import { httpStatus } from './http-status.js';
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
 
-type DispatchParams = RepoRef & { workflow_id: string; ref: string; inputs: Record<string, string> };
-
 export interface DispatchClient {
-  rest: { actions: { createWorkflowDispatch(params: DispatchParams): Promise<unknown> } };
+  rest: { actions: Pick<Rest['actions'], 'createWorkflowDispatch'> };
 }
 
 /** `error` is plain text, like every message here: escape it wherever it is rendered as Markdown. */

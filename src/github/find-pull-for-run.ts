@@ -1,3 +1,4 @@
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
 
 /** What we use of a `workflow_run` webhook payload's run. */
@@ -29,17 +30,9 @@ export interface RunPullRequest {
   baseSha: string;
 }
 
-interface ListedPull {
-  number: number;
-  state: string;
-  head: { sha: string; repo: { id: number } | null };
-  base: { ref: string; sha: string; repo: { id: number } };
-}
-
-type ListParams = RepoRef & { state: 'open'; head: string; per_page: number };
 
 export interface RunPullsClient {
-  rest: { pulls: { list(params: ListParams): Promise<{ data: ListedPull[] }> } };
+  rest: { pulls: Pick<Rest['pulls'], 'list'> };
 }
 
 /**

@@ -1,19 +1,12 @@
-import type { PullRequestLike } from '../app/flows/pull-target.js';
 import { httpStatus } from './http-status.js';
+import type { Rest } from './octokit.js';
+import type { PullRequestLike } from './pull-request.js';
 import type { RepoRef } from './repo-ref.js';
-
-interface PullRequestData extends PullRequestLike {
-  state: string;
-}
 
 export interface PullRequestsClient {
   rest: {
-    pulls: { get(params: RepoRef & { pull_number: number }): Promise<{ data: PullRequestData }> };
-    repos: {
-      listPullRequestsAssociatedWithCommit(
-        params: RepoRef & { commit_sha: string; per_page: number },
-      ): Promise<{ data: PullRequestData[] }>;
-    };
+    pulls: Pick<Rest['pulls'], 'get'>;
+    repos: Pick<Rest['repos'], 'listPullRequestsAssociatedWithCommit'>;
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
 
 /** What we use of an entry of GET /repos/{owner}/{repo}/pulls/{pull_number}/files. */
@@ -6,17 +7,11 @@ export interface PullRequestFile {
   filename: string;
   /** added, removed, modified, renamed, copied, changed or unchanged. */
   status: string;
-  previous_filename?: string;
+  previous_filename?: string | undefined;
 }
 
 export interface PullFilesClient {
-  rest: {
-    pulls: {
-      listFiles(
-        params: RepoRef & { pull_number: number; per_page: number; page: number },
-      ): Promise<{ data: PullRequestFile[]; headers: { link?: string } }>;
-    };
-  };
+  rest: { pulls: Pick<Rest['pulls'], 'listFiles'> };
 }
 
 /** GitHub lists at most this many files of a pull request, however many it changes. */

@@ -1,14 +1,9 @@
 import { httpStatus } from './http-status.js';
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
 
-type PermissionParams = RepoRef & { username: string };
-
 export interface PermissionsClient {
-  rest: {
-    repos: {
-      getCollaboratorPermissionLevel(params: PermissionParams): Promise<{ data: { permission: string; role_name?: string } }>;
-    };
-  };
+  rest: { repos: Pick<Rest['repos'], 'getCollaboratorPermissionLevel'> };
 }
 
 /**

@@ -1,10 +1,9 @@
 import { httpStatus } from './http-status.js';
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
 
-type ReactionParams = RepoRef & { comment_id: number; content: 'eyes' };
-
 export interface ReactionsClient {
-  rest: { reactions: { createForIssueComment(params: ReactionParams): Promise<unknown> } };
+  rest: { reactions: Pick<Rest['reactions'], 'createForIssueComment'> };
 }
 
 /**

@@ -1,6 +1,6 @@
-import { CONFIG_PATH, parseConfig } from '../core/config/parse.js';
-import { DEFAULT_CONFIG, type Config } from '../core/config/schema.js';
-import type { Finding } from '../core/common/findings.js';
+import { CONFIG_PATH, parseConfig } from '../core/config/index.js';
+import { DEFAULT_CONFIG, type Config } from '../core/config/index.js';
+import type { Finding } from '../core/common/index.js';
 import { readFile, type ContentsClient } from './read-file.js';
 import type { RepoRef } from './repo-ref.js';
 

@@ -1,15 +1,10 @@
 import { httpStatus } from './http-status.js';
+import type { Rest } from './octokit.js';
 import type { RepoRef } from './repo-ref.js';
-
-export type GetContentParams = RepoRef & {
-  path: string;
-  ref: string;
-  mediaType?: { format: string };
-};
 
 /** The one endpoint this module needs: GET /repos/{owner}/{repo}/contents/{path}. */
 export interface ContentsClient {
-  rest: { repos: { getContent(params: GetContentParams): Promise<{ data: unknown }> } };
+  rest: { repos: Pick<Rest['repos'], 'getContent'> };
 }
 
 export type FileRead =

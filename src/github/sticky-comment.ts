@@ -1,5 +1,9 @@
+import { httpStatus } from './http-status.js';
+import { hasMarker } from './markers.js';
+import type { Rest } from './octokit.js';
+
 /**
- * One comment per PR and topic, found by a hidden marker and updated in place on every push.
+ * One comment per PR and topic, found by a hidden marker (its first line) and updated in place on every push.
  * Shared by the App (installation token) and the actions (workflow token): both pass an
  * Octokit that has at least this narrow surface.
  */
@@ -12,19 +16,7 @@ export interface IssueComment {
 }
 
 export interface CommentsApi {
-  rest: {
-    issues: {
-      listComments(params: {
-        owner: string;
-        repo: string;
-        issue_number: number;
-        per_page: number;
-        page: number;
-      }): Promise<{ data: IssueComment[] }>;
-      createComment(params: { owner: string; repo: string; issue_number: number; body: string }): Promise<{ data: IssueComment }>;
-      updateComment(params: { owner: string; repo: string; comment_id: number; body: string }): Promise<{ data: IssueComment }>;
-    };
-  };
+  rest: { issues: Pick<Rest['issues'], 'listComments' | 'createComment' | 'updateComment'> };
 }
 
 /** Who we are: only comments we wrote are ever edited, whatever markers others paste. */
@@ -34,7 +26,7 @@ export interface StickyCommentTarget {
   owner: string;
   repo: string;
   issue_number: number;
-  /** A hidden HTML comment that identifies the comment, e.g. `<!-- modelgate:metrics-diff model=x -->`. */
+  /** The hidden first line that identifies the comment (see markers.ts), e.g. `<!-- modelgate:metrics-diff model=x -->`. */
   marker: string;
   author: Author;
   /** The comment's id when it is already known (remembered from an earlier update). */
@@ -63,7 +55,7 @@ export async function findStickyComment(octokit: CommentsApi, target: StickyComm
       per_page: PAGE_SIZE,
       page,
     });
-    const mine = data.find((c) => isOwnComment(c, target.author) && (c.body ?? '').includes(target.marker));
+    const mine = data.find((c) => isOwnComment(c, target.author) && hasMarker(c.body, target.marker));
     if (mine) return mine;
     if (data.length < PAGE_SIZE) return null;
   }
@@ -79,14 +71,14 @@ export async function upsertStickyComment(
   target: StickyCommentTarget,
   body: string,
 ): Promise<StickyCommentResult> {
-  if (!body.includes(target.marker)) throw new Error('The sticky comment body must contain its marker.');
+  if (!hasMarker(body, target.marker)) throw new Error('The sticky comment body must start with its marker.');
   const { owner, repo } = target;
   if (target.knownId) {
     try {
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.knownId, body });
       return { id: target.knownId, action: 'updated' };
     } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      if (httpStatus(error) !== 404) throw error;
     }
   }
   const existing = await findStickyComment(octokit, target);
@@ -96,8 +88,4 @@ export async function upsertStickyComment(
   }
   const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: target.issue_number, body });
   return { id: data.id, action: 'created' };
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'status' in error ? Number((error as { status: unknown }).status) : undefined;
 }

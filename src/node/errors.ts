@@ -1,4 +1,4 @@
-import type { Finding } from '../core/common/findings.js';
+import type { Finding } from '../core/common/index.js';
 
 /**
  * Input the user must fix before anything can be checked: a path that does not exist, a file

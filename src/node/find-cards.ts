@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { isCardPath } from '../core/cards/paths.js';
+import { isCardPath } from '../core/cards/index.js';
 import { describeFsError, InputError } from './errors.js';
 import { displayPath } from './paths.js';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { CONFIG_PATH, parseConfig } from '../core/config/parse.js';
-import { DEFAULT_CONFIG, type Config } from '../core/config/schema.js';
+import { CONFIG_PATH, parseConfig } from '../core/config/index.js';
+import { DEFAULT_CONFIG, type Config } from '../core/config/index.js';
 import { ConfigError, describeFsError, InputError } from './errors.js';
 import { displayPath } from './paths.js';
 import { readUpTo } from './read-limited.js';

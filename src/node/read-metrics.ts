@@ -9,7 +9,7 @@ import {
   type PredictionSet,
   type ReadMetricsOptions,
 } from '../core/metrics/index.js';
-import type { ReadResult } from '../core/metrics/types.js';
+import type { ReadResult } from '../core/metrics/index.js';
 import { describeFsError, InputError } from './errors.js';
 import { displayPath } from './paths.js';
 import { readUpTo } from './read-limited.js';

@@ -1,15 +1,6 @@
-import type { DiffRow, MetricsDiff, Status } from '../core/metrics/compare.js';
-import { formatPair, formatPercent, formatSigned } from '../core/metrics/format-number.js';
-import type { MetricValue } from '../core/metrics/types.js';
+/** Presentation shared by the metric diff's renderers (Markdown, text, Slack): order, values, deltas. */
+import { formatPair, formatPercent, formatSigned, type Baseline, type DiffRow, type MetricValue, type Status } from '../core/metrics/index.js';
 
-/** What the head is compared against; shown in the verdict and the JSON output. */
-export interface Baseline {
-  /** For people, e.g. "main" or "production model". */
-  label: string;
-  ref?: string;
-  sha?: string;
-  version?: string;
-}
 
 /** Display order: failed gates first, then regressions, … unchanged last; file order within. */
 const STATUS_RANK: Record<Status, number> = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
@@ -61,23 +52,4 @@ export function baselineParts(baseline: Baseline): { label: string; ref: string 
     sha: baseline.sha ? (/^[0-9a-f]{40}$/i.test(baseline.sha) ? baseline.sha.slice(0, 7) : baseline.sha) : null,
     version: baseline.version ? baseline.version : null,
   };
-}
-
-export function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? word : words}`;
-}
-
-/** "2 regressed · 1 improved · 12 unchanged" (non-zero counts only). */
-export function statusSummary(diff: MetricsDiff, separator = ' · '): string {
-  const order: Status[] = ['regressed', 'invalid', 'removed', 'changed', 'added', 'improved', 'unchanged'];
-  const parts = order.filter((s) => diff.counts[s] > 0).map((s) => `${diff.counts[s].toLocaleString('en-US')} ${s}`);
-  return parts.length ? parts.join(separator) : 'no metrics';
-}
-
-/** The verdict in words, without decoration: "2 of 5 metric gates failed". */
-export function verdictText(diff: MetricsDiff): string {
-  const gated = diff.gates.pass + diff.gates.fail;
-  if (diff.gates.fail > 0) return `${diff.gates.fail.toLocaleString('en-US')} of ${plural(gated, 'metric gate')} failed`;
-  if (gated > 0) return gated === 1 ? 'The metric gate passed' : `All ${plural(gated, 'metric gate')} passed`;
-  return 'No metric gates apply';
 }

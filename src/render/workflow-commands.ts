@@ -1,4 +1,5 @@
-import type { CheckAnnotation } from './markdown/cards.js';
+import { cardsVerdict, type CardReport } from '../core/cards/index.js';
+import { findingSpan, findingText, type Finding } from '../core/common/index.js';
 
 /**
  * GitHub Actions workflow commands (`::error file=…::message`), as the runner parses them from
@@ -21,17 +22,19 @@ export function workflowCommand(command: string, properties: Record<string, stri
   return `::${command}${props ? ` ${props}` : ''}::${escapeCommandData(message)}`;
 }
 
-/** An annotation as an `::error`/`::warning` command; columns only where GitHub accepts them. */
-export function annotationCommand(annotation: CheckAnnotation): string {
+/** A finding as an `::error`/`::warning` command on its line; columns only where GitHub accepts them (one line). */
+export function findingCommand(path: string, f: Finding): string {
+  const span = findingSpan(f);
   return workflowCommand(
-    annotation.annotation_level === 'failure' ? 'error' : annotation.annotation_level,
-    {
-      file: annotation.path,
-      line: annotation.start_line,
-      endLine: annotation.end_line === annotation.start_line ? undefined : annotation.end_line,
-      col: annotation.start_column,
-      title: annotation.title,
-    },
-    annotation.message,
+    f.severity,
+    { file: path, line: span.line, endLine: span.endLine === span.line ? undefined : span.endLine, col: span.column ?? undefined, title: f.rule },
+    findingText(f),
   );
+}
+
+/** `modelgate validate --format github`: a command per finding, then the verdict's title. */
+export function cardsWorkflowCommands(reports: readonly CardReport[], failOn: 'error' | 'warning'): string {
+  const lines = reports.flatMap((r) => r.findings.map((f) => findingCommand(r.path, f)));
+  lines.push(reports.length === 0 ? 'No model cards found.' : cardsVerdict(reports, failOn).title);
+  return lines.join('\n') + '\n';
 }

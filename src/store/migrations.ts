@@ -1,5 +1,5 @@
 import type { Dialect, SqlDriver, SqlExecutor } from './driver.js';
-import { StoreError } from './store.js';
+import { StoreError } from './errors.js';
 
 /** Column types that differ between the backends; everything else is the same SQL. */
 interface ColumnTypes {

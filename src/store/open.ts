@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { openPostgresStore } from './postgres.js';
 import { redactUrl } from './redact.js';
 import { SQLITE_MEMORY, openSqliteStore } from './sqlite.js';
-import { StoreError, type Store, type StoreOptions } from './store.js';
+import { StoreError } from './errors.js';
+import type { Store, StoreOptions } from './ports.js';
 
 export const DEFAULT_DATABASE_PATH = 'data/modelgate.db';
 

@@ -3,7 +3,8 @@ import type { SqlDriver, SqlExecutor, SqlParam, SqlResult } from './driver.js';
 import { migrate } from './migrations.js';
 import { passwordOf, redactUrl } from './redact.js';
 import { SqlStore } from './sql-store.js';
-import { StoreError, type Store, type StoreOptions } from './store.js';
+import { StoreError } from './errors.js';
+import type { Store, StoreOptions } from './ports.js';
 
 /** The part of pg we use (the package ships no types of its own). */
 interface PgQueryResult {

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import {
-  EvaluationSchema,
-  HeadShaSchema,
-  StoreCorruptRowError,
-  type Evaluation,
-  type HeadSha,
-} from './store.js';
+import { EvaluationSchema, type Evaluation } from '../core/evaluation/index.js';
+import { StoreCorruptRowError } from './errors.js';
+import { HeadShaSchema, type HeadSha } from './ports.js';
 
 /*
  * Row decoders: one per table, column by column, so an error names the column. They also absorb

@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import type { SqlDriver, SqlParam } from './driver.js';
 import { EVALUATION_COLUMNS, decodeCommentId, decodeEvaluation, decodeHead } from './rows.js';
-import {
-  NewEvaluationSchema,
-  StoreError,
-  StoreInputError,
-  type CommentKey,
-  type Evaluation,
-  type HeadSha,
-  type LatestEvaluationQuery,
-  type NewEvaluation,
-  type Store,
-} from './store.js';
+import { NewEvaluationSchema, type Evaluation, type NewEvaluation } from '../core/evaluation/index.js';
+import { StoreError, StoreInputError } from './errors.js';
+import type { CommentKey, HeadSha, LatestEvaluationQuery, Store } from './ports.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,11 +1,11 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { describeFsError } from '../node/errors.js';
 import type { SqlDriver, SqlExecutor, SqlParam, SqlResult } from './driver.js';
 import { migrate } from './migrations.js';
 import { SqlStore } from './sql-store.js';
-import { StoreError, type Store, type StoreOptions } from './store.js';
+import { describeFsReason, StoreError } from './errors.js';
+import type { Store, StoreOptions } from './ports.js';
 
 /** The part of better-sqlite3 we use (the package ships no types of its own). */
 interface SqliteStatement {
@@ -46,7 +46,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
       const reason =
         (error as NodeJS.ErrnoException).code === 'EEXIST'
           ? 'a file is in the way (part of the path is not a folder)'
-          : describeFsError(error);
+          : describeFsReason(error);
       throw new StoreError(`cannot create the folder ${dirname(file)} for the SQLite database: ${reason}`);
     }
   }

@@ -6,16 +6,17 @@ import {
   type CheckAnnotation,
   type ChecksClient,
 } from '../../src/github/check-runs.js';
+import { type LooseMethod, fakeClient } from '../helpers/fake-client.js';
 
-type Create = ChecksClient['rest']['checks']['create'];
-type Update = ChecksClient['rest']['checks']['update'];
+type Create = LooseMethod;
+type Update = LooseMethod;
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const repo = { owner: 'octo', repo: 'models' };
 
 function client() {
   const create = jest.fn<Create>().mockResolvedValue({ data: { id: 991 } });
   const update = jest.fn<Update>().mockResolvedValue({});
-  const octokit: ChecksClient = { rest: { checks: { create, update } } };
+  const octokit = fakeClient<ChecksClient>({ checks: { create, update } });
   return { octokit, create, update };
 }
 
@@ -69,7 +70,7 @@ describe('completeCheckRun', () => {
     expect(calls.map((c) => c.output.annotations?.length)).toEqual([50, 50, 20]);
     expect(calls.map((c) => [c.output.title, c.output.summary])).toEqual([['T', 'S'], ['T', 'S'], ['T', 'S']]);
     expect(calls.map((c) => [c.status, c.conclusion])).toEqual([['completed', 'failure'], [undefined, undefined], [undefined, undefined]]);
-    expect(calls.flatMap((c) => c.output.annotations!.map((a) => a.start_line))).toEqual(annotations.map((a) => a.start_line));
+    expect(calls.flatMap((c) => c.output.annotations!.map((a: CheckAnnotation) => a.start_line))).toEqual(annotations.map((a) => a.start_line));
     expect(calls[2]).toEqual({ owner: 'octo', repo: 'models', check_run_id: 5, output: { title: 'T', summary: 'S', annotations: annotations.slice(100) } });
   });
 

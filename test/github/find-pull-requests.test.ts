@@ -1,9 +1,10 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { getOpenPullRequest, openPullRequestsWithHead, type PullRequestsClient } from '../../src/github/find-pull-requests.js';
 import { httpError } from '../helpers/http-error.js';
+import { type LooseMethod, fakeClient } from '../helpers/fake-client.js';
 
-type Get = PullRequestsClient['rest']['pulls']['get'];
-type List = PullRequestsClient['rest']['repos']['listPullRequestsAssociatedWithCommit'];
+type Get = LooseMethod;
+type List = LooseMethod;
 const repo = { owner: 'octo', repo: 'models' };
 const pr = (number: number, sha: string, state = 'open') => ({
   number,
@@ -13,7 +14,7 @@ const pr = (number: number, sha: string, state = 'open') => ({
 });
 
 function client(get: Get, list: List) {
-  const octokit: PullRequestsClient = { rest: { pulls: { get }, repos: { listPullRequestsAssociatedWithCommit: list } } };
+  const octokit = fakeClient<PullRequestsClient>({ pulls: { get }, repos: { listPullRequestsAssociatedWithCommit: list } });
   return octokit;
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { listPullRequestFiles, MAX_LISTED_FILES, type PullFilesClient, type PullRequestFile } from '../../src/github/list-pr-files.js';
+import { type LooseMethod, fakeClient } from '../helpers/fake-client.js';
 
-type ListFiles = PullFilesClient['rest']['pulls']['listFiles'];
+type ListFiles = LooseMethod;
 const repo = { owner: 'octo', repo: 'models' };
 const files = (from: number, count: number): PullRequestFile[] =>
   Array.from({ length: count }, (_, i) => ({ filename: `f${from + i}.md`, status: 'modified' }));
@@ -10,7 +11,7 @@ const next = (page: number) => `<https://api.github.com/repositories/1/pulls/7/f
 function client(pages: Array<{ data: PullRequestFile[]; link?: string }>) {
   const listFiles = jest.fn<ListFiles>();
   for (const p of pages) listFiles.mockResolvedValueOnce({ data: p.data, headers: p.link ? { link: p.link } : {} });
-  const octokit: PullFilesClient = { rest: { pulls: { listFiles } } };
+  const octokit = fakeClient<PullFilesClient>({ pulls: { listFiles } });
   return { octokit, listFiles };
 }
 

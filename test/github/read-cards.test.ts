@@ -1,9 +1,10 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { readCards } from '../../src/github/read-cards.js';
-import type { ContentsClient, GetContentParams } from '../../src/github/read-file.js';
+import type { ContentsClient } from '../../src/github/read-file.js';
 import { httpError } from '../helpers/http-error.js';
+import { fakeClient } from '../helpers/fake-client.js';
 
-type GetContent = (params: GetContentParams) => Promise<{ data: unknown }>;
+type GetContent = (params: { owner: string; repo: string; path: string; ref: string; mediaType?: { format: string } }) => Promise<any>;
 const base = { owner: 'octo', repo: 'models' };
 const fork = { owner: 'someone', repo: 'models-fork' };
 const entry = (text: string) => ({ type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') });
@@ -17,7 +18,7 @@ function client(files: Record<string, string>, deny: Record<string, number> = {}
     if (text === undefined) throw httpError(404);
     return { data: entry(text) };
   });
-  const octokit: ContentsClient = { rest: { repos: { getContent } } };
+  const octokit = fakeClient<ContentsClient>({ repos: { getContent } });
   const calls = () => getContent.mock.calls.map(([p]) => `${p.owner}/${p.repo}:${p.path}@${p.ref}`);
   return { octokit, calls };
 }

@@ -1,10 +1,11 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { readConfig } from '../../src/github/read-config.js';
-import type { ContentsClient, GetContentParams } from '../../src/github/read-file.js';
+import type { ContentsClient } from '../../src/github/read-file.js';
 import { DEFAULT_CONFIG } from '../../src/core/config/schema.js';
 import { httpError } from '../helpers/http-error.js';
+import { fakeClient } from '../helpers/fake-client.js';
 
-type GetContent = (params: GetContentParams) => Promise<{ data: unknown }>;
+type GetContent = (params: { owner: string; repo: string; path: string; ref: string; mediaType?: { format: string } }) => Promise<any>;
 const repo = { owner: 'octo', repo: 'models' };
 const file = (text: string) => ({ type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') });
 
@@ -12,7 +13,7 @@ function client(response: unknown | Error) {
   const getContent = jest.fn<GetContent>();
   if (response instanceof Error) getContent.mockRejectedValue(response);
   else getContent.mockResolvedValue({ data: response });
-  const octokit: ContentsClient = { rest: { repos: { getContent } } };
+  const octokit = fakeClient<ContentsClient>({ repos: { getContent } });
   return { octokit, getContent };
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, jest, test } from '@jest/globals';
-import { readFile, type ContentsClient, type GetContentParams } from '../../src/github/read-file.js';
+import { readFile, type ContentsClient } from '../../src/github/read-file.js';
 import { httpError } from '../helpers/http-error.js';
+import { fakeClient } from '../helpers/fake-client.js';
 
-type GetContent = (params: GetContentParams) => Promise<{ data: unknown }>;
+type GetContent = (params: { owner: string; repo: string; path: string; ref: string; mediaType?: { format: string } }) => Promise<any>;
 
 function client(...responses: Array<unknown | Error>): { octokit: ContentsClient; getContent: jest.Mock<GetContent> } {
   const getContent = jest.fn<GetContent>();
@@ -10,7 +11,7 @@ function client(...responses: Array<unknown | Error>): { octokit: ContentsClient
     if (r instanceof Error) getContent.mockRejectedValueOnce(r);
     else getContent.mockResolvedValueOnce({ data: r });
   }
-  return { octokit: { rest: { repos: { getContent } } }, getContent };
+  return { octokit: fakeClient<ContentsClient>({ repos: { getContent } }), getContent };
 }
 
 const repo = { owner: 'octo', repo: 'models' };

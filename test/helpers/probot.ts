@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp } from '../../src/app/index.js';
 import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/index.js';
 
 export const APP_ID = 123;
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { MetricRule } from '../../src/core/config/schema.js';
 import { compareMetrics, type CompareOptions, type MetricsDiff } from '../../src/core/metrics/compare.js';
 import { readMetrics } from '../../src/core/metrics/read.js';
-import { metricsDiffMarker, renderMarkdown, METRICS_DIFF_MARKER_PREFIX } from '../../src/render/markdown/metrics.js';
+import { metricsCommentBody } from '../../src/github/metrics-comment.js';
+import { renderMarkdown } from '../../src/render/markdown/metrics.js';
 import { renderText } from '../../src/render/text/metrics.js';
 import { toJson } from '../../src/render/json/metrics.js';
 
@@ -19,10 +20,10 @@ const hostileBase = { '@org/team': 0.5, '<img src=x>': 1, 'a|b': 0.9, '`tick`': 
 const hostileHead = { '@org/team': 0.6, '<img src=x>': 1, 'a|b': 0.8, '`tick`': 3, accuracy: 0.85, loss: 0.1, same: 1, name: '<b>@here</b>|' };
 const baseline = { label: 'main @dev', ref: 'main', sha: 'abcdef0123456789abcdef0123456789abcdef01', version: '1.2.0' };
 
-describe('renderMarkdown', () => {
+describe('the metric diff as Markdown (the comment body)', () => {
   it('renders the verdict, a table with regressions first, collapsed unchanged rows and a chart, all escaped', () => {
     const diff = diffOf(hostileBase, hostileHead, [{ match: 'accuracy', max_regression: 0.01 }]);
-    const body = renderMarkdown(diff, { baseline, model: 'org/model <x> --> y', runUrl: 'https://ci.example.com/run/1?a=(b)' });
+    const body = metricsCommentBody(diff, { baseline, model: 'org/model <x> --> y', runUrl: 'https://ci.example.com/run/1?a=(b)' });
     expect(body).toBe(
       [
         '<!-- modelgate:metrics-diff model=org/model__x__-__y -->',
@@ -73,7 +74,7 @@ describe('renderMarkdown', () => {
       headPredictions: predictions('h', Array(20).fill(1), Array.from({ length: 20 }, (_, i) => `q${i}`)),
       bootstrap: { resamples: 1000, seed: 1 },
     });
-    const body = renderMarkdown(diff, { baseline: { label: 'v1' } });
+    const body = metricsCommentBody(diff, { baseline: { label: 'v1' } });
     expect(body).toContain('| `accuracy` | 0.5 | 1 | +0.5 | +100% | **[+0.299, +0.7]** | 🟢 improved |');
     expect(body).toContain('_Intervals in bold exclude 0: the change is significant at 95 %._');
     expect(body).toContain(
@@ -83,28 +84,28 @@ describe('renderMarkdown', () => {
   });
 
   it('says so when nothing changed or there are no metrics, and draws no chart without two comparable metrics', () => {
-    const same = renderMarkdown(diffOf({ a: 1 }, { a: 1 }), { baseline: { label: 'main' } });
+    const same = metricsCommentBody(diffOf({ a: 1 }, { a: 1 }), { baseline: { label: 'main' } });
     expect(same).toContain('ℹ️ **No metric gates apply** — compared with the baseline **main**.\n\n1 unchanged\n\n_No metric changed._\n\n<details>');
     expect(same).not.toContain('mermaid');
-    const empty = renderMarkdown(diffOf({}, {}), { baseline: { label: 'main' } });
+    const empty = metricsCommentBody(diffOf({}, {}), { baseline: { label: 'main' } });
     expect(empty).toBe(
       '<!-- modelgate:metrics-diff model=default -->\nℹ️ **No metric gates apply** — compared with the baseline **main**.\n\nno metrics\n\n_Neither file has any metrics._\n\n**Significance** not computed: no per\\-example results were given.\n',
     );
     // accuracy (≤ 1) and latency (~100) are not on a comparable scale.
-    expect(renderMarkdown(diffOf({ accuracy: 0.8, latency: 100 }, { accuracy: 0.9, latency: 120 }), { baseline: { label: 'm' } })).not.toContain('mermaid');
-    const passing = renderMarkdown(diffOf({ accuracy: 0.8 }, { accuracy: 0.9 }, [{ match: 'accuracy', min: 0.5 }]), { baseline: { label: 'm' } });
+    expect(metricsCommentBody(diffOf({ accuracy: 0.8, latency: 100 }, { accuracy: 0.9, latency: 120 }), { baseline: { label: 'm' } })).not.toContain('mermaid');
+    const passing = metricsCommentBody(diffOf({ accuracy: 0.8 }, { accuracy: 0.9 }, [{ match: 'accuracy', min: 0.5 }]), { baseline: { label: 'm' } });
     expect(passing).toContain('✅ **The metric gate passed**');
   });
 
   it('keeps chart labels inside the Mermaid string and the code fence', () => {
     const diff = diffOf({ '```"]\nx': 10, 'b"c': 20 }, { '```"]\nx': 11, 'b"c': 25 });
-    const body = renderMarkdown(diff, { baseline: { label: 'm' } });
+    const body = metricsCommentBody(diff, { baseline: { label: 'm' } });
     expect(body).toContain('  x-axis ["______x (base)", "______x (head)", "b_c (base)", "b_c (head)"]');
     expect(body).toContain('  y-axis "Value" 0 --> 25\n  bar [10, 11, 20, 25]');
   });
 
   it('never folds away an unchanged metric that fails its gate', () => {
-    const body = renderMarkdown(diffOf({ accuracy: 0.7, f1: 0.5 }, { accuracy: 0.7, f1: 0.5 }, [{ match: 'accuracy', min: 0.8 }]), { baseline: { label: 'm' } });
+    const body = metricsCommentBody(diffOf({ accuracy: 0.7, f1: 0.5 }, { accuracy: 0.7, f1: 0.5 }, [{ match: 'accuracy', min: 0.8 }]), { baseline: { label: 'm' } });
     expect(body).toContain(
       '| Metric | Base | Head | Δ | Δ% | 95 % CI | Status |\n| :-- | --: | --: | --: | --: | :-- | :-- |\n| `accuracy` | 0.7 | 0.7 | 0 | 0% | — | ⚪ unchanged · ❌ gate failed |\n\n<details><summary>1 unchanged metric</summary>',
     );
@@ -113,13 +114,13 @@ describe('renderMarkdown', () => {
 
   it('links only http(s) run URLs', () => {
     const diff = diffOf({ a: 1 }, { a: 1 });
-    expect(renderMarkdown(diff, { baseline: { label: 'm' }, runUrl: 'javascript:alert(1)' })).not.toContain('Evaluation run');
-    expect(renderMarkdown(diff, { baseline: { label: 'm' }, runUrl: 'not a url' })).not.toContain('Evaluation run');
+    expect(metricsCommentBody(diff, { baseline: { label: 'm' }, runUrl: 'javascript:alert(1)' })).not.toContain('Evaluation run');
+    expect(metricsCommentBody(diff, { baseline: { label: 'm' }, runUrl: 'not a url' })).not.toContain('Evaluation run');
   });
 
   it('escapes notes about the inputs', () => {
     const diff = diffOf('{"<b>@team</b>": [1], "x": 1}', '{"x": 1}');
-    expect(renderMarkdown(diff, { baseline: { label: 'm' } })).toContain(
+    expect(metricsCommentBody(diff, { baseline: { label: 'm' } })).toContain(
       '<details><summary>1 note about the inputs</summary>\n\n- base\\.json\\:1\\:18\\: \\`&lt;b&gt;@\u200dteam&lt;/b&gt;\\` is a list \\(1 items\\); lists are not metrics and are ignored\\. Give each value its own key to compare it\\.\n\n</details>',
     );
   });
@@ -132,29 +133,21 @@ describe('renderMarkdown', () => {
       head[`metric_${i}`] = i < 100 ? i + 1 : i;
     }
     const diff = diffOf(base, head, [{ match: 'metric_1', max_regression: 0, goal: 'minimize' }]);
-    const body = renderMarkdown(diff, { baseline: { label: 'main' } });
+    const body = metricsCommentBody(diff, { baseline: { label: 'main' } });
     expect(body.length).toBeLessThanOrEqual(65_535);
     expect(body.length).toBeGreaterThan(60_000);
     expect(body.startsWith('<!-- modelgate:metrics-diff model=default -->\n❌ **1 of 1 metric gate failed**')).toBe(true);
     // Every changed row is shown; unchanged ones are cut.
     for (let i = 0; i < 100; i++) expect(body).toContain(`| \`metric_${i}\` |`);
-    expect(body).toMatch(/> \[!NOTE\]\n> [\d,]+ metrics not shown: this text is limited to 65,535 characters\. `modelgate diff --format json` lists every metric\.\n$/);
+    expect(body).toMatch(/> \[!NOTE\]\n> [\d,]+ metrics not shown, to fit the size limit\. `modelgate diff --format json` lists every metric\.\n$/);
     expect(body).toContain('\n</details>');
 
     const small = renderMarkdown(diff, { baseline: { label: 'main' }, maxLength: 3000 });
     expect(small.length).toBeLessThanOrEqual(3000);
     expect(small).toContain('| `metric_1` | 1 | 2 | +1 | +100% | — | 🔴 regressed · ❌ gate failed |');
     expect(small).not.toContain('<details><summary>4,900 unchanged metrics</summary>');
-    expect(small).toMatch(/> [\d,]+ metrics not shown: this text is limited to 3,000 characters\./);
-  });
-});
-
-describe('metricsDiffMarker', () => {
-  it('is a hidden HTML comment that no model name can break out of', () => {
-    expect(metricsDiffMarker('org/model-v2')).toBe('<!-- modelgate:metrics-diff model=org/model-v2 -->');
-    expect(metricsDiffMarker(null)).toBe('<!-- modelgate:metrics-diff model=default -->');
-    expect(metricsDiffMarker('a --> <script>')).toBe('<!-- modelgate:metrics-diff model=a_-___script_ -->');
-    expect(metricsDiffMarker('x'.repeat(500))).toHaveLength(METRICS_DIFF_MARKER_PREFIX.length + ' model='.length + 100 + ' -->'.length);
+    expect(small).toMatch(/> [\d,]+ metrics not shown, to fit the size limit\./);
+    expect(small).not.toContain('<!-- modelgate');
   });
 });
 

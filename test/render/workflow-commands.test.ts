@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { annotationCommand, escapeCommandData, escapeCommandProperty, workflowCommand } from '../../src/render/workflow-commands.js';
+import { escapeCommandData, escapeCommandProperty, findingCommand, workflowCommand } from '../../src/render/workflow-commands.js';
 
 describe('workflow command escaping', () => {
   test('data escapes %, CR and LF (so card text cannot start a new command)', () => {
@@ -25,25 +25,20 @@ describe('workflowCommand', () => {
   });
 });
 
-describe('annotationCommand', () => {
-  test('a single-line annotation carries the column', () => {
+describe('findingCommand', () => {
+  test('a single-line finding carries the column, and its hint on a second line', () => {
     expect(
-      annotationCommand({
-        path: 'models/a, b/README.md',
-        start_line: 2,
-        end_line: 2,
-        start_column: 10,
-        end_column: 10,
-        annotation_level: 'failure',
-        title: 'card/invalid-license',
-        message: 'Bad: license\nUse mit',
-      }),
+      findingCommand('models/a, b/README.md', { severity: 'error', rule: 'card/invalid-license', message: 'Bad: license', hint: 'Use mit', line: 2, column: 10 }),
     ).toBe('::error file=models/a%2C b/README.md,line=2,col=10,title=card/invalid-license::Bad: license%0AUse mit');
   });
 
-  test('a multi-line annotation carries endLine and a warning level', () => {
-    expect(
-      annotationCommand({ path: 'c.yml', start_line: 2, end_line: 4, annotation_level: 'warning', title: 'card/x', message: 'm' }),
-    ).toBe('::warning file=c.yml,line=2,endLine=4,title=card/x::m');
+  test('a multi-line finding carries endLine and no column', () => {
+    expect(findingCommand('c.yml', { severity: 'warning', rule: 'card/x', message: 'm', line: 2, column: 3, endLine: 4 })).toBe(
+      '::warning file=c.yml,line=2,endLine=4,title=card/x::m',
+    );
+  });
+
+  test('a long message is bounded', () => {
+    expect(findingCommand('c.yml', { severity: 'error', rule: 'card/x', message: 'x'.repeat(10_000), line: 1, column: 1 }).length).toBeLessThan(4100);
   });
 });

@@ -1,14 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SqlParam } from '../../src/store/driver.js';
 import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations.js';
-import {
-  StoreCorruptRowError,
-  StoreInputError,
-  type Evaluation,
-  type NewEvaluation,
-  type Store,
-  type StoreOptions,
-} from '../../src/store/store.js';
+import type { Evaluation, NewEvaluation } from '../../src/core/evaluation/index.js';
+import { StoreCorruptRowError, StoreInputError, type Store, type StoreOptions } from '../../src/store/index.js';
 
 /** One test's database, reached through the store and, for setting up corruption, directly. */
 export interface StoreHarness {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openStore, resolveDatabaseLocation } from '../../src/store/open.js';
 import { redactUrl } from '../../src/store/redact.js';
-import { StoreError } from '../../src/store/store.js';
+import { StoreError } from '../../src/store/index.js';
 
 const ACCEPTED =
   'use a file path (e.g. ./data/modelgate.db), a file: URL (e.g. file:///var/lib/modelgate/modelgate.db), ' +

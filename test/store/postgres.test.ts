@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { SqlParam } from '../../src/store/driver.js';
 import { openPostgresStore } from '../../src/store/postgres.js';
 import { redactUrl } from '../../src/store/redact.js';
-import { StoreError } from '../../src/store/store.js';
+import { StoreError } from '../../src/store/index.js';
 import { describeStoreContract, type StoreHarness } from './contract.js';
 
 interface Pool {

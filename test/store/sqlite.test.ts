@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { SqlParam } from '../../src/store/driver.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { StoreError } from '../../src/store/store.js';
+import { StoreError } from '../../src/store/index.js';
 import { describeStoreContract, type StoreHarness } from './contract.js';
 
 interface Statement {
@@ -129,6 +129,8 @@ describe('SQLite specifics', () => {
         target: 'node20',
         outfile: script,
         external: ['better-sqlite3', 'pg'],
+        // CommonJS dependencies (yaml, via the core) call require(); an ESM bundle needs one.
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
         logLevel: 'silent',
       });
       const file = join(dir, 'db', 'modelgate.db');

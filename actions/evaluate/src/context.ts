@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Manifest } from '../../../src/core/evaluation/manifest.js';
+import type { Manifest } from '../../../src/core/evaluation/index.js';
 import { InputError } from '../../../src/node/errors.js';
 
 /** Where an evaluation ran: the commit, the pull request, the runner. */

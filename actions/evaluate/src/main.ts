@@ -5,17 +5,10 @@ import { createReadStream, type Stats } from 'node:fs';
 import { copyFile, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import {
-  artifactName,
-  buildManifest,
-  ManifestSchema,
-  MANIFEST_FILE,
-  serializeManifest,
-  type ArtifactFile,
-} from '../../../src/core/evaluation/manifest.js';
-import { formatNumber } from '../../../src/core/metrics/format-number.js';
+import { artifactName, buildManifest, ManifestSchema, MANIFEST_FILE, serializeManifest, type ArtifactFile } from '../../../src/core/evaluation/index.js';
+import { formatNumber } from '../../../src/core/metrics/index.js';
 import { formatInputError, MAX_METRICS_BYTES, MAX_PREDICTIONS_BYTES, readMetrics, readPredictions } from '../../../src/core/metrics/index.js';
-import type { MetricSet, ReadResult } from '../../../src/core/metrics/types.js';
+import type { MetricSet, ReadResult } from '../../../src/core/metrics/index.js';
 import { describeFsError, InputError } from '../../../src/node/errors.js';
 import { displayPath } from '../../../src/node/paths.js';
 import { readUpTo } from '../../../src/node/read-limited.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { isSafeName } from '../../../src/core/cards/identity.js';
-import { validateCard } from '../../../src/core/cards/validate.js';
-import { DEFAULT_CONFIG } from '../../../src/core/config/schema.js';
-import type { Manifest } from '../../../src/core/evaluation/manifest.js';
+import { isSafeName } from '../../../src/core/cards/index.js';
+import { validateCard } from '../../../src/core/cards/index.js';
+import { DEFAULT_CONFIG } from '../../../src/core/config/index.js';
+import type { Manifest } from '../../../src/core/evaluation/index.js';
 import { describeFsError, InputError } from '../../../src/node/errors.js';
 import { displayPath } from '../../../src/node/paths.js';
 import { readCard } from '../../../src/node/read-card.js';

@@ -1,7 +1,8 @@
-import type { Manifest } from '../../../src/core/evaluation/manifest.js';
-import { escapeMarkdown, escapeTableCell, inlineCode, truncate } from '../../../src/render/markdown/escape.js';
-import { plural, formatValue } from '../../../src/render/metrics-present.js';
-import type { MetricSet } from '../../../src/core/metrics/types.js';
+import { plural, truncate } from '../../../src/core/common/index.js';
+import type { Manifest } from '../../../src/core/evaluation/index.js';
+import type { MetricSet } from '../../../src/core/metrics/index.js';
+import { escapeMarkdown, escapeTableCell, inlineCode } from '../../../src/render/markdown/escape.js';
+import { formatValue } from '../../../src/render/metrics-present.js';
 
 /** GitHub caps a step summary at 1 MiB; a table this long is unreadable well before that. */
 export const MAX_SUMMARY_ROWS = 500;

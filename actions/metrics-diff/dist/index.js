@@ -10738,7 +10738,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path) {
+    function safeUrl(path) {
       if (typeof path !== "string") {
         return path;
       }
@@ -10772,8 +10772,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -32819,7 +32819,7 @@ import { readFileSync } from "node:fs";
 // src/core/config/parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
-// src/core/suggest.ts
+// src/core/common/suggest.ts
 function editDistance(a, b, limit = Infinity) {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -32853,7 +32853,7 @@ function didYouMean(input2, candidates) {
   return best;
 }
 
-// src/core/yaml-positions.ts
+// src/core/common/yaml-positions.ts
 var import_yaml = __toESM(require_dist(), 1);
 var SourceMap = class {
   constructor(counter, lineOffset = 0) {
@@ -53211,7 +53211,7 @@ function walk(tree, prefix, collector, notes, locator) {
   }
 }
 
-// src/core/json-string.ts
+// src/core/common/json-string.ts
 var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
 function decodeJsonString(text, start) {
   let i = start + 1;
@@ -54524,29 +54524,7 @@ function checkMean(key, head, column, predictions, notes) {
   }
 }
 
-// src/core/markdown.ts
-var MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>&~"'=:$]/g;
-var HTML_ENTITIES = {
-  "<": "&lt;",
-  ">": "&gt;",
-  "&": "&amp;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeMarkdown(text) {
-  return text.replace(/\r\n?|\n/g, " ").replace(MARKDOWN_SPECIAL, (ch) => HTML_ENTITIES[ch] ?? `\\${ch}`).replace(/@/g, "@\u200D");
-}
-function escapeTableCell(text) {
-  return escapeMarkdown(text);
-}
-function inlineCode(text, { inTable = false } = {}) {
-  let oneLine = text.replace(/\r\n?|\n/g, " ");
-  if (inTable) oneLine = oneLine.replace(/\|/g, "\\|");
-  const longestRun = Math.max(0, ...Array.from(oneLine.matchAll(/`+/g), (m) => m[0].length));
-  const fence = "`".repeat(longestRun + 1);
-  const pad = oneLine.startsWith("`") || oneLine.endsWith("`") ? " " : "";
-  return `${fence}${pad}${oneLine}${pad}${fence}`;
-}
+// src/core/common/text.ts
 function truncate(text, max, ellipsis = "\u2026") {
   if (text.length <= max) return text;
   let cut = max - ellipsis.length;
@@ -54554,8 +54532,42 @@ function truncate(text, max, ellipsis = "\u2026") {
   if (code >= 55296 && code <= 56319) cut--;
   return text.slice(0, Math.max(0, cut)) + ellipsis;
 }
+function plural2(n, word, words = `${word}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word : words}`;
+}
 
-// src/core/metrics/present.ts
+// src/core/metrics/summary.ts
+function statusSummary(diff, separator = " \xB7 ") {
+  const order = ["regressed", "invalid", "removed", "changed", "added", "improved", "unchanged"];
+  const parts = order.filter((s) => diff.counts[s] > 0).map((s) => `${diff.counts[s].toLocaleString("en-US")} ${s}`);
+  return parts.length ? parts.join(separator) : "no metrics";
+}
+function verdictText(diff) {
+  const gated = diff.gates.pass + diff.gates.fail;
+  if (diff.gates.fail > 0) return `${diff.gates.fail.toLocaleString("en-US")} of ${plural2(gated, "metric gate")} failed`;
+  if (gated > 0) return gated === 1 ? "The metric gate passed" : `All ${plural2(gated, "metric gate")} passed`;
+  return "No metric gates apply";
+}
+
+// src/github/markers.ts
+var PREFIX = "<!-- modelgate:";
+function metricsDiffMarker(model) {
+  return `${PREFIX}metrics-diff model=${markerValue(model)} -->`;
+}
+function markerValue(value) {
+  return (value ?? "").replace(/[^A-Za-z0-9._/@+-]/g, "_").replace(/-{2,}/g, "-").slice(0, 100) || "default";
+}
+function hasMarker(body, marker) {
+  if (!body) return false;
+  const end = body.indexOf("\n");
+  return (end === -1 ? body : body.slice(0, end)).replace(/\r$/, "") === marker;
+}
+function withMarker(marker, text) {
+  return `${marker}
+${text}`;
+}
+
+// src/render/metrics-present.ts
 var STATUS_RANK = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
 function displayOrder(rows) {
   return rows.map((row, i) => ({ row, i })).sort((a, b) => Number(b.row.gate === "fail") - Number(a.row.gate === "fail") || STATUS_RANK[a.row.status] - STATUS_RANK[b.row.status] || a.i - b.i).map(({ row }) => row);
@@ -54593,33 +54605,47 @@ function baselineParts(baseline) {
     version: baseline.version ? baseline.version : null
   };
 }
-function plural2(n, word, words = `${word}s`) {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? word : words}`;
+
+// src/render/markdown/escape.ts
+var MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>&~"'=:$]/g;
+var HTML_ENTITIES = {
+  "<": "&lt;",
+  ">": "&gt;",
+  "&": "&amp;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeMarkdown(text) {
+  return text.replace(/\r\n?|\n/g, " ").replace(MARKDOWN_SPECIAL, (ch) => HTML_ENTITIES[ch] ?? `\\${ch}`).replace(/@/g, "@\u200D");
 }
-function statusSummary(diff, separator = " \xB7 ") {
-  const order = ["regressed", "invalid", "removed", "changed", "added", "improved", "unchanged"];
-  const parts = order.filter((s) => diff.counts[s] > 0).map((s) => `${diff.counts[s].toLocaleString("en-US")} ${s}`);
-  return parts.length ? parts.join(separator) : "no metrics";
+function escapeTableCell(text) {
+  return escapeMarkdown(text);
 }
-function verdictText(diff) {
-  const gated = diff.gates.pass + diff.gates.fail;
-  if (diff.gates.fail > 0) return `${diff.gates.fail.toLocaleString("en-US")} of ${plural2(gated, "metric gate")} failed`;
-  if (gated > 0) return gated === 1 ? "The metric gate passed" : `All ${plural2(gated, "metric gate")} passed`;
-  return "No metric gates apply";
+function inlineCode(text, { inTable = false } = {}) {
+  let oneLine = text.replace(/\r\n?|\n/g, " ");
+  if (inTable) oneLine = oneLine.replace(/\|/g, "\\|");
+  const longestRun = Math.max(0, ...Array.from(oneLine.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad = oneLine.startsWith("`") || oneLine.endsWith("`") ? " " : "";
+  return `${fence}${pad}${oneLine}${pad}${fence}`;
+}
+function safeLinkUrl(url2) {
+  let parsed;
+  try {
+    parsed = new URL(url2);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
+  return parsed.href.replace(/[()<>\s"'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
-// src/core/metrics/render-markdown.ts
-var MAX_MARKDOWN_CHARS = 65535;
-var METRICS_DIFF_MARKER_PREFIX = "<!-- modelgate:metrics-diff";
+// src/render/markdown/metrics.ts
 var MAX_NAME_CHARS = 120;
 var MAX_REASON_CHARS = 300;
 var MAX_FAILED_LISTED = 50;
 var MAX_NOTES_SHOWN = 50;
 var CHART_METRICS = 6;
-function metricsDiffMarker(model) {
-  const safe = (model ?? "").replace(/[^A-Za-z0-9._/@+-]/g, "_").replace(/-{2,}/g, "-").slice(0, 100) || "default";
-  return `${METRICS_DIFF_MARKER_PREFIX} model=${safe} -->`;
-}
 var STATUS_LABEL = {
   improved: "\u{1F7E2} improved",
   regressed: "\u{1F534} regressed",
@@ -54631,11 +54657,11 @@ var STATUS_LABEL = {
 };
 var TABLE_HEAD = ["| Metric | Base | Head | \u0394 | \u0394% | 95 % CI | Status |", "| :-- | --: | --: | --: | --: | :-- | :-- |"];
 function renderMarkdown(diff, options) {
-  const maxLength = options.maxLength ?? MAX_MARKDOWN_CHARS;
+  const { maxLength } = options;
   const ordered = displayOrder(diff.rows);
   const changed = ordered.filter((r) => !isQuiet(r));
   const unchanged = ordered.filter(isQuiet);
-  const head = [metricsDiffMarker(options.model ?? diff.model), verdictLine(diff, options), "", summaryLine(diff, options)];
+  const head = [verdictLine(diff, options), "", summaryLine(diff, options)];
   const failed = failedGates(ordered);
   const changedRows = changed.map(tableRow);
   const unchangedRows = unchanged.map(tableRow);
@@ -54661,7 +54687,7 @@ function renderMarkdown(diff, options) {
     if (hidden > 0) {
       parts.push(
         `> [!NOTE]
-> ${plural2(hidden, "metric")} not shown: this text is limited to ${maxLength.toLocaleString("en-US")} characters. \`modelgate diff --format json\` lists every metric.`
+> ${plural2(hidden, "metric")} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`
       );
     }
     return parts.join("\n\n") + "\n";
@@ -54698,20 +54724,9 @@ function verdictLine(diff, options) {
 }
 function summaryLine(diff, options) {
   const parts = [statusSummary(diff)];
-  const url2 = safeUrl(options.runUrl);
+  const url2 = options.runUrl ? safeLinkUrl(options.runUrl) : null;
   if (url2) parts.push(`[Evaluation run](${url2})`);
   return parts.join(" \xB7 ");
-}
-function safeUrl(url2) {
-  if (!url2) return null;
-  let parsed;
-  try {
-    parsed = new URL(url2);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
-  return parsed.href.replace(/[()<>\s"'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 function metricName(name, inTable) {
   return inlineCode(truncate(name, MAX_NAME_CHARS), { inTable });
@@ -54793,7 +54808,64 @@ function niceCeiling(x) {
   return 10 * magnitude;
 }
 
-// src/core/metrics/to-json.ts
+// src/github/limits.ts
+var COMMENT_MAX_CHARS = 65535;
+var ANNOTATION_MESSAGE_MAX_CHARS = 64 * 1024;
+
+// src/github/metrics-comment.ts
+function metricsCommentBody(diff, options) {
+  const marker = metricsDiffMarker(options.model ?? diff.model);
+  return withMarker(marker, renderMarkdown(diff, { baseline: options.baseline, runUrl: options.runUrl ?? null, maxLength: COMMENT_MAX_CHARS - marker.length - 1 }));
+}
+
+// src/github/http-status.ts
+function httpStatus(error63) {
+  if (typeof error63 !== "object" || error63 === null || !("status" in error63)) return null;
+  const status = error63.status;
+  return typeof status === "number" ? status : null;
+}
+
+// src/github/sticky-comment.ts
+var PAGE_SIZE = 100;
+function isOwnComment(comment, author) {
+  if ("appId" in author) return comment.performed_via_github_app?.id === author.appId;
+  return comment.user?.login === author.login;
+}
+async function findStickyComment(octokit, target) {
+  for (let page = 1; ; page++) {
+    const { data } = await octokit.rest.issues.listComments({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.issue_number,
+      per_page: PAGE_SIZE,
+      page
+    });
+    const mine = data.find((c) => isOwnComment(c, target.author) && hasMarker(c.body, target.marker));
+    if (mine) return mine;
+    if (data.length < PAGE_SIZE) return null;
+  }
+}
+async function upsertStickyComment(octokit, target, body) {
+  if (!hasMarker(body, target.marker)) throw new Error("The sticky comment body must start with its marker.");
+  const { owner, repo } = target;
+  if (target.knownId) {
+    try {
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.knownId, body });
+      return { id: target.knownId, action: "updated" };
+    } catch (error63) {
+      if (httpStatus(error63) !== 404) throw error63;
+    }
+  }
+  const existing = await findStickyComment(octokit, target);
+  if (existing) {
+    await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+    return { id: existing.id, action: "updated" };
+  }
+  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: target.issue_number, body });
+  return { id: data.id, action: "created" };
+}
+
+// src/render/json/metrics.ts
 function toJson(diff, baseline) {
   const s = diff.significance;
   return {
@@ -54838,49 +54910,6 @@ function jsonValue(value) {
     case "text":
       return value.value;
   }
-}
-
-// src/github/sticky-comment.ts
-var PAGE_SIZE = 100;
-function isOwnComment(comment, author) {
-  if ("appId" in author) return comment.performed_via_github_app?.id === author.appId;
-  return comment.user?.login === author.login;
-}
-async function findStickyComment(octokit, target) {
-  for (let page = 1; ; page++) {
-    const { data } = await octokit.rest.issues.listComments({
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: target.issue_number,
-      per_page: PAGE_SIZE,
-      page
-    });
-    const mine = data.find((c) => isOwnComment(c, target.author) && (c.body ?? "").includes(target.marker));
-    if (mine) return mine;
-    if (data.length < PAGE_SIZE) return null;
-  }
-}
-async function upsertStickyComment(octokit, target, body) {
-  if (!body.includes(target.marker)) throw new Error("The sticky comment body must contain its marker.");
-  const { owner, repo } = target;
-  if (target.knownId) {
-    try {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: target.knownId, body });
-      return { id: target.knownId, action: "updated" };
-    } catch (error63) {
-      if (statusOf(error63) !== 404) throw error63;
-    }
-  }
-  const existing = await findStickyComment(octokit, target);
-  if (existing) {
-    await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
-    return { id: existing.id, action: "updated" };
-  }
-  const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: target.issue_number, body });
-  return { id: data.id, action: "created" };
-}
-function statusOf(error63) {
-  return typeof error63 === "object" && error63 !== null && "status" in error63 ? Number(error63.status) : void 0;
 }
 
 // src/node/errors.ts
@@ -55031,7 +55060,7 @@ async function run(deps = defaults) {
     const baseline = { label: getInput("base-label") || base.file };
     const model = getInput("model") || diff.model;
     const runUrl = runUrlOf(deps.env);
-    const markdown = renderMarkdown(diff, { baseline, model, runUrl });
+    const markdown = metricsCommentBody(diff, { baseline, model, runUrl });
     for (const set2 of [base, head]) {
       for (const note of set2.notes) {
         warning(note.hint ? `${note.message} ${note.hint}` : note.message, {

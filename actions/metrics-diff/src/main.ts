@@ -1,9 +1,12 @@
 import * as core from '@actions/core';
 import { Octokit } from '@octokit/rest';
 import { readFileSync } from 'node:fs';
-import { CONFIG_PATH } from '../../../src/core/config/parse.js';
-import { compareMetrics, metricsDiffMarker, renderMarkdown, toJson, type Baseline } from '../../../src/core/metrics/index.js';
+import { CONFIG_PATH } from '../../../src/core/config/index.js';
+import { compareMetrics, type Baseline } from '../../../src/core/metrics/index.js';
+import { metricsDiffMarker } from '../../../src/github/markers.js';
+import { metricsCommentBody } from '../../../src/github/metrics-comment.js';
 import { upsertStickyComment, type CommentsApi } from '../../../src/github/sticky-comment.js';
+import { toJson } from '../../../src/render/json/metrics.js';
 import { ConfigError, InputError } from '../../../src/node/errors.js';
 import { loadConfig } from '../../../src/node/load-config.js';
 import { readMetricsFile, readPredictionsFile } from '../../../src/node/read-metrics.js';
@@ -50,7 +53,7 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
     const baseline: Baseline = { label: core.getInput('base-label') || base.file };
     const model = core.getInput('model') || diff.model;
     const runUrl = runUrlOf(deps.env);
-    const markdown = renderMarkdown(diff, { baseline, model, runUrl });
+    const markdown = metricsCommentBody(diff, { baseline, model, runUrl });
 
     for (const set of [base, head]) {
       for (const note of set.notes) {

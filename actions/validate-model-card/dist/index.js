@@ -35665,10 +35665,51 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// src/core/config/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+// src/core/cards/validate.ts
+var import_yaml14 = __toESM(require_dist(), 1);
 
-// src/core/suggest.ts
+// src/core/common/text.ts
+function truncate(text, max, ellipsis = "\u2026") {
+  if (text.length <= max) return text;
+  let cut = max - ellipsis.length;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 55296 && code <= 56319) cut--;
+  return text.slice(0, Math.max(0, cut)) + ellipsis;
+}
+function plural(n, word, words = `${word}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word : words}`;
+}
+
+// src/core/common/findings.ts
+function countBySeverity(findings) {
+  let errors = 0;
+  let warnings = 0;
+  for (const f of findings) {
+    if (f.severity === "error") errors++;
+    else warnings++;
+  }
+  return { errors, warnings };
+}
+function sortFindings(findings) {
+  return findings.sort(
+    (a, b) => a.line - b.line || a.column - b.column || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) || a.rule.localeCompare(b.rule)
+  );
+}
+var FINDING_TEXT_CHARS = 4e3;
+function findingText(f) {
+  const text = f.hint ? `${f.message}
+${f.hint}` : f.message;
+  return truncate(text, FINDING_TEXT_CHARS);
+}
+function findingSpan(f) {
+  const endLine = f.endLine ?? f.line;
+  return endLine === f.line ? { line: f.line, endLine, column: f.column, endColumn: f.endColumn ?? f.column } : { line: f.line, endLine, column: null, endColumn: null };
+}
+
+// src/core/cards/ast.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/core/common/suggest.ts
 function editDistance(a, b, limit = Infinity) {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -35700,55 +35741,6 @@ function didYouMean(input2, candidates) {
     }
   }
   return best;
-}
-
-// src/core/yaml-positions.ts
-var import_yaml = __toESM(require_dist(), 1);
-var SourceMap = class {
-  constructor(counter, lineOffset = 0) {
-    this.counter = counter;
-    this.lineOffset = lineOffset;
-  }
-  counter;
-  lineOffset;
-  at(offset) {
-    const { line, col } = this.counter.linePos(offset);
-    return { line: line + this.lineOffset, column: col };
-  }
-  /** Position of the start of the first line of the YAML text. */
-  start() {
-    return { line: 1 + this.lineOffset, column: 1 };
-  }
-};
-function nodeAt(doc, path, key = false) {
-  let node2 = doc.contents;
-  let last = isNodeLike(node2) ? node2 : null;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    const isLast = i === path.length - 1;
-    if ((0, import_yaml.isMap)(node2)) {
-      const pair = node2.items.find((p) => ((0, import_yaml.isScalar)(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
-      if (!pair) return last;
-      if (isLast && key && isNodeLike(pair.key)) return pair.key;
-      node2 = pair.value;
-      if (isNodeLike(node2)) last = node2;
-      else if (isNodeLike(pair.key)) last = pair.key;
-    } else if ((0, import_yaml.isSeq)(node2) && typeof segment === "number") {
-      node2 = node2.items[segment];
-      if (!isNodeLike(node2)) return last;
-      last = node2;
-    } else {
-      return last;
-    }
-  }
-  return last;
-}
-function positionOf(doc, map2, path, key = false) {
-  const node2 = nodeAt(doc, path, key);
-  return node2?.range ? map2.at(node2.range[0]) : map2.start();
-}
-function isNodeLike(v) {
-  return typeof v === "object" && v !== null && "range" in v;
 }
 
 // src/core/cards/rules.ts
@@ -35804,6 +35796,12413 @@ var DEFAULTS = new Map(RULES.map((r) => [r.id, r.severity]));
 function defaultSeverity(rule) {
   return DEFAULTS.get(rule);
 }
+
+// src/core/cards/finding.ts
+function finding(rule, at3, message, hint) {
+  return { severity: defaultSeverity(rule), rule, message, hint, line: at3.line, column: at3.column };
+}
+var START = { line: 1, column: 1 };
+
+// src/core/cards/quote.ts
+var MAX_QUOTED = 200;
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+function quote(text) {
+  const cut = truncate(text, MAX_QUOTED);
+  return `"${cut.replace(/[\\"]/g, "\\$&").replace(UNSAFE, escapeChar)}"`;
+}
+function escapeChar(ch) {
+  switch (ch) {
+    case "\n":
+      return "\\n";
+    case "\r":
+      return "\\r";
+    case "	":
+      return "\\t";
+    default:
+      return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  }
+}
+function show(value) {
+  if (typeof value === "string") return quote(value);
+  if (value === null || value === void 0) return "null";
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (Array.isArray(value)) return "a list";
+  return "a mapping";
+}
+
+// src/core/cards/ast.ts
+function deref(node2, ctx) {
+  if ((0, import_yaml.isAlias)(node2)) return ctx.aliases?.get(node2) ?? null;
+  return node2;
+}
+function asMap(node2, ctx) {
+  const n = deref(node2, ctx);
+  return (0, import_yaml.isMap)(n) ? n : null;
+}
+function asSeq(node2, ctx) {
+  const n = deref(node2, ctx);
+  return (0, import_yaml.isSeq)(n) ? n : null;
+}
+function asScalar(node2, ctx) {
+  const n = deref(node2, ctx);
+  return (0, import_yaml.isScalar)(n) ? n : null;
+}
+function scalarValue(node2, ctx) {
+  const n = deref(node2, ctx);
+  if (n === null || n === void 0) return null;
+  return (0, import_yaml.isScalar)(n) ? n.value : void 0;
+}
+function keyOf(pair) {
+  return (0, import_yaml.isScalar)(pair.key) && typeof pair.key.value === "string" ? pair.key.value : null;
+}
+function pairOf(map2, key) {
+  for (const item of map2.items) if (keyOf(item) === key) return item;
+  return void 0;
+}
+function has(map2, key) {
+  return pairOf(map2, key) !== void 0;
+}
+function at(node2, ctx, fallback) {
+  const range = node2?.range;
+  if (range) return ctx.map.at(range[0]);
+  return fallback ?? ctx.map.start();
+}
+function valueAt(pair, ctx) {
+  const value = pair.value;
+  const empty3 = (0, import_yaml.isScalar)(value) && value.value === null && !value.source;
+  return value?.range && !empty3 ? at(value, ctx) : at(pair.key, ctx);
+}
+function stringValue(node2, ctx) {
+  const v = scalarValue(node2, ctx);
+  return typeof v === "string" && v.trim() !== "" ? v : null;
+}
+function nearMiss(key, known) {
+  const suggestion = didYouMean(key, known);
+  if (suggestion !== void 0 && suggestion !== key) {
+    const limit = Math.max(1, Math.floor(key.length / 4));
+    if (editDistance(key.toLowerCase(), suggestion.toLowerCase(), limit) <= limit) return suggestion;
+  }
+  const lower = key.toLowerCase();
+  for (const candidate of known) if (isTransposition(lower, candidate.toLowerCase())) return candidate;
+  return void 0;
+}
+function isTransposition(a, b) {
+  if (a.length !== b.length || a === b) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+function checkKeys(map2, known, where, ctx) {
+  for (const pair of map2.items) {
+    const key = keyOf(pair);
+    if (key === null || known.has(key)) continue;
+    const suggestion = nearMiss(key, known);
+    if (suggestion) {
+      ctx.findings.push(
+        finding(
+          "card/unknown-key",
+          at(pair.key, ctx),
+          `Unknown key ${quote(key)} in ${where}.`,
+          `Did you mean \`${suggestion}\`? Tools ignore keys they do not know, so this value is lost to them.`
+        )
+      );
+    }
+  }
+}
+
+// src/core/cards/body.ts
+var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+var ATX_START = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+var SETEXT = /^ {0,3}(?:=+|-+)[ \t]*$/;
+var NOT_PARAGRAPH = /^ {0,3}(?:[>|]|[-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|<)/;
+function scanBody(text, start) {
+  const headings = [];
+  const hidden = [];
+  let fence = null;
+  let comment = null;
+  let paragraph = null;
+  let pos = start;
+  while (pos < text.length) {
+    let nl = text.indexOf("\n", pos);
+    if (nl === -1) nl = text.length;
+    const line = text.slice(pos, nl).replace(/\r$/, "");
+    const lineStart = pos;
+    pos = nl + 1;
+    if (fence) {
+      const m = FENCE.exec(line);
+      if (m && m[1][0] === fence.char && m[1].length >= fence.length && m[2].trim() === "") {
+        hidden.push([fence.start, Math.min(nl, text.length)]);
+        fence = null;
+      }
+      continue;
+    }
+    if (comment !== null) {
+      const close = line.indexOf("-->");
+      if (close === -1) continue;
+      hidden.push([comment, lineStart + close + 3]);
+      comment = null;
+      paragraph = null;
+      continue;
+    }
+    const open4 = line.indexOf("<!--");
+    if (open4 !== -1) {
+      const close = line.indexOf("-->", open4 + 4);
+      if (close === -1) {
+        comment = lineStart + open4;
+        if (line.slice(0, open4).trim() === "") {
+          paragraph = null;
+          continue;
+        }
+      } else {
+        hidden.push([lineStart + open4, lineStart + close + 3]);
+      }
+    }
+    const f = FENCE.exec(line);
+    if (f && !(f[1][0] === "`" && f[2].includes("`"))) {
+      fence = { char: f[1][0], length: f[1].length, start: lineStart };
+      paragraph = null;
+      continue;
+    }
+    if (ATX_START.test(line)) {
+      headings.push({ key: normalizeHeading(atxText(line)), offset: lineStart });
+      paragraph = null;
+      continue;
+    }
+    if (paragraph && SETEXT.test(line)) {
+      headings.push({ key: normalizeHeading(paragraph.text), offset: paragraph.offset });
+      paragraph = null;
+      continue;
+    }
+    paragraph = line.trim() === "" || NOT_PARAGRAPH.test(line) || /^ {4}/.test(line) ? null : { text: line, offset: lineStart };
+  }
+  if (fence) hidden.push([fence.start, text.length]);
+  if (comment !== null) hidden.push([comment, text.length]);
+  return { headings, hidden };
+}
+function atxText(line) {
+  let text = line.trimStart().replace(/^#+/, "").trim();
+  let j = text.length;
+  while (j > 0 && text[j - 1] === "#") j--;
+  if (j === 0) return "";
+  if (j < text.length && (text[j - 1] === " " || text[j - 1] === "	")) text = text.slice(0, j);
+  return text;
+}
+var MAX_HEADING = 500;
+function normalizeHeading(text) {
+  let s = text.slice(0, MAX_HEADING).replace(/<[^>]*>/g, "").replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[*_`]/g, "").replace(/\s+/g, " ").trim();
+  while (s.endsWith(":")) s = s.slice(0, -1).trimEnd();
+  return s.toLowerCase();
+}
+function isHidden(hidden, offset) {
+  for (const [start, end] of hidden) if (offset >= start && offset < end) return true;
+  return false;
+}
+
+// src/core/cards/detect.ts
+function detectKind(path, text) {
+  const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 ? name.slice(dot + 1) : "";
+  switch (ext) {
+    case "md":
+    case "markdown":
+    case "mdx":
+      return "markdown";
+    case "yml":
+    case "yaml":
+      return "yaml";
+    case "json":
+      return "json";
+    default:
+      return /^\s*\{/.test(text) ? "json" : "markdown";
+  }
+}
+
+// src/core/cards/front-matter.ts
+function extractFrontMatter(text) {
+  const open4 = delimiterEnd(text, 0);
+  if (open4 === -1) return { kind: "none" };
+  let closeLine = 2;
+  let lineStart = open4;
+  while (lineStart < text.length) {
+    const end = delimiterEnd(text, lineStart);
+    if (end !== -1) {
+      return { kind: "present", yaml: text.slice(open4, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
+    }
+    const next = text.indexOf("\n", lineStart);
+    if (next === -1) break;
+    lineStart = next + 1;
+    closeLine++;
+  }
+  return { kind: "unclosed" };
+}
+function delimiterEnd(text, start) {
+  if (!text.startsWith("---", start)) return -1;
+  let i = start + 3;
+  while (i < text.length && (text[i] === " " || text[i] === "	")) i++;
+  if (i === text.length) return i;
+  if (text[i] === "\n") return i + 1;
+  if (text[i] === "\r" && text[i + 1] === "\n") return i + 2;
+  return -1;
+}
+
+// src/core/cards/hf-rules.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/core/cards/data/hf-keys.ts
+var TOP_LEVEL_KEYS = /* @__PURE__ */ new Set([
+  "language",
+  "license",
+  "license_name",
+  "license_link",
+  "library_name",
+  "tags",
+  "datasets",
+  "metrics",
+  "base_model",
+  "base_model_relation",
+  "new_version",
+  "pipeline_tag",
+  "model-index",
+  "model_name",
+  "inference",
+  "widget",
+  "co2_eq_emissions",
+  "thumbnail",
+  "extra_gated_prompt",
+  "extra_gated_fields",
+  "extra_gated_heading",
+  "extra_gated_description",
+  "extra_gated_button_content",
+  "extra_gated_eu_disallowed",
+  // modelgate's own namespace: cannot collide with a Hub key.
+  "modelgate"
+]);
+var GATED_PREFIX = "extra_gated_";
+var LEGACY_MODEL_INDEX = "model_index";
+var ENTRY_KEYS = /* @__PURE__ */ new Set(["name", "results"]);
+var RESULT_KEYS = /* @__PURE__ */ new Set(["task", "dataset", "metrics", "source"]);
+var TASK_KEYS = /* @__PURE__ */ new Set(["type", "name"]);
+var DATASET_KEYS = /* @__PURE__ */ new Set(["type", "name", "config", "split", "revision", "args"]);
+var METRIC_KEYS = /* @__PURE__ */ new Set(["type", "value", "name", "config", "args", "verified", "verifyToken"]);
+var SOURCE_KEYS = /* @__PURE__ */ new Set(["name", "url"]);
+var MODELGATE_KEYS = /* @__PURE__ */ new Set(["model", "version"]);
+
+// node_modules/@huggingface/tasks/dist/esm/library-to-tasks.js
+var LIBRARY_TASK_MAPPING = {
+  "adapter-transformers": ["question-answering", "text-classification", "token-classification"],
+  allennlp: ["question-answering"],
+  asteroid: [
+    // "audio-source-separation",
+    "audio-to-audio"
+  ],
+  bertopic: ["text-classification"],
+  diffusers: ["image-to-image", "text-to-image"],
+  doctr: ["object-detection"],
+  espnet: ["text-to-speech", "automatic-speech-recognition"],
+  fairseq: ["text-to-speech", "audio-to-audio"],
+  fastai: ["image-classification"],
+  fasttext: ["feature-extraction", "text-classification"],
+  flair: ["token-classification"],
+  k2: ["automatic-speech-recognition"],
+  keras: ["image-classification"],
+  nemo: ["automatic-speech-recognition"],
+  open_clip: ["zero-shot-classification", "zero-shot-image-classification"],
+  paddlenlp: ["fill-mask", "summarization", "zero-shot-classification"],
+  peft: ["text-generation"],
+  "pyannote-audio": ["automatic-speech-recognition"],
+  "sentence-transformers": ["feature-extraction", "sentence-similarity"],
+  setfit: ["text-classification"],
+  sklearn: ["tabular-classification", "tabular-regression", "text-classification"],
+  spacy: ["token-classification", "text-classification", "sentence-similarity"],
+  "span-marker": ["token-classification"],
+  speechbrain: ["audio-classification", "audio-to-audio", "automatic-speech-recognition", "text-to-speech"],
+  stanza: ["token-classification"],
+  timm: ["image-classification", "image-feature-extraction"],
+  transformers: [
+    "audio-classification",
+    "automatic-speech-recognition",
+    "depth-estimation",
+    "document-question-answering",
+    "feature-extraction",
+    "fill-mask",
+    "image-classification",
+    "image-feature-extraction",
+    "image-segmentation",
+    "image-to-image",
+    "image-to-text",
+    "image-text-to-text",
+    "mask-generation",
+    "object-detection",
+    "question-answering",
+    "summarization",
+    "table-question-answering",
+    "text-classification",
+    "text-generation",
+    "text-to-audio",
+    "text-to-speech",
+    "token-classification",
+    "translation",
+    "video-classification",
+    "visual-question-answering",
+    "zero-shot-classification",
+    "zero-shot-image-classification",
+    "zero-shot-object-detection"
+  ],
+  mindspore: ["image-classification"]
+};
+var REMOVED_IN_V5_TRANSFORMERS_PIPELINES = ["image-to-text", "summarization", "translation"];
+
+// node_modules/@huggingface/tasks/dist/esm/default-widget-inputs.js
+var MAPPING_FA = /* @__PURE__ */ new Map([
+  [
+    "text-classification",
+    [`\u067E\u0631\u0648\u0698\u0647 \u0628\u0647 \u0645\u0648\u0642\u0639 \u062A\u062D\u0648\u06CC\u0644 \u0634\u062F \u0648 \u0647\u0645\u0647 \u0686\u06CC\u0632 \u062E\u0648\u0628 \u0628\u0648\u062F.`, `\u0633\u06CC\u0628\u200C\u0632\u0645\u06CC\u0646\u06CC \u0628\u06CC\u200C\u06A9\u06CC\u0641\u06CC\u062A \u0628\u0648\u062F.`, `\u0642\u06CC\u0645\u062A \u0648 \u06A9\u06CC\u0641\u06CC\u062A \u0639\u0627\u0644\u06CC`, `\u062E\u0648\u0628 \u0646\u0628\u0648\u062F \u0627\u0635\u0644\u0627`]
+  ],
+  [
+    "token-classification",
+    [
+      `\u0627\u06CC\u0646 \u0633\u0631\u06CC\u0627\u0644 \u0628\u0647 \u0635\u0648\u0631\u062A \u0631\u0633\u0645\u06CC \u062F\u0631 \u062A\u0627\u0631\u06CC\u062E \u062F\u0647\u0645 \u0645\u06CC \u06F2\u06F0\u06F1\u06F1 \u062A\u0648\u0633\u0637 \u0634\u0628\u06A9\u0647 \u0641\u0627\u06A9\u0633 \u0628\u0631\u0627\u06CC \u067E\u062E\u0634 \u0631\u0632\u0631\u0648 \u0634\u062F.`,
+      `\u062F\u0641\u062A\u0631 \u0645\u0631\u06A9\u0632\u06CC \u0634\u0631\u06A9\u062A \u067E\u0627\u0631\u0633\u200C\u0645\u06CC\u0646\u0648 \u062F\u0631 \u0634\u0647\u0631 \u0627\u0631\u0627\u06A9 \u062F\u0631 \u0627\u0633\u062A\u0627\u0646 \u0645\u0631\u06A9\u0632\u06CC \u0642\u0631\u0627\u0631 \u062F\u0627\u0631\u062F.`,
+      `\u0648\u06CC \u062F\u0631 \u0633\u0627\u0644 \u06F2\u06F0\u06F1\u06F3 \u062F\u0631\u06AF\u0630\u0634\u062A \u0648 \u0645\u0633\u0626\u0648\u0644 \u062E\u0627\u06A9\u0633\u067E\u0627\u0631\u06CC \u0648 \u0627\u0642\u0648\u0627\u0645\u0634 \u0628\u0631\u0627\u06CC \u0627\u0648 \u0645\u0631\u0627\u0633\u0645 \u06CC\u0627\u062F\u0628\u0648\u062F \u06AF\u0631\u0641\u062A\u0646\u062F.`
+    ]
+  ],
+  [
+    "question-answering",
+    [
+      {
+        text: `\u0645\u0646 \u06A9\u062C\u0627 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u06A9\u0646\u0645\u061F`,
+        context: `\u0646\u0627\u0645 \u0645\u0646 \u067E\u0698\u0645\u0627\u0646 \u0627\u0633\u062A \u0648 \u062F\u0631 \u06AF\u0631\u06AF\u0627\u0646 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u06A9\u0646\u0645.`
+      },
+      {
+        text: `\u0646\u0627\u0645\u0645 \u0686\u06CC\u0633\u062A \u0648 \u06A9\u062C\u0627 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u200C\u06A9\u0646\u0645\u061F`,
+        context: `\u0627\u0633\u0645\u0645 \u0633\u0627\u0631\u0627 \u0627\u0633\u062A \u0648 \u062F\u0631 \u0622\u0641\u0631\u06CC\u0642\u0627\u06CC \u062C\u0646\u0648\u0628\u06CC \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u06A9\u0646\u0645.`
+      },
+      {
+        text: `\u0646\u0627\u0645 \u0645\u0646 \u0686\u06CC\u0633\u062A\u061F`,
+        context: `\u0645\u0646 \u0645\u0631\u06CC\u0645 \u0647\u0633\u062A\u0645 \u0648 \u062F\u0631 \u062A\u0628\u0631\u06CC\u0632 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u200C\u06A9\u0646\u0645.`
+      },
+      {
+        text: `\u0628\u06CC\u0634\u062A\u0631\u06CC\u0646 \u0645\u0633\u0627\u062D\u062A \u062C\u0646\u06AF\u0644 \u0622\u0645\u0627\u0632\u0648\u0646 \u062F\u0631 \u06A9\u062F\u0627\u0645 \u06A9\u0634\u0648\u0631 \u0627\u0633\u062A\u061F`,
+        context: [
+          "\u0622\u0645\u0627\u0632\u0648\u0646 \u0646\u0627\u0645 \u0628\u0632\u0631\u06AF\u200C\u062A\u0631\u06CC\u0646 \u062C\u0646\u06AF\u0644 \u0628\u0627\u0631\u0627\u0646\u06CC \u062C\u0647\u0627\u0646 \u0627\u0633\u062A \u06A9\u0647 \u062F\u0631 \u0634\u0645\u0627\u0644 \u0622\u0645\u0631\u06CC\u06A9\u0627\u06CC \u062C\u0646\u0648\u0628\u06CC \u0642\u0631\u0627\u0631 \u06AF\u0631\u0641\u062A\u0647 \u0648 \u0628\u06CC\u0634\u062A\u0631 \u0622\u0646 \u062F\u0631 \u062E\u0627\u06A9 \u0628\u0631\u0632\u06CC\u0644 \u0648 \u067E\u0631\u0648",
+          "\u062C\u0627\u06CC \u062F\u0627\u0631\u062F. \u0628\u06CC\u0634 \u0627\u0632 \u0646\u06CC\u0645\u06CC \u0627\u0632 \u0647\u0645\u0647 \u062C\u0646\u06AF\u0644\u200C\u0647\u0627\u06CC \u0628\u0627\u0631\u0627\u0646\u06CC \u0628\u0627\u0642\u06CC\u200C\u0645\u0627\u0646\u062F\u0647 \u062F\u0631 \u062C\u0647\u0627\u0646 \u062F\u0631 \u0622\u0645\u0627\u0632\u0648\u0646 \u0642\u0631\u0627\u0631 \u062F\u0627\u0631\u062F.",
+          "\u0645\u0633\u0627\u062D\u062A \u062C\u0646\u06AF\u0644\u200C\u0647\u0627\u06CC \u0622\u0645\u0627\u0632\u0648\u0646 \u06F5\u066B\u06F5 \u0645\u06CC\u0644\u06CC\u0648\u0646 \u06A9\u06CC\u0644\u0648\u0645\u062A\u0631 \u0645\u0631\u0628\u0639 \u0627\u0633\u062A \u06A9\u0647 \u0628\u06CC\u0646 \u06F9 \u06A9\u0634\u0648\u0631 \u062A\u0642\u0633\u06CC\u0645 \u0634\u062F\u0647\u200C\u0627\u0633\u062A."
+        ].join("\n")
+      }
+    ]
+  ],
+  [
+    "translation",
+    [
+      "\u0628\u06CC\u0634\u062A\u0631 \u0645\u0633\u0627\u062D\u062A \u062C\u0646\u06AF\u0644\u200C\u0647\u0627\u06CC \u0622\u0645\u0627\u0632\u0648\u0646 \u062F\u0631 \u062D\u0648\u0636\u0647 \u0622\u0628\u0631\u06CC\u0632 \u0631\u0648\u062F \u0622\u0645\u0627\u0632\u0648\u0646 \u0648 \u06F1\u06F1\u06F0\u06F0 \u0634\u0627\u062E\u0647 \u0622\u0646 \u0648\u0627\u0642\u0639 \u0634\u062F\u0647\u200C\u0627\u0633\u062A.",
+      "\u0645\u0631\u062F\u0645\u0627\u0646 \u0646\u064E\u0628\u064E\u0637\u06CC \u0627\u0632 \u0647\u0632\u0627\u0631\u0647\u200C\u0647\u0627\u06CC \u06CC\u06A9\u0645 \u0648 \u062F\u0648\u0645 \u067E\u06CC\u0634 \u0627\u0632 \u0645\u06CC\u0644\u0627\u062F \u062F\u0631 \u0627\u06CC\u0646 \u0645\u0646\u0637\u0642\u0647 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u200C\u06A9\u0631\u062F\u0646\u062F."
+    ]
+  ],
+  [
+    "summarization",
+    [
+      [
+        "\u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0627\u062B\u0631 \u062D\u06A9\u06CC\u0645 \u0627\u0628\u0648\u0627\u0644\u0642\u0627\u0633\u0645 \u0641\u0631\u062F\u0648\u0633\u06CC \u062A\u0648\u0633\u06CC\u060C \u062D\u0645\u0627\u0633\u0647\u200C\u0627\u06CC \u0645\u0646\u0638\u0648\u0645\u060C \u0628\u0631 \u062D\u0633\u0628 \u062F\u0633\u062A \u0646\u0648\u0634\u062A\u0647\u200C\u0647\u0627\u06CC ",
+        "\u0645\u0648\u062C\u0648\u062F \u062F\u0631\u0628\u0631\u06AF\u06CC\u0631\u0646\u062F\u0647 \u0646\u0632\u062F\u06CC\u06A9 \u0628\u0647 \u06F5\u06F0\u066C\u06F0\u06F0\u06F0 \u0628\u06CC\u062A \u062A\u0627 \u0646\u0632\u062F\u06CC\u06A9 \u0628\u0647 \u06F6\u06F1\u066C\u06F0\u06F0\u06F0 \u0628\u06CC\u062A \u0648 \u06CC\u06A9\u06CC \u0627\u0632 ",
+        "\u0628\u0632\u0631\u06AF\u200C\u062A\u0631\u06CC\u0646 \u0648 \u0628\u0631\u062C\u0633\u062A\u0647\u200C\u062A\u0631\u06CC\u0646 \u0633\u0631\u0648\u062F\u0647\u200C\u0647\u0627\u06CC \u062D\u0645\u0627\u0633\u06CC \u062C\u0647\u0627\u0646 \u0627\u0633\u062A \u06A9\u0647 \u0633\u0631\u0627\u06CC\u0634 \u0622\u0646 \u062F\u0633\u062A\u200C\u0622\u0648\u0631\u062F\u0650 ",
+        "\u062F\u0633\u062A\u200C\u06A9\u0645 \u0633\u06CC \u0633\u0627\u0644 \u06A9\u0627\u0631\u0650 \u067E\u06CC\u0648\u0633\u062A\u0647\u0654 \u0627\u06CC\u0646 \u0633\u062E\u0646\u200C\u0633\u0631\u0627\u06CC \u0646\u0627\u0645\u062F\u0627\u0631 \u0627\u06CC\u0631\u0627\u0646\u06CC \u0627\u0633\u062A. \u0645\u0648\u0636\u0648\u0639 \u0627\u06CC\u0646 \u0634\u0627\u0647\u06A9\u0627\u0631 \u0627\u062F\u0628\u06CC\u060C",
+        " \u0627\u0641\u0633\u0627\u0646\u0647\u200C\u0647\u0627 \u0648 \u062A\u0627\u0631\u06CC\u062E \u0627\u06CC\u0631\u0627\u0646 \u0627\u0632 \u0622\u063A\u0627\u0632 \u062A\u0627 \u062D\u0645\u0644\u0647\u0654 \u0639\u0631\u0628\u200C\u0647\u0627 \u0628\u0647 \u0627\u06CC\u0631\u0627\u0646 \u062F\u0631 \u0633\u062F\u0647\u0654 \u0647\u0641\u062A\u0645 \u0645\u06CC\u0644\u0627\u062F\u06CC \u0627\u0633\u062A",
+        "  (\u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0627\u0632 \u0633\u0647 \u0628\u062E\u0634 \u0627\u0633\u0637\u0648\u0631\u0647\u060C \u067E\u0647\u0644\u0648\u0627\u0646\u06CC \u0648 \u062A\u0627\u0631\u06CC\u062E\u06CC \u062A\u0634\u06A9\u06CC\u0644 \u0634\u062F\u0647\u200C\u0627\u0633\u062A) \u06A9\u0647 \u062F\u0631 \u0686\u0647\u0627\u0631",
+        "   \u062F\u0648\u062F\u0645\u0627\u0646 \u067E\u0627\u062F\u0634\u0627\u0647\u06CC\u0650 \u067E\u06CC\u0634\u062F\u0627\u062F\u06CC\u0627\u0646\u060C \u06A9\u06CC\u0627\u0646\u06CC\u0627\u0646\u060C \u0627\u0634\u06A9\u0627\u0646\u06CC\u0627\u0646 \u0648 \u0633\u0627\u0633\u0627\u0646\u06CC\u0627\u0646 \u06AF\u0646\u062C\u0627\u0646\u062F\u0647 \u0645\u06CC\u200C\u0634\u0648\u062F.",
+        "    \u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0628\u0631 \u0648\u0632\u0646 \xAB\u0641\u064E\u0639\u0648\u0644\u064F\u0646 \u0641\u0639\u0648\u0644\u0646 \u0641\u0639\u0648\u0644\u0646 \u0641\u064E\u0639\u064E\u0644\u0652\xBB\u060C \u062F\u0631 \u0628\u062D\u0631\u0650 \u0645\u064F\u062A\u064E\u0642\u0627\u0631\u0650\u0628\u0650 \u0645\u062B\u0645\u064E\u0651\u0646\u0650 \u0645\u062D\u0630\u0648\u0641 \u0646\u06AF\u0627\u0634\u062A\u0647 \u0634\u062F\u0647\u200C\u0627\u0633\u062A.",
+        "\u0647\u0646\u06AF\u0627\u0645\u06CC \u06A9\u0647 \u0632\u0628\u0627\u0646 \u062F\u0627\u0646\u0634 \u0648 \u0627\u062F\u0628\u06CC\u0627\u062A \u062F\u0631 \u0627\u06CC\u0631\u0627\u0646 \u0632\u0628\u0627\u0646 \u0639\u0631\u0628\u06CC \u0628\u0648\u062F\u060C \u0641\u0631\u062F\u0648\u0633\u06CC\u060C \u0628\u0627 \u0633\u0631\u0648\u062F\u0646 \u0634\u0627\u0647\u0646\u0627\u0645\u0647",
+        " \u0628\u0627 \u0648\u06CC\u0698\u06AF\u06CC\u200C\u0647\u0627\u06CC \u0647\u062F\u0641\u200C\u0645\u0646\u062F\u06CC \u06A9\u0647 \u062F\u0627\u0634\u062A\u060C \u0632\u0628\u0627\u0646 \u067E\u0627\u0631\u0633\u06CC \u0631\u0627 \u0632\u0646\u062F\u0647 \u0648 \u067E\u0627\u06CC\u062F\u0627\u0631 \u06A9\u0631\u062F. \u06CC\u06A9\u06CC \u0627\u0632 ",
+        " \u0628\u0646\u200C\u0645\u0627\u06CC\u0647\u200C\u0647\u0627\u06CC \u0645\u0647\u0645\u06CC \u06A9\u0647 \u0641\u0631\u062F\u0648\u0633\u06CC \u0628\u0631\u0627\u06CC \u0633\u0631\u0648\u062F\u0646 \u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0627\u0632 \u0622\u0646 \u0627\u0633\u062A\u0641\u0627\u062F\u0647 \u06A9\u0631\u062F\u060C",
+        "  \u0634\u0627\u0647\u0646\u0627\u0645\u0647\u0654 \u0627\u0628\u0648\u0645\u0646\u0635\u0648\u0631\u06CC \u0628\u0648\u062F. \u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0646\u0641\u0648\u0630 \u0628\u0633\u06CC\u0627\u0631\u06CC \u062F\u0631 \u062C\u0647\u062A\u200C\u06AF\u06CC\u0631\u06CC ",
+        "  \u0641\u0631\u0647\u0646\u06AF \u0641\u0627\u0631\u0633\u06CC \u0648 \u0646\u06CC\u0632 \u0628\u0627\u0632\u062A\u0627\u0628\u200C\u0647\u0627\u06CC \u0634\u06A9\u0648\u0647\u200C\u0645\u0646\u062F\u06CC \u062F\u0631 \u0627\u062F\u0628\u06CC\u0627\u062A \u062C\u0647\u0627\u0646 \u062F\u0627\u0634\u062A\u0647\u200C\u0627\u0633\u062A \u0648 \u0634\u0627\u0639\u0631\u0627\u0646 ",
+        "  \u0628\u0632\u0631\u06AF\u06CC \u0645\u0627\u0646\u0646\u062F \u06AF\u0648\u062A\u0647 \u0648 \u0648\u06CC\u06A9\u062A\u0648\u0631 \u0647\u0648\u06AF\u0648 \u0627\u0632 \u0622\u0646 \u0628\u0647 \u0646\u06CC\u06A9\u06CC \u06CC\u0627\u062F \u06A9\u0631\u062F\u0647\u200C\u0627\u0646\u062F."
+      ].join("\n")
+    ]
+  ],
+  ["text-generation", ["\u0627\u0633\u0645 \u0645\u0646 \u0646\u0627\u0632\u0646\u06CC\u0646 \u0627\u0633\u062A \u0648 \u0645\u0646", "\u0631\u0648\u0632\u06CC \u0631\u0648\u0632\u06AF\u0627\u0631\u06CC"]],
+  [
+    "fill-mask",
+    [
+      `\u0632\u0646\u062F\u06AF\u06CC \u06CC\u06A9 \u0633\u0648\u0627\u0644 \u0627\u0633\u062A \u0648 \u0627\u06CC\u0646 \u06A9\u0647 \u0686\u06AF\u0648\u0646\u0647 <mask> \u06A9\u0646\u06CC\u0645 \u067E\u0627\u0633\u062E \u0627\u06CC\u0646 \u0633\u0648\u0627\u0644!`,
+      `\u0632\u0646\u062F\u06AF\u06CC \u0627\u0632 \u0645\u0631\u06AF \u067E\u0631\u0633\u06CC\u062F: \u0686\u0631\u0627 \u0647\u0645\u0647 \u0645\u0646 \u0631\u0627 <mask> \u062F\u0627\u0631\u0646\u062F \u0627\u0645\u0627 \u0627\u0632 \u062A\u0648 \u0645\u062A\u0646\u0641\u0631\u0646\u062F\u061F`
+    ]
+  ]
+]);
+
+// node_modules/@huggingface/tasks/dist/esm/pipelines.js
+var PIPELINE_DATA = {
+  "text-classification": {
+    name: "Text Classification",
+    subtasks: [
+      {
+        type: "acceptability-classification",
+        name: "Acceptability Classification"
+      },
+      {
+        type: "entity-linking-classification",
+        name: "Entity Linking Classification"
+      },
+      {
+        type: "fact-checking",
+        name: "Fact Checking"
+      },
+      {
+        type: "intent-classification",
+        name: "Intent Classification"
+      },
+      {
+        type: "language-identification",
+        name: "Language Identification"
+      },
+      {
+        type: "multi-class-classification",
+        name: "Multi Class Classification"
+      },
+      {
+        type: "multi-label-classification",
+        name: "Multi Label Classification"
+      },
+      {
+        type: "multi-input-text-classification",
+        name: "Multi-input Text Classification"
+      },
+      {
+        type: "natural-language-inference",
+        name: "Natural Language Inference"
+      },
+      {
+        type: "semantic-similarity-classification",
+        name: "Semantic Similarity Classification"
+      },
+      {
+        type: "sentiment-classification",
+        name: "Sentiment Classification"
+      },
+      {
+        type: "topic-classification",
+        name: "Topic Classification"
+      },
+      {
+        type: "semantic-similarity-scoring",
+        name: "Semantic Similarity Scoring"
+      },
+      {
+        type: "sentiment-scoring",
+        name: "Sentiment Scoring"
+      },
+      {
+        type: "sentiment-analysis",
+        name: "Sentiment Analysis"
+      },
+      {
+        type: "hate-speech-detection",
+        name: "Hate Speech Detection"
+      },
+      {
+        type: "text-scoring",
+        name: "Text Scoring"
+      }
+    ],
+    modality: "nlp"
+  },
+  "token-classification": {
+    name: "Token Classification",
+    subtasks: [
+      {
+        type: "named-entity-recognition",
+        name: "Named Entity Recognition"
+      },
+      {
+        type: "part-of-speech",
+        name: "Part of Speech"
+      },
+      {
+        type: "parsing",
+        name: "Parsing"
+      },
+      {
+        type: "lemmatization",
+        name: "Lemmatization"
+      },
+      {
+        type: "word-sense-disambiguation",
+        name: "Word Sense Disambiguation"
+      },
+      {
+        type: "coreference-resolution",
+        name: "Coreference-resolution"
+      }
+    ],
+    modality: "nlp"
+  },
+  "table-question-answering": {
+    name: "Table Question Answering",
+    modality: "nlp"
+  },
+  "question-answering": {
+    name: "Question Answering",
+    subtasks: [
+      {
+        type: "extractive-qa",
+        name: "Extractive QA"
+      },
+      {
+        type: "open-domain-qa",
+        name: "Open Domain QA"
+      },
+      {
+        type: "closed-domain-qa",
+        name: "Closed Domain QA"
+      }
+    ],
+    modality: "nlp"
+  },
+  "zero-shot-classification": {
+    name: "Zero-Shot Classification",
+    modality: "nlp"
+  },
+  translation: {
+    name: "Translation",
+    modality: "nlp"
+  },
+  summarization: {
+    name: "Summarization",
+    subtasks: [
+      {
+        type: "news-articles-summarization",
+        name: "News Articles Summarization"
+      },
+      {
+        type: "news-articles-headline-generation",
+        name: "News Articles Headline Generation"
+      }
+    ],
+    modality: "nlp"
+  },
+  "feature-extraction": {
+    name: "Feature Extraction",
+    modality: "nlp"
+  },
+  "text-generation": {
+    name: "Text Generation",
+    subtasks: [
+      {
+        type: "dialogue-modeling",
+        name: "Dialogue Modeling"
+      },
+      {
+        type: "dialogue-generation",
+        name: "Dialogue Generation"
+      },
+      {
+        type: "conversational",
+        name: "Conversational"
+      },
+      {
+        type: "language-modeling",
+        name: "Language Modeling"
+      },
+      {
+        type: "text-simplification",
+        name: "Text simplification"
+      },
+      {
+        type: "explanation-generation",
+        name: "Explanation Generation"
+      },
+      {
+        type: "abstractive-qa",
+        name: "Abstractive QA"
+      },
+      {
+        type: "open-domain-abstractive-qa",
+        name: "Open Domain Abstractive QA"
+      },
+      {
+        type: "closed-domain-qa",
+        name: "Closed Domain QA"
+      },
+      {
+        type: "open-book-qa",
+        name: "Open Book QA"
+      },
+      {
+        type: "closed-book-qa",
+        name: "Closed Book QA"
+      },
+      {
+        type: "text2text-generation",
+        name: "Text2Text Generation"
+      }
+    ],
+    modality: "nlp"
+  },
+  "fill-mask": {
+    name: "Fill-Mask",
+    subtasks: [
+      {
+        type: "slot-filling",
+        name: "Slot Filling"
+      },
+      {
+        type: "masked-language-modeling",
+        name: "Masked Language Modeling"
+      }
+    ],
+    modality: "nlp"
+  },
+  "sentence-similarity": {
+    name: "Sentence Similarity",
+    modality: "nlp"
+  },
+  "text-to-speech": {
+    name: "Text-to-Speech",
+    modality: "audio"
+  },
+  "text-to-audio": {
+    name: "Text-to-Audio",
+    modality: "audio"
+  },
+  "automatic-speech-recognition": {
+    name: "Automatic Speech Recognition",
+    modality: "audio"
+  },
+  "audio-to-audio": {
+    name: "Audio-to-Audio",
+    modality: "audio"
+  },
+  "audio-classification": {
+    name: "Audio Classification",
+    subtasks: [
+      {
+        type: "keyword-spotting",
+        name: "Keyword Spotting"
+      },
+      {
+        type: "speaker-identification",
+        name: "Speaker Identification"
+      },
+      {
+        type: "audio-intent-classification",
+        name: "Audio Intent Classification"
+      },
+      {
+        type: "audio-emotion-recognition",
+        name: "Audio Emotion Recognition"
+      },
+      {
+        type: "audio-language-identification",
+        name: "Audio Language Identification"
+      }
+    ],
+    modality: "audio"
+  },
+  "audio-text-to-text": {
+    name: "Audio-Text-to-Text",
+    modality: "multimodal",
+    hideInDatasets: true
+  },
+  "voice-activity-detection": {
+    name: "Voice Activity Detection",
+    modality: "audio"
+  },
+  "depth-estimation": {
+    name: "Depth Estimation",
+    modality: "cv"
+  },
+  "image-classification": {
+    name: "Image Classification",
+    subtasks: [
+      {
+        type: "multi-label-image-classification",
+        name: "Multi Label Image Classification"
+      },
+      {
+        type: "multi-class-image-classification",
+        name: "Multi Class Image Classification"
+      }
+    ],
+    modality: "cv"
+  },
+  "object-detection": {
+    name: "Object Detection",
+    subtasks: [
+      {
+        type: "face-detection",
+        name: "Face Detection"
+      },
+      {
+        type: "vehicle-detection",
+        name: "Vehicle Detection"
+      }
+    ],
+    modality: "cv"
+  },
+  "image-segmentation": {
+    name: "Image Segmentation",
+    subtasks: [
+      {
+        type: "instance-segmentation",
+        name: "Instance Segmentation"
+      },
+      {
+        type: "semantic-segmentation",
+        name: "Semantic Segmentation"
+      },
+      {
+        type: "panoptic-segmentation",
+        name: "Panoptic Segmentation"
+      }
+    ],
+    modality: "cv"
+  },
+  "text-to-image": {
+    name: "Text-to-Image",
+    modality: "cv"
+  },
+  "image-to-text": {
+    name: "Image-to-Text",
+    subtasks: [
+      {
+        type: "image-captioning",
+        name: "Image Captioning"
+      }
+    ],
+    modality: "cv"
+  },
+  "image-to-image": {
+    name: "Image-to-Image",
+    subtasks: [
+      {
+        type: "image-inpainting",
+        name: "Image Inpainting"
+      },
+      {
+        type: "image-colorization",
+        name: "Image Colorization"
+      },
+      {
+        type: "super-resolution",
+        name: "Super Resolution"
+      }
+    ],
+    modality: "cv"
+  },
+  "image-to-video": {
+    name: "Image-to-Video",
+    modality: "cv"
+  },
+  "unconditional-image-generation": {
+    name: "Unconditional Image Generation",
+    modality: "cv"
+  },
+  "video-classification": {
+    name: "Video Classification",
+    modality: "cv"
+  },
+  "reinforcement-learning": {
+    name: "Reinforcement Learning",
+    modality: "rl"
+  },
+  robotics: {
+    name: "Robotics",
+    modality: "rl",
+    subtasks: [
+      {
+        type: "grasping",
+        name: "Grasping"
+      },
+      {
+        type: "task-planning",
+        name: "Task Planning"
+      }
+    ]
+  },
+  "tabular-classification": {
+    name: "Tabular Classification",
+    modality: "tabular",
+    subtasks: [
+      {
+        type: "tabular-multi-class-classification",
+        name: "Tabular Multi Class Classification"
+      },
+      {
+        type: "tabular-multi-label-classification",
+        name: "Tabular Multi Label Classification"
+      }
+    ]
+  },
+  "tabular-regression": {
+    name: "Tabular Regression",
+    modality: "tabular",
+    subtasks: [
+      {
+        type: "tabular-single-column-regression",
+        name: "Tabular Single Column Regression"
+      }
+    ]
+  },
+  "tabular-to-text": {
+    name: "Tabular to Text",
+    modality: "tabular",
+    subtasks: [
+      {
+        type: "rdf-to-text",
+        name: "RDF to text"
+      }
+    ],
+    hideInModels: true
+  },
+  "table-to-text": {
+    name: "Table to Text",
+    modality: "nlp",
+    hideInModels: true
+  },
+  "multiple-choice": {
+    name: "Multiple Choice",
+    subtasks: [
+      {
+        type: "multiple-choice-qa",
+        name: "Multiple Choice QA"
+      },
+      {
+        type: "multiple-choice-coreference-resolution",
+        name: "Multiple Choice Coreference Resolution"
+      }
+    ],
+    modality: "nlp",
+    hideInModels: true
+  },
+  "text-ranking": {
+    name: "Text Ranking",
+    modality: "nlp"
+  },
+  "text-retrieval": {
+    name: "Text Retrieval",
+    subtasks: [
+      {
+        type: "document-retrieval",
+        name: "Document Retrieval"
+      },
+      {
+        type: "utterance-retrieval",
+        name: "Utterance Retrieval"
+      },
+      {
+        type: "entity-linking-retrieval",
+        name: "Entity Linking Retrieval"
+      },
+      {
+        type: "fact-checking-retrieval",
+        name: "Fact Checking Retrieval"
+      }
+    ],
+    modality: "nlp",
+    hideInModels: true
+  },
+  "time-series-forecasting": {
+    name: "Time Series Forecasting",
+    modality: "tabular",
+    subtasks: [
+      {
+        type: "univariate-time-series-forecasting",
+        name: "Univariate Time Series Forecasting"
+      },
+      {
+        type: "multivariate-time-series-forecasting",
+        name: "Multivariate Time Series Forecasting"
+      }
+    ]
+  },
+  "text-to-video": {
+    name: "Text-to-Video",
+    modality: "cv"
+  },
+  "image-text-to-text": {
+    name: "Image-Text-to-Text",
+    modality: "multimodal"
+  },
+  "image-text-to-image": {
+    name: "Image-Text-to-Image",
+    modality: "multimodal"
+  },
+  "image-text-to-video": {
+    name: "Image-Text-to-Video",
+    modality: "multimodal"
+  },
+  "visual-question-answering": {
+    name: "Visual Question Answering",
+    subtasks: [
+      {
+        type: "visual-question-answering",
+        name: "Visual Question Answering"
+      }
+    ],
+    modality: "multimodal"
+  },
+  "document-question-answering": {
+    name: "Document Question Answering",
+    subtasks: [
+      {
+        type: "document-question-answering",
+        name: "Document Question Answering"
+      }
+    ],
+    modality: "multimodal",
+    hideInDatasets: true
+  },
+  "zero-shot-image-classification": {
+    name: "Zero-Shot Image Classification",
+    modality: "cv"
+  },
+  "graph-ml": {
+    name: "Graph Machine Learning",
+    modality: "other"
+  },
+  "mask-generation": {
+    name: "Mask Generation",
+    modality: "cv"
+  },
+  "zero-shot-object-detection": {
+    name: "Zero-Shot Object Detection",
+    modality: "cv"
+  },
+  "text-to-3d": {
+    name: "Text-to-3D",
+    modality: "cv"
+  },
+  "image-to-3d": {
+    name: "Image-to-3D",
+    modality: "cv"
+  },
+  "image-feature-extraction": {
+    name: "Image Feature Extraction",
+    modality: "cv"
+  },
+  "video-text-to-text": {
+    name: "Video-Text-to-Text",
+    modality: "multimodal",
+    hideInDatasets: false
+  },
+  "keypoint-detection": {
+    name: "Keypoint Detection",
+    subtasks: [
+      {
+        type: "pose-estimation",
+        name: "Pose Estimation"
+      }
+    ],
+    modality: "cv",
+    hideInDatasets: true
+  },
+  "visual-document-retrieval": {
+    name: "Visual Document Retrieval",
+    modality: "multimodal"
+  },
+  "any-to-any": {
+    name: "Any-to-Any",
+    modality: "multimodal"
+  },
+  "video-to-video": {
+    name: "Video-to-Video",
+    modality: "cv",
+    hideInDatasets: true
+  },
+  other: {
+    name: "Other",
+    modality: "other",
+    hideInModels: true,
+    hideInDatasets: true
+  }
+};
+var PIPELINE_TYPES = Object.keys(PIPELINE_DATA);
+var SUBTASK_TYPES = Object.values(PIPELINE_DATA).flatMap((data) => "subtasks" in data ? data.subtasks : []).map((s) => s.type);
+var PIPELINE_TYPES_SET = new Set(PIPELINE_TYPES);
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/any-to-any/data.js
+var taskData = {
+  datasets: [
+    {
+      description: "A dataset with multiple modality input and output pairs.",
+      id: "PKU-Alignment/align-anything"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "any-to-any-input.jpg",
+        type: "img"
+      },
+      {
+        label: "Text Prompt",
+        content: "What is the significance of this place?",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Generated Text",
+        content: "The place in the picture is Osaka Castle, located in Osaka, Japan. Osaka Castle is a historic castle that was originally built in the 16th century by Toyotomi Hideyoshi, a powerful warlord of the time. It is one of the most famous landmarks in Osaka and is known for its distinctive white walls and black roof tiles. The castle has been rebuilt several times over the centuries and is now a popular tourist attraction, offering visitors a glimpse into Japan's rich history and culture.",
+        type: "text"
+      },
+      {
+        filename: "any-to-any-output.wav",
+        type: "audio"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Strong model that can take in video, audio, image, text and output text and natural speech.",
+      id: "Qwen/Qwen2.5-Omni-7B"
+    },
+    {
+      description: "Robust model that can take in image and text and generate image and text.",
+      id: "OmniGen2/OmniGen2"
+    },
+    {
+      description: "Any-to-any model with speech, video, audio, image and text understanding capabilities.",
+      id: "openbmb/MiniCPM-o-2_6"
+    },
+    {
+      description: "A model that can understand image and text and generate image and text.",
+      id: "ByteDance-Seed/BAGEL-7B-MoT"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application to chat with an any-to-any (image & text) model.",
+      id: "OmniGen2/OmniGen2"
+    }
+  ],
+  summary: "Any-to-any models can understand two or more modalities and output two or more modalities.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default = taskData;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/audio-classification/data.js
+var taskData2 = {
+  datasets: [
+    {
+      description: "A benchmark of 10 different audio tasks.",
+      id: "s3prl/superb"
+    },
+    {
+      description: "A dataset of YouTube clips and their sound categories.",
+      id: "agkphysics/AudioSet"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "audio.wav",
+        type: "audio"
+      }
+    ],
+    outputs: [
+      {
+        data: [
+          {
+            label: "Up",
+            score: 0.2
+          },
+          {
+            label: "Down",
+            score: 0.8
+          }
+        ],
+        type: "chart"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "accuracy"
+    },
+    {
+      description: "",
+      id: "recall"
+    },
+    {
+      description: "",
+      id: "precision"
+    },
+    {
+      description: "",
+      id: "f1"
+    }
+  ],
+  models: [
+    {
+      description: "An easy-to-use model for command recognition.",
+      id: "speechbrain/google_speech_command_xvector"
+    },
+    {
+      description: "An emotion recognition model.",
+      id: "ehcalabres/wav2vec2-lg-xlsr-en-speech-emotion-recognition"
+    },
+    {
+      description: "A language identification model.",
+      id: "facebook/mms-lid-126"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can classify music into different genre.",
+      id: "kurianbenoy/audioclassification"
+    }
+  ],
+  summary: "Audio classification is the task of assigning a label or class to a given audio. It can be used for recognizing which command a user is giving or the emotion of a statement, as well as identifying a speaker.",
+  widgetModels: ["MIT/ast-finetuned-audioset-10-10-0.4593"],
+  youtubeId: "KWwzcmG98Ds"
+};
+var data_default2 = taskData2;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/audio-text-to-text/data.js
+var taskData3 = {
+  datasets: [
+    {
+      description: "A dataset containing audio conversations with question\u2013answer pairs.",
+      id: "nvidia/AF-Think"
+    },
+    {
+      description: "A more advanced and comprehensive dataset that contains characteristics of the audio as well",
+      id: "tsinghua-ee/QualiSpeech"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "audio.wav",
+        type: "audio"
+      },
+      {
+        label: "Text Prompt",
+        content: "What is the gender of the speaker?",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Generated Text",
+        content: "The gender of the speaker is female.",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "A lightweight model that has capabilities of taking both audio and text as inputs and generating responses.",
+      id: "fixie-ai/ultravox-v0_5-llama-3_2-1b"
+    },
+    {
+      description: "A multimodal model that supports voice chat and audio analysis.",
+      id: "Qwen/Qwen2-Audio-7B-Instruct"
+    },
+    {
+      description: "A model for audio understanding, speech translation, and transcription.",
+      id: "mistralai/Voxtral-Small-24B-2507"
+    },
+    {
+      description: "A new model capable of audio question answering and reasoning.",
+      id: "nvidia/audio-flamingo-3"
+    }
+  ],
+  spaces: [
+    {
+      description: "A space that takes input as both audio and text and generates answers.",
+      id: "iamomtiwari/ATTT"
+    },
+    {
+      description: "A web application that demonstrates chatting with the Qwen2Audio Model.",
+      id: "freddyaboulton/talk-to-qwen-webrtc"
+    }
+  ],
+  summary: "Audio-text-to-text models take both an audio clip and a text prompt as input, and generate natural language text as output. These models can answer questions about spoken content, summarize meetings, analyze music, or interpret speech beyond simple transcription. They are useful for applications that combine speech understanding with reasoning or conversation.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default3 = taskData3;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/audio-to-audio/data.js
+var taskData4 = {
+  datasets: [
+    {
+      description: "512-element X-vector embeddings of speakers from CMU ARCTIC dataset.",
+      id: "Matthijs/cmu-arctic-xvectors"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "input.wav",
+        type: "audio"
+      }
+    ],
+    outputs: [
+      {
+        filename: "label-0.wav",
+        type: "audio"
+      },
+      {
+        filename: "label-1.wav",
+        type: "audio"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The Signal-to-Noise ratio is the relationship between the target signal level and the background noise level. It is calculated as the logarithm of the target signal divided by the background noise, in decibels.",
+      id: "snri"
+    },
+    {
+      description: "The Signal-to-Distortion ratio is the relationship between the target signal and the sum of noise, interference, and artifact errors",
+      id: "sdri"
+    }
+  ],
+  models: [
+    {
+      description: "A speech enhancement model.",
+      id: "ResembleAI/resemble-enhance"
+    },
+    {
+      description: "A model that can change the voice in a speech recording.",
+      id: "microsoft/speecht5_vc"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application for speech separation.",
+      id: "younver/speechbrain-speech-separation"
+    },
+    {
+      description: "An application for audio style transfer.",
+      id: "nakas/audio-diffusion_style_transfer"
+    }
+  ],
+  summary: "Audio-to-Audio is a family of tasks in which the input is an audio and the output is one or multiple generated audios. Some example tasks are speech enhancement and source separation.",
+  widgetModels: ["speechbrain/sepformer-wham"],
+  youtubeId: "iohj7nCCYoM"
+};
+var data_default4 = taskData4;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/automatic-speech-recognition/data.js
+var taskData5 = {
+  datasets: [
+    {
+      description: "31,175 hours of multilingual audio-text dataset in 108 languages.",
+      id: "mozilla-foundation/common_voice_17_0"
+    },
+    {
+      description: "Multilingual and diverse audio dataset with 101k hours of audio.",
+      id: "amphion/Emilia-Dataset"
+    },
+    {
+      description: "A dataset with 44.6k hours of English speaker data and 6k hours of other language speakers.",
+      id: "parler-tts/mls_eng"
+    },
+    {
+      description: "A multilingual audio dataset with 370K hours of audio.",
+      id: "espnet/yodas"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "input.flac",
+        type: "audio"
+      }
+    ],
+    outputs: [
+      {
+        /// GOING ALONG SLUSHY COUNTRY ROADS AND SPEAKING TO DAMP AUDIENCES I
+        label: "Transcript",
+        content: "Going along slushy country roads and speaking to damp audiences in...",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "wer"
+    },
+    {
+      description: "",
+      id: "cer"
+    }
+  ],
+  models: [
+    {
+      description: "A powerful ASR model by OpenAI.",
+      id: "openai/whisper-large-v3"
+    },
+    {
+      description: "A good generic speech model by MetaAI for fine-tuning.",
+      id: "facebook/w2v-bert-2.0"
+    },
+    {
+      description: "An end-to-end model that performs ASR and Speech Translation by MetaAI.",
+      id: "facebook/seamless-m4t-v2-large"
+    },
+    {
+      description: "A powerful multilingual ASR and Speech Translation model by Nvidia.",
+      id: "nvidia/canary-1b"
+    },
+    {
+      description: "Powerful speaker diarization model.",
+      id: "pyannote/speaker-diarization-3.1"
+    }
+  ],
+  spaces: [
+    {
+      description: "A powerful general-purpose speech recognition application.",
+      id: "hf-audio/whisper-large-v3"
+    },
+    {
+      description: "Latest ASR model from Useful Sensors.",
+      id: "mrfakename/Moonshinex"
+    },
+    {
+      description: "A high quality speech and text translation model by Meta.",
+      id: "facebook/seamless_m4t"
+    },
+    {
+      description: "A powerful multilingual ASR and Speech Translation model by Nvidia",
+      id: "nvidia/canary-1b"
+    }
+  ],
+  summary: "Automatic Speech Recognition (ASR), also known as Speech to Text (STT), is the task of transcribing a given audio to text. It has many applications, such as voice user interfaces.",
+  widgetModels: ["openai/whisper-large-v3"],
+  youtubeId: "TksaY_FDgnk"
+};
+var data_default5 = taskData5;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/document-question-answering/data.js
+var taskData6 = {
+  datasets: [
+    {
+      description: "Largest document understanding dataset.",
+      id: "HuggingFaceM4/Docmatix"
+    },
+    {
+      description: "Dataset from the 2020 DocVQA challenge. The documents are taken from the UCSF Industry Documents Library.",
+      id: "eliolio/docvqa"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Question",
+        content: "What is the idea behind the consumer relations efficiency team?",
+        type: "text"
+      },
+      {
+        filename: "document-question-answering-input.png",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        label: "Answer",
+        content: "Balance cost efficiency with quality customer service",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The evaluation metric for the DocVQA challenge is the Average Normalized Levenshtein Similarity (ANLS). This metric is flexible to character regognition errors and compares the predicted answer with the ground truth answer.",
+      id: "anls"
+    },
+    {
+      description: "Exact Match is a metric based on the strict character match of the predicted answer and the right answer. For answers predicted correctly, the Exact Match will be 1. Even if only one character is different, Exact Match will be 0",
+      id: "exact-match"
+    }
+  ],
+  models: [
+    {
+      description: "A robust document question answering model.",
+      id: "impira/layoutlm-document-qa"
+    },
+    {
+      description: "A document question answering model specialized in invoices.",
+      id: "impira/layoutlm-invoices"
+    },
+    {
+      description: "A special model for OCR-free document question answering.",
+      id: "microsoft/udop-large"
+    },
+    {
+      description: "A powerful model for document question answering.",
+      id: "google/pix2struct-docvqa-large"
+    }
+  ],
+  spaces: [
+    {
+      description: "A robust document question answering application.",
+      id: "impira/docquery"
+    },
+    {
+      description: "An application that can answer questions from invoices.",
+      id: "impira/invoices"
+    },
+    {
+      description: "An application to compare different document question answering models.",
+      id: "merve/compare_docvqa_models"
+    }
+  ],
+  summary: "Document Question Answering (also known as Document Visual Question Answering) is the task of answering questions on document images. Document question answering models take a (document, question) pair as input and return an answer in natural language. Models usually rely on multi-modal features, combining text, position of words (bounding-boxes) and image.",
+  widgetModels: ["impira/layoutlm-invoices"],
+  youtubeId: ""
+};
+var data_default6 = taskData6;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/feature-extraction/data.js
+var taskData7 = {
+  datasets: [
+    {
+      description: "Wikipedia dataset containing cleaned articles of all languages. Can be used to train `feature-extraction` models.",
+      id: "wikipedia"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "India, officially the Republic of India, is a country in South Asia.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        table: [
+          ["Dimension 1", "Dimension 2", "Dimension 3"],
+          ["2.583383083343506", "2.757075071334839", "0.9023529887199402"],
+          ["8.29393482208252", "1.1071064472198486", "2.03399395942688"],
+          ["-0.7754912972450256", "-1.647324562072754", "-0.6113331913948059"],
+          ["0.07087723910808563", "1.5942802429199219", "1.4610432386398315"]
+        ],
+        type: "tabular"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "A powerful feature extraction model for natural language processing tasks.",
+      id: "thenlper/gte-large"
+    },
+    {
+      description: "A strong feature extraction model for retrieval.",
+      id: "Alibaba-NLP/gte-Qwen1.5-7B-instruct"
+    }
+  ],
+  spaces: [
+    {
+      description: "A leaderboard to rank text feature extraction models based on a benchmark.",
+      id: "mteb/leaderboard"
+    },
+    {
+      description: "A leaderboard to rank best feature extraction models based on human feedback.",
+      id: "mteb/arena"
+    }
+  ],
+  summary: "Feature extraction is the task of extracting features learnt in a model.",
+  widgetModels: ["facebook/bart-base"]
+};
+var data_default7 = taskData7;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/fill-mask/data.js
+var taskData8 = {
+  datasets: [
+    {
+      description: "A common dataset that is used to train models for many languages.",
+      id: "wikipedia"
+    },
+    {
+      description: "A large English dataset with text crawled from the web.",
+      id: "c4"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "The <mask> barked at me",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "wolf",
+            score: 0.487
+          },
+          {
+            label: "dog",
+            score: 0.061
+          },
+          {
+            label: "cat",
+            score: 0.058
+          },
+          {
+            label: "fox",
+            score: 0.047
+          },
+          {
+            label: "squirrel",
+            score: 0.025
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Cross Entropy is a metric that calculates the difference between two probability distributions. Each probability distribution is the distribution of predicted words",
+      id: "cross_entropy"
+    },
+    {
+      description: "Perplexity is the exponential of the cross-entropy loss. It evaluates the probabilities assigned to the next word by the model. Lower perplexity indicates better performance",
+      id: "perplexity"
+    }
+  ],
+  models: [
+    {
+      description: "State-of-the-art masked language model.",
+      id: "answerdotai/ModernBERT-large"
+    },
+    {
+      description: "A multilingual model trained on 100 languages.",
+      id: "FacebookAI/xlm-roberta-base"
+    }
+  ],
+  spaces: [],
+  summary: "Masked language modeling is the task of masking some of the words in a sentence and predicting which words should replace those masks. These models are useful when we want to get a statistical understanding of the language in which the model is trained in.",
+  widgetModels: ["distilroberta-base"],
+  youtubeId: "mqElG5QJWUg"
+};
+var data_default8 = taskData8;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-classification/data.js
+var taskData9 = {
+  datasets: [
+    {
+      // TODO write proper description
+      description: "Benchmark dataset used for image classification with images that belong to 100 classes.",
+      id: "cifar100"
+    },
+    {
+      // TODO write proper description
+      description: "Dataset consisting of images of garments.",
+      id: "fashion_mnist"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "image-classification-input.jpeg",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "Egyptian cat",
+            score: 0.514
+          },
+          {
+            label: "Tabby cat",
+            score: 0.193
+          },
+          {
+            label: "Tiger cat",
+            score: 0.068
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "accuracy"
+    },
+    {
+      description: "",
+      id: "recall"
+    },
+    {
+      description: "",
+      id: "precision"
+    },
+    {
+      description: "",
+      id: "f1"
+    }
+  ],
+  models: [
+    {
+      description: "A strong image classification model.",
+      id: "google/vit-base-patch16-224"
+    },
+    {
+      description: "A robust image classification model.",
+      id: "facebook/deit-base-distilled-patch16-224"
+    },
+    {
+      description: "A strong image classification model.",
+      id: "facebook/convnext-large-224"
+    }
+  ],
+  spaces: [
+    {
+      description: "A leaderboard to evaluate different image classification models.",
+      id: "timm/leaderboard"
+    }
+  ],
+  summary: "Image classification is the task of assigning a label or class to an entire image. Images are expected to have only one class for each image. Image classification models take an image as input and return a prediction about which class the image belongs to.",
+  widgetModels: ["google/vit-base-patch16-224"],
+  youtubeId: "tjAIM7BOYhw"
+};
+var data_default9 = taskData9;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-feature-extraction/data.js
+var taskData10 = {
+  datasets: [
+    {
+      description: "ImageNet-1K is a image classification dataset in which images are used to train image-feature-extraction models.",
+      id: "imagenet-1k"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "mask-generation-input.png",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        table: [
+          ["Dimension 1", "Dimension 2", "Dimension 3"],
+          ["0.21236686408519745", "1.0919708013534546", "0.8512550592422485"],
+          ["0.809657871723175", "-0.18544459342956543", "-0.7851548194885254"],
+          ["1.3103108406066895", "-0.2479034662246704", "-0.9107287526130676"],
+          ["1.8536205291748047", "-0.36419737339019775", "0.09717650711536407"]
+        ],
+        type: "tabular"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "A powerful image feature extraction model.",
+      id: "timm/vit_large_patch14_dinov2.lvd142m"
+    },
+    {
+      description: "A strong image feature extraction model.",
+      id: "nvidia/MambaVision-T-1K"
+    },
+    {
+      description: "A robust image feature extraction model.",
+      id: "facebook/dino-vitb16"
+    },
+    {
+      description: "Cutting-edge image feature extraction model.",
+      id: "apple/aimv2-large-patch14-336-distilled"
+    },
+    {
+      description: "Strong image feature extraction model that can be used on images and documents.",
+      id: "OpenGVLab/InternViT-6B-448px-V1-2"
+    }
+  ],
+  spaces: [
+    {
+      description: "A leaderboard to evaluate different image-feature-extraction models on classification performances",
+      id: "timm/leaderboard"
+    }
+  ],
+  summary: "Image feature extraction is the task of extracting features learnt in a computer vision model.",
+  widgetModels: []
+};
+var data_default10 = taskData10;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-image/data.js
+var taskData11 = {
+  datasets: [
+    {
+      description: "Synthetic dataset, for image relighting",
+      id: "VIDIT"
+    },
+    {
+      description: "Multiple images of celebrities, used for facial expression translation",
+      id: "huggan/CelebA-faces"
+    },
+    {
+      description: "12M image-caption pairs.",
+      id: "Spawning/PD12M"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "image-to-image-input.jpeg",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        filename: "image-to-image-output.png",
+        type: "img"
+      }
+    ]
+  },
+  isPlaceholder: false,
+  metrics: [
+    {
+      description: "Peak Signal to Noise Ratio (PSNR) is an approximation of the human perception, considering the ratio of the absolute intensity with respect to the variations. Measured in dB, a high value indicates a high fidelity.",
+      id: "PSNR"
+    },
+    {
+      description: "Structural Similarity Index (SSIM) is a perceptual metric which compares the luminance, contrast and structure of two images. The values of SSIM range between -1 and 1, and higher values indicate closer resemblance to the original image.",
+      id: "SSIM"
+    },
+    {
+      description: "Inception Score (IS) is an analysis of the labels predicted by an image classification model when presented with a sample of the generated images.",
+      id: "IS"
+    }
+  ],
+  models: [
+    {
+      description: "An image-to-image model to improve image resolution.",
+      id: "fal/AuraSR-v2"
+    },
+    {
+      description: "Powerful image editing model.",
+      id: "black-forest-labs/FLUX.1-Kontext-dev"
+    },
+    {
+      description: "Virtual try-on model.",
+      id: "yisol/IDM-VTON"
+    },
+    {
+      description: "Image re-lighting model.",
+      id: "kontext-community/relighting-kontext-dev-lora-v3"
+    },
+    {
+      description: "Strong model for inpainting and outpainting.",
+      id: "black-forest-labs/FLUX.1-Fill-dev"
+    },
+    {
+      description: "Strong model for image editing using depth maps.",
+      id: "black-forest-labs/FLUX.1-Depth-dev-lora"
+    }
+  ],
+  spaces: [
+    {
+      description: "Image editing application.",
+      id: "black-forest-labs/FLUX.1-Kontext-Dev"
+    },
+    {
+      description: "Image relighting application.",
+      id: "lllyasviel/iclight-v2-vary"
+    },
+    {
+      description: "An application for image upscaling.",
+      id: "jasperai/Flux.1-dev-Controlnet-Upscaler"
+    }
+  ],
+  summary: "Image-to-image is the task of transforming an input image through a variety of possible manipulations and enhancements, such as super-resolution, image inpainting, colorization, and more.",
+  widgetModels: ["Qwen/Qwen-Image"],
+  youtubeId: ""
+};
+var data_default11 = taskData11;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-text/data.js
+var taskData12 = {
+  datasets: [
+    {
+      // TODO write proper description
+      description: "Dataset from 12M image-text of Reddit",
+      id: "red_caps"
+    },
+    {
+      // TODO write proper description
+      description: "Dataset from 3.3M images of Google",
+      id: "datasets/conceptual_captions"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "savanna.jpg",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        label: "Detailed description",
+        content: "a herd of giraffes and zebras grazing in a field",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Strong OCR model.",
+      id: "allenai/olmOCR-7B-0725"
+    },
+    {
+      description: "Powerful image captioning model.",
+      id: "fancyfeast/llama-joycaption-beta-one-hf-llava"
+    }
+  ],
+  spaces: [
+    {
+      description: "SVG generator app from images.",
+      id: "multimodalart/OmniSVG-3B"
+    },
+    {
+      description: "An application that converts documents to markdown.",
+      id: "numind/NuMarkdown-8B-Thinking"
+    },
+    {
+      description: "An application that can caption images.",
+      id: "fancyfeast/joy-caption-beta-one"
+    }
+  ],
+  summary: "Image to text models output a text from a given image. Image captioning or optical character recognition can be considered as the most common applications of image to text.",
+  widgetModels: ["Salesforce/blip-image-captioning-large"],
+  youtubeId: ""
+};
+var data_default12 = taskData12;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-text-to-text/data.js
+var taskData13 = {
+  datasets: [
+    {
+      description: "Instructions composed of image and text.",
+      id: "liuhaotian/LLaVA-Instruct-150K"
+    },
+    {
+      description: "Collection of image-text pairs on scientific topics.",
+      id: "DAMO-NLP-SG/multimodal_textbook"
+    },
+    {
+      description: "A collection of datasets made for model fine-tuning.",
+      id: "HuggingFaceM4/the_cauldron"
+    },
+    {
+      description: "Screenshots of websites with their HTML/CSS codes.",
+      id: "HuggingFaceM4/WebSight"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "image-text-to-text-input.png",
+        type: "img"
+      },
+      {
+        label: "Text Prompt",
+        content: "Describe the position of the bee in detail.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Answer",
+        content: "The bee is sitting on a pink flower, surrounded by other flowers. The bee is positioned in the center of the flower, with its head and front legs sticking out.",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Small and efficient yet powerful vision language model.",
+      id: "HuggingFaceTB/SmolVLM-Instruct"
+    },
+    {
+      description: "Cutting-edge reasoning vision language model.",
+      id: "zai-org/GLM-4.5V"
+    },
+    {
+      description: "Cutting-edge small vision language model to convert documents to text.",
+      id: "rednote-hilab/dots.ocr"
+    },
+    {
+      description: "Small yet powerful model.",
+      id: "Qwen/Qwen2.5-VL-3B-Instruct"
+    },
+    {
+      description: "Image-text-to-text model with agentic capabilities.",
+      id: "microsoft/Magma-8B"
+    }
+  ],
+  spaces: [
+    {
+      description: "Leaderboard to evaluate vision language models.",
+      id: "opencompass/open_vlm_leaderboard"
+    },
+    {
+      description: "An application that compares object detection capabilities of different vision language models.",
+      id: "sergiopaniego/vlm_object_understanding"
+    },
+    {
+      description: "An application to compare different OCR models.",
+      id: "prithivMLmods/Multimodal-OCR"
+    }
+  ],
+  summary: "Image-text-to-text models take in an image and text prompt and output text. These models are also called vision-language models, or VLMs. The difference from image-to-text models is that these models take an additional text input, not restricting the model to certain use cases like image captioning, and may also be trained to accept a conversation as input.",
+  widgetModels: ["zai-org/GLM-4.5V"],
+  youtubeId: "IoGaGfU1CIg"
+};
+var data_default13 = taskData13;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-text-to-image/data.js
+var taskData14 = {
+  datasets: [],
+  demo: {
+    inputs: [
+      {
+        filename: "image-text-to-image-input.jpeg",
+        type: "img"
+      },
+      {
+        label: "Input",
+        content: "A city above clouds, pastel colors, Victorian style",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "image-text-to-image-output.png",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The Fr\xE9chet Inception Distance (FID) calculates the distance between distributions between synthetic and real samples. A lower FID score indicates better similarity between the distributions of real and generated images.",
+      id: "FID"
+    },
+    {
+      description: "CLIP Score measures the similarity between the generated image and the text prompt using CLIP embeddings. A higher score indicates better alignment with the text prompt.",
+      id: "CLIP"
+    }
+  ],
+  models: [
+    {
+      description: "A powerful model for image-text-to-image generation.",
+      id: "black-forest-labs/FLUX.2-dev"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application for image-text-to-image generation.",
+      id: "black-forest-labs/FLUX.2-dev"
+    }
+  ],
+  summary: "Image-text-to-image models take an image and a text prompt as input and generate a new image based on the reference image and text instructions. These models are useful for image editing, style transfer, image variations, and guided image generation tasks.",
+  widgetModels: ["black-forest-labs/FLUX.2-dev"],
+  youtubeId: void 0
+};
+var data_default14 = taskData14;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-text-to-video/data.js
+var taskData15 = {
+  datasets: [],
+  demo: {
+    inputs: [
+      {
+        filename: "image-text-to-video-input.jpg",
+        type: "img"
+      },
+      {
+        label: "Input",
+        content: "Darth Vader is surfing on the waves.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "image-text-to-video-output.gif",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Frechet Video Distance uses a model that captures coherence for changes in frames and the quality of each frame. A smaller score indicates better video generation.",
+      id: "fvd"
+    },
+    {
+      description: "CLIPSIM measures similarity between video frames and text using an image-text similarity model. A higher score indicates better video generation.",
+      id: "clipsim"
+    }
+  ],
+  models: [
+    {
+      description: "A powerful model for image-text-to-video generation.",
+      id: "Lightricks/LTX-Video"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application for image-text-to-video generation.",
+      id: "Lightricks/ltx-video-distilled"
+    }
+  ],
+  summary: "Image-text-to-video models take an reference image and a text instructions as and generate a video based on them. These models are useful for animating still images, creating dynamic content from static references, and generating videos with specific motion or transformation guidance.",
+  widgetModels: ["Lightricks/LTX-Video"],
+  youtubeId: void 0
+};
+var data_default15 = taskData15;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-segmentation/data.js
+var taskData16 = {
+  datasets: [
+    {
+      description: "Scene segmentation dataset.",
+      id: "scene_parse_150"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "image-segmentation-input.jpeg",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        filename: "image-segmentation-output.png",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Average Precision (AP) is the Area Under the PR Curve (AUC-PR). It is calculated for each semantic class separately",
+      id: "Average Precision"
+    },
+    {
+      description: "Mean Average Precision (mAP) is the overall average of the AP values",
+      id: "Mean Average Precision"
+    },
+    {
+      description: "Intersection over Union (IoU) is the overlap of segmentation masks. Mean IoU is the average of the IoU of all semantic classes",
+      id: "Mean Intersection over Union"
+    },
+    {
+      description: "AP\u03B1 is the Average Precision at the IoU threshold of a \u03B1 value, for example, AP50 and AP75",
+      id: "AP\u03B1"
+    }
+  ],
+  models: [
+    {
+      // TO DO: write description
+      description: "Solid panoptic segmentation model trained on COCO.",
+      id: "tue-mps/coco_panoptic_eomt_large_640"
+    },
+    {
+      description: "Background removal model.",
+      id: "briaai/RMBG-1.4"
+    },
+    {
+      description: "A multipurpose image segmentation model for high resolution images.",
+      id: "ZhengPeng7/BiRefNet"
+    },
+    {
+      description: "Powerful human-centric image segmentation model.",
+      id: "facebook/sapiens-seg-1b"
+    },
+    {
+      description: "Panoptic segmentation model trained on the COCO (common objects) dataset.",
+      id: "facebook/mask2former-swin-large-coco-panoptic"
+    }
+  ],
+  spaces: [
+    {
+      description: "A semantic segmentation application that can predict unseen instances out of the box.",
+      id: "facebook/ov-seg"
+    },
+    {
+      description: "One of the strongest segmentation applications.",
+      id: "jbrinkma/segment-anything"
+    },
+    {
+      description: "A human-centric segmentation model.",
+      id: "facebook/sapiens-pose"
+    },
+    {
+      description: "An instance segmentation application to predict neuronal cell types from microscopy images.",
+      id: "rashmi/sartorius-cell-instance-segmentation"
+    },
+    {
+      description: "An application that segments videos.",
+      id: "ArtGAN/Segment-Anything-Video"
+    },
+    {
+      description: "An panoptic segmentation application built for outdoor environments.",
+      id: "segments/panoptic-segment-anything"
+    }
+  ],
+  summary: "Image Segmentation divides an image into segments where each pixel in the image is mapped to an object. This task has multiple variants such as instance segmentation, panoptic segmentation and semantic segmentation.",
+  widgetModels: ["nvidia/segformer-b0-finetuned-ade-512-512"],
+  youtubeId: "dKE8SIt9C-w"
+};
+var data_default16 = taskData16;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-video/data.js
+var taskData17 = {
+  datasets: [
+    {
+      description: "A benchmark dataset for reference image controlled video generation.",
+      id: "ali-vilab/VACE-Benchmark"
+    },
+    {
+      description: "A dataset of video generation style preferences.",
+      id: "Rapidata/sora-video-generation-style-likert-scoring"
+    },
+    {
+      description: "A dataset with videos and captions throughout the videos.",
+      id: "BestWishYsh/ChronoMagic"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "image-to-video-input.jpg",
+        type: "img"
+      },
+      {
+        label: "Optional Text Prompt",
+        content: "This penguin is dancing",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "image-to-video-output.gif",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Fr\xE9chet Video Distance (FVD) measures the perceptual similarity between the distributions of generated videos and a set of real videos, assessing overall visual quality and temporal coherence of the video generated from an input image.",
+      id: "fvd"
+    },
+    {
+      description: "CLIP Score measures the semantic similarity between a textual prompt (if provided alongside the input image) and the generated video frames. It evaluates how well the video's generated content and motion align with the textual description, conditioned on the initial image.",
+      id: "clip_score"
+    },
+    {
+      description: "First Frame Fidelity, often measured using LPIPS (Learned Perceptual Image Patch Similarity), PSNR, or SSIM, quantifies how closely the first frame of the generated video matches the input conditioning image.",
+      id: "lpips"
+    },
+    {
+      description: "Identity Preservation Score measures the consistency of identity (e.g., a person's face or a specific object's characteristics) between the input image and throughout the generated video frames, often calculated using features from specialized models like face recognition (e.g., ArcFace) or re-identification models.",
+      id: "identity_preservation"
+    },
+    {
+      description: "Motion Score evaluates the quality, realism, and temporal consistency of motion in the video generated from a static image. This can be based on optical flow analysis (e.g., smoothness, magnitude), consistency of object trajectories, or specific motion plausibility assessments.",
+      id: "motion_score"
+    }
+  ],
+  models: [
+    {
+      description: "LTX-Video, a 13B parameter model for high quality video generation",
+      id: "Lightricks/LTX-Video-0.9.7-dev"
+    },
+    {
+      description: "A 14B parameter model for reference image controlled video generation",
+      id: "Wan-AI/Wan2.1-VACE-14B"
+    },
+    {
+      description: "An image-to-video generation model using FramePack F1 methodology with Hunyuan-DiT architecture",
+      id: "lllyasviel/FramePack_F1_I2V_HY_20250503"
+    },
+    {
+      description: "A distilled version of the LTX-Video-0.9.7-dev model for faster inference",
+      id: "Lightricks/LTX-Video-0.9.7-distilled"
+    },
+    {
+      description: "An image-to-video generation model by Skywork AI, 14B parameters, producing 720p videos.",
+      id: "Skywork/SkyReels-V2-I2V-14B-720P"
+    },
+    {
+      description: "Image-to-video variant of Tencent's HunyuanVideo.",
+      id: "tencent/HunyuanVideo-I2V"
+    },
+    {
+      description: "A 14B parameter model for 720p image-to-video generation by Wan-AI.",
+      id: "Wan-AI/Wan2.1-I2V-14B-720P"
+    },
+    {
+      description: "A Diffusers version of the Wan2.1-I2V-14B-720P model for 720p image-to-video generation.",
+      id: "Wan-AI/Wan2.1-I2V-14B-720P-Diffusers"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application to generate videos fast.",
+      id: "Lightricks/ltx-video-distilled"
+    },
+    {
+      description: "Generate videos with the FramePack-F1",
+      id: "linoyts/FramePack-F1"
+    },
+    {
+      description: "Generate videos with the FramePack",
+      id: "lisonallen/framepack-i2v"
+    },
+    {
+      description: "Wan2.1 with CausVid LoRA",
+      id: "multimodalart/wan2-1-fast"
+    },
+    {
+      description: "A demo for Stable Video Diffusion",
+      id: "multimodalart/stable-video-diffusion"
+    }
+  ],
+  summary: "Image-to-video models take a still image as input and generate a video. These models can be guided by text prompts to influence the content and style of the output video.",
+  widgetModels: [],
+  youtubeId: void 0
+};
+var data_default17 = taskData17;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/mask-generation/data.js
+var taskData18 = {
+  datasets: [
+    {
+      description: "Widely used benchmark dataset for multiple Vision tasks.",
+      id: "merve/coco2017"
+    },
+    {
+      description: "Medical Imaging dataset of the Human Brain for segmentation and mask generating tasks",
+      id: "rocky93/BraTS_segmentation"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "mask-generation-input.png",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        filename: "mask-generation-output.png",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "IoU is used to measure the overlap between predicted mask and the ground truth mask.",
+      id: "Intersection over Union (IoU)"
+    }
+  ],
+  models: [
+    {
+      description: "Small yet powerful mask generation model.",
+      id: "Zigeng/SlimSAM-uniform-50"
+    },
+    {
+      description: "Very strong mask generation model.",
+      id: "facebook/sam2-hiera-large"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that combines a mask generation model with a zero-shot object detection model for text-guided image segmentation.",
+      id: "merve/OWLSAM2"
+    },
+    {
+      description: "An application that compares the performance of a large and a small mask generation model.",
+      id: "merve/slimsam"
+    },
+    {
+      description: "An application based on an improved mask generation model.",
+      id: "SkalskiP/segment-anything-model-2"
+    },
+    {
+      description: "An application to remove objects from videos using mask generation models.",
+      id: "SkalskiP/SAM_and_ProPainter"
+    }
+  ],
+  summary: "Mask generation is the task of generating masks that identify a specific object or region of interest in a given image. Masks are often used in segmentation tasks, where they provide a precise way to isolate the object of interest for further processing or analysis.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default18 = taskData18;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/object-detection/data.js
+var taskData19 = {
+  datasets: [
+    {
+      description: "Widely used benchmark dataset for multiple vision tasks.",
+      id: "merve/coco2017"
+    },
+    {
+      description: "Multi-task computer vision benchmark.",
+      id: "merve/pascal-voc"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "object-detection-input.jpg",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        filename: "object-detection-output.jpg",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The Average Precision (AP) metric is the Area Under the PR Curve (AUC-PR). It is calculated for each class separately",
+      id: "Average Precision"
+    },
+    {
+      description: "The Mean Average Precision (mAP) metric is the overall average of the AP values",
+      id: "Mean Average Precision"
+    },
+    {
+      description: "The AP\u03B1 metric is the Average Precision at the IoU threshold of a \u03B1 value, for example, AP50 and AP75",
+      id: "AP\u03B1"
+    }
+  ],
+  models: [
+    {
+      description: "Solid object detection model pre-trained on the COCO 2017 dataset.",
+      id: "facebook/detr-resnet-50"
+    },
+    {
+      description: "Accurate object detection model.",
+      id: "IDEA-Research/dab-detr-resnet-50"
+    },
+    {
+      description: "Fast and accurate object detection model.",
+      id: "PekingU/rtdetr_v2_r50vd"
+    },
+    {
+      description: "Object detection model for low-lying objects.",
+      id: "StephanST/WALDO30"
+    }
+  ],
+  spaces: [
+    {
+      description: "Real-time object detection demo.",
+      id: "Roboflow/RF-DETR"
+    },
+    {
+      description: "An application that contains various object detection models to try from.",
+      id: "Gradio-Blocks/Object-Detection-With-DETR-and-YOLOS"
+    },
+    {
+      description: "A cutting-edge object detection application.",
+      id: "sunsmarterjieleaf/yolov12"
+    },
+    {
+      description: "An object tracking, segmentation and inpainting application.",
+      id: "VIPLab/Track-Anything"
+    },
+    {
+      description: "Very fast object tracking application based on object detection.",
+      id: "merve/RT-DETR-tracking-coco"
+    }
+  ],
+  summary: "Object Detection models allow users to identify objects of certain defined classes. Object detection models receive an image as input and output the images with bounding boxes and labels on detected objects.",
+  widgetModels: ["facebook/detr-resnet-50"],
+  youtubeId: "WdAeKSOpxhw"
+};
+var data_default19 = taskData19;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/depth-estimation/data.js
+var taskData20 = {
+  datasets: [
+    {
+      description: "NYU Depth V2 Dataset: Video dataset containing both RGB and depth sensor data.",
+      id: "sayakpaul/nyu_depth_v2"
+    },
+    {
+      description: "Monocular depth estimation benchmark based without noise and errors.",
+      id: "depth-anything/DA-2K"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "depth-estimation-input.jpg",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        filename: "depth-estimation-output.png",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Cutting-edge depth estimation model.",
+      id: "depth-anything/Depth-Anything-V2-Large"
+    },
+    {
+      description: "A strong monocular depth estimation model.",
+      id: "jingheya/lotus-depth-g-v1-0"
+    },
+    {
+      description: "A depth estimation model that predicts depth in videos.",
+      id: "tencent/DepthCrafter"
+    },
+    {
+      description: "A robust depth estimation model.",
+      id: "apple/DepthPro-hf"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that predicts the depth of an image and then reconstruct the 3D model as voxels.",
+      id: "radames/dpt-depth-estimation-3d-voxels"
+    },
+    {
+      description: "An application for bleeding-edge depth estimation.",
+      id: "akhaliq/depth-pro"
+    },
+    {
+      description: "An application on cutting-edge depth estimation in videos.",
+      id: "tencent/DepthCrafter"
+    },
+    {
+      description: "A human-centric depth estimation application.",
+      id: "facebook/sapiens-depth"
+    }
+  ],
+  summary: "Depth estimation is the task of predicting depth of the objects present in an image.",
+  widgetModels: [""],
+  youtubeId: ""
+};
+var data_default20 = taskData20;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/placeholder/data.js
+var taskData21 = {
+  datasets: [],
+  demo: {
+    inputs: [],
+    outputs: []
+  },
+  isPlaceholder: true,
+  metrics: [],
+  models: [],
+  spaces: [],
+  summary: "",
+  widgetModels: [],
+  youtubeId: void 0,
+  /// If this is a subtask, link to the most general task ID
+  /// (eg, text-generation is the canonical ID of text-simplification)
+  canonicalId: void 0
+};
+var data_default21 = taskData21;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/reinforcement-learning/data.js
+var taskData22 = {
+  datasets: [
+    {
+      description: "A curation of widely used datasets for Data Driven Deep Reinforcement Learning (D4RL)",
+      id: "edbeeching/decision_transformer_gym_replay"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "State",
+        content: "Red traffic light, pedestrians are about to pass.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Action",
+        content: "Stop the car.",
+        type: "text"
+      },
+      {
+        label: "Next State",
+        content: "Yellow light, pedestrians have crossed.",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Accumulated reward across all time steps discounted by a factor that ranges between 0 and 1 and determines how much the agent optimizes for future relative to immediate rewards. Measures how good is the policy ultimately found by a given algorithm considering uncertainty over the future.",
+      id: "Discounted Total Reward"
+    },
+    {
+      description: "Average return obtained after running the policy for a certain number of evaluation episodes. As opposed to total reward, mean reward considers how much reward a given algorithm receives while learning.",
+      id: "Mean Reward"
+    },
+    {
+      description: "Measures how good a given algorithm is after a predefined time. Some algorithms may be guaranteed to converge to optimal behavior across many time steps. However, an agent that reaches an acceptable level of optimality after a given time horizon may be preferable to one that ultimately reaches optimality but takes a long time.",
+      id: "Level of Performance After Some Time"
+    }
+  ],
+  models: [
+    {
+      description: "A Reinforcement Learning model trained on expert data from the Gym Hopper environment",
+      id: "edbeeching/decision-transformer-gym-hopper-expert"
+    },
+    {
+      description: "A PPO agent playing seals/CartPole-v0 using the stable-baselines3 library and the RL Zoo.",
+      id: "HumanCompatibleAI/ppo-seals-CartPole-v0"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application for a cute puppy agent learning to catch a stick.",
+      id: "ThomasSimonini/Huggy"
+    },
+    {
+      description: "An application to play Snowball Fight with a reinforcement learning agent.",
+      id: "ThomasSimonini/SnowballFight"
+    }
+  ],
+  summary: "Reinforcement learning is the computational approach of learning from action by interacting with an environment through trial and error and receiving rewards (negative or positive) as feedback",
+  widgetModels: [],
+  youtubeId: "q0BiUn5LiBc"
+};
+var data_default22 = taskData22;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/question-answering/data.js
+var taskData23 = {
+  datasets: [
+    {
+      // TODO write proper description
+      description: "A famous question answering dataset based on English articles from Wikipedia.",
+      id: "squad_v2"
+    },
+    {
+      // TODO write proper description
+      description: "A dataset of aggregated anonymized actual queries issued to the Google search engine.",
+      id: "natural_questions"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Question",
+        content: "Which name is also used to describe the Amazon rainforest in English?",
+        type: "text"
+      },
+      {
+        label: "Context",
+        content: "The Amazon rainforest, also known in English as Amazonia or the Amazon Jungle",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Answer",
+        content: "Amazonia",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Exact Match is a metric based on the strict character match of the predicted answer and the right answer. For answers predicted correctly, the Exact Match will be 1. Even if only one character is different, Exact Match will be 0",
+      id: "exact-match"
+    },
+    {
+      description: " The F1-Score metric is useful if we value both false positives and false negatives equally. The F1-Score is calculated on each word in the predicted sequence against the correct answer",
+      id: "f1"
+    }
+  ],
+  models: [
+    {
+      description: "A robust baseline model for most question answering domains.",
+      id: "deepset/roberta-base-squad2"
+    },
+    {
+      description: "Small yet robust model that can answer questions.",
+      id: "distilbert/distilbert-base-cased-distilled-squad"
+    },
+    {
+      description: "A special model that can answer questions from tables.",
+      id: "google/tapas-base-finetuned-wtq"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can answer a long question from Wikipedia.",
+      id: "deepset/wikipedia-assistant"
+    }
+  ],
+  summary: "Question Answering models can retrieve the answer to a question from a given text, which is useful for searching for an answer in a document. Some question answering models can generate answers without context!",
+  widgetModels: ["deepset/roberta-base-squad2"],
+  youtubeId: "ajPx5LwJD-I"
+};
+var data_default23 = taskData23;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/sentence-similarity/data.js
+var taskData24 = {
+  datasets: [
+    {
+      description: "Bing queries with relevant passages from various web sources.",
+      id: "microsoft/ms_marco"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Source sentence",
+        content: "Machine learning is so easy.",
+        type: "text"
+      },
+      {
+        label: "Sentences to compare to",
+        content: "Deep learning is so straightforward.",
+        type: "text"
+      },
+      {
+        label: "",
+        content: "This is so difficult, like rocket science.",
+        type: "text"
+      },
+      {
+        label: "",
+        content: "I can't believe how much I struggled with this.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "Deep learning is so straightforward.",
+            score: 0.623
+          },
+          {
+            label: "This is so difficult, like rocket science.",
+            score: 0.413
+          },
+          {
+            label: "I can't believe how much I struggled with this.",
+            score: 0.256
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Reciprocal Rank is a measure used to rank the relevancy of documents given a set of documents. Reciprocal Rank is the reciprocal of the rank of the document retrieved, meaning, if the rank is 3, the Reciprocal Rank is 0.33. If the rank is 1, the Reciprocal Rank is 1",
+      id: "Mean Reciprocal Rank"
+    },
+    {
+      description: "The similarity of the embeddings is evaluated mainly on cosine similarity. It is calculated as the cosine of the angle between two vectors. It is particularly useful when your texts are not the same length",
+      id: "Cosine Similarity"
+    }
+  ],
+  models: [
+    {
+      description: "This model works well for sentences and paragraphs and can be used for clustering/grouping and semantic searches.",
+      id: "sentence-transformers/all-mpnet-base-v2"
+    },
+    {
+      description: "A multilingual robust sentence similarity model.",
+      id: "BAAI/bge-m3"
+    },
+    {
+      description: "A robust sentence similarity model.",
+      id: "HIT-TMG/KaLM-embedding-multilingual-mini-instruct-v1.5"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that leverages sentence similarity to answer questions from YouTube videos.",
+      id: "Gradio-Blocks/Ask_Questions_To_YouTube_Videos"
+    },
+    {
+      description: "An application that retrieves relevant PubMed abstracts for a given online article which can be used as further references.",
+      id: "Gradio-Blocks/pubmed-abstract-retriever"
+    },
+    {
+      description: "An application that leverages sentence similarity to summarize text.",
+      id: "nickmuchi/article-text-summarizer"
+    },
+    {
+      description: "A guide that explains how Sentence Transformers can be used for semantic search.",
+      id: "sentence-transformers/Sentence_Transformers_for_semantic_search"
+    }
+  ],
+  summary: "Sentence Similarity is the task of determining how similar two texts are. Sentence similarity models convert input texts into vectors (embeddings) that capture semantic information and calculate how close (similar) they are between them. This task is particularly useful for information retrieval and clustering/grouping.",
+  widgetModels: ["sentence-transformers/all-MiniLM-L6-v2"],
+  youtubeId: "VCZq5AkbNEU"
+};
+var data_default24 = taskData24;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/summarization/data.js
+var taskData25 = {
+  canonicalId: "text-generation",
+  datasets: [
+    {
+      description: "News articles in five different languages along with their summaries. Widely used for benchmarking multilingual summarization models.",
+      id: "mlsum"
+    },
+    {
+      description: "English conversations and their summaries. Useful for benchmarking conversational agents.",
+      id: "samsum"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building, and the tallest structure in Paris. Its base is square, measuring 125 metres (410 ft) on each side. It was the first structure to reach a height of 300 metres. Excluding transmitters, the Eiffel Tower is the second tallest free-standing structure in France after the Millau Viaduct.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Output",
+        content: "The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building. It was the first structure to reach a height of 300 metres.",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The generated sequence is compared against its summary, and the overlap of tokens are counted. ROUGE-N refers to overlap of N subsequent tokens, ROUGE-1 refers to overlap of single tokens and ROUGE-2 is the overlap of two subsequent tokens.",
+      id: "rouge"
+    }
+  ],
+  models: [
+    {
+      description: "A strong summarization model trained on English news articles. Excels at generating factual summaries.",
+      id: "facebook/bart-large-cnn"
+    },
+    {
+      description: "A summarization model trained on medical articles.",
+      id: "Falconsai/medical_summarization"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can summarize long paragraphs.",
+      id: "pszemraj/summarize-long-text"
+    },
+    {
+      description: "A much needed summarization application for terms and conditions.",
+      id: "ml6team/distilbart-tos-summarizer-tosdr"
+    },
+    {
+      description: "An application that summarizes long documents.",
+      id: "pszemraj/document-summarization"
+    },
+    {
+      description: "An application that can detect errors in abstractive summarization.",
+      id: "ml6team/post-processing-summarization"
+    }
+  ],
+  summary: "Summarization is the task of producing a shorter version of a document while preserving its important information. Some models can extract text from the original input, while other models can generate entirely new text.",
+  widgetModels: ["facebook/bart-large-cnn"],
+  youtubeId: "yHnr5Dk2zCI"
+};
+var data_default25 = taskData25;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/table-question-answering/data.js
+var taskData26 = {
+  datasets: [
+    {
+      description: "The WikiTableQuestions dataset is a large-scale dataset for the task of question answering on semi-structured tables.",
+      id: "wikitablequestions"
+    },
+    {
+      description: "WikiSQL is a dataset of 80654 hand-annotated examples of questions and SQL queries distributed across 24241 tables from Wikipedia.",
+      id: "wikisql"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        table: [
+          ["Rank", "Name", "No.of reigns", "Combined days"],
+          ["1", "lou Thesz", "3", "3749"],
+          ["2", "Ric Flair", "8", "3103"],
+          ["3", "Harley Race", "7", "1799"]
+        ],
+        type: "tabular"
+      },
+      { label: "Question", content: "What is the number of reigns for Harley Race?", type: "text" }
+    ],
+    outputs: [{ label: "Result", content: "7", type: "text" }]
+  },
+  metrics: [
+    {
+      description: "Checks whether the predicted answer(s) is the same as the ground-truth answer(s).",
+      id: "Denotation Accuracy"
+    }
+  ],
+  models: [
+    {
+      description: "A table question answering model that is capable of neural SQL execution, i.e., employ TAPEX to execute a SQL query on a given table.",
+      id: "microsoft/tapex-base"
+    },
+    {
+      description: "A robust table question answering model.",
+      id: "google/tapas-base-finetuned-wtq"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that answers questions based on table CSV files.",
+      id: "katanaml/table-query"
+    }
+  ],
+  summary: "Table Question Answering (Table QA) is the answering a question about an information on a given table.",
+  widgetModels: ["google/tapas-base-finetuned-wtq"]
+};
+var data_default26 = taskData26;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/tabular-classification/data.js
+var taskData27 = {
+  datasets: [
+    {
+      description: "A comprehensive curation of datasets covering all benchmarks.",
+      id: "inria-soda/tabular-benchmark"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        table: [
+          ["Glucose", "Blood Pressure ", "Skin Thickness", "Insulin", "BMI"],
+          ["148", "72", "35", "0", "33.6"],
+          ["150", "50", "30", "0", "35.1"],
+          ["141", "60", "29", "1", "39.2"]
+        ],
+        type: "tabular"
+      }
+    ],
+    outputs: [
+      {
+        table: [["Diabetes"], ["1"], ["1"], ["0"]],
+        type: "tabular"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "accuracy"
+    },
+    {
+      description: "",
+      id: "recall"
+    },
+    {
+      description: "",
+      id: "precision"
+    },
+    {
+      description: "",
+      id: "f1"
+    }
+  ],
+  models: [
+    {
+      description: "Breast cancer prediction model based on decision trees.",
+      id: "scikit-learn/cancer-prediction-trees"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can predict defective products on a production line.",
+      id: "scikit-learn/tabular-playground"
+    },
+    {
+      description: "An application that compares various tabular classification techniques on different datasets.",
+      id: "scikit-learn/classification"
+    }
+  ],
+  summary: "Tabular classification is the task of classifying a target category (a group) based on set of attributes.",
+  widgetModels: ["scikit-learn/tabular-playground"],
+  youtubeId: ""
+};
+var data_default27 = taskData27;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/tabular-regression/data.js
+var taskData28 = {
+  datasets: [
+    {
+      description: "A comprehensive curation of datasets covering all benchmarks.",
+      id: "inria-soda/tabular-benchmark"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        table: [
+          ["Car Name", "Horsepower", "Weight"],
+          ["ford torino", "140", "3,449"],
+          ["amc hornet", "97", "2,774"],
+          ["toyota corolla", "65", "1,773"]
+        ],
+        type: "tabular"
+      }
+    ],
+    outputs: [
+      {
+        table: [["MPG (miles per gallon)"], ["17"], ["18"], ["31"]],
+        type: "tabular"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "mse"
+    },
+    {
+      description: "Coefficient of determination (or R-squared) is a measure of how well the model fits the data. Higher R-squared is considered a better fit.",
+      id: "r-squared"
+    }
+  ],
+  models: [
+    {
+      description: "Fish weight prediction based on length measurements and species.",
+      id: "scikit-learn/Fish-Weight"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can predict weight of a fish based on set of attributes.",
+      id: "scikit-learn/fish-weight-prediction"
+    }
+  ],
+  summary: "Tabular regression is the task of predicting a numerical value given a set of attributes.",
+  widgetModels: ["scikit-learn/Fish-Weight"],
+  youtubeId: ""
+};
+var data_default28 = taskData28;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-image/data.js
+var taskData29 = {
+  datasets: [
+    {
+      description: "RedCaps is a large-scale dataset of 12M image-text pairs collected from Reddit.",
+      id: "red_caps"
+    },
+    {
+      description: "Conceptual Captions is a dataset consisting of ~3.3M images annotated with captions.",
+      id: "conceptual_captions"
+    },
+    {
+      description: "12M image-caption pairs.",
+      id: "Spawning/PD12M"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "A city above clouds, pastel colors, Victorian style",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "image.jpeg",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The Inception Score (IS) measure assesses diversity and meaningfulness. It uses a generated image sample to predict its label. A higher score signifies more diverse and meaningful images.",
+      id: "IS"
+    },
+    {
+      description: "The Fr\xE9chet Inception Distance (FID) calculates the distance between distributions between synthetic and real samples. A lower FID score indicates better similarity between the distributions of real and generated images.",
+      id: "FID"
+    },
+    {
+      description: "R-precision assesses how the generated image aligns with the provided text description. It uses the generated images as queries to retrieve relevant text descriptions. The top 'r' relevant descriptions are selected and used to calculate R-precision as r/R, where 'R' is the number of ground truth descriptions associated with the generated images. A higher R-precision value indicates a better model.",
+      id: "R-Precision"
+    }
+  ],
+  models: [
+    {
+      description: "One of the most powerful image generation models that can generate realistic outputs.",
+      id: "black-forest-labs/FLUX.1-Krea-dev"
+    },
+    {
+      description: "A powerful image generation model.",
+      id: "Qwen/Qwen-Image"
+    },
+    {
+      description: "Powerful and fast image generation model.",
+      id: "ByteDance/SDXL-Lightning"
+    },
+    {
+      description: "A powerful text-to-image model.",
+      id: "ByteDance/Hyper-SD"
+    }
+  ],
+  spaces: [
+    {
+      description: "A powerful text-to-image application.",
+      id: "stabilityai/stable-diffusion-3-medium"
+    },
+    {
+      description: "A text-to-image application to generate comics.",
+      id: "jbilcke-hf/ai-comic-factory"
+    },
+    {
+      description: "An application to match multiple custom image generation models.",
+      id: "multimodalart/flux-lora-lab"
+    },
+    {
+      description: "A powerful yet very fast image generation application.",
+      id: "latent-consistency/lcm-lora-for-sdxl"
+    },
+    {
+      description: "A gallery to explore various text-to-image models.",
+      id: "multimodalart/LoraTheExplorer"
+    },
+    {
+      description: "An application for `text-to-image`, `image-to-image` and image inpainting.",
+      id: "ArtGAN/Stable-Diffusion-ControlNet-WebUI"
+    },
+    {
+      description: "An application to generate realistic images given photos of a person and a prompt.",
+      id: "InstantX/InstantID"
+    }
+  ],
+  summary: "Text-to-image is the task of generating images from input text. These pipelines can also be used to modify and edit images based on text prompts.",
+  widgetModels: ["black-forest-labs/FLUX.1-dev"],
+  youtubeId: ""
+};
+var data_default29 = taskData29;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-speech/data.js
+var taskData30 = {
+  canonicalId: "text-to-audio",
+  datasets: [
+    {
+      description: "10K hours of multi-speaker English dataset.",
+      id: "parler-tts/mls_eng_10k"
+    },
+    {
+      description: "Multi-speaker English dataset.",
+      id: "mythicinfinity/libritts_r"
+    },
+    {
+      description: "Multi-lingual dataset.",
+      id: "facebook/multilingual_librispeech"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "I love audio models on the Hub!",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "audio.wav",
+        type: "audio"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The Mel Cepstral Distortion (MCD) metric is used to calculate the quality of generated speech.",
+      id: "mel cepstral distortion"
+    }
+  ],
+  models: [
+    {
+      description: "Small yet powerful TTS model.",
+      id: "KittenML/kitten-tts-nano-0.1"
+    },
+    {
+      description: "Bleeding edge TTS model.",
+      id: "ResembleAI/chatterbox"
+    },
+    {
+      description: "A massively multi-lingual TTS model.",
+      id: "fishaudio/fish-speech-1.5"
+    },
+    {
+      description: "A text-to-dialogue model.",
+      id: "nari-labs/Dia-1.6B-0626"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application for generate high quality speech in different languages.",
+      id: "hexgrad/Kokoro-TTS"
+    },
+    {
+      description: "A multilingual text-to-speech application.",
+      id: "fishaudio/fish-speech-1"
+    },
+    {
+      description: "Performant TTS application.",
+      id: "ResembleAI/Chatterbox"
+    },
+    {
+      description: "An application to compare different TTS models.",
+      id: "TTS-AGI/TTS-Arena-V2"
+    },
+    {
+      description: "An application that generates podcast episodes.",
+      id: "ngxson/kokoro-podcast-generator"
+    }
+  ],
+  summary: "Text-to-Speech (TTS) is the task of generating natural sounding speech given text input. TTS models can be extended to have a single model that generates speech for multiple speakers and multiple languages.",
+  widgetModels: ["suno/bark"],
+  youtubeId: "NW62DpzJ274"
+};
+var data_default30 = taskData30;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/token-classification/data.js
+var taskData31 = {
+  datasets: [
+    {
+      description: "A widely used dataset useful to benchmark named entity recognition models.",
+      id: "eriktks/conll2003"
+    },
+    {
+      description: "A multilingual dataset of Wikipedia articles annotated for named entity recognition in over 150 different languages.",
+      id: "unimelb-nlp/wikiann"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "My name is Omar and I live in Z\xFCrich.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        text: "My name is Omar and I live in Z\xFCrich.",
+        tokens: [
+          {
+            type: "PERSON",
+            start: 11,
+            end: 15
+          },
+          {
+            type: "GPE",
+            start: 30,
+            end: 36
+          }
+        ],
+        type: "text-with-tokens"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "accuracy"
+    },
+    {
+      description: "",
+      id: "recall"
+    },
+    {
+      description: "",
+      id: "precision"
+    },
+    {
+      description: "",
+      id: "f1"
+    }
+  ],
+  models: [
+    {
+      description: "A robust performance model to identify people, locations, organizations and names of miscellaneous entities.",
+      id: "dslim/bert-base-NER"
+    },
+    {
+      description: "A strong model to identify people, locations, organizations and names in multiple languages.",
+      id: "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
+    },
+    {
+      description: "A token classification model specialized on medical entity recognition.",
+      id: "blaze999/Medical-NER"
+    },
+    {
+      description: "Flair models are typically the state of the art in named entity recognition tasks.",
+      id: "flair/ner-english"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can recognizes entities, extracts noun chunks and recognizes various linguistic features of each token.",
+      id: "spacy/gradio_pipeline_visualizer"
+    }
+  ],
+  summary: "Token classification is a natural language understanding task in which a label is assigned to some tokens in a text. Some popular token classification subtasks are Named Entity Recognition (NER) and Part-of-Speech (PoS) tagging. NER models could be trained to identify specific entities in a text, such as dates, individuals and places; and PoS tagging would identify, for example, which words in a text are verbs, nouns, and punctuation marks.",
+  widgetModels: ["FacebookAI/xlm-roberta-large-finetuned-conll03-english"],
+  youtubeId: "wVHdVlPScxA"
+};
+var data_default31 = taskData31;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/translation/data.js
+var taskData32 = {
+  canonicalId: "text-generation",
+  datasets: [
+    {
+      description: "A dataset of copyright-free books translated into 16 different languages.",
+      id: "Helsinki-NLP/opus_books"
+    },
+    {
+      description: "An example of translation between programming languages. This dataset consists of functions in Java and C#.",
+      id: "google/code_x_glue_cc_code_to_code_trans"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "My name is Omar and I live in Z\xFCrich.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Output",
+        content: "Mein Name ist Omar und ich wohne in Z\xFCrich.",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "BLEU score is calculated by counting the number of shared single or subsequent tokens between the generated sequence and the reference. Subsequent n tokens are called \u201Cn-grams\u201D. Unigram refers to a single token while bi-gram refers to token pairs and n-grams refer to n subsequent tokens. The score ranges from 0 to 1, where 1 means the translation perfectly matched and 0 did not match at all",
+      id: "bleu"
+    },
+    {
+      description: "",
+      id: "sacrebleu"
+    }
+  ],
+  models: [
+    {
+      description: "Very powerful model that can translate many languages between each other, especially low-resource languages.",
+      id: "facebook/nllb-200-1.3B"
+    },
+    {
+      description: "A general-purpose Transformer that can be used to translate from English to German, French, or Romanian.",
+      id: "google-t5/t5-base"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can translate between 100 languages.",
+      id: "Iker/Translate-100-languages"
+    },
+    {
+      description: "An application that can translate between many languages.",
+      id: "Geonmo/nllb-translation-demo"
+    }
+  ],
+  summary: "Translation is the task of converting text from one language to another.",
+  widgetModels: ["facebook/mbart-large-50-many-to-many-mmt"],
+  youtubeId: "1JvfrvZgi6c"
+};
+var data_default32 = taskData32;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/text-classification/data.js
+var taskData33 = {
+  datasets: [
+    {
+      description: "A widely used dataset used to benchmark multiple variants of text classification.",
+      id: "nyu-mll/glue"
+    },
+    {
+      description: "A text classification dataset used to benchmark natural language inference models",
+      id: "stanfordnlp/snli"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "I love Hugging Face!",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "POSITIVE",
+            score: 0.9
+          },
+          {
+            label: "NEUTRAL",
+            score: 0.1
+          },
+          {
+            label: "NEGATIVE",
+            score: 0
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "accuracy"
+    },
+    {
+      description: "",
+      id: "recall"
+    },
+    {
+      description: "",
+      id: "precision"
+    },
+    {
+      description: "The F1 metric is the harmonic mean of the precision and recall. It can be calculated as: F1 = 2 * (precision * recall) / (precision + recall)",
+      id: "f1"
+    }
+  ],
+  models: [
+    {
+      description: "A robust model trained for sentiment analysis.",
+      id: "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
+    },
+    {
+      description: "A sentiment analysis model specialized in financial sentiment.",
+      id: "ProsusAI/finbert"
+    },
+    {
+      description: "A sentiment analysis model specialized in analyzing tweets.",
+      id: "cardiffnlp/twitter-roberta-base-sentiment-latest"
+    },
+    {
+      description: "A model that can classify languages.",
+      id: "papluca/xlm-roberta-base-language-detection"
+    },
+    {
+      description: "A model that can classify text generation attacks.",
+      id: "meta-llama/Prompt-Guard-86M"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can classify financial sentiment.",
+      id: "IoannisTr/Tech_Stocks_Trading_Assistant"
+    },
+    {
+      description: "A dashboard that contains various text classification tasks.",
+      id: "miesnerjacob/Multi-task-NLP"
+    },
+    {
+      description: "An application that analyzes user reviews in healthcare.",
+      id: "spacy/healthsea-demo"
+    }
+  ],
+  summary: "Text Classification is the task of assigning a label or class to a given text. Some use cases are sentiment analysis, natural language inference, and assessing grammatical correctness.",
+  widgetModels: ["distilbert/distilbert-base-uncased-finetuned-sst-2-english"],
+  youtubeId: "leNG9fN9FQU"
+};
+var data_default33 = taskData33;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/text-generation/data.js
+var taskData34 = {
+  datasets: [
+    {
+      description: "Multilingual dataset used to evaluate text generation models.",
+      id: "CohereForAI/Global-MMLU"
+    },
+    {
+      description: "High quality multilingual data used to train text-generation models.",
+      id: "HuggingFaceFW/fineweb-2"
+    },
+    {
+      description: "Truly open-source, curated and cleaned dialogue dataset.",
+      id: "HuggingFaceH4/ultrachat_200k"
+    },
+    {
+      description: "A reasoning dataset.",
+      id: "open-r1/OpenThoughts-114k-math"
+    },
+    {
+      description: "A multilingual instruction dataset with preference ratings on responses.",
+      id: "allenai/tulu-3-sft-mixture"
+    },
+    {
+      description: "A large synthetic dataset for alignment of text generation models.",
+      id: "HuggingFaceTB/smoltalk"
+    },
+    {
+      description: "A dataset made for training text generation models solving math questions.",
+      id: "HuggingFaceTB/finemath"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "Once upon a time,",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Output",
+        content: "Once upon a time, we knew that our ancestors were on the verge of extinction. The great explorers and poets of the Old World, from Alexander the Great to Chaucer, are dead and gone. A good many of our ancient explorers and poets have",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Cross Entropy is a metric that calculates the difference between two probability distributions. Each probability distribution is the distribution of predicted words",
+      id: "Cross Entropy"
+    },
+    {
+      description: "The Perplexity metric is the exponential of the cross-entropy loss. It evaluates the probabilities assigned to the next word by the model. Lower perplexity indicates better performance",
+      id: "Perplexity"
+    }
+  ],
+  models: [
+    { description: "A text-generation model trained to follow instructions.", id: "google/gemma-2-2b-it" },
+    {
+      description: "Powerful text generation model for coding.",
+      id: "Qwen/Qwen3-Coder-480B-A35B-Instruct"
+    },
+    {
+      description: "Great text generation model with top-notch tool calling capabilities.",
+      id: "openai/gpt-oss-120b"
+    },
+    {
+      description: "Powerful text generation model.",
+      id: "zai-org/GLM-4.5"
+    },
+    {
+      description: "A powerful small model with reasoning capabilities.",
+      id: "Qwen/Qwen3-4B-Thinking-2507"
+    },
+    {
+      description: "Strong conversational model that supports very long instructions.",
+      id: "Qwen/Qwen2.5-7B-Instruct-1M"
+    },
+    {
+      description: "Text generation model used to write code.",
+      id: "Qwen/Qwen2.5-Coder-32B-Instruct"
+    },
+    {
+      description: "Powerful reasoning based open large language model.",
+      id: "deepseek-ai/DeepSeek-R1"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that writes and executes code from text instructions and supports many models.",
+      id: "akhaliq/anycoder"
+    },
+    {
+      description: "An application that builds websites from natural language prompts.",
+      id: "enzostvs/deepsite"
+    },
+    {
+      description: "A leaderboard for comparing chain-of-thought performance of models.",
+      id: "logikon/open_cot_leaderboard"
+    },
+    {
+      description: "An text generation based application based on a very powerful LLaMA2 model.",
+      id: "ysharma/Explore_llamav2_with_TGI"
+    },
+    {
+      description: "An text generation based application to converse with Zephyr model.",
+      id: "HuggingFaceH4/zephyr-chat"
+    },
+    {
+      description: "A leaderboard that ranks text generation models based on blind votes from people.",
+      id: "lmsys/chatbot-arena-leaderboard"
+    },
+    {
+      description: "An chatbot to converse with a very powerful text generation model.",
+      id: "mlabonne/phixtral-chat"
+    }
+  ],
+  summary: "Generating text is the task of generating new text given another text. These models can, for example, fill in incomplete text or paraphrase.",
+  widgetModels: ["mistralai/Mistral-Nemo-Instruct-2407"],
+  youtubeId: "e9gNEAlsOvU"
+};
+var data_default34 = taskData34;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/text-ranking/data.js
+var taskData35 = {
+  datasets: [
+    {
+      description: "Bing queries with relevant passages from various web sources.",
+      id: "microsoft/ms_marco"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Source sentence",
+        content: "Machine learning is so easy.",
+        type: "text"
+      },
+      {
+        label: "Sentences to compare to",
+        content: "Deep learning is so straightforward.",
+        type: "text"
+      },
+      {
+        label: "",
+        content: "This is so difficult, like rocket science.",
+        type: "text"
+      },
+      {
+        label: "",
+        content: "I can't believe how much I struggled with this.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "Deep learning is so straightforward.",
+            score: 2.2006407
+          },
+          {
+            label: "This is so difficult, like rocket science.",
+            score: -6.2634873
+          },
+          {
+            label: "I can't believe how much I struggled with this.",
+            score: -10.251488
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Discounted Cumulative Gain (DCG) measures the gain, or usefulness, of search results discounted by their position. The normalization is done by dividing the DCG by the ideal DCG, which is the DCG of the perfect ranking.",
+      id: "Normalized Discounted Cumulative Gain"
+    },
+    {
+      description: "Reciprocal Rank is a measure used to rank the relevancy of documents given a set of documents. Reciprocal Rank is the reciprocal of the rank of the document retrieved, meaning, if the rank is 3, the Reciprocal Rank is 0.33. If the rank is 1, the Reciprocal Rank is 1",
+      id: "Mean Reciprocal Rank"
+    },
+    {
+      description: "Mean Average Precision (mAP) is the overall average of the Average Precision (AP) values, where AP is the Area Under the PR Curve (AUC-PR)",
+      id: "Mean Average Precision"
+    }
+  ],
+  models: [
+    {
+      description: "An extremely efficient text ranking model trained on a web search dataset.",
+      id: "cross-encoder/ms-marco-MiniLM-L6-v2"
+    },
+    {
+      description: "A strong multilingual text reranker model.",
+      id: "Alibaba-NLP/gte-multilingual-reranker-base"
+    },
+    {
+      description: "An efficient text ranking model that punches above its weight.",
+      id: "Alibaba-NLP/gte-reranker-modernbert-base"
+    }
+  ],
+  spaces: [],
+  summary: "Text Ranking is the task of ranking a set of texts based on their relevance to a query. Text ranking models are trained on large datasets of queries and relevant documents to learn how to rank documents based on their relevance to the query. This task is particularly useful for search engines and information retrieval systems.",
+  widgetModels: ["cross-encoder/ms-marco-MiniLM-L6-v2"],
+  youtubeId: ""
+};
+var data_default35 = taskData35;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-video/data.js
+var taskData36 = {
+  datasets: [
+    {
+      description: "Microsoft Research Video to Text is a large-scale dataset for open domain video captioning",
+      id: "iejMac/CLIP-MSR-VTT"
+    },
+    {
+      description: "UCF101 Human Actions dataset consists of 13,320 video clips from YouTube, with 101 classes.",
+      id: "quchenyuan/UCF101-ZIP"
+    },
+    {
+      description: "A high-quality dataset for human action recognition in YouTube videos.",
+      id: "nateraw/kinetics"
+    },
+    {
+      description: "A dataset of video clips of humans performing pre-defined basic actions with everyday objects.",
+      id: "HuggingFaceM4/something_something_v2"
+    },
+    {
+      description: "This dataset consists of text-video pairs and contains noisy samples with irrelevant video descriptions",
+      id: "HuggingFaceM4/webvid"
+    },
+    {
+      description: "A dataset of short Flickr videos for the temporal localization of events with descriptions.",
+      id: "iejMac/CLIP-DiDeMo"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Input",
+        content: "Darth Vader is surfing on the waves.",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "text-to-video-output.gif",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Inception Score uses an image classification model that predicts class labels and evaluates how distinct and diverse the images are. A higher score indicates better video generation.",
+      id: "is"
+    },
+    {
+      description: "Frechet Inception Distance uses an image classification model to obtain image embeddings. The metric compares mean and standard deviation of the embeddings of real and generated images. A smaller score indicates better video generation.",
+      id: "fid"
+    },
+    {
+      description: "Frechet Video Distance uses a model that captures coherence for changes in frames and the quality of each frame. A smaller score indicates better video generation.",
+      id: "fvd"
+    },
+    {
+      description: "CLIPSIM measures similarity between video frames and text using an image-text similarity model. A higher score indicates better video generation.",
+      id: "clipsim"
+    }
+  ],
+  models: [
+    {
+      description: "A strong model for consistent video generation.",
+      id: "tencent/HunyuanVideo"
+    },
+    {
+      description: "A text-to-video model with high fidelity motion and strong prompt adherence.",
+      id: "Lightricks/LTX-Video"
+    },
+    {
+      description: "A text-to-video model focusing on physics-aware applications like robotics.",
+      id: "nvidia/Cosmos-1.0-Diffusion-7B-Text2World"
+    },
+    {
+      description: "Very fast model for video generation.",
+      id: "Lightricks/LTX-Video-0.9.8-13B-distilled"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that generates video from text.",
+      id: "VideoCrafter/VideoCrafter"
+    },
+    {
+      description: "Consistent video generation application.",
+      id: "Wan-AI/Wan2.1"
+    },
+    {
+      description: "A cutting edge video generation application.",
+      id: "Pyramid-Flow/pyramid-flow"
+    }
+  ],
+  summary: "Text-to-video models can be used in any application that requires generating consistent sequence of images from text. ",
+  widgetModels: ["Wan-AI/Wan2.2-TI2V-5B"],
+  youtubeId: void 0
+};
+var data_default36 = taskData36;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/unconditional-image-generation/data.js
+var taskData37 = {
+  datasets: [
+    {
+      description: "The CIFAR-100 dataset consists of 60000 32x32 colour images in 100 classes, with 600 images per class.",
+      id: "cifar100"
+    },
+    {
+      description: "Multiple images of celebrities, used for facial expression translation.",
+      id: "CelebA"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Seed",
+        content: "42",
+        type: "text"
+      },
+      {
+        label: "Number of images to generate:",
+        content: "4",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "unconditional-image-generation-output.jpeg",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The inception score (IS) evaluates the quality of generated images. It measures the diversity of the generated images (the model predictions are evenly distributed across all possible labels) and their 'distinction' or 'sharpness' (the model confidently predicts a single label for each image).",
+      id: "Inception score (IS)"
+    },
+    {
+      description: "The Fr\xE9chet Inception Distance (FID) evaluates the quality of images created by a generative model by calculating the distance between feature vectors for real and generated images.",
+      id: "Fre\u0107het Inception Distance (FID)"
+    }
+  ],
+  models: [
+    {
+      description: "High-quality image generation model trained on the CIFAR-10 dataset. It synthesizes images of the ten classes presented in the dataset using diffusion probabilistic models, a class of latent variable models inspired by considerations from nonequilibrium thermodynamics.",
+      id: "google/ddpm-cifar10-32"
+    },
+    {
+      description: "High-quality image generation model trained on the 256x256 CelebA-HQ dataset. It synthesizes images of faces using diffusion probabilistic models, a class of latent variable models inspired by considerations from nonequilibrium thermodynamics.",
+      id: "google/ddpm-celebahq-256"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that can generate realistic faces.",
+      id: "CompVis/celeba-latent-diffusion"
+    }
+  ],
+  summary: "Unconditional image generation is the task of generating images with no condition in any context (like a prompt text or another image). Once trained, the model will create images that resemble its training data distribution.",
+  widgetModels: [""],
+  // TODO: Add related video
+  youtubeId: ""
+};
+var data_default37 = taskData37;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/video-classification/data.js
+var taskData38 = {
+  datasets: [
+    {
+      // TODO write proper description
+      description: "Benchmark dataset used for video classification with videos that belong to 400 classes.",
+      id: "kinetics400"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "video-classification-input.gif",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "Playing Guitar",
+            score: 0.514
+          },
+          {
+            label: "Playing Tennis",
+            score: 0.193
+          },
+          {
+            label: "Cooking",
+            score: 0.068
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "",
+      id: "accuracy"
+    },
+    {
+      description: "",
+      id: "recall"
+    },
+    {
+      description: "",
+      id: "precision"
+    },
+    {
+      description: "",
+      id: "f1"
+    }
+  ],
+  models: [
+    {
+      // TO DO: write description
+      description: "Strong Video Classification model trained on the Kinetics 400 dataset.",
+      id: "google/vivit-b-16x2-kinetics400"
+    },
+    {
+      // TO DO: write description
+      description: "Strong Video Classification model trained on the Kinetics 400 dataset.",
+      id: "microsoft/xclip-base-patch32"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that classifies video at different timestamps.",
+      id: "nateraw/lavila"
+    },
+    {
+      description: "An application that classifies video.",
+      id: "fcakyon/video-classification"
+    }
+  ],
+  summary: "Video classification is the task of assigning a label or class to an entire video. Videos are expected to have only one class for each video. Video classification models take a video as input and return a prediction about which class the video belongs to.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default38 = taskData38;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/visual-document-retrieval/data.js
+var taskData39 = {
+  datasets: [
+    {
+      description: "A large dataset used to train visual document retrieval models.",
+      id: "vidore/colpali_train_set"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "input.png",
+        type: "img"
+      },
+      {
+        label: "Question",
+        content: "Is the model in this paper the fastest for inference?",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "Page 10",
+            score: 0.7
+          },
+          {
+            label: "Page 11",
+            score: 0.06
+          },
+          {
+            label: "Page 9",
+            score: 3e-3
+          }
+        ]
+      }
+    ]
+  },
+  isPlaceholder: false,
+  metrics: [
+    {
+      description: "NDCG@k scores ranked recommendation lists for top-k results. 0 is the worst, 1 is the best.",
+      id: "Normalized Discounted Cumulative Gain at K"
+    }
+  ],
+  models: [
+    {
+      description: "Very accurate visual document retrieval model for multilingual queries and documents.",
+      id: "vidore/colqwen2-v1.0"
+    },
+    {
+      description: "Very fast and efficient visual document retrieval model that can also take in other modalities like audio.",
+      id: "Tevatron/OmniEmbed-v0.1"
+    }
+  ],
+  spaces: [
+    {
+      description: "A leaderboard of visual document retrieval models.",
+      id: "vidore/vidore-leaderboard"
+    },
+    {
+      description: "Visual retrieval augmented generation demo based on ColQwen2 model.",
+      id: "vidore/visual-rag-tool"
+    }
+  ],
+  summary: "Visual document retrieval is the task of searching for relevant image-based documents, such as PDFs. These models take a text query and multiple documents as input and return the top-most relevant documents and relevancy scores as output.",
+  widgetModels: [""],
+  youtubeId: ""
+};
+var data_default39 = taskData39;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/visual-question-answering/data.js
+var taskData40 = {
+  datasets: [
+    {
+      description: "A widely used dataset containing questions (with answers) about images.",
+      id: "Graphcore/vqa"
+    },
+    {
+      description: "A dataset to benchmark visual reasoning based on text in images.",
+      id: "facebook/textvqa"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "elephant.jpeg",
+        type: "img"
+      },
+      {
+        label: "Question",
+        content: "What is in this image?",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "elephant",
+            score: 0.97
+          },
+          {
+            label: "elephants",
+            score: 0.06
+          },
+          {
+            label: "animal",
+            score: 3e-3
+          }
+        ]
+      }
+    ]
+  },
+  isPlaceholder: false,
+  metrics: [
+    {
+      description: "",
+      id: "accuracy"
+    },
+    {
+      description: "Measures how much a predicted answer differs from the ground truth based on the difference in their semantic meaning.",
+      id: "wu-palmer similarity"
+    }
+  ],
+  models: [
+    {
+      description: "A visual question answering model trained to convert charts and plots to text.",
+      id: "google/deplot"
+    },
+    {
+      description: "A visual question answering model trained for mathematical reasoning and chart derendering from images.",
+      id: "google/matcha-base"
+    },
+    {
+      description: "A strong visual question answering that answers questions from book covers.",
+      id: "google/pix2struct-ocrvqa-large"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that compares visual question answering models across different tasks.",
+      id: "merve/pix2struct"
+    },
+    {
+      description: "An application that can answer questions based on images.",
+      id: "nielsr/vilt-vqa"
+    },
+    {
+      description: "An application that can caption images and answer questions about a given image. ",
+      id: "Salesforce/BLIP"
+    },
+    {
+      description: "An application that can caption images and answer questions about a given image. ",
+      id: "vumichien/Img2Prompt"
+    }
+  ],
+  summary: "Visual Question Answering is the task of answering open-ended questions based on an image. They output natural language responses to natural language questions.",
+  widgetModels: ["dandelin/vilt-b32-finetuned-vqa"],
+  youtubeId: ""
+};
+var data_default40 = taskData40;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/zero-shot-classification/data.js
+var taskData41 = {
+  datasets: [
+    {
+      description: "A widely used dataset used to benchmark multiple variants of text classification.",
+      id: "nyu-mll/glue"
+    },
+    {
+      description: "The Multi-Genre Natural Language Inference (MultiNLI) corpus is a crowd-sourced collection of 433k sentence pairs annotated with textual entailment information.",
+      id: "nyu-mll/multi_nli"
+    },
+    {
+      description: "FEVER is a publicly available dataset for fact extraction and verification against textual sources.",
+      id: "fever/fever"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Text Input",
+        content: "Dune is the best movie ever.",
+        type: "text"
+      },
+      {
+        label: "Candidate Labels",
+        content: "CINEMA, ART, MUSIC",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "CINEMA",
+            score: 0.9
+          },
+          {
+            label: "ART",
+            score: 0.1
+          },
+          {
+            label: "MUSIC",
+            score: 0
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Powerful zero-shot text classification model.",
+      id: "facebook/bart-large-mnli"
+    },
+    {
+      description: "Cutting-edge zero-shot multilingual text classification model.",
+      id: "MoritzLaurer/ModernBERT-large-zeroshot-v2.0"
+    },
+    {
+      description: "Zero-shot text classification model that can be used for topic and sentiment classification.",
+      id: "knowledgator/gliclass-modern-base-v2.0-init"
+    }
+  ],
+  spaces: [],
+  summary: "Zero-shot text classification is a task in natural language processing where a model is trained on a set of labeled examples but is then able to classify new examples from previously unseen classes.",
+  widgetModels: ["facebook/bart-large-mnli"]
+};
+var data_default41 = taskData41;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/zero-shot-image-classification/data.js
+var taskData42 = {
+  datasets: [
+    {
+      // TODO write proper description
+      description: "",
+      id: ""
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "image-classification-input.jpeg",
+        type: "img"
+      },
+      {
+        label: "Classes",
+        content: "cat, dog, bird",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        type: "chart",
+        data: [
+          {
+            label: "Cat",
+            score: 0.664
+          },
+          {
+            label: "Dog",
+            score: 0.329
+          },
+          {
+            label: "Bird",
+            score: 8e-3
+          }
+        ]
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "Computes the number of times the correct label appears in top K labels predicted",
+      id: "top-K accuracy"
+    }
+  ],
+  models: [
+    {
+      description: "Multilingual image classification model for 80 languages.",
+      id: "visheratin/mexma-siglip"
+    },
+    {
+      description: "Strong zero-shot image classification model.",
+      id: "google/siglip2-base-patch16-224"
+    },
+    {
+      description: "Robust zero-shot image classification model.",
+      id: "intfloat/mmE5-mllama-11b-instruct"
+    },
+    {
+      description: "Powerful zero-shot image classification model supporting 94 languages.",
+      id: "jinaai/jina-clip-v2"
+    },
+    {
+      description: "Strong image classification model for biomedical domain.",
+      id: "microsoft/BiomedCLIP-PubMedBERT_256-vit_base_patch16_224"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that leverages zero-shot image classification to find best captions to generate an image. ",
+      id: "pharma/CLIP-Interrogator"
+    },
+    {
+      description: "An application to compare different zero-shot image classification models. ",
+      id: "merve/compare_clip_siglip"
+    }
+  ],
+  summary: "Zero-shot image classification is the task of classifying previously unseen classes during training of a model.",
+  widgetModels: ["google/siglip-so400m-patch14-224"],
+  youtubeId: ""
+};
+var data_default42 = taskData42;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/zero-shot-object-detection/data.js
+var taskData43 = {
+  datasets: [],
+  demo: {
+    inputs: [
+      {
+        filename: "zero-shot-object-detection-input.jpg",
+        type: "img"
+      },
+      {
+        label: "Classes",
+        content: "cat, dog, bird",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        filename: "zero-shot-object-detection-output.jpg",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [
+    {
+      description: "The Average Precision (AP) metric is the Area Under the PR Curve (AUC-PR). It is calculated for each class separately",
+      id: "Average Precision"
+    },
+    {
+      description: "The Mean Average Precision (mAP) metric is the overall average of the AP values",
+      id: "Mean Average Precision"
+    },
+    {
+      description: "The AP\u03B1 metric is the Average Precision at the IoU threshold of a \u03B1 value, for example, AP50 and AP75",
+      id: "AP\u03B1"
+    }
+  ],
+  models: [
+    {
+      description: "Solid zero-shot object detection model.",
+      id: "openmmlab-community/mm_grounding_dino_large_all"
+    },
+    {
+      description: "Cutting-edge zero-shot object detection model.",
+      id: "fushh7/LLMDet"
+    }
+  ],
+  spaces: [
+    {
+      description: "A demo to compare different zero-shot object detection models per output and latency.",
+      id: "ariG23498/zero-shot-od"
+    },
+    {
+      description: "A demo that combines a zero-shot object detection and mask generation model for zero-shot segmentation.",
+      id: "merve/OWLSAM"
+    }
+  ],
+  summary: "Zero-shot object detection is a computer vision task to detect objects and their classes in images, without any prior training or knowledge of the classes. Zero-shot object detection models receive an image as input, as well as a list of candidate classes, and output the bounding boxes and labels where the objects have been detected.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default43 = taskData43;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-3d/data.js
+var taskData44 = {
+  datasets: [
+    {
+      description: "A large dataset of over 10 million 3D objects.",
+      id: "allenai/objaverse-xl"
+    },
+    {
+      description: "A dataset of isolated object images for evaluating image-to-3D models.",
+      id: "dylanebert/iso3d"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "image-to-3d-image-input.png",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        label: "Result",
+        content: "image-to-3d-3d-output-filename.glb",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Fast image-to-3D mesh model by Tencent.",
+      id: "TencentARC/InstantMesh"
+    },
+    {
+      description: "3D world generation model.",
+      id: "tencent/HunyuanWorld-1"
+    },
+    {
+      description: "A scaled up image-to-3D mesh model derived from TripoSR.",
+      id: "hwjiang/Real3D"
+    },
+    {
+      description: "Consistent image-to-3d generation model.",
+      id: "stabilityai/stable-point-aware-3d"
+    }
+  ],
+  spaces: [
+    {
+      description: "Leaderboard to evaluate image-to-3D models.",
+      id: "dylanebert/3d-arena"
+    },
+    {
+      description: "Image-to-3D demo with mesh outputs.",
+      id: "TencentARC/InstantMesh"
+    },
+    {
+      description: "Image-to-3D demo.",
+      id: "stabilityai/stable-point-aware-3d"
+    },
+    {
+      description: "Image-to-3D demo with mesh outputs.",
+      id: "hwjiang/Real3D"
+    },
+    {
+      description: "Image-to-3D demo with splat outputs.",
+      id: "dylanebert/LGM-mini"
+    }
+  ],
+  summary: "Image-to-3D models take in image input and produce 3D output.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default44 = taskData44;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-3d/data.js
+var taskData45 = {
+  datasets: [
+    {
+      description: "A large dataset of over 10 million 3D objects.",
+      id: "allenai/objaverse-xl"
+    },
+    {
+      description: "Descriptive captions for 3D objects in Objaverse.",
+      id: "tiange/Cap3D"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        label: "Prompt",
+        content: "a cat statue",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Result",
+        content: "text-to-3d-3d-output-filename.glb",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Text-to-3D mesh model by OpenAI",
+      id: "openai/shap-e"
+    },
+    {
+      description: "Generative 3D gaussian splatting model.",
+      id: "ashawkey/LGM"
+    }
+  ],
+  spaces: [
+    {
+      description: "Text-to-3D demo with mesh outputs.",
+      id: "hysts/Shap-E"
+    },
+    {
+      description: "Text/image-to-3D demo with splat outputs.",
+      id: "ashawkey/LGM"
+    }
+  ],
+  summary: "Text-to-3D models take in text input and produce 3D output.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default45 = taskData45;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/keypoint-detection/data.js
+var taskData46 = {
+  datasets: [
+    {
+      description: "A dataset of hand keypoints of over 500k examples.",
+      id: "Vincent-luo/hagrid-mediapipe-hands"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "keypoint-detection-input.png",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        filename: "keypoint-detection-output.png",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "A robust keypoint detection model.",
+      id: "magic-leap-community/superpoint"
+    },
+    {
+      description: "A robust keypoint matching model.",
+      id: "magic-leap-community/superglue_outdoor"
+    },
+    {
+      description: "Strong keypoint detection model used to detect human pose.",
+      id: "qualcomm/RTMPose-Body2d"
+    },
+    {
+      description: "Powerful keypoint matching model.",
+      id: "ETH-CVG/lightglue_disk"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application that detects hand keypoints in real-time.",
+      id: "datasciencedojo/Hand-Keypoint-Detection-Realtime"
+    },
+    {
+      description: "An application for keypoint detection and matching.",
+      id: "ETH-CVG/LightGlue"
+    }
+  ],
+  summary: "Keypoint detection is the task of identifying meaningful distinctive points or features in an image.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default46 = taskData46;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/video-text-to-text/data.js
+var taskData47 = {
+  datasets: [
+    {
+      description: "Multiple-choice questions and answers about videos.",
+      id: "lmms-lab/Video-MME"
+    },
+    {
+      description: "A dataset of instructions and question-answer pairs about videos.",
+      id: "lmms-lab/VideoChatGPT"
+    },
+    {
+      description: "Large video understanding dataset.",
+      id: "HuggingFaceFV/finevideo"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "video-text-to-text-input.gif",
+        type: "img"
+      },
+      {
+        label: "Text Prompt",
+        content: "What is happening in this video?",
+        type: "text"
+      }
+    ],
+    outputs: [
+      {
+        label: "Answer",
+        content: "The video shows a series of images showing a fountain with water jets and a variety of colorful flowers and butterflies in the background.",
+        type: "text"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "A robust video-text-to-text model.",
+      id: "Vision-CAIR/LongVU_Qwen2_7B"
+    },
+    {
+      description: "Strong video-text-to-text model with reasoning capabilities.",
+      id: "GoodiesHere/Apollo-LMMs-Apollo-7B-t32"
+    },
+    {
+      description: "Strong video-text-to-text model.",
+      id: "HuggingFaceTB/SmolVLM2-2.2B-Instruct"
+    }
+  ],
+  spaces: [
+    {
+      description: "An application to chat with a video-text-to-text model.",
+      id: "llava-hf/video-llava"
+    },
+    {
+      description: "A leaderboard for various video-text-to-text models.",
+      id: "opencompass/openvlm_video_leaderboard"
+    },
+    {
+      description: "An application to generate highlights from a video.",
+      id: "HuggingFaceTB/SmolVLM2-HighlightGenerator"
+    }
+  ],
+  summary: "Video-text-to-text models take in a video and a text prompt and output text. These models are also called video-language models.",
+  widgetModels: [""],
+  youtubeId: ""
+};
+var data_default47 = taskData47;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/video-to-video/data.js
+var taskData48 = {
+  datasets: [
+    {
+      description: "Dataset with detailed annotations for training and benchmarking video instance editing.",
+      id: "suimu/VIRESET"
+    },
+    {
+      description: "Dataset to evaluate models on long video generation and understanding.",
+      id: "zhangsh2001/LongV-EVAL"
+    },
+    {
+      description: "Collection of 104 demo videos from the SeedVR/SeedVR2 series showcasing model outputs.",
+      id: "Iceclear/SeedVR_VideoDemos"
+    }
+  ],
+  demo: {
+    inputs: [
+      {
+        filename: "input.gif",
+        type: "img"
+      }
+    ],
+    outputs: [
+      {
+        filename: "output.gif",
+        type: "img"
+      }
+    ]
+  },
+  metrics: [],
+  models: [
+    {
+      description: "Model for editing outfits, character, and scenery in videos.",
+      id: "decart-ai/Lucy-Edit-Dev"
+    },
+    {
+      description: "Framework that uses 3D mesh proxies for precise, consistent video editing.",
+      id: "LeoLau/Shape-for-Motion"
+    },
+    {
+      description: "Model for generating physics-aware videos from input videos and control conditions.",
+      id: "nvidia/Cosmos-Transfer2.5-2B"
+    },
+    {
+      description: "A model to upscale videos at input, designed for seamless use with ComfyUI.",
+      id: "numz/SeedVR2_comfyUI"
+    }
+  ],
+  spaces: [
+    {
+      description: "Interactive demo space for Lucy-Edit-Dev video editing.",
+      id: "decart-ai/lucy-edit-dev"
+    },
+    {
+      description: "Demo space for SeedVR2-3B showcasing video upscaling and restoration.",
+      id: "ByteDance-Seed/SeedVR2-3B"
+    }
+  ],
+  summary: "Video-to-video models take one or more videos as input and generate new videos as output. They can enhance quality, interpolate frames, modify styles, or create new motion dynamics, enabling creative applications, video production, and research.",
+  widgetModels: [],
+  youtubeId: ""
+};
+var data_default48 = taskData48;
+
+// node_modules/@huggingface/tasks/dist/esm/tasks/index.js
+var TASKS_MODEL_LIBRARIES = {
+  "audio-classification": ["speechbrain", "transformers", "transformers.js"],
+  "audio-to-audio": ["asteroid", "fairseq", "speechbrain"],
+  "automatic-speech-recognition": ["espnet", "nemo", "speechbrain", "transformers", "transformers.js"],
+  "audio-text-to-text": ["transformers"],
+  "depth-estimation": ["transformers", "transformers.js"],
+  "document-question-answering": ["transformers", "transformers.js"],
+  "feature-extraction": ["sentence-transformers", "transformers", "transformers.js"],
+  "fill-mask": ["transformers", "transformers.js"],
+  "graph-ml": ["transformers"],
+  "image-classification": ["keras", "timm", "transformers", "transformers.js"],
+  "image-feature-extraction": ["timm", "transformers"],
+  "image-segmentation": ["transformers", "transformers.js"],
+  "image-text-to-text": ["transformers"],
+  "image-text-to-image": ["diffusers"],
+  "image-text-to-video": ["diffusers"],
+  "image-to-image": ["diffusers", "transformers", "transformers.js"],
+  "image-to-text": ["transformers", "transformers.js"],
+  "image-to-video": ["diffusers"],
+  "keypoint-detection": ["transformers"],
+  "video-classification": ["transformers"],
+  "mask-generation": ["transformers"],
+  "multiple-choice": ["transformers"],
+  "object-detection": ["transformers", "transformers.js", "ultralytics"],
+  other: [],
+  "question-answering": ["adapter-transformers", "allennlp", "transformers", "transformers.js"],
+  robotics: [],
+  "reinforcement-learning": ["transformers", "stable-baselines3", "ml-agents", "sample-factory"],
+  "sentence-similarity": ["sentence-transformers", "spacy", "transformers.js"],
+  summarization: ["transformers", "transformers.js"],
+  "table-question-answering": ["transformers"],
+  "table-to-text": ["transformers"],
+  "tabular-classification": ["sklearn"],
+  "tabular-regression": ["sklearn"],
+  "tabular-to-text": ["transformers"],
+  "text-classification": ["adapter-transformers", "setfit", "spacy", "transformers", "transformers.js"],
+  "text-generation": ["transformers", "transformers.js"],
+  "text-ranking": ["sentence-transformers", "transformers"],
+  "text-retrieval": [],
+  "text-to-image": ["diffusers"],
+  "text-to-speech": ["espnet", "tensorflowtts", "transformers", "transformers.js"],
+  "text-to-audio": ["transformers", "transformers.js"],
+  "text-to-video": ["diffusers"],
+  "time-series-forecasting": [],
+  "token-classification": [
+    "adapter-transformers",
+    "flair",
+    "spacy",
+    "span-marker",
+    "stanza",
+    "transformers",
+    "transformers.js"
+  ],
+  translation: ["transformers", "transformers.js"],
+  "unconditional-image-generation": ["diffusers"],
+  "video-text-to-text": ["transformers"],
+  "visual-question-answering": ["transformers", "transformers.js"],
+  "voice-activity-detection": [],
+  "zero-shot-classification": ["transformers", "transformers.js"],
+  "zero-shot-image-classification": ["transformers", "transformers.js"],
+  "zero-shot-object-detection": ["transformers", "transformers.js"],
+  "text-to-3d": ["diffusers"],
+  "image-to-3d": ["diffusers"],
+  "any-to-any": ["transformers"],
+  "visual-document-retrieval": ["transformers"],
+  "video-to-video": ["diffusers"]
+};
+function getData(type, partialTaskData = data_default21) {
+  return {
+    ...partialTaskData,
+    id: type,
+    label: PIPELINE_DATA[type].name,
+    libraries: TASKS_MODEL_LIBRARIES[type]
+  };
+}
+var TASKS_DATA = {
+  "any-to-any": getData("any-to-any", data_default),
+  "audio-classification": getData("audio-classification", data_default2),
+  "audio-to-audio": getData("audio-to-audio", data_default4),
+  "audio-text-to-text": getData("audio-text-to-text", data_default3),
+  "automatic-speech-recognition": getData("automatic-speech-recognition", data_default5),
+  "depth-estimation": getData("depth-estimation", data_default20),
+  "document-question-answering": getData("document-question-answering", data_default6),
+  "visual-document-retrieval": getData("visual-document-retrieval", data_default39),
+  "feature-extraction": getData("feature-extraction", data_default7),
+  "fill-mask": getData("fill-mask", data_default8),
+  "graph-ml": void 0,
+  "image-classification": getData("image-classification", data_default9),
+  "image-feature-extraction": getData("image-feature-extraction", data_default10),
+  "image-segmentation": getData("image-segmentation", data_default16),
+  "image-to-image": getData("image-to-image", data_default11),
+  "image-text-to-text": getData("image-text-to-text", data_default13),
+  "image-text-to-image": getData("image-text-to-image", data_default14),
+  "image-text-to-video": getData("image-text-to-video", data_default15),
+  "image-to-text": getData("image-to-text", data_default12),
+  "image-to-video": getData("image-to-video", data_default17),
+  "keypoint-detection": getData("keypoint-detection", data_default46),
+  "mask-generation": getData("mask-generation", data_default18),
+  "multiple-choice": void 0,
+  "object-detection": getData("object-detection", data_default19),
+  "video-classification": getData("video-classification", data_default38),
+  other: void 0,
+  "question-answering": getData("question-answering", data_default23),
+  "reinforcement-learning": getData("reinforcement-learning", data_default22),
+  robotics: void 0,
+  "sentence-similarity": getData("sentence-similarity", data_default24),
+  summarization: getData("summarization", data_default25),
+  "table-question-answering": getData("table-question-answering", data_default26),
+  "table-to-text": void 0,
+  "tabular-classification": getData("tabular-classification", data_default27),
+  "tabular-regression": getData("tabular-regression", data_default28),
+  "tabular-to-text": void 0,
+  "text-classification": getData("text-classification", data_default33),
+  "text-generation": getData("text-generation", data_default34),
+  "text-ranking": getData("text-ranking", data_default35),
+  "text-retrieval": void 0,
+  "text-to-image": getData("text-to-image", data_default29),
+  "text-to-speech": getData("text-to-speech", data_default30),
+  "text-to-audio": void 0,
+  "text-to-video": getData("text-to-video", data_default36),
+  "time-series-forecasting": void 0,
+  "token-classification": getData("token-classification", data_default31),
+  translation: getData("translation", data_default32),
+  "unconditional-image-generation": getData("unconditional-image-generation", data_default37),
+  "video-text-to-text": getData("video-text-to-text", data_default47),
+  "video-to-video": getData("video-to-video", data_default48),
+  "visual-question-answering": getData("visual-question-answering", data_default40),
+  "voice-activity-detection": void 0,
+  "zero-shot-classification": getData("zero-shot-classification", data_default41),
+  "zero-shot-image-classification": getData("zero-shot-image-classification", data_default42),
+  "zero-shot-object-detection": getData("zero-shot-object-detection", data_default43),
+  "text-to-3d": getData("text-to-3d", data_default45),
+  "image-to-3d": getData("image-to-3d", data_default44)
+};
+
+// node_modules/@huggingface/tasks/dist/esm/snippets/inputs.js
+var inputsZeroShotClassification = () => `"Hi, I recently bought a device from your company but it is not working as advertised and I would like to get reimbursed!"`;
+var inputsTranslation = () => `"\u041C\u0435\u043D\u044F \u0437\u043E\u0432\u0443\u0442 \u0412\u043E\u043B\u044C\u0444\u0433\u0430\u043D\u0433 \u0438 \u044F \u0436\u0438\u0432\u0443 \u0432 \u0411\u0435\u0440\u043B\u0438\u043D\u0435"`;
+var inputsSummarization = () => `"The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building, and the tallest structure in Paris. Its base is square, measuring 125 metres (410 ft) on each side. During its construction, the Eiffel Tower surpassed the Washington Monument to become the tallest man-made structure in the world, a title it held for 41 years until the Chrysler Building in New York City was finished in 1930. It was the first structure to reach a height of 300 metres. Due to the addition of a broadcasting aerial at the top of the tower in 1957, it is now taller than the Chrysler Building by 5.2 metres (17 ft). Excluding transmitters, the Eiffel Tower is the second tallest free-standing structure in France after the Millau Viaduct."`;
+var inputsTableQuestionAnswering = () => `{
+    "query": "How many stars does the transformers repository have?",
+    "table": {
+        "Repository": ["Transformers", "Datasets", "Tokenizers"],
+        "Stars": ["36542", "4512", "3934"],
+        "Contributors": ["651", "77", "34"],
+        "Programming language": [
+            "Python",
+            "Python",
+            "Rust, Python and NodeJS"
+        ]
+    }
+}`;
+var inputsVisualQuestionAnswering = () => `{
+        "image": "cat.png",
+        "question": "What is in this image?"
+    }`;
+var inputsQuestionAnswering = () => `{
+    "question": "What is my name?",
+    "context": "My name is Clara and I live in Berkeley."
+}`;
+var inputsTextClassification = () => `"I like you. I love you"`;
+var inputsTokenClassification = () => `"My name is Sarah Jessica Parker but you can call me Jessica"`;
+var inputsTextGeneration = (model) => model.pipeline_tag === "text-generation" ? [{ role: "user", content: "What is the capital of France?" }] : [
+  {
+    role: "user",
+    content: [
+      {
+        type: "text",
+        text: "Describe this image in one sentence."
+      },
+      {
+        type: "image_url",
+        image_url: {
+          url: "https://cdn.britannica.com/61/93061-050-99147DCE/Statue-of-Liberty-Island-New-York-Bay.jpg"
+        }
+      }
+    ]
+  }
+];
+var inputsFillMask = (model) => JSON.stringify(`The answer to the universe is ${model.mask_token}.`);
+var inputsSentenceSimilarity = () => `{
+    "source_sentence": "That is a happy person",
+    "sentences": [
+        "That is a happy dog",
+        "That is a very happy person",
+        "Today is a sunny day"
+    ]
+}`;
+var inputsFeatureExtraction = () => `"Today is a sunny day and I will get some ice cream."`;
+var inputsImageClassification = () => `"cats.jpg"`;
+var inputsImageToText = () => `"cats.jpg"`;
+var inputsImageToImage = () => `{
+    "image": "cat.png",
+    "prompt": "Turn the cat into a tiger."
+}`;
+var inputsImageToVideo = () => `{
+    "image": "cat.png",
+    "prompt": "The cat starts to dance"
+}`;
+var inputsImageTextToImage = () => `{
+    "image": "cat.png",
+    "prompt": "Turn the cat into a tiger."
+}`;
+var inputsImageTextToVideo = () => `{
+    "image": "cat.png",
+    "prompt": "The cat starts to dance"
+}`;
+var inputsImageSegmentation = () => `"cats.jpg"`;
+var inputsObjectDetection = () => `"cats.jpg"`;
+var inputsAudioToAudio = () => `"sample1.flac"`;
+var inputsAudioClassification = () => `"sample1.flac"`;
+var inputsTextToImage = () => `"Astronaut riding a horse"`;
+var inputsTextToVideo = () => `"A young man walking on the street"`;
+var inputsTextToSpeech = () => `"The answer to the universe is 42"`;
+var inputsTextToAudio = () => `"liquid drum and bass, atmospheric synths, airy sounds"`;
+var inputsAutomaticSpeechRecognition = () => `"sample1.flac"`;
+var inputsTabularPrediction = () => `'{"Height":[11.52,12.48],"Length1":[23.2,24.0],"Length2":[25.4,26.3],"Species": ["Bream","Bream"]}'`;
+var inputsZeroShotImageClassification = () => `"cats.jpg"`;
+var modelInputSnippets = {
+  "audio-to-audio": inputsAudioToAudio,
+  "audio-classification": inputsAudioClassification,
+  "automatic-speech-recognition": inputsAutomaticSpeechRecognition,
+  "document-question-answering": inputsVisualQuestionAnswering,
+  "feature-extraction": inputsFeatureExtraction,
+  "fill-mask": inputsFillMask,
+  "image-classification": inputsImageClassification,
+  "image-to-text": inputsImageToText,
+  "image-to-image": inputsImageToImage,
+  "image-to-video": inputsImageToVideo,
+  "image-text-to-image": inputsImageTextToImage,
+  "image-text-to-video": inputsImageTextToVideo,
+  "image-segmentation": inputsImageSegmentation,
+  "object-detection": inputsObjectDetection,
+  "question-answering": inputsQuestionAnswering,
+  "sentence-similarity": inputsSentenceSimilarity,
+  summarization: inputsSummarization,
+  "table-question-answering": inputsTableQuestionAnswering,
+  "tabular-regression": inputsTabularPrediction,
+  "tabular-classification": inputsTabularPrediction,
+  "text-classification": inputsTextClassification,
+  "text-generation": inputsTextGeneration,
+  "image-text-to-text": inputsTextGeneration,
+  "text-to-image": inputsTextToImage,
+  "text-to-video": inputsTextToVideo,
+  "text-to-speech": inputsTextToSpeech,
+  "text-to-audio": inputsTextToAudio,
+  "token-classification": inputsTokenClassification,
+  translation: inputsTranslation,
+  "zero-shot-classification": inputsZeroShotClassification,
+  "zero-shot-image-classification": inputsZeroShotImageClassification
+};
+function getModelInputSnippet(model, noWrap = false, noQuotes = false) {
+  if (model.pipeline_tag) {
+    const inputs = modelInputSnippets[model.pipeline_tag];
+    if (inputs) {
+      let result = inputs(model);
+      if (typeof result === "string") {
+        if (noWrap) {
+          result = result.replace(/(?:(?:\r?\n|\r)\t*)|\t+/g, " ");
+        }
+        if (noQuotes) {
+          const REGEX_QUOTES = /^"(.+)"$/s;
+          const match = result.match(REGEX_QUOTES);
+          result = match ? match[1] : result;
+        }
+      }
+      return result;
+    }
+  }
+  return "No input example has been defined for this model task.";
+}
+
+// node_modules/@huggingface/tasks/dist/esm/snippets/common.js
+function stringifyMessages(messages, opts) {
+  let messagesStr = JSON.stringify(messages, null, "	");
+  if (opts?.indent) {
+    messagesStr = messagesStr.replaceAll("\n", `
+${opts.indent}`);
+  }
+  if (!opts?.attributeKeyQuotes) {
+    messagesStr = messagesStr.replace(/"([^"]+)":/g, "$1:");
+  }
+  if (opts?.customContentEscaper) {
+    messagesStr = opts.customContentEscaper(messagesStr);
+  }
+  return messagesStr;
+}
+
+// node_modules/@huggingface/tasks/dist/esm/model-libraries-snippets.js
+var TAG_CUSTOM_CODE = "custom_code";
+function nameWithoutNamespace(modelId) {
+  const splitted = modelId.split("/");
+  return splitted.length === 1 ? splitted[0] : splitted[1];
+}
+var escapeStringForJson = (str) => JSON.stringify(str).slice(1, -1);
+var isValidIdentifier = (str) => /^[A-Za-z_]\w*$/.test(str);
+var adapters = (model) => [
+  `from adapters import AutoAdapterModel
+
+model = AutoAdapterModel.from_pretrained("${escapeStringForJson(model.config?.adapter_transformers?.model_name ?? "fill-in-model-name")}")
+model.load_adapter("${model.id}", set_active=True)`
+];
+var allennlpUnknown = (model) => [
+  `import allennlp_models
+from allennlp.predictors.predictor import Predictor
+
+predictor = Predictor.from_path("hf://${model.id}")`
+];
+var allennlpQuestionAnswering = (model) => [
+  `import allennlp_models
+from allennlp.predictors.predictor import Predictor
+
+predictor = Predictor.from_path("hf://${model.id}")
+predictor_input = {"passage": "My name is Wolfgang and I live in Berlin", "question": "Where do I live?"}
+predictions = predictor.predict_json(predictor_input)`
+];
+var allennlp = (model) => {
+  if (model.tags.includes("question-answering")) {
+    return allennlpQuestionAnswering(model);
+  }
+  return allennlpUnknown(model);
+};
+var araclip = (model) => [
+  `from araclip import AraClip
+
+model = AraClip.from_pretrained("${model.id}")`
+];
+var asteroid = (model) => [
+  `from asteroid.models import BaseModel
+
+model = BaseModel.from_pretrained("${model.id}")`
+];
+var audioseal = (model) => {
+  const watermarkSnippet = `# Watermark Generator
+from audioseal import AudioSeal
+
+model = AudioSeal.load_generator("${model.id}")
+# pass a tensor (tensor_wav) of shape (batch, channels, samples) and a sample rate
+wav, sr = tensor_wav, 16000
+
+watermark = model.get_watermark(wav, sr)
+watermarked_audio = wav + watermark`;
+  const detectorSnippet = `# Watermark Detector
+from audioseal import AudioSeal
+
+detector = AudioSeal.load_detector("${model.id}")
+
+result, message = detector.detect_watermark(watermarked_audio, sr)`;
+  return [watermarkSnippet, detectorSnippet];
+};
+function get_base_diffusers_model(model) {
+  return escapeStringForJson(model.cardData?.base_model?.toString() ?? "fill-in-base-model");
+}
+function get_prompt_from_diffusers_model(model) {
+  const prompt = model.widgetData?.[0]?.text ?? model.cardData?.instance_prompt;
+  if (prompt) {
+    return escapeStringForJson(prompt);
+  }
+}
+var ben2 = (model) => [
+  `import requests
+from PIL import Image
+from ben2 import AutoModel
+
+url = "https://huggingface.co/datasets/mishig/sample_images/resolve/main/teapot.jpg"
+image = Image.open(requests.get(url, stream=True).raw)
+
+model = AutoModel.from_pretrained("${model.id}")
+model.to("cuda").eval()
+foreground = model.inference(image)
+`
+];
+var bertopic = (model) => [
+  `from bertopic import BERTopic
+
+model = BERTopic.load("${model.id}")`
+];
+var bm25s = (model) => [
+  `from bm25s.hf import BM25HF
+
+retriever = BM25HF.load_from_hub("${model.id}")`
+];
+var chatterbox = () => [
+  `# pip install chatterbox-tts
+import torchaudio as ta
+from chatterbox.tts import ChatterboxTTS
+
+model = ChatterboxTTS.from_pretrained(device="cuda")
+
+text = "Ezreal and Jinx teamed up with Ahri, Yasuo, and Teemo to take down the enemy's Nexus in an epic late-game pentakill."
+wav = model.generate(text)
+ta.save("test-1.wav", wav, model.sr)
+
+# If you want to synthesize with a different voice, specify the audio prompt
+AUDIO_PROMPT_PATH="YOUR_FILE.wav"
+wav = model.generate(text, audio_prompt_path=AUDIO_PROMPT_PATH)
+ta.save("test-2.wav", wav, model.sr)`
+];
+var chronos_forecasting = (model) => {
+  const installSnippet = `pip install chronos-forecasting`;
+  const exampleSnippet = `import pandas as pd
+from chronos import BaseChronosPipeline
+
+pipeline = BaseChronosPipeline.from_pretrained("${model.id}", device_map="cuda")
+
+# Load historical data
+context_df = pd.read_csv("https://autogluon.s3.us-west-2.amazonaws.com/datasets/timeseries/misc/AirPassengers.csv")
+
+# Generate predictions
+pred_df = pipeline.predict_df(
+    context_df,
+    prediction_length=36,  # Number of steps to forecast
+    quantile_levels=[0.1, 0.5, 0.9],  # Quantiles for probabilistic forecast
+    id_column="item_id",  # Column identifying different time series
+    timestamp_column="Month",  # Column with datetime information
+    target="#Passengers",  # Column(s) with time series values to predict
+)`;
+  return [installSnippet, exampleSnippet];
+};
+var collectorvision = (model) => [
+  `pip install git+https://github.com/HanClinto/CollectorVision huggingface_hub`,
+  `from huggingface_hub import hf_hub_download
+import collector_vision as cvg
+
+checkpoint = hf_hub_download(repo_id="${model.id}", filename="model.onnx")
+
+# Detector models, such as Cornelius:
+detector = cvg.NeuralCornerDetector(checkpoint)
+
+# Embedder models, such as Milo:
+embedder = cvg.NeuralEmbedder(checkpoint)`
+];
+var colipri = (model) => {
+  const installSnippet = `pip install colipri`;
+  const exampleSnippet = `from colipri import get_model
+from colipri import get_processor
+from colipri import load_sample_ct
+from colipri import ZeroShotImageClassificationPipeline
+
+model = get_model().cuda()
+processor = get_processor()
+pipeline = ZeroShotImageClassificationPipeline("${model.id}", processor)
+
+image = load_sample_ct()
+
+pipeline(image, ["No lung nodules", "Lung nodules"])
+`;
+  return [installSnippet, exampleSnippet];
+};
+var sap_rpt_one_oss = () => {
+  const installSnippet = `pip install git+https://github.com/SAP-samples/sap-rpt-1-oss`;
+  const classificationSnippet = `# Run a classification task
+from sklearn.datasets import load_breast_cancer
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+
+from sap_rpt_oss import SAP_RPT_OSS_Classifier
+
+# Load sample data
+X, y = load_breast_cancer(return_X_y=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
+
+# Initialize a classifier, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
+clf = SAP_RPT_OSS_Classifier(max_context_size=8192, bagging=8)
+
+clf.fit(X_train, y_train)
+
+# Predict probabilities
+prediction_probabilities = clf.predict_proba(X_test)
+# Predict labels
+predictions = clf.predict(X_test)
+print("Accuracy", accuracy_score(y_test, predictions))`;
+  const regressionsSnippet = `# Run a regression task
+from sklearn.datasets import fetch_openml
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+
+from sap_rpt_oss import SAP_RPT_OSS_Regressor
+
+# Load sample data
+df = fetch_openml(data_id=531, as_frame=True)
+X = df.data
+y = df.target.astype(float)
+
+# Train-test split
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
+
+# Initialize the regressor, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
+regressor = SAP_RPT_OSS_Regressor(max_context_size=8192, bagging=8)
+
+regressor.fit(X_train, y_train)
+
+# Predict on the test set
+predictions = regressor.predict(X_test)
+
+r2 = r2_score(y_test, predictions)
+print("R\xB2 Score:", r2)`;
+  return [installSnippet, classificationSnippet, regressionsSnippet];
+};
+var cortiq = (model) => {
+  const setup = `# one Rust binary, no additional dependencies
+cargo install cortiq-cli   # or a prebuilt binary from github.com/infosave2007/cmf/releases
+hf download ${model.id} --include "*.cmf" --local-dir .
+ls *.cmf                   # some repos ship more than one quantization`;
+  if (model.pipeline_tag === "text-to-image") {
+    return [setup, `cortiq imagine FILE.cmf --prompt "a red fox in a snowy forest" --out fox.ppm`];
+  }
+  if (model.pipeline_tag === "text-to-video") {
+    return [setup, `cortiq animate FILE.cmf --prompt "a corgi in a chef hat flipping a pancake" --out clip.avi`];
+  }
+  if (model.pipeline_tag === "text-to-audio") {
+    return [
+      setup,
+      `cortiq music FILE.cmf --prompt "dream pop, warm analog synths, brushed drums" \\
+  --lyrics "[verse] the tide came in and took the map" --seconds 20 --out song.wav`
+    ];
+  }
+  return [
+    setup,
+    `cortiq run FILE.cmf --prompt "What is the capital of France?"`,
+    `cortiq serve FILE.cmf --port 8080   # OpenAI-compatible server`
+  ];
+};
+var cxr_foundation = () => [
+  `# pip install git+https://github.com/Google-Health/cxr-foundation.git#subdirectory=python
+
+# Load image as grayscale (Stillwaterising, CC0, via Wikimedia Commons)
+import requests
+from PIL import Image
+from io import BytesIO
+image_url = "https://upload.wikimedia.org/wikipedia/commons/c/c8/Chest_Xray_PA_3-8-2010.png"
+img = Image.open(requests.get(image_url, headers={'User-Agent': 'Demo'}, stream=True).raw).convert('L')
+
+# Run inference
+from clientside.clients import make_hugging_face_client
+cxr_client = make_hugging_face_client('cxr_model')
+print(cxr_client.get_image_embeddings_from_images([img]))`
+];
+var depth_anything_v2 = (model) => {
+  let encoder;
+  let features;
+  let out_channels;
+  encoder = "<ENCODER>";
+  features = "<NUMBER_OF_FEATURES>";
+  out_channels = "<OUT_CHANNELS>";
+  if (model.id === "depth-anything/Depth-Anything-V2-Small") {
+    encoder = "vits";
+    features = "64";
+    out_channels = "[48, 96, 192, 384]";
+  } else if (model.id === "depth-anything/Depth-Anything-V2-Base") {
+    encoder = "vitb";
+    features = "128";
+    out_channels = "[96, 192, 384, 768]";
+  } else if (model.id === "depth-anything/Depth-Anything-V2-Large") {
+    encoder = "vitl";
+    features = "256";
+    out_channels = "[256, 512, 1024, 1024";
+  }
+  return [
+    `
+# Install from https://github.com/DepthAnything/Depth-Anything-V2
+
+# Load the model and infer depth from an image
+import cv2
+import torch
+
+from depth_anything_v2.dpt import DepthAnythingV2
+
+# instantiate the model
+model = DepthAnythingV2(encoder="${encoder}", features=${features}, out_channels=${out_channels})
+
+# load the weights
+filepath = hf_hub_download(repo_id="${model.id}", filename="depth_anything_v2_${encoder}.pth", repo_type="model")
+state_dict = torch.load(filepath, map_location="cpu")
+model.load_state_dict(state_dict).eval()
+
+raw_img = cv2.imread("your/image/path")
+depth = model.infer_image(raw_img) # HxW raw depth map in numpy
+    `
+  ];
+};
+var depth_pro = (model) => {
+  const installSnippet = `# Download checkpoint
+pip install huggingface-hub
+huggingface-cli download --local-dir checkpoints ${model.id}`;
+  const inferenceSnippet = `import depth_pro
+
+# Load model and preprocessing transform
+model, transform = depth_pro.create_model_and_transforms()
+model.eval()
+
+# Load and preprocess an image.
+image, _, f_px = depth_pro.load_rgb("example.png")
+image = transform(image)
+
+# Run inference.
+prediction = model.infer(image, f_px=f_px)
+
+# Results: 1. Depth in meters
+depth = prediction["depth"]
+# Results: 2. Focal length in pixels
+focallength_px = prediction["focallength_px"]`;
+  return [installSnippet, inferenceSnippet];
+};
+var derm_foundation = () => [
+  `from huggingface_hub import from_pretrained_keras
+import tensorflow as tf, requests
+
+# Load and format input
+IMAGE_URL = "https://storage.googleapis.com/dx-scin-public-data/dataset/images/3445096909671059178.png"
+input_tensor = tf.train.Example(
+    features=tf.train.Features(
+        feature={
+            "image/encoded": tf.train.Feature(
+                bytes_list=tf.train.BytesList(value=[requests.get(IMAGE_URL, stream=True).content])
+            )
+        }
+    )
+).SerializeToString()
+
+# Load model and run inference
+loaded_model = from_pretrained_keras("google/derm-foundation")
+infer = loaded_model.signatures["serving_default"]
+print(infer(inputs=tf.constant([input_tensor])))`
+];
+var dia = (model) => [
+  `import soundfile as sf
+from dia.model import Dia
+
+model = Dia.from_pretrained("${model.id}")
+text = "[S1] Dia is an open weights text to dialogue model. [S2] You get full control over scripts and voices. [S1] Wow. Amazing. (laughs) [S2] Try it now on Git hub or Hugging Face."
+output = model.generate(text)
+
+sf.write("simple.mp3", output, 44100)`
+];
+var dia2 = (model) => [
+  `from dia2 import Dia2, GenerationConfig, SamplingConfig
+
+dia = Dia2.from_repo("${model.id}", device="cuda", dtype="bfloat16")
+config = GenerationConfig(
+    cfg_scale=2.0,
+    audio=SamplingConfig(temperature=0.8, top_k=50),
+    use_cuda_graph=True,
+)
+result = dia.generate("[S1] Hello Dia2!", config=config, output_wav="hello.wav", verbose=True)
+`
+];
+var describe_anything = (model) => [
+  `# pip install git+https://github.com/NVlabs/describe-anything
+from huggingface_hub import snapshot_download
+from dam import DescribeAnythingModel
+
+snapshot_download(${model.id}, local_dir="checkpoints")
+
+dam = DescribeAnythingModel(
+	model_path="checkpoints",
+	conv_mode="v1",
+	prompt_mode="focal_prompt",
+)`
+];
+var diffusers_install = "pip install -U diffusers transformers accelerate";
+var diffusersDefaultPrompt = "Astronaut in a jungle, cold color palette, muted colors, detailed, 8k";
+var diffusersImg2ImgDefaultPrompt = "Turn this cat into a dog";
+var diffusersVideoDefaultPrompt = "A man with short gray hair plays a red electric guitar.";
+var diffusers_default = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
+
+prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersDefaultPrompt}"
+image = pipe(prompt).images[0]`
+];
+var diffusers_image_to_image = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+from diffusers.utils import load_image
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
+
+prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersImg2ImgDefaultPrompt}"
+input_image = load_image("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/cat.png")
+
+image = pipe(image=input_image, prompt=prompt).images[0]`
+];
+var diffusers_image_to_video = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+from diffusers.utils import load_image, export_to_video
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
+pipe.to("cuda")
+
+prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersVideoDefaultPrompt}"
+image = load_image(
+    "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/guitar-man.png"
+)
+
+output = pipe(image=image, prompt=prompt).frames[0]
+export_to_video(output, "output.mp4")`
+];
+var diffusers_controlnet = (model) => [
+  `from diffusers import ControlNetModel, StableDiffusionControlNetPipeline
+
+controlnet = ControlNetModel.from_pretrained("${model.id}")
+pipe = StableDiffusionControlNetPipeline.from_pretrained(
+	"${get_base_diffusers_model(model)}", controlnet=controlnet
+)`
+];
+var diffusers_lora = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
+pipe.load_lora_weights("${model.id}")
+
+prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersDefaultPrompt}"
+image = pipe(prompt).images[0]`
+];
+var diffusers_lora_image_to_image = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+from diffusers.utils import load_image
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
+pipe.load_lora_weights("${model.id}")
+
+prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersImg2ImgDefaultPrompt}"
+input_image = load_image("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/cat.png")
+
+image = pipe(image=input_image, prompt=prompt).images[0]`
+];
+var diffusers_lora_text_to_video = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+from diffusers.utils import export_to_video
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
+pipe.load_lora_weights("${model.id}")
+
+prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersVideoDefaultPrompt}"
+
+output = pipe(prompt=prompt).frames[0]
+export_to_video(output, "output.mp4")`
+];
+var diffusers_lora_image_to_video = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+from diffusers.utils import load_image, export_to_video
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
+pipe.load_lora_weights("${model.id}")
+
+prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersVideoDefaultPrompt}"
+input_image = load_image("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/guitar-man.png")
+
+image = pipe(image=input_image, prompt=prompt).frames[0]
+export_to_video(output, "output.mp4")`
+];
+var diffusers_textual_inversion = (model) => [
+  `import torch
+from diffusers import DiffusionPipeline
+
+# switch to "mps" for apple devices
+pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
+pipe.load_textual_inversion("${model.id}")`
+];
+var diffusers_flux_fill = (model) => [
+  `import torch
+from diffusers import FluxFillPipeline
+from diffusers.utils import load_image
+
+image = load_image("https://huggingface.co/datasets/diffusers/diffusers-images-docs/resolve/main/cup.png")
+mask = load_image("https://huggingface.co/datasets/diffusers/diffusers-images-docs/resolve/main/cup_mask.png")
+
+# switch to "mps" for apple devices
+pipe = FluxFillPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
+image = pipe(
+    prompt="a white paper cup",
+    image=image,
+    mask_image=mask,
+    height=1632,
+    width=1232,
+    guidance_scale=30,
+    num_inference_steps=50,
+    max_sequence_length=512,
+    generator=torch.Generator("cpu").manual_seed(0)
+).images[0]
+image.save(f"flux-fill-dev.png")`
+];
+var diffusers_inpainting = (model) => [
+  `import torch
+from diffusers import AutoPipelineForInpainting
+from diffusers.utils import load_image
+
+# switch to "mps" for apple devices
+pipe = AutoPipelineForInpainting.from_pretrained("${model.id}", dtype=torch.float16, variant="fp16", device_map="cuda")
+
+img_url = "https://raw.githubusercontent.com/CompVis/latent-diffusion/main/data/inpainting_examples/overture-creations-5sI6fQgYIuo.png"
+mask_url = "https://raw.githubusercontent.com/CompVis/latent-diffusion/main/data/inpainting_examples/overture-creations-5sI6fQgYIuo_mask.png"
+
+image = load_image(img_url).resize((1024, 1024))
+mask_image = load_image(mask_url).resize((1024, 1024))
+
+prompt = "a tiger sitting on a park bench"
+generator = torch.Generator(device="cuda").manual_seed(0)
+
+image = pipe(
+  prompt=prompt,
+  image=image,
+  mask_image=mask_image,
+  guidance_scale=8.0,
+  num_inference_steps=20,  # steps between 15 and 30 work well for us
+  strength=0.99,  # make sure to use \`strength\` below 1.0
+  generator=generator,
+).images[0]`
+];
+var diffusers = (model) => {
+  let codeSnippets;
+  if (model.tags.includes("StableDiffusionInpaintPipeline") || model.tags.includes("StableDiffusionXLInpaintPipeline")) {
+    codeSnippets = diffusers_inpainting(model);
+  } else if (model.tags.includes("controlnet")) {
+    codeSnippets = diffusers_controlnet(model);
+  } else if (model.tags.includes("lora")) {
+    if (model.pipeline_tag === "image-to-image") {
+      codeSnippets = diffusers_lora_image_to_image(model);
+    } else if (model.pipeline_tag === "image-to-video") {
+      codeSnippets = diffusers_lora_image_to_video(model);
+    } else if (model.pipeline_tag === "text-to-video") {
+      codeSnippets = diffusers_lora_text_to_video(model);
+    } else {
+      codeSnippets = diffusers_lora(model);
+    }
+  } else if (model.tags.includes("textual_inversion")) {
+    codeSnippets = diffusers_textual_inversion(model);
+  } else if (model.tags.includes("FluxFillPipeline")) {
+    codeSnippets = diffusers_flux_fill(model);
+  } else if (model.pipeline_tag === "image-to-video") {
+    codeSnippets = diffusers_image_to_video(model);
+  } else if (model.pipeline_tag === "image-to-image") {
+    codeSnippets = diffusers_image_to_image(model);
+  } else {
+    codeSnippets = diffusers_default(model);
+  }
+  return [diffusers_install, ...codeSnippets];
+};
+var diffusionkit = (model) => {
+  const sd3Snippet = `# Pipeline for Stable Diffusion 3
+from diffusionkit.mlx import DiffusionPipeline
+
+pipeline = DiffusionPipeline(
+	shift=3.0,
+	use_t5=False,
+	model_version=${model.id},
+	low_memory_mode=True,
+	a16=True,
+	w16=True,
+)`;
+  const fluxSnippet = `# Pipeline for Flux
+from diffusionkit.mlx import FluxPipeline
+
+pipeline = FluxPipeline(
+  shift=1.0,
+  model_version=${model.id},
+  low_memory_mode=True,
+  a16=True,
+  w16=True,
+)`;
+  const generateSnippet = `# Image Generation
+HEIGHT = 512
+WIDTH = 512
+NUM_STEPS = ${model.tags.includes("flux") ? 4 : 50}
+CFG_WEIGHT = ${model.tags.includes("flux") ? 0 : 5}
+
+image, _ = pipeline.generate_image(
+  "a photo of a cat",
+  cfg_weight=CFG_WEIGHT,
+  num_steps=NUM_STEPS,
+  latent_size=(HEIGHT // 8, WIDTH // 8),
+)`;
+  const pipelineSnippet = model.tags.includes("flux") ? fluxSnippet : sd3Snippet;
+  return [pipelineSnippet, generateSnippet];
+};
+var cartesia_pytorch = (model) => [
+  `# pip install --no-binary :all: cartesia-pytorch
+from cartesia_pytorch import ReneLMHeadModel
+from transformers import AutoTokenizer
+
+model = ReneLMHeadModel.from_pretrained("${model.id}")
+tokenizer = AutoTokenizer.from_pretrained("allenai/OLMo-1B-hf")
+
+in_message = ["Rene Descartes was"]
+inputs = tokenizer(in_message, return_tensors="pt")
+
+outputs = model.generate(inputs.input_ids, max_length=50, top_k=100, top_p=0.99)
+out_message = tokenizer.batch_decode(outputs, skip_special_tokens=True)[0]
+
+print(out_message)
+)`
+];
+var cartesia_mlx = (model) => [
+  `import mlx.core as mx
+import cartesia_mlx as cmx
+
+model = cmx.from_pretrained("${model.id}")
+model.set_dtype(mx.float32)
+
+prompt = "Rene Descartes was"
+
+for text in model.generate(
+    prompt,
+    max_tokens=500,
+    eval_every_n=5,
+    verbose=True,
+    top_p=0.99,
+    temperature=0.85,
+):
+    print(text, end="", flush=True)
+`
+];
+var edsnlp = (model) => {
+  const packageName = nameWithoutNamespace(model.id).replaceAll("-", "_");
+  return [
+    `# Load it from the Hub directly
+import edsnlp
+nlp = edsnlp.load("${model.id}")
+`,
+    `# Or install it as a package
+!pip install git+https://huggingface.co/${model.id}
+
+# and import it as a module
+import ${packageName}
+
+nlp = ${packageName}.load()  # or edsnlp.load("${packageName}")
+`
+  ];
+};
+var espnetTTS = (model) => [
+  `from espnet2.bin.tts_inference import Text2Speech
+
+model = Text2Speech.from_pretrained("${model.id}")
+
+speech, *_ = model("text to generate speech from")`
+];
+var espnetASR = (model) => [
+  `from espnet2.bin.asr_inference import Speech2Text
+
+model = Speech2Text.from_pretrained(
+  "${model.id}"
+)
+
+speech, rate = soundfile.read("speech.wav")
+text, *_ = model(speech)[0]`
+];
+var espnetUnknown = () => [`unknown model type (must be text-to-speech or automatic-speech-recognition)`];
+var espnet = (model) => {
+  if (model.tags.includes("text-to-speech")) {
+    return espnetTTS(model);
+  } else if (model.tags.includes("automatic-speech-recognition")) {
+    return espnetASR(model);
+  }
+  return espnetUnknown();
+};
+var fairseq = (model) => [
+  `from fairseq.checkpoint_utils import load_model_ensemble_and_task_from_hf_hub
+
+models, cfg, task = load_model_ensemble_and_task_from_hf_hub(
+    "${model.id}"
+)`
+];
+var flair = (model) => [
+  `from flair.models import SequenceTagger
+
+tagger = SequenceTagger.load("${model.id}")`
+];
+var flexray = (model) => [
+  `pip install flexray`,
+  `from fxr.inference import FleXraySegmenter
+
+segmenter = FleXraySegmenter.from_pretrained("${model.id}")
+prediction = segmenter.predict("image.png", threshold=0.5)
+masks = prediction.masks`
+];
+var flextab = () => {
+  const installSnippet = `pip install git+https://github.com/SAP-samples/flextab`;
+  const classificationSnippet = `# Run a classification task
+from sklearn.datasets import load_breast_cancer
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+
+from flextab import FlexTabClassifier
+
+# Load sample data
+X, y = load_breast_cancer(return_X_y=True)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
+
+# Initialize a classifier, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
+clf = FlexTabClassifier(max_context_size=8192, bagging=8)
+
+clf.fit(X_train, y_train)
+
+# Predict probabilities
+prediction_probabilities = clf.predict_proba(X_test)
+# Predict labels
+predictions = clf.predict(X_test)
+print("Accuracy", accuracy_score(y_test, predictions))`;
+  const regressionsSnippet = `# Run a regression task
+from sklearn.datasets import fetch_openml
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+
+from flextab import FlexTabRegressor
+
+# Load sample data
+df = fetch_openml(data_id=531, as_frame=True)
+X = df.data
+y = df.target.astype(float)
+
+# Train-test split
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
+
+# Initialize the regressor, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
+regressor = FlexTabRegressor(max_context_size=8192, bagging=8)
+
+regressor.fit(X_train, y_train)
+
+# Predict on the test set
+predictions = regressor.predict(X_test)
+
+r2 = r2_score(y_test, predictions)
+print("R\xB2 Score:", r2)`;
+  const matchingSnippet = `# Run a matching task
+from sklearn.metrics import accuracy_score, roc_auc_score
+
+from flextab import FlexTabMatcher
+from flextab.utils.test_utils import load_febrl4
+
+left_train, left_test, right_train, right_test, y_train, y_test = load_febrl4()
+
+matcher = FlexTabMatcher(max_context_size=8192, bagging=1)
+matcher.fit(left_train, right_train, y_train)
+predictions = matcher.predict(left_test, right_test)
+print(f'Accuracy {accuracy_score(y_test, predictions):.2%}')
+# Probabilities (e.g. for thresholding or AUROC):
+# probas = matcher.predict_proba_matching(left_test, right_test)
+# print(f'AUROC {roc_auc_score(y_test, probas[:, 1]):.2%}')`;
+  return [installSnippet, classificationSnippet, regressionsSnippet, matchingSnippet];
+};
+var gaussianformer = (model) => [
+  `# Install from https://github.com/SVLwoof/gaussianformer
+
+from gaussianformer.pipelines.rendering_pipeline import GaussianFormerRenderingPipeline
+
+pipeline = GaussianFormerRenderingPipeline.from_pretrained("${model.id}")`
+];
+var gliner = (model) => [
+  `from gliner import GLiNER
+
+model = GLiNER.from_pretrained("${model.id}")`
+];
+var gliner2 = (model) => [
+  `from gliner2 import GLiNER2
+
+model = GLiNER2.from_pretrained("${model.id}")
+
+# Extract entities
+text = "Apple CEO Tim Cook announced iPhone 15 in Cupertino yesterday."
+result = extractor.extract_entities(text, ["company", "person", "product", "location"])
+
+print(result)`
+];
+var indextts = (model) => [
+  `# Download model
+from huggingface_hub import snapshot_download
+
+snapshot_download(${model.id}, local_dir="checkpoints")
+
+from indextts.infer import IndexTTS
+
+# Ensure config.yaml is present in the checkpoints directory
+tts = IndexTTS(model_dir="checkpoints", cfg_path="checkpoints/config.yaml")
+
+voice = "path/to/your/reference_voice.wav"  # Path to the voice reference audio file
+text = "Hello, how are you?"
+output_path = "output_index.wav"
+
+tts.infer(voice, text, output_path)`
+];
+var htrflow = (model) => [
+  `# CLI usage
+# see docs: https://ai-riksarkivet.github.io/htrflow/latest/getting_started/quick_start.html
+htrflow pipeline <path/to/pipeline.yaml> <path/to/image>`,
+  `# Python usage
+from htrflow.pipeline.pipeline import Pipeline
+from htrflow.pipeline.steps import Task
+from htrflow.models.framework.model import ModelClass
+
+pipeline = Pipeline(
+    [
+        Task(
+            ModelClass, {"model": "${model.id}"}, {}
+        ),
+    ])`
+];
+var jev_style = (model) => {
+  let setup = `pip install "jev-style[torch]"`;
+  if (model.tags.includes("mlx")) {
+    setup = `# Apple silicon
+pip install "jev-style[mlx]"`;
+  } else if (model.tags.includes("gguf")) {
+    setup = `pip install jev-style
+# GGUF builds score through llama.cpp: build the jev-score binary once
+hf download ${model.id} build_jev_score.sh jev_score.cpp --local-dir jev-score
+export JEV_SCORE_BIN=$(sh jev-score/build_jev_score.sh /path/to/llama.cpp | tail -n 1)`;
+  }
+  return [
+    setup,
+    `from jev_style import JevStyle, noul, choice
+
+js = JevStyle.from_pretrained("${model.id}")
+out = js.decide("I was charged twice for one order.", {
+    "billing": noul("This message is about billing."),
+    "team": choice("Which team should handle it?", ["billing", "shipping", "tech"]),
+})
+print(out["answers"]["team"]["choice"])`
+  ];
+};
+var keras = (model) => [
+  `# Available backend options are: "jax", "torch", "tensorflow".
+import os
+os.environ["KERAS_BACKEND"] = "jax"
+
+import keras
+
+model = keras.saving.load_model("hf://${model.id}")
+`
+];
+var zeromodels = (model) => [
+  `# pip install -U zeromodels
+# ZeroModels is pure Keras 3, so pick a backend: "jax", "torch" or "tensorflow".
+import os
+os.environ["KERAS_BACKEND"] = "jax"
+
+from zeromodels import AutoZModel
+
+# AutoZModel reads the repo's model_type and loads the matching class.
+# For a task head use the matching loader, e.g. AutoZMImageClassify / AutoZMDetect /
+# AutoZMSemanticSegment / AutoZMTextGenerate (see zeromodels.auto).
+model = AutoZModel.from_weights("${model.id}")
+`
+];
+var _keras_hub_causal_lm = (modelId) => `
+import keras_hub
+
+# Load CausalLM model (optional: use half precision for inference)
+causal_lm = keras_hub.models.CausalLM.from_preset("hf://${modelId}", dtype="bfloat16")
+causal_lm.compile(sampler="greedy")  # (optional) specify a sampler
+
+# Generate text
+causal_lm.generate("Keras: deep learning for", max_length=64)
+`;
+var _keras_hub_text_to_image = (modelId) => `
+import keras_hub
+
+# Load TextToImage model (optional: use half precision for inference)
+text_to_image = keras_hub.models.TextToImage.from_preset("hf://${modelId}", dtype="bfloat16")
+
+# Generate images with a TextToImage model.
+text_to_image.generate("Astronaut in a jungle")
+`;
+var _keras_hub_text_classifier = (modelId) => `
+import keras_hub
+
+# Load TextClassifier model
+text_classifier = keras_hub.models.TextClassifier.from_preset(
+    "hf://${modelId}",
+    num_classes=2,
+)
+# Fine-tune
+text_classifier.fit(x=["Thilling adventure!", "Total snoozefest."], y=[1, 0])
+# Classify text
+text_classifier.predict(["Not my cup of tea."])
+`;
+var _keras_hub_image_classifier = (modelId) => `
+import keras_hub
+import keras
+
+# Load ImageClassifier model
+image_classifier = keras_hub.models.ImageClassifier.from_preset(
+    "hf://${modelId}",
+    num_classes=2,
+)
+# Fine-tune
+image_classifier.fit(
+    x=keras.random.randint((32, 64, 64, 3), 0, 256),
+    y=keras.random.randint((32, 1), 0, 2),
+)
+# Classify image
+image_classifier.predict(keras.random.randint((1, 64, 64, 3), 0, 256))
+`;
+var _keras_hub_tasks_with_example = {
+  CausalLM: _keras_hub_causal_lm,
+  TextToImage: _keras_hub_text_to_image,
+  TextClassifier: _keras_hub_text_classifier,
+  ImageClassifier: _keras_hub_image_classifier
+};
+var _keras_hub_task_without_example = (task, modelId) => `
+import keras_hub
+
+# Create a ${task} model
+task = keras_hub.models.${task}.from_preset("hf://${modelId}")
+`;
+var _keras_hub_generic_backbone = (modelId) => `
+import keras_hub
+
+# Create a Backbone model unspecialized for any task
+backbone = keras_hub.models.Backbone.from_preset("hf://${modelId}")
+`;
+var keras_hub = (model) => {
+  const modelId = model.id;
+  const tasks = (model.config?.keras_hub?.tasks ?? []).filter(isValidIdentifier);
+  const snippets = [];
+  for (const [task, snippet] of Object.entries(_keras_hub_tasks_with_example)) {
+    if (tasks.includes(task)) {
+      snippets.push(snippet(modelId));
+    }
+  }
+  for (const task of tasks) {
+    if (!Object.keys(_keras_hub_tasks_with_example).includes(task)) {
+      snippets.push(_keras_hub_task_without_example(task, modelId));
+    }
+  }
+  snippets.push(_keras_hub_generic_backbone(modelId));
+  return snippets;
+};
+var kernels = (model) => [
+  `# !pip install kernels
+
+from kernels import get_kernel
+
+kernel = get_kernel("${model.id}")`
+];
+var kimi_audio = (model) => [
+  `# Example usage for KimiAudio
+# pip install git+https://github.com/MoonshotAI/Kimi-Audio.git
+
+from kimia_infer.api.kimia import KimiAudio
+
+model = KimiAudio(model_path="${model.id}", load_detokenizer=True)
+
+sampling_params = {
+    "audio_temperature": 0.8,
+    "audio_top_k": 10,
+    "text_temperature": 0.0,
+    "text_top_k": 5,
+}
+
+# For ASR
+asr_audio = "asr_example.wav"
+messages_asr = [
+    {"role": "user", "message_type": "text", "content": "Please transcribe the following audio:"},
+    {"role": "user", "message_type": "audio", "content": asr_audio}
+]
+_, text = model.generate(messages_asr, **sampling_params, output_type="text")
+print(text)
+
+# For Q&A
+qa_audio = "qa_example.wav"
+messages_conv = [{"role": "user", "message_type": "audio", "content": qa_audio}]
+wav, text = model.generate(messages_conv, **sampling_params, output_type="both")
+sf.write("output_audio.wav", wav.cpu().view(-1).numpy(), 24000)
+print(text)
+`
+];
+var kittentts = (model) => [
+  `from kittentts import KittenTTS
+m = KittenTTS("${model.id}")
+
+audio = m.generate("This high quality TTS model works without a GPU")
+
+# Save the audio
+import soundfile as sf
+sf.write('output.wav', audio, 24000)`
+];
+function _isLtx25Model(model) {
+  const refs = [model.id, ...model.tags ?? []];
+  const base = model.cardData?.base_model;
+  if (Array.isArray(base)) {
+    refs.push(...base);
+  } else if (base) {
+    refs.push(base);
+  }
+  return refs.some((ref) => /ltx[-_]?2\.5/i.test(ref));
+}
+var _LTX_I2V_HINT = `# For image-to-video, add: --image path/to/image.jpg 0 0.8`;
+var _LTX_GEMMA3_ROOT = "models/gemma-3-12b";
+var _LTX_DEFAULT_PROMPT = "A beautiful sunset over the ocean";
+function _ltxInstall(is25) {
+  return `# Install the LTX-2 pipelines
+git clone https://github.com/Lightricks/LTX-2.git
+cd LTX-2
+uv sync ${is25 ? "--extra natten" : "--frozen"}`;
+}
+function _ltxRun(module, args, comment, options) {
+  const body = `uv run python -m ltx_pipelines.${module} \\
+    ${args.join(" \\\n    ")}`;
+  const parts = [`# ${comment}`, body];
+  if (options?.footer) {
+    parts.push(options.footer);
+  }
+  if (options?.hint) {
+    parts.push(_LTX_I2V_HINT);
+  }
+  return parts.join("\n");
+}
+var _LTX_DETAILING_LORA_REPO = "Lightricks/LTX-2.5-22b-IC-LoRA-Pixel-Spatial-Upscaler";
+var _LTX_DETAILING_LORA_FILE = "ltx-2.5-22b-ic-lora-pixel-spatial-upscaler-x2-1.0.safetensors";
+function _ltx25SplitArgs(paths) {
+  const args = [
+    `--transformer-path ${paths.transformer}`,
+    `--text-encoder-path ${paths.textEncoder}`,
+    `--video-vae-path ${paths.videoVae}`,
+    `--audio-vae-path ${paths.audioVae}`,
+    `--spatial-upsampler-path ${paths.spatialUpsampler}`
+  ];
+  if (paths.temporalUpsampler) {
+    args.push(`--temporal-upsampler-path ${paths.temporalUpsampler}`);
+  }
+  return args;
+}
+function _ltx25RepoPaths(localDir) {
+  const shared = {
+    transformer: `${localDir}/diffusion_models/<distilled-transformer>.safetensors`,
+    textEncoder: `${localDir}/text_encoders/gemma4-12b-with-proj-ltx-2.5-bf16.safetensors`,
+    videoVae: `${localDir}/vae/<video-vae>.safetensors`,
+    audioVae: `${localDir}/vae/<audio-vae>.safetensors`,
+    spatialUpsampler: `${localDir}/latent_upscale_models/<spatial-upsampler>.safetensors`
+  };
+  return {
+    distilled: shared,
+    // DFR runs on the distilled transformer; detailing IC-LoRA is required separately.
+    dfr: {
+      ...shared,
+      temporalUpsampler: `${localDir}/latent_upscale_models/<temporal-upsampler>.safetensors`
+    }
+  };
+}
+function _ltx25BasePlaceholderPaths() {
+  return {
+    transformer: "path/to/distilled-transformer.safetensors",
+    textEncoder: "path/to/gemma4-12b-with-proj-ltx-2.5-bf16.safetensors",
+    videoVae: "path/to/video-vae.safetensors",
+    audioVae: "path/to/audio-vae.safetensors",
+    spatialUpsampler: "path/to/spatial-upsampler.safetensors"
+  };
+}
+function _ltx25Download(modelId, localDir, kind) {
+  if (kind === "adapter") {
+    return `# Download the adapter weights from this repo
+# (base components come from Lightricks/LTX-2.5 \u2014 see Files and versions)
+hf download ${modelId} --local-dir ${localDir}`;
+  }
+  const detailingDir = `models/${_LTX_DETAILING_LORA_REPO.split("/")[1]}`;
+  return `# Download weights from this repo
+# Substitute filenames from this repo's "Files and versions" if they differ
+hf download ${modelId} \\
+    diffusion_models/<distilled-transformer>.safetensors \\
+    text_encoders/gemma4-12b-with-proj-ltx-2.5-bf16.safetensors \\
+    vae/<video-vae>.safetensors \\
+    vae/<audio-vae>.safetensors \\
+    latent_upscale_models/<spatial-upsampler>.safetensors \\
+    latent_upscale_models/<temporal-upsampler>.safetensors \\
+    --local-dir ${localDir}
+# DFR requires the detailing IC-LoRA (separate repo; strength is fixed at 0.5)
+hf download ${_LTX_DETAILING_LORA_REPO} --local-dir ${detailingDir}`;
+}
+function _ltx23Download(modelId, localDir) {
+  return `# Download the weights from this repo, plus the Gemma text encoder
+hf download ${modelId} --local-dir ${localDir}
+hf download google/gemma-3-12b-it-qat-q4_0-unquantized --local-dir ${_LTX_GEMMA3_ROOT}`;
+}
+function _ltx25Snippets(model, localDir, tags) {
+  const install = _ltxInstall(true);
+  const loraArg = `--lora ${localDir}/<weights>.safetensors 1.0`;
+  const basePaths = _ltx25BasePlaceholderPaths();
+  if (tags.includes("ic-lora")) {
+    return [
+      install,
+      _ltx25Download(model.id, localDir, "adapter"),
+      _ltxRun("ic_lora", [
+        ..._ltx25SplitArgs(basePaths),
+        loraArg,
+        "--video-conditioning reference.mp4 1.0",
+        `--prompt "your prompt here"`,
+        "--output-path output.mp4"
+      ], "Video-to-video with the IC-LoRA (runs on the distilled LTX-2.5 base)")
+    ];
+  }
+  if (tags.includes("lora")) {
+    return [
+      install,
+      _ltx25Download(model.id, localDir, "adapter"),
+      _ltxRun("distilled", [..._ltx25SplitArgs(basePaths), loraArg, `--prompt "your prompt here"`, "--output-path output.mp4"], "Text/image-to-video with the LoRA on the distilled LTX-2.5 pipeline", { hint: true })
+    ];
+  }
+  const { distilled, dfr } = _ltx25RepoPaths(localDir);
+  const detailingDir = `models/${_LTX_DETAILING_LORA_REPO.split("/")[1]}`;
+  return [
+    install,
+    _ltx25Download(model.id, localDir, "base"),
+    _ltxRun("distilled", [
+      ..._ltx25SplitArgs(distilled),
+      "--num-frames 121",
+      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
+      "--output-path output.mp4"
+    ], "Distilled LTX-2.5 pipeline (fast)", { hint: true }),
+    _ltxRun("dfr_pipeline", [
+      ..._ltx25SplitArgs(dfr),
+      `--detailing-lora ${detailingDir}/${_LTX_DETAILING_LORA_FILE}`,
+      "--spatial-upscalings 1",
+      "--temporal-upscalings 1",
+      "--height 1088",
+      "--width 1920",
+      "--num-frames 121",
+      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
+      "--output-path output.mp4"
+    ], "DFR pipeline (higher detail fidelity; optional temporal 2x/4x)", {
+      footer: "# For 4K: --spatial-upscalings 2 --width 3840 --height 2176",
+      hint: true
+    })
+  ];
+}
+function _ltx23Snippets(model, localDir, tags) {
+  const install = _ltxInstall(false);
+  const download = _ltx23Download(model.id, localDir);
+  const loraArg = `--lora ${localDir}/<weights>.safetensors 1.0`;
+  const gemma = `--gemma-root ${_LTX_GEMMA3_ROOT}`;
+  if (tags.includes("ic-lora")) {
+    return [
+      install,
+      download,
+      _ltxRun("ic_lora", [
+        "--distilled-checkpoint-path path/to/distilled_checkpoint.safetensors",
+        "--spatial-upsampler-path path/to/spatial_upsampler.safetensors",
+        gemma,
+        loraArg,
+        "--video-conditioning reference.mp4 1.0",
+        `--prompt "your prompt here"`,
+        "--output-path output.mp4"
+      ], "Video-to-video with the IC-LoRA (runs on the distilled base model)")
+    ];
+  }
+  if (tags.includes("lora")) {
+    return [
+      install,
+      download,
+      _ltxRun("ti2vid_two_stages_hq", [
+        "--checkpoint-path path/to/checkpoint.safetensors",
+        "--distilled-lora path/to/distilled_lora.safetensors 0.8",
+        "--spatial-upsampler-path path/to/spatial_upsampler.safetensors",
+        gemma,
+        loraArg,
+        `--prompt "your prompt here"`,
+        "--output-path output.mp4"
+      ], "Text/image-to-video with the LoRA on the HQ two-stage base pipeline", { hint: true })
+    ];
+  }
+  return [
+    install,
+    download,
+    _ltxRun("distilled", [
+      `--distilled-checkpoint-path ${localDir}/<distilled-checkpoint>.safetensors`,
+      `--spatial-upsampler-path ${localDir}/<spatial-upsampler>.safetensors`,
+      gemma,
+      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
+      "--output-path output.mp4"
+    ], "Fast pipeline (distilled model, no distilled LoRA needed)", { hint: true }),
+    _ltxRun("ti2vid_two_stages_hq", [
+      `--checkpoint-path ${localDir}/<checkpoint>.safetensors`,
+      `--distilled-lora ${localDir}/<distilled-lora>.safetensors 0.8`,
+      `--spatial-upsampler-path ${localDir}/<spatial-upsampler>.safetensors`,
+      gemma,
+      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
+      "--output-path output.mp4"
+    ], "HQ pipeline (two-stage, higher quality)", { hint: true })
+  ];
+}
+var ltx = (model) => {
+  const localDir = `models/${nameWithoutNamespace(model.id)}`;
+  const tags = model.tags ?? [];
+  return _isLtx25Model(model) ? _ltx25Snippets(model, localDir, tags) : _ltx23Snippets(model, localDir, tags);
+};
+var lightning_ir = (model) => {
+  if (model.tags.includes("bi-encoder")) {
+    return [
+      `#install from https://github.com/webis-de/lightning-ir
+
+from lightning_ir import BiEncoderModule
+model = BiEncoderModule("${model.id}")
+
+model.score("query", ["doc1", "doc2", "doc3"])`
+    ];
+  } else if (model.tags.includes("cross-encoder")) {
+    return [
+      `#install from https://github.com/webis-de/lightning-ir
+
+from lightning_ir import CrossEncoderModule
+model = CrossEncoderModule("${model.id}")
+
+model.score("query", ["doc1", "doc2", "doc3"])`
+    ];
+  }
+  return [
+    `#install from https://github.com/webis-de/lightning-ir
+
+from lightning_ir import BiEncoderModule, CrossEncoderModule
+
+# depending on the model type, use either BiEncoderModule or CrossEncoderModule
+model = BiEncoderModule("${model.id}")
+# model = CrossEncoderModule("${model.id}")
+
+model.score("query", ["doc1", "doc2", "doc3"])`
+  ];
+};
+var llama_cpp_python = (model) => {
+  const snippets = [
+    `# !pip install llama-cpp-python
+
+from llama_cpp import Llama
+
+llm = Llama.from_pretrained(
+	repo_id="${model.id}",
+	filename="{{GGUF_FILE}}",
+)
+`
+  ];
+  if (model.tags.includes("conversational")) {
+    const messages = getModelInputSnippet(model);
+    snippets.push(`llm.create_chat_completion(
+	messages = ${stringifyMessages(messages, { attributeKeyQuotes: true, indent: "	" })}
+)`);
+  } else {
+    snippets.push(`output = llm(
+	"Once upon a time,",
+	max_tokens=512,
+	echo=True
+)
+print(output)`);
+  }
+  return snippets;
+};
+var lerobot = (model) => {
+  if (model.tags.includes("smolvla")) {
+    const smolvlaSnippets = [
+      // Installation snippet
+      `# See https://github.com/huggingface/lerobot?tab=readme-ov-file#installation for more details
+git clone https://github.com/huggingface/lerobot.git
+cd lerobot
+pip install -e .[smolvla]`,
+      // Finetune snippet
+      `# Launch finetuning on your dataset
+python lerobot/scripts/train.py \\
+--policy.path=${model.id} \\
+--dataset.repo_id=lerobot/svla_so101_pickplace \\
+--batch_size=64 \\
+--steps=20000 \\
+--output_dir=outputs/train/my_smolvla \\
+--job_name=my_smolvla_training \\
+--policy.device=cuda \\
+--wandb.enable=true`
+    ];
+    if (model.id !== "lerobot/smolvla_base") {
+      smolvlaSnippets.push(`# Run the policy using the record function
+python -m lerobot.record \\
+  --robot.type=so101_follower \\
+  --robot.port=/dev/ttyACM0 \\ # <- Use your port
+  --robot.id=my_blue_follower_arm \\ # <- Use your robot id
+  --robot.cameras="{ front: {type: opencv, index_or_path: 8, width: 640, height: 480, fps: 30}}" \\ # <- Use your cameras
+  --dataset.single_task="Grasp a lego block and put it in the bin." \\ # <- Use the same task description you used in your dataset recording
+  --dataset.repo_id=HF_USER/dataset_name \\  # <- This will be the dataset name on HF Hub
+  --dataset.episode_time_s=50 \\
+  --dataset.num_episodes=10 \\
+  --policy.path=${model.id}`);
+    }
+    return smolvlaSnippets;
+  }
+  return [];
+};
+var litert_lm = (model) => [
+  `# LiteRT-LM runs on various platforms (Android, iOS, Windows, Linux, macOS, IoT, Web/WASM)
+# and supports many APIs (C++, Python, Kotlin, Swift, JavaScript, Flutter).
+# For platform-specific integration guides, please refer to the official developer website:
+# https://ai.google.dev/edge/litert-lm
+
+# To try LiteRT-LM, the easiest way is to use our CLI tool.
+# 1. Install the LiteRT-LM CLI tool:
+pip install -U litert-lm
+
+# 2. Download and run this model locally:
+# See: https://ai.google.dev/edge/litert-lm/cli
+litert-lm run \\
+  --from-huggingface-repo=${model.id} \\
+  --prompt="Write me a poem"`
+];
+var tf_keras = (model) => [
+  `# Note: 'keras<3.x' or 'tf_keras' must be installed (legacy)
+# See https://github.com/keras-team/tf-keras for more details.
+from huggingface_hub import from_pretrained_keras
+
+model = from_pretrained_keras("${model.id}")
+`
+];
+var mamba_ssm = (model) => [
+  `from mamba_ssm import MambaLMHeadModel
+
+model = MambaLMHeadModel.from_pretrained("${model.id}")`
+];
+var mars5_tts = (model) => [
+  `# Install from https://github.com/Camb-ai/MARS5-TTS
+
+from inference import Mars5TTS
+mars5 = Mars5TTS.from_pretrained("${model.id}")`
+];
+var matanyone = (model) => [
+  `# Install from https://github.com/pq-yang/MatAnyone.git
+
+from matanyone.model.matanyone import MatAnyone
+model = MatAnyone.from_pretrained("${model.id}")`,
+  `
+from matanyone import InferenceCore
+processor = InferenceCore("${model.id}")`
+];
+var memra = (model) => [
+  `# memra serves NVIDIA Blackwell workstation and consumer cards (sm_120a), with a
+# compile-gated Hopper lane. Prebuilt binaries need Linux x86_64 and driver 580+,
+# and no CUDA toolkit.
+curl -fsSL https://raw.githubusercontent.com/avifenesh/memra/main/tools/install.sh | sh`,
+  `# One chat-templated generation. In a repo with several GGUF files, append
+# :<substring> to choose one, for example hf:${model.id}:Q4_K_M
+MEMRA_CHAT=1 run-gen hf:${model.id} --prompt "Explain KV caches in one sentence."`,
+  `# Or an OpenAI-compatible server on 127.0.0.1:8080.
+MEMRA_MODELS="model=hf:${model.id}" memra-server`
+];
+var mesh_anything = () => [
+  `# Install from https://github.com/buaacyw/MeshAnything.git
+
+from MeshAnything.models.meshanything import MeshAnything
+
+# refer to https://github.com/buaacyw/MeshAnything/blob/main/main.py#L91 on how to define args
+# and https://github.com/buaacyw/MeshAnything/blob/main/app.py regarding usage
+model = MeshAnything(args)`
+];
+var multimolecule = (model) => {
+  const widgetExample = model.widgetData?.[0];
+  const exampleText = escapeStringForJson(widgetExample?.text ?? "");
+  const maskToken = model.mask_token ?? "<mask>";
+  const sequence = exampleText?.replace(maskToken, "A");
+  const snippets = [`pip install multimolecule`];
+  if (sequence) {
+    snippets.push(`from multimolecule import AutoModel, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained("${model.id}")
+model = AutoModel.from_pretrained("${model.id}")
+
+inputs = tokenizer("${sequence}", return_tensors="pt")
+outputs = model(**inputs)
+embeddings = outputs.last_hidden_state`);
+  } else {
+    snippets.push(`from multimolecule import AutoModel, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained("${model.id}")
+model = AutoModel.from_pretrained("${model.id}")`);
+  }
+  if (model.tags.includes("rna-secondary-structure") && exampleText) {
+    snippets.push(`import multimolecule
+from transformers import pipeline
+
+predictor = pipeline("rna-secondary-structure", model="${model.id}")
+output = predictor("${exampleText}")
+print(output["secondary_structure"])`);
+  } else if (model.pipeline_tag === "fill-mask" && exampleText) {
+    snippets.push(`import multimolecule
+from transformers import pipeline
+
+predictor = pipeline("fill-mask", model="${model.id}")
+output = predictor("${exampleText}")`);
+  }
+  return snippets;
+};
+var open_clip = (model) => [
+  `import open_clip
+
+model, preprocess_train, preprocess_val = open_clip.create_model_and_transforms('hf-hub:${model.id}')
+tokenizer = open_clip.get_tokenizer('hf-hub:${model.id}')`
+];
+var openasr = (model) => {
+  const modelId = model.id.split("/").pop() ?? model.id;
+  return [
+    `# Install the openasr CLI: https://github.com/QuintinShaw/openasr/releases
+openasr pull ${modelId}
+openasr transcribe audio.wav --model ${modelId}`
+  ];
+};
+var opendde = () => [
+  `# pip install 'opendde[gpu]'
+# Checkpoints are fetched from the Hub into $OPENDDE_ROOT_DIR (default ~/.cache/opendde)
+opendde doctor
+opendde pred -i examples/input.json -o ./output -n opendde_v1`
+];
+var paddlenlp = (model) => {
+  const architecture = model.config?.architectures?.[0];
+  if (architecture && isValidIdentifier(architecture)) {
+    return [
+      [
+        `from paddlenlp.transformers import AutoTokenizer, ${architecture}`,
+        "",
+        `tokenizer = AutoTokenizer.from_pretrained("${model.id}", from_hf_hub=True)`,
+        `model = ${architecture}.from_pretrained("${model.id}", from_hf_hub=True)`
+      ].join("\n")
+    ];
+  } else {
+    return [
+      [
+        `# \u26A0\uFE0F Type of model unknown`,
+        `from paddlenlp.transformers import AutoTokenizer, AutoModel`,
+        "",
+        `tokenizer = AutoTokenizer.from_pretrained("${model.id}", from_hf_hub=True)`,
+        `model = AutoModel.from_pretrained("${model.id}", from_hf_hub=True)`
+      ].join("\n")
+    ];
+  }
+};
+var paddleocr = (model) => {
+  const mapping = {
+    textline_detection: { className: "TextDetection" },
+    textline_recognition: { className: "TextRecognition" },
+    seal_text_detection: { className: "SealTextDetection" },
+    doc_img_unwarping: { className: "TextImageUnwarping" },
+    doc_img_orientation_classification: { className: "DocImgOrientationClassification" },
+    textline_orientation_classification: { className: "TextLineOrientationClassification" },
+    chart_parsing: { className: "ChartParsing" },
+    formula_recognition: { className: "FormulaRecognition" },
+    layout_detection: { className: "LayoutDetection" },
+    table_cells_detection: { className: "TableCellsDetection" },
+    wired_table_classification: { className: "TableClassification" },
+    table_structure_recognition: { className: "TableStructureRecognition" }
+  };
+  if (model.tags.includes("doc_vlm")) {
+    return [
+      `# 1. See https://www.paddlepaddle.org.cn/en/install to install paddlepaddle
+# 2. pip install paddleocr
+
+from paddleocr import DocVLM
+model = DocVLM(model_name="${nameWithoutNamespace(model.id)}")
+output = model.predict(
+    input={"image": "path/to/image.png", "query": "Parsing this image and output the content in Markdown format."},
+    batch_size=1
+)
+for res in output:
+    res.print()
+    res.save_to_json(save_path="./output/res.json")`
+    ];
+  }
+  if (model.tags.includes("document-parse")) {
+    const rawVersion = model.id.replace("PaddlePaddle/PaddleOCR-VL-", "v");
+    const version2 = rawVersion === "PaddlePaddle/PaddleOCR-VL" ? "v1" : rawVersion;
+    return [
+      `# See https://www.paddleocr.ai/latest/version3.x/pipeline_usage/PaddleOCR-VL.html to installation
+
+from paddleocr import PaddleOCRVL
+pipeline = PaddleOCRVL(pipeline_version="${version2}")
+output = pipeline.predict("path/to/document_image.png")
+for res in output:
+	res.print()
+	res.save_to_json(save_path="output")
+	res.save_to_markdown(save_path="output")`
+    ];
+  }
+  for (const tag of model.tags) {
+    if (tag in mapping) {
+      const { className } = mapping[tag];
+      return [
+        `# 1. See https://www.paddlepaddle.org.cn/en/install to install paddlepaddle
+# 2. pip install paddleocr
+
+from paddleocr import ${className}
+model = ${className}(model_name="${nameWithoutNamespace(model.id)}")
+output = model.predict(input="path/to/image.png", batch_size=1)
+for res in output:
+    res.print()
+    res.save_to_img(save_path="./output/")
+    res.save_to_json(save_path="./output/res.json")`
+      ];
+    }
+  }
+  return [
+    `# Please refer to the document for information on how to use the model.
+# https://paddlepaddle.github.io/PaddleOCR/latest/en/version3.x/module_usage/module_overview.html`
+  ];
+};
+var perception_encoder = (model) => {
+  const clip_model = `# Use PE-Core models as CLIP models
+import core.vision_encoder.pe as pe
+
+model = pe.CLIP.from_config("${model.id}", pretrained=True)`;
+  const vision_encoder = `# Use any PE model as a vision encoder
+import core.vision_encoder.pe as pe
+
+model = pe.VisionTransformer.from_config("${model.id}", pretrained=True)`;
+  if (model.id.includes("Core")) {
+    return [clip_model, vision_encoder];
+  } else {
+    return [vision_encoder];
+  }
+};
+var phantom_wan = (model) => [
+  `from huggingface_hub import snapshot_download
+from phantom_wan import WANI2V, configs
+
+checkpoint_dir = snapshot_download("${model.id}")
+wan_i2v = WanI2V(
+            config=configs.WAN_CONFIGS['i2v-14B'],
+            checkpoint_dir=checkpoint_dir,
+        )
+ video = wan_i2v.generate(text_prompt, image_prompt)`
+];
+var pocket_tts = (model) => [
+  `from pocket_tts import TTSModel
+import scipy.io.wavfile
+
+tts_model = TTSModel.load_model("${model.id}")
+voice_state = tts_model.get_state_for_audio_prompt(
+    "hf://kyutai/tts-voices/alba-mackenna/casual.wav"
+)
+audio = tts_model.generate_audio(voice_state, "Hello world, this is a test.")
+# Audio is a 1D torch tensor containing PCM data.
+scipy.io.wavfile.write("output.wav", tts_model.sample_rate, audio.numpy())`
+];
+var pyannote_audio_pipeline = (model) => [
+  `from pyannote.audio import Pipeline
+
+pipeline = Pipeline.from_pretrained("${model.id}")
+
+# inference on the whole file
+pipeline("file.wav")
+
+# inference on an excerpt
+from pyannote.core import Segment
+excerpt = Segment(start=2.0, end=5.0)
+
+from pyannote.audio import Audio
+waveform, sample_rate = Audio().crop("file.wav", excerpt)
+pipeline({"waveform": waveform, "sample_rate": sample_rate})`
+];
+var pyannote_audio_model = (model) => [
+  `from pyannote.audio import Model, Inference
+
+model = Model.from_pretrained("${model.id}")
+inference = Inference(model)
+
+# inference on the whole file
+inference("file.wav")
+
+# inference on an excerpt
+from pyannote.core import Segment
+excerpt = Segment(start=2.0, end=5.0)
+inference.crop("file.wav", excerpt)`
+];
+var pyannote_audio = (model) => {
+  if (model.tags.includes("pyannote-audio-pipeline")) {
+    return pyannote_audio_pipeline(model);
+  }
+  return pyannote_audio_model(model);
+};
+var relik = (model) => [
+  `from relik import Relik
+
+relik = Relik.from_pretrained("${model.id}")`
+];
+var renderformer = (model) => [
+  `# Install from https://github.com/microsoft/renderformer
+
+from renderformer import RenderFormerRenderingPipeline
+pipeline = RenderFormerRenderingPipeline.from_pretrained("${model.id}")`
+];
+var routee_powertrain = (model) => [
+  `# pip install routee.powertrain
+import pandas as pd
+import routee.powertrain as pt
+from routee.powertrain.registry import HFRegistry
+
+registry = HFRegistry(repo_id="${model.id}")
+
+# find a vehicle: filter by make, model, year, powertrain type, features, ...
+pt.query_available_models(make="tesla", model="model 3", registry=registry)
+
+# load one by its id: "<make>/<vehicle_slug>/<year>/<config_slug>"
+model = pt.load_model("tesla/model_3_bev/2022/rf_c3326385", registry=registry)
+
+links = pd.DataFrame({
+    "distance": [0.1, 0.2],  # miles
+    "speed_mph": [30, 55],
+    "grade_percent": [-2.0, 1.0],
+})
+model.predict(links)`
+];
+var tensorflowttsTextToMel = (model) => [
+  `from tensorflow_tts.inference import AutoProcessor, TFAutoModel
+
+processor = AutoProcessor.from_pretrained("${model.id}")
+model = TFAutoModel.from_pretrained("${model.id}")
+`
+];
+var tensorflowttsMelToWav = (model) => [
+  `from tensorflow_tts.inference import TFAutoModel
+
+model = TFAutoModel.from_pretrained("${model.id}")
+audios = model.inference(mels)
+`
+];
+var tensorflowttsUnknown = (model) => [
+  `from tensorflow_tts.inference import TFAutoModel
+
+model = TFAutoModel.from_pretrained("${model.id}")
+`
+];
+var tensorflowtts = (model) => {
+  if (model.tags.includes("text-to-mel")) {
+    return tensorflowttsTextToMel(model);
+  } else if (model.tags.includes("mel-to-wav")) {
+    return tensorflowttsMelToWav(model);
+  }
+  return tensorflowttsUnknown(model);
+};
+var timm = (model) => [
+  `import timm
+
+model = timm.create_model("hf_hub:${model.id}", pretrained=True)`
+];
+var saelens = () => [
+  `# pip install sae-lens
+from sae_lens import SAE
+
+sae, cfg_dict, sparsity = SAE.from_pretrained(
+    release = "RELEASE_ID", # e.g., "gpt2-small-res-jb". See other options in https://github.com/jbloomAus/SAELens/blob/main/sae_lens/pretrained_saes.yaml
+    sae_id = "SAE_ID", # e.g., "blocks.8.hook_resid_pre". Won't always be a hook point
+)`
+];
+var seed_story = () => [
+  `# seed_story_cfg_path refers to 'https://github.com/TencentARC/SEED-Story/blob/master/configs/clm_models/agent_7b_sft.yaml'
+# llm_cfg_path refers to 'https://github.com/TencentARC/SEED-Story/blob/master/configs/clm_models/llama2chat7b_lora.yaml'
+from omegaconf import OmegaConf
+import hydra
+
+# load Llama2
+llm_cfg = OmegaConf.load(llm_cfg_path)
+llm = hydra.utils.instantiate(llm_cfg, torch_dtype="fp16")
+
+# initialize seed_story
+seed_story_cfg = OmegaConf.load(seed_story_cfg_path)
+seed_story = hydra.utils.instantiate(seed_story_cfg, llm=llm) `
+];
+var skopsPickle = (model, modelFile) => {
+  return [
+    `import joblib
+from skops.hub_utils import download
+download("${model.id}", "path_to_folder")
+model = joblib.load(
+	"${escapeStringForJson(modelFile)}"
+)
+# only load pickle files from sources you trust
+# read more about it here https://skops.readthedocs.io/en/stable/persistence.html`
+  ];
+};
+var skopsFormat = (model, modelFile) => {
+  return [
+    `from skops.hub_utils import download
+from skops.io import load
+download("${model.id}", "path_to_folder")
+# make sure model file is in skops format
+# if model is a pickle file, make sure it's from a source you trust
+model = load("path_to_folder/${escapeStringForJson(modelFile)}")`
+  ];
+};
+var skopsJobLib = (model) => {
+  return [
+    `from huggingface_hub import hf_hub_download
+import joblib
+model = joblib.load(
+	hf_hub_download("${model.id}", "sklearn_model.joblib")
+)
+# only load pickle files from sources you trust
+# read more about it here https://skops.readthedocs.io/en/stable/persistence.html`
+  ];
+};
+var sklearn = (model) => {
+  if (model.tags.includes("skops")) {
+    const skopsmodelFile = model.config?.sklearn?.model?.file;
+    const skopssaveFormat = model.config?.sklearn?.model_format;
+    if (!skopsmodelFile) {
+      return [`# \u26A0\uFE0F Model filename not specified in config.json`];
+    }
+    if (skopssaveFormat === "pickle") {
+      return skopsPickle(model, skopsmodelFile);
+    } else {
+      return skopsFormat(model, skopsmodelFile);
+    }
+  } else {
+    return skopsJobLib(model);
+  }
+};
+var stable_audio_tools = (model) => [
+  `import torch
+import torchaudio
+from einops import rearrange
+from stable_audio_tools import get_pretrained_model
+from stable_audio_tools.inference.generation import generate_diffusion_cond
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+# Download model
+model, model_config = get_pretrained_model("${model.id}")
+sample_rate = model_config["sample_rate"]
+sample_size = model_config["sample_size"]
+
+model = model.to(device)
+
+# Set up text and timing conditioning
+conditioning = [{
+	"prompt": "128 BPM tech house drum loop",
+}]
+
+# Generate stereo audio
+output = generate_diffusion_cond(
+	model,
+	conditioning=conditioning,
+	sample_size=sample_size,
+	device=device
+)
+
+# Rearrange audio batch to a single sequence
+output = rearrange(output, "b d n -> d (b n)")
+
+# Peak normalize, clip, convert to int16, and save to file
+output = output.to(torch.float32).div(torch.max(torch.abs(output))).clamp(-1, 1).mul(32767).to(torch.int16).cpu()
+torchaudio.save("output.wav", output, sample_rate)`
+];
+var fastai = (model) => [
+  `from huggingface_hub import from_pretrained_fastai
+
+learn = from_pretrained_fastai("${model.id}")`
+];
+var sam2 = (model) => {
+  const image_predictor = `# Use SAM2 with images
+import torch
+from sam2.sam2_image_predictor import SAM2ImagePredictor
+
+predictor = SAM2ImagePredictor.from_pretrained(${model.id})
+
+with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16):
+    predictor.set_image(<your_image>)
+    masks, _, _ = predictor.predict(<input_prompts>)`;
+  const video_predictor = `# Use SAM2 with videos
+import torch
+from sam2.sam2_video_predictor import SAM2VideoPredictor
+
+predictor = SAM2VideoPredictor.from_pretrained(${model.id})
+
+with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16):
+    state = predictor.init_state(<your_video>)
+
+    # add new prompts and instantly get the output on the same frame
+    frame_idx, object_ids, masks = predictor.add_new_points(state, <your_prompts>):
+
+    # propagate the prompts to get masklets throughout the video
+    for frame_idx, object_ids, masks in predictor.propagate_in_video(state):
+        ...`;
+  return [image_predictor, video_predictor];
+};
+var sam_3d_objects = (model) => [
+  `from inference import Inference, load_image, load_single_mask
+from huggingface_hub import hf_hub_download
+
+path = hf_hub_download("${model.id}", "pipeline.yaml")
+inference = Inference(path, compile=False)
+
+image = load_image("path_to_image.png")
+mask = load_single_mask("path_to_mask.png", index=14)
+
+output = inference(image, mask)`
+];
+var sam_3d_body = (model) => [
+  `from notebook.utils import setup_sam_3d_body
+
+estimator = setup_sam_3d_body(${model.id})
+outputs = estimator.process_one_image(image)
+rend_img = visualize_sample_together(image, outputs, estimator.faces)`
+];
+var sampleFactory = (model) => [
+  `python -m sample_factory.huggingface.load_from_hub -r ${model.id} -d ./train_dir`
+];
+function get_widget_examples_from_st_model(model) {
+  const widgetExample = model.widgetData?.[0];
+  if (widgetExample?.source_sentence && widgetExample?.sentences?.length) {
+    return [widgetExample.source_sentence, ...widgetExample.sentences];
+  }
+}
+var aneforge = (model) => {
+  const header = "# Run this model on the Apple Neural Engine, without CoreML.";
+  if (model.pipeline_tag === "text-generation") {
+    return [
+      `${header}
+import aneforge as af
+from transformers import AutoTokenizer
+
+tok = AutoTokenizer.from_pretrained("${model.id}")
+model = af.load_llm("${model.id}")            # prefill + resident-KV-cache decode on the ANE
+ids = tok.encode("The Neural Engine is")
+print(tok.decode(model.generate(ids, max_new_tokens=20)))`
+    ];
+  }
+  if (model.pipeline_tag === "zero-shot-image-classification" || model.tags.includes("clip")) {
+    return [
+      `${header}
+import aneforge as af
+
+clip = af.load_clip("${model.id}")
+labels = clip.classify(image, ["a photo of a cat", "a photo of a dog"])  # image: a PIL.Image; zero-shot (label, prob)`
+    ];
+  }
+  if (model.tags.includes("resnet")) {
+    return [
+      `${header}
+import aneforge as af
+
+net = af.load_resnet("${model.id}")             # BatchNorm folded into the preceding conv at load
+logits = net(pixels)                          # pixels: a preprocessed [1, 3, 224, 224] float32 batch -> [1, 1000]`
+    ];
+  }
+  if (model.pipeline_tag === "image-classification") {
+    return [
+      `${header}
+import aneforge as af
+
+vit = af.load_vit("${model.id}")
+labels = vit.classify(image)                  # image: a PIL.Image; returns top-k (label, logit)`
+    ];
+  }
+  if (model.pipeline_tag === "automatic-speech-recognition") {
+    return [
+      `${header}
+import aneforge as af
+
+asr = af.load_whisper("${model.id}")
+text = asr.transcribe(audio)                  # audio: a 16 kHz mono float32 waveform`
+    ];
+  }
+  return [
+    `# Run this model's encoder on the Apple Neural Engine, without CoreML.
+from aneforge.sentence_transformers import SentenceTransformer
+
+model = SentenceTransformer("${model.id}")
+embeddings = model.encode(["Hello from the Neural Engine"], normalize_embeddings=True)`
+  ];
+};
+var sentenceTransformers = (model) => {
+  const remote_code_snippet = model.tags.includes(TAG_CUSTOM_CODE) ? ", trust_remote_code=True" : "";
+  if (model.tags.includes("PyLate")) {
+    return [
+      `from pylate import models
+
+queries = [
+    "Which planet is known as the Red Planet?",
+    "What is the largest planet in our solar system?",
+]
+
+documents = [
+    ["Mars is the Red Planet.", "Venus is Earth's twin."],
+    ["Jupiter is the largest planet.", "Saturn has rings."],
+]
+
+model = models.ColBERT(model_name_or_path="${model.id}")
+
+queries_emb = model.encode(queries, is_query=True)
+docs_emb = model.encode(documents, is_query=False)`
+    ];
+  }
+  if (model.tags.includes("cross-encoder") || model.pipeline_tag == "text-ranking") {
+    return [
+      `from sentence_transformers import CrossEncoder
+
+model = CrossEncoder("${model.id}"${remote_code_snippet})
+
+query = "Which planet is known as the Red Planet?"
+passages = [
+	"Venus is often called Earth's twin because of its similar size and proximity.",
+	"Mars, known for its reddish appearance, is often referred to as the Red Planet.",
+	"Jupiter, the largest planet in our solar system, has a prominent red spot.",
+	"Saturn, famous for its rings, is sometimes mistaken for the Red Planet."
+]
+
+scores = model.predict([(query, passage) for passage in passages])
+print(scores)`
+    ];
+  }
+  const exampleSentences = get_widget_examples_from_st_model(model) ?? [
+    "The weather is lovely today.",
+    "It's so sunny outside!",
+    "He drove to the stadium."
+  ];
+  return [
+    `from sentence_transformers import SentenceTransformer
+
+model = SentenceTransformer("${model.id}"${remote_code_snippet})
+
+sentences = ${JSON.stringify(exampleSentences, null, 4)}
+embeddings = model.encode(sentences)
+
+similarities = model.similarity(embeddings, embeddings)
+print(similarities.shape)
+# [${exampleSentences.length}, ${exampleSentences.length}]`
+  ];
+};
+var setfit = (model) => [
+  `from setfit import SetFitModel
+
+model = SetFitModel.from_pretrained("${model.id}")`
+];
+var spacy = (model) => [
+  `!pip install https://huggingface.co/${model.id}/resolve/main/${nameWithoutNamespace(model.id)}-any-py3-none-any.whl
+
+# Using spacy.load().
+import spacy
+nlp = spacy.load("${nameWithoutNamespace(model.id)}")
+
+# Importing as module.
+import ${nameWithoutNamespace(model.id)}
+nlp = ${nameWithoutNamespace(model.id)}.load()`
+];
+var span_marker = (model) => [
+  `from span_marker import SpanMarkerModel
+
+model = SpanMarkerModel.from_pretrained("${model.id}")`
+];
+var stanza = (model) => [
+  `import stanza
+
+stanza.download("${nameWithoutNamespace(model.id).replace("stanza-", "")}")
+nlp = stanza.Pipeline("${nameWithoutNamespace(model.id).replace("stanza-", "")}")`
+];
+var speechBrainMethod = (speechbrainInterface) => {
+  switch (speechbrainInterface) {
+    case "EncoderClassifier":
+      return "classify_file";
+    case "EncoderDecoderASR":
+    case "EncoderASR":
+      return "transcribe_file";
+    case "SpectralMaskEnhancement":
+      return "enhance_file";
+    case "SepformerSeparation":
+      return "separate_file";
+    default:
+      return void 0;
+  }
+};
+var speechbrain = (model) => {
+  const speechbrainInterface = model.config?.speechbrain?.speechbrain_interface;
+  if (speechbrainInterface === void 0) {
+    return [`# interface not specified in config.json`];
+  }
+  const speechbrainMethod = speechBrainMethod(speechbrainInterface);
+  if (speechbrainMethod === void 0) {
+    return [`# interface in config.json invalid`];
+  }
+  return [
+    `from speechbrain.pretrained import ${speechbrainInterface}
+model = ${speechbrainInterface}.from_hparams(
+  "${model.id}"
+)
+model.${speechbrainMethod}("file.wav")`
+  ];
+};
+var terratorch = (model) => [
+  `from terratorch.registry import BACKBONE_REGISTRY
+
+model = BACKBONE_REGISTRY.build("${model.id}")`
+];
+var hasChatTemplate = (model) => model.config?.tokenizer_config?.chat_template !== void 0 || model.config?.processor_config?.chat_template !== void 0 || model.config?.chat_template_jinja !== void 0;
+var autoModelClass = (model) => {
+  const autoModel = model.transformersInfo?.auto_model;
+  return autoModel && isValidIdentifier(autoModel) ? autoModel : void 0;
+};
+var transformers = (model) => {
+  const info2 = model.transformersInfo;
+  if (!info2) {
+    return [`# \u26A0\uFE0F Type of model unknown`];
+  }
+  const auto_model = autoModelClass(model) ?? "AutoModel";
+  const remote_code_snippet = model.tags.includes(TAG_CUSTOM_CODE) ? ", trust_remote_code=True" : "";
+  const autoSnippet = [];
+  if (info2.processor) {
+    const processorVarName = info2.processor === "AutoTokenizer" ? "tokenizer" : info2.processor === "AutoFeatureExtractor" ? "extractor" : "processor";
+    autoSnippet.push("# Load model directly", `from transformers import ${info2.processor}, ${auto_model}`, "", `${processorVarName} = ${info2.processor}.from_pretrained("${model.id}"` + remote_code_snippet + ")", `model = ${auto_model}.from_pretrained("${model.id}"` + remote_code_snippet + ', device_map="auto")');
+    if (model.tags.includes("conversational") && hasChatTemplate(model)) {
+      if (model.tags.includes("image-text-to-text")) {
+        autoSnippet.push("messages = [", [
+          "    {",
+          '        "role": "user",',
+          '        "content": [',
+          '            {"type": "image", "url": "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/p-blog/candy.JPG"},',
+          '            {"type": "text", "text": "What animal is on the candy?"}',
+          "        ]",
+          "    },"
+        ].join("\n"), "]");
+      } else {
+        autoSnippet.push("messages = [", '    {"role": "user", "content": "Who are you?"},', "]");
+      }
+      autoSnippet.push(`inputs = ${processorVarName}.apply_chat_template(`, "	messages,", "	add_generation_prompt=True,", "	tokenize=True,", "	return_dict=True,", '	return_tensors="pt",', ").to(model.device)", "", "outputs = model.generate(**inputs, max_new_tokens=40)", `print(${processorVarName}.decode(outputs[0][inputs["input_ids"].shape[-1]:]))`);
+    }
+  } else {
+    autoSnippet.push("# Load model directly", `from transformers import ${auto_model}`, `model = ${auto_model}.from_pretrained("${model.id}"` + remote_code_snippet + ', device_map="auto")');
+  }
+  if (model.pipeline_tag && LIBRARY_TASK_MAPPING.transformers?.includes(model.pipeline_tag)) {
+    const pipelineSnippet = ["# Use a pipeline as a high-level helper"];
+    if (REMOVED_IN_V5_TRANSFORMERS_PIPELINES.includes(model.pipeline_tag)) {
+      pipelineSnippet.push(`# Warning: Pipeline type "${model.pipeline_tag}" is no longer supported in transformers v5.`, `# You must load the model directly (see below) or downgrade to v4.x with:`, `# 'pip install "transformers<5.0.0'`);
+    }
+    pipelineSnippet.push("from transformers import pipeline", "", `pipe = pipeline("${model.pipeline_tag}", model="${model.id}"` + remote_code_snippet + ")");
+    if (model.tags.includes("conversational")) {
+      if (model.tags.includes("image-text-to-text")) {
+        pipelineSnippet.push("messages = [", [
+          "    {",
+          '        "role": "user",',
+          '        "content": [',
+          '            {"type": "image", "url": "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/p-blog/candy.JPG"},',
+          '            {"type": "text", "text": "What animal is on the candy?"}',
+          "        ]",
+          "    },"
+        ].join("\n"), "]");
+        pipelineSnippet.push("pipe(text=messages)");
+      } else {
+        pipelineSnippet.push("messages = [", '    {"role": "user", "content": "Who are you?"},', "]");
+        pipelineSnippet.push("pipe(messages)");
+      }
+    } else if (model.pipeline_tag === "zero-shot-image-classification") {
+      pipelineSnippet.push("pipe(", '    "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/hub/parrots.png",', '    candidate_labels=["animals", "humans", "landscape"],', ")");
+    } else if (model.pipeline_tag === "image-classification") {
+      pipelineSnippet.push('pipe("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/hub/parrots.png")');
+    }
+    return [pipelineSnippet.join("\n"), autoSnippet.join("\n")];
+  }
+  return [autoSnippet.join("\n")];
+};
+var transformersJS = (model) => {
+  if (!model.pipeline_tag) {
+    return [`// \u26A0\uFE0F Unknown pipeline tag`];
+  }
+  const libName = "@huggingface/transformers";
+  return [
+    `// npm i ${libName}
+import { pipeline } from '${libName}';
+
+// Allocate pipeline
+const pipe = await pipeline('${model.pipeline_tag}', '${model.id}');`
+  ];
+};
+var peftTask = (peftTaskType) => {
+  switch (peftTaskType) {
+    case "CAUSAL_LM":
+      return "CausalLM";
+    case "SEQ_2_SEQ_LM":
+      return "Seq2SeqLM";
+    case "TOKEN_CLS":
+      return "TokenClassification";
+    case "SEQ_CLS":
+      return "SequenceClassification";
+    default:
+      return void 0;
+  }
+};
+var peft = (model) => {
+  const { base_model_name_or_path: peftBaseModel, task_type: peftTaskType } = model.config?.peft ?? {};
+  const pefttask = peftTask(peftTaskType);
+  if (!pefttask) {
+    return [`Task type is invalid.`];
+  }
+  if (!peftBaseModel) {
+    return [`Base model is not found.`];
+  }
+  return [
+    `from peft import PeftModel
+from transformers import AutoModelFor${pefttask}
+
+base_model = AutoModelFor${pefttask}.from_pretrained("${escapeStringForJson(peftBaseModel)}")
+model = PeftModel.from_pretrained(base_model, "${model.id}")`
+  ];
+};
+var fasttext = (model) => [
+  `from huggingface_hub import hf_hub_download
+import fasttext
+
+model = fasttext.load_model(hf_hub_download("${model.id}", "model.bin"))`
+];
+var stableBaselines3 = (model) => [
+  `from huggingface_sb3 import load_from_hub
+checkpoint = load_from_hub(
+	repo_id="${model.id}",
+	filename="{MODEL FILENAME}.zip",
+)`
+];
+var nemoDomainResolver = (domain2, model) => {
+  switch (domain2) {
+    case "ASR":
+      return [
+        `import nemo.collections.asr as nemo_asr
+asr_model = nemo_asr.models.ASRModel.from_pretrained("${model.id}")
+
+transcriptions = asr_model.transcribe(["file.wav"])`
+      ];
+    default:
+      return void 0;
+  }
+};
+var mlAgents = (model) => [
+  `mlagents-load-from-hf --repo-id="${model.id}" --local-dir="./download: string[]s"`
+];
+var sentis = () => [
+  `string modelName = "[Your model name here].sentis";
+Model model = ModelLoader.Load(Application.streamingAssetsPath + "/" + modelName);
+IWorker engine = WorkerFactory.CreateWorker(BackendType.GPUCompute, model);
+// Please see provided C# file for more details
+`
+];
+var sana = (model) => [
+  `
+# Load the model and infer image from text
+import torch
+from app.sana_pipeline import SanaPipeline
+from torchvision.utils import save_image
+
+sana = SanaPipeline("configs/sana_config/1024ms/Sana_1600M_img1024.yaml")
+sana.from_pretrained("hf://${model.id}")
+
+image = sana(
+    prompt='a cyberpunk cat with a neon sign that says "Sana"',
+    height=1024,
+    width=1024,
+    guidance_scale=5.0,
+    pag_guidance_scale=2.0,
+    num_inference_steps=18,
+) `
+];
+var vibevoice = (model) => [
+  `import torch, soundfile as sf, librosa, numpy as np
+from vibevoice.processor.vibevoice_processor import VibeVoiceProcessor
+from vibevoice.modular.modeling_vibevoice_inference import VibeVoiceForConditionalGenerationInference
+
+# Load voice sample (should be 24kHz mono)
+voice, sr = sf.read("path/to/voice_sample.wav")
+if voice.ndim > 1: voice = voice.mean(axis=1)
+if sr != 24000: voice = librosa.resample(voice, sr, 24000)
+
+processor = VibeVoiceProcessor.from_pretrained("${model.id}")
+model = VibeVoiceForConditionalGenerationInference.from_pretrained(
+    "${model.id}", torch_dtype=torch.bfloat16
+).to("cuda").eval()
+model.set_ddpm_inference_steps(5)
+
+inputs = processor(text=["Speaker 0: Hello!\\nSpeaker 1: Hi there!"],
+                   voice_samples=[[voice]], return_tensors="pt")
+audio = model.generate(**inputs, cfg_scale=1.3,
+                       tokenizer=processor.tokenizer).speech_outputs[0]
+sf.write("output.wav", audio.cpu().numpy().squeeze(), 24000)`
+];
+var videoprism = (model) => [
+  `# Install from https://github.com/google-deepmind/videoprism
+import jax
+from videoprism import models as vp
+
+flax_model = vp.get_model("${model.id}")
+loaded_state = vp.load_pretrained_weights("${model.id}")
+
+@jax.jit
+def forward_fn(inputs, train=False):
+  return flax_model.apply(loaded_state, inputs, train=train)`
+];
+var vfimamba = (model) => [
+  `from Trainer_finetune import Model
+
+model = Model.from_pretrained("${model.id}")`
+];
+var lvface = (model) => [
+  `from huggingface_hub import hf_hub_download
+	 from inference_onnx import LVFaceONNXInferencer
+
+model_path = hf_hub_download("${model.id}", "LVFace-L_Glint360K/LVFace-L_Glint360K.onnx")
+inferencer = LVFaceONNXInferencer(model_path, use_gpu=True, timeout=300)
+img_path = 'path/to/image1.jpg'
+embedding = inferencer.infer_from_image(img_path)`
+];
+var voicecraft = (model) => [
+  `from voicecraft import VoiceCraft
+
+model = VoiceCraft.from_pretrained("${model.id}")`
+];
+var voxcpm = (model) => [
+  `import soundfile as sf
+from voxcpm import VoxCPM
+
+model = VoxCPM.from_pretrained("${model.id}")
+
+wav = model.generate(
+    text="VoxCPM is an innovative end-to-end TTS model from ModelBest, designed to generate highly expressive speech.",
+    prompt_wav_path=None,      # optional: path to a prompt speech for voice cloning
+    prompt_text=None,          # optional: reference text
+    cfg_value=2.0,             # LM guidance on LocDiT, higher for better adherence to the prompt, but maybe worse
+    inference_timesteps=10,   # LocDiT inference timesteps, higher for better result, lower for fast speed
+    normalize=True,           # enable external TN tool
+    denoise=True,             # enable external Denoise tool
+    retry_badcase=True,        # enable retrying mode for some bad cases (unstoppable)
+    retry_badcase_max_times=3,  # maximum retrying times
+    retry_badcase_ratio_threshold=6.0, # maximum length restriction for bad case detection (simple but effective), it could be adjusted for slow pace speech
+)
+
+sf.write("output.wav", wav, 16000)
+print("saved: output.wav")`
+];
+var vui = () => [
+  `# !pip install git+https://github.com/fluxions-ai/vui
+
+import torchaudio
+
+from vui.inference import render
+from vui.model import Vui,
+
+model = Vui.from_pretrained().cuda()
+waveform = render(
+    model,
+    "Hey, here is some random stuff, usually something quite long as the shorter the text the less likely the model can cope!",
+)
+print(waveform.shape)
+torchaudio.save("out.opus", waveform[0], 22050)
+`
+];
+var chattts = () => [
+  `import ChatTTS
+import torchaudio
+
+chat = ChatTTS.Chat()
+chat.load_models(compile=False) # Set to True for better performance
+
+texts = ["PUT YOUR TEXT HERE",]
+
+wavs = chat.infer(texts, )
+
+torchaudio.save("output1.wav", torch.from_numpy(wavs[0]), 24000)`
+];
+var ultralytics = (model) => {
+  const versionTag = model.tags.find((tag) => tag.match(/^yolov\d+$/));
+  const className = versionTag ? `YOLOv${versionTag.slice(4)}` : "YOLOvXX";
+  const prefix = versionTag ? "" : `# Couldn't find a valid YOLO version tag.
+# Replace XX with the correct version.
+`;
+  return [
+    prefix + `from ultralytics import ${className}
+
+model = ${className}.from_pretrained("${model.id}")
+source = 'http://images.cocodataset.org/val2017/000000039769.jpg'
+model.predict(source=source, save=True)`
+  ];
+};
+var birefnet = (model) => [
+  `# Option 1: use with transformers
+
+from transformers import AutoModelForImageSegmentation
+birefnet = AutoModelForImageSegmentation.from_pretrained("${model.id}", trust_remote_code=True)
+`,
+  `# Option 2: use with BiRefNet
+
+# Install from https://github.com/ZhengPeng7/BiRefNet
+
+from models.birefnet import BiRefNet
+model = BiRefNet.from_pretrained("${model.id}")`
+];
+var nobg = (model) => {
+  const installSnippet = `pip install nobg`;
+  const predictCall = model.tags.includes("promptable") ? `cutout = model.predict(processor, "image.jpg", "prompt")` : `cutout = model.predict(processor, "image.jpg")`;
+  const predictSnippet = `# Option 1: use via the predict method
+
+from nobg import AutoModel, AutoProcessor
+
+model = AutoModel.from_pretrained("${model.id}").eval()
+processor = AutoProcessor.from_pretrained("${model.id}")
+
+${predictCall}`;
+  const manualSnippet = `# Option 2: use the model and processor directly
+
+import torch
+from loadimg import load_img
+from nobg import AutoModel, AutoProcessor
+
+model = AutoModel.from_pretrained("${model.id}").eval()
+processor = AutoProcessor.from_pretrained("${model.id}")
+
+image = load_img("image.jpg").convert("RGB")
+inputs = processor(image, return_tensors="pt")
+
+with torch.no_grad():
+    outputs = model(pixel_values=inputs["pixel_values"])
+
+alpha = processor.post_process_alpha_matting(outputs, target_sizes=[(image.height, image.width)])[0]
+processor.cutout(image, alpha).save("output.png")`;
+  return [installSnippet, predictSnippet, manualSnippet];
+};
+var supertonic = () => [
+  `from supertonic import TTS
+
+tts = TTS(auto_download=True)
+
+style = tts.get_voice_style(voice_name="M1")
+
+text = "The train delay was announced at 4:45 PM on Wed, Apr 3, 2024 due to track maintenance."
+wav, duration = tts.synthesize(text, voice_style=style)
+
+tts.save_audio(wav, "output.wav")`
+];
+var swarmformer = (model) => [
+  `from swarmformer import SwarmFormerModel
+
+model = SwarmFormerModel.from_pretrained("${model.id}")
+`
+];
+var univa = (model) => [
+  `# Follow installation instructions at https://github.com/PKU-YuanGroup/UniWorld-V1
+
+from univa.models.qwen2p5vl.modeling_univa_qwen2p5vl import UnivaQwen2p5VLForConditionalGeneration
+	model = UnivaQwen2p5VLForConditionalGeneration.from_pretrained(
+        "${model.id}",
+        torch_dtype=torch.bfloat16,
+        attn_implementation="flash_attention_2",
+    ).to("cuda")
+	processor = AutoProcessor.from_pretrained("${model.id}")
+`
+];
+var mlx_unknown = (model) => [
+  `# Download the model from the Hub
+pip install huggingface_hub[hf_xet]
+
+huggingface-cli download --local-dir ${nameWithoutNamespace(model.id)} ${model.id}`
+];
+var mlxlm = (model) => [
+  `# Make sure mlx-lm is installed
+# pip install --upgrade mlx-lm
+# if on a CUDA device, also pip install mlx[cuda]
+
+# Generate text with mlx-lm
+from mlx_lm import load, generate
+
+model, tokenizer = load("${model.id}")
+
+prompt = "Once upon a time in"
+text = generate(model, tokenizer, prompt=prompt, verbose=True)`
+];
+var mlxchat = (model) => [
+  `# Make sure mlx-lm is installed
+# pip install --upgrade mlx-lm
+
+# Generate text with mlx-lm
+from mlx_lm import load, generate
+
+model, tokenizer = load("${model.id}")
+
+prompt = "Write a story about Einstein"
+messages = [{"role": "user", "content": prompt}]
+prompt = tokenizer.apply_chat_template(
+    messages, add_generation_prompt=True
+)
+
+text = generate(model, tokenizer, prompt=prompt, verbose=True)`
+];
+var mlxvlm = (model) => [
+  `# Make sure mlx-vlm is installed
+# pip install --upgrade mlx-vlm
+
+from mlx_vlm import load, generate
+from mlx_vlm.prompt_utils import apply_chat_template
+from mlx_vlm.utils import load_config
+
+# Load the model
+model, processor = load("${model.id}")
+config = load_config("${model.id}")
+
+# Prepare input
+image = ["http://images.cocodataset.org/val2017/000000039769.jpg"]
+prompt = "Describe this image."
+
+# Apply chat template
+formatted_prompt = apply_chat_template(
+    processor, config, prompt, num_images=1
+)
+
+# Generate output
+output = generate(model, processor, formatted_prompt, image)
+print(output)`
+];
+var mlxim = (model) => [
+  `from mlxim.model import create_model
+
+model = create_model(${model.id})`
+];
+var mlx = (model) => {
+  if (model.pipeline_tag === "image-text-to-text") {
+    return mlxvlm(model);
+  }
+  if (model.pipeline_tag === "text-generation") {
+    if (model.tags.includes("conversational")) {
+      return mlxchat(model);
+    } else {
+      return mlxlm(model);
+    }
+  }
+  return mlx_unknown(model);
+};
+var model2vec = (model) => [
+  `from model2vec import StaticModel
+
+model = StaticModel.from_pretrained("${model.id}")`
+];
+var mobilint = (model) => {
+  const modelName = nameWithoutNamespace(model.id);
+  return [
+    `# pip install mblt-model-zoo
+from mblt_model_zoo.vision import MBLT_Engine
+
+model = MBLT_Engine(
+    model_cls="${modelName}",
+    model_type="DEFAULT",
+    model_path="",
+    core_mode="global8",
+)
+
+try:
+    image = model.preprocess("path/to/image.jpg")
+    output = model(image)
+    result = model.postprocess(output)
+finally:
+    model.dispose()
+`
+  ];
+};
+var pruna = (model) => {
+  let snippets;
+  if (model.tags.includes("diffusers")) {
+    snippets = pruna_diffusers(model);
+  } else if (model.tags.includes("transformers")) {
+    snippets = pruna_transformers(model);
+  } else {
+    snippets = pruna_default(model);
+  }
+  const ensurePrunaModelImport = (snippet) => {
+    if (!/^from pruna import PrunaModel/m.test(snippet)) {
+      return `from pruna import PrunaModel
+${snippet}`;
+    }
+    return snippet;
+  };
+  snippets = snippets.map(ensurePrunaModelImport);
+  if (model.tags.includes("pruna_pro-ai")) {
+    return snippets.map((snippet) => snippet.replace(/\bpruna\b/g, "pruna_pro").replace(/\bPrunaModel\b/g, "PrunaProModel"));
+  }
+  return snippets;
+};
+var pruna_diffusers = (model) => {
+  const diffusersSnippets = diffusers(model);
+  return diffusersSnippets.map((snippet) => snippet.replace(/\b\w*Pipeline\w*\b/g, "PrunaModel").replace(/from diffusers import ([^,\n]*PrunaModel[^,\n]*)/g, "").replace(/from diffusers import ([^,\n]+),?\s*([^,\n]*PrunaModel[^,\n]*)/g, "from diffusers import $1").replace(/from diffusers import\s*(\n|$)/g, "").replace(/from diffusers import PrunaModel/g, "from pruna import PrunaModel").replace(/from diffusers import ([^,\n]+), PrunaModel/g, "from diffusers import $1").replace(/from diffusers import PrunaModel, ([^,\n]+)/g, "from diffusers import $1").replace(/\n\n+/g, "\n").trim());
+};
+var pruna_transformers = (model) => {
+  const auto_model = autoModelClass(model);
+  const transformersSnippets = transformers(model);
+  let processedSnippets = transformersSnippets.map((snippet) => snippet.replace(/from transformers import pipeline/g, "from pruna import PrunaModel").replace(/pipeline\([^)]*\)/g, `PrunaModel.from_pretrained("${model.id}")`));
+  if (auto_model) {
+    processedSnippets = processedSnippets.map((snippet) => snippet.replace(new RegExp(`from transformers import ${auto_model}
+?`, "g"), "").replace(new RegExp(`${auto_model}.from_pretrained`, "g"), "PrunaModel.from_pretrained").replace(new RegExp(`^.*from.*import.*(, *${auto_model})+.*$`, "gm"), (line) => line.replace(new RegExp(`, *${auto_model}`, "g"), "")));
+  }
+  return processedSnippets;
+};
+var pruna_default = (model) => [
+  `from pruna import PrunaModel
+model = PrunaModel.from_pretrained("${model.id}")
+`
+];
+var nemo = (model) => {
+  let command = void 0;
+  if (model.tags.includes("automatic-speech-recognition")) {
+    command = nemoDomainResolver("ASR", model);
+  }
+  return command ?? [`# tag did not correspond to a valid NeMo domain.`];
+};
+var outetts = (model) => {
+  const t = model.tags ?? [];
+  if (t.includes("gguf") || t.includes("onnx")) {
+    return [];
+  }
+  return [
+    `
+  import outetts
+
+  enum = outetts.Models("${model.id}".split("/", 1)[1])       # VERSION_1_0_SIZE_1B
+  cfg  = outetts.ModelConfig.auto_config(enum, outetts.Backend.HF)
+  tts  = outetts.Interface(cfg)
+
+  speaker = tts.load_default_speaker("EN-FEMALE-1-NEUTRAL")
+  tts.generate(
+	  outetts.GenerationConfig(
+		  text="Hello there, how are you doing?",
+		  speaker=speaker,
+	  )
+  ).save("output.wav")
+  `
+  ];
+};
+var pxia = (model) => [
+  `from pxia import AutoModel
+
+model = AutoModel.from_pretrained("${model.id}")`
+];
+var pythae = (model) => [
+  `from pythae.models import AutoModel
+
+model = AutoModel.load_from_hf_hub("${model.id}")`
+];
+var qwen3_tts = (model) => [
+  `# pip install qwen-tts
+import torch
+import soundfile as sf
+from qwen_tts import Qwen3TTSModel
+
+model = Qwen3TTSModel.from_pretrained(
+    "${model.id}",
+    device_map="cuda:0",
+    dtype=torch.bfloat16,
+    attn_implementation="flash_attention_2",
+)
+
+wavs, sr = model.generate_custom_voice(
+    text="Your text here.",
+    language="English",
+    speaker="Ryan",
+    instruct="Speak in a natural tone.",
+)
+
+sf.write("output.wav", wavs[0], sr)`
+];
+var musicgen = (model) => [
+  `from audiocraft.models import MusicGen
+
+model = MusicGen.get_pretrained("${model.id}")
+
+descriptions = ['happy rock', 'energetic EDM', 'sad jazz']
+wav = model.generate(descriptions)  # generates 3 samples.`
+];
+var magnet = (model) => [
+  `from audiocraft.models import MAGNeT
+
+model = MAGNeT.get_pretrained("${model.id}")
+
+descriptions = ['disco beat', 'energetic EDM', 'funky groove']
+wav = model.generate(descriptions)  # generates 3 samples.`
+];
+var audiogen = (model) => [
+  `from audiocraft.models import AudioGen
+
+model = AudioGen.get_pretrained("${model.id}")
+model.set_generation_params(duration=5)  # generate 5 seconds.
+descriptions = ['dog barking', 'sirene of an emergency vehicle', 'footsteps in a corridor']
+wav = model.generate(descriptions)  # generates 3 samples.`
+];
+var anemoi = (model) => [
+  `from anemoi.inference.runners.default import DefaultRunner
+from anemoi.inference.config.run import RunConfiguration
+# Create Configuration
+config = RunConfiguration(checkpoint = {"huggingface":"${model.id}"})
+# Load Runner
+runner = DefaultRunner(config)`
+];
+var audiocraft = (model) => {
+  if (model.tags.includes("musicgen")) {
+    return musicgen(model);
+  } else if (model.tags.includes("audiogen")) {
+    return audiogen(model);
+  } else if (model.tags.includes("magnet")) {
+    return magnet(model);
+  } else {
+    return [`# Type of model unknown.`];
+  }
+};
+var whisperkit = () => [
+  `# Install CLI with Homebrew on macOS device
+brew install whisperkit-cli
+
+# View all available inference options
+whisperkit-cli transcribe --help
+
+# Download and run inference using whisper base model
+whisperkit-cli transcribe --audio-path /path/to/audio.mp3
+
+# Or use your preferred model variant
+whisperkit-cli transcribe --model "large-v3" --model-prefix "distil" --audio-path /path/to/audio.mp3 --verbose`
+];
+var threedtopia_xl = (model) => [
+  `from threedtopia_xl.models import threedtopia_xl
+
+model = threedtopia_xl.from_pretrained("${model.id}")
+model.generate(cond="path/to/image.png")`
+];
+var zonos = (model) => [
+  `# pip install git+https://github.com/Zyphra/Zonos.git
+import torchaudio
+from zonos.model import Zonos
+from zonos.conditioning import make_cond_dict
+
+model = Zonos.from_pretrained("${model.id}", device="cuda")
+
+wav, sr = torchaudio.load("speaker.wav")           # 5-10s reference clip
+speaker = model.make_speaker_embedding(wav, sr)
+
+cond  = make_cond_dict(text="Hello, world!", speaker=speaker, language="en-us")
+codes = model.generate(model.prepare_conditioning(cond))
+
+audio = model.autoencoder.decode(codes)[0].cpu()
+torchaudio.save("sample.wav", audio, model.autoencoder.sampling_rate)
+`
+];
+var moshi = (model) => {
+  if (model.id.includes("-mlx")) {
+    const quantFlag = model.id.includes("-q4") ? " -q 4" : model.id.includes("-q8") ? " -q 8" : "";
+    return [
+      `# pip install moshi_mlx
+# Run local inference (macOS Apple Silicon)
+python -m moshi_mlx.local${quantFlag} --hf-repo "${model.id}"
+
+# Or run with web UI
+python -m moshi_mlx.local_web${quantFlag} --hf-repo "${model.id}"`
+    ];
+  }
+  if (model.id.includes("-candle")) {
+    return [
+      `# pip install rustymimi
+# Candle backend - see https://github.com/kyutai-labs/moshi
+# for Rust installation instructions`
+    ];
+  }
+  return [
+    `# pip install moshi
+# Run the interactive web server
+python -m moshi.server --hf-repo "${model.id}"
+# Then open https://localhost:8998 in your browser`,
+    `# pip install moshi
+import torch
+from moshi.models import loaders
+
+# Load checkpoint info from HuggingFace
+checkpoint = loaders.CheckpointInfo.from_hf_repo("${model.id}")
+
+# Load the Mimi audio codec
+mimi = checkpoint.get_mimi(device="cuda")
+mimi.set_num_codebooks(8)
+
+# Encode audio (24kHz, mono)
+wav = torch.randn(1, 1, 24000 * 10)  # [batch, channels, samples]
+with torch.no_grad():
+    codes = mimi.encode(wav.cuda())
+    decoded = mimi.decode(codes)`
+  ];
+};
+
+// node_modules/@huggingface/tasks/dist/esm/model-libraries.js
+var MODEL_LIBRARIES_UI_ELEMENTS = {
+  acestep: {
+    prettyLabel: "ACE-Step",
+    repoName: "ACE-Step",
+    repoUrl: "https://github.com/ace-step/ACE-Step",
+    filter: false,
+    countDownloads: `path:"ace_step_transformer/config.json"`
+  },
+  "adapter-transformers": {
+    prettyLabel: "Adapters",
+    repoName: "adapters",
+    repoUrl: "https://github.com/Adapter-Hub/adapters",
+    docsUrl: "https://huggingface.co/docs/hub/adapters",
+    snippets: adapters,
+    filter: true,
+    countDownloads: `path:"adapter_config.json"`
+  },
+  allennlp: {
+    prettyLabel: "AllenNLP",
+    repoName: "AllenNLP",
+    repoUrl: "https://github.com/allenai/allennlp",
+    docsUrl: "https://huggingface.co/docs/hub/allennlp",
+    snippets: allennlp,
+    filter: true
+  },
+  aneforge: {
+    prettyLabel: "ANEForge",
+    repoName: "ANEForge",
+    repoUrl: "https://github.com/sbryngelson/ANEForge",
+    docsUrl: "https://aneforge.readthedocs.io",
+    snippets: aneforge,
+    filter: false
+  },
+  anemoi: {
+    prettyLabel: "AnemoI",
+    repoName: "AnemoI",
+    repoUrl: "https://github.com/ecmwf/anemoi-inference",
+    docsUrl: "https://anemoi.readthedocs.io/en/latest/",
+    filter: false,
+    countDownloads: `path_extension:"ckpt"`,
+    snippets: anemoi
+  },
+  araclip: {
+    prettyLabel: "AraClip",
+    repoName: "AraClip",
+    repoUrl: "https://huggingface.co/Arabic-Clip/araclip",
+    filter: false,
+    snippets: araclip
+  },
+  "aviation-ner": {
+    prettyLabel: "Aviation NER",
+    repoName: "Aviation NER",
+    repoUrl: "https://github.com/Boeing/aviation_ner_sdr",
+    docsUrl: "https://github.com/Boeing/aviation_ner_sdr",
+    countDownloads: `path:"gliner_config.json"`,
+    filter: false
+  },
+  asteroid: {
+    prettyLabel: "Asteroid",
+    repoName: "Asteroid",
+    repoUrl: "https://github.com/asteroid-team/asteroid",
+    docsUrl: "https://huggingface.co/docs/hub/asteroid",
+    snippets: asteroid,
+    filter: true,
+    countDownloads: `path:"pytorch_model.bin"`
+  },
+  audiocraft: {
+    prettyLabel: "Audiocraft",
+    repoName: "audiocraft",
+    repoUrl: "https://github.com/facebookresearch/audiocraft",
+    snippets: audiocraft,
+    filter: false,
+    countDownloads: `path:"state_dict.bin"`
+  },
+  audioseal: {
+    prettyLabel: "AudioSeal",
+    repoName: "audioseal",
+    repoUrl: "https://github.com/facebookresearch/audioseal",
+    filter: false,
+    countDownloads: `path_extension:"pth"`,
+    snippets: audioseal
+  },
+  "bagel-mot": {
+    prettyLabel: "Bagel",
+    repoName: "Bagel",
+    repoUrl: "https://github.com/ByteDance-Seed/Bagel/",
+    filter: false,
+    countDownloads: `path:"llm_config.json"`
+  },
+  bboxmaskpose: {
+    prettyLabel: "BBoxMaskPose",
+    repoName: "BBoxMaskPose",
+    repoUrl: "https://github.com/MiraPurkrabek/BBoxMaskPose",
+    filter: false,
+    countDownloads: `path_extension:"pth"`
+  },
+  ben2: {
+    prettyLabel: "BEN2",
+    repoName: "BEN2",
+    repoUrl: "https://github.com/PramaLLC/BEN2",
+    snippets: ben2,
+    filter: false
+  },
+  bertopic: {
+    prettyLabel: "BERTopic",
+    repoName: "BERTopic",
+    repoUrl: "https://github.com/MaartenGr/BERTopic",
+    snippets: bertopic,
+    filter: true
+  },
+  big_vision: {
+    prettyLabel: "Big Vision",
+    repoName: "big_vision",
+    repoUrl: "https://github.com/google-research/big_vision",
+    filter: false,
+    countDownloads: `path_extension:"npz"`
+  },
+  bionemo: {
+    prettyLabel: "BioNeMo",
+    repoName: "BioNeMo",
+    filter: false,
+    repoUrl: "https://github.com/nvidia/BioNeMo",
+    countDownloads: `path_extension:"ckpt" OR path:"config.json"`
+  },
+  birder: {
+    prettyLabel: "Birder",
+    repoName: "Birder",
+    repoUrl: "https://gitlab.com/birder/birder",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  birefnet: {
+    prettyLabel: "BiRefNet",
+    repoName: "BiRefNet",
+    repoUrl: "https://github.com/ZhengPeng7/BiRefNet",
+    snippets: birefnet,
+    filter: false
+  },
+  bm25s: {
+    prettyLabel: "BM25S",
+    repoName: "bm25s",
+    repoUrl: "https://github.com/xhluca/bm25s",
+    snippets: bm25s,
+    filter: false,
+    countDownloads: `path:"params.index.json"`
+  },
+  boltzgen: {
+    prettyLabel: "BoltzGen",
+    repoName: "BoltzGen",
+    repoUrl: "https://github.com/HannesStark/boltzgen",
+    filter: false,
+    countDownloads: `path:"boltzgen1_diverse.ckpt"`
+  },
+  cancertathomev2: {
+    prettyLabel: "Cancer@HomeV2",
+    repoName: "Cancer@HomeV2",
+    repoUrl: "https://huggingface.co/OpenPeerAI/CancerAtHomeV2",
+    filter: false,
+    countDownloads: `path:"run.py"`
+  },
+  cartesia_pytorch: {
+    prettyLabel: "Cartesia Pytorch",
+    repoName: "Cartesia Pytorch",
+    repoUrl: "https://github.com/cartesia-ai/cartesia_pytorch",
+    snippets: cartesia_pytorch
+  },
+  cartesia_mlx: {
+    prettyLabel: "Cartesia MLX",
+    repoName: "Cartesia MLX",
+    repoUrl: "https://github.com/cartesia-ai/cartesia_mlx",
+    snippets: cartesia_mlx
+  },
+  causilo: {
+    prettyLabel: "Causilo",
+    repoName: "Causilo",
+    repoUrl: "https://github.com/nums-ai/causilo",
+    filter: false,
+    countDownloads: `path:"classifier/config.json" OR path:"regressor/config.json"`
+  },
+  ccpfn: {
+    prettyLabel: "CCPFN",
+    repoName: "CCPFN",
+    repoUrl: "https://huggingface.co/Layer6/CCPFN",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  champ: {
+    prettyLabel: "Champ",
+    repoName: "Champ",
+    repoUrl: "https://github.com/fudan-generative-vision/champ",
+    countDownloads: `path:"champ/motion_module.pth"`
+  },
+  chatterbox: {
+    prettyLabel: "Chatterbox",
+    repoName: "Chatterbox",
+    repoUrl: "https://github.com/resemble-ai/chatterbox",
+    snippets: chatterbox,
+    countDownloads: `path:"tokenizer.json"`,
+    filter: false
+  },
+  chaossim: {
+    prettyLabel: "ChaosSIM",
+    repoName: "ChaosSIM",
+    repoUrl: "https://huggingface.co/OpenPeerAI/ChaosSIM/",
+    countDownloads: `path:"ChaosSim.nb"`,
+    filter: false
+  },
+  chat_tts: {
+    prettyLabel: "ChatTTS",
+    repoName: "ChatTTS",
+    repoUrl: "https://github.com/2noise/ChatTTS.git",
+    snippets: chattts,
+    filter: false,
+    countDownloads: `path:"asset/GPT.pt"`
+  },
+  chexmix: {
+    prettyLabel: "CheXmix",
+    repoName: "CheXmix",
+    repoUrl: "https://github.com/StanfordMIMI/CheXmix",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  "chronos-forecasting": {
+    prettyLabel: "Chronos",
+    repoName: "Chronos",
+    repoUrl: "https://github.com/amazon-science/chronos-forecasting",
+    snippets: chronos_forecasting
+  },
+  clara: {
+    prettyLabel: "Clara",
+    repoName: "Clara",
+    filter: false,
+    repoUrl: "https://github.com/nvidia/clara",
+    countDownloads: `path_extension:"ckpt" OR path:"config.json"`
+  },
+  clipscope: {
+    prettyLabel: "clipscope",
+    repoName: "clipscope",
+    repoUrl: "https://github.com/Lewington-pitsos/clipscope",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  "cloud-agents": {
+    prettyLabel: "Cloud Agents",
+    repoName: "Cloud Agents",
+    repoUrl: "https://huggingface.co/OpenPeerAI/Cloud-Agents",
+    filter: false,
+    countDownloads: `path:"setup.py"`
+  },
+  collectorvision: {
+    prettyLabel: "CollectorVision",
+    repoName: "CollectorVision",
+    repoUrl: "https://github.com/HanClinto/CollectorVision",
+    snippets: collectorvision,
+    filter: false,
+    countDownloads: `path_extension:"onnx"`
+  },
+  colipri: {
+    prettyLabel: "COLIPRI",
+    repoName: "COLIPRI",
+    repoUrl: "https://huggingface.co/microsoft/colipri",
+    snippets: colipri,
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  cosyvoice: {
+    prettyLabel: "CosyVoice",
+    repoName: "CosyVoice",
+    repoUrl: "https://github.com/FunAudioLLM/CosyVoice",
+    filter: false,
+    countDownloads: `path_extension:"onnx" OR path_extension:"pt"`
+  },
+  cotracker: {
+    prettyLabel: "CoTracker",
+    repoName: "CoTracker",
+    repoUrl: "https://github.com/facebookresearch/co-tracker",
+    filter: false,
+    countDownloads: `path_extension:"pth"`
+  },
+  colpali: {
+    prettyLabel: "ColPali",
+    repoName: "ColPali",
+    repoUrl: "https://github.com/ManuelFay/colpali",
+    filter: false,
+    countDownloads: `path:"adapter_config.json"`
+  },
+  comet: {
+    prettyLabel: "COMET",
+    repoName: "COMET",
+    repoUrl: "https://github.com/Unbabel/COMET/",
+    countDownloads: `path:"hparams.yaml"`
+  },
+  cortiq: {
+    prettyLabel: "cortiq",
+    repoName: "cortiq",
+    repoUrl: "https://github.com/infosave2007/cmf",
+    docsUrl: "https://github.com/infosave2007/cmf/blob/master/docs/CMF_V2_SPEC.md",
+    snippets: cortiq,
+    countDownloads: `path_extension:"cmf"`
+  },
+  cosmos: {
+    prettyLabel: "Cosmos",
+    repoName: "Cosmos",
+    repoUrl: "https://github.com/NVIDIA/Cosmos",
+    countDownloads: `path:"config.json" OR path_extension:"pt"`
+  },
+  "cxr-foundation": {
+    prettyLabel: "CXR Foundation",
+    repoName: "cxr-foundation",
+    repoUrl: "https://github.com/google-health/cxr-foundation",
+    snippets: cxr_foundation,
+    filter: false,
+    countDownloads: `path:"precomputed_embeddings/embeddings.npz" OR path:"pax-elixr-b-text/saved_model.pb"`
+  },
+  deepforest: {
+    prettyLabel: "DeepForest",
+    repoName: "deepforest",
+    docsUrl: "https://deepforest.readthedocs.io/en/latest/",
+    repoUrl: "https://github.com/weecology/DeepForest"
+  },
+  "depth-anything-v2": {
+    prettyLabel: "DepthAnythingV2",
+    repoName: "Depth Anything V2",
+    repoUrl: "https://github.com/DepthAnything/Depth-Anything-V2",
+    snippets: depth_anything_v2,
+    filter: false,
+    countDownloads: `path_extension:"pth"`
+  },
+  "depth-pro": {
+    prettyLabel: "Depth Pro",
+    repoName: "Depth Pro",
+    repoUrl: "https://github.com/apple/ml-depth-pro",
+    countDownloads: `path_extension:"pt"`,
+    snippets: depth_pro,
+    filter: false
+  },
+  "derm-foundation": {
+    prettyLabel: "Derm Foundation",
+    repoName: "derm-foundation",
+    repoUrl: "https://github.com/google-health/derm-foundation",
+    snippets: derm_foundation,
+    filter: false,
+    countDownloads: `path:"scin_dataset_precomputed_embeddings.npz" OR path:"saved_model.pb"`
+  },
+  "describe-anything": {
+    prettyLabel: "Describe Anything",
+    repoName: "Describe Anything",
+    repoUrl: "https://github.com/NVlabs/describe-anything",
+    snippets: describe_anything,
+    filter: false
+  },
+  "dia-tts": {
+    prettyLabel: "Dia",
+    repoName: "Dia",
+    repoUrl: "https://github.com/nari-labs/dia",
+    snippets: dia,
+    filter: false
+  },
+  dia2: {
+    prettyLabel: "Dia2",
+    repoName: "Dia2",
+    repoUrl: "https://github.com/nari-labs/dia2",
+    snippets: dia2,
+    filter: false
+  },
+  "diff-interpretation-tuning": {
+    prettyLabel: "Diff Interpretation Tuning",
+    repoName: "Diff Interpretation Tuning",
+    repoUrl: "https://github.com/Aviously/diff-interpretation-tuning",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  diffree: {
+    prettyLabel: "Diffree",
+    repoName: "Diffree",
+    repoUrl: "https://github.com/OpenGVLab/Diffree",
+    filter: false,
+    countDownloads: `path:"diffree-step=000010999.ckpt"`
+  },
+  diffusers: {
+    prettyLabel: "Diffusers",
+    repoName: "\u{1F917}/diffusers",
+    repoUrl: "https://github.com/huggingface/diffusers",
+    docsUrl: "https://huggingface.co/docs/hub/diffusers",
+    snippets: diffusers,
+    filter: true
+    /// diffusers has its own more complex "countDownloads" query
+  },
+  diffusionkit: {
+    prettyLabel: "DiffusionKit",
+    repoName: "DiffusionKit",
+    repoUrl: "https://github.com/argmaxinc/DiffusionKit",
+    snippets: diffusionkit
+  },
+  "docking-at-home": {
+    prettyLabel: "Docking@Home",
+    repoName: "Docking@Home",
+    repoUrl: "https://huggingface.co/OpenPeerAI/DockingAtHOME",
+    filter: false,
+    countDownloads: `path:"setup.py"`
+  },
+  doctr: {
+    prettyLabel: "docTR",
+    repoName: "doctr",
+    repoUrl: "https://github.com/mindee/doctr"
+  },
+  edsnlp: {
+    prettyLabel: "EDS-NLP",
+    repoName: "edsnlp",
+    repoUrl: "https://github.com/aphp/edsnlp",
+    docsUrl: "https://aphp.github.io/edsnlp/latest/",
+    filter: false,
+    snippets: edsnlp,
+    countDownloads: `path_filename:"config" AND path_extension:"cfg"`
+  },
+  elm: {
+    prettyLabel: "ELM",
+    repoName: "elm",
+    repoUrl: "https://github.com/slicex-ai/elm",
+    filter: false,
+    countDownloads: `path_filename:"slicex_elm_config" AND path_extension:"json"`
+  },
+  encoderfile: {
+    prettyLabel: "encoderfile",
+    repoName: "encoderfile",
+    repoUrl: "https://github.com/mozilla-ai/encoderfile",
+    filter: false,
+    countDownloads: `path_extension:"encoderfile"`
+  },
+  espnet: {
+    prettyLabel: "ESPnet",
+    repoName: "ESPnet",
+    repoUrl: "https://github.com/espnet/espnet",
+    docsUrl: "https://huggingface.co/docs/hub/espnet",
+    snippets: espnet,
+    filter: true
+  },
+  eupe: {
+    prettyLabel: "EUPE",
+    repoName: "EUPE",
+    repoUrl: "https://github.com/facebookresearch/EUPE",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  fairseq: {
+    prettyLabel: "Fairseq",
+    repoName: "fairseq",
+    repoUrl: "https://github.com/pytorch/fairseq",
+    snippets: fairseq,
+    filter: true
+  },
+  fastai: {
+    prettyLabel: "fastai",
+    repoName: "fastai",
+    repoUrl: "https://github.com/fastai/fastai",
+    docsUrl: "https://huggingface.co/docs/hub/fastai",
+    snippets: fastai,
+    filter: true
+  },
+  fastprint: {
+    prettyLabel: "Fast Print",
+    repoName: "Fast Print",
+    repoUrl: "https://huggingface.co/OpenPeerAI/FastPrint",
+    countDownloads: `path_extension:"cs"`
+  },
+  fasttext: {
+    prettyLabel: "fastText",
+    repoName: "fastText",
+    repoUrl: "https://fasttext.cc/",
+    snippets: fasttext,
+    filter: true,
+    countDownloads: `path_extension:"bin"`
+  },
+  fixer: {
+    prettyLabel: "Fixer",
+    repoName: "Fixer",
+    repoUrl: "https://github.com/nv-tlabs/Fixer",
+    filter: false,
+    countDownloads: `path:"pretrained/pretrained_fixer.pkl"`
+  },
+  flair: {
+    prettyLabel: "Flair",
+    repoName: "Flair",
+    repoUrl: "https://github.com/flairNLP/flair",
+    docsUrl: "https://huggingface.co/docs/hub/flair",
+    snippets: flair,
+    filter: true,
+    countDownloads: `path:"pytorch_model.bin"`
+  },
+  flexray: {
+    prettyLabel: "FleXray",
+    repoName: "FleXray",
+    repoUrl: "https://github.com/VictorButoi/FleXray",
+    filter: false,
+    countDownloads: `path_extension:"safetensors" OR path_extension:"onnx"`,
+    snippets: flexray
+  },
+  flextab: {
+    prettyLabel: "FlexTab",
+    repoName: "FlexTab",
+    repoUrl: "https://github.com/SAP-samples/flextab",
+    countDownloads: `path_extension:"pt"`,
+    snippets: flextab
+  },
+  fme: {
+    prettyLabel: "Full Model Emulation",
+    repoName: "Full Model Emulation",
+    repoUrl: "https://github.com/ai2cm/ace",
+    docsUrl: "https://ai2-climate-emulator.readthedocs.io/en/latest/",
+    filter: false,
+    countDownloads: `path_extension:"tar"`
+  },
+  gaussianformer: {
+    prettyLabel: "GaussianFormer",
+    repoName: "GaussianFormer",
+    repoUrl: "https://github.com/SVLwoof/gaussianformer",
+    snippets: gaussianformer,
+    filter: false,
+    countDownloads: `path:"config.json"`
+  },
+  "gemma.cpp": {
+    prettyLabel: "gemma.cpp",
+    repoName: "gemma.cpp",
+    repoUrl: "https://github.com/google/gemma.cpp",
+    filter: false,
+    countDownloads: `path_extension:"sbs"`
+  },
+  "geometry-crafter": {
+    prettyLabel: "GeometryCrafter",
+    repoName: "GeometryCrafter",
+    repoUrl: "https://github.com/TencentARC/GeometryCrafter",
+    countDownloads: `path:"point_map_vae/diffusion_pytorch_model.safetensors"`
+  },
+  gliformer: {
+    prettyLabel: "GLiFormer",
+    repoName: "GLiFormer",
+    repoUrl: "https://github.com/Knowledgator/GLiFormer",
+    filter: false,
+    countDownloads: `path:"gliner_config.json"`
+  },
+  gliner: {
+    prettyLabel: "GLiNER",
+    repoName: "GLiNER",
+    repoUrl: "https://github.com/urchade/GLiNER",
+    snippets: gliner,
+    filter: false,
+    countDownloads: `path:"gliner_config.json"`
+  },
+  gliner2: {
+    prettyLabel: "GLiNER2",
+    repoName: "GLiNER2",
+    repoUrl: "https://github.com/fastino-ai/GLiNER2",
+    snippets: gliner2,
+    filter: false
+  },
+  "glm-tts": {
+    prettyLabel: "GLM-TTS",
+    repoName: "GLM-TTS",
+    repoUrl: "https://github.com/zai-org/GLM-TTS",
+    filter: false,
+    countDownloads: `path:"flow/flow.pt"`
+  },
+  "glyph-byt5": {
+    prettyLabel: "Glyph-ByT5",
+    repoName: "Glyph-ByT5",
+    repoUrl: "https://github.com/AIGText/Glyph-ByT5",
+    filter: false,
+    countDownloads: `path:"checkpoints/byt5_model.pt"`
+  },
+  "granite-library": {
+    prettyLabel: "Granite Library",
+    repoName: "mellea",
+    repoUrl: "https://github.com/generative-computing/mellea",
+    filter: false,
+    countDownloads: `path_filename:"adapter_config" AND path_extension:"json"`
+  },
+  grok: {
+    prettyLabel: "Grok",
+    repoName: "Grok",
+    repoUrl: "https://github.com/xai-org/grok-1",
+    filter: false,
+    countDownloads: `path:"ckpt/tensor00000_000" OR path:"ckpt-0/tensor00000_000"`
+  },
+  "habibi-tts": {
+    prettyLabel: "Habibi-TTS",
+    repoName: "Habibi-TTS",
+    repoUrl: "https://github.com/SWivid/Habibi-TTS",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  hallo: {
+    prettyLabel: "Hallo",
+    repoName: "Hallo",
+    repoUrl: "https://github.com/fudan-generative-vision/hallo",
+    countDownloads: `path:"hallo/net.pth"`
+  },
+  "minimax-h3": {
+    prettyLabel: "MiniMax H3",
+    repoName: "MiniMax-H3",
+    repoUrl: "https://github.com/MiniMax-AI/MiniMax-H3",
+    docsUrl: "https://huggingface.co/MiniMaxAI/MiniMax-H3",
+    filter: false,
+    countDownloads: `path_extension:"safetensors" OR path_filename:"model_index" OR path_filename:"config" OR path:"modular_model_index.json"`
+  },
+  mect: {
+    prettyLabel: "MECT",
+    repoName: "AntSpeaker",
+    repoUrl: "https://github.com/ant-research/AntSpeaker",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  hermes: {
+    prettyLabel: "HERMES",
+    repoName: "HERMES",
+    repoUrl: "https://github.com/LMD0311/HERMES",
+    filter: false,
+    countDownloads: `path:"ckpt/hermes_final.pth"`
+  },
+  holomotion: {
+    prettyLabel: "HoloMotion",
+    repoName: "HoloMotion",
+    repoUrl: "https://github.com/HorizonRobotics/HoloMotion",
+    filter: false,
+    countDownloads: `path_extension:"onnx"`
+  },
+  hezar: {
+    prettyLabel: "Hezar",
+    repoName: "Hezar",
+    repoUrl: "https://github.com/hezarai/hezar",
+    docsUrl: "https://hezarai.github.io/hezar",
+    countDownloads: `path:"model_config.yaml" OR path:"embedding/embedding_config.yaml"`
+  },
+  htrflow: {
+    prettyLabel: "HTRflow",
+    repoName: "HTRflow",
+    repoUrl: "https://github.com/AI-Riksarkivet/htrflow",
+    docsUrl: "https://ai-riksarkivet.github.io/htrflow",
+    snippets: htrflow
+  },
+  "hunyuan-dit": {
+    prettyLabel: "HunyuanDiT",
+    repoName: "HunyuanDiT",
+    repoUrl: "https://github.com/Tencent/HunyuanDiT",
+    countDownloads: `path:"pytorch_model_ema.pt" OR path:"pytorch_model_distill.pt"`
+  },
+  "hunyuan3d-2": {
+    prettyLabel: "Hunyuan3D-2",
+    repoName: "Hunyuan3D-2",
+    repoUrl: "https://github.com/Tencent/Hunyuan3D-2",
+    countDownloads: `path_filename:"model_index" OR path_filename:"config"`
+  },
+  "hunyuanworld-voyager": {
+    prettyLabel: "HunyuanWorld-voyager",
+    repoName: "HunyuanWorld-voyager",
+    repoUrl: "https://github.com/Tencent-Hunyuan/HunyuanWorld-Voyager"
+  },
+  "hy-worldplay": {
+    prettyLabel: "HY-WorldPlay",
+    repoName: "HY-WorldPlay",
+    repoUrl: "https://github.com/Tencent-Hunyuan/HY-WorldPlay",
+    filter: false,
+    countDownloads: `path_extension:"json"`
+  },
+  "hy-world-2": {
+    prettyLabel: "HY-World-2.0",
+    repoName: "HY-World-2.0",
+    repoUrl: "https://github.com/Tencent-Hunyuan/HY-World-2.0",
+    filter: false,
+    countDownloads: `path_extension:"json"`
+  },
+  "image-matching-models": {
+    prettyLabel: "Image Matching Models",
+    repoName: "Image Matching Models",
+    repoUrl: "https://github.com/alexstoken/image-matching-models",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  imstoucan: {
+    prettyLabel: "IMS Toucan",
+    repoName: "IMS-Toucan",
+    repoUrl: "https://github.com/DigitalPhonetics/IMS-Toucan",
+    countDownloads: `path:"embedding_gan.pt" OR path:"Vocoder.pt" OR path:"ToucanTTS.pt"`
+  },
+  "index-tts": {
+    prettyLabel: "IndexTTS",
+    repoName: "IndexTTS",
+    repoUrl: "https://github.com/index-tts/index-tts",
+    snippets: indextts,
+    filter: false
+  },
+  infinitetalk: {
+    prettyLabel: "InfiniteTalk",
+    repoName: "InfiniteTalk",
+    repoUrl: "https://github.com/MeiGen-AI/InfiniteTalk",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  "infinite-you": {
+    prettyLabel: "InfiniteYou",
+    repoName: "InfiniteYou",
+    repoUrl: "https://github.com/bytedance/InfiniteYou",
+    filter: false,
+    countDownloads: `path:"infu_flux_v1.0/sim_stage1/image_proj_model.bin" OR path:"infu_flux_v1.0/aes_stage2/image_proj_model.bin"`
+  },
+  intellifold: {
+    prettyLabel: "IntelliFold",
+    repoName: "IntelliFold",
+    repoUrl: "https://github.com/IntelliGen-AI/IntelliFold",
+    filter: false,
+    countDownloads: `path_extension:"pt" OR path_extension:"zst"`
+  },
+  "ising-decoding": {
+    prettyLabel: "Ising Decoding",
+    repoName: "Ising-Decoding",
+    repoUrl: "https://github.com/NVIDIA/Ising-Decoding",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  "jev-style": {
+    prettyLabel: "jev-style",
+    repoName: "jev-style",
+    repoUrl: "https://github.com/lawrence3699/jev-style",
+    snippets: jev_style,
+    filter: false,
+    countDownloads: `path_extension:"gguf" OR (path_filename:"config" AND path_extension:"json")`
+  },
+  keras: {
+    prettyLabel: "Keras",
+    repoName: "Keras",
+    repoUrl: "https://github.com/keras-team/keras",
+    docsUrl: "https://huggingface.co/docs/hub/keras",
+    snippets: keras,
+    filter: true,
+    countDownloads: `path:"config.json" OR path_extension:"keras"`
+  },
+  "tf-keras": {
+    // Legacy "Keras 2" library (tensorflow-only)
+    prettyLabel: "TF-Keras",
+    repoName: "TF-Keras",
+    repoUrl: "https://github.com/keras-team/tf-keras",
+    docsUrl: "https://huggingface.co/docs/hub/tf-keras",
+    snippets: tf_keras,
+    countDownloads: `path:"saved_model.pb"`
+  },
+  "keras-hub": {
+    prettyLabel: "KerasHub",
+    repoName: "KerasHub",
+    repoUrl: "https://github.com/keras-team/keras-hub",
+    docsUrl: "https://keras.io/keras_hub/",
+    snippets: keras_hub,
+    filter: true
+  },
+  zeromodels: {
+    prettyLabel: "ZeroModels",
+    repoName: "ZeroModels",
+    repoUrl: "https://github.com/IMvision12/ZeroModels",
+    docsUrl: "https://imvision12.github.io/ZeroModels/",
+    snippets: zeromodels,
+    countDownloads: `path:"model.weights.h5" OR path:"model.weights.json"`,
+    filter: false
+  },
+  kernels: {
+    prettyLabel: "Kernels",
+    repoName: "Kernels",
+    repoUrl: "https://github.com/huggingface/kernels",
+    docsUrl: "https://huggingface.co/docs/kernels",
+    snippets: kernels,
+    countDownloads: `path_filename:"_ops" AND path_extension:"py"`
+  },
+  "kimi-audio": {
+    prettyLabel: "KimiAudio",
+    repoName: "KimiAudio",
+    repoUrl: "https://github.com/MoonshotAI/Kimi-Audio",
+    snippets: kimi_audio,
+    filter: false
+  },
+  kittentts: {
+    prettyLabel: "KittenTTS",
+    repoName: "KittenTTS",
+    repoUrl: "https://github.com/KittenML/KittenTTS",
+    snippets: kittentts
+  },
+  kronos: {
+    prettyLabel: "KRONOS",
+    repoName: "KRONOS",
+    repoUrl: "https://github.com/mahmoodlab/KRONOS",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  k2: {
+    prettyLabel: "K2",
+    repoName: "k2",
+    repoUrl: "https://github.com/k2-fsa/k2"
+  },
+  "lyra-2.0": {
+    prettyLabel: "Lyra-2.0",
+    repoName: "Lyra-2.0",
+    repoUrl: "https://github.com/nv-tlabs/lyra",
+    filter: false,
+    countDownloads: `path:"checkpoints/image_encoder/model.pth"`
+  },
+  lagernvs: {
+    prettyLabel: "LagerNVS",
+    repoName: "LagerNVS",
+    repoUrl: "https://github.com/facebookresearch/lagernvs",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  laya: {
+    prettyLabel: "Laya",
+    repoName: "Laya",
+    repoUrl: "https://github.com/NandhaKishorM/laya",
+    filter: false,
+    countDownloads: `path:"rl_agent_config.json"`
+  },
+  ltx: {
+    prettyLabel: "LTX-2",
+    repoName: "LTX-2",
+    repoUrl: "https://github.com/Lightricks/LTX-2",
+    docsUrl: "https://github.com/Lightricks/LTX-2",
+    snippets: ltx,
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  "lightning-ir": {
+    prettyLabel: "Lightning IR",
+    repoName: "Lightning IR",
+    repoUrl: "https://github.com/webis-de/lightning-ir",
+    snippets: lightning_ir
+  },
+  litert: {
+    prettyLabel: "LiteRT",
+    repoName: "LiteRT",
+    repoUrl: "https://github.com/google-ai-edge/LiteRT",
+    filter: false,
+    countDownloads: `path_extension:"tflite"`
+  },
+  "litert-lm": {
+    prettyLabel: "LiteRT-LM",
+    repoName: "LiteRT-LM",
+    repoUrl: "https://github.com/google-ai-edge/LiteRT-LM",
+    snippets: litert_lm,
+    filter: false,
+    countDownloads: `path_extension:"litertlm" OR path_extension:"task"`
+  },
+  lerobot: {
+    prettyLabel: "LeRobot",
+    repoName: "LeRobot",
+    repoUrl: "https://github.com/huggingface/lerobot",
+    docsUrl: "https://huggingface.co/docs/lerobot",
+    filter: false,
+    snippets: lerobot
+  },
+  lightglue: {
+    prettyLabel: "LightGlue",
+    repoName: "LightGlue",
+    repoUrl: "https://github.com/cvg/LightGlue",
+    filter: false,
+    countDownloads: `path_extension:"pth" OR path:"config.json"`
+  },
+  liveportrait: {
+    prettyLabel: "LivePortrait",
+    repoName: "LivePortrait",
+    repoUrl: "https://github.com/KwaiVGI/LivePortrait",
+    filter: false,
+    countDownloads: `path:"liveportrait/landmark.onnx"`
+  },
+  "longcat-video-avatar-1.5": {
+    prettyLabel: "LongCat-Video-Avatar 1.5",
+    repoName: "LongCat-Video-Avatar 1.5",
+    repoUrl: "https://github.com/meituan-longcat/LongCat-Video",
+    filter: false
+  },
+  "llama-cpp-python": {
+    prettyLabel: "llama-cpp-python",
+    repoName: "llama-cpp-python",
+    repoUrl: "https://github.com/abetlen/llama-cpp-python",
+    snippets: llama_cpp_python
+  },
+  "mini-omni2": {
+    prettyLabel: "Mini-Omni2",
+    repoName: "Mini-Omni2",
+    repoUrl: "https://github.com/gpt-omni/mini-omni2",
+    countDownloads: `path:"model_config.yaml"`
+  },
+  mindspore: {
+    prettyLabel: "MindSpore",
+    repoName: "mindspore",
+    repoUrl: "https://github.com/mindspore-ai/mindspore"
+  },
+  "magi-1": {
+    prettyLabel: "MAGI-1",
+    repoName: "MAGI-1",
+    repoUrl: "https://github.com/SandAI-org/MAGI-1",
+    countDownloads: `path:"ckpt/vae/config.json"`
+  },
+  "magenta-realtime": {
+    prettyLabel: "Magenta RT",
+    repoName: "Magenta RT",
+    repoUrl: "https://github.com/magenta/magenta-realtime",
+    countDownloads: `path:"checkpoints/llm_base_x4286_c1860k.tar" OR path:"checkpoints/llm_large_x3047_c1860k.tar" OR path:"checkpoints/llm_large_x3047_c1860k/checkpoint"`
+  },
+  "magenta-realtime-2": {
+    prettyLabel: "Magenta RT 2",
+    repoName: "Magenta RT 2",
+    repoUrl: "https://github.com/magenta/magenta-realtime",
+    countDownloads: `path:"models/mrt2_base/mrt2_base.mlxfn" OR path:"models/mrt2_small/mrt2_small.mlxfn" OR path:"checkpoints/mrt2_base.safetensors" OR path:"checkpoints/mrt2_small.safetensors"`
+  },
+  "mamba-ssm": {
+    prettyLabel: "MambaSSM",
+    repoName: "MambaSSM",
+    repoUrl: "https://github.com/state-spaces/mamba",
+    filter: false,
+    snippets: mamba_ssm
+  },
+  "manas-1": {
+    prettyLabel: "MANAS-1",
+    repoName: "MANAS-1",
+    repoUrl: "https://github.com/NeurodxAI/manas-1",
+    countDownloads: `path_extension:"pt"`
+  },
+  "mars5-tts": {
+    prettyLabel: "MARS5-TTS",
+    repoName: "MARS5-TTS",
+    repoUrl: "https://github.com/Camb-ai/MARS5-TTS",
+    filter: false,
+    countDownloads: `path:"mars5_ar.safetensors"`,
+    snippets: mars5_tts
+  },
+  matanyone: {
+    prettyLabel: "MatAnyone",
+    repoName: "MatAnyone",
+    repoUrl: "https://github.com/pq-yang/MatAnyone",
+    snippets: matanyone,
+    filter: false
+  },
+  memra: {
+    prettyLabel: "memra",
+    repoName: "memra",
+    repoUrl: "https://github.com/avifenesh/memra",
+    snippets: memra,
+    filter: false
+  },
+  "mesh-anything": {
+    prettyLabel: "MeshAnything",
+    repoName: "MeshAnything",
+    repoUrl: "https://github.com/buaacyw/MeshAnything",
+    filter: false,
+    countDownloads: `path:"MeshAnything_350m.pth"`,
+    snippets: mesh_anything
+  },
+  merlin: {
+    prettyLabel: "Merlin",
+    repoName: "Merlin",
+    repoUrl: "https://github.com/StanfordMIMI/Merlin",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  medvae: {
+    prettyLabel: "MedVAE",
+    repoName: "MedVAE",
+    repoUrl: "https://github.com/StanfordMIMI/MedVAE",
+    filter: false,
+    countDownloads: `path_extension:"ckpt"`
+  },
+  mflux: {
+    prettyLabel: "mflux",
+    repoName: "mflux",
+    repoUrl: "https://github.com/filipstrand/mflux",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  microduck: {
+    prettyLabel: "Microduck",
+    repoName: "Microduck",
+    repoUrl: "https://github.com/pollen-robotics/microduck_rl",
+    filter: true,
+    countDownloads: `path_extension:"onnx"`
+  },
+  mitie: {
+    prettyLabel: "MITIE",
+    repoName: "MITIE",
+    repoUrl: "https://github.com/mit-nlp/MITIE",
+    countDownloads: `path_filename:"total_word_feature_extractor"`
+  },
+  "ml-agents": {
+    prettyLabel: "ml-agents",
+    repoName: "ml-agents",
+    repoUrl: "https://github.com/Unity-Technologies/ml-agents",
+    docsUrl: "https://huggingface.co/docs/hub/ml-agents",
+    snippets: mlAgents,
+    filter: true,
+    countDownloads: `path_extension:"onnx"`
+  },
+  "ml-sharp": {
+    prettyLabel: "Sharp",
+    repoName: "Sharp",
+    repoUrl: "https://github.com/apple/ml-sharp",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  mlx: {
+    prettyLabel: "MLX",
+    repoName: "MLX",
+    repoUrl: "https://github.com/ml-explore/mlx-examples/tree/main",
+    snippets: mlx,
+    filter: true
+  },
+  "mlx-image": {
+    prettyLabel: "mlx-image",
+    repoName: "mlx-image",
+    repoUrl: "https://github.com/riccardomusmeci/mlx-image",
+    docsUrl: "https://huggingface.co/docs/hub/mlx-image",
+    snippets: mlxim,
+    filter: false,
+    countDownloads: `path:"model.safetensors"`
+  },
+  "mlc-llm": {
+    prettyLabel: "MLC-LLM",
+    repoName: "MLC-LLM",
+    repoUrl: "https://github.com/mlc-ai/mlc-llm",
+    docsUrl: "https://llm.mlc.ai/docs/",
+    filter: false,
+    countDownloads: `path:"mlc-chat-config.json"`
+  },
+  model2vec: {
+    prettyLabel: "Model2Vec",
+    repoName: "model2vec",
+    repoUrl: "https://github.com/MinishLab/model2vec",
+    snippets: model2vec,
+    filter: false
+  },
+  mobilint: {
+    prettyLabel: "Mobilint",
+    repoName: "mblt-model-zoo",
+    repoUrl: "https://github.com/mobilint/mblt-model-zoo",
+    docsUrl: "https://docs.mobilint.com",
+    countDownloads: `path:"config.json" OR path_extension:"mxq"`,
+    snippets: mobilint,
+    filter: false
+  },
+  "montreal-forced-aligner": {
+    prettyLabel: "Montreal Forced Aligner",
+    repoName: "Montreal Forced Aligner",
+    repoUrl: "https://github.com/MontrealCorpusTools/Montreal-Forced-Aligner",
+    docsUrl: "https://montreal-forced-aligner.readthedocs.io",
+    filter: false,
+    countDownloads: `path:"acoustic/final.mdl" OR path_extension:"zip"`
+  },
+  moshi: {
+    prettyLabel: "Moshi",
+    repoName: "Moshi",
+    repoUrl: "https://github.com/kyutai-labs/moshi",
+    snippets: moshi,
+    filter: false,
+    countDownloads: `path:"tokenizer-e351c8d8-checkpoint125.safetensors"`
+  },
+  mtvcraft: {
+    prettyLabel: "MTVCraft",
+    repoName: "MTVCraft",
+    repoUrl: "https://github.com/baaivision/MTVCraft",
+    filter: false,
+    countDownloads: `path:"vae/3d-vae.pt"`
+  },
+  multimolecule: {
+    prettyLabel: "MultiMolecule",
+    repoName: "MultiMolecule",
+    repoUrl: "https://github.com/MultiMolecule/multimolecule",
+    docsUrl: "https://multimolecule.danling.org",
+    snippets: multimolecule,
+    filter: false
+  },
+  nemo: {
+    prettyLabel: "NeMo",
+    repoName: "NeMo",
+    repoUrl: "https://github.com/NVIDIA/NeMo",
+    snippets: nemo,
+    filter: true,
+    countDownloads: `path_extension:"nemo" OR path:"model_config.yaml" OR path_extension:"json"`
+  },
+  ninfer: {
+    prettyLabel: "NInfer",
+    repoName: "NInfer",
+    repoUrl: "https://github.com/Neroued/ninfer",
+    filter: false,
+    countDownloads: `path_extension:"ninfer"`
+  },
+  nobg: {
+    prettyLabel: "nobg",
+    repoName: "nobg",
+    repoUrl: "https://github.com/feyninc/nobg",
+    snippets: nobg,
+    filter: false
+  },
+  "nv-medtech": {
+    prettyLabel: "NV-MedTech",
+    repoName: "NV-MedTech",
+    filter: false,
+    repoUrl: "https://github.com/nvidia-medtech",
+    countDownloads: `path_extension:"pt" OR path_extension:"safetensors" OR path:"config.json"`
+  },
+  "open-oasis": {
+    prettyLabel: "open-oasis",
+    repoName: "open-oasis",
+    repoUrl: "https://github.com/etched-ai/open-oasis",
+    countDownloads: `path:"oasis500m.safetensors"`
+  },
+  open_clip: {
+    prettyLabel: "OpenCLIP",
+    repoName: "OpenCLIP",
+    repoUrl: "https://github.com/mlfoundations/open_clip",
+    snippets: open_clip,
+    filter: true,
+    countDownloads: `path:"open_clip_model.safetensors"
+			OR path:"model.safetensors"
+			OR path:"open_clip_pytorch_model.bin"
+			OR path:"pytorch_model.bin"`
+  },
+  openasr: {
+    prettyLabel: "OpenASR",
+    repoName: "OpenASR",
+    repoUrl: "https://github.com/QuintinShaw/openasr",
+    docsUrl: "https://github.com/QuintinShaw/openasr/blob/main/docs/DOCS_INDEX.md",
+    snippets: openasr,
+    filter: false,
+    countDownloads: `path_extension:"oasr"`
+  },
+  opendde: {
+    prettyLabel: "OpenDDE",
+    repoName: "OpenDDE",
+    repoUrl: "https://github.com/aurekaresearch/OpenDDE",
+    docsUrl: "https://huggingface.co/aurekaresearch/OpenDDE/blob/main/docs/inference_instructions.md",
+    snippets: opendde,
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  openpeerllm: {
+    prettyLabel: "OpenPeerLLM",
+    repoName: "OpenPeerLLM",
+    repoUrl: "https://huggingface.co/openpeerai/openpeerllm",
+    docsUrl: "https://huggingface.co/OpenPeerAI/OpenPeerLLM/blob/main/README.md",
+    countDownloads: `path:".meta-huggingface.json"`,
+    filter: false
+  },
+  "open-sora": {
+    prettyLabel: "Open-Sora",
+    repoName: "Open-Sora",
+    repoUrl: "https://github.com/hpcaitech/Open-Sora",
+    filter: false,
+    countDownloads: `path:"Open_Sora_v2.safetensors"`
+  },
+  outetts: {
+    prettyLabel: "OuteTTS",
+    repoName: "OuteTTS",
+    repoUrl: "https://github.com/edwko/OuteTTS",
+    snippets: outetts,
+    filter: false
+  },
+  paddlenlp: {
+    prettyLabel: "paddlenlp",
+    repoName: "PaddleNLP",
+    repoUrl: "https://github.com/PaddlePaddle/PaddleNLP",
+    docsUrl: "https://huggingface.co/docs/hub/paddlenlp",
+    snippets: paddlenlp,
+    filter: true,
+    countDownloads: `path:"model_config.json"`
+  },
+  PaddleOCR: {
+    prettyLabel: "PaddleOCR",
+    repoName: "PaddleOCR",
+    repoUrl: "https://github.com/PaddlePaddle/PaddleOCR",
+    docsUrl: "https://www.paddleocr.ai/",
+    snippets: paddleocr,
+    filter: true,
+    countDownloads: `path_extension:"safetensors" OR path:"inference.pdiparams" OR path:"inference.onnx"`
+  },
+  peft: {
+    prettyLabel: "PEFT",
+    repoName: "PEFT",
+    repoUrl: "https://github.com/huggingface/peft",
+    snippets: peft,
+    filter: true,
+    countDownloads: `path:"adapter_config.json"`
+  },
+  "perception-encoder": {
+    prettyLabel: "PerceptionEncoder",
+    repoName: "PerceptionModels",
+    repoUrl: "https://github.com/facebookresearch/perception_models",
+    filter: false,
+    snippets: perception_encoder,
+    countDownloads: `path_extension:"pt"`
+  },
+  "phantom-wan": {
+    prettyLabel: "Phantom",
+    repoName: "Phantom",
+    repoUrl: "https://github.com/Phantom-video/Phantom",
+    snippets: phantom_wan,
+    filter: false,
+    countDownloads: `path_extension:"pth"`
+  },
+  piper: {
+    prettyLabel: "Piper",
+    repoName: "Piper",
+    repoUrl: "https://github.com/OHF-Voice/piper1-gpl",
+    filter: false,
+    countDownloads: `path_extension:"onnx" OR path_extension:"ckpt"`
+  },
+  "pocket-tts": {
+    prettyLabel: "Pocket-TTS",
+    repoName: "PocketTTS",
+    repoUrl: "https://github.com/kyutai-labs/pocket-tts",
+    snippets: pocket_tts,
+    filter: false,
+    countDownloads: `path:"tts_b6369a24.safetensors"`
+  },
+  "pruna-ai": {
+    prettyLabel: "Pruna AI",
+    repoName: "Pruna AI",
+    repoUrl: "https://github.com/PrunaAI/pruna",
+    snippets: pruna,
+    docsUrl: "https://docs.pruna.ai"
+  },
+  pxia: {
+    prettyLabel: "pxia",
+    repoName: "pxia",
+    repoUrl: "https://github.com/not-lain/pxia",
+    snippets: pxia,
+    filter: false
+  },
+  "pyannote-audio": {
+    prettyLabel: "pyannote.audio",
+    repoName: "pyannote-audio",
+    repoUrl: "https://github.com/pyannote/pyannote-audio",
+    snippets: pyannote_audio,
+    filter: true
+  },
+  "py-feat": {
+    prettyLabel: "Py-Feat",
+    repoName: "Py-Feat",
+    repoUrl: "https://github.com/cosanlab/py-feat",
+    docsUrl: "https://py-feat.org/",
+    filter: false
+  },
+  pythae: {
+    prettyLabel: "pythae",
+    repoName: "pythae",
+    repoUrl: "https://github.com/clementchadebec/benchmark_VAE",
+    snippets: pythae,
+    filter: false
+  },
+  quantumpeer: {
+    prettyLabel: "QuantumPeer",
+    repoName: "QuantumPeer",
+    repoUrl: "https://github.com/OpenPeer-AI/QuantumPeer",
+    filter: false,
+    countDownloads: `path_extension:"setup.py"`
+  },
+  qwen3_tts: {
+    prettyLabel: "Qwen3-TTS",
+    repoName: "Qwen3-TTS",
+    repoUrl: "https://github.com/QwenLM/Qwen3-TTS",
+    snippets: qwen3_tts,
+    filter: false
+  },
+  recurrentgemma: {
+    prettyLabel: "RecurrentGemma",
+    repoName: "recurrentgemma",
+    repoUrl: "https://github.com/google-deepmind/recurrentgemma",
+    filter: false,
+    countDownloads: `path:"tokenizer.model"`
+  },
+  relik: {
+    prettyLabel: "Relik",
+    repoName: "Relik",
+    repoUrl: "https://github.com/SapienzaNLP/relik",
+    snippets: relik,
+    filter: false
+  },
+  refiners: {
+    prettyLabel: "Refiners",
+    repoName: "Refiners",
+    repoUrl: "https://github.com/finegrain-ai/refiners",
+    docsUrl: "https://refine.rs/",
+    filter: false,
+    countDownloads: `path:"model.safetensors"`
+  },
+  renderformer: {
+    prettyLabel: "RenderFormer",
+    repoName: "RenderFormer",
+    repoUrl: "https://github.com/microsoft/renderformer",
+    snippets: renderformer,
+    filter: false
+  },
+  reverb: {
+    prettyLabel: "Reverb",
+    repoName: "Reverb",
+    repoUrl: "https://github.com/revdotcom/reverb",
+    filter: false
+  },
+  rkllm: {
+    prettyLabel: "RKLLM",
+    repoName: "RKLLM",
+    repoUrl: "https://github.com/airockchip/rknn-llm",
+    countDownloads: `path_extension:"rkllm"`
+  },
+  "robo-orchard-lab": {
+    prettyLabel: "RoboOrchardLab",
+    repoName: "RoboOrchardLab",
+    repoUrl: "https://github.com/HorizonRobotics/RoboOrchardLab",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  "routee-powertrain": {
+    prettyLabel: "RouteE-Powertrain",
+    repoName: "RouteE-Powertrain",
+    repoUrl: "https://github.com/NatLabRockies/routee-powertrain",
+    docsUrl: "https://natlabrockies.github.io/routee-powertrain/",
+    snippets: routee_powertrain,
+    filter: false,
+    countDownloads: `path_extension:"onnx" OR path_extension:"joblib"`
+  },
+  rwkv: {
+    prettyLabel: "RWKV",
+    repoName: "RWKV-LM",
+    repoUrl: "https://github.com/BlinkDL/RWKV-LM",
+    docsUrl: "https://rwkv.com/",
+    filter: false,
+    countDownloads: `path_extension:"pth"`
+  },
+  saelens: {
+    prettyLabel: "SAELens",
+    repoName: "SAELens",
+    repoUrl: "https://github.com/jbloomAus/SAELens",
+    snippets: saelens,
+    filter: false
+  },
+  "scail-2": {
+    prettyLabel: "SCAIL-2",
+    repoName: "SCAIL-2",
+    repoUrl: "https://github.com/zai-org/SCAIL-2",
+    filter: false,
+    countDownloads: `path:"model/1/fsdp2_rank_0000_checkpoint.pt"`
+  },
+  sam2: {
+    prettyLabel: "sam2",
+    repoName: "sam2",
+    repoUrl: "https://github.com/facebookresearch/segment-anything-2",
+    filter: false,
+    snippets: sam2,
+    countDownloads: `path_extension:"pt"`
+  },
+  "sam-3d-body": {
+    prettyLabel: "SAM 3D Body",
+    repoName: "SAM 3D Body",
+    repoUrl: "https://github.com/facebookresearch/sam-3d-body",
+    filter: false,
+    snippets: sam_3d_body,
+    countDownloads: `path:"model_config.yaml"`
+  },
+  "sam-3d-objects": {
+    prettyLabel: "SAM 3D Objects",
+    repoName: "SAM 3D Objects",
+    repoUrl: "https://github.com/facebookresearch/sam-3d-objects",
+    filter: false,
+    snippets: sam_3d_objects,
+    countDownloads: `path:"checkpoints/pipeline.yaml"`
+  },
+  same: {
+    prettyLabel: "SAME",
+    repoName: "SAME",
+    repoUrl: "https://github.com/GengzeZhou/SAME",
+    filter: false,
+    countDownloads: `path:"ckpt/SAME.pt" OR path:"pretrain/Attnq_pretrained_ckpt.pt"`
+  },
+  "sample-factory": {
+    prettyLabel: "sample-factory",
+    repoName: "sample-factory",
+    repoUrl: "https://github.com/alex-petrenko/sample-factory",
+    docsUrl: "https://huggingface.co/docs/hub/sample-factory",
+    snippets: sampleFactory,
+    filter: true,
+    countDownloads: `path:"cfg.json"`
+  },
+  "sap-rpt-1-oss": {
+    prettyLabel: "sap-rpt-1-oss",
+    repoName: "sap-rpt-1-oss",
+    repoUrl: "https://github.com/SAP-samples/sap-rpt-1-oss",
+    countDownloads: `path_extension:"pt"`,
+    snippets: sap_rpt_one_oss
+  },
+  sapiens: {
+    prettyLabel: "sapiens",
+    repoName: "sapiens",
+    repoUrl: "https://github.com/facebookresearch/sapiens",
+    filter: false,
+    countDownloads: `path_extension:"pt2" OR path_extension:"pth" OR path_extension:"onnx"`
+  },
+  sapiens2: {
+    prettyLabel: "sapiens2",
+    repoName: "sapiens2",
+    repoUrl: "https://github.com/facebookresearch/sapiens2",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  seedvr: {
+    prettyLabel: "SeedVR",
+    repoName: "SeedVR",
+    repoUrl: "https://github.com/ByteDance-Seed/SeedVR",
+    filter: false,
+    countDownloads: `path_extension:"pth"`
+  },
+  "self-forcing": {
+    prettyLabel: "SelfForcing",
+    repoName: "SelfForcing",
+    repoUrl: "https://github.com/guandeh17/Self-Forcing",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  "sentence-transformers": {
+    prettyLabel: "sentence-transformers",
+    repoName: "sentence-transformers",
+    repoUrl: "https://github.com/UKPLab/sentence-transformers",
+    docsUrl: "https://huggingface.co/docs/hub/sentence-transformers",
+    snippets: sentenceTransformers,
+    filter: true
+  },
+  setfit: {
+    prettyLabel: "setfit",
+    repoName: "setfit",
+    repoUrl: "https://github.com/huggingface/setfit",
+    docsUrl: "https://huggingface.co/docs/hub/setfit",
+    snippets: setfit,
+    filter: true
+  },
+  shadow: {
+    prettyLabel: "Shadow",
+    repoName: "Shadow",
+    repoUrl: "https://github.com/QLNI/SHADOW-250M-Instruct",
+    filter: false,
+    countDownloads: `path_extension:"shdw"`
+  },
+  sklearn: {
+    prettyLabel: "Scikit-learn",
+    repoName: "Scikit-learn",
+    repoUrl: "https://github.com/scikit-learn/scikit-learn",
+    snippets: sklearn,
+    filter: true,
+    countDownloads: `path:"sklearn_model.joblib"`
+  },
+  spacy: {
+    prettyLabel: "spaCy",
+    repoName: "spaCy",
+    repoUrl: "https://github.com/explosion/spaCy",
+    docsUrl: "https://huggingface.co/docs/hub/spacy",
+    snippets: spacy,
+    filter: true,
+    countDownloads: `path_extension:"whl"`
+  },
+  "span-marker": {
+    prettyLabel: "SpanMarker",
+    repoName: "SpanMarkerNER",
+    repoUrl: "https://github.com/tomaarsen/SpanMarkerNER",
+    docsUrl: "https://huggingface.co/docs/hub/span_marker",
+    snippets: span_marker,
+    filter: true
+  },
+  speechbrain: {
+    prettyLabel: "speechbrain",
+    repoName: "speechbrain",
+    repoUrl: "https://github.com/speechbrain/speechbrain",
+    docsUrl: "https://huggingface.co/docs/hub/speechbrain",
+    snippets: speechbrain,
+    filter: true,
+    countDownloads: `path:"hyperparams.yaml"`
+  },
+  "ssr-speech": {
+    prettyLabel: "SSR-Speech",
+    repoName: "SSR-Speech",
+    repoUrl: "https://github.com/WangHelin1997/SSR-Speech",
+    filter: false,
+    countDownloads: `path_extension:".pth"`
+  },
+  "stable-audio-3": {
+    prettyLabel: "Stable Audio 3",
+    repoName: "stable-audio-3",
+    repoUrl: "https://github.com/Stability-AI/stable-audio-3",
+    filter: false,
+    countDownloads: `path:"model_config.json"`
+  },
+  "stable-audio-tools": {
+    prettyLabel: "Stable Audio Tools",
+    repoName: "stable-audio-tools",
+    repoUrl: "https://github.com/Stability-AI/stable-audio-tools.git",
+    filter: false,
+    countDownloads: `path:"model.safetensors"`,
+    snippets: stable_audio_tools
+  },
+  monkeyocr: {
+    prettyLabel: "MonkeyOCR",
+    repoName: "monkeyocr",
+    repoUrl: "https://github.com/Yuliang-Liu/MonkeyOCR",
+    filter: false,
+    countDownloads: `path:"Recognition/config.json"`
+  },
+  "diffusion-single-file": {
+    prettyLabel: "Diffusion Single File",
+    repoName: "diffusion-single-file",
+    repoUrl: "https://github.com/comfyanonymous/ComfyUI",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  "seed-story": {
+    prettyLabel: "SEED-Story",
+    repoName: "SEED-Story",
+    repoUrl: "https://github.com/TencentARC/SEED-Story",
+    filter: false,
+    countDownloads: `path:"cvlm_llama2_tokenizer/tokenizer.model"`,
+    snippets: seed_story
+  },
+  skala: {
+    prettyLabel: "Skala",
+    repoName: "Skala",
+    repoUrl: "https://github.com/microsoft/skala",
+    filter: false,
+    countDownloads: `path_extension:"fun"`
+  },
+  soloaudio: {
+    prettyLabel: "SoloAudio",
+    repoName: "SoloAudio",
+    repoUrl: "https://github.com/WangHelin1997/SoloAudio",
+    filter: false,
+    countDownloads: `path:"soloaudio_v2.pt"`
+  },
+  songbloom: {
+    prettyLabel: "SongBloom",
+    repoName: "SongBloom",
+    repoUrl: "https://github.com/Cypress-Yang/SongBloom",
+    filter: false,
+    countDownloads: `path_extension:"pt"`
+  },
+  "stable-baselines3": {
+    prettyLabel: "stable-baselines3",
+    repoName: "stable-baselines3",
+    repoUrl: "https://github.com/huggingface/huggingface_sb3",
+    docsUrl: "https://huggingface.co/docs/hub/stable-baselines3",
+    snippets: stableBaselines3,
+    filter: true,
+    countDownloads: `path_extension:"zip"`
+  },
+  stanza: {
+    prettyLabel: "Stanza",
+    repoName: "stanza",
+    repoUrl: "https://github.com/stanfordnlp/stanza",
+    docsUrl: "https://huggingface.co/docs/hub/stanza",
+    snippets: stanza,
+    filter: true,
+    countDownloads: `path:"models/default.zip"`
+  },
+  supertonic: {
+    prettyLabel: "Supertonic",
+    repoName: "Supertonic",
+    repoUrl: "https://github.com/supertone-inc/supertonic",
+    snippets: supertonic,
+    filter: false
+  },
+  swarmformer: {
+    prettyLabel: "SwarmFormer",
+    repoName: "SwarmFormer",
+    repoUrl: "https://github.com/takara-ai/SwarmFormer",
+    snippets: swarmformer,
+    filter: false
+  },
+  "synthefy-migas": {
+    prettyLabel: "Migas",
+    repoName: "Migas",
+    repoUrl: "https://github.com/Synthefy/synthefy-migas",
+    filter: false,
+    countDownloads: `path:"model.pt"`
+  },
+  "f5-tts": {
+    prettyLabel: "F5-TTS",
+    repoName: "F5-TTS",
+    repoUrl: "https://github.com/SWivid/F5-TTS",
+    filter: false,
+    countDownloads: `path_extension:"safetensors" OR path_extension:"pt"`
+  },
+  genmo: {
+    prettyLabel: "Genmo",
+    repoName: "Genmo",
+    repoUrl: "https://github.com/genmoai/models",
+    filter: false,
+    countDownloads: `path:"vae_stats.json"`
+  },
+  "tencent-song-generation": {
+    prettyLabel: "SongGeneration",
+    repoName: "SongGeneration",
+    repoUrl: "https://github.com/tencent-ailab/songgeneration",
+    filter: false,
+    countDownloads: `path:"ckpt/songgeneration_base/model.pt"`
+  },
+  tensorflowtts: {
+    prettyLabel: "TensorFlowTTS",
+    repoName: "TensorFlowTTS",
+    repoUrl: "https://github.com/TensorSpeech/TensorFlowTTS",
+    snippets: tensorflowtts
+  },
+  tensorrt: {
+    prettyLabel: "TensorRT",
+    repoName: "TensorRT",
+    repoUrl: "https://github.com/NVIDIA/TensorRT",
+    countDownloads: `path_extension:"onnx"`
+  },
+  tabpfn: {
+    prettyLabel: "TabPFN",
+    repoName: "TabPFN",
+    repoUrl: "https://github.com/PriorLabs/TabPFN"
+  },
+  terratorch: {
+    prettyLabel: "TerraTorch",
+    repoName: "TerraTorch",
+    repoUrl: "https://github.com/IBM/terratorch",
+    docsUrl: "https://ibm.github.io/terratorch/",
+    filter: false,
+    countDownloads: `path_extension:"pt" OR path_extension:"ckpt"`,
+    snippets: terratorch
+  },
+  "tic-clip": {
+    prettyLabel: "TiC-CLIP",
+    repoName: "TiC-CLIP",
+    repoUrl: "https://github.com/apple/ml-tic-clip",
+    filter: false,
+    countDownloads: `path_extension:"pt" AND path_prefix:"checkpoints/"`
+  },
+  timesfm: {
+    prettyLabel: "TimesFM",
+    repoName: "timesfm",
+    repoUrl: "https://github.com/google-research/timesfm",
+    filter: false,
+    countDownloads: `path:"config.json" OR path:"torch_model.ckpt" OR path:"checkpoints/checkpoint_1100000/state/checkpoint" OR path:"checkpoints/checkpoint_2150000/state/checkpoint"`
+  },
+  "timee-ts": {
+    prettyLabel: "timee-ts",
+    repoName: "timee-ts",
+    repoUrl: "https://github.com/liamsbhoo/timee",
+    filter: false,
+    countDownloads: `path:"model.safetensors"`
+  },
+  timm: {
+    prettyLabel: "timm",
+    repoName: "pytorch-image-models",
+    repoUrl: "https://github.com/rwightman/pytorch-image-models",
+    docsUrl: "https://huggingface.co/docs/hub/timm",
+    snippets: timm,
+    filter: true,
+    countDownloads: `path:"pytorch_model.bin" OR path:"model.safetensors"`
+  },
+  tirex: {
+    prettyLabel: "TiRex",
+    repoName: "TiRex",
+    repoUrl: "https://github.com/NX-AI/tirex",
+    countDownloads: `path_extension:"ckpt"`
+  },
+  "tirex-2": {
+    prettyLabel: "TiRex-2",
+    repoName: "TiRex-2",
+    repoUrl: "https://github.com/NX-AI/tirex-2",
+    countDownloads: `path:"model-config.yaml"`
+  },
+  torchgeo: {
+    prettyLabel: "TorchGeo",
+    repoName: "TorchGeo",
+    repoUrl: "https://github.com/microsoft/torchgeo",
+    docsUrl: "https://torchgeo.readthedocs.io/",
+    filter: false,
+    countDownloads: `path_extension:"pt" OR path_extension:"pth"`
+  },
+  transformers: {
+    prettyLabel: "Transformers",
+    repoName: "\u{1F917}/transformers",
+    repoUrl: "https://github.com/huggingface/transformers",
+    docsUrl: "https://huggingface.co/docs/hub/transformers",
+    snippets: transformers,
+    filter: true
+  },
+  "transformers.js": {
+    prettyLabel: "Transformers.js",
+    repoName: "transformers.js",
+    repoUrl: "https://github.com/huggingface/transformers.js",
+    docsUrl: "https://huggingface.co/docs/hub/transformers-js",
+    snippets: transformersJS,
+    filter: true
+  },
+  trellis: {
+    prettyLabel: "Trellis",
+    repoName: "Trellis",
+    repoUrl: "https://github.com/microsoft/TRELLIS",
+    countDownloads: `path_extension:"safetensors"`
+  },
+  trellis2: {
+    prettyLabel: "TRELLIS.2",
+    repoName: "TRELLIS.2",
+    repoUrl: "https://github.com/microsoft/TRELLIS.2",
+    countDownloads: `path_extension:"safetensors"`
+  },
+  tunejury: {
+    prettyLabel: "TuneJury",
+    repoName: "TuneJury",
+    repoUrl: "https://github.com/yonghyunk1m/TuneJury",
+    countDownloads: `path_extension:"pt"`
+  },
+  ultralytics: {
+    prettyLabel: "ultralytics",
+    repoName: "ultralytics",
+    repoUrl: "https://github.com/ultralytics/ultralytics",
+    docsUrl: "https://github.com/ultralytics/ultralytics",
+    filter: false,
+    countDownloads: `path_extension:"pt"`,
+    snippets: ultralytics
+  },
+  univa: {
+    prettyLabel: "univa",
+    repoName: "univa",
+    repoUrl: "https://github.com/PKU-YuanGroup/UniWorld-V1",
+    snippets: univa,
+    filter: true,
+    countDownloads: `path:"config.json"`
+  },
+  "uni-3dar": {
+    prettyLabel: "Uni-3DAR",
+    repoName: "Uni-3DAR",
+    repoUrl: "https://github.com/dptech-corp/Uni-3DAR",
+    docsUrl: "https://github.com/dptech-corp/Uni-3DAR",
+    countDownloads: `path_extension:"pt"`
+  },
+  "unity-sentis": {
+    prettyLabel: "unity-sentis",
+    repoName: "unity-sentis",
+    repoUrl: "https://github.com/Unity-Technologies/sentis-samples",
+    snippets: sentis,
+    filter: true,
+    countDownloads: `path_extension:"sentis"`
+  },
+  sana: {
+    prettyLabel: "Sana",
+    repoName: "Sana",
+    repoUrl: "https://github.com/NVlabs/Sana",
+    countDownloads: `path_extension:"pth"`,
+    snippets: sana
+  },
+  videoprism: {
+    prettyLabel: "VideoPrism",
+    repoName: "VideoPrism",
+    repoUrl: "https://github.com/google-deepmind/videoprism",
+    countDownloads: `path_extension:"npz"`,
+    snippets: videoprism
+  },
+  "vfi-mamba": {
+    prettyLabel: "VFIMamba",
+    repoName: "VFIMamba",
+    repoUrl: "https://github.com/MCG-NJU/VFIMamba",
+    countDownloads: `path_extension:"pkl"`,
+    snippets: vfimamba
+  },
+  vismatch: {
+    prettyLabel: "VisMatch",
+    repoName: "VisMatch",
+    repoUrl: "https://github.com/gmberton/vismatch",
+    filter: false,
+    countDownloads: `path:"vismatch.yaml"`
+  },
+  lvface: {
+    prettyLabel: "LVFace",
+    repoName: "LVFace",
+    repoUrl: "https://github.com/bytedance/LVFace",
+    countDownloads: `path_extension:"pt" OR path_extension:"onnx"`,
+    snippets: lvface
+  },
+  voicecraft: {
+    prettyLabel: "VoiceCraft",
+    repoName: "VoiceCraft",
+    repoUrl: "https://github.com/jasonppy/VoiceCraft",
+    docsUrl: "https://github.com/jasonppy/VoiceCraft",
+    snippets: voicecraft
+  },
+  voxcpm: {
+    prettyLabel: "VoxCPM",
+    repoName: "VoxCPM",
+    repoUrl: "https://github.com/OpenBMB/VoxCPM",
+    snippets: voxcpm,
+    filter: false
+  },
+  vui: {
+    prettyLabel: "Vui",
+    repoName: "Vui",
+    repoUrl: "https://github.com/vui-ai/vui",
+    countDownloads: `path_extension:"pt"`,
+    snippets: vui
+  },
+  vqweb: {
+    prettyLabel: "vqweb",
+    repoName: "vqweb",
+    repoUrl: "https://github.com/rosecky/embedding-quantization-public/tree/main/packages/vqweb",
+    docsUrl: "https://www.npmjs.com/package/@thinletterio/vqweb",
+    countDownloads: `path_extension:"vqw"`,
+    filter: false
+  },
+  vibevoice: {
+    prettyLabel: "VibeVoice",
+    repoName: "VibeVoice",
+    repoUrl: "https://github.com/microsoft/VibeVoice",
+    snippets: vibevoice,
+    filter: false
+  },
+  videox_fun: {
+    prettyLabel: "VideoX Fun",
+    repoName: "VideoX Fun",
+    repoUrl: "https://github.com/aigc-apps/VideoX-Fun",
+    filter: false,
+    countDownloads: `path_extension:"safetensors"`
+  },
+  "wan2.2": {
+    prettyLabel: "Wan2.2",
+    repoName: "Wan2.2",
+    repoUrl: "https://github.com/Wan-Video/Wan2.2",
+    countDownloads: `path_filename:"config" AND path_extension:"json"`
+  },
+  wham: {
+    prettyLabel: "WHAM",
+    repoName: "wham",
+    repoUrl: "https://huggingface.co/microsoft/wham",
+    docsUrl: "https://huggingface.co/microsoft/wham/blob/main/README.md",
+    countDownloads: `path_extension:"ckpt"`
+  },
+  whisperkit: {
+    prettyLabel: "WhisperKit",
+    repoName: "WhisperKit",
+    repoUrl: "https://github.com/argmaxinc/WhisperKit",
+    docsUrl: "https://github.com/argmaxinc/WhisperKit?tab=readme-ov-file#homebrew",
+    snippets: whisperkit,
+    countDownloads: `path_filename:"model" AND path_extension:"mil" AND _exists_:"path_prefix"`
+  },
+  yolov10: {
+    // YOLOv10 is a fork of ultraLytics. Code snippets and download count are the same but the repo is different.
+    prettyLabel: "YOLOv10",
+    repoName: "YOLOv10",
+    repoUrl: "https://github.com/THU-MIG/yolov10",
+    docsUrl: "https://github.com/THU-MIG/yolov10",
+    countDownloads: `path_extension:"pt" OR path_extension:"safetensors"`,
+    snippets: ultralytics
+  },
+  yolov26: {
+    prettyLabel: "YOLOv26",
+    repoName: "YOLOv26",
+    repoUrl: "https://github.com/ultralytics/ultralytics",
+    docsUrl: "https://docs.ultralytics.com/models/yolo26/",
+    countDownloads: `path_extension:"pt" OR path_extension:"safetensors"`
+  },
+  zonos: {
+    prettyLabel: "Zonos",
+    repoName: "Zonos",
+    repoUrl: "https://github.com/Zyphra/Zonos",
+    docsUrl: "https://github.com/Zyphra/Zonos",
+    snippets: zonos,
+    filter: false
+  },
+  "3dtopia-xl": {
+    prettyLabel: "3DTopia-XL",
+    repoName: "3DTopia-XL",
+    repoUrl: "https://github.com/3DTopia/3DTopia-XL",
+    filter: false,
+    countDownloads: `path:"model_vae_fp16.pt"`,
+    snippets: threedtopia_xl
+  }
+};
+var ALL_MODEL_LIBRARY_KEYS = Object.keys(MODEL_LIBRARIES_UI_ELEMENTS);
+var ALL_DISPLAY_MODEL_LIBRARY_KEYS = Object.entries(MODEL_LIBRARIES_UI_ELEMENTS).filter(([_, v]) => v.filter).map(([k]) => k);
+
+// node_modules/@huggingface/tasks/dist/esm/gguf.js
+var GGMLFileQuantizationType;
+(function(GGMLFileQuantizationType2) {
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["F32"] = 0] = "F32";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["F16"] = 1] = "F16";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0"] = 2] = "Q4_0";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_1"] = 3] = "Q4_1";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_1_SOME_F16"] = 4] = "Q4_1_SOME_F16";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_2"] = 5] = "Q4_2";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_3"] = 6] = "Q4_3";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q8_0"] = 7] = "Q8_0";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_0"] = 8] = "Q5_0";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_1"] = 9] = "Q5_1";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_K"] = 10] = "Q2_K";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_S"] = 11] = "Q3_K_S";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_M"] = 12] = "Q3_K_M";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_L"] = 13] = "Q3_K_L";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_K_S"] = 14] = "Q4_K_S";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_K_M"] = 15] = "Q4_K_M";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_K_S"] = 16] = "Q5_K_S";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_K_M"] = 17] = "Q5_K_M";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q6_K"] = 18] = "Q6_K";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_XXS"] = 19] = "IQ2_XXS";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_XS"] = 20] = "IQ2_XS";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_K_S"] = 21] = "Q2_K_S";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_XS"] = 22] = "IQ3_XS";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_XXS"] = 23] = "IQ3_XXS";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ1_S"] = 24] = "IQ1_S";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ4_NL"] = 25] = "IQ4_NL";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_S"] = 26] = "IQ3_S";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_M"] = 27] = "IQ3_M";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_S"] = 28] = "IQ2_S";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_M"] = 29] = "IQ2_M";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ4_XS"] = 30] = "IQ4_XS";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ1_M"] = 31] = "IQ1_M";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["BF16"] = 32] = "BF16";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0_4_4"] = 33] = "Q4_0_4_4";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0_4_8"] = 34] = "Q4_0_4_8";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0_8_8"] = 35] = "Q4_0_8_8";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["TQ1_0"] = 36] = "TQ1_0";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["TQ2_0"] = 37] = "TQ2_0";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["MXFP4_MOE"] = 38] = "MXFP4_MOE";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["NVFP4"] = 39] = "NVFP4";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q1_0"] = 40] = "Q1_0";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_0"] = 41] = "Q2_0";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_K_XL"] = 1e3] = "Q2_K_XL";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_XL"] = 1001] = "Q3_K_XL";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_K_XL"] = 1002] = "Q4_K_XL";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_K_XL"] = 1003] = "Q5_K_XL";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q6_K_XL"] = 1004] = "Q6_K_XL";
+  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q8_K_XL"] = 1005] = "Q8_K_XL";
+})(GGMLFileQuantizationType || (GGMLFileQuantizationType = {}));
+var ggufQuants = Object.values(GGMLFileQuantizationType).filter((v) => typeof v === "string");
+var GGUF_QUANT_FILENAME_ALIASES = ["MXFP4"];
+var GGUF_QUANT_RE = new RegExp(`(?<prefix>UD-)?(?<quant>${[...ggufQuants, ...GGUF_QUANT_FILENAME_ALIASES].join("|")})(_(?<sizeVariation>[A-Z]+))?`);
+var GGUF_QUANT_RE_GLOBAL = new RegExp(GGUF_QUANT_RE, "g");
+var GGUF_QUANT_ORDER = [
+  GGMLFileQuantizationType.F32,
+  GGMLFileQuantizationType.BF16,
+  GGMLFileQuantizationType.F16,
+  GGMLFileQuantizationType.Q8_K_XL,
+  GGMLFileQuantizationType.Q8_0,
+  // 6-bit quantizations
+  GGMLFileQuantizationType.Q6_K_XL,
+  GGMLFileQuantizationType.Q6_K,
+  // 5-bit quantizations
+  GGMLFileQuantizationType.Q5_K_XL,
+  GGMLFileQuantizationType.Q5_K_M,
+  GGMLFileQuantizationType.Q5_K_S,
+  GGMLFileQuantizationType.Q5_0,
+  GGMLFileQuantizationType.Q5_1,
+  // 4-bit quantizations
+  GGMLFileQuantizationType.Q4_K_XL,
+  GGMLFileQuantizationType.Q4_K_M,
+  GGMLFileQuantizationType.Q4_K_S,
+  GGMLFileQuantizationType.IQ4_NL,
+  GGMLFileQuantizationType.IQ4_XS,
+  GGMLFileQuantizationType.Q4_0_4_4,
+  GGMLFileQuantizationType.Q4_0_4_8,
+  GGMLFileQuantizationType.Q4_0_8_8,
+  GGMLFileQuantizationType.Q4_1_SOME_F16,
+  GGMLFileQuantizationType.Q4_0,
+  GGMLFileQuantizationType.Q4_1,
+  GGMLFileQuantizationType.Q4_2,
+  GGMLFileQuantizationType.Q4_3,
+  GGMLFileQuantizationType.MXFP4_MOE,
+  GGMLFileQuantizationType.NVFP4,
+  // 3-bit quantizations
+  GGMLFileQuantizationType.Q3_K_XL,
+  GGMLFileQuantizationType.Q3_K_L,
+  GGMLFileQuantizationType.Q3_K_M,
+  GGMLFileQuantizationType.Q3_K_S,
+  GGMLFileQuantizationType.IQ3_M,
+  GGMLFileQuantizationType.IQ3_S,
+  GGMLFileQuantizationType.IQ3_XS,
+  GGMLFileQuantizationType.IQ3_XXS,
+  // 2-bit quantizations
+  GGMLFileQuantizationType.Q2_K_XL,
+  GGMLFileQuantizationType.Q2_K,
+  GGMLFileQuantizationType.Q2_K_S,
+  GGMLFileQuantizationType.IQ2_M,
+  GGMLFileQuantizationType.IQ2_S,
+  GGMLFileQuantizationType.IQ2_XS,
+  GGMLFileQuantizationType.IQ2_XXS,
+  GGMLFileQuantizationType.Q2_0,
+  // 1-bit quantizations
+  GGMLFileQuantizationType.IQ1_S,
+  GGMLFileQuantizationType.IQ1_M,
+  GGMLFileQuantizationType.TQ1_0,
+  GGMLFileQuantizationType.TQ2_0,
+  GGMLFileQuantizationType.Q1_0
+];
+var GGMLQuantizationType;
+(function(GGMLQuantizationType2) {
+  GGMLQuantizationType2[GGMLQuantizationType2["F32"] = 0] = "F32";
+  GGMLQuantizationType2[GGMLQuantizationType2["F16"] = 1] = "F16";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q4_0"] = 2] = "Q4_0";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q4_1"] = 3] = "Q4_1";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q5_0"] = 6] = "Q5_0";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q5_1"] = 7] = "Q5_1";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q8_0"] = 8] = "Q8_0";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q8_1"] = 9] = "Q8_1";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q2_K"] = 10] = "Q2_K";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q3_K"] = 11] = "Q3_K";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q4_K"] = 12] = "Q4_K";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q5_K"] = 13] = "Q5_K";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q6_K"] = 14] = "Q6_K";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q8_K"] = 15] = "Q8_K";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ2_XXS"] = 16] = "IQ2_XXS";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ2_XS"] = 17] = "IQ2_XS";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ3_XXS"] = 18] = "IQ3_XXS";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ1_S"] = 19] = "IQ1_S";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ4_NL"] = 20] = "IQ4_NL";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ3_S"] = 21] = "IQ3_S";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ2_S"] = 22] = "IQ2_S";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ4_XS"] = 23] = "IQ4_XS";
+  GGMLQuantizationType2[GGMLQuantizationType2["I8"] = 24] = "I8";
+  GGMLQuantizationType2[GGMLQuantizationType2["I16"] = 25] = "I16";
+  GGMLQuantizationType2[GGMLQuantizationType2["I32"] = 26] = "I32";
+  GGMLQuantizationType2[GGMLQuantizationType2["I64"] = 27] = "I64";
+  GGMLQuantizationType2[GGMLQuantizationType2["F64"] = 28] = "F64";
+  GGMLQuantizationType2[GGMLQuantizationType2["IQ1_M"] = 29] = "IQ1_M";
+  GGMLQuantizationType2[GGMLQuantizationType2["BF16"] = 30] = "BF16";
+  GGMLQuantizationType2[GGMLQuantizationType2["TQ1_0"] = 34] = "TQ1_0";
+  GGMLQuantizationType2[GGMLQuantizationType2["TQ2_0"] = 35] = "TQ2_0";
+  GGMLQuantizationType2[GGMLQuantizationType2["MXFP4"] = 39] = "MXFP4";
+  GGMLQuantizationType2[GGMLQuantizationType2["NVFP4"] = 40] = "NVFP4";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q1_0"] = 41] = "Q1_0";
+  GGMLQuantizationType2[GGMLQuantizationType2["Q2_0"] = 42] = "Q2_0";
+})(GGMLQuantizationType || (GGMLQuantizationType = {}));
+
+// node_modules/@huggingface/tasks/dist/esm/hardware-nvidia.js
+var NvidiaComputeCapabilities;
+(function(NvidiaComputeCapabilities2) {
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["BLACKWELL_ULTRA"] = 12.1] = "BLACKWELL_ULTRA";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["BLACKWELL_RTX"] = 12] = "BLACKWELL_RTX";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["BLACKWELL"] = 10] = "BLACKWELL";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["HOPPER"] = 9] = "HOPPER";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["ADA_LOVELACE"] = 8.9] = "ADA_LOVELACE";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["ORIN"] = 8.7] = "ORIN";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["AMPERE_RTX"] = 8.6] = "AMPERE_RTX";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["AMPERE"] = 8] = "AMPERE";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["TURING"] = 7.5] = "TURING";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["XAVIER"] = 7.2] = "XAVIER";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["VOLTA"] = 7] = "VOLTA";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["PASCAL_TEGRA"] = 6.2] = "PASCAL_TEGRA";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["PASCAL"] = 6.1] = "PASCAL";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["PASCAL_DATACENTER"] = 6] = "PASCAL_DATACENTER";
+  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["MAXWELL"] = 5.3] = "MAXWELL";
+})(NvidiaComputeCapabilities || (NvidiaComputeCapabilities = {}));
+
+// node_modules/@huggingface/tasks/dist/esm/hardware.js
+var TFLOPS_THRESHOLD_WHITE_HOUSE_MODEL_TRAINING_TOTAL = 10 ** 14;
+var TFLOPS_THRESHOLD_WHITE_HOUSE_MODEL_TRAINING_TOTAL_BIOLOGY = 10 ** 11;
+var TFLOPS_THRESHOLD_WHITE_HOUSE_CLUSTER = 10 ** 8;
+var TFLOPS_THRESHOLD_EU_AI_ACT_MODEL_TRAINING_TOTAL = 10 ** 13;
+
+// src/core/cards/data/hub-metadata.ts
+var PIPELINE_TAGS = new Set(PIPELINE_TYPES);
+var SUBTASK_PARENT = (() => {
+  const parents = /* @__PURE__ */ new Map();
+  for (const [pipeline, data] of Object.entries(PIPELINE_DATA)) {
+    const subtasks = "subtasks" in data ? data.subtasks : [];
+    for (const sub of subtasks) if (!parents.has(sub.type)) parents.set(sub.type, pipeline);
+  }
+  return parents;
+})();
+var TASK_IDS = /* @__PURE__ */ new Set([...PIPELINE_TYPES, ...SUBTASK_PARENT.keys()]);
+var LIBRARY_NAMES = new Set(ALL_MODEL_LIBRARY_KEYS);
+
+// src/core/cards/data/languages.ts
+var ISO_639_1 = "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+var ISO_639_2_3 = "aaa aab aac aad aae aaf aag aah aai aak aal aan aao aap aaq aar aas aat aau aaw aax aaz aba abb abc abd abe abf abg abh abi abj abk abl abm abn abo abp abq abr abs abt abu abv abw abx aby abz aca acb acd ace acf ach aci ack acl acm acn acp acq acr acs act acu acv acw acx acy acz ada adb add ade adf adg adh adi adj adl adn ado adq adr ads adt adu adw adx ady adz aea aeb aec aed aee aek ael aem aen aeq aer aes aeu aew aey aez afb afd afe afg afh afi afk afn afo afp afr afs aft afu afz aga agb agc agd age agf agg agh agi agj agk agl agm agn ago agq agr ags agt agu agv agw agx agy agz aha ahb ahg ahh ahi ahk ahl ahm ahn aho ahp ahr ahs aht aia aib aic aid aie aif aig aih aii aij aik ail aim ain aio aip aiq air ait aiw aix aiy aja ajg aji ajn ajp ajt aju ajw ajz aka akb akc akd ake akf akg akh aki akj akk akl akm ako akp akq akr aks akt aku akv akw akx aky akz ala alb alc ald ale alf alh ali alj alk all alm aln alo alp alq alr als alt alu alw alx aly alz ama amb amc ame amf amg amh ami amj amk aml amm amn amo amp amq amr ams amt amu amv amw amx amy amz ana anb anc and ane anf ang anh ani anj ank anl anm ann ano anp anq anr ans ant anu anv anw anx any anz aoa aob aoc aod aoe aof aog aoi aoj aok aol aom aon aor aos aot aou aox aoz apb apc apd ape apf apg aph api apj apk apl apm apn apo app apq apr aps apt apu apv apw apx apy apz aqc aqd aqg aqm aqn aqp aqr aqt aqz ara arb arc ard are arg arh ari arj ark arl arm arn aro arp arq arr ars aru arv arw arx ary arz asa asb asc ase asf asg ash asi asj ask asl asm asn aso asp asq asr ass ast asu asv asw asx asy asz ata atb atc atd ate atg ati atj atk atl atm atn ato atp atq atr ats att atu atv atw atx aty atz aua aub auc aud aug auh aui auj auk aul aum aun auo aup auq aur aut auu auw aux auy auz ava avb avd ave avi avk avl avm avn avo avs avt avu avv awa awb awc awe awg awh awi awk awm awn awo awr aws awt awu awv aww awx awy axb axe axg axk axl axm axx aya ayb ayc ayd aye ayg ayh ayi ayk ayl aym ayn ayo ayp ayq ayr ays ayt ayu ayz aza azb azd aze azg azj azm azn azo azt azz baa bab bac bae baf bag bah baj bak bal bam ban bao bap baq bar bas bau bav baw bax bay bba bbb bbc bbd bbe bbf bbg bbh bbi bbj bbk bbl bbm bbn bbo bbp bbq bbr bbs bbt bbu bbv bbw bbx bby bca bcb bcc bcd bce bcf bcg bch bci bcj bck bcl bcm bcn bco bcp bcq bcr bcs bct bcu bcv bcw bcy bcz bda bdb bdc bdd bde bdf bdg bdh bdi bdj bdk bdl bdm bdn bdo bdp bdq bdr bds bdt bdu bdv bdw bdx bdy bdz bea beb bec bed bee bef beg beh bei bej bek bel bem ben beo bep beq bes bet beu bev bew bex bey bez bfa bfb bfc bfd bfe bff bfg bfh bfi bfj bfk bfl bfm bfn bfo bfp bfq bfr bfs bft bfu bfw bfx bfy bfz bga bgb bgc bgd bge bgf bgg bgi bgj bgk bgl bgn bgo bgp bgq bgr bgs bgt bgu bgv bgw bgx bgy bgz bha bhb bhc bhd bhe bhf bhg bhh bhi bhj bhl bhm bhn bho bhp bhq bhr bhs bht bhu bhv bhw bhx bhy bhz bia bib bic bid bie bif big bij bik bil bim bin bio bip biq bir bis bit biu biv biw bix biy biz bja bjb bjc bje bjf bjg bjh bji bjj bjk bjl bjm bjn bjo bjp bjr bjs bjt bju bjv bjw bjx bjy bjz bka bkc bkd bkf bkg bkh bki bkj bkk bkl bkm bkn bko bkp bkq bkr bks bkt bku bkv bkw bkx bky bkz bla blb blc bld ble blf blg blh bli blj blk bll blm bln blo blp blq blr bls blt blv blw blx bly blz bma bmb bmc bmd bme bmf bmg bmh bmi bmj bmk bml bmm bmn bmo bmp bmq bmr bms bmt bmu bmv bmw bmx bmz bna bnb bnc bnd bne bnf bng bni bnj bnk bnl bnm bnn bno bnp bnq bnr bns bnu bnv bnw bnx bny bnz boa bob bod boe bof bog boh boi boj bok bol bom bon boo bop boq bor bos bot bou bov bow box boy boz bpa bpd bpg bph bpi bpj bpk bpl bpm bpn bpo bpp bpq bpr bps bpt bpu bpv bpw bpx bpy bpz bqa bqb bqc bqd bqf bqg bqh bqi bqj bqk bql bqm bqn bqo bqp bqq bqr bqs bqt bqu bqv bqw bqx bqy bqz bra brb brc brd bre brf brg brh bri brj brk brl brm brn bro brp brq brr brs brt bru brv brw brx bry brz bsa bsb bsc bse bsf bsg bsh bsi bsj bsk bsl bsm bsn bso bsp bsq bsr bss bst bsu bsv bsw bsx bsy bta btc btd bte btf btg bth bti btj btm btn bto btp btq btr bts btt btu btv btw btx bty btz bua bub buc bud bue buf bug buh bui buj buk bul bum bun buo bup buq bur bus but buu buv buw bux buy buz bva bvb bvc bvd bve bvf bvg bvh bvi bvj bvk bvl bvm bvn bvo bvp bvq bvr bvt bvu bvv bvw bvx bvy bvz bwa bwb bwc bwd bwe bwf bwg bwh bwi bwj bwk bwl bwm bwn bwo bwp bwq bwr bws bwt bwu bww bwx bwy bwz bxa bxb bxc bxd bxe bxf bxg bxh bxi bxj bxk bxl bxm bxn bxo bxp bxq bxr bxs bxu bxv bxw bxz bya byb byc byd bye byf byg byh byi byj byk byl bym byn byo byp byq byr bys byt byv byw byx byz bza bzb bzc bzd bze bzf bzg bzh bzi bzj bzk bzl bzm bzn bzo bzp bzq bzr bzs bzt bzu bzv bzw bzx bzy bzz caa cab cac cad cae caf cag cah caj cak cal cam can cao cap caq car cas cat cav caw cax cay caz cbb cbc cbd cbg cbi cbj cbk cbl cbn cbo cbq cbr cbs cbt cbu cbv cbw cby ccc ccd cce ccg cch ccj ccl ccm cco ccp ccr cda cde cdf cdh cdi cdj cdm cdn cdo cdr cds cdy cdz cea ceb ceg cek cen ces cet cey cfa cfd cfg cfm cga cgc cgg cgk cha chb chc chd che chf chg chh chi chj chk chl chm chn cho chp chq chr cht chu chv chw chx chy chz cia cib cic cid cie cih cik cim cin cip cir ciw ciy cja cje cjh cji cjk cjm cjn cjo cjp cjs cjv cjy ckb ckh ckl ckm ckn cko ckq ckr cks ckt cku ckv ckx cky ckz cla clc cld cle clh cli clj clk cll clm clo clt clu clw cly cma cme cmg cmi cml cmm cmn cmo cmr cms cmt cna cnb cnc cng cnh cni cnk cnl cno cnp cnr cns cnt cnu cnw cnx coa cob coc cod coe cof cog coh coj cok col com con coo cop coq cor cos cot cou cov cow cox coz cpa cpb cpc cpg cpi cpn cpo cps cpu cpx cpy cqd cra crb crc crd cre crf crg crh cri crj crk crl crm crn cro crq crr crs crt crv crw crx cry crz csa csb csc csd cse csf csg csh csi csj csk csl csm csn cso csp csq csr css cst csv csw csy csz cta ctc ctd cte ctg cth ctl ctm ctn cto ctp cts ctt ctu ctz cua cub cuc cug cuh cui cuj cuk cul cuo cup cuq cur cut cuu cuv cuw cux cuy cvg cvn cwa cwb cwd cwe cwg cwt cya cyb cym cyo cze czh czk czn czo czt daa dac dad dae dag dah dai daj dak dal dam dan dao daq dar das dau dav daw dax daz dba dbb dbd dbe dbf dbg dbi dbj dbl dbm dbn dbo dbp dbq dbr dbt dbu dbv dbw dby dcc dcr dda ddd dde ddg ddi ddj ddn ddo ddr dds ddw dec ded dee def deg deh dei dek del dem den dep deq der des deu dev dez dga dgb dgc dgd dge dgg dgh dgi dgk dgl dgn dgo dgr dgs dgt dgw dgx dgz dhd dhg dhi dhl dhm dhn dho dhr dhs dhu dhv dhw dhx dia dib dic did dif dig dih dii dij dik dil dim din dio dip diq dir dis diu div diw dix diy diz dja djb djc djd dje djf dji djj djk djm djn djo djr dju djw dka dkk dkr dks dkx dlg dlk dlm dln dma dmb dmc dmd dme dmf dmg dmk dml dmm dmo dmr dms dmu dmv dmw dmx dmy dna dnd dne dng dni dnj dnk dnn dno dnr dnt dnu dnv dnw dny doa dob doc doe dof doh doi dok dol don doo dop doq dor dos dot dov dow dox doy doz dpp drb drc drd dre drg dri drl drn dro drq drs drt dru dry dsb dse dsh dsi dsl dsn dso dsq dta dtb dtd dth dti dtk dtm dtn dto dtp dtr dts dtt dtu dty dua dub duc due duf dug duh dui duk dul dum dun duo dup duq dur dus dut duu duv duw dux duy duz dva dwa dwk dwr dws dwu dww dwy dwz dya dyb dyd dyg dyi dym dyn dyo dyu dyy dza dze dzg dzl dzn dzo eaa ebc ebg ebk ebo ebr ebu ecr ecs ecy eee efa efe efi ega egl ego egy ehu eip eit eiv eja eka eke ekg eki ekk ekl ekm eko ekp ekr eky ele elh eli elk ell elm elo elu elx ema emb eme emg emi emk emm emn emp ems emu emw emx emy ena enb enc end enf eng enh enl enm enn eno enq enr enu env enw enx eot epi epo era erg erh eri erk ero err ers ert erw ese esg esh esi esk esl esm esn eso esq ess est esu esy etb etc eth etn eto etr ets ett etu etx etz eus eve evh evn ewe ewo ext eya eyo eza eze faa fab fad faf fag fah fai faj fak fal fam fan fao fap far fas fat fau fax fay faz fbl fcs fer ffi ffm fgr fia fie fif fij fil fin fip fir fit fiw fkk fkv fla flh fli fll fln flr fly fmp fmu fnb fng fni fod foi fom fon for fos fpe fqs fra frc frd fre frk frm fro frp frq frr frs frt fry fse fsl fss fub fuc fud fue fuf fuh fui fuj ful fum fun fuq fur fut fuu fuv fuy fvr fwa fwe gaa gab gac gad gae gaf gag gah gai gaj gak gal gam gan gao gap gaq gar gas gat gau gaw gax gay gaz gba gbb gbd gbe gbf gbg gbh gbi gbj gbk gbl gbm gbn gbo gbp gbq gbr gbs gbu gbv gbw gbx gby gbz gcc gcd gce gcf gcl gcn gcr gct gda gdb gdc gdd gde gdf gdg gdh gdi gdj gdk gdl gdm gdn gdo gdq gdr gds gdt gdu gdx gea geb gec ged gef geg geh gei gej gek gel geo geq ger ges gev gew gex gey gez gfk gft gga ggb ggd gge ggg ggk ggl ggt ggu ggw gha ghc ghe ghh ghk ghl ghn gho ghr ghs ght gia gib gic gid gie gig gih gil gim gin gip giq gir gis git giu giw gix giy giz gji gjk gjm gjn gjr gju gka gkd gke gkn gko gkp gku gla glc gld gle glg glh glj glk gll glo glr glu glv glw gly gma gmb gmd gmg gmh gml gmm gmn gmr gmu gmv gmx gmy gmz gna gnb gnc gnd gne gng gnh gni gnj gnk gnl gnm gnn gno gnq gnr gnt gnu gnw gnz goa gob goc god goe gof gog goh goi goj gok gol gom gon goo gop goq gor gos got gou gow gox goy goz gpa gpe gpn gqa gqi gqn gqr gqu gra grb grc grd gre grg grh gri grj grm grn gro grq grr grs grt gru grv grw grx gry grz gse gsg gsl gsm gsn gso gsp gss gsw gta gtu gua gub guc gud gue guf gug guh gui guj guk gul gum gun guo gup guq gur gus gut guu guw gux guz gva gvc gve gvf gvj gvl gvm gvn gvo gvp gvr gvs gvy gwa gwb gwc gwd gwe gwf gwg gwi gwj gwm gwn gwr gwt gwu gww gwx gxx gya gyb gyd gye gyf gyg gyi gyl gym gyn gyo gyr gyy gza gzi gzn haa hab hac had hae haf hag hah hai haj hak hal ham han hao hap haq har has hat hau hav haw hax hay haz hba hbb hbn hbo hbs hbu hca hch hdn hds hdy hea heb hed heg heh hei hem her hgm hgw hhi hhr hhy hia hib hid hif hig hih hii hij hik hil hin hio hir hit hiw hix hji hka hke hkk hkn hks hla hlb hld hle hlt hlu hma hmb hmc hmd hme hmf hmg hmh hmi hmj hmk hml hmm hmn hmo hmp hmq hmr hms hmt hmu hmv hmw hmy hmz hna hnd hne hng hnh hni hnj hnn hno hns hnu hoa hob hoc hod hoe hoh hoi hoj hol hom hoo hop hor hos hot hov how hoy hoz hpo hps hra hrc hre hrk hrm hro hrp hrt hru hrv hrw hrx hrz hsb hsh hsl hsn hss hti hto hts htu htx hub huc hud hue huf hug huh hui huj huk hul hum hun huo hup huq hur hus hut huu huv huw hux huy huz hvc hve hvk hvn hvv hwa hwc hwo hya hye hyw iai ian iar iba ibb ibd ibe ibg ibh ibl ibm ibn ibo ibr ibu iby ica ice ich icl icr ida idb idc idd ide idi ido idr ids idt idu ifa ifb ife iff ifk ifm ifu ify igb ige igg igl igm ign igo igs igw ihb ihi ihp ihw iii iin ijc ije ijj ijn ijs ike iki ikk ikl iko ikp ikr iks ikt iku ikv ikw ikx ikz ila ilb ile ilg ili ilk ilm ilo ilp ils ilu ilv ima imi iml imn imo imr ims imy ina inb ind ing inh inj inl inm inn ino inp ins int inz ior iou iow ipi ipk ipo iqu iqw ire irh iri irk irn irr iru irx iry isa isc isd ise isg ish isi isk isl ism isn iso isr ist isu ita itb itd ite iti itk itl itm ito itr its itt itv itw itx ity itz ium ivb ivv iwk iwm iwo iws ixc ixl iya iyo iyx izh izr izz jaa jab jac jad jae jaf jah jaj jak jal jam jan jao jaq jas jat jau jav jax jay jaz jbe jbi jbj jbk jbn jbo jbr jbt jbu jbw jcs jct jda jdg jdt jeb jee jeh jei jek jel jen jer jet jeu jgb jge jgk jgo jhi jhs jia jib jic jid jie jig jih jii jil jim jio jiq jit jiu jiv jiy jje jjr jka jkm jko jkp jkr jku jle jls jma jmb jmc jmd jmi jml jmn jmr jms jmw jmx jna jnd jng jni jnj jnl jns job jod jog jor jos jow jpa jpn jpr jqr jra jrb jrr jrt jru jsl jua jub juc jud juh jui juk jul jum jun juo jup jur jus jut juu juw juy jvd jvn jwi jya jye jyy kaa kab kac kad kae kaf kag kah kai kaj kak kal kam kan kao kap kaq kas kat kau kav kaw kax kay kaz kba kbb kbc kbd kbe kbg kbh kbi kbj kbk kbl kbm kbn kbo kbp kbq kbr kbs kbt kbu kbv kbw kbx kby kbz kca kcb kcc kcd kce kcf kcg kch kci kcj kck kcl kcm kcn kco kcp kcq kcr kcs kct kcu kcv kcw kcx kcy kcz kda kdc kdd kde kdf kdg kdh kdi kdj kdk kdl kdm kdn kdp kdq kdr kdt kdu kdw kdx kdy kdz kea keb kec ked kee kef keg keh kei kej kek kel kem ken keo kep keq ker kes ket keu kev kew kex key kez kfa kfb kfc kfd kfe kff kfg kfh kfi kfj kfk kfl kfm kfn kfo kfp kfq kfr kfs kft kfu kfv kfw kfx kfy kfz kga kgb kge kgf kgg kgi kgj kgk kgl kgm kgn kgo kgp kgq kgr kgs kgt kgu kgv kgw kgx kgy kha khb khc khd khe khf khg khh khj khk khl khm khn kho khp khq khr khs kht khu khv khw khx khy khz kia kib kic kid kie kif kig kih kii kij kik kil kim kin kio kip kiq kir kis kit kiu kiv kiw kix kiy kiz kja kjb kjc kjd kje kjg kjh kji kjj kjk kjl kjm kjn kjo kjp kjq kjr kjs kjt kju kjv kjx kjy kjz kka kkb kkc kkd kke kkf kkg kkh kki kkj kkk kkl kkm kkn kko kkp kkq kkr kks kkt kku kkv kkw kkx kky kkz kla klb klc kld kle klf klg klh kli klj klk kll klm kln klo klp klq klr kls klt klu klv klw klx kly klz kma kmb kmc kmd kme kmf kmg kmh kmi kmj kmk kml kmm kmn kmo kmp kmq kmr kms kmt kmu kmv kmw kmx kmy kmz kna knb knc knd kne knf kng kni knj knk knl knm knn kno knp knq knr kns knt knu knv knw knx kny knz koa koc kod koe kof kog koh koi kok kol kom kon koo kop koq kor kos kot kou kov kow koy koz kpa kpb kpc kpd kpe kpf kpg kph kpi kpj kpk kpl kpm kpn kpo kpq kpr kps kpt kpu kpv kpw kpx kpy kpz kqa kqb kqc kqd kqe kqf kqg kqh kqi kqj kqk kql kqm kqn kqo kqp kqq kqr kqs kqt kqu kqv kqw kqx kqy kqz kra krb krc krd kre krf krh kri krj krk krl krn krp krr krs krt kru krv krw krx kry krz ksa ksb ksc ksd kse ksf ksg ksh ksi ksj ksk ksl ksm ksn kso ksp ksq ksr kss kst ksu ksv ksw ksx ksy ksz kta ktb ktc ktd kte ktf ktg kth kti ktj ktk ktl ktm ktn kto ktp ktq kts ktt ktu ktv ktw ktx kty ktz kua kub kuc kud kue kuf kug kuh kui kuj kuk kul kum kun kuo kup kuq kur kus kut kuu kuv kuw kux kuy kuz kva kvb kvc kvd kve kvf kvg kvh kvi kvj kvk kvl kvm kvn kvo kvp kvq kvr kvt kvu kvv kvw kvx kvy kvz kwa kwb kwc kwd kwe kwf kwg kwh kwi kwj kwk kwl kwm kwn kwo kwp kwr kws kwt kwu kwv kww kwx kwy kwz kxa kxb kxc kxd kxf kxh kxi kxj kxk kxm kxn kxo kxp kxq kxr kxs kxt kxv kxw kxx kxy kxz kya kyb kyc kyd kye kyf kyg kyh kyi kyj kyk kyl kym kyn kyo kyp kyq kyr kys kyt kyu kyv kyw kyx kyy kyz kza kzb kzc kzd kze kzf kzg kzi kzk kzl kzm kzn kzo kzp kzq kzr kzs kzu kzv kzw kzx kzy kzz laa lab lac lad lae laf lag lah lai laj lak lal lam lan lao lap laq lar las lat lau lav law lax lay laz lbb lbc lbe lbf lbg lbi lbj lbk lbl lbm lbn lbo lbq lbr lbs lbt lbu lbv lbw lbx lby lbz lcc lcd lce lcf lch lcl lcm lcp lcq lcs lda ldb ldd ldg ldh ldi ldj ldk ldl ldm ldn ldo ldp ldq lea leb lec led lee lef leh lei lej lek lel lem len leo lep leq ler les let leu lev lew lex ley lez lfa lfn lga lgb lgg lgh lgi lgk lgl lgm lgn lgq lgr lgt lgu lgz lha lhh lhi lhl lhm lhn lhp lhs lht lhu lia lib lic lid lie lif lig lih lij lik lil lim lin lio lip liq lir lis lit liu liv liw lix liy liz lja lje lji ljl ljp ljw ljx lka lkb lkc lkd lke lkh lki lkj lkl lkm lkn lko lkr lks lkt lku lky lla llb llc lld lle llf llg llh lli llj llk lll llm lln llp llq lls llu llx lma lmb lmc lmd lme lmf lmg lmh lmi lmj lmk lml lmn lmo lmp lmq lmr lmu lmv lmw lmx lmy lna lnb lnd lng lnh lni lnj lnl lnm lnn lno lns lnu lnw lnz loa lob loc loe lof log loh loi loj lok lol lom lon loo lop loq lor los lot lou lov low lox loy loz lpa lpe lpn lpo lpx lra lrc lre lrg lri lrk lrl lrm lrn lro lrr lrt lrv lrz lsa lsd lse lsh lsi lsl lsm lsn lso lsp lsr lss lst lsv lsy ltc ltg lth lti ltn lto lts ltu ltz lua lub luc lud lue luf lug lui luj luk lul lum lun luo lup luq lur lus lut luu luv luw luy luz lva lvi lvk lvs lvu lwa lwe lwg lwh lwl lwm lwo lws lwt lwu lww lya lyg lyn lzh lzl lzn lzz maa mab mac mad mae maf mag mah mai maj mak mal mam man mao maq mar mas mat mau mav maw max may maz mba mbb mbc mbd mbe mbf mbh mbi mbj mbk mbl mbm mbn mbo mbp mbq mbr mbs mbt mbu mbv mbw mbx mby mbz mca mcb mcc mcd mce mcf mcg mch mci mcj mck mcl mcm mcn mco mcp mcq mcr mcs mct mcu mcv mcw mcx mcy mcz mda mdb mdc mdd mde mdf mdg mdh mdi mdj mdk mdl mdm mdn mdp mdq mdr mds mdt mdu mdv mdw mdx mdy mdz mea meb mec med mee mef meh mei mej mek mel mem men meo mep meq mer mes met meu mev mew mey mez mfa mfb mfc mfd mfe mff mfg mfh mfi mfj mfk mfl mfm mfn mfo mfp mfq mfr mfs mft mfu mfv mfw mfx mfy mfz mga mgb mgc mgd mge mgf mgg mgh mgi mgj mgk mgl mgm mgn mgo mgp mgq mgr mgs mgt mgu mgv mgw mgy mgz mha mhb mhc mhd mhe mhf mhg mhi mhj mhk mhl mhm mhn mho mhp mhq mhr mhs mht mhu mhw mhx mhy mhz mia mib mic mid mie mif mig mih mii mij mik mil mim min mio mip miq mir mis mit miu miw mix miy miz mjb mjc mjd mje mjg mjh mji mjj mjk mjl mjm mjn mjo mjp mjq mjr mjs mjt mju mjv mjw mjx mjy mjz mka mkb mkc mkd mke mkf mkg mki mkj mkk mkl mkm mkn mko mkp mkq mkr mks mkt mku mkv mkw mkx mky mkz mla mlb mlc mle mlf mlg mlh mli mlj mlk mll mlm mln mlo mlp mlq mlr mls mlt mlu mlv mlw mlx mlz mma mmb mmc mmd mme mmf mmg mmh mmi mmj mmk mml mmm mmn mmo mmp mmq mmr mmt mmu mmv mmw mmx mmy mmz mna mnb mnc mnd mne mnf mng mnh mni mnj mnk mnl mnm mnn mnp mnq mnr mns mnu mnv mnw mnx mny mnz moa moc mod moe mog moh moi moj mok mom mon moo mop moq mor mos mot mou mov mow mox moy moz mpa mpb mpc mpd mpe mpg mph mpi mpj mpk mpl mpm mpn mpo mpp mpq mpr mps mpt mpu mpv mpw mpx mpy mpz mqa mqb mqc mqe mqf mqg mqh mqi mqj mqk mql mqm mqn mqo mqp mqq mqr mqs mqt mqu mqv mqw mqx mqy mqz mra mrb mrc mrd mre mrf mrg mrh mri mrj mrk mrl mrm mrn mro mrp mrq mrr mrs mrt mru mrv mrw mrx mry mrz msa msb msc msd mse msf msg msh msi msj msk msl msm msn mso msp msq msr mss msu msv msw msx msy msz mta mtb mtc mtd mte mtf mtg mth mti mtj mtk mtl mtm mtn mto mtp mtq mtr mts mtt mtu mtv mtw mtx mty mua mub muc mud mue mug muh mui muj muk mul mum muo mup muq mur mus mut muu muv mux muy muz mva mvb mvd mve mvf mvg mvh mvi mvk mvl mvm mvn mvo mvp mvq mvr mvs mvt mvu mvv mvw mvx mvy mvz mwa mwb mwc mwe mwf mwg mwh mwi mwk mwl mwm mwn mwo mwp mwq mwr mws mwt mwu mwv mww mwz mxa mxb mxc mxd mxe mxf mxg mxh mxi mxj mxk mxl mxm mxn mxo mxp mxq mxr mxs mxt mxu mxv mxw mxx mxy mxz mya myb myc mye myf myg myh myj myk myl mym myo myp myr mys myu myv myw myx myy myz mza mzb mzc mzd mze mzg mzh mzi mzj mzk mzl mzm mzn mzo mzp mzq mzr mzs mzt mzu mzv mzw mzx mzy mzz naa nab nac nae naf nag naj nak nal nam nan nao nap naq nar nas nat nau nav naw nax nay naz nba nbb nbc nbd nbe nbg nbh nbi nbj nbk nbl nbm nbn nbo nbp nbq nbr nbs nbt nbu nbv nbw nby nca ncb ncc ncd nce ncf ncg nch nci ncj nck ncl ncm ncn nco ncq ncr ncs nct ncu ncx ncz nda ndb ndc ndd nde ndf ndg ndh ndi ndj ndk ndl ndm ndn ndo ndp ndq ndr nds ndt ndu ndv ndw ndx ndy ndz nea neb nec ned nee nef neg neh nei nej nek nem nen neo nep neq ner nes net neu nev new nex ney nez nfa nfd nfl nfr nfu nga ngb ngc ngd nge ngg ngh ngi ngj ngk ngl ngm ngn ngo ngp ngq ngr ngs ngt ngu ngv ngw ngx ngy ngz nha nhb nhc nhd nhe nhf nhg nhh nhi nhk nhm nhn nho nhp nhq nhr nht nhu nhv nhw nhx nhy nhz nia nib nid nie nif nig nih nii nij nik nil nim nin nio niq nir nis nit niu niv niw nix niy niz nja njb njd njh nji njj njl njm njn njo njr njs njt nju njx njy njz nka nkb nkc nkd nke nkf nkg nkh nki nkj nkk nkm nkn nko nkp nkq nkr nks nkt nku nkv nkw nkx nkz nla nlc nld nle nlg nli nlj nlk nll nlm nlo nlq nlu nlv nlw nlx nly nlz nma nmb nmc nmd nme nmf nmg nmh nmi nmj nmk nml nmm nmn nmo nmp nmq nmr nms nmt nmu nmv nmw nmx nmy nmz nna nnb nnc nnd nne nnf nng nnh nni nnj nnk nnl nnm nnn nno nnp nnq nnr nnt nnu nnv nnw nny nnz noa nob noc nod noe nof nog noh noi noj nok nol nom non nop noq nor nos not nou nov now noy noz npa npb npg nph npi npl npn npo nps npu npx npy nqg nqk nql nqm nqn nqo nqq nqy nra nrb nrc nre nrf nrg nri nrk nrl nrm nrn nrp nrr nrt nru nrx nrz nsa nsb nsc nsd nse nsf nsg nsh nsi nsk nsl nsm nsn nso nsp nsq nsr nss nst nsu nsv nsw nsx nsy nsz ntd nte ntg nti ntj ntk ntm nto ntp ntr ntu ntw ntx nty ntz nua nuc nud nue nuf nug nuh nui nuj nuk nul num nun nuo nup nuq nur nus nut nuu nuv nuw nux nuy nuz nvh nvm nvo nwa nwb nwc nwe nwg nwi nwm nwo nwr nwx nwy nxa nxd nxe nxg nxi nxk nxl nxm nxn nxo nxq nxr nxx nya nyb nyc nyd nye nyf nyg nyh nyi nyj nyk nyl nym nyn nyo nyp nyq nyr nys nyt nyu nyv nyw nyx nyy nza nzb nzd nzi nzk nzm nzs nzu nzy nzz oaa oac oar oav obi obk obl obm obo obr obt obu oca och oci oco ocu oda odk odt odu ofo ofs ofu ogb ogc oge ogg ogo ogu oht ohu oia oin ojb ojc ojg oji ojp ojs ojv ojw oka okb okd oke okg okh oki okj okk okl okm okn oko okr oks oku okv okx ola old ole olk olm olo olr olt olu oma omb omc omg omi omk oml omn omo omp omr omt omu omw omx ona onb one ong oni onj onk onn ono onp onr ons ont onu onw onx ood oog oon oor oos opa opk opm opo opt opy ora orc ore org orh ori orm orn oro orr ors ort oru orv orw orx ory orz osa osc osi oso osp oss ost osu osx ota otb otd ote oti otk otl otm otn otq otr ots ott otu otw otx oty otz oua oub oue oui oum ovd owi owl oyb oyd oym oyy ozm pab pac pad pae paf pag pah pai pak pal pam pan pao pap paq par pas pat pau pav paw pax pay paz pbb pbc pbe pbf pbg pbh pbi pbl pbm pbn pbo pbp pbr pbs pbt pbu pbv pby pca pcb pcc pcd pce pcf pcg pch pci pcj pck pcl pcm pcn pcp pcw pda pdc pdi pdn pdo pdt pdu pea peb ped pee pef peg peh pei pej pek pel pem peo pep peq per pes pev pex pey pez pfa pfe pfl pga pgd pgg pgi pgk pgl pgn pgs pgu pgz pha phd phg phh phk phl phm phn pho phq phr pht phu phv phw pia pib pic pid pie pif pig pih pii pij pil pim pin pio pip pir pis pit piu piv piw pix piy piz pjt pka pkb pkc pkg pkh pkn pko pkp pkr pks pkt pku pla plb plc pld ple plg plh pli plj plk pll pln plo plq plr pls plt plu plv plw ply plz pma pmb pmd pme pmf pmh pmi pmj pmk pml pmm pmn pmo pmq pmr pms pmt pmw pmx pmy pmz pna pnb pnc pnd pne png pnh pni pnj pnk pnl pnm pnn pno pnp pnq pnr pns pnt pnu pnv pnw pnx pny pnz poc poe pof pog poh poi pok pol pom pon poo pop poq por pos pot pov pow pox poy ppe ppi ppk ppl ppm ppn ppo ppp ppq pps ppt ppu pqa pqm prc prd pre prf prg prh pri prk prl prm prn pro prp prq prr prs prt pru prw prx prz psa psc psd pse psg psh psi psl psm psn pso psp psq psr pss pst psu psw psy pta pth pti ptn pto ptp ptq ptr ptt ptu ptv ptw pty pua pub puc pud pue puf pug pui puj pum puo pup puq pur pus put puu puw pux puy pwa pwb pwg pwi pwm pwn pwo pwr pww pxm pye pym pyn pys pyu pyx pyy pzn qua qub quc qud que quf qug quh qui quk qul qum qun qup quq qur qus quv quw qux quy quz qva qvc qve qvh qvi qvj qvl qvm qvn qvo qvp qvs qvw qvy qvz qwa qwc qwh qwm qws qwt qxa qxc qxh qxl qxn qxo qxp qxq qxr qxs qxt qxu qxw qya qyp raa rab rac rad raf rag rah rai raj rak ral ram ran rao rap raq rar ras rat rau rav raw rax ray raz rbb rbk rbl rbp rcf rdb rea reb ree reg rei rej rel rem ren rer res ret rey rga rge rgk rgn rgr rgs rgu rhg rhp ria rif ril rim rin rir rit riu rjg rji rjs rka rkb rkh rki rkm rkt rkw rma rmb rmc rmd rme rmf rmg rmh rmi rmk rml rmm rmn rmo rmp rmq rms rmt rmu rmv rmw rmx rmy rmz rnd rng rnl rnn rnp rnr rnw rob roc rod roe rof rog roh rol rom ron roo rop ror rou row rpn rpt rri rro rrt rsb rsl rsm rtc rth rtm rts rtw rub ruc rue ruf rug ruh rui ruk rum run ruo rup ruq rus rut ruu ruy ruz rwa rwk rwm rwo rwr rxd rxw ryn rys ryu rzh saa sab sac sad sae saf sag sah saj sak sam san sao saq sar sas sat sau sav saw sax say saz sba sbb sbc sbd sbe sbf sbg sbh sbi sbj sbk sbl sbm sbn sbo sbp sbq sbr sbs sbt sbu sbv sbw sbx sby sbz scb sce scf scg sch sci sck scl scn sco scp scq scs sct scu scv scw scx sda sdb sdc sde sdf sdg sdh sdj sdk sdl sdn sdo sdp sdq sdr sds sdt sdu sdx sdz sea seb sec sed see sef seg seh sei sej sek sel sen seo sep seq ser ses set seu sev sew sey sez sfb sfe sfm sfs sfw sga sgb sgc sgd sge sgg sgh sgi sgj sgk sgm sgp sgr sgs sgt sgu sgw sgx sgy sgz sha shb shc shd she shg shh shi shj shk shl shm shn sho shp shq shr shs sht shu shv shw shx shy shz sia sib sid sie sif sig sih sii sij sik sil sim sin sip siq sir sis siu siv siw six siy siz sja sjb sjd sje sjg sjk sjl sjm sjn sjo sjp sjr sjs sjt sju sjw ska skb skc skd ske skf skg skh ski skj skm skn sko skp skq skr sks skt sku skv skw skx sky skz slc sld sle slf slg slh sli slj slk sll slm sln slo slp slq slr sls slt slu slv slw slx sly slz sma smb smc smd sme smf smg smh smj smk sml smm smn smo smp smq smr sms smt smu smv smw smx smy smz sna snb snc snd sne snf sng sni snj snk snl snm snn sno snp snq snr sns snu snv snw snx sny snz soa sob soc sod soe sog soh soi soj sok sol som soo sop soq sor sos sot sou sov sow sox soy soz spa spb spc spd spe spg spi spk spl spm spn spo spp spq spr sps spt spu spv spx spy sqa sqh sqi sqk sqm sqn sqo sqq sqr sqs sqt squ sra srb src srd sre srf srg srh sri srk srl srm srn sro srp srq srr srs srt sru srv srw srx sry srz ssb ssc ssd sse ssf ssg ssh ssi ssj ssk ssl ssm ssn sso ssp ssq ssr sss sst ssu ssv ssw ssx ssy ssz sta stb std ste stf stg sth sti stj stk stl stm stn sto stp stq str sts stt stu stv stw sty sua sub suc sue sug sui suj suk sun suq sur sus sut suv suw sux suy suz sva svb svc sve svk svm svs svx swa swb swc swe swf swg swh swi swj swk swl swm swn swo swp swq swr sws swt swu swv sww swx swy sxb sxc sxe sxg sxk sxl sxm sxn sxo sxr sxs sxu sxw sya syb syc syi syk syl sym syn syo syr sys syw syx syy sza szb szc szd sze szg szl szn szp szs szv szw szy taa tab tac tad tae taf tag tah taj tak tal tam tan tao tap taq tar tas tat tau tav taw tax tay taz tba tbc tbd tbe tbf tbg tbh tbi tbj tbk tbl tbm tbn tbo tbp tbr tbs tbt tbu tbv tbw tbx tby tbz tca tcb tcc tcd tce tcf tcg tch tci tck tcl tcm tcn tco tcp tcq tcs tct tcu tcw tcx tcy tcz tda tdb tdc tdd tde tdf tdg tdh tdi tdj tdk tdl tdm tdn tdo tdq tdr tds tdt tdv tdx tdy tea teb tec ted tee tef teg teh tei tek tel tem ten teo tep teq ter tes tet teu tev tew tex tey tez tfi tfn tfo tfr tft tga tgb tgc tgd tge tgf tgh tgi tgj tgk tgl tgn tgo tgp tgq tgr tgs tgt tgu tgv tgw tgx tgy tgz tha thd the thf thh thi thk thl thm thn thp thq thr ths tht thu thv thy thz tia tib tic tif tig tih tii tij tik til tim tin tio tip tiq tir tis tit tiu tiv tiw tix tiy tiz tja tjg tji tjj tjl tjm tjn tjo tjp tjs tju tjw tka tkb tkd tke tkf tkg tkl tkm tkn tkp tkq tkr tks tkt tku tkv tkw tkx tkz tla tlb tlc tld tlf tlg tlh tli tlj tlk tll tlm tln tlo tlp tlq tlr tls tlt tlu tlv tlx tly tma tmb tmc tmd tme tmf tmg tmh tmi tmj tmk tml tmm tmn tmo tmq tmr tms tmt tmu tmv tmw tmy tmz tna tnb tnc tnd tng tnh tni tnk tnl tnm tnn tno tnp tnq tnr tns tnt tnu tnv tnw tnx tny tnz tob toc tod tof tog toh toi toj tol tom ton too top toq tor tos tou tov tow tox toy toz tpa tpc tpe tpf tpg tpi tpj tpk tpl tpm tpn tpo tpp tpq tpr tpt tpu tpv tpw tpx tpy tpz tqb tql tqm tqn tqo tqp tqq tqr tqt tqu tqw tra trb trc trd tre trf trg trh tri trj trl trm trn tro trp trq trr trs trt tru trv trw trx try trz tsa tsb tsc tsd tse tsg tsh tsi tsj tsk tsl tsm tsn tso tsp tsq tsr tss tst tsu tsv tsw tsx tsy tsz tta ttb ttc ttd tte ttf ttg tth tti ttj ttk ttl ttm ttn tto ttp ttq ttr tts ttt ttu ttv ttw tty ttz tua tub tuc tud tue tuf tug tuh tui tuj tuk tul tum tun tuo tuq tur tus tuu tuv tux tuy tuz tva tvd tve tvk tvl tvm tvn tvo tvs tvt tvu tvw tvx tvy twa twb twc twd twe twf twg twh twi twl twm twn two twp twq twr twt twu tww twx twy txa txb txc txe txg txh txi txj txm txn txo txq txr txs txt txu txx txy tya tye tyh tyi tyj tyl tyn typ tyr tys tyt tyu tyv tyx tyz tza tzh tzj tzl tzm tzn tzo tzx uam uan uar uba ubi ubl ubr ubu uby uda ude udg udi udj udl udm udu ues ufi uga ugb uge ugn ugo ugy uha uhn uig uis uiv uji uka ukg ukh uki ukk ukl ukp ukq ukr uks uku ukv ukw uky ula ulb ulc ule ulf uli ulk ull ulm uln ulu ulw uma umb umc umd umg umi umm umn umo ump umr ums umu una und une ung unk unm unn unr unu unx unz upi upv ura urb urc urd ure urf urg urh uri urk url urm urn uro urp urr urt uru urv urw urx ury urz usa ush usi usk usp uss usu uta ute uth utp utr utu uum uun uur uuu uve uvh uvl uwa uya uzb uzn uzs vaa vae vaf vag vah vai vaj val vam van vao vap var vas vau vav vay vbb vbk vec ved vel vem ven veo vep ver vgr vgt vic vid vie vif vig vil vin vis vit viv vka vki vkj vkk vkl vkm vko vkp vkt vku vlp vls vma vmb vmc vmd vme vmf vmg vmh vmi vmj vmk vml vmm vmp vmq vmr vms vmu vmv vmw vmx vmy vmz vnk vnm vnp vol vor vot vra vro vrs vrt vsi vsl vsv vto vum vun vut vwa waa wab wac wad wae waf wag wah wai waj wal wam wan wao wap waq war was wat wau wav waw wax way waz wba wbb wbe wbf wbh wbi wbj wbk wbl wbm wbp wbq wbr wbs wbt wbv wbw wca wci wdd wdg wdj wdk wdu wdy wea wec wed weg weh wei wel wem weo wep wer wes wet weu wew wfg wga wgb wgg wgi wgo wgu wgy wha whg whk whu wib wic wie wif wig wih wii wij wik wil wim win wir wiu wiv wiy wja wji wka wkb wkd wkl wkr wku wkw wky wla wlc wle wlg wlh wli wlk wll wlm wln wlo wlr wls wlu wlv wlw wlx wly wma wmb wmc wmd wme wmh wmi wmm wmn wmo wms wmt wmw wmx wnb wnc wnd wne wng wni wnk wnm wnn wno wnp wnu wnw wny woa wob woc wod woe wof wog woi wok wol wom won woo wor wos wow woy wpc wra wrb wrd wrg wrh wri wrk wrl wrm wrn wro wrp wrr wrs wru wrv wrw wrx wry wrz wsa wsg wsi wsk wsr wss wsu wsv wtf wth wti wtk wtm wtw wua wub wud wuh wul wum wun wur wut wuu wuv wux wuy wwa wwb wwo wwr www wxa wxw wya wyb wyi wym wyr wyy xaa xab xac xad xae xag xai xaj xak xal xam xan xao xap xaq xar xas xat xau xav xaw xay xbb xbc xbd xbe xbg xbi xbj xbm xbn xbo xbp xbr xbw xby xcb xcc xce xcg xch xcl xcm xcn xco xcr xct xcu xcv xcw xcy xda xdc xdk xdm xdo xdy xeb xed xeg xel xem xep xer xes xet xeu xfa xga xgb xgd xgf xgg xgi xgl xgm xgr xgu xgw xha xhc xhd xhe xho xhr xht xhu xhv xib xii xil xin xir xis xiv xiy xjb xjt xka xkb xkc xkd xke xkf xkg xki xkj xkk xkl xkn xko xkp xkq xkr xks xkt xku xkv xkw xkx xky xkz xla xlb xlc xld xle xlg xli xln xlo xlp xls xlu xly xma xmb xmc xmd xme xmf xmg xmh xmj xmk xml xmm xmn xmo xmp xmq xmr xms xmt xmu xmv xmw xmx xmy xmz xna xnb xng xnh xni xnk xnm xnn xno xnr xns xnt xnu xny xnz xoc xod xog xoi xok xom xon xoo xop xor xow xpa xpb xpc xpd xpe xpf xpg xph xpi xpj xpk xpl xpm xpn xpo xpp xpq xpr xps xpt xpu xpv xpw xpx xpy xpz xqa xqt xra xrb xrd xre xrg xri xrm xrn xrr xrt xru xrw xsa xsb xsc xsd xse xsh xsi xsj xsl xsm xsn xso xsp xsq xsr xss xsu xsv xsy xta xtb xtc xtd xte xtg xth xti xtj xtl xtm xtn xto xtp xtq xtr xts xtt xtu xtv xtw xty xua xub xud xug xuj xul xum xun xuo xup xur xut xuu xve xvi xvn xvo xvs xwa xwc xwd xwe xwg xwj xwk xwl xwo xwr xwt xww xxb xxk xxm xxr xxt xya xyb xyj xyk xyl xyt xyy xzh xzm xzp yaa yab yac yad yae yaf yag yah yai yaj yak yal yam yan yao yap yaq yar yas yat yau yav yaw yax yay yaz yba ybb ybe ybh ybi ybj ybk ybl ybm ybn ybo ybx yby ych ycl ycn ycp yda ydd yde ydg ydk yea yec yee yei yej yel yer yes yet yeu yev yey yga ygi ygl ygm ygp ygr ygs ygu ygw yha yhd yhl yhs yia yid yif yig yih yii yij yik yil yim yin yip yiq yir yis yit yiu yiv yix yiz yka ykg yki ykk ykl ykm ykn yko ykr ykt yku yky yla ylb yle ylg yli yll ylm yln ylo ylr ylu yly ymb ymc ymd yme ymg ymh ymi ymk yml ymm ymn ymo ymp ymq ymr yms ymx ymz yna ynd yne yng ynk ynl ynn yno ynq yns ynu yob yog yoi yok yol yom yon yor yot yox yoy ypa ypb ypg yph ypm ypn ypo ypp ypz yra yrb yre yrk yrl yrm yrn yro yrs yrw yry ysc ysd ysg ysl ysn yso ysp ysr yss ysy yta ytl ytp ytw yty yua yub yuc yud yue yuf yug yui yuj yuk yul yum yun yup yuq yur yut yuw yux yuy yuz yva yvt ywa ywg ywl ywn ywq ywr ywt ywu yww yxa yxg yxl yxm yxu yxy yyr yyu yyz yzg yzk zaa zab zac zad zae zaf zag zah zai zaj zak zal zam zao zap zaq zar zas zat zau zav zaw zax zay zaz zba zbc zbe zbl zbt zbw zca zch zdj zea zeg zeh zen zga zgb zgh zgm zgn zgr zha zhb zhd zhi zhn zho zhw zia zib zik zil zim zin ziw ziz zka zkb zkd zkg zkh zkk zkn zko zkp zkr zkt zku zkv zkz zlj zlm zln zlq zma zmb zmc zmd zme zmf zmg zmh zmi zmj zmk zml zmm zmn zmo zmp zmq zmr zms zmt zmu zmv zmw zmx zmy zmz zna zne zng znk zns zoc zoh zom zoo zoq zor zos zpa zpb zpc zpd zpe zpf zpg zph zpi zpj zpk zpl zpm zpn zpo zpp zpq zpr zps zpt zpu zpv zpw zpx zpy zpz zqe zra zrg zrn zro zrp zrs zsa zsk zsl zsm zsr zsu zte ztg ztl ztm ztn ztp ztq zts ztt ztu ztx zty zua zuh zul zum zun zuy zwa zxx zyb zyg zyj zyn zyp zza zzj ";
+var LANGUAGE_CODES = /* @__PURE__ */ new Set([...ISO_639_1.split(" "), ...ISO_639_2_3.trim().split(" ")]);
+var LANGUAGE_NAMES = new Map(
+  Object.entries({
+    afrikaans: "af",
+    albanian: "sq",
+    amharic: "am",
+    arabic: "ar",
+    armenian: "hy",
+    basque: "eu",
+    bengali: "bn",
+    bulgarian: "bg",
+    burmese: "my",
+    cantonese: "yue",
+    catalan: "ca",
+    chinese: "zh",
+    croatian: "hr",
+    czech: "cs",
+    danish: "da",
+    dutch: "nl",
+    english: "en",
+    estonian: "et",
+    farsi: "fa",
+    filipino: "fil",
+    finnish: "fi",
+    french: "fr",
+    galician: "gl",
+    georgian: "ka",
+    german: "de",
+    greek: "el",
+    gujarati: "gu",
+    hausa: "ha",
+    hebrew: "he",
+    hindi: "hi",
+    hungarian: "hu",
+    icelandic: "is",
+    indonesian: "id",
+    irish: "ga",
+    italian: "it",
+    japanese: "ja",
+    kannada: "kn",
+    kazakh: "kk",
+    khmer: "km",
+    korean: "ko",
+    lao: "lo",
+    latin: "la",
+    latvian: "lv",
+    lithuanian: "lt",
+    malay: "ms",
+    malayalam: "ml",
+    mandarin: "zh",
+    marathi: "mr",
+    mongolian: "mn",
+    nepali: "ne",
+    norwegian: "no",
+    persian: "fa",
+    polish: "pl",
+    portuguese: "pt",
+    punjabi: "pa",
+    romanian: "ro",
+    russian: "ru",
+    serbian: "sr",
+    sinhala: "si",
+    slovak: "sk",
+    slovenian: "sl",
+    spanish: "es",
+    swahili: "sw",
+    swedish: "sv",
+    tagalog: "tl",
+    tamil: "ta",
+    telugu: "te",
+    thai: "th",
+    turkish: "tr",
+    ukrainian: "uk",
+    urdu: "ur",
+    uzbek: "uz",
+    vietnamese: "vi",
+    welsh: "cy",
+    yoruba: "yo",
+    zulu: "zu"
+  })
+);
+
+// src/core/cards/data/licenses.ts
+var HF_LICENSE_IDS = [
+  "apache-2.0",
+  "mit",
+  "openrail",
+  "bigscience-openrail-m",
+  "creativeml-openrail-m",
+  "bigscience-bloom-rail-1.0",
+  "bigcode-openrail-m",
+  "afl-3.0",
+  "artistic-2.0",
+  "bsl-1.0",
+  "bsd",
+  "bsd-2-clause",
+  "bsd-3-clause",
+  "bsd-3-clause-clear",
+  "c-uda",
+  "cc",
+  "cc0-1.0",
+  "cc-by-2.0",
+  "cc-by-2.5",
+  "cc-by-3.0",
+  "cc-by-4.0",
+  "cc-by-sa-3.0",
+  "cc-by-sa-4.0",
+  "cc-by-nc-2.0",
+  "cc-by-nc-3.0",
+  "cc-by-nc-4.0",
+  "cc-by-nd-4.0",
+  "cc-by-nc-nd-3.0",
+  "cc-by-nc-nd-4.0",
+  "cc-by-nc-sa-2.0",
+  "cc-by-nc-sa-3.0",
+  "cc-by-nc-sa-4.0",
+  "cdla-sharing-1.0",
+  "cdla-permissive-1.0",
+  "cdla-permissive-2.0",
+  "wtfpl",
+  "ecl-2.0",
+  "epl-1.0",
+  "epl-2.0",
+  "etalab-2.0",
+  "eupl-1.1",
+  "eupl-1.2",
+  "agpl-3.0",
+  "gfdl",
+  "gpl",
+  "gpl-2.0",
+  "gpl-3.0",
+  "lgpl",
+  "lgpl-2.1",
+  "lgpl-3.0",
+  "isc",
+  "h-research",
+  "intel-research",
+  "lppl-1.3c",
+  "ms-pl",
+  "apple-ascl",
+  "apple-amlr",
+  "mpl-2.0",
+  "odc-by",
+  "odbl",
+  "openmdw-1.0",
+  "openmdw-1.1",
+  "openrail++",
+  "osl-3.0",
+  "postgresql",
+  "ofl-1.1",
+  "ncsa",
+  "unlicense",
+  "zlib",
+  "pddl",
+  "lgpl-lr",
+  "deepfloyd-if-license",
+  "fair-noncommercial-research-license",
+  "llama2",
+  "llama3",
+  "llama3.1",
+  "llama3.2",
+  "llama3.3",
+  "llama4",
+  "grok2-community",
+  "gemma",
+  "unknown",
+  "other"
+];
+var HF_LICENSE_SET = new Set(HF_LICENSE_IDS);
+
+// src/core/cards/hf-rules.ts
+var LICENSES_URL = "https://huggingface.co/docs/hub/repositories-licenses";
+function checkHfMetadata(root, ctx) {
+  let license;
+  for (const pair of root.items) {
+    const key = keyOf(pair);
+    if (key === null) continue;
+    switch (key) {
+      case "language":
+        checkLanguage(pair, ctx);
+        break;
+      case "license":
+        license ??= pair;
+        checkLicense(pair, ctx);
+        break;
+      case "library_name":
+        checkLibrary(pair, ctx);
+        break;
+      case "tags":
+      case "datasets":
+      case "metrics":
+        checkStringList(key, pair, ctx);
+        break;
+      case "pipeline_tag":
+        checkPipelineTag(pair, ctx);
+        break;
+      case "model-index":
+        checkModelIndex(pair, ctx);
+        break;
+      case LEGACY_MODEL_INDEX:
+        ctx.findings.push(
+          finding(
+            "card/legacy-model-index",
+            at(pair.key, ctx),
+            "The key `model_index` is the legacy spelling; the Hub ignores it.",
+            "Rename it to `model-index` (with a hyphen) so the Hub shows these evaluation results."
+          )
+        );
+        break;
+      default:
+        if (TOP_LEVEL_KEYS.has(key) || key.startsWith(GATED_PREFIX)) break;
+        checkUnknownTopLevel(key, pair, ctx);
+    }
+  }
+  if (license && scalarValue(license.value, ctx) === "other" && stringValue(pairOf(root, "license_name")?.value, ctx) === null) {
+    ctx.findings.push(
+      finding(
+        "card/license-name-missing",
+        valueAt(license, ctx),
+        "`license: other` needs a `license_name`.",
+        "Add `license_name:` (a short id for the license, e.g. my-company-license) and `license_link:` (where to read it)."
+      )
+    );
+  }
+}
+function checkUnknownTopLevel(key, pair, ctx) {
+  const suggestion = nearMiss(key, TOP_LEVEL_KEYS);
+  if (!suggestion) return;
+  ctx.findings.push(
+    finding(
+      "card/unknown-key",
+      at(pair.key, ctx),
+      `Unknown key ${quote(key)} in the metadata.`,
+      `Did you mean \`${suggestion}\`? The Hub keeps unknown keys but does not use them.`
+    )
+  );
+}
+var LANGUAGE_TAG = /^([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)$/;
+function checkLanguage(pair, ctx) {
+  const value = deref(pair.value, ctx);
+  const seq = asSeq(value, ctx);
+  if (seq) {
+    for (const item of seq.items) checkLanguageCode(item, ctx);
+  } else if ((0, import_yaml2.isScalar)(value) && value.value === null) {
+  } else {
+    checkLanguageCode(pair.value, ctx);
+  }
+}
+function checkLanguageCode(node2, ctx) {
+  const value = scalarValue(node2, ctx);
+  if (typeof value === "string" && isLanguageCode(value)) return;
+  let hint = "Use ISO 639 codes such as `en`, `fr` or `zh`, optionally with a region (`en-US`), or `multilingual`.";
+  if (typeof value === "string") {
+    if (value.includes("_") && isLanguageCode(value.replace(/_/g, "-"))) hint = `Use a hyphen: \`${value.replace(/_/g, "-")}\`.`;
+    else if (/[,;\s]/.test(value.trim())) hint = "List each language as its own item, e.g. `language: [en, fr]`.";
+    else if (LANGUAGE_NAMES.has(value.toLowerCase())) hint = `Use the ISO 639 code \`${LANGUAGE_NAMES.get(value.toLowerCase())}\`, not the language's name.`;
+    else if (value.length > 3 && /^[A-Za-z]+$/.test(value)) hint = `Use the ISO 639 code, not the language's name: codes such as \`en\`, \`fr\` or \`zh\`.`;
+    else if (isLanguageCode(value.toLowerCase())) hint = `Write language codes in lowercase: \`${value.toLowerCase()}\`.`;
+  }
+  ctx.findings.push(finding("card/invalid-language", at(node2, ctx), `Language ${show(value)} is not an ISO 639 language code.`, hint));
+}
+function isLanguageCode(value) {
+  if (value === "multilingual") return true;
+  const m = LANGUAGE_TAG.exec(value);
+  return m !== null && LANGUAGE_CODES.has(m[1]);
+}
+function checkLicense(pair, ctx) {
+  const value = scalarValue(pair.value, ctx);
+  if (typeof value === "string" && HF_LICENSE_SET.has(value)) return;
+  if (value === null) {
+    ctx.findings.push(finding("card/invalid-license", valueAt(pair, ctx), "`license` is empty.", `Set it to one of the Hub's license ids (${LICENSES_URL}), or remove it.`));
+    return;
+  }
+  let hint = `Use one of the Hub's license ids (${LICENSES_URL}), or \`license: other\` with \`license_name\` and \`license_link\`.`;
+  if (typeof value === "string") {
+    const lower = value.toLowerCase();
+    const exact = HF_LICENSE_IDS.find((id) => id === lower);
+    const close = exact ?? didYouMean(value, HF_LICENSE_IDS);
+    if (close) hint = `Did you mean \`${close}\`? License ids are lowercase and case-sensitive (${LICENSES_URL}).`;
+  } else if (value === void 0) {
+    hint = `\`license\` takes a single license id. ${hint}`;
+  }
+  ctx.findings.push(finding("card/invalid-license", valueAt(pair, ctx), `License ${show(value)} is not a Hugging Face Hub license id.`, hint));
+}
+function checkLibrary(pair, ctx) {
+  const value = scalarValue(pair.value, ctx);
+  if (typeof value === "string" && LIBRARY_NAMES.has(value)) return;
+  const suggestion = typeof value === "string" ? didYouMean(value, LIBRARY_NAMES) : void 0;
+  ctx.findings.push(
+    finding(
+      "card/unknown-library",
+      valueAt(pair, ctx),
+      `Library ${show(value)} is not a library the Hugging Face Hub knows.`,
+      suggestion ? `Did you mean \`${suggestion}\`?` : "Use a library id the Hub knows (transformers, diffusers, sentence-transformers, peft, \u2026), or remove `library_name`."
+    )
+  );
+}
+var LIST_HINTS = {
+  datasets: "Hub dataset ids",
+  tags: "tags",
+  metrics: "metric ids"
+};
+function checkStringList(key, pair, ctx) {
+  const value = deref(pair.value, ctx);
+  if ((0, import_yaml2.isScalar)(value) && (typeof value.value === "string" || value.value === null)) return;
+  const seq = asSeq(value, ctx);
+  if (!seq) {
+    ctx.findings.push(
+      finding(
+        "card/non-string-item",
+        valueAt(pair, ctx),
+        `\`${key}\` must be a list of strings, not ${describe(value, ctx)}.`,
+        `Write \`${key}\` as a list of ${LIST_HINTS[key]}, one \`- item\` per line.`
+      )
+    );
+    return;
+  }
+  seq.items.forEach((item, i) => {
+    const v = scalarValue(item, ctx);
+    if (typeof v === "string") return;
+    ctx.findings.push(
+      finding(
+        "card/non-string-item",
+        at(item, ctx, valueAt(pair, ctx)),
+        `\`${key}[${i}]\` is ${describe(item, ctx)}, not a string.`,
+        (0, import_yaml2.isMap)(deref(item, ctx)) ? `Each item must be a plain string (one of the ${LIST_HINTS[key]}); a \`name: value\` item is a mapping.` : v === null ? "Remove the empty item, or fill it in." : `Quote it (\`"${String(v)}"\`) if it is meant as text; items must be ${LIST_HINTS[key]}.`
+      )
+    );
+  });
+}
+function checkPipelineTag(pair, ctx) {
+  const value = scalarValue(pair.value, ctx);
+  if (typeof value === "string" && PIPELINE_TAGS.has(value)) return;
+  let hint = "Use one of the Hub's tasks (https://huggingface.co/tasks), e.g. `text-generation` or `text-classification`.";
+  if (typeof value === "string") {
+    const parent = SUBTASK_PARENT.get(value);
+    const close = didYouMean(value, PIPELINE_TAGS);
+    if (parent) hint = `\`${value}\` is no longer a pipeline tag on the Hub (it is now a subtask of \`${parent}\`): use \`pipeline_tag: ${parent}\`.`;
+    else if (close) hint = `Did you mean \`${close}\`?`;
+  }
+  ctx.findings.push(finding("card/unknown-pipeline-tag", valueAt(pair, ctx), `Pipeline tag ${show(value)} is not a Hugging Face Hub task.`, hint));
+}
+function checkModelIndex(pair, ctx) {
+  const seq = asSeq(pair.value, ctx);
+  if (!seq) {
+    const value = deref(pair.value, ctx);
+    ctx.findings.push(
+      finding(
+        "card/model-index-not-list",
+        valueAt(pair, ctx),
+        `\`model-index\` must be a list, not ${(0, import_yaml2.isMap)(value) ? "a mapping" : show(scalarValue(value, ctx))}.`,
+        "Start each entry with `- name:` \u2014 `model-index` is a list of models, each with `name` and `results`."
+      )
+    );
+    return;
+  }
+  seq.items.forEach((item, i) => checkEntry(item, `model-index[${i}]`, ctx));
+}
+function checkEntry(node2, path, ctx) {
+  const entry = asMap(node2, ctx);
+  if (!entry) {
+    ctx.findings.push(
+      finding("card/model-index-missing-field", at(node2, ctx), `${path} must be a mapping with \`name\` and \`results\`.`, ENTRY_HINT)
+    );
+    return;
+  }
+  checkKeys(entry, ENTRY_KEYS, path, ctx);
+  const name = pairOf(entry, "name");
+  if (!name || stringValue(name.value, ctx) === null) {
+    ctx.findings.push(
+      finding(
+        "card/model-index-missing-field",
+        name ? valueAt(name, ctx) : at(entry, ctx),
+        `${path} has no \`name\`${name ? " (it is empty or not a string)" : ""}.`,
+        "Give the entry `name:` \u2014 the model's name, usually its repository id."
+      )
+    );
+  }
+  const results = pairOf(entry, "results");
+  if (!results) {
+    ctx.findings.push(finding("card/model-index-missing-field", at(entry, ctx), `${path} has no \`results\`.`, ENTRY_HINT));
+    return;
+  }
+  const list = asSeq(results.value, ctx);
+  if (!list) {
+    ctx.findings.push(
+      finding(
+        "card/model-index-missing-field",
+        valueAt(results, ctx),
+        `${path}.results must be a list of results, not ${describe(results.value, ctx)}.`,
+        "Start each result with `- task:`; write `results: []` if there are none yet."
+      )
+    );
+    return;
+  }
+  if (list.items.length === 0) {
+    ctx.findings.push(
+      finding(
+        "card/empty-results",
+        valueAt(results, ctx),
+        `${path} has no results.`,
+        "Add the evaluation results (task, dataset, metrics), or remove the `model-index` entry."
+      )
+    );
+  }
+  list.items.forEach((item, i) => checkResult(item, `${path}.results[${i}]`, ctx));
+}
+var ENTRY_HINT = "Each `model-index` entry needs `name:` and `results:` (a list of task/dataset/metrics results).";
+var RESULT_HINT = "A result needs `task: {type}`, `dataset: {type, name}` and `metrics: [{type, value}]`.";
+function checkResult(node2, path, ctx) {
+  const result = asMap(node2, ctx);
+  if (!result) {
+    ctx.findings.push(
+      finding("card/result-missing-field", at(node2, ctx), `${path} must be a mapping with \`task\`, \`dataset\` and \`metrics\`, not ${describe(node2, ctx)}.`, RESULT_HINT)
+    );
+    return;
+  }
+  checkKeys(result, RESULT_KEYS, path, ctx);
+  const missing = (what, where = at(result, ctx), detail = "has no") => {
+    ctx.findings.push(finding("card/result-missing-field", where, `${path} ${detail} ${what}.`, RESULT_HINT));
+  };
+  const task = pairOf(result, "task");
+  const taskMap = task ? asMap(task.value, ctx) : null;
+  if (!task) missing("`task` (with `type`)");
+  else if (!taskMap) missing("`task` mapping", valueAt(task, ctx), "has no");
+  else {
+    checkKeys(taskMap, TASK_KEYS, `${path}.task`, ctx);
+    const type = pairOf(taskMap, "type");
+    const value = type ? stringValue(type.value, ctx) : null;
+    if (value === null) missing("`task.type`", type ? valueAt(type, ctx) : at(taskMap, ctx));
+    else if (!TASK_IDS.has(value)) {
+      const close = didYouMean(value, TASK_IDS);
+      ctx.findings.push(
+        finding(
+          "card/unknown-task-type",
+          valueAt(type, ctx),
+          `Task type ${quote(value)} in ${path} is not a Hugging Face Hub task id.`,
+          close ? `Did you mean \`${close}\`? Task ids are lowercase and hyphenated.` : "Use a Hub task id (https://huggingface.co/tasks) such as `text-classification`; put a display name in `task.name`."
+        )
+      );
+    }
+  }
+  const dataset = pairOf(result, "dataset");
+  const datasetMap = dataset ? asMap(dataset.value, ctx) : null;
+  if (!dataset) missing("`dataset` (with `type` and `name`)");
+  else if (!datasetMap) missing("`dataset` mapping", valueAt(dataset, ctx));
+  else {
+    checkKeys(datasetMap, DATASET_KEYS, `${path}.dataset`, ctx);
+    for (const field of ["type", "name"]) {
+      const p = pairOf(datasetMap, field);
+      if (!p || stringValue(p.value, ctx) === null) missing(`\`dataset.${field}\``, p ? valueAt(p, ctx) : at(datasetMap, ctx));
+    }
+    const config2 = pairOf(datasetMap, "config");
+    if (config2 && typeof scalarValue(config2.value, ctx) !== "string") {
+      const v = scalarValue(config2.value, ctx);
+      ctx.findings.push(
+        finding(
+          "card/dataset-config-not-string",
+          valueAt(config2, ctx),
+          `\`dataset.config\` in ${path} is ${v === void 0 ? describe(config2.value, ctx) : show(v)}, not a string.`,
+          v === null || v === void 0 ? "Set it to the dataset configuration's name, or remove it." : `Quote it (\`config: "${String(v)}"\`): configuration names are strings.`
+        )
+      );
+    }
+  }
+  const metrics = pairOf(result, "metrics");
+  if (!metrics) missing("`metrics`");
+  else {
+    const list = asSeq(metrics.value, ctx);
+    if (!list) {
+      ctx.findings.push(
+        finding(
+          "card/metrics-not-list",
+          valueAt(metrics, ctx),
+          `${path}.metrics must be a list, not ${describe(metrics.value, ctx)}.`,
+          "Start each metric with `- type:`, e.g. `metrics: [{type: accuracy, value: 0.91}]`."
+        )
+      );
+    } else {
+      list.items.forEach((item, i) => checkMetric(item, `${path}.metrics[${i}]`, ctx));
+    }
+  }
+  const source = pairOf(result, "source");
+  if (source) {
+    const sourceMap = asMap(source.value, ctx);
+    if (sourceMap) checkKeys(sourceMap, SOURCE_KEYS, `${path}.source`, ctx);
+    const url2 = sourceMap ? pairOf(sourceMap, "url") : void 0;
+    if (!sourceMap || !url2 || stringValue(url2.value, ctx) === null) {
+      ctx.findings.push(
+        finding(
+          "card/source-missing-url",
+          url2 ? valueAt(url2, ctx) : valueAt(source, ctx),
+          `${path}.source has no \`url\`.`,
+          "Give the source a `url:` where the results can be checked (and optionally a `name:`), or remove `source`."
+        )
+      );
+    }
+  }
+}
+function checkMetric(node2, path, ctx) {
+  const metric = asMap(node2, ctx);
+  const hint = "A metric needs `type:` (a metric id such as accuracy) and `value:` (a number).";
+  if (!metric) {
+    ctx.findings.push(finding("card/metric-missing-field", at(node2, ctx), `${path} must be a mapping with \`type\` and \`value\`, not ${describe(node2, ctx)}.`, hint));
+    return;
+  }
+  checkKeys(metric, METRIC_KEYS, path, ctx);
+  const type = pairOf(metric, "type");
+  if (!type || stringValue(type.value, ctx) === null) {
+    ctx.findings.push(
+      finding("card/metric-missing-field", type ? valueAt(type, ctx) : at(metric, ctx), `${path} has no \`type\`${type ? " (it is empty or not a string)" : ""}.`, hint)
+    );
+  }
+  const value = pairOf(metric, "value");
+  const v = value ? deref(value.value, ctx) : void 0;
+  const raw = value ? scalarValue(v, ctx) : void 0;
+  if (!value || raw === null || typeof raw === "string" && raw.trim() === "") {
+    ctx.findings.push(finding("card/metric-missing-field", value ? valueAt(value, ctx) : at(metric, ctx), `${path} has no \`value\`${value ? " (it is empty)" : ""}.`, hint));
+  } else if (!isNumeric(raw)) {
+    ctx.findings.push(
+      finding(
+        "card/non-numeric-metric",
+        valueAt(value, ctx),
+        `The value of ${path} is not a number: ${raw === void 0 ? describe(v, ctx) : show(raw)}.`,
+        typeof raw === "string" && /^\s*-?[\d.]+\s*%\s*$/.test(raw) ? `Write the number without the percent sign (\`value: ${raw.replace(/[\s%]/g, "")}\`), and say it is a percentage in \`name\`.` : "Write a number (e.g. `value: 0.87`); leave the metric out if there is no result yet."
+      )
+    );
+  }
+  const verified = pairOf(metric, "verified");
+  if (verified && scalarValue(verified.value, ctx) === true && stringValue(pairOf(metric, "verifyToken")?.value, ctx) === null) {
+    ctx.findings.push(
+      finding(
+        "card/self-verified",
+        valueAt(verified, ctx),
+        `${path} claims \`verified: true\`, but only the Hub's own evaluation can verify a result.`,
+        "Remove `verified: true` (or set it to false): self-reported results are not verified."
+      )
+    );
+  }
+}
+function isNumeric(value) {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "string" && /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/.test(value)) return true;
+  return false;
+}
+function describe(node2, ctx) {
+  const n = deref(node2, ctx);
+  if ((0, import_yaml2.isMap)(n)) return "a mapping";
+  if ((0, import_yaml2.isSeq)(n)) return "a list";
+  const s = asScalar(n, ctx);
+  return show(s ? s.value : null);
+}
+
+// src/core/cards/identity.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+var VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+function isSafeName(name) {
+  return NAME.test(name) && isRefSafe(name);
+}
+function isSafeVersion(version2) {
+  return VERSION.test(version2) && isRefSafe(version2);
+}
+function isRefSafe(s) {
+  return !s.includes("..") && !s.endsWith(".") && !s.endsWith(".lock");
+}
+function folderIdentity(path) {
+  const parts = path.split("/");
+  if (parts.length < 2) return null;
+  const name = parts[parts.length - 2].toLowerCase();
+  return isSafeName(name) ? { name, version: null, source: "folder" } : null;
+}
+var NAME_HINT = "Use lowercase letters, digits, `.`, `_` and `-` (at most 64, starting with a letter or digit)";
+var VERSION_HINT = 'Use letters, digits, `.`, `_` and `-` (at most 64, starting with a letter or digit), e.g. `v3` or `"1.2.0"`';
+function hfIdentity(root, path, ctx) {
+  const folder = folderIdentity(path);
+  const pair = pairOf(root, "modelgate");
+  if (!pair) return folder;
+  const map2 = asMap(pair.value, ctx);
+  if (!map2) {
+    ctx.findings.push(
+      finding(
+        "modelgate/invalid-identity",
+        valueAt(pair, ctx),
+        `\`modelgate\` must be a mapping with \`model\` and \`version\`, not ${describe2(pair.value, ctx)}.`,
+        "Write it as `modelgate: {model: sentiment, version: v3}`."
+      )
+    );
+    return null;
+  }
+  for (const item of map2.items) {
+    const key = keyOf(item);
+    if (key !== null && MODELGATE_KEYS.has(key)) continue;
+    const suggestion = key === null ? void 0 : nearMiss(key, MODELGATE_KEYS);
+    ctx.findings.push(
+      finding(
+        "card/unknown-key",
+        at(item.key, ctx),
+        `Unknown key ${key === null ? show((0, import_yaml3.isScalar)(item.key) ? item.key.value : null) : quote(key)} in \`modelgate\`.`,
+        suggestion ? `Did you mean \`${suggestion}\`?` : "`modelgate` takes only `model` and `version`."
+      )
+    );
+  }
+  let name = folder?.name ?? null;
+  let fromCard = false;
+  let valid = true;
+  const model = pairOf(map2, "model");
+  if (model) {
+    const value = identityValue(model.value, ctx);
+    if (value !== null && isSafeName(value)) {
+      name = value;
+      fromCard = true;
+    } else {
+      valid = false;
+      const slug = value === null ? null : slugify(value);
+      ctx.findings.push(
+        finding(
+          "modelgate/invalid-identity",
+          valueAt(model, ctx),
+          `Model name ${describe2(model.value, ctx)} cannot be used: names become file paths and git refs.`,
+          `${NAME_HINT}${slug ? `, e.g. \`${slug}\`` : ""}.`
+        )
+      );
+    }
+  }
+  let version2 = null;
+  const declared = pairOf(map2, "version");
+  if (declared) {
+    const raw = rawValue(declared.value, ctx);
+    const value = identityValue(declared.value, ctx);
+    if (value !== null && isSafeVersion(value)) version2 = value;
+    else {
+      ctx.findings.push(
+        finding(
+          "modelgate/invalid-identity",
+          valueAt(declared, ctx),
+          typeof raw === "number" ? `Version ${raw} is a number, so \`${String(raw)}\` is all that survives of it (1.10 reads as 1.1).` : `Version ${describe2(declared.value, ctx)} cannot be used: versions become file paths and git refs.`,
+          typeof raw === "number" ? 'Quote the version, e.g. `version: "1.10"`.' : `${VERSION_HINT}.`
+        )
+      );
+    }
+  }
+  if (!valid || name === null) return null;
+  return { name, version: version2, source: fromCard ? "card" : "folder" };
+}
+function mctIdentity(value, path) {
+  const folder = folderIdentity(path);
+  const details = isRecord(value) ? value.model_details : void 0;
+  const name = isRecord(details) && typeof details.name === "string" && isSafeName(details.name) ? details.name : null;
+  const version2 = isRecord(details) && isRecord(details.version) ? details.version.name : void 0;
+  const safeVersion = typeof version2 === "string" && isSafeVersion(version2) ? version2 : null;
+  if (name !== null) return { name, version: safeVersion, source: "card" };
+  return folder ? { ...folder, version: safeVersion } : null;
+}
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+var COLLECTION = /* @__PURE__ */ Symbol("collection");
+function rawValue(node2, ctx) {
+  const n = deref(node2, ctx);
+  if ((0, import_yaml3.isScalar)(n)) return n.value;
+  return n === null || n === void 0 ? null : COLLECTION;
+}
+function identityValue(node2, ctx) {
+  const v = rawValue(node2, ctx);
+  if (typeof v === "string") return v;
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return String(v);
+  return null;
+}
+function describe2(node2, ctx) {
+  const v = rawValue(node2, ctx);
+  return v === COLLECTION ? "a list or mapping" : show(v);
+}
+function slugify(value) {
+  const slug = value.slice(0, 200).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/\.{2,}/g, ".").replace(/^[^a-z0-9]+/, "").slice(0, 64).replace(/[.-]+$/, "");
+  return isSafeName(slug) ? slug : null;
+}
+
+// src/core/cards/json.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+
+// src/core/common/json-string.ts
+var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+function decodeJsonString(text, start) {
+  let i = start + 1;
+  let from = i;
+  let out = "";
+  for (; ; ) {
+    if (i >= text.length) return { ok: false, kind: "unterminated", offset: start };
+    const c = text.charCodeAt(i);
+    if (c === 34) return { ok: true, value: out + text.slice(from, i), end: i + 1 };
+    if (c < 32) return { ok: false, kind: "control-character", offset: i };
+    if (c !== 92) {
+      i++;
+      continue;
+    }
+    out += text.slice(from, i);
+    const e = text[i + 1] ?? "";
+    if (e === "u") {
+      const hex3 = text.slice(i + 2, i + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex3)) return { ok: false, kind: "bad-unicode-escape", offset: i };
+      out += String.fromCharCode(parseInt(hex3, 16));
+      i += 6;
+    } else {
+      const decoded = SIMPLE_ESCAPES[e];
+      if (decoded === void 0) return { ok: false, kind: "bad-escape", offset: i, escape: text.slice(i, i + 2) };
+      out += decoded;
+      i += 2;
+    }
+    from = i;
+  }
+}
+
+// src/core/common/yaml-positions.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+var SourceMap = class {
+  constructor(counter, lineOffset = 0) {
+    this.counter = counter;
+    this.lineOffset = lineOffset;
+  }
+  counter;
+  lineOffset;
+  at(offset) {
+    const { line, col } = this.counter.linePos(offset);
+    return { line: line + this.lineOffset, column: col };
+  }
+  /** Position of the start of the first line of the YAML text. */
+  start() {
+    return { line: 1 + this.lineOffset, column: 1 };
+  }
+};
+function nodeAt(doc, path, key = false) {
+  let node2 = doc.contents;
+  let last = isNodeLike(node2) ? node2 : null;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const isLast = i === path.length - 1;
+    if ((0, import_yaml4.isMap)(node2)) {
+      const pair = node2.items.find((p) => ((0, import_yaml4.isScalar)(p.key) ? String(p.key.value) : String(p.key)) === String(segment));
+      if (!pair) return last;
+      if (isLast && key && isNodeLike(pair.key)) return pair.key;
+      node2 = pair.value;
+      if (isNodeLike(node2)) last = node2;
+      else if (isNodeLike(pair.key)) last = pair.key;
+    } else if ((0, import_yaml4.isSeq)(node2) && typeof segment === "number") {
+      node2 = node2.items[segment];
+      if (!isNodeLike(node2)) return last;
+      last = node2;
+    } else {
+      return last;
+    }
+  }
+  return last;
+}
+function positionOf(doc, map2, path, key = false) {
+  const node2 = nodeAt(doc, path, key);
+  return node2?.range ? map2.at(node2.range[0]) : map2.start();
+}
+function isNodeLike(v) {
+  return typeof v === "object" && v !== null && "range" in v;
+}
+
+// src/core/cards/limits.ts
+var MAX_DEPTH = 100;
+var MAX_ALIAS_EXPANSION = 1e4;
+
+// src/core/cards/parse-yaml.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+
+// src/core/cards/fast-yaml.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+var GiveUp = class extends Error {
+};
+var GIVE_UP = new GiveUp();
+var INDICATORS = /* @__PURE__ */ new Set([",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`"]);
+var AWKWARD_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]|\r(?!\n)/;
+var MAX_IMPLICIT_KEY = 1024;
+function fastParse(text) {
+  if (AWKWARD_CHARS.test(text)) return null;
+  try {
+    return new FastParser(text).parse();
+  } catch (e) {
+    if (e === GIVE_UP) return null;
+    throw e;
+  }
+}
+var FastParser = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  counter = new import_yaml5.LineCounter();
+  stack = [];
+  root = null;
+  rootSet = false;
+  /** End (exclusive) of the current line's content, without its line break. */
+  eol = 0;
+  lineStart = 0;
+  parse() {
+    const { text } = this;
+    let pos = 0;
+    for (; ; ) {
+      this.counter.addNewLine(pos);
+      let nl = text.indexOf("\n", pos);
+      if (nl === -1) nl = text.length;
+      let end = nl;
+      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+      this.lineStart = pos;
+      this.eol = end;
+      this.line(pos, end);
+      if (nl >= text.length) break;
+      pos = nl + 1;
+    }
+    while (this.stack.length > 0) this.close();
+    return { root: this.root, counter: this.counter };
+  }
+  push(frame) {
+    if (this.stack.length >= MAX_DEPTH - 1) throw GIVE_UP;
+    this.stack.push(frame);
+  }
+  line(start, end) {
+    const { text } = this;
+    let i = start;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i === end || text[i] === "#") return;
+    const col = i - start;
+    if (col === 0 && (text.startsWith("---", i) || text.startsWith("...", i))) throw GIVE_UP;
+    const seqItem = text[i] === "-" && (i + 1 === end || text[i + 1] === " ");
+    while (this.stack.length > 0 && this.top().indent > col) this.close();
+    const top = this.stack[this.stack.length - 1];
+    if (top && top.kind === "seq" && top.indent === col && !seqItem) {
+      const below = this.stack[this.stack.length - 2];
+      if (!below || below.kind !== "map" || below.indent !== col) throw GIVE_UP;
+      this.close();
+    }
+    if (seqItem) this.seqItem(col, i);
+    else this.keyLine(col, i);
+  }
+  top() {
+    return this.stack[this.stack.length - 1];
+  }
+  seqItem(col, i) {
+    const { text, eol } = this;
+    let frame = this.stack[this.stack.length - 1];
+    if (frame && frame.kind === "seq" && frame.indent === col) {
+      if (frame.pending) this.fillPending(frame);
+    } else {
+      const seq = new import_yaml5.YAMLSeq();
+      seq.range = [i, i, i];
+      this.attach(seq, col);
+      frame = { kind: "seq", indent: col, node: seq, pending: false, pendingAt: 0 };
+      this.push(frame);
+    }
+    const seqFrame = frame;
+    let j = i + 1;
+    while (j < eol && text.charCodeAt(j) === 32) j++;
+    if (j === eol || text[j] === "#") {
+      seqFrame.pending = true;
+      seqFrame.pendingAt = j;
+      return;
+    }
+    if (text[j] === "-" && (j + 1 === eol || text[j + 1] === " ")) throw GIVE_UP;
+    const key = this.key(j);
+    if (key) {
+      const map2 = new import_yaml5.YAMLMap();
+      map2.range = [j, j, j];
+      seqFrame.node.items.push(map2);
+      const mapFrame = { kind: "map", indent: j - this.lineStart, node: map2, pending: null, pendingAt: 0, keys: /* @__PURE__ */ new Set() };
+      this.push(mapFrame);
+      this.pair(mapFrame, key.node, key.valueStart);
+    } else {
+      seqFrame.node.items.push(this.value(j));
+    }
+  }
+  keyLine(col, i) {
+    const key = this.key(i);
+    if (!key) throw GIVE_UP;
+    let frame = this.stack[this.stack.length - 1];
+    if (frame && frame.kind === "map" && frame.indent === col) {
+      if (frame.pending) this.fillPending(frame);
+    } else {
+      const map2 = new import_yaml5.YAMLMap();
+      map2.range = [i, i, i];
+      this.attach(map2, col);
+      frame = { kind: "map", indent: col, node: map2, pending: null, pendingAt: 0, keys: /* @__PURE__ */ new Set() };
+      this.push(frame);
+    }
+    this.pair(frame, key.node, key.valueStart);
+  }
+  /** Makes a new block collection the value of the open pair or item above it (or the root). */
+  attach(node2, col) {
+    const top = this.stack[this.stack.length - 1];
+    if (!top) {
+      if (this.rootSet) throw GIVE_UP;
+      this.root = node2;
+      this.rootSet = true;
+      return;
+    }
+    if (top.kind === "map" && top.pending && (col > top.indent || col === top.indent && node2 instanceof import_yaml5.YAMLSeq)) {
+      top.pending.value = node2;
+      top.pending = null;
+      return;
+    }
+    if (top.kind === "seq" && top.pending && col > top.indent) {
+      top.node.items.push(node2);
+      top.pending = false;
+      return;
+    }
+    throw GIVE_UP;
+  }
+  pair(frame, key, valueStart) {
+    if (frame.keys.has(key.value)) throw GIVE_UP;
+    frame.keys.add(key.value);
+    const pair = new import_yaml5.Pair(key);
+    frame.node.items.push(pair);
+    const { text, eol } = this;
+    let j = valueStart;
+    while (j < eol && text.charCodeAt(j) === 32) j++;
+    if (j === eol || text[j] === "#") {
+      frame.pending = pair;
+      frame.pendingAt = j;
+      return;
+    }
+    pair.value = this.value(j);
+  }
+  fillPending(frame) {
+    const empty3 = emptyScalar(frame.pendingAt);
+    if (frame.kind === "map") {
+      frame.pending.value = empty3;
+      frame.pending = null;
+    } else {
+      frame.node.items.push(empty3);
+      frame.pending = false;
+    }
+  }
+  close() {
+    const frame = this.stack.pop();
+    if (frame.pending) this.fillPending(frame);
+    const range = frame.node.range;
+    range[1] = range[2] = this.lineStart;
+  }
+  /** An implicit key starting at `i` on the current line: its node and where its value starts. */
+  key(i) {
+    const { text, eol } = this;
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      const q = ch === '"' ? this.doubleQuoted(i) : this.singleQuoted(i);
+      if (text[q.end] !== ":" || q.end + 1 < eol && text[q.end + 1] !== " ") return null;
+      if (q.end - i > MAX_IMPLICIT_KEY) throw GIVE_UP;
+      return { node: q.node, valueStart: q.end + 1 };
+    }
+    if (startsIndicator(text, i, eol)) return null;
+    for (let k = i; k < eol; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 35 && text.charCodeAt(k - 1) === 32) return null;
+      if (c === 58 && (k + 1 === eol || text.charCodeAt(k + 1) === 32)) {
+        let keyEnd = k;
+        while (text.charCodeAt(keyEnd - 1) === 32) keyEnd--;
+        if (k - i > MAX_IMPLICIT_KEY) throw GIVE_UP;
+        return { node: plainScalar(text.slice(i, keyEnd), i, keyEnd), valueStart: k + 1 };
+      }
+    }
+    return null;
+  }
+  /** The value node starting at `j` (not blank, not a comment) and running to the end of the line. */
+  value(j) {
+    const { text, eol } = this;
+    const ch = text[j];
+    if (ch === '"' || ch === "'") {
+      const q = ch === '"' ? this.doubleQuoted(j) : this.singleQuoted(j);
+      this.expectLineEnd(q.end);
+      return q.node;
+    }
+    if (ch === "[") return this.flowSeq(j);
+    if (ch === "{") {
+      let k = j + 1;
+      while (k < eol && text.charCodeAt(k) === 32) k++;
+      if (text[k] !== "}") throw GIVE_UP;
+      this.expectLineEnd(k + 1);
+      const map2 = new import_yaml5.YAMLMap();
+      map2.flow = true;
+      map2.range = [j, k + 1, k + 1];
+      return map2;
+    }
+    if (startsIndicator(text, j, eol)) throw GIVE_UP;
+    let end = eol;
+    for (let k = j; k < eol; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 35 && text.charCodeAt(k - 1) === 32) {
+        end = k;
+        break;
+      }
+      if (c === 58 && (k + 1 === eol || text.charCodeAt(k + 1) === 32)) throw GIVE_UP;
+    }
+    while (text.charCodeAt(end - 1) === 32) end--;
+    return plainScalar(text.slice(j, end), j, end);
+  }
+  /** A one-line flow sequence of scalars, `[a, "b", 3]`. */
+  flowSeq(j) {
+    const { text, eol } = this;
+    const seq = new import_yaml5.YAMLSeq();
+    seq.flow = true;
+    let k = j + 1;
+    for (; ; ) {
+      while (k < eol && text.charCodeAt(k) === 32) k++;
+      if (k >= eol) throw GIVE_UP;
+      const ch = text[k];
+      if (ch === "]") break;
+      if (ch === '"' || ch === "'") {
+        const q = ch === '"' ? this.doubleQuoted(k) : this.singleQuoted(k);
+        seq.items.push(q.node);
+        k = q.end;
+      } else {
+        if (ch === "," || startsIndicator(text, k, eol)) throw GIVE_UP;
+        let end = k;
+        for (; end < eol; end++) {
+          const c = text[end];
+          if (c === "," || c === "]") break;
+          if (c === ":" || c === "[" || c === "{" || c === "}" || c === "#" && text[end - 1] === " ") throw GIVE_UP;
+        }
+        const start = k;
+        k = end;
+        while (text.charCodeAt(end - 1) === 32) end--;
+        seq.items.push(plainScalar(text.slice(start, end), start, end));
+      }
+      while (k < eol && text.charCodeAt(k) === 32) k++;
+      if (text[k] === ",") {
+        k++;
+        continue;
+      }
+      if (text[k] === "]") break;
+      throw GIVE_UP;
+    }
+    seq.range = [j, k + 1, k + 1];
+    this.expectLineEnd(k + 1);
+    return seq;
+  }
+  /** After a complete value, only spaces and a comment may follow on the line. */
+  expectLineEnd(k) {
+    const { text, eol } = this;
+    let i = k;
+    while (i < eol && text.charCodeAt(i) === 32) i++;
+    if (i === eol) return;
+    if (text[i] === "#" && i > k) return;
+    throw GIVE_UP;
+  }
+  singleQuoted(start) {
+    const { text, eol } = this;
+    let value = "";
+    let from = start + 1;
+    for (; ; ) {
+      const q = text.indexOf("'", from);
+      if (q === -1 || q >= eol) throw GIVE_UP;
+      if (text[q + 1] === "'") {
+        value += text.slice(from, q + 1);
+        from = q + 2;
+        continue;
+      }
+      value += text.slice(from, q);
+      const node2 = new import_yaml5.Scalar(value);
+      node2.type = import_yaml5.Scalar.QUOTE_SINGLE;
+      node2.range = [start, q + 1, q + 1];
+      node2.source = value;
+      return { node: node2, end: q + 1 };
+    }
+  }
+  doubleQuoted(start) {
+    const { text, eol } = this;
+    let value = "";
+    let from = start + 1;
+    for (let i = from; i < eol; i++) {
+      const ch = text[i];
+      if (ch === '"') {
+        value += text.slice(from, i);
+        const node2 = new import_yaml5.Scalar(value);
+        node2.type = import_yaml5.Scalar.QUOTE_DOUBLE;
+        node2.range = [start, i + 1, i + 1];
+        node2.source = value;
+        return { node: node2, end: i + 1 };
+      }
+      if (ch === "\\") {
+        value += text.slice(from, i);
+        const next = text[i + 1];
+        if (next === void 0 || i + 1 >= eol) throw GIVE_UP;
+        const simple = ESCAPES[next];
+        if (simple !== void 0) {
+          value += simple;
+          i += 1;
+        } else if (next === "x" || next === "u" || next === "U") {
+          const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+          const hex3 = text.slice(i + 2, i + 2 + length);
+          if (hex3.length !== length || i + 2 + length > eol || !/^[0-9a-fA-F]+$/.test(hex3)) throw GIVE_UP;
+          const code = parseInt(hex3, 16);
+          if (code > 1114111) throw GIVE_UP;
+          value += String.fromCodePoint(code);
+          i += 1 + length;
+        } else {
+          throw GIVE_UP;
+        }
+        from = i + 1;
+      }
+    }
+    throw GIVE_UP;
+  }
+};
+var ESCAPES = {
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  e: "\x1B",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  N: "\x85",
+  _: "\xA0",
+  L: "\u2028",
+  P: "\u2029",
+  " ": " ",
+  '"': '"',
+  "/": "/",
+  "\\": "\\"
+};
+function startsIndicator(text, i, eol) {
+  const ch = text[i];
+  if (ch === "-" || ch === "?" || ch === ":") return i + 1 >= eol || text[i + 1] === " ";
+  return INDICATORS.has(ch);
+}
+function emptyScalar(at3) {
+  const node2 = new import_yaml5.Scalar(null);
+  node2.type = import_yaml5.Scalar.PLAIN;
+  node2.range = [at3, at3, at3];
+  node2.source = "";
+  return node2;
+}
+function plainScalar(source, start, end) {
+  const node2 = new import_yaml5.Scalar(resolvePlain(source));
+  node2.type = import_yaml5.Scalar.PLAIN;
+  node2.range = [start, end, end];
+  node2.source = source;
+  return node2;
+}
+var NULL = /^(?:~|[Nn]ull|NULL)?$/;
+var BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+var INT_OCT = /^0o[0-7]+$/;
+var INT = /^[-+]?[0-9]+$/;
+var INT_HEX = /^0x[0-9a-fA-F]+$/;
+var FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+var FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+function resolvePlain(s) {
+  const c = s.charCodeAt(0);
+  const maybeSpecial = s.length === 0 || c < 65 || c === 78 || c === 84 || c === 70 || c === 110 || c === 116 || c === 102 || c === 126;
+  if (!maybeSpecial) return s;
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
+  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
+
+// src/core/cards/aliases.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+function checkAliases(root) {
+  const targets = /* @__PURE__ */ new Map();
+  const anchors = /* @__PURE__ */ new Map();
+  let first = null;
+  let plainSize = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if ((0, import_yaml6.isAlias)(node2)) {
+      plainSize++;
+      first ??= node2;
+      const target = anchors.get(node2.source);
+      if (target) targets.set(node2, target);
+      continue;
+    }
+    if ((0, import_yaml6.isPair)(node2)) {
+      stack.push(node2.value, node2.key);
+      continue;
+    }
+    if (!(0, import_yaml6.isScalar)(node2) && !(0, import_yaml6.isMap)(node2) && !(0, import_yaml6.isSeq)(node2)) continue;
+    plainSize++;
+    if (node2.anchor) anchors.set(node2.anchor, node2);
+    if ((0, import_yaml6.isMap)(node2) || (0, import_yaml6.isSeq)(node2)) for (let i = node2.items.length - 1; i >= 0; i--) stack.push(node2.items[i]);
+  }
+  if (!first) return { ok: true, targets };
+  const size = /* @__PURE__ */ new Map();
+  const depth = /* @__PURE__ */ new Map();
+  const state = /* @__PURE__ */ new Map();
+  const work = [{ node: root, alias: null }];
+  while (work.length > 0) {
+    const top = work[work.length - 1];
+    const node2 = (0, import_yaml6.isAlias)(top.node) ? targets.get(top.node) : top.node;
+    const via = (0, import_yaml6.isAlias)(top.node) ? top.node : top.alias;
+    if (node2 === void 0 || node2 === null) {
+      work.pop();
+      continue;
+    }
+    const s = state.get(node2);
+    if (s === 2) {
+      work.pop();
+      continue;
+    }
+    const children = childrenOf(node2);
+    if (s === void 0) {
+      state.set(node2, 1);
+      for (const child of children) {
+        const target = (0, import_yaml6.isAlias)(child) ? targets.get(child) : child;
+        if (target !== void 0 && target !== null && state.get(target) === 1) return { ok: false, problem: "cycle", at: ((0, import_yaml6.isAlias)(child) ? child : via) ?? first };
+        if (target !== void 0 && target !== null && state.get(target) === void 0) work.push({ node: child, alias: via });
+      }
+      continue;
+    }
+    let total = (0, import_yaml6.isScalar)(node2) ? 1 : (0, import_yaml6.isPair)(node2) ? 0 : 1;
+    let deepest = 0;
+    for (const child of children) {
+      const target = (0, import_yaml6.isAlias)(child) ? targets.get(child) : child;
+      total += size.get(target) ?? 0;
+      deepest = Math.max(deepest, depth.get(target) ?? 0);
+    }
+    const own2 = (0, import_yaml6.isMap)(node2) || (0, import_yaml6.isSeq)(node2) ? 1 : 0;
+    size.set(node2, Math.min(total, Number.MAX_SAFE_INTEGER));
+    depth.set(node2, deepest + own2);
+    state.set(node2, 2);
+    work.pop();
+    if (total - plainSize > MAX_ALIAS_EXPANSION) return { ok: false, problem: "expansion", at: via ?? first };
+    if (deepest + own2 > MAX_DEPTH) return { ok: false, problem: "depth", at: via ?? first };
+  }
+  return { ok: true, targets };
+}
+function childrenOf(node2) {
+  if ((0, import_yaml6.isMap)(node2) || (0, import_yaml6.isSeq)(node2)) return node2.items;
+  if ((0, import_yaml6.isPair)(node2)) return [node2.key, node2.value];
+  return [];
+}
+
+// src/core/cards/parse-yaml.ts
+function parseYaml(text, lineOffset) {
+  const fast = fastParse(text);
+  if (fast) {
+    return { root: fast.root, map: new SourceMap(fast.counter, lineOffset), findings: [], fatal: false, aliases: null };
+  }
+  return slowParse(text, lineOffset);
+}
+function slowParse(text, lineOffset) {
+  const counter = new import_yaml7.LineCounter();
+  const map2 = new SourceMap(counter, lineOffset);
+  const result = (findings2, fatal, root2 = null, aliases2 = null) => ({
+    root: root2,
+    map: map2,
+    findings: findings2,
+    fatal,
+    aliases: aliases2
+  });
+  counter.addNewLine(0);
+  const parser = new import_yaml7.Parser(counter.addNewLine);
+  const tokens = [];
+  try {
+    for (const lexeme of new import_yaml7.Lexer().lex(text)) {
+      const offset = parser.offset;
+      for (const token of parser.next(lexeme)) tokens.push(token);
+      if (parser.stack.length > MAX_DEPTH && collectionDepth(parser.stack) > MAX_DEPTH) {
+        return result([tooDeep(map2.at(offset))], true);
+      }
+    }
+    for (const token of parser.end()) tokens.push(token);
+  } catch (e) {
+    if (e instanceof RangeError) return result([tooDeep(map2.start())], true);
+    throw e;
+  }
+  let doc = null;
+  let secondDoc = null;
+  try {
+    const composer = new import_yaml7.Composer({ uniqueKeys: false, prettyErrors: false });
+    for (const d of composer.compose(tokens, true, text.length)) {
+      if (!doc) doc = d;
+      else {
+        secondDoc = d.range?.[0] ?? text.length;
+        break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof RangeError) return result([tooDeep(map2.start())], true);
+    throw e;
+  }
+  if (!doc) return result([], false);
+  const syntax = doc.errors[0];
+  if (syntax) return result([syntaxError(map2, syntax)], true);
+  if (secondDoc !== null) {
+    return result(
+      [
+        finding(
+          "card/yaml-syntax",
+          map2.at(secondDoc),
+          "YAML syntax error: the metadata holds more than one YAML document.",
+          "Keep one YAML document: remove the extra `---` line."
+        )
+      ],
+      true
+    );
+  }
+  const root = doc.contents ?? null;
+  const findings = duplicateKeys(root, map2);
+  if (!text.includes("*")) return result(findings, false, root);
+  const aliases = checkAliases(root);
+  if (aliases.ok) return result(findings, false, root, aliases.targets);
+  const at3 = aliases.at.range ? map2.at(aliases.at.range[0]) : map2.start();
+  if (aliases.problem === "depth") return result([tooDeep(at3)], true);
+  return result(
+    [
+      aliases.problem === "cycle" ? finding(
+        "card/too-many-aliases",
+        at3,
+        "A YAML alias refers to a node that contains it, so it expands forever.",
+        "Remove the alias, or write the value out."
+      ) : finding(
+        "card/too-many-aliases",
+        at3,
+        `YAML aliases expand the metadata by more than ${MAX_ALIAS_EXPANSION.toLocaleString("en-US")} values (an alias bomb).`,
+        "Write the values out instead of nesting aliases (*name) of aliases."
+      )
+    ],
+    true
+  );
+}
+var SYNTAX_HINT = "Fix the YAML syntax; a YAML linter or your editor shows the exact problem.";
+function syntaxError(map2, error63) {
+  const hint = error63.code === "MISSING_CHAR" && error63.message.includes("quote") ? "Close the quote. A quoted value that spans lines must indent its continuation lines more than its key." : error63.code === "TAB_AS_INDENT" ? "Indent with spaces: YAML does not allow tabs for indentation." : SYNTAX_HINT;
+  return finding("card/yaml-syntax", map2.at(error63.pos[0]), `YAML syntax error: ${firstLine(error63.message)}`, hint);
+}
+function duplicateKeys(root, map2) {
+  const findings = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if ((0, import_yaml7.isMap)(node2)) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair of node2.items) {
+        const key = pair.key;
+        if ((0, import_yaml7.isScalar)(key)) {
+          if (seen.has(key.value)) findings.push(duplicateKey(key, map2));
+          else seen.add(key.value);
+        }
+        stack.push(pair.value);
+      }
+    } else if ((0, import_yaml7.isSeq)(node2)) {
+      for (const item of node2.items) stack.push(item);
+    }
+  }
+  return findings;
+}
+function duplicateKey(key, map2) {
+  return finding(
+    "card/duplicate-key",
+    key.range ? map2.at(key.range[0]) : map2.start(),
+    `The key ${quote(String(key.value))} appears twice in the same mapping.`,
+    "Remove one of them: parsers disagree on which value wins (the Hub keeps the last, others the first)."
+  );
+}
+function tooDeep(at3) {
+  return finding(
+    "card/nesting-too-deep",
+    at3,
+    `The metadata nests deeper than ${MAX_DEPTH} levels.`,
+    "Flatten the structure: model card metadata needs only a few levels."
+  );
+}
+function collectionDepth(stack) {
+  let depth = 0;
+  for (const token of stack) {
+    if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") depth++;
+  }
+  return depth;
+}
+function firstLine(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+
+// src/core/cards/json.ts
+var JsonSyntaxError = class extends Error {
+  constructor(offset, message, hint) {
+    super(message);
+    this.offset = offset;
+    this.hint = hint;
+  }
+  offset;
+  hint;
+};
+var TooDeep = class extends Error {
+  constructor(offset) {
+    super("too deep");
+    this.offset = offset;
+  }
+  offset;
+};
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
+function parseJson(text) {
+  const counter = new import_yaml8.LineCounter();
+  counter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
+  const map2 = new SourceMap(counter, 0);
+  const parser = new JsonParser(text, map2);
+  try {
+    const { node: node2, value } = parser.parse();
+    return { root: node2, value, map: map2, findings: parser.findings, fatal: false };
+  } catch (e) {
+    if (e instanceof TooDeep) return { root: null, value: void 0, map: map2, findings: [tooDeep(map2.at(e.offset))], fatal: true };
+    if (e instanceof JsonSyntaxError) {
+      const f = finding(
+        "card/yaml-syntax",
+        map2.at(e.offset),
+        `JSON syntax error: ${e.message}`,
+        e.hint ?? "Fix the JSON syntax; a JSON linter or your editor shows the exact problem."
+      );
+      return { root: null, value: void 0, map: map2, findings: [f], fatal: true };
+    }
+    throw e;
+  }
+}
+var JsonParser = class {
+  constructor(text, map2) {
+    this.text = text;
+    this.map = map2;
+  }
+  text;
+  map;
+  findings = [];
+  i = 0;
+  parse() {
+    const result = this.value(0);
+    this.ws();
+    if (this.i < this.text.length) throw this.unexpected("after the end of the JSON value");
+    return result;
+  }
+  ws() {
+    const { text } = this;
+    let i = this.i;
+    for (; ; ) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+      else break;
+    }
+    this.i = i;
+  }
+  value(depth) {
+    this.ws();
+    const { text } = this;
+    const start = this.i;
+    const c = text[start];
+    switch (c) {
+      case "{":
+        if (depth >= MAX_DEPTH) throw new TooDeep(start);
+        return this.object(depth + 1);
+      case "[":
+        if (depth >= MAX_DEPTH) throw new TooDeep(start);
+        return this.array(depth + 1);
+      case '"': {
+        const value = this.string();
+        return { node: scalar(value, import_yaml8.Scalar.QUOTE_DOUBLE, start, this.i, value), value };
+      }
+      case "t":
+      case "f":
+      case "n": {
+        const word = c === "t" ? "true" : c === "f" ? "false" : "null";
+        if (!text.startsWith(word, start)) throw this.unexpected("where a value should be");
+        this.i += word.length;
+        const value = c === "t" ? true : c === "f" ? false : null;
+        return { node: scalar(value, import_yaml8.Scalar.PLAIN, start, this.i, word), value };
+      }
+      default: {
+        NUMBER.lastIndex = start;
+        const m = NUMBER.exec(text);
+        if (!m || m[0].length === 0 || m[0] === "-") throw this.unexpected("where a value should be");
+        this.i = start + m[0].length;
+        const value = Number(m[0]);
+        return { node: scalar(value, import_yaml8.Scalar.PLAIN, start, this.i, m[0]), value };
+      }
+    }
+  }
+  object(depth) {
+    const { text } = this;
+    const start = this.i++;
+    const node2 = new import_yaml8.YAMLMap();
+    node2.flow = true;
+    const value = {};
+    const keys = /* @__PURE__ */ new Set();
+    this.ws();
+    if (text[this.i] === "}") {
+      this.i++;
+    } else {
+      for (; ; ) {
+        this.ws();
+        const keyStart = this.i;
+        if (text[keyStart] !== '"') {
+          if (text[keyStart] === "}") throw new JsonSyntaxError(keyStart, 'a trailing comma before "}".', "Remove the comma after the last property.");
+          throw this.unexpected("where a property name should be", "Property names must be in double quotes.");
+        }
+        const key = this.string();
+        const keyNode = scalar(key, import_yaml8.Scalar.QUOTE_DOUBLE, keyStart, this.i, key);
+        if (keys.has(key)) {
+          this.findings.push(
+            finding(
+              "card/duplicate-key",
+              this.map.at(keyStart),
+              `The key ${quote(key)} appears twice in the same object.`,
+              "Remove one of them: JSON.parse keeps the last value silently, other parsers the first."
+            )
+          );
+        }
+        keys.add(key);
+        this.ws();
+        if (text[this.i] !== ":") throw this.unexpected("after a property name", 'Put a ":" between the property name and its value.');
+        this.i++;
+        const member = this.value(depth);
+        node2.items.push(new import_yaml8.Pair(keyNode, member.node));
+        if (key === "__proto__") Object.defineProperty(value, key, { value: member.value, enumerable: true, writable: true, configurable: true });
+        else value[key] = member.value;
+        this.ws();
+        const next = text[this.i];
+        if (next === ",") {
+          this.i++;
+          continue;
+        }
+        if (next === "}") {
+          this.i++;
+          break;
+        }
+        throw this.unexpected("after a property value", 'Separate properties with "," and close the object with "}".');
+      }
+    }
+    node2.range = [start, this.i, this.i];
+    return { node: node2, value };
+  }
+  array(depth) {
+    const { text } = this;
+    const start = this.i++;
+    const node2 = new import_yaml8.YAMLSeq();
+    node2.flow = true;
+    const value = [];
+    this.ws();
+    if (text[this.i] === "]") {
+      this.i++;
+    } else {
+      for (; ; ) {
+        this.ws();
+        if (text[this.i] === "]") throw new JsonSyntaxError(this.i, 'a trailing comma before "]".', "Remove the comma after the last item.");
+        const item = this.value(depth);
+        node2.items.push(item.node);
+        value.push(item.value);
+        this.ws();
+        const next = text[this.i];
+        if (next === ",") {
+          this.i++;
+          continue;
+        }
+        if (next === "]") {
+          this.i++;
+          break;
+        }
+        throw this.unexpected("after an array item", 'Separate items with "," and close the array with "]".');
+      }
+    }
+    node2.range = [start, this.i, this.i];
+    return { node: node2, value };
+  }
+  /** Reads a string starting at the opening quote; leaves `i` after the closing quote. */
+  string() {
+    const read = decodeJsonString(this.text, this.i);
+    if (read.ok) {
+      this.i = read.end;
+      return read.value;
+    }
+    switch (read.kind) {
+      case "unterminated":
+        throw new JsonSyntaxError(read.offset, "a string that is never closed.", "Close the string with a double quote.");
+      case "control-character":
+        throw new JsonSyntaxError(read.offset, "a raw control character (such as a line break or tab) inside a string.", "Write it as an escape: \\n, \\t, \\u0000.");
+      case "bad-unicode-escape":
+        throw new JsonSyntaxError(read.offset, "a bad \\u escape in a string.", "A \\u escape needs four hex digits, e.g. \\u00e9.");
+      case "bad-escape":
+        throw new JsonSyntaxError(read.offset, `an invalid escape ${quote(read.escape)} in a string.`, "Escape a backslash as \\\\.");
+    }
+  }
+  unexpected(where, hint) {
+    const { text, i } = this;
+    if (i >= text.length) return new JsonSyntaxError(i, `the file ends ${where}.`, 'The JSON is cut short: close every "{" and "[".');
+    const ch = text.codePointAt(i);
+    const shown = String.fromCodePoint(ch);
+    if (shown === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) {
+      return new JsonSyntaxError(i, "a comment; JSON has no comments.", "Remove the comment (or use a YAML card, which allows them).");
+    }
+    if (shown === "'") return new JsonSyntaxError(i, `a single quote ${where}.`, "JSON strings and property names use double quotes.");
+    return new JsonSyntaxError(i, `unexpected ${quote(shown)} ${where}.`, hint);
+  }
+};
+function scalar(value, type, start, end, source) {
+  const node2 = new import_yaml8.Scalar(value);
+  node2.type = type;
+  node2.range = [start, end, end];
+  node2.source = source;
+  return node2;
+}
+
+// src/core/cards/mct.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
+
+// src/core/cards/data/mct-schema.ts
+var MCT_SCHEMA = {
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "Model Card",
+  "$id": "https://modelcards.withgoogle.com/v0.0.1/model_card.schema.json",
+  "description": "https://modelcards.withgoogle.com/",
+  "type": "object",
+  "properties": {
+    "schema_version": {
+      "description": "The version of the schema.",
+      "type": "string"
+    },
+    "model_details": {
+      "description": "Metadata about the model.",
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the model.",
+          "type": "string"
+        },
+        "overview": {
+          "description": "A brief, one-line description of the model card.",
+          "type": "string"
+        },
+        "documentation": {
+          "description": "A thorough description of the model and its usage.",
+          "type": "string"
+        },
+        "owners": {
+          "description": "The individuals or teams who own the model.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/owner" }
+        },
+        "version": { "$ref": "#/definitions/version" },
+        "licenses": {
+          "description": "The model's license for use.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/license" }
+        },
+        "references": {
+          "description": "Links providing more information about the model.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/reference" }
+        },
+        "citations": {
+          "description": "How to reference this model card.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/citation" }
+        },
+        "path": {
+          "description": "The path where the model is stored.",
+          "type": "string"
+        }
+      }
+    },
+    "model_parameters": {
+      "description": "Parameters for construction of the model.",
+      "type": "object",
+      "properties": {
+        "model_architecture": {
+          "description": "The architecture of the model.",
+          "type": "string"
+        },
+        "data": {
+          "description": "The datasets used to train and evaluate the model.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/dataset" }
+        },
+        "input_format": {
+          "description": "The data format for inputs to the model.",
+          "type": "string"
+        },
+        "input_format_map": {
+          "description": "The data format for inputs to the model, in key-value format.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/keyval" }
+        },
+        "output_format": {
+          "description": "The data format for outputs from the model.",
+          "type": "string"
+        },
+        "output_format_map": {
+          "description": "The data format for outputs from the model, in key-value format.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/keyval" }
+        }
+      }
+    },
+    "quantitative_analysis": {
+      "description": "A quantitative analysis of the model",
+      "type": "object",
+      "properties": {
+        "performance_metrics": {
+          "description": "The model performance metrics being reported.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/performance_metric" }
+        },
+        "graphics": { "$ref": "#/definitions/graphics_collection" }
+      }
+    },
+    "considerations": {
+      "description": "What considerations should be taken into account regarding the model's construction, training, and application?",
+      "type": "object",
+      "properties": {
+        "users": {
+          "description": "Who are the intended users of the model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/user" }
+        },
+        "use_cases": {
+          "description": "What are the intended use cases of the model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/use_case" }
+        },
+        "limitations": {
+          "description": "What are the known technical limitations of the model? E.g. What kind(s) of data should the model be expected not to perform well on? What are the factors that might degrade model performance?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/limitation" }
+        },
+        "tradeoffs": {
+          "description": "What are the known tradeoffs in accuracy/performance of the model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/tradeoff" }
+        },
+        "ethical_considerations": {
+          "description": "What are the ethical (or environmental) risks involved in the application of this model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/risk" }
+        }
+      }
+    }
+  },
+  "additionalProperties": false,
+  "definitions": {
+    "owner": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the owner.",
+          "type": "string"
+        },
+        "contact": {
+          "description": "The contact information of the owner.",
+          "type": "string"
+        }
+      }
+    },
+    "version": {
+      "description": "The version of the model.",
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the version.",
+          "type": "string"
+        },
+        "date": {
+          "description": "The date the version was released.",
+          "type": "string",
+          "format": "date"
+        },
+        "diff": {
+          "description": "The changes from the previous version.",
+          "type": "string"
+        }
+      }
+    },
+    "license": {
+      "type": "object",
+      "properties": {
+        "identifier": {
+          "description": 'A standard SPDX license identifier (https://spdx.org/licenses/), or "proprietary" for an unlicensed module.',
+          "type": "string"
+        },
+        "custom_text": {
+          "description": "A text of a custom license.",
+          "type": "string"
+        }
+      },
+      "oneOf": [
+        { "required": ["identifier"] },
+        { "required": ["custom_text"] }
+      ]
+    },
+    "reference": {
+      "type": "object",
+      "properties": {
+        "reference": {
+          "description": "A reference to a resource.",
+          "type": "string",
+          "format": "uri"
+        }
+      }
+    },
+    "citation": {
+      "type": "object",
+      "properties": {
+        "style": {
+          "description": "The citation style.",
+          "type": "string"
+        },
+        "citation": {
+          "description": "The citation itself.",
+          "type": "string"
+        }
+      }
+    },
+    "keyval": {
+      "type": "object",
+      "properties": {
+        "key": {
+          "description": "The key of a key-value pair.",
+          "type": "string"
+        },
+        "value": {
+          "description": "The value of a key-value pair.",
+          "type": "string"
+        }
+      }
+    },
+    "dataset": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the dataset.",
+          "type": "string"
+        },
+        "link": {
+          "description": "A link to the dataset.",
+          "type": "string",
+          "format": "uri"
+        },
+        "sensitive": { "$ref": "#/definitions/sensitive_data" },
+        "graphics": { "$ref": "#/definitions/graphics_collection" },
+        "description": {
+          "description": "A description of the dataset. Can describe size of dataset, whether it's used for training, testing, or validation, etc.",
+          "type": "string"
+        }
+      }
+    },
+    "performance_metric": {
+      "type": "object",
+      "properties": {
+        "type": {
+          "description": "The type of performance metric.",
+          "type": "string"
+        },
+        "value": {
+          "description": "The value of the performance metric.",
+          "type": "string"
+        },
+        "slice": {
+          "description": "The name of the slice this metric was computed on. By default, assume this metric is not sliced.",
+          "type": "string"
+        },
+        "confidence_interval": {
+          "description": "The confidence interval of the metric.",
+          "type": "object",
+          "properties": {
+            "lower_bound": {
+              "description": "The lower bound of the confidence interval.",
+              "type": "string"
+            },
+            "upper_bound": {
+              "description": "The upper bound of the confidence interval.",
+              "type": "string"
+            }
+          }
+        }
+      }
+    },
+    "sensitive_data": {
+      "type": "object",
+      "properties": {
+        "sensitive_data": {
+          "description": "A description of any sensitive data in a dataset.",
+          "type": "array",
+          "items": { "type": "string" }
+        }
+      }
+    },
+    "graphics_collection": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of this collection of graphics.",
+          "type": "string"
+        },
+        "collection": {
+          "description": "A collection of graphics.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/graphic" }
+        }
+      }
+    },
+    "graphic": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the graphic.",
+          "type": "string"
+        },
+        "image": {
+          "description": "The graphic, encoded as a base64 string.",
+          "type": "string",
+          "contentEncoding": "base64",
+          "contentMediaType": "image/png"
+        }
+      }
+    },
+    "user": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the user.",
+          "type": "string"
+        }
+      }
+    },
+    "use_case": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the use case.",
+          "type": "string"
+        }
+      }
+    },
+    "limitation": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the limitation.",
+          "type": "string"
+        }
+      }
+    },
+    "tradeoff": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the tradeoff.",
+          "type": "string"
+        }
+      }
+    },
+    "risk": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the risk.",
+          "type": "string"
+        },
+        "mitigation_strategy": {
+          "description": "Strategy used to address this risk.",
+          "type": "string"
+        }
+      }
+    }
+  }
+};
+
+// src/core/cards/mct.ts
+var MCT_VERSIONS = ["0.0.1", "0.0.2"];
+var MAX_SCHEMA_FINDINGS = 50;
+var validator;
+function mctValidator() {
+  validator ??= new import_ajv.Ajv({ allErrors: true, strict: true, strictRequired: false, logger: false, formats: { date: isDate, uri: isUri } }).compile(MCT_SCHEMA);
+  return validator;
+}
+function isMctData(data) {
+  return typeof data === "object" && data !== null && !Array.isArray(data) && ("schema_version" in data || "model_details" in data);
+}
+function pathLocator(root, map2) {
+  let doc;
+  return (path, key = false) => {
+    if (!doc) {
+      doc = new import_yaml9.Document();
+      doc.contents = root;
+    }
+    return positionOf(doc, map2, path, key);
+  };
+}
+function checkMct(data, locate, findings) {
+  const version2 = data.schema_version;
+  if (typeof version2 === "string" && !MCT_VERSIONS.includes(version2)) {
+    findings.push(
+      finding(
+        "card/mct-schema",
+        locate(["schema_version"]),
+        `schema_version ${quote(version2)} is not a Model Card Toolkit schema version modelgate knows (${MCT_VERSIONS.join(", ")}).`,
+        `Use "0.0.2", the toolkit's current schema version.`
+      )
+    );
+  }
+  const validate2 = mctValidator();
+  if (validate2(data)) return;
+  const errors = relevantErrors(validate2.errors ?? []);
+  for (const error63 of errors.slice(0, MAX_SCHEMA_FINDINGS)) findings.push(toFinding(error63, data, locate));
+  if (errors.length > MAX_SCHEMA_FINDINGS) {
+    findings.push(
+      finding(
+        "card/mct-schema",
+        locate([]),
+        `\u2026and ${errors.length - MAX_SCHEMA_FINDINGS} more Model Card Toolkit schema violations.`,
+        "Fix the ones above first; validate the card with the toolkit to see them all."
+      )
+    );
+  }
+}
+function relevantErrors(errors) {
+  const oneOfs = errors.filter((e) => e.keyword === "oneOf");
+  return errors.filter(
+    (e) => e.keyword === "oneOf" || !oneOfs.some((o) => o.instancePath === e.instancePath && e.schemaPath.startsWith(`${o.schemaPath}/`))
+  );
+}
+var TOP_LEVEL = Object.keys(MCT_SCHEMA.properties);
+function toFinding(error63, data, locate) {
+  const path = pointerToPath(error63.instancePath);
+  const where = displayPath(path);
+  const value = valueAt2(data, path);
+  switch (error63.keyword) {
+    case "additionalProperties": {
+      const key = String(error63.params.additionalProperty);
+      const suggestion = didYouMean(key, TOP_LEVEL);
+      return finding(
+        "card/mct-schema",
+        locate([...path, key], true),
+        `Unknown key ${quote(key)}${path.length ? ` in ${where}` : ""}: the Model Card Toolkit schema does not allow it.`,
+        suggestion ? `Did you mean \`${suggestion}\`?` : `The top-level keys are ${TOP_LEVEL.join(", ")}.`
+      );
+    }
+    case "type":
+      return finding(
+        "card/mct-schema",
+        locate(path),
+        `${where} must be ${article(error63.params.type)}, not ${show(value)}.`,
+        error63.params.type === "string" && typeof value === "number" ? `Quote it: the toolkit stores this as text ("${String(value)}").` : "Fix the value's type to match the Model Card Toolkit schema."
+      );
+    case "oneOf":
+      if (error63.schemaPath.startsWith("#/definitions/license/")) {
+        return finding(
+          "card/mct-schema",
+          locate(path),
+          `${where} must have exactly one of \`identifier\` (an SPDX license id) or \`custom_text\`.`,
+          'Give a standard license as `identifier` (e.g. "Apache-2.0"), or the full text of a custom one as `custom_text`.'
+        );
+      }
+      break;
+    case "format": {
+      const format = error63.params.format;
+      return finding(
+        "card/mct-format",
+        locate(path),
+        `${where} is not a valid ${format === "date" ? "date" : format.toUpperCase()}: ${show(value)}.`,
+        format === "date" ? "Write dates as YYYY-MM-DD (ISO 8601), e.g. 2020-08-28: 08/09/2020 reads differently in different countries." : "Write a complete URI with its scheme, e.g. https://example.com/paper."
+      );
+    }
+  }
+  return finding("card/mct-schema", locate(path), `${where} ${error63.message ?? "breaks the schema"}.`, "Fix it to match the Model Card Toolkit schema.");
+}
+function article(type) {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+function pointerToPath(pointer) {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s);
+}
+function displayPath(path) {
+  if (path.length === 0) return "The card";
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment) ? `${out ? "." : ""}${segment}` : `[${quote(segment)}]`;
+  }
+  return `\`${out}\``;
+}
+function valueAt2(data, path) {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[segment];
+  }
+  return value;
+}
+function isDate(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return day <= days;
+}
+function isUri(value) {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`\u0000-\u001f\u007f]*$/.test(value) && !/%(?![0-9A-Fa-f]{2})/.test(value);
+}
+
+// src/core/cards/policy.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+var CONFIG = ".github/modelgate.yml";
+function fieldPresentInYaml(root, field, ctx) {
+  if (!root) return false;
+  const direct = pairOf(root, field);
+  if (direct) return nonEmpty(deref(direct.value, ctx));
+  let node2 = root;
+  for (const segment of field.split(".")) {
+    node2 = deref(node2, ctx);
+    if ((0, import_yaml10.isMap)(node2)) node2 = pairOf(node2, segment)?.value;
+    else if ((0, import_yaml10.isSeq)(node2) && /^\d+$/.test(segment)) node2 = node2.items[Number(segment)];
+    else return false;
+    if (node2 === void 0) return false;
+  }
+  return nonEmpty(deref(node2, ctx));
+}
+function nonEmpty(node2) {
+  if (node2 === null || node2 === void 0) return false;
+  if ((0, import_yaml10.isScalar)(node2)) return node2.value !== null && node2.value !== "";
+  if ((0, import_yaml10.isMap)(node2) || (0, import_yaml10.isSeq)(node2)) return node2.items.length > 0;
+  return true;
+}
+function fieldPresentInData(data, field) {
+  const record2 = data;
+  if (record2 && typeof record2 === "object" && Object.prototype.hasOwnProperty.call(record2, field)) return nonEmptyValue(record2[field]);
+  let value = data;
+  for (const segment of field.split(".")) {
+    if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, segment)) return false;
+    value = value[segment];
+  }
+  return nonEmptyValue(value);
+}
+function nonEmptyValue(value) {
+  if (value === null || value === void 0 || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+function checkRequiredFields(config2, present, where, findings) {
+  for (const field of config2.require.fields) {
+    if (present(field)) continue;
+    findings.push(
+      finding(
+        "policy/required-field",
+        where,
+        `The card has no ${quote(field)} (this repository requires it).`,
+        `Add \`${field}\` to the card's metadata; the list of required fields is in ${CONFIG} (require.fields).`
+      )
+    );
+  }
+}
+function checkRequiredSections(config2, available, style, where, findings) {
+  if (config2.require.sections.length === 0) return;
+  const present = available();
+  for (const section of config2.require.sections) {
+    const wanted = style === "heading" ? normalizeHeading(section) : normalizeKey(section);
+    if (present.has(wanted)) continue;
+    findings.push(
+      finding(
+        "policy/required-section",
+        where,
+        `The card has no ${quote(section)} section (this repository requires it).`,
+        style === "heading" ? `Add a heading such as \`## ${section.replace(/[\r\n]+/g, " ")}\` with its text; required sections are listed in ${CONFIG} (require.sections).` : `Add a \`${normalizeKey(section).replace(/ /g, "_")}\` key with its text; required sections are listed in ${CONFIG} (require.sections).`
+      )
+    );
+  }
+}
+function normalizeKey(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(" ");
+}
+function keysOfData(data) {
+  const keys = /* @__PURE__ */ new Set();
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return keys;
+  for (const [key, value] of Object.entries(data)) {
+    if (nonEmptyValue(value)) keys.add(normalizeKey(key));
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [inner, v] of Object.entries(value)) if (nonEmptyValue(v)) keys.add(normalizeKey(inner));
+    }
+  }
+  return keys;
+}
+function keysOfYaml(root, ctx) {
+  const keys = /* @__PURE__ */ new Set();
+  if (!root) return keys;
+  for (const pair of root.items) {
+    const key = keyOf(pair);
+    const value = deref(pair.value, ctx);
+    if (key !== null && nonEmpty(value)) keys.add(normalizeKey(key));
+    if ((0, import_yaml10.isMap)(value)) {
+      for (const inner of value.items) {
+        const k = keyOf(inner);
+        if (k !== null && nonEmpty(deref(inner.value, ctx))) keys.add(normalizeKey(k));
+      }
+    }
+  }
+  return keys;
+}
+function allowedList(allow) {
+  const shown = allow.slice(0, 10).join(", ");
+  return allow.length > 10 ? `${shown}, \u2026` : shown;
+}
+function checkHfLicenseAllowed(config2, root, where, ctx) {
+  const allow = config2.licenses.allow;
+  if (!allow) return;
+  const license = root ? pairOf(root, "license") : void 0;
+  const value = license ? scalarValue(license.value, ctx) : null;
+  if (value === void 0) return;
+  if (value === null || value === "") {
+    if (config2.require.fields.includes("license")) return;
+    ctx.findings.push(
+      finding(
+        "policy/license-not-allowed",
+        license ? valueAt(license, ctx) : where,
+        "The card declares no license; this repository allows only: " + allowedList(allow) + ".",
+        `Add \`license:\` with one of the allowed licenses (${CONFIG}, licenses.allow).`
+      )
+    );
+    return;
+  }
+  if (typeof value !== "string") return;
+  if (allow.includes(value)) return;
+  const name = value === "other" && root ? scalarValue(pairOf(root, "license_name")?.value, ctx) : null;
+  if (typeof name === "string" && allow.includes(name)) return;
+  ctx.findings.push(
+    finding(
+      "policy/license-not-allowed",
+      valueAt(license, ctx),
+      `License ${quote(typeof name === "string" ? name : value)} is not allowed in this repository (allowed: ${allowedList(allow)}).`,
+      `Use an allowed license, or ask the repository owners to add it to licenses.allow in ${CONFIG}.`
+    )
+  );
+}
+function checkMctLicensesAllowed(config2, data, at3, findings) {
+  const allow = config2.licenses.allow;
+  if (!allow) return;
+  const allowed = new Set(allow.map((a) => a.toLowerCase()));
+  const details = data?.model_details;
+  const licenses = Array.isArray(details?.licenses) ? details.licenses : [];
+  if (licenses.length === 0) {
+    if (config2.require.fields.includes("model_details.licenses")) return;
+    findings.push(
+      finding(
+        "policy/license-not-allowed",
+        at3(["model_details"]),
+        "The card declares no license; this repository allows only: " + allowedList(allow) + ".",
+        `Add \`model_details.licenses\` with an allowed license identifier (${CONFIG}, licenses.allow).`
+      )
+    );
+    return;
+  }
+  licenses.forEach((license, i) => {
+    const id = license?.identifier;
+    if (typeof id === "string" && allowed.has(id.toLowerCase())) return;
+    findings.push(
+      finding(
+        "policy/license-not-allowed",
+        at3(["model_details", "licenses", i]),
+        typeof id === "string" ? `License ${quote(id)} is not allowed in this repository (allowed: ${allowedList(allow)}).` : `A custom license text (${show(license?.custom_text ?? null)}) is not on this repository's allowed list (${allowedList(allow)}).`,
+        `Use an allowed license identifier, or ask the repository owners to add it to licenses.allow in ${CONFIG}.`
+      )
+    );
+  });
+}
+
+// src/core/cards/read.ts
+var MAX_CARD_BYTES = 1024 * 1024;
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+var lenient = new TextDecoder("utf-8");
+function readCard(content) {
+  if (typeof content === "string") return readString(content);
+  if (content.length > MAX_CARD_BYTES) return tooLarge();
+  if (content.length === 0) return empty();
+  const nul = content.indexOf(0);
+  if (nul !== -1) return binary(bytePosition(content, nul));
+  let text;
+  try {
+    text = utf8.decode(content);
+  } catch {
+    const at3 = firstInvalidUtf8(content);
+    return {
+      ok: false,
+      finding: finding(
+        "card/invalid-encoding",
+        bytePosition(content, at3),
+        `The file is not valid UTF-8 (byte 0x${content[at3].toString(16).padStart(2, "0")} at offset ${at3}).`,
+        "Save the card as UTF-8; a Latin-1 or UTF-16 file must be converted first."
+      )
+    };
+  }
+  return whitespaceOnly(text) ? empty() : { ok: true, text };
+}
+function readString(text) {
+  if (text.length > MAX_CARD_BYTES) return tooLarge();
+  if (text.length * 3 > MAX_CARD_BYTES) {
+    if (utf8Length(text) > MAX_CARD_BYTES) return tooLarge();
+  }
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  if (text.length === 0) return empty();
+  const nul = text.indexOf("\0");
+  if (nul !== -1) return binary(stringPosition(text, nul));
+  return whitespaceOnly(text) ? empty() : { ok: true, text };
+}
+function tooLarge() {
+  return {
+    ok: false,
+    finding: finding(
+      "card/file-too-large",
+      START,
+      "The file is larger than 1 MiB, the limit for a model card.",
+      "Keep large content (tables, images, logs) in separate files and link to them from the card."
+    )
+  };
+}
+function empty() {
+  return {
+    ok: false,
+    finding: finding("card/empty-file", START, "The file is empty.", "Write the model card, or delete the file.")
+  };
+}
+function binary(at3) {
+  return {
+    ok: false,
+    finding: finding(
+      "card/binary-content",
+      at3,
+      `The file holds binary data (a NUL byte at line ${at3.line}).`,
+      "A model card is text: check that the right file was committed under this name."
+    )
+  };
+}
+function whitespaceOnly(text) {
+  return !/\S/.test(text);
+}
+function utf8Length(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) n += 1;
+    else if (c < 2048) n += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+function bytePosition(bytes, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  let prefix = lenient.decode(bytes.subarray(lineStart, offset));
+  if (line === 1 && prefix.charCodeAt(0) === 65279) prefix = prefix.slice(1);
+  return { line, column: prefix.length + 1 };
+}
+function stringPosition(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+function firstInvalidUtf8(bytes) {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 128) {
+      i++;
+      continue;
+    }
+    let need;
+    let min;
+    let max = 191;
+    if (b >= 194 && b <= 223) {
+      need = 1;
+      min = 128;
+    } else if (b >= 224 && b <= 239) {
+      need = 2;
+      min = b === 224 ? 160 : 128;
+      if (b === 237) max = 159;
+    } else if (b >= 240 && b <= 244) {
+      need = 3;
+      min = b === 240 ? 144 : 128;
+      if (b === 244) max = 143;
+    } else {
+      return i;
+    }
+    const second = bytes[i + 1];
+    if (second === void 0 || second < min || second > max) return i;
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === void 0 || c < 128 || c > 191) return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+// src/core/cards/style.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+var YAML11_BOOLEAN = /^(?:y|n|yes|no|on|off)$/i;
+var YAML11_TRUE = /^(?:y|yes|on)$/i;
+function checkYamlPortability(root, text, ctx) {
+  const hasTabs = text.includes("	");
+  const scalarRanges = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if ((0, import_yaml11.isScalar)(node2)) {
+      if (hasTabs && node2.range) scalarRanges.push([node2.range[0], node2.range[1]]);
+      if (node2.type === import_yaml11.Scalar.PLAIN && typeof node2.value === "string" && node2.value.length <= 3 && YAML11_BOOLEAN.test(node2.value)) {
+        const v = node2.value;
+        ctx.findings.push(
+          finding(
+            "card/yaml11-boolean",
+            node2.range ? ctx.map.at(node2.range[0]) : ctx.map.start(),
+            `Unquoted ${quote(v)} is the text ${quote(v)} here, but the boolean ${YAML11_TRUE.test(v)} to YAML 1.1 parsers such as PyYAML.`,
+            `Quote it ("${v}") if you mean the text, or write ${YAML11_TRUE.test(v)} if you mean a boolean.`
+          )
+        );
+      }
+    } else if ((0, import_yaml11.isMap)(node2) || (0, import_yaml11.isSeq)(node2)) {
+      for (let i = node2.items.length - 1; i >= 0; i--) stack.push(node2.items[i]);
+    } else if ((0, import_yaml11.isPair)(node2)) {
+      stack.push(node2.value, node2.key);
+    }
+  }
+  if (hasTabs) checkTabs(text, scalarRanges, ctx);
+}
+function checkTabs(text, scalarRanges, ctx) {
+  scalarRanges.sort((a, b) => a[0] - b[0]);
+  const inScalar = (offset) => {
+    let lo = 0;
+    let hi = scalarRanges.length - 1;
+    while (lo <= hi) {
+      const mid = lo + hi >> 1;
+      const [start, end] = scalarRanges[mid];
+      if (offset < start) hi = mid - 1;
+      else if (offset >= end) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+  let lineEnd = -1;
+  let lineStart = 0;
+  let reported = false;
+  let scanned = 0;
+  let comment = -1;
+  for (let tab = text.indexOf("	"); tab !== -1; tab = text.indexOf("	", tab + 1)) {
+    if (tab > lineEnd) {
+      lineStart = text.lastIndexOf("\n", tab) + 1;
+      lineEnd = text.indexOf("\n", tab);
+      if (lineEnd === -1) lineEnd = text.length;
+      reported = false;
+      scanned = lineStart;
+      comment = -1;
+    }
+    if (reported || inScalar(tab)) continue;
+    for (; comment === -1 && scanned < tab; scanned++) {
+      const prev = text[scanned - 1];
+      if (text[scanned] === "#" && (scanned === lineStart || prev === " " || prev === "	") && !inScalar(scanned)) comment = scanned;
+    }
+    if (comment !== -1 && comment < tab) continue;
+    reported = true;
+    ctx.findings.push(
+      finding(
+        "card/tab-indentation",
+        ctx.map.at(tab),
+        "A tab character in the metadata: PyYAML and other YAML parsers reject tabs outside quoted text.",
+        "Replace the tab with spaces."
+      )
+    );
+  }
+}
+
+// src/core/cards/template.ts
+var PLACEHOLDER = /\[?more information needed\]?/gi;
+function checkTemplate(text, bodyStart, scan, map2, findings) {
+  PLACEHOLDER.lastIndex = bodyStart;
+  for (let m = PLACEHOLDER.exec(text); m !== null; m = PLACEHOLDER.exec(text)) {
+    if (isHidden(scan().hidden, m.index)) continue;
+    findings.push(
+      finding(
+        "card/unfilled-template",
+        map2().at(m.index),
+        `Unfilled template placeholder ${quote(m[0])}.`,
+        "Write this section, or remove it if it does not apply to the model."
+      )
+    );
+  }
+}
+
+// src/core/cards/text-map.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+function textMap(text) {
+  const counter = new import_yaml12.LineCounter();
+  counter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
+  return new SourceMap(counter, 0);
+}
+
+// src/core/cards/to-plain.ts
+var import_yaml13 = __toESM(require_dist(), 1);
+function toPlain(node2, ctx) {
+  const n = deref(node2, ctx);
+  if ((0, import_yaml13.isScalar)(n)) return n.value;
+  if ((0, import_yaml13.isSeq)(n)) return n.items.map((item) => toPlain(item, ctx));
+  if ((0, import_yaml13.isMap)(n)) {
+    const out = {};
+    for (const pair of n.items) {
+      if (!(0, import_yaml13.isPair)(pair)) continue;
+      const key = String(toPlain(pair.key, ctx));
+      const value = toPlain(pair.value, ctx);
+      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
+    }
+    return out;
+  }
+  return null;
+}
+
+// src/core/cards/validate.ts
+function validateCard(path, content, config2) {
+  const cleanPath2 = path.replace(/\\/g, "/").replace(/^\.\//, "");
+  let outcome;
+  try {
+    outcome = check(cleanPath2, content, config2);
+  } catch (e) {
+    outcome = {
+      format: null,
+      model: safeFolderIdentity(cleanPath2),
+      findings: [
+        finding(
+          "card/validator-error",
+          START,
+          `modelgate could not check this card: ${e instanceof Error ? e.name : "unknown error"}.`,
+          "This is a bug in modelgate, not in the card; please report it with the card attached."
+        )
+      ]
+    };
+  }
+  const findings = applySeverities(outcome.findings, config2.rules);
+  sortFindings(findings);
+  return { path: cleanPath2, format: outcome.format, model: outcome.model, findings, ...countBySeverity(findings) };
+}
+function applySeverities(findings, rules) {
+  const out = [];
+  for (const f of findings) {
+    const setting = rules[f.rule];
+    if (setting === "off") continue;
+    if (setting === "error" || setting === "warning") f.severity = setting;
+    out.push(f);
+  }
+  return out;
+}
+function safeFolderIdentity(path) {
+  try {
+    return folderIdentity(path);
+  } catch {
+    return null;
+  }
+}
+function check(path, content, config2) {
+  const read = readCard(content);
+  if (!read.ok) return { format: null, model: folderIdentity(path), findings: [read.finding] };
+  const text = read.text;
+  const kind = detectKind(path, text);
+  if (kind === "markdown") return checkMarkdown(path, text, config2);
+  if (kind === "yaml") return checkYamlCard(path, text, config2);
+  return checkJsonCard(path, text, config2);
+}
+function checkMarkdown(path, text, config2) {
+  const findings = [];
+  const fm = extractFrontMatter(text);
+  const bodyStart = fm.kind === "present" ? fm.bodyStart : 0;
+  let scan;
+  const body = () => scan ??= scanBody(text, bodyStart);
+  let fileMap;
+  const lines = () => fileMap ??= textMap(text);
+  checkTemplate(text, bodyStart, body, lines, findings);
+  const headings = () => new Set(body().headings.map((h) => h.key));
+  if (fm.kind === "unclosed") {
+    findings.push(
+      finding(
+        "card/unclosed-front-matter",
+        START,
+        "The front matter starts with `---` on line 1 but has no closing `---` line.",
+        "Add a line with just `---` after the metadata (or remove the first line if it is not front matter)."
+      )
+    );
+    return { format: "markdown", model: folderIdentity(path), findings };
+  }
+  if (fm.kind === "none") {
+    findings.push(
+      finding(
+        "card/no-metadata",
+        START,
+        "The card has no metadata: no YAML front matter.",
+        "Start the file with a `---` line, the metadata (license, language, tags, model-index, \u2026), and another `---` line."
+      )
+    );
+    checkRequiredFields(config2, () => false, START, findings);
+    checkRequiredSections(config2, headings, "heading", START, findings);
+    if (config2.licenses.allow) checkHfLicenseAllowed(config2, null, START, { map: lines(), aliases: null, findings });
+    return { format: "markdown", model: folderIdentity(path), findings };
+  }
+  const parsed = parseYaml(fm.yaml, fm.yamlLineOffset);
+  findings.push(...parsed.findings);
+  checkRequiredSections(config2, headings, "heading", START, findings);
+  if (parsed.fatal) return { format: "markdown", model: folderIdentity(path), findings };
+  const ctx = { map: parsed.map, aliases: parsed.aliases, findings };
+  checkYamlPortability(parsed.root, fm.yaml, ctx);
+  const model = checkHfDocument(path, parsed.root, ctx, config2, { where: `between the \`---\` lines (1\u2013${fm.closeLine})`, sectionKeys: false });
+  return { format: "markdown", model, findings };
+}
+function checkYamlCard(path, text, config2) {
+  const parsed = parseYaml(text, 0);
+  const findings = [...parsed.findings];
+  if (parsed.fatal) return { format: "yaml", model: folderIdentity(path), findings };
+  const ctx = { map: parsed.map, aliases: parsed.aliases, findings };
+  checkYamlPortability(parsed.root, text, ctx);
+  if ((0, import_yaml14.isMap)(parsed.root) && (has(parsed.root, "schema_version") || has(parsed.root, "model_details"))) {
+    return checkToolkit(path, toPlain(parsed.root, ctx), parsed.root, parsed.map, config2, findings);
+  }
+  const model = checkHfDocument(path, parsed.root, ctx, config2, { where: "in the file", sectionKeys: true });
+  return { format: "yaml", model, findings };
+}
+function checkJsonCard(path, text, config2) {
+  const parsed = parseJson(text);
+  const findings = [...parsed.findings];
+  if (parsed.fatal) return { format: "json", model: folderIdentity(path), findings };
+  if (isMctData(parsed.value)) return checkToolkit(path, parsed.value, parsed.root, parsed.map, config2, findings);
+  const ctx = { map: parsed.map, aliases: null, findings };
+  const model = checkHfDocument(path, parsed.root, ctx, config2, { where: "in the file", sectionKeys: true });
+  return { format: "json", model, findings };
+}
+function checkHfDocument(path, root, ctx, config2, { where, sectionKeys }) {
+  const start = ctx.map.start();
+  if (root === null || (0, import_yaml14.isScalar)(root) && root.value === null) {
+    ctx.findings.push(
+      finding("card/no-metadata", start, `The metadata is empty: there is nothing ${where}.`, "Add the card's metadata: license, language, tags, model-index, \u2026")
+    );
+    checkRequiredFields(config2, () => false, start, ctx.findings);
+    checkHfLicenseAllowed(config2, null, start, ctx);
+    return folderIdentity(path);
+  }
+  if (!(0, import_yaml14.isMap)(root)) {
+    ctx.findings.push(
+      finding(
+        "card/not-a-mapping",
+        at(root, ctx, start),
+        `The metadata must be a mapping of keys to values (such as \`license: mit\`), not ${describeNode(root)}.`,
+        "Write the metadata as `key: value` lines; a list of tags goes under `tags:`."
+      )
+    );
+    return folderIdentity(path);
+  }
+  const map2 = root;
+  checkHfMetadata(map2, ctx);
+  const model = hfIdentity(map2, path, ctx);
+  checkRequiredFields(config2, (field) => fieldPresentInYaml(map2, field, ctx), start, ctx.findings);
+  if (sectionKeys) checkRequiredSections(config2, () => keysOfYaml(map2, ctx), "key", start, ctx.findings);
+  checkHfLicenseAllowed(config2, map2, start, ctx);
+  return model;
+}
+function checkToolkit(path, data, root, map2, config2, findings) {
+  const locate = pathLocator(root, map2);
+  checkMct(data, locate, findings);
+  checkRequiredFields(config2, (field) => fieldPresentInData(data, field), START, findings);
+  checkRequiredSections(config2, () => keysOfData(data), "key", START, findings);
+  checkMctLicensesAllowed(config2, data, (p) => locate(p), findings);
+  return { format: "mct", model: mctIdentity(data, path), findings };
+}
+function describeNode(node2) {
+  if ((0, import_yaml14.isSeq)(node2)) return "a list";
+  if ((0, import_yaml14.isScalar)(node2)) return typeof node2.value === "string" ? "a single text value" : `the value ${String(node2.value)}`;
+  return "an alias";
+}
+
+// src/core/cards/types.ts
+function cardPasses(report3, failOn) {
+  return report3.errors === 0 && (failOn === "error" || report3.warnings === 0);
+}
+
+// src/core/cards/verdict.ts
+function cardsVerdict(reports, failOn, scope = "change") {
+  const errors = reports.reduce((n, r) => n + r.errors, 0);
+  const warnings = reports.reduce((n, r) => n + r.warnings, 0);
+  const base = { scope, failOn, cards: reports.length, errors, warnings };
+  if (reports.length === 0) {
+    return { ...base, conclusion: "neutral", failing: 0, title: scope === "change" ? "No model cards changed" : "No model cards found" };
+  }
+  const failing = reports.filter((r) => !cardPasses(r, failOn)).length;
+  const counts = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+  const title = failing > 0 ? `${plural(failing, "model card")} failed: ${counts}` : errors + warnings === 0 ? `${plural(reports.length, "model card")} valid` : `${plural(reports.length, "model card")} passed with ${plural(warnings, "warning")}`;
+  return { ...base, conclusion: failing > 0 ? "failure" : "success", failing, title };
+}
+function configVerdict(configPath, errors) {
+  return { conclusion: "failure", title: `Invalid configuration: ${plural(errors.length, "error")} in ${configPath}`, configPath, errors };
+}
+
+// src/core/cards/paths.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var matchers = /* @__PURE__ */ new Map();
+function cardMatcher(globs) {
+  const key = globs.join("\0");
+  let m = matchers.get(key);
+  if (!m) {
+    m = (0, import_picomatch.default)([...globs], { dot: true });
+    matchers.set(key, m);
+  }
+  return m;
+}
+function isCardPath(path, globs) {
+  return cardMatcher(globs)(path.replace(/\\/g, "/").replace(/^\.\//, ""));
+}
+
+// src/core/config/parse.ts
+var import_yaml15 = __toESM(require_dist(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -35906,7 +48305,7 @@ __export(external_exports, {
   bigint: () => bigint2,
   boolean: () => boolean2,
   catch: () => _catch2,
-  check: () => check,
+  check: () => check2,
   cidrv4: () => cidrv42,
   cidrv6: () => cidrv62,
   clone: () => clone,
@@ -35924,7 +48323,7 @@ __export(external_exports, {
   decode: () => decode2,
   decodeAsync: () => decodeAsync2,
   deepPartial: () => deepPartial,
-  describe: () => describe2,
+  describe: () => describe4,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -36330,7 +48729,7 @@ __export(core_exports2, {
   createToJSONSchemaMethod: () => createToJSONSchemaMethod,
   decode: () => decode,
   decodeAsync: () => decodeAsync,
-  describe: () => describe,
+  describe: () => describe3,
   encode: () => encode,
   encodeAsync: () => encodeAsync,
   extractDefs: () => extractDefs,
@@ -36457,7 +48856,7 @@ __export(util_exports, {
   safeExtend: () => safeExtend,
   shallowClone: () => shallowClone,
   sizeCaps: () => sizeCaps,
-  slugify: () => slugify,
+  slugify: () => slugify2,
   stringifyPrimitive: () => stringifyPrimitive,
   toZod: () => toZod,
   uint8ArrayToBase64: () => uint8ArrayToBase64,
@@ -36649,7 +49048,7 @@ function randomString(length = 10) {
 function esc(str) {
   return JSON.stringify(str);
 }
-function slugify(input2) {
+function slugify2(input2) {
   return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
@@ -51059,7 +63458,7 @@ function _toUpperCase() {
 }
 // @__NO_SIDE_EFFECTS__
 function _slugify() {
-  return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
+  return /* @__PURE__ */ _overwrite((input2) => slugify2(input2));
 }
 // @__NO_SIDE_EFFECTS__
 function _array(Class2, element, params) {
@@ -51320,7 +63719,7 @@ function _check(fn, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe(description) {
+function describe3(description) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
@@ -52864,7 +65263,7 @@ __export(schemas_exports2, {
   bigint: () => bigint2,
   boolean: () => boolean2,
   catch: () => _catch2,
-  check: () => check,
+  check: () => check2,
   cidrv4: () => cidrv42,
   cidrv6: () => cidrv62,
   codec: () => codec,
@@ -52874,7 +65273,7 @@ __export(schemas_exports2, {
   currencyCode: () => currencyCode2,
   custom: () => custom,
   date: () => date2,
-  describe: () => describe2,
+  describe: () => describe4,
   discriminatedUnion: () => discriminatedUnion,
   e164: () => e1642,
   email: () => email2,
@@ -54449,7 +66848,7 @@ var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
 });
-function check(fn) {
+function check2(fn) {
   const ch = new $ZodCheck({
     check: "custom"
     // ...util.normalizeParams(params),
@@ -54466,7 +66865,7 @@ function refine(fn, _params = {}) {
 function superRefine(fn, params) {
   return _superRefine(fn, params);
 }
-var describe2 = describe;
+var describe4 = describe3;
 var meta2 = meta;
 var ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
   ZodCustom.init(inst, def);
@@ -54807,7 +67206,7 @@ function containsRef(value) {
     return Object.values(sub).some(containsRef);
   });
 }
-function plural(n) {
+function plural2(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
@@ -54846,7 +67245,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (matches < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches}`,
           input: items,
           continue: true
         });
@@ -54854,7 +67253,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (guards.maxContains !== void 0 && matches > guards.maxContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
+          message: `Array must contain at most ${guards.maxContains} matching ${plural2(guards.maxContains)}`,
           input: items,
           continue: true
         });
@@ -55577,21 +67976,21 @@ var CONFIG_PATH = ".github/modelgate.yml";
 var MAX_CONFIG_BYTES = 256 * 1024;
 function parseConfig(text) {
   if (text.length > MAX_CONFIG_BYTES) {
-    return fail([at(1, 1, "config/too-large", `The config is over ${MAX_CONFIG_BYTES / 1024} KiB.`, "Keep the config small; it only holds settings.")]);
+    return fail([at2(1, 1, "config/too-large", `The config is over ${MAX_CONFIG_BYTES / 1024} KiB.`, "Keep the config small; it only holds settings.")]);
   }
-  const counter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const counter = new import_yaml15.LineCounter();
+  const doc = (0, import_yaml15.parseDocument)(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const map2 = new SourceMap(counter);
   if (doc.errors.length > 0) {
     return fail(
       doc.errors.map((e) => {
         const pos = map2.at(e.pos[0]);
         const duplicate = e.code === "DUPLICATE_KEY";
-        return at(
+        return at2(
           pos.line,
           pos.column,
           duplicate ? "config/duplicate-key" : "config/yaml-syntax",
-          firstLine(e.message),
+          firstLine2(e.message),
           duplicate ? "Remove one of the two keys." : "Fix the YAML syntax; a YAML linter or your editor shows the exact problem."
         );
       })
@@ -55601,7 +68000,7 @@ function parseConfig(text) {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return fail([at(1, 1, "config/yaml-syntax", `The config cannot be read: ${e.message}`, "Remove YAML aliases from the config.")]);
+    return fail([at2(1, 1, "config/yaml-syntax", `The config cannot be read: ${e.message}`, "Remove YAML aliases from the config.")]);
   }
   if (data === null || data === void 0) return { ok: true, config: resolveConfig() };
   const parsed = ConfigSchema.safeParse(data);
@@ -55615,7 +68014,7 @@ function parseConfig(text) {
           const suggestion2 = didYouMean(key, known);
           const pos2 = positionOf(doc, map2, [...path, key], true);
           errors2.push(
-            at(
+            at2(
               pos2.line,
               pos2.column,
               "config/unknown-key",
@@ -55627,10 +68026,10 @@ function parseConfig(text) {
         continue;
       }
       const pos = positionOf(doc, map2, path);
-      const given = valueAt(data, path);
+      const given = valueAt3(data, path);
       const suggestion = issue3.code === "invalid_value" && typeof given === "string" ? didYouMean(given, issue3.values.map(String)) : void 0;
       errors2.push(
-        at(
+        at2(
           pos.line,
           pos.column,
           "config/invalid",
@@ -55647,7 +68046,7 @@ function parseConfig(text) {
       const pos = positionOf(doc, map2, ["rules", rule], true);
       const suggestion = didYouMean(rule, RULE_IDS);
       errors.push(
-        at(pos.line, pos.column, "config/unknown-rule", `Unknown rule \`${rule}\`.`, suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.")
+        at2(pos.line, pos.column, "config/unknown-rule", `Unknown rule \`${rule}\`.`, suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.")
       );
     }
   }
@@ -55672,7 +68071,7 @@ function unwrap(schema) {
   while (s?.def && ["optional", "nullable", "default"].includes(s.def.type ?? "")) s = s.def.innerType;
   return s;
 }
-function valueAt(data, path) {
+function valueAt3(data, path) {
   let v = data;
   for (const p of path) v = v !== null && typeof v === "object" ? v[p] : void 0;
   return v;
@@ -55680,17 +68079,17 @@ function valueAt(data, path) {
 function formatPath(path) {
   return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
 }
-function firstLine(message) {
+function firstLine2(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
-function at(line, column, rule, message, hint) {
+function at2(line, column, rule, message, hint) {
   return { severity: "error", rule, message, hint, line, column };
 }
 function fail(errors) {
   return { ok: false, errors };
 }
 
-// src/core/markdown.ts
+// src/render/markdown/escape.ts
 var MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>&~"'=:$]/g;
 var HTML_ENTITIES = {
   "<": "&lt;",
@@ -55713,43 +68112,29 @@ function inlineCode(text, { inTable = false } = {}) {
   const pad = oneLine.startsWith("`") || oneLine.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine}${pad}${fence}`;
 }
-function truncate(text, max, ellipsis = "\u2026") {
+
+// src/render/markdown/fit.ts
+function fitMarkdown(text, max, note) {
   if (text.length <= max) return text;
-  let cut = max - ellipsis.length;
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 55296 && code <= 56319) cut--;
-  return text.slice(0, Math.max(0, cut)) + ellipsis;
+  const suffix = `
+
+${note}`;
+  const cut = text.lastIndexOf("\n", max - suffix.length);
+  return text.slice(0, cut > 0 ? cut : Math.max(0, max - suffix.length)) + suffix;
 }
 
-// src/core/cards/types.ts
-function cardPasses(report3, failOn) {
-  return report3.errors === 0 && (failOn === "error" || report3.warnings === 0);
-}
-
-// src/core/cards/summary.ts
-var MAX_SUMMARY_CHARS = 65535;
+// src/render/markdown/cards.ts
 var FINDINGS_SHOWN_PER_CARD = 10;
-var plural2 = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function summarizeCards(reports, failOn, scope = "change") {
-  const errors = reports.reduce((n, r) => n + r.errors, 0);
-  const warnings = reports.reduce((n, r) => n + r.warnings, 0);
+var CUT_NOTE = "_The summary was cut to fit GitHub's size limit; every finding is still an annotation._";
+function cardsMarkdown(verdict, reports, { maxLength }) {
   if (reports.length === 0) {
-    return {
-      conclusion: "neutral",
-      title: scope === "change" ? "No model cards changed" : "No model cards found",
-      summary: scope === "change" ? "This change touches no files that match the model card globs, so there was nothing to validate." : "No files matched the model card globs (`cards:` in `.github/modelgate.yml`), so there was nothing to validate.",
-      cards: 0,
-      errors,
-      warnings
-    };
+    return verdict.scope === "change" ? "This change touches no files that match the model card globs, so there was nothing to validate." : "No files matched the model card globs (`cards:` in `.github/modelgate.yml`), so there was nothing to validate.";
   }
-  const failing = reports.filter((r) => !cardPasses(r, failOn));
-  const conclusion = failing.length > 0 ? "failure" : "success";
-  const counts = `${plural2(errors, "error")}, ${plural2(warnings, "warning")}`;
-  const title = conclusion === "failure" ? `${plural2(failing.length, "model card")} failed: ${counts}` : errors + warnings === 0 ? `${plural2(reports.length, "model card")} valid` : `${plural2(reports.length, "model card")} passed with ${plural2(warnings, "warning")}`;
+  const { failOn, errors, warnings } = verdict;
+  const counts = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
   const lines = [];
   lines.push(
-    conclusion === "failure" ? `**${plural2(failing.length, "model card")} of ${reports.length} failed** (${counts}).` : `**All ${plural2(reports.length, "model card")} passed** (${counts}).`
+    verdict.conclusion === "failure" ? `**${plural(verdict.failing, "model card")} of ${reports.length} failed** (${counts}).` : `**All ${plural(reports.length, "model card")} passed** (${counts}).`
   );
   if (failOn === "warning") lines.push("", "Warnings fail this check (`fail_on: warning`).");
   lines.push("", "| Card | Model | Errors | Warnings | Result |", "| --- | --- | ---: | ---: | --- |");
@@ -55766,22 +68151,15 @@ function summarizeCards(reports, failOn, scope = "change") {
       lines.push("", `\u2026and ${r.findings.length - FINDINGS_SHOWN_PER_CARD} more, shown as annotations on the file.`);
     }
   }
-  return { conclusion, title, summary: capSummary(lines), cards: reports.length, errors, warnings };
+  return fitMarkdown(lines.join("\n"), maxLength, CUT_NOTE);
 }
-function summarizeConfigErrors(configPath, errors) {
+function configMarkdown(verdict, { maxLength }) {
   const lines = [
-    `**The modelgate configuration ${inlineCode(configPath)} is invalid**, so no model cards were validated. Fix it on the default branch.`,
+    `**The modelgate configuration ${inlineCode(verdict.configPath)} is invalid**, so no model cards were validated. Fix it on the default branch.`,
     "",
-    ...findingsTable(errors)
+    ...findingsTable(verdict.errors)
   ];
-  return {
-    conclusion: "failure",
-    title: `Invalid configuration: ${plural2(errors.length, "error")} in ${configPath}`,
-    summary: capSummary(lines),
-    cards: 0,
-    errors: errors.length,
-    warnings: 0
-  };
+  return fitMarkdown(lines.join("\n"), maxLength, CUT_NOTE);
 }
 function findingsTable(findings) {
   const rows = [...findings].sort((a, b) => a.severity === b.severity ? a.line - b.line || a.column - b.column : a.severity === "error" ? -1 : 1).slice(0, FINDINGS_SHOWN_PER_CARD).map((f) => {
@@ -55790,12372 +68168,6 @@ function findingsTable(findings) {
     return `| ${f.line}:${f.column} | ${severity} | ${inlineCode(f.rule, { inTable: true })} | ${message} |`;
   });
   return ["| Line | Severity | Rule | Message |", "| ---: | --- | --- | --- |", ...rows];
-}
-function capSummary(lines) {
-  const text = lines.join("\n");
-  if (text.length <= MAX_SUMMARY_CHARS) return text;
-  const note = "\n\n_The summary was cut to fit GitHub's size limit; every finding is still an annotation._";
-  const cut = text.lastIndexOf("\n", MAX_SUMMARY_CHARS - note.length);
-  return text.slice(0, cut) + note;
-}
-function findingsToAnnotations(path, findings) {
-  return findings.map((f) => {
-    const endLine = f.endLine ?? f.line;
-    const annotation = {
-      path,
-      start_line: f.line,
-      end_line: endLine,
-      annotation_level: f.severity === "error" ? "failure" : "warning",
-      title: f.rule,
-      // Annotations are plain text: no escaping, but a length cap (GitHub allows 64 KB).
-      message: truncate(f.hint ? `${f.message}
-${f.hint}` : f.message, 4e3)
-    };
-    if (endLine === f.line) {
-      annotation.start_column = f.column;
-      annotation.end_column = f.endColumn ?? f.column;
-    }
-    return annotation;
-  });
-}
-
-// src/core/cards/validate.ts
-var import_yaml15 = __toESM(require_dist(), 1);
-
-// src/core/findings.ts
-function countBySeverity(findings) {
-  let errors = 0;
-  let warnings = 0;
-  for (const f of findings) {
-    if (f.severity === "error") errors++;
-    else warnings++;
-  }
-  return { errors, warnings };
-}
-function sortFindings(findings) {
-  return findings.sort(
-    (a, b) => a.line - b.line || a.column - b.column || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) || a.rule.localeCompare(b.rule)
-  );
-}
-
-// src/core/cards/ast.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-
-// src/core/cards/finding.ts
-function finding(rule, at3, message, hint) {
-  return { severity: defaultSeverity(rule), rule, message, hint, line: at3.line, column: at3.column };
-}
-var START = { line: 1, column: 1 };
-
-// src/core/cards/quote.ts
-var MAX_QUOTED = 200;
-var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
-function quote(text) {
-  const cut = truncate(text, MAX_QUOTED);
-  return `"${cut.replace(/[\\"]/g, "\\$&").replace(UNSAFE, escapeChar)}"`;
-}
-function escapeChar(ch) {
-  switch (ch) {
-    case "\n":
-      return "\\n";
-    case "\r":
-      return "\\r";
-    case "	":
-      return "\\t";
-    default:
-      return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  }
-}
-function show(value) {
-  if (typeof value === "string") return quote(value);
-  if (value === null || value === void 0) return "null";
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (Array.isArray(value)) return "a list";
-  return "a mapping";
-}
-
-// src/core/cards/ast.ts
-function deref(node2, ctx) {
-  if ((0, import_yaml3.isAlias)(node2)) return ctx.aliases?.get(node2) ?? null;
-  return node2;
-}
-function asMap(node2, ctx) {
-  const n = deref(node2, ctx);
-  return (0, import_yaml3.isMap)(n) ? n : null;
-}
-function asSeq(node2, ctx) {
-  const n = deref(node2, ctx);
-  return (0, import_yaml3.isSeq)(n) ? n : null;
-}
-function asScalar(node2, ctx) {
-  const n = deref(node2, ctx);
-  return (0, import_yaml3.isScalar)(n) ? n : null;
-}
-function scalarValue(node2, ctx) {
-  const n = deref(node2, ctx);
-  if (n === null || n === void 0) return null;
-  return (0, import_yaml3.isScalar)(n) ? n.value : void 0;
-}
-function keyOf(pair) {
-  return (0, import_yaml3.isScalar)(pair.key) && typeof pair.key.value === "string" ? pair.key.value : null;
-}
-function pairOf(map2, key) {
-  for (const item of map2.items) if (keyOf(item) === key) return item;
-  return void 0;
-}
-function has(map2, key) {
-  return pairOf(map2, key) !== void 0;
-}
-function at2(node2, ctx, fallback) {
-  const range = node2?.range;
-  if (range) return ctx.map.at(range[0]);
-  return fallback ?? ctx.map.start();
-}
-function valueAt2(pair, ctx) {
-  const value = pair.value;
-  const empty3 = (0, import_yaml3.isScalar)(value) && value.value === null && !value.source;
-  return value?.range && !empty3 ? at2(value, ctx) : at2(pair.key, ctx);
-}
-function stringValue(node2, ctx) {
-  const v = scalarValue(node2, ctx);
-  return typeof v === "string" && v.trim() !== "" ? v : null;
-}
-function nearMiss(key, known) {
-  const suggestion = didYouMean(key, known);
-  if (suggestion !== void 0 && suggestion !== key) {
-    const limit = Math.max(1, Math.floor(key.length / 4));
-    if (editDistance(key.toLowerCase(), suggestion.toLowerCase(), limit) <= limit) return suggestion;
-  }
-  const lower = key.toLowerCase();
-  for (const candidate of known) if (isTransposition(lower, candidate.toLowerCase())) return candidate;
-  return void 0;
-}
-function isTransposition(a, b) {
-  if (a.length !== b.length || a === b) return false;
-  let i = 0;
-  while (a[i] === b[i]) i++;
-  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-}
-function checkKeys(map2, known, where, ctx) {
-  for (const pair of map2.items) {
-    const key = keyOf(pair);
-    if (key === null || known.has(key)) continue;
-    const suggestion = nearMiss(key, known);
-    if (suggestion) {
-      ctx.findings.push(
-        finding(
-          "card/unknown-key",
-          at2(pair.key, ctx),
-          `Unknown key ${quote(key)} in ${where}.`,
-          `Did you mean \`${suggestion}\`? Tools ignore keys they do not know, so this value is lost to them.`
-        )
-      );
-    }
-  }
-}
-
-// src/core/cards/body.ts
-var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-var ATX_START = /^ {0,3}#{1,6}(?:[ \t]|$)/;
-var SETEXT = /^ {0,3}(?:=+|-+)[ \t]*$/;
-var NOT_PARAGRAPH = /^ {0,3}(?:[>|]|[-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|<)/;
-function scanBody(text, start) {
-  const headings = [];
-  const hidden = [];
-  let fence = null;
-  let comment = null;
-  let paragraph = null;
-  let pos = start;
-  while (pos < text.length) {
-    let nl = text.indexOf("\n", pos);
-    if (nl === -1) nl = text.length;
-    const line = text.slice(pos, nl).replace(/\r$/, "");
-    const lineStart = pos;
-    pos = nl + 1;
-    if (fence) {
-      const m = FENCE.exec(line);
-      if (m && m[1][0] === fence.char && m[1].length >= fence.length && m[2].trim() === "") {
-        hidden.push([fence.start, Math.min(nl, text.length)]);
-        fence = null;
-      }
-      continue;
-    }
-    if (comment !== null) {
-      const close = line.indexOf("-->");
-      if (close === -1) continue;
-      hidden.push([comment, lineStart + close + 3]);
-      comment = null;
-      paragraph = null;
-      continue;
-    }
-    const open4 = line.indexOf("<!--");
-    if (open4 !== -1) {
-      const close = line.indexOf("-->", open4 + 4);
-      if (close === -1) {
-        comment = lineStart + open4;
-        if (line.slice(0, open4).trim() === "") {
-          paragraph = null;
-          continue;
-        }
-      } else {
-        hidden.push([lineStart + open4, lineStart + close + 3]);
-      }
-    }
-    const f = FENCE.exec(line);
-    if (f && !(f[1][0] === "`" && f[2].includes("`"))) {
-      fence = { char: f[1][0], length: f[1].length, start: lineStart };
-      paragraph = null;
-      continue;
-    }
-    if (ATX_START.test(line)) {
-      headings.push({ key: normalizeHeading(atxText(line)), offset: lineStart });
-      paragraph = null;
-      continue;
-    }
-    if (paragraph && SETEXT.test(line)) {
-      headings.push({ key: normalizeHeading(paragraph.text), offset: paragraph.offset });
-      paragraph = null;
-      continue;
-    }
-    paragraph = line.trim() === "" || NOT_PARAGRAPH.test(line) || /^ {4}/.test(line) ? null : { text: line, offset: lineStart };
-  }
-  if (fence) hidden.push([fence.start, text.length]);
-  if (comment !== null) hidden.push([comment, text.length]);
-  return { headings, hidden };
-}
-function atxText(line) {
-  let text = line.trimStart().replace(/^#+/, "").trim();
-  let j = text.length;
-  while (j > 0 && text[j - 1] === "#") j--;
-  if (j === 0) return "";
-  if (j < text.length && (text[j - 1] === " " || text[j - 1] === "	")) text = text.slice(0, j);
-  return text;
-}
-var MAX_HEADING = 500;
-function normalizeHeading(text) {
-  let s = text.slice(0, MAX_HEADING).replace(/<[^>]*>/g, "").replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[*_`]/g, "").replace(/\s+/g, " ").trim();
-  while (s.endsWith(":")) s = s.slice(0, -1).trimEnd();
-  return s.toLowerCase();
-}
-function isHidden(hidden, offset) {
-  for (const [start, end] of hidden) if (offset >= start && offset < end) return true;
-  return false;
-}
-
-// src/core/cards/detect.ts
-function detectKind(path, text) {
-  const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
-  const dot = name.lastIndexOf(".");
-  const ext = dot > 0 ? name.slice(dot + 1) : "";
-  switch (ext) {
-    case "md":
-    case "markdown":
-    case "mdx":
-      return "markdown";
-    case "yml":
-    case "yaml":
-      return "yaml";
-    case "json":
-      return "json";
-    default:
-      return /^\s*\{/.test(text) ? "json" : "markdown";
-  }
-}
-
-// src/core/cards/front-matter.ts
-function extractFrontMatter(text) {
-  const open4 = delimiterEnd(text, 0);
-  if (open4 === -1) return { kind: "none" };
-  let closeLine = 2;
-  let lineStart = open4;
-  while (lineStart < text.length) {
-    const end = delimiterEnd(text, lineStart);
-    if (end !== -1) {
-      return { kind: "present", yaml: text.slice(open4, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
-    }
-    const next = text.indexOf("\n", lineStart);
-    if (next === -1) break;
-    lineStart = next + 1;
-    closeLine++;
-  }
-  return { kind: "unclosed" };
-}
-function delimiterEnd(text, start) {
-  if (!text.startsWith("---", start)) return -1;
-  let i = start + 3;
-  while (i < text.length && (text[i] === " " || text[i] === "	")) i++;
-  if (i === text.length) return i;
-  if (text[i] === "\n") return i + 1;
-  if (text[i] === "\r" && text[i + 1] === "\n") return i + 2;
-  return -1;
-}
-
-// src/core/cards/hf-rules.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-
-// src/core/cards/data/hf-keys.ts
-var TOP_LEVEL_KEYS = /* @__PURE__ */ new Set([
-  "language",
-  "license",
-  "license_name",
-  "license_link",
-  "library_name",
-  "tags",
-  "datasets",
-  "metrics",
-  "base_model",
-  "base_model_relation",
-  "new_version",
-  "pipeline_tag",
-  "model-index",
-  "model_name",
-  "inference",
-  "widget",
-  "co2_eq_emissions",
-  "thumbnail",
-  "extra_gated_prompt",
-  "extra_gated_fields",
-  "extra_gated_heading",
-  "extra_gated_description",
-  "extra_gated_button_content",
-  "extra_gated_eu_disallowed",
-  // modelgate's own namespace: cannot collide with a Hub key.
-  "modelgate"
-]);
-var GATED_PREFIX = "extra_gated_";
-var LEGACY_MODEL_INDEX = "model_index";
-var ENTRY_KEYS = /* @__PURE__ */ new Set(["name", "results"]);
-var RESULT_KEYS = /* @__PURE__ */ new Set(["task", "dataset", "metrics", "source"]);
-var TASK_KEYS = /* @__PURE__ */ new Set(["type", "name"]);
-var DATASET_KEYS = /* @__PURE__ */ new Set(["type", "name", "config", "split", "revision", "args"]);
-var METRIC_KEYS = /* @__PURE__ */ new Set(["type", "value", "name", "config", "args", "verified", "verifyToken"]);
-var SOURCE_KEYS = /* @__PURE__ */ new Set(["name", "url"]);
-var MODELGATE_KEYS = /* @__PURE__ */ new Set(["model", "version"]);
-
-// node_modules/@huggingface/tasks/dist/esm/library-to-tasks.js
-var LIBRARY_TASK_MAPPING = {
-  "adapter-transformers": ["question-answering", "text-classification", "token-classification"],
-  allennlp: ["question-answering"],
-  asteroid: [
-    // "audio-source-separation",
-    "audio-to-audio"
-  ],
-  bertopic: ["text-classification"],
-  diffusers: ["image-to-image", "text-to-image"],
-  doctr: ["object-detection"],
-  espnet: ["text-to-speech", "automatic-speech-recognition"],
-  fairseq: ["text-to-speech", "audio-to-audio"],
-  fastai: ["image-classification"],
-  fasttext: ["feature-extraction", "text-classification"],
-  flair: ["token-classification"],
-  k2: ["automatic-speech-recognition"],
-  keras: ["image-classification"],
-  nemo: ["automatic-speech-recognition"],
-  open_clip: ["zero-shot-classification", "zero-shot-image-classification"],
-  paddlenlp: ["fill-mask", "summarization", "zero-shot-classification"],
-  peft: ["text-generation"],
-  "pyannote-audio": ["automatic-speech-recognition"],
-  "sentence-transformers": ["feature-extraction", "sentence-similarity"],
-  setfit: ["text-classification"],
-  sklearn: ["tabular-classification", "tabular-regression", "text-classification"],
-  spacy: ["token-classification", "text-classification", "sentence-similarity"],
-  "span-marker": ["token-classification"],
-  speechbrain: ["audio-classification", "audio-to-audio", "automatic-speech-recognition", "text-to-speech"],
-  stanza: ["token-classification"],
-  timm: ["image-classification", "image-feature-extraction"],
-  transformers: [
-    "audio-classification",
-    "automatic-speech-recognition",
-    "depth-estimation",
-    "document-question-answering",
-    "feature-extraction",
-    "fill-mask",
-    "image-classification",
-    "image-feature-extraction",
-    "image-segmentation",
-    "image-to-image",
-    "image-to-text",
-    "image-text-to-text",
-    "mask-generation",
-    "object-detection",
-    "question-answering",
-    "summarization",
-    "table-question-answering",
-    "text-classification",
-    "text-generation",
-    "text-to-audio",
-    "text-to-speech",
-    "token-classification",
-    "translation",
-    "video-classification",
-    "visual-question-answering",
-    "zero-shot-classification",
-    "zero-shot-image-classification",
-    "zero-shot-object-detection"
-  ],
-  mindspore: ["image-classification"]
-};
-var REMOVED_IN_V5_TRANSFORMERS_PIPELINES = ["image-to-text", "summarization", "translation"];
-
-// node_modules/@huggingface/tasks/dist/esm/default-widget-inputs.js
-var MAPPING_FA = /* @__PURE__ */ new Map([
-  [
-    "text-classification",
-    [`\u067E\u0631\u0648\u0698\u0647 \u0628\u0647 \u0645\u0648\u0642\u0639 \u062A\u062D\u0648\u06CC\u0644 \u0634\u062F \u0648 \u0647\u0645\u0647 \u0686\u06CC\u0632 \u062E\u0648\u0628 \u0628\u0648\u062F.`, `\u0633\u06CC\u0628\u200C\u0632\u0645\u06CC\u0646\u06CC \u0628\u06CC\u200C\u06A9\u06CC\u0641\u06CC\u062A \u0628\u0648\u062F.`, `\u0642\u06CC\u0645\u062A \u0648 \u06A9\u06CC\u0641\u06CC\u062A \u0639\u0627\u0644\u06CC`, `\u062E\u0648\u0628 \u0646\u0628\u0648\u062F \u0627\u0635\u0644\u0627`]
-  ],
-  [
-    "token-classification",
-    [
-      `\u0627\u06CC\u0646 \u0633\u0631\u06CC\u0627\u0644 \u0628\u0647 \u0635\u0648\u0631\u062A \u0631\u0633\u0645\u06CC \u062F\u0631 \u062A\u0627\u0631\u06CC\u062E \u062F\u0647\u0645 \u0645\u06CC \u06F2\u06F0\u06F1\u06F1 \u062A\u0648\u0633\u0637 \u0634\u0628\u06A9\u0647 \u0641\u0627\u06A9\u0633 \u0628\u0631\u0627\u06CC \u067E\u062E\u0634 \u0631\u0632\u0631\u0648 \u0634\u062F.`,
-      `\u062F\u0641\u062A\u0631 \u0645\u0631\u06A9\u0632\u06CC \u0634\u0631\u06A9\u062A \u067E\u0627\u0631\u0633\u200C\u0645\u06CC\u0646\u0648 \u062F\u0631 \u0634\u0647\u0631 \u0627\u0631\u0627\u06A9 \u062F\u0631 \u0627\u0633\u062A\u0627\u0646 \u0645\u0631\u06A9\u0632\u06CC \u0642\u0631\u0627\u0631 \u062F\u0627\u0631\u062F.`,
-      `\u0648\u06CC \u062F\u0631 \u0633\u0627\u0644 \u06F2\u06F0\u06F1\u06F3 \u062F\u0631\u06AF\u0630\u0634\u062A \u0648 \u0645\u0633\u0626\u0648\u0644 \u062E\u0627\u06A9\u0633\u067E\u0627\u0631\u06CC \u0648 \u0627\u0642\u0648\u0627\u0645\u0634 \u0628\u0631\u0627\u06CC \u0627\u0648 \u0645\u0631\u0627\u0633\u0645 \u06CC\u0627\u062F\u0628\u0648\u062F \u06AF\u0631\u0641\u062A\u0646\u062F.`
-    ]
-  ],
-  [
-    "question-answering",
-    [
-      {
-        text: `\u0645\u0646 \u06A9\u062C\u0627 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u06A9\u0646\u0645\u061F`,
-        context: `\u0646\u0627\u0645 \u0645\u0646 \u067E\u0698\u0645\u0627\u0646 \u0627\u0633\u062A \u0648 \u062F\u0631 \u06AF\u0631\u06AF\u0627\u0646 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u06A9\u0646\u0645.`
-      },
-      {
-        text: `\u0646\u0627\u0645\u0645 \u0686\u06CC\u0633\u062A \u0648 \u06A9\u062C\u0627 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u200C\u06A9\u0646\u0645\u061F`,
-        context: `\u0627\u0633\u0645\u0645 \u0633\u0627\u0631\u0627 \u0627\u0633\u062A \u0648 \u062F\u0631 \u0622\u0641\u0631\u06CC\u0642\u0627\u06CC \u062C\u0646\u0648\u0628\u06CC \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u06A9\u0646\u0645.`
-      },
-      {
-        text: `\u0646\u0627\u0645 \u0645\u0646 \u0686\u06CC\u0633\u062A\u061F`,
-        context: `\u0645\u0646 \u0645\u0631\u06CC\u0645 \u0647\u0633\u062A\u0645 \u0648 \u062F\u0631 \u062A\u0628\u0631\u06CC\u0632 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u200C\u06A9\u0646\u0645.`
-      },
-      {
-        text: `\u0628\u06CC\u0634\u062A\u0631\u06CC\u0646 \u0645\u0633\u0627\u062D\u062A \u062C\u0646\u06AF\u0644 \u0622\u0645\u0627\u0632\u0648\u0646 \u062F\u0631 \u06A9\u062F\u0627\u0645 \u06A9\u0634\u0648\u0631 \u0627\u0633\u062A\u061F`,
-        context: [
-          "\u0622\u0645\u0627\u0632\u0648\u0646 \u0646\u0627\u0645 \u0628\u0632\u0631\u06AF\u200C\u062A\u0631\u06CC\u0646 \u062C\u0646\u06AF\u0644 \u0628\u0627\u0631\u0627\u0646\u06CC \u062C\u0647\u0627\u0646 \u0627\u0633\u062A \u06A9\u0647 \u062F\u0631 \u0634\u0645\u0627\u0644 \u0622\u0645\u0631\u06CC\u06A9\u0627\u06CC \u062C\u0646\u0648\u0628\u06CC \u0642\u0631\u0627\u0631 \u06AF\u0631\u0641\u062A\u0647 \u0648 \u0628\u06CC\u0634\u062A\u0631 \u0622\u0646 \u062F\u0631 \u062E\u0627\u06A9 \u0628\u0631\u0632\u06CC\u0644 \u0648 \u067E\u0631\u0648",
-          "\u062C\u0627\u06CC \u062F\u0627\u0631\u062F. \u0628\u06CC\u0634 \u0627\u0632 \u0646\u06CC\u0645\u06CC \u0627\u0632 \u0647\u0645\u0647 \u062C\u0646\u06AF\u0644\u200C\u0647\u0627\u06CC \u0628\u0627\u0631\u0627\u0646\u06CC \u0628\u0627\u0642\u06CC\u200C\u0645\u0627\u0646\u062F\u0647 \u062F\u0631 \u062C\u0647\u0627\u0646 \u062F\u0631 \u0622\u0645\u0627\u0632\u0648\u0646 \u0642\u0631\u0627\u0631 \u062F\u0627\u0631\u062F.",
-          "\u0645\u0633\u0627\u062D\u062A \u062C\u0646\u06AF\u0644\u200C\u0647\u0627\u06CC \u0622\u0645\u0627\u0632\u0648\u0646 \u06F5\u066B\u06F5 \u0645\u06CC\u0644\u06CC\u0648\u0646 \u06A9\u06CC\u0644\u0648\u0645\u062A\u0631 \u0645\u0631\u0628\u0639 \u0627\u0633\u062A \u06A9\u0647 \u0628\u06CC\u0646 \u06F9 \u06A9\u0634\u0648\u0631 \u062A\u0642\u0633\u06CC\u0645 \u0634\u062F\u0647\u200C\u0627\u0633\u062A."
-        ].join("\n")
-      }
-    ]
-  ],
-  [
-    "translation",
-    [
-      "\u0628\u06CC\u0634\u062A\u0631 \u0645\u0633\u0627\u062D\u062A \u062C\u0646\u06AF\u0644\u200C\u0647\u0627\u06CC \u0622\u0645\u0627\u0632\u0648\u0646 \u062F\u0631 \u062D\u0648\u0636\u0647 \u0622\u0628\u0631\u06CC\u0632 \u0631\u0648\u062F \u0622\u0645\u0627\u0632\u0648\u0646 \u0648 \u06F1\u06F1\u06F0\u06F0 \u0634\u0627\u062E\u0647 \u0622\u0646 \u0648\u0627\u0642\u0639 \u0634\u062F\u0647\u200C\u0627\u0633\u062A.",
-      "\u0645\u0631\u062F\u0645\u0627\u0646 \u0646\u064E\u0628\u064E\u0637\u06CC \u0627\u0632 \u0647\u0632\u0627\u0631\u0647\u200C\u0647\u0627\u06CC \u06CC\u06A9\u0645 \u0648 \u062F\u0648\u0645 \u067E\u06CC\u0634 \u0627\u0632 \u0645\u06CC\u0644\u0627\u062F \u062F\u0631 \u0627\u06CC\u0646 \u0645\u0646\u0637\u0642\u0647 \u0632\u0646\u062F\u06AF\u06CC \u0645\u06CC\u200C\u06A9\u0631\u062F\u0646\u062F."
-    ]
-  ],
-  [
-    "summarization",
-    [
-      [
-        "\u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0627\u062B\u0631 \u062D\u06A9\u06CC\u0645 \u0627\u0628\u0648\u0627\u0644\u0642\u0627\u0633\u0645 \u0641\u0631\u062F\u0648\u0633\u06CC \u062A\u0648\u0633\u06CC\u060C \u062D\u0645\u0627\u0633\u0647\u200C\u0627\u06CC \u0645\u0646\u0638\u0648\u0645\u060C \u0628\u0631 \u062D\u0633\u0628 \u062F\u0633\u062A \u0646\u0648\u0634\u062A\u0647\u200C\u0647\u0627\u06CC ",
-        "\u0645\u0648\u062C\u0648\u062F \u062F\u0631\u0628\u0631\u06AF\u06CC\u0631\u0646\u062F\u0647 \u0646\u0632\u062F\u06CC\u06A9 \u0628\u0647 \u06F5\u06F0\u066C\u06F0\u06F0\u06F0 \u0628\u06CC\u062A \u062A\u0627 \u0646\u0632\u062F\u06CC\u06A9 \u0628\u0647 \u06F6\u06F1\u066C\u06F0\u06F0\u06F0 \u0628\u06CC\u062A \u0648 \u06CC\u06A9\u06CC \u0627\u0632 ",
-        "\u0628\u0632\u0631\u06AF\u200C\u062A\u0631\u06CC\u0646 \u0648 \u0628\u0631\u062C\u0633\u062A\u0647\u200C\u062A\u0631\u06CC\u0646 \u0633\u0631\u0648\u062F\u0647\u200C\u0647\u0627\u06CC \u062D\u0645\u0627\u0633\u06CC \u062C\u0647\u0627\u0646 \u0627\u0633\u062A \u06A9\u0647 \u0633\u0631\u0627\u06CC\u0634 \u0622\u0646 \u062F\u0633\u062A\u200C\u0622\u0648\u0631\u062F\u0650 ",
-        "\u062F\u0633\u062A\u200C\u06A9\u0645 \u0633\u06CC \u0633\u0627\u0644 \u06A9\u0627\u0631\u0650 \u067E\u06CC\u0648\u0633\u062A\u0647\u0654 \u0627\u06CC\u0646 \u0633\u062E\u0646\u200C\u0633\u0631\u0627\u06CC \u0646\u0627\u0645\u062F\u0627\u0631 \u0627\u06CC\u0631\u0627\u0646\u06CC \u0627\u0633\u062A. \u0645\u0648\u0636\u0648\u0639 \u0627\u06CC\u0646 \u0634\u0627\u0647\u06A9\u0627\u0631 \u0627\u062F\u0628\u06CC\u060C",
-        " \u0627\u0641\u0633\u0627\u0646\u0647\u200C\u0647\u0627 \u0648 \u062A\u0627\u0631\u06CC\u062E \u0627\u06CC\u0631\u0627\u0646 \u0627\u0632 \u0622\u063A\u0627\u0632 \u062A\u0627 \u062D\u0645\u0644\u0647\u0654 \u0639\u0631\u0628\u200C\u0647\u0627 \u0628\u0647 \u0627\u06CC\u0631\u0627\u0646 \u062F\u0631 \u0633\u062F\u0647\u0654 \u0647\u0641\u062A\u0645 \u0645\u06CC\u0644\u0627\u062F\u06CC \u0627\u0633\u062A",
-        "  (\u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0627\u0632 \u0633\u0647 \u0628\u062E\u0634 \u0627\u0633\u0637\u0648\u0631\u0647\u060C \u067E\u0647\u0644\u0648\u0627\u0646\u06CC \u0648 \u062A\u0627\u0631\u06CC\u062E\u06CC \u062A\u0634\u06A9\u06CC\u0644 \u0634\u062F\u0647\u200C\u0627\u0633\u062A) \u06A9\u0647 \u062F\u0631 \u0686\u0647\u0627\u0631",
-        "   \u062F\u0648\u062F\u0645\u0627\u0646 \u067E\u0627\u062F\u0634\u0627\u0647\u06CC\u0650 \u067E\u06CC\u0634\u062F\u0627\u062F\u06CC\u0627\u0646\u060C \u06A9\u06CC\u0627\u0646\u06CC\u0627\u0646\u060C \u0627\u0634\u06A9\u0627\u0646\u06CC\u0627\u0646 \u0648 \u0633\u0627\u0633\u0627\u0646\u06CC\u0627\u0646 \u06AF\u0646\u062C\u0627\u0646\u062F\u0647 \u0645\u06CC\u200C\u0634\u0648\u062F.",
-        "    \u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0628\u0631 \u0648\u0632\u0646 \xAB\u0641\u064E\u0639\u0648\u0644\u064F\u0646 \u0641\u0639\u0648\u0644\u0646 \u0641\u0639\u0648\u0644\u0646 \u0641\u064E\u0639\u064E\u0644\u0652\xBB\u060C \u062F\u0631 \u0628\u062D\u0631\u0650 \u0645\u064F\u062A\u064E\u0642\u0627\u0631\u0650\u0628\u0650 \u0645\u062B\u0645\u064E\u0651\u0646\u0650 \u0645\u062D\u0630\u0648\u0641 \u0646\u06AF\u0627\u0634\u062A\u0647 \u0634\u062F\u0647\u200C\u0627\u0633\u062A.",
-        "\u0647\u0646\u06AF\u0627\u0645\u06CC \u06A9\u0647 \u0632\u0628\u0627\u0646 \u062F\u0627\u0646\u0634 \u0648 \u0627\u062F\u0628\u06CC\u0627\u062A \u062F\u0631 \u0627\u06CC\u0631\u0627\u0646 \u0632\u0628\u0627\u0646 \u0639\u0631\u0628\u06CC \u0628\u0648\u062F\u060C \u0641\u0631\u062F\u0648\u0633\u06CC\u060C \u0628\u0627 \u0633\u0631\u0648\u062F\u0646 \u0634\u0627\u0647\u0646\u0627\u0645\u0647",
-        " \u0628\u0627 \u0648\u06CC\u0698\u06AF\u06CC\u200C\u0647\u0627\u06CC \u0647\u062F\u0641\u200C\u0645\u0646\u062F\u06CC \u06A9\u0647 \u062F\u0627\u0634\u062A\u060C \u0632\u0628\u0627\u0646 \u067E\u0627\u0631\u0633\u06CC \u0631\u0627 \u0632\u0646\u062F\u0647 \u0648 \u067E\u0627\u06CC\u062F\u0627\u0631 \u06A9\u0631\u062F. \u06CC\u06A9\u06CC \u0627\u0632 ",
-        " \u0628\u0646\u200C\u0645\u0627\u06CC\u0647\u200C\u0647\u0627\u06CC \u0645\u0647\u0645\u06CC \u06A9\u0647 \u0641\u0631\u062F\u0648\u0633\u06CC \u0628\u0631\u0627\u06CC \u0633\u0631\u0648\u062F\u0646 \u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0627\u0632 \u0622\u0646 \u0627\u0633\u062A\u0641\u0627\u062F\u0647 \u06A9\u0631\u062F\u060C",
-        "  \u0634\u0627\u0647\u0646\u0627\u0645\u0647\u0654 \u0627\u0628\u0648\u0645\u0646\u0635\u0648\u0631\u06CC \u0628\u0648\u062F. \u0634\u0627\u0647\u0646\u0627\u0645\u0647 \u0646\u0641\u0648\u0630 \u0628\u0633\u06CC\u0627\u0631\u06CC \u062F\u0631 \u062C\u0647\u062A\u200C\u06AF\u06CC\u0631\u06CC ",
-        "  \u0641\u0631\u0647\u0646\u06AF \u0641\u0627\u0631\u0633\u06CC \u0648 \u0646\u06CC\u0632 \u0628\u0627\u0632\u062A\u0627\u0628\u200C\u0647\u0627\u06CC \u0634\u06A9\u0648\u0647\u200C\u0645\u0646\u062F\u06CC \u062F\u0631 \u0627\u062F\u0628\u06CC\u0627\u062A \u062C\u0647\u0627\u0646 \u062F\u0627\u0634\u062A\u0647\u200C\u0627\u0633\u062A \u0648 \u0634\u0627\u0639\u0631\u0627\u0646 ",
-        "  \u0628\u0632\u0631\u06AF\u06CC \u0645\u0627\u0646\u0646\u062F \u06AF\u0648\u062A\u0647 \u0648 \u0648\u06CC\u06A9\u062A\u0648\u0631 \u0647\u0648\u06AF\u0648 \u0627\u0632 \u0622\u0646 \u0628\u0647 \u0646\u06CC\u06A9\u06CC \u06CC\u0627\u062F \u06A9\u0631\u062F\u0647\u200C\u0627\u0646\u062F."
-      ].join("\n")
-    ]
-  ],
-  ["text-generation", ["\u0627\u0633\u0645 \u0645\u0646 \u0646\u0627\u0632\u0646\u06CC\u0646 \u0627\u0633\u062A \u0648 \u0645\u0646", "\u0631\u0648\u0632\u06CC \u0631\u0648\u0632\u06AF\u0627\u0631\u06CC"]],
-  [
-    "fill-mask",
-    [
-      `\u0632\u0646\u062F\u06AF\u06CC \u06CC\u06A9 \u0633\u0648\u0627\u0644 \u0627\u0633\u062A \u0648 \u0627\u06CC\u0646 \u06A9\u0647 \u0686\u06AF\u0648\u0646\u0647 <mask> \u06A9\u0646\u06CC\u0645 \u067E\u0627\u0633\u062E \u0627\u06CC\u0646 \u0633\u0648\u0627\u0644!`,
-      `\u0632\u0646\u062F\u06AF\u06CC \u0627\u0632 \u0645\u0631\u06AF \u067E\u0631\u0633\u06CC\u062F: \u0686\u0631\u0627 \u0647\u0645\u0647 \u0645\u0646 \u0631\u0627 <mask> \u062F\u0627\u0631\u0646\u062F \u0627\u0645\u0627 \u0627\u0632 \u062A\u0648 \u0645\u062A\u0646\u0641\u0631\u0646\u062F\u061F`
-    ]
-  ]
-]);
-
-// node_modules/@huggingface/tasks/dist/esm/pipelines.js
-var PIPELINE_DATA = {
-  "text-classification": {
-    name: "Text Classification",
-    subtasks: [
-      {
-        type: "acceptability-classification",
-        name: "Acceptability Classification"
-      },
-      {
-        type: "entity-linking-classification",
-        name: "Entity Linking Classification"
-      },
-      {
-        type: "fact-checking",
-        name: "Fact Checking"
-      },
-      {
-        type: "intent-classification",
-        name: "Intent Classification"
-      },
-      {
-        type: "language-identification",
-        name: "Language Identification"
-      },
-      {
-        type: "multi-class-classification",
-        name: "Multi Class Classification"
-      },
-      {
-        type: "multi-label-classification",
-        name: "Multi Label Classification"
-      },
-      {
-        type: "multi-input-text-classification",
-        name: "Multi-input Text Classification"
-      },
-      {
-        type: "natural-language-inference",
-        name: "Natural Language Inference"
-      },
-      {
-        type: "semantic-similarity-classification",
-        name: "Semantic Similarity Classification"
-      },
-      {
-        type: "sentiment-classification",
-        name: "Sentiment Classification"
-      },
-      {
-        type: "topic-classification",
-        name: "Topic Classification"
-      },
-      {
-        type: "semantic-similarity-scoring",
-        name: "Semantic Similarity Scoring"
-      },
-      {
-        type: "sentiment-scoring",
-        name: "Sentiment Scoring"
-      },
-      {
-        type: "sentiment-analysis",
-        name: "Sentiment Analysis"
-      },
-      {
-        type: "hate-speech-detection",
-        name: "Hate Speech Detection"
-      },
-      {
-        type: "text-scoring",
-        name: "Text Scoring"
-      }
-    ],
-    modality: "nlp"
-  },
-  "token-classification": {
-    name: "Token Classification",
-    subtasks: [
-      {
-        type: "named-entity-recognition",
-        name: "Named Entity Recognition"
-      },
-      {
-        type: "part-of-speech",
-        name: "Part of Speech"
-      },
-      {
-        type: "parsing",
-        name: "Parsing"
-      },
-      {
-        type: "lemmatization",
-        name: "Lemmatization"
-      },
-      {
-        type: "word-sense-disambiguation",
-        name: "Word Sense Disambiguation"
-      },
-      {
-        type: "coreference-resolution",
-        name: "Coreference-resolution"
-      }
-    ],
-    modality: "nlp"
-  },
-  "table-question-answering": {
-    name: "Table Question Answering",
-    modality: "nlp"
-  },
-  "question-answering": {
-    name: "Question Answering",
-    subtasks: [
-      {
-        type: "extractive-qa",
-        name: "Extractive QA"
-      },
-      {
-        type: "open-domain-qa",
-        name: "Open Domain QA"
-      },
-      {
-        type: "closed-domain-qa",
-        name: "Closed Domain QA"
-      }
-    ],
-    modality: "nlp"
-  },
-  "zero-shot-classification": {
-    name: "Zero-Shot Classification",
-    modality: "nlp"
-  },
-  translation: {
-    name: "Translation",
-    modality: "nlp"
-  },
-  summarization: {
-    name: "Summarization",
-    subtasks: [
-      {
-        type: "news-articles-summarization",
-        name: "News Articles Summarization"
-      },
-      {
-        type: "news-articles-headline-generation",
-        name: "News Articles Headline Generation"
-      }
-    ],
-    modality: "nlp"
-  },
-  "feature-extraction": {
-    name: "Feature Extraction",
-    modality: "nlp"
-  },
-  "text-generation": {
-    name: "Text Generation",
-    subtasks: [
-      {
-        type: "dialogue-modeling",
-        name: "Dialogue Modeling"
-      },
-      {
-        type: "dialogue-generation",
-        name: "Dialogue Generation"
-      },
-      {
-        type: "conversational",
-        name: "Conversational"
-      },
-      {
-        type: "language-modeling",
-        name: "Language Modeling"
-      },
-      {
-        type: "text-simplification",
-        name: "Text simplification"
-      },
-      {
-        type: "explanation-generation",
-        name: "Explanation Generation"
-      },
-      {
-        type: "abstractive-qa",
-        name: "Abstractive QA"
-      },
-      {
-        type: "open-domain-abstractive-qa",
-        name: "Open Domain Abstractive QA"
-      },
-      {
-        type: "closed-domain-qa",
-        name: "Closed Domain QA"
-      },
-      {
-        type: "open-book-qa",
-        name: "Open Book QA"
-      },
-      {
-        type: "closed-book-qa",
-        name: "Closed Book QA"
-      },
-      {
-        type: "text2text-generation",
-        name: "Text2Text Generation"
-      }
-    ],
-    modality: "nlp"
-  },
-  "fill-mask": {
-    name: "Fill-Mask",
-    subtasks: [
-      {
-        type: "slot-filling",
-        name: "Slot Filling"
-      },
-      {
-        type: "masked-language-modeling",
-        name: "Masked Language Modeling"
-      }
-    ],
-    modality: "nlp"
-  },
-  "sentence-similarity": {
-    name: "Sentence Similarity",
-    modality: "nlp"
-  },
-  "text-to-speech": {
-    name: "Text-to-Speech",
-    modality: "audio"
-  },
-  "text-to-audio": {
-    name: "Text-to-Audio",
-    modality: "audio"
-  },
-  "automatic-speech-recognition": {
-    name: "Automatic Speech Recognition",
-    modality: "audio"
-  },
-  "audio-to-audio": {
-    name: "Audio-to-Audio",
-    modality: "audio"
-  },
-  "audio-classification": {
-    name: "Audio Classification",
-    subtasks: [
-      {
-        type: "keyword-spotting",
-        name: "Keyword Spotting"
-      },
-      {
-        type: "speaker-identification",
-        name: "Speaker Identification"
-      },
-      {
-        type: "audio-intent-classification",
-        name: "Audio Intent Classification"
-      },
-      {
-        type: "audio-emotion-recognition",
-        name: "Audio Emotion Recognition"
-      },
-      {
-        type: "audio-language-identification",
-        name: "Audio Language Identification"
-      }
-    ],
-    modality: "audio"
-  },
-  "audio-text-to-text": {
-    name: "Audio-Text-to-Text",
-    modality: "multimodal",
-    hideInDatasets: true
-  },
-  "voice-activity-detection": {
-    name: "Voice Activity Detection",
-    modality: "audio"
-  },
-  "depth-estimation": {
-    name: "Depth Estimation",
-    modality: "cv"
-  },
-  "image-classification": {
-    name: "Image Classification",
-    subtasks: [
-      {
-        type: "multi-label-image-classification",
-        name: "Multi Label Image Classification"
-      },
-      {
-        type: "multi-class-image-classification",
-        name: "Multi Class Image Classification"
-      }
-    ],
-    modality: "cv"
-  },
-  "object-detection": {
-    name: "Object Detection",
-    subtasks: [
-      {
-        type: "face-detection",
-        name: "Face Detection"
-      },
-      {
-        type: "vehicle-detection",
-        name: "Vehicle Detection"
-      }
-    ],
-    modality: "cv"
-  },
-  "image-segmentation": {
-    name: "Image Segmentation",
-    subtasks: [
-      {
-        type: "instance-segmentation",
-        name: "Instance Segmentation"
-      },
-      {
-        type: "semantic-segmentation",
-        name: "Semantic Segmentation"
-      },
-      {
-        type: "panoptic-segmentation",
-        name: "Panoptic Segmentation"
-      }
-    ],
-    modality: "cv"
-  },
-  "text-to-image": {
-    name: "Text-to-Image",
-    modality: "cv"
-  },
-  "image-to-text": {
-    name: "Image-to-Text",
-    subtasks: [
-      {
-        type: "image-captioning",
-        name: "Image Captioning"
-      }
-    ],
-    modality: "cv"
-  },
-  "image-to-image": {
-    name: "Image-to-Image",
-    subtasks: [
-      {
-        type: "image-inpainting",
-        name: "Image Inpainting"
-      },
-      {
-        type: "image-colorization",
-        name: "Image Colorization"
-      },
-      {
-        type: "super-resolution",
-        name: "Super Resolution"
-      }
-    ],
-    modality: "cv"
-  },
-  "image-to-video": {
-    name: "Image-to-Video",
-    modality: "cv"
-  },
-  "unconditional-image-generation": {
-    name: "Unconditional Image Generation",
-    modality: "cv"
-  },
-  "video-classification": {
-    name: "Video Classification",
-    modality: "cv"
-  },
-  "reinforcement-learning": {
-    name: "Reinforcement Learning",
-    modality: "rl"
-  },
-  robotics: {
-    name: "Robotics",
-    modality: "rl",
-    subtasks: [
-      {
-        type: "grasping",
-        name: "Grasping"
-      },
-      {
-        type: "task-planning",
-        name: "Task Planning"
-      }
-    ]
-  },
-  "tabular-classification": {
-    name: "Tabular Classification",
-    modality: "tabular",
-    subtasks: [
-      {
-        type: "tabular-multi-class-classification",
-        name: "Tabular Multi Class Classification"
-      },
-      {
-        type: "tabular-multi-label-classification",
-        name: "Tabular Multi Label Classification"
-      }
-    ]
-  },
-  "tabular-regression": {
-    name: "Tabular Regression",
-    modality: "tabular",
-    subtasks: [
-      {
-        type: "tabular-single-column-regression",
-        name: "Tabular Single Column Regression"
-      }
-    ]
-  },
-  "tabular-to-text": {
-    name: "Tabular to Text",
-    modality: "tabular",
-    subtasks: [
-      {
-        type: "rdf-to-text",
-        name: "RDF to text"
-      }
-    ],
-    hideInModels: true
-  },
-  "table-to-text": {
-    name: "Table to Text",
-    modality: "nlp",
-    hideInModels: true
-  },
-  "multiple-choice": {
-    name: "Multiple Choice",
-    subtasks: [
-      {
-        type: "multiple-choice-qa",
-        name: "Multiple Choice QA"
-      },
-      {
-        type: "multiple-choice-coreference-resolution",
-        name: "Multiple Choice Coreference Resolution"
-      }
-    ],
-    modality: "nlp",
-    hideInModels: true
-  },
-  "text-ranking": {
-    name: "Text Ranking",
-    modality: "nlp"
-  },
-  "text-retrieval": {
-    name: "Text Retrieval",
-    subtasks: [
-      {
-        type: "document-retrieval",
-        name: "Document Retrieval"
-      },
-      {
-        type: "utterance-retrieval",
-        name: "Utterance Retrieval"
-      },
-      {
-        type: "entity-linking-retrieval",
-        name: "Entity Linking Retrieval"
-      },
-      {
-        type: "fact-checking-retrieval",
-        name: "Fact Checking Retrieval"
-      }
-    ],
-    modality: "nlp",
-    hideInModels: true
-  },
-  "time-series-forecasting": {
-    name: "Time Series Forecasting",
-    modality: "tabular",
-    subtasks: [
-      {
-        type: "univariate-time-series-forecasting",
-        name: "Univariate Time Series Forecasting"
-      },
-      {
-        type: "multivariate-time-series-forecasting",
-        name: "Multivariate Time Series Forecasting"
-      }
-    ]
-  },
-  "text-to-video": {
-    name: "Text-to-Video",
-    modality: "cv"
-  },
-  "image-text-to-text": {
-    name: "Image-Text-to-Text",
-    modality: "multimodal"
-  },
-  "image-text-to-image": {
-    name: "Image-Text-to-Image",
-    modality: "multimodal"
-  },
-  "image-text-to-video": {
-    name: "Image-Text-to-Video",
-    modality: "multimodal"
-  },
-  "visual-question-answering": {
-    name: "Visual Question Answering",
-    subtasks: [
-      {
-        type: "visual-question-answering",
-        name: "Visual Question Answering"
-      }
-    ],
-    modality: "multimodal"
-  },
-  "document-question-answering": {
-    name: "Document Question Answering",
-    subtasks: [
-      {
-        type: "document-question-answering",
-        name: "Document Question Answering"
-      }
-    ],
-    modality: "multimodal",
-    hideInDatasets: true
-  },
-  "zero-shot-image-classification": {
-    name: "Zero-Shot Image Classification",
-    modality: "cv"
-  },
-  "graph-ml": {
-    name: "Graph Machine Learning",
-    modality: "other"
-  },
-  "mask-generation": {
-    name: "Mask Generation",
-    modality: "cv"
-  },
-  "zero-shot-object-detection": {
-    name: "Zero-Shot Object Detection",
-    modality: "cv"
-  },
-  "text-to-3d": {
-    name: "Text-to-3D",
-    modality: "cv"
-  },
-  "image-to-3d": {
-    name: "Image-to-3D",
-    modality: "cv"
-  },
-  "image-feature-extraction": {
-    name: "Image Feature Extraction",
-    modality: "cv"
-  },
-  "video-text-to-text": {
-    name: "Video-Text-to-Text",
-    modality: "multimodal",
-    hideInDatasets: false
-  },
-  "keypoint-detection": {
-    name: "Keypoint Detection",
-    subtasks: [
-      {
-        type: "pose-estimation",
-        name: "Pose Estimation"
-      }
-    ],
-    modality: "cv",
-    hideInDatasets: true
-  },
-  "visual-document-retrieval": {
-    name: "Visual Document Retrieval",
-    modality: "multimodal"
-  },
-  "any-to-any": {
-    name: "Any-to-Any",
-    modality: "multimodal"
-  },
-  "video-to-video": {
-    name: "Video-to-Video",
-    modality: "cv",
-    hideInDatasets: true
-  },
-  other: {
-    name: "Other",
-    modality: "other",
-    hideInModels: true,
-    hideInDatasets: true
-  }
-};
-var PIPELINE_TYPES = Object.keys(PIPELINE_DATA);
-var SUBTASK_TYPES = Object.values(PIPELINE_DATA).flatMap((data) => "subtasks" in data ? data.subtasks : []).map((s) => s.type);
-var PIPELINE_TYPES_SET = new Set(PIPELINE_TYPES);
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/any-to-any/data.js
-var taskData = {
-  datasets: [
-    {
-      description: "A dataset with multiple modality input and output pairs.",
-      id: "PKU-Alignment/align-anything"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "any-to-any-input.jpg",
-        type: "img"
-      },
-      {
-        label: "Text Prompt",
-        content: "What is the significance of this place?",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Generated Text",
-        content: "The place in the picture is Osaka Castle, located in Osaka, Japan. Osaka Castle is a historic castle that was originally built in the 16th century by Toyotomi Hideyoshi, a powerful warlord of the time. It is one of the most famous landmarks in Osaka and is known for its distinctive white walls and black roof tiles. The castle has been rebuilt several times over the centuries and is now a popular tourist attraction, offering visitors a glimpse into Japan's rich history and culture.",
-        type: "text"
-      },
-      {
-        filename: "any-to-any-output.wav",
-        type: "audio"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Strong model that can take in video, audio, image, text and output text and natural speech.",
-      id: "Qwen/Qwen2.5-Omni-7B"
-    },
-    {
-      description: "Robust model that can take in image and text and generate image and text.",
-      id: "OmniGen2/OmniGen2"
-    },
-    {
-      description: "Any-to-any model with speech, video, audio, image and text understanding capabilities.",
-      id: "openbmb/MiniCPM-o-2_6"
-    },
-    {
-      description: "A model that can understand image and text and generate image and text.",
-      id: "ByteDance-Seed/BAGEL-7B-MoT"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application to chat with an any-to-any (image & text) model.",
-      id: "OmniGen2/OmniGen2"
-    }
-  ],
-  summary: "Any-to-any models can understand two or more modalities and output two or more modalities.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default = taskData;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/audio-classification/data.js
-var taskData2 = {
-  datasets: [
-    {
-      description: "A benchmark of 10 different audio tasks.",
-      id: "s3prl/superb"
-    },
-    {
-      description: "A dataset of YouTube clips and their sound categories.",
-      id: "agkphysics/AudioSet"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "audio.wav",
-        type: "audio"
-      }
-    ],
-    outputs: [
-      {
-        data: [
-          {
-            label: "Up",
-            score: 0.2
-          },
-          {
-            label: "Down",
-            score: 0.8
-          }
-        ],
-        type: "chart"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "accuracy"
-    },
-    {
-      description: "",
-      id: "recall"
-    },
-    {
-      description: "",
-      id: "precision"
-    },
-    {
-      description: "",
-      id: "f1"
-    }
-  ],
-  models: [
-    {
-      description: "An easy-to-use model for command recognition.",
-      id: "speechbrain/google_speech_command_xvector"
-    },
-    {
-      description: "An emotion recognition model.",
-      id: "ehcalabres/wav2vec2-lg-xlsr-en-speech-emotion-recognition"
-    },
-    {
-      description: "A language identification model.",
-      id: "facebook/mms-lid-126"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can classify music into different genre.",
-      id: "kurianbenoy/audioclassification"
-    }
-  ],
-  summary: "Audio classification is the task of assigning a label or class to a given audio. It can be used for recognizing which command a user is giving or the emotion of a statement, as well as identifying a speaker.",
-  widgetModels: ["MIT/ast-finetuned-audioset-10-10-0.4593"],
-  youtubeId: "KWwzcmG98Ds"
-};
-var data_default2 = taskData2;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/audio-text-to-text/data.js
-var taskData3 = {
-  datasets: [
-    {
-      description: "A dataset containing audio conversations with question\u2013answer pairs.",
-      id: "nvidia/AF-Think"
-    },
-    {
-      description: "A more advanced and comprehensive dataset that contains characteristics of the audio as well",
-      id: "tsinghua-ee/QualiSpeech"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "audio.wav",
-        type: "audio"
-      },
-      {
-        label: "Text Prompt",
-        content: "What is the gender of the speaker?",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Generated Text",
-        content: "The gender of the speaker is female.",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "A lightweight model that has capabilities of taking both audio and text as inputs and generating responses.",
-      id: "fixie-ai/ultravox-v0_5-llama-3_2-1b"
-    },
-    {
-      description: "A multimodal model that supports voice chat and audio analysis.",
-      id: "Qwen/Qwen2-Audio-7B-Instruct"
-    },
-    {
-      description: "A model for audio understanding, speech translation, and transcription.",
-      id: "mistralai/Voxtral-Small-24B-2507"
-    },
-    {
-      description: "A new model capable of audio question answering and reasoning.",
-      id: "nvidia/audio-flamingo-3"
-    }
-  ],
-  spaces: [
-    {
-      description: "A space that takes input as both audio and text and generates answers.",
-      id: "iamomtiwari/ATTT"
-    },
-    {
-      description: "A web application that demonstrates chatting with the Qwen2Audio Model.",
-      id: "freddyaboulton/talk-to-qwen-webrtc"
-    }
-  ],
-  summary: "Audio-text-to-text models take both an audio clip and a text prompt as input, and generate natural language text as output. These models can answer questions about spoken content, summarize meetings, analyze music, or interpret speech beyond simple transcription. They are useful for applications that combine speech understanding with reasoning or conversation.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default3 = taskData3;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/audio-to-audio/data.js
-var taskData4 = {
-  datasets: [
-    {
-      description: "512-element X-vector embeddings of speakers from CMU ARCTIC dataset.",
-      id: "Matthijs/cmu-arctic-xvectors"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "input.wav",
-        type: "audio"
-      }
-    ],
-    outputs: [
-      {
-        filename: "label-0.wav",
-        type: "audio"
-      },
-      {
-        filename: "label-1.wav",
-        type: "audio"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The Signal-to-Noise ratio is the relationship between the target signal level and the background noise level. It is calculated as the logarithm of the target signal divided by the background noise, in decibels.",
-      id: "snri"
-    },
-    {
-      description: "The Signal-to-Distortion ratio is the relationship between the target signal and the sum of noise, interference, and artifact errors",
-      id: "sdri"
-    }
-  ],
-  models: [
-    {
-      description: "A speech enhancement model.",
-      id: "ResembleAI/resemble-enhance"
-    },
-    {
-      description: "A model that can change the voice in a speech recording.",
-      id: "microsoft/speecht5_vc"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application for speech separation.",
-      id: "younver/speechbrain-speech-separation"
-    },
-    {
-      description: "An application for audio style transfer.",
-      id: "nakas/audio-diffusion_style_transfer"
-    }
-  ],
-  summary: "Audio-to-Audio is a family of tasks in which the input is an audio and the output is one or multiple generated audios. Some example tasks are speech enhancement and source separation.",
-  widgetModels: ["speechbrain/sepformer-wham"],
-  youtubeId: "iohj7nCCYoM"
-};
-var data_default4 = taskData4;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/automatic-speech-recognition/data.js
-var taskData5 = {
-  datasets: [
-    {
-      description: "31,175 hours of multilingual audio-text dataset in 108 languages.",
-      id: "mozilla-foundation/common_voice_17_0"
-    },
-    {
-      description: "Multilingual and diverse audio dataset with 101k hours of audio.",
-      id: "amphion/Emilia-Dataset"
-    },
-    {
-      description: "A dataset with 44.6k hours of English speaker data and 6k hours of other language speakers.",
-      id: "parler-tts/mls_eng"
-    },
-    {
-      description: "A multilingual audio dataset with 370K hours of audio.",
-      id: "espnet/yodas"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "input.flac",
-        type: "audio"
-      }
-    ],
-    outputs: [
-      {
-        /// GOING ALONG SLUSHY COUNTRY ROADS AND SPEAKING TO DAMP AUDIENCES I
-        label: "Transcript",
-        content: "Going along slushy country roads and speaking to damp audiences in...",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "wer"
-    },
-    {
-      description: "",
-      id: "cer"
-    }
-  ],
-  models: [
-    {
-      description: "A powerful ASR model by OpenAI.",
-      id: "openai/whisper-large-v3"
-    },
-    {
-      description: "A good generic speech model by MetaAI for fine-tuning.",
-      id: "facebook/w2v-bert-2.0"
-    },
-    {
-      description: "An end-to-end model that performs ASR and Speech Translation by MetaAI.",
-      id: "facebook/seamless-m4t-v2-large"
-    },
-    {
-      description: "A powerful multilingual ASR and Speech Translation model by Nvidia.",
-      id: "nvidia/canary-1b"
-    },
-    {
-      description: "Powerful speaker diarization model.",
-      id: "pyannote/speaker-diarization-3.1"
-    }
-  ],
-  spaces: [
-    {
-      description: "A powerful general-purpose speech recognition application.",
-      id: "hf-audio/whisper-large-v3"
-    },
-    {
-      description: "Latest ASR model from Useful Sensors.",
-      id: "mrfakename/Moonshinex"
-    },
-    {
-      description: "A high quality speech and text translation model by Meta.",
-      id: "facebook/seamless_m4t"
-    },
-    {
-      description: "A powerful multilingual ASR and Speech Translation model by Nvidia",
-      id: "nvidia/canary-1b"
-    }
-  ],
-  summary: "Automatic Speech Recognition (ASR), also known as Speech to Text (STT), is the task of transcribing a given audio to text. It has many applications, such as voice user interfaces.",
-  widgetModels: ["openai/whisper-large-v3"],
-  youtubeId: "TksaY_FDgnk"
-};
-var data_default5 = taskData5;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/document-question-answering/data.js
-var taskData6 = {
-  datasets: [
-    {
-      description: "Largest document understanding dataset.",
-      id: "HuggingFaceM4/Docmatix"
-    },
-    {
-      description: "Dataset from the 2020 DocVQA challenge. The documents are taken from the UCSF Industry Documents Library.",
-      id: "eliolio/docvqa"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Question",
-        content: "What is the idea behind the consumer relations efficiency team?",
-        type: "text"
-      },
-      {
-        filename: "document-question-answering-input.png",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        label: "Answer",
-        content: "Balance cost efficiency with quality customer service",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The evaluation metric for the DocVQA challenge is the Average Normalized Levenshtein Similarity (ANLS). This metric is flexible to character regognition errors and compares the predicted answer with the ground truth answer.",
-      id: "anls"
-    },
-    {
-      description: "Exact Match is a metric based on the strict character match of the predicted answer and the right answer. For answers predicted correctly, the Exact Match will be 1. Even if only one character is different, Exact Match will be 0",
-      id: "exact-match"
-    }
-  ],
-  models: [
-    {
-      description: "A robust document question answering model.",
-      id: "impira/layoutlm-document-qa"
-    },
-    {
-      description: "A document question answering model specialized in invoices.",
-      id: "impira/layoutlm-invoices"
-    },
-    {
-      description: "A special model for OCR-free document question answering.",
-      id: "microsoft/udop-large"
-    },
-    {
-      description: "A powerful model for document question answering.",
-      id: "google/pix2struct-docvqa-large"
-    }
-  ],
-  spaces: [
-    {
-      description: "A robust document question answering application.",
-      id: "impira/docquery"
-    },
-    {
-      description: "An application that can answer questions from invoices.",
-      id: "impira/invoices"
-    },
-    {
-      description: "An application to compare different document question answering models.",
-      id: "merve/compare_docvqa_models"
-    }
-  ],
-  summary: "Document Question Answering (also known as Document Visual Question Answering) is the task of answering questions on document images. Document question answering models take a (document, question) pair as input and return an answer in natural language. Models usually rely on multi-modal features, combining text, position of words (bounding-boxes) and image.",
-  widgetModels: ["impira/layoutlm-invoices"],
-  youtubeId: ""
-};
-var data_default6 = taskData6;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/feature-extraction/data.js
-var taskData7 = {
-  datasets: [
-    {
-      description: "Wikipedia dataset containing cleaned articles of all languages. Can be used to train `feature-extraction` models.",
-      id: "wikipedia"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "India, officially the Republic of India, is a country in South Asia.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        table: [
-          ["Dimension 1", "Dimension 2", "Dimension 3"],
-          ["2.583383083343506", "2.757075071334839", "0.9023529887199402"],
-          ["8.29393482208252", "1.1071064472198486", "2.03399395942688"],
-          ["-0.7754912972450256", "-1.647324562072754", "-0.6113331913948059"],
-          ["0.07087723910808563", "1.5942802429199219", "1.4610432386398315"]
-        ],
-        type: "tabular"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "A powerful feature extraction model for natural language processing tasks.",
-      id: "thenlper/gte-large"
-    },
-    {
-      description: "A strong feature extraction model for retrieval.",
-      id: "Alibaba-NLP/gte-Qwen1.5-7B-instruct"
-    }
-  ],
-  spaces: [
-    {
-      description: "A leaderboard to rank text feature extraction models based on a benchmark.",
-      id: "mteb/leaderboard"
-    },
-    {
-      description: "A leaderboard to rank best feature extraction models based on human feedback.",
-      id: "mteb/arena"
-    }
-  ],
-  summary: "Feature extraction is the task of extracting features learnt in a model.",
-  widgetModels: ["facebook/bart-base"]
-};
-var data_default7 = taskData7;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/fill-mask/data.js
-var taskData8 = {
-  datasets: [
-    {
-      description: "A common dataset that is used to train models for many languages.",
-      id: "wikipedia"
-    },
-    {
-      description: "A large English dataset with text crawled from the web.",
-      id: "c4"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "The <mask> barked at me",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "wolf",
-            score: 0.487
-          },
-          {
-            label: "dog",
-            score: 0.061
-          },
-          {
-            label: "cat",
-            score: 0.058
-          },
-          {
-            label: "fox",
-            score: 0.047
-          },
-          {
-            label: "squirrel",
-            score: 0.025
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Cross Entropy is a metric that calculates the difference between two probability distributions. Each probability distribution is the distribution of predicted words",
-      id: "cross_entropy"
-    },
-    {
-      description: "Perplexity is the exponential of the cross-entropy loss. It evaluates the probabilities assigned to the next word by the model. Lower perplexity indicates better performance",
-      id: "perplexity"
-    }
-  ],
-  models: [
-    {
-      description: "State-of-the-art masked language model.",
-      id: "answerdotai/ModernBERT-large"
-    },
-    {
-      description: "A multilingual model trained on 100 languages.",
-      id: "FacebookAI/xlm-roberta-base"
-    }
-  ],
-  spaces: [],
-  summary: "Masked language modeling is the task of masking some of the words in a sentence and predicting which words should replace those masks. These models are useful when we want to get a statistical understanding of the language in which the model is trained in.",
-  widgetModels: ["distilroberta-base"],
-  youtubeId: "mqElG5QJWUg"
-};
-var data_default8 = taskData8;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-classification/data.js
-var taskData9 = {
-  datasets: [
-    {
-      // TODO write proper description
-      description: "Benchmark dataset used for image classification with images that belong to 100 classes.",
-      id: "cifar100"
-    },
-    {
-      // TODO write proper description
-      description: "Dataset consisting of images of garments.",
-      id: "fashion_mnist"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "image-classification-input.jpeg",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "Egyptian cat",
-            score: 0.514
-          },
-          {
-            label: "Tabby cat",
-            score: 0.193
-          },
-          {
-            label: "Tiger cat",
-            score: 0.068
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "accuracy"
-    },
-    {
-      description: "",
-      id: "recall"
-    },
-    {
-      description: "",
-      id: "precision"
-    },
-    {
-      description: "",
-      id: "f1"
-    }
-  ],
-  models: [
-    {
-      description: "A strong image classification model.",
-      id: "google/vit-base-patch16-224"
-    },
-    {
-      description: "A robust image classification model.",
-      id: "facebook/deit-base-distilled-patch16-224"
-    },
-    {
-      description: "A strong image classification model.",
-      id: "facebook/convnext-large-224"
-    }
-  ],
-  spaces: [
-    {
-      description: "A leaderboard to evaluate different image classification models.",
-      id: "timm/leaderboard"
-    }
-  ],
-  summary: "Image classification is the task of assigning a label or class to an entire image. Images are expected to have only one class for each image. Image classification models take an image as input and return a prediction about which class the image belongs to.",
-  widgetModels: ["google/vit-base-patch16-224"],
-  youtubeId: "tjAIM7BOYhw"
-};
-var data_default9 = taskData9;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-feature-extraction/data.js
-var taskData10 = {
-  datasets: [
-    {
-      description: "ImageNet-1K is a image classification dataset in which images are used to train image-feature-extraction models.",
-      id: "imagenet-1k"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "mask-generation-input.png",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        table: [
-          ["Dimension 1", "Dimension 2", "Dimension 3"],
-          ["0.21236686408519745", "1.0919708013534546", "0.8512550592422485"],
-          ["0.809657871723175", "-0.18544459342956543", "-0.7851548194885254"],
-          ["1.3103108406066895", "-0.2479034662246704", "-0.9107287526130676"],
-          ["1.8536205291748047", "-0.36419737339019775", "0.09717650711536407"]
-        ],
-        type: "tabular"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "A powerful image feature extraction model.",
-      id: "timm/vit_large_patch14_dinov2.lvd142m"
-    },
-    {
-      description: "A strong image feature extraction model.",
-      id: "nvidia/MambaVision-T-1K"
-    },
-    {
-      description: "A robust image feature extraction model.",
-      id: "facebook/dino-vitb16"
-    },
-    {
-      description: "Cutting-edge image feature extraction model.",
-      id: "apple/aimv2-large-patch14-336-distilled"
-    },
-    {
-      description: "Strong image feature extraction model that can be used on images and documents.",
-      id: "OpenGVLab/InternViT-6B-448px-V1-2"
-    }
-  ],
-  spaces: [
-    {
-      description: "A leaderboard to evaluate different image-feature-extraction models on classification performances",
-      id: "timm/leaderboard"
-    }
-  ],
-  summary: "Image feature extraction is the task of extracting features learnt in a computer vision model.",
-  widgetModels: []
-};
-var data_default10 = taskData10;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-image/data.js
-var taskData11 = {
-  datasets: [
-    {
-      description: "Synthetic dataset, for image relighting",
-      id: "VIDIT"
-    },
-    {
-      description: "Multiple images of celebrities, used for facial expression translation",
-      id: "huggan/CelebA-faces"
-    },
-    {
-      description: "12M image-caption pairs.",
-      id: "Spawning/PD12M"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "image-to-image-input.jpeg",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        filename: "image-to-image-output.png",
-        type: "img"
-      }
-    ]
-  },
-  isPlaceholder: false,
-  metrics: [
-    {
-      description: "Peak Signal to Noise Ratio (PSNR) is an approximation of the human perception, considering the ratio of the absolute intensity with respect to the variations. Measured in dB, a high value indicates a high fidelity.",
-      id: "PSNR"
-    },
-    {
-      description: "Structural Similarity Index (SSIM) is a perceptual metric which compares the luminance, contrast and structure of two images. The values of SSIM range between -1 and 1, and higher values indicate closer resemblance to the original image.",
-      id: "SSIM"
-    },
-    {
-      description: "Inception Score (IS) is an analysis of the labels predicted by an image classification model when presented with a sample of the generated images.",
-      id: "IS"
-    }
-  ],
-  models: [
-    {
-      description: "An image-to-image model to improve image resolution.",
-      id: "fal/AuraSR-v2"
-    },
-    {
-      description: "Powerful image editing model.",
-      id: "black-forest-labs/FLUX.1-Kontext-dev"
-    },
-    {
-      description: "Virtual try-on model.",
-      id: "yisol/IDM-VTON"
-    },
-    {
-      description: "Image re-lighting model.",
-      id: "kontext-community/relighting-kontext-dev-lora-v3"
-    },
-    {
-      description: "Strong model for inpainting and outpainting.",
-      id: "black-forest-labs/FLUX.1-Fill-dev"
-    },
-    {
-      description: "Strong model for image editing using depth maps.",
-      id: "black-forest-labs/FLUX.1-Depth-dev-lora"
-    }
-  ],
-  spaces: [
-    {
-      description: "Image editing application.",
-      id: "black-forest-labs/FLUX.1-Kontext-Dev"
-    },
-    {
-      description: "Image relighting application.",
-      id: "lllyasviel/iclight-v2-vary"
-    },
-    {
-      description: "An application for image upscaling.",
-      id: "jasperai/Flux.1-dev-Controlnet-Upscaler"
-    }
-  ],
-  summary: "Image-to-image is the task of transforming an input image through a variety of possible manipulations and enhancements, such as super-resolution, image inpainting, colorization, and more.",
-  widgetModels: ["Qwen/Qwen-Image"],
-  youtubeId: ""
-};
-var data_default11 = taskData11;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-text/data.js
-var taskData12 = {
-  datasets: [
-    {
-      // TODO write proper description
-      description: "Dataset from 12M image-text of Reddit",
-      id: "red_caps"
-    },
-    {
-      // TODO write proper description
-      description: "Dataset from 3.3M images of Google",
-      id: "datasets/conceptual_captions"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "savanna.jpg",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        label: "Detailed description",
-        content: "a herd of giraffes and zebras grazing in a field",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Strong OCR model.",
-      id: "allenai/olmOCR-7B-0725"
-    },
-    {
-      description: "Powerful image captioning model.",
-      id: "fancyfeast/llama-joycaption-beta-one-hf-llava"
-    }
-  ],
-  spaces: [
-    {
-      description: "SVG generator app from images.",
-      id: "multimodalart/OmniSVG-3B"
-    },
-    {
-      description: "An application that converts documents to markdown.",
-      id: "numind/NuMarkdown-8B-Thinking"
-    },
-    {
-      description: "An application that can caption images.",
-      id: "fancyfeast/joy-caption-beta-one"
-    }
-  ],
-  summary: "Image to text models output a text from a given image. Image captioning or optical character recognition can be considered as the most common applications of image to text.",
-  widgetModels: ["Salesforce/blip-image-captioning-large"],
-  youtubeId: ""
-};
-var data_default12 = taskData12;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-text-to-text/data.js
-var taskData13 = {
-  datasets: [
-    {
-      description: "Instructions composed of image and text.",
-      id: "liuhaotian/LLaVA-Instruct-150K"
-    },
-    {
-      description: "Collection of image-text pairs on scientific topics.",
-      id: "DAMO-NLP-SG/multimodal_textbook"
-    },
-    {
-      description: "A collection of datasets made for model fine-tuning.",
-      id: "HuggingFaceM4/the_cauldron"
-    },
-    {
-      description: "Screenshots of websites with their HTML/CSS codes.",
-      id: "HuggingFaceM4/WebSight"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "image-text-to-text-input.png",
-        type: "img"
-      },
-      {
-        label: "Text Prompt",
-        content: "Describe the position of the bee in detail.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Answer",
-        content: "The bee is sitting on a pink flower, surrounded by other flowers. The bee is positioned in the center of the flower, with its head and front legs sticking out.",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Small and efficient yet powerful vision language model.",
-      id: "HuggingFaceTB/SmolVLM-Instruct"
-    },
-    {
-      description: "Cutting-edge reasoning vision language model.",
-      id: "zai-org/GLM-4.5V"
-    },
-    {
-      description: "Cutting-edge small vision language model to convert documents to text.",
-      id: "rednote-hilab/dots.ocr"
-    },
-    {
-      description: "Small yet powerful model.",
-      id: "Qwen/Qwen2.5-VL-3B-Instruct"
-    },
-    {
-      description: "Image-text-to-text model with agentic capabilities.",
-      id: "microsoft/Magma-8B"
-    }
-  ],
-  spaces: [
-    {
-      description: "Leaderboard to evaluate vision language models.",
-      id: "opencompass/open_vlm_leaderboard"
-    },
-    {
-      description: "An application that compares object detection capabilities of different vision language models.",
-      id: "sergiopaniego/vlm_object_understanding"
-    },
-    {
-      description: "An application to compare different OCR models.",
-      id: "prithivMLmods/Multimodal-OCR"
-    }
-  ],
-  summary: "Image-text-to-text models take in an image and text prompt and output text. These models are also called vision-language models, or VLMs. The difference from image-to-text models is that these models take an additional text input, not restricting the model to certain use cases like image captioning, and may also be trained to accept a conversation as input.",
-  widgetModels: ["zai-org/GLM-4.5V"],
-  youtubeId: "IoGaGfU1CIg"
-};
-var data_default13 = taskData13;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-text-to-image/data.js
-var taskData14 = {
-  datasets: [],
-  demo: {
-    inputs: [
-      {
-        filename: "image-text-to-image-input.jpeg",
-        type: "img"
-      },
-      {
-        label: "Input",
-        content: "A city above clouds, pastel colors, Victorian style",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "image-text-to-image-output.png",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The Fr\xE9chet Inception Distance (FID) calculates the distance between distributions between synthetic and real samples. A lower FID score indicates better similarity between the distributions of real and generated images.",
-      id: "FID"
-    },
-    {
-      description: "CLIP Score measures the similarity between the generated image and the text prompt using CLIP embeddings. A higher score indicates better alignment with the text prompt.",
-      id: "CLIP"
-    }
-  ],
-  models: [
-    {
-      description: "A powerful model for image-text-to-image generation.",
-      id: "black-forest-labs/FLUX.2-dev"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application for image-text-to-image generation.",
-      id: "black-forest-labs/FLUX.2-dev"
-    }
-  ],
-  summary: "Image-text-to-image models take an image and a text prompt as input and generate a new image based on the reference image and text instructions. These models are useful for image editing, style transfer, image variations, and guided image generation tasks.",
-  widgetModels: ["black-forest-labs/FLUX.2-dev"],
-  youtubeId: void 0
-};
-var data_default14 = taskData14;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-text-to-video/data.js
-var taskData15 = {
-  datasets: [],
-  demo: {
-    inputs: [
-      {
-        filename: "image-text-to-video-input.jpg",
-        type: "img"
-      },
-      {
-        label: "Input",
-        content: "Darth Vader is surfing on the waves.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "image-text-to-video-output.gif",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Frechet Video Distance uses a model that captures coherence for changes in frames and the quality of each frame. A smaller score indicates better video generation.",
-      id: "fvd"
-    },
-    {
-      description: "CLIPSIM measures similarity between video frames and text using an image-text similarity model. A higher score indicates better video generation.",
-      id: "clipsim"
-    }
-  ],
-  models: [
-    {
-      description: "A powerful model for image-text-to-video generation.",
-      id: "Lightricks/LTX-Video"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application for image-text-to-video generation.",
-      id: "Lightricks/ltx-video-distilled"
-    }
-  ],
-  summary: "Image-text-to-video models take an reference image and a text instructions as and generate a video based on them. These models are useful for animating still images, creating dynamic content from static references, and generating videos with specific motion or transformation guidance.",
-  widgetModels: ["Lightricks/LTX-Video"],
-  youtubeId: void 0
-};
-var data_default15 = taskData15;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-segmentation/data.js
-var taskData16 = {
-  datasets: [
-    {
-      description: "Scene segmentation dataset.",
-      id: "scene_parse_150"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "image-segmentation-input.jpeg",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        filename: "image-segmentation-output.png",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Average Precision (AP) is the Area Under the PR Curve (AUC-PR). It is calculated for each semantic class separately",
-      id: "Average Precision"
-    },
-    {
-      description: "Mean Average Precision (mAP) is the overall average of the AP values",
-      id: "Mean Average Precision"
-    },
-    {
-      description: "Intersection over Union (IoU) is the overlap of segmentation masks. Mean IoU is the average of the IoU of all semantic classes",
-      id: "Mean Intersection over Union"
-    },
-    {
-      description: "AP\u03B1 is the Average Precision at the IoU threshold of a \u03B1 value, for example, AP50 and AP75",
-      id: "AP\u03B1"
-    }
-  ],
-  models: [
-    {
-      // TO DO: write description
-      description: "Solid panoptic segmentation model trained on COCO.",
-      id: "tue-mps/coco_panoptic_eomt_large_640"
-    },
-    {
-      description: "Background removal model.",
-      id: "briaai/RMBG-1.4"
-    },
-    {
-      description: "A multipurpose image segmentation model for high resolution images.",
-      id: "ZhengPeng7/BiRefNet"
-    },
-    {
-      description: "Powerful human-centric image segmentation model.",
-      id: "facebook/sapiens-seg-1b"
-    },
-    {
-      description: "Panoptic segmentation model trained on the COCO (common objects) dataset.",
-      id: "facebook/mask2former-swin-large-coco-panoptic"
-    }
-  ],
-  spaces: [
-    {
-      description: "A semantic segmentation application that can predict unseen instances out of the box.",
-      id: "facebook/ov-seg"
-    },
-    {
-      description: "One of the strongest segmentation applications.",
-      id: "jbrinkma/segment-anything"
-    },
-    {
-      description: "A human-centric segmentation model.",
-      id: "facebook/sapiens-pose"
-    },
-    {
-      description: "An instance segmentation application to predict neuronal cell types from microscopy images.",
-      id: "rashmi/sartorius-cell-instance-segmentation"
-    },
-    {
-      description: "An application that segments videos.",
-      id: "ArtGAN/Segment-Anything-Video"
-    },
-    {
-      description: "An panoptic segmentation application built for outdoor environments.",
-      id: "segments/panoptic-segment-anything"
-    }
-  ],
-  summary: "Image Segmentation divides an image into segments where each pixel in the image is mapped to an object. This task has multiple variants such as instance segmentation, panoptic segmentation and semantic segmentation.",
-  widgetModels: ["nvidia/segformer-b0-finetuned-ade-512-512"],
-  youtubeId: "dKE8SIt9C-w"
-};
-var data_default16 = taskData16;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-video/data.js
-var taskData17 = {
-  datasets: [
-    {
-      description: "A benchmark dataset for reference image controlled video generation.",
-      id: "ali-vilab/VACE-Benchmark"
-    },
-    {
-      description: "A dataset of video generation style preferences.",
-      id: "Rapidata/sora-video-generation-style-likert-scoring"
-    },
-    {
-      description: "A dataset with videos and captions throughout the videos.",
-      id: "BestWishYsh/ChronoMagic"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "image-to-video-input.jpg",
-        type: "img"
-      },
-      {
-        label: "Optional Text Prompt",
-        content: "This penguin is dancing",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "image-to-video-output.gif",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Fr\xE9chet Video Distance (FVD) measures the perceptual similarity between the distributions of generated videos and a set of real videos, assessing overall visual quality and temporal coherence of the video generated from an input image.",
-      id: "fvd"
-    },
-    {
-      description: "CLIP Score measures the semantic similarity between a textual prompt (if provided alongside the input image) and the generated video frames. It evaluates how well the video's generated content and motion align with the textual description, conditioned on the initial image.",
-      id: "clip_score"
-    },
-    {
-      description: "First Frame Fidelity, often measured using LPIPS (Learned Perceptual Image Patch Similarity), PSNR, or SSIM, quantifies how closely the first frame of the generated video matches the input conditioning image.",
-      id: "lpips"
-    },
-    {
-      description: "Identity Preservation Score measures the consistency of identity (e.g., a person's face or a specific object's characteristics) between the input image and throughout the generated video frames, often calculated using features from specialized models like face recognition (e.g., ArcFace) or re-identification models.",
-      id: "identity_preservation"
-    },
-    {
-      description: "Motion Score evaluates the quality, realism, and temporal consistency of motion in the video generated from a static image. This can be based on optical flow analysis (e.g., smoothness, magnitude), consistency of object trajectories, or specific motion plausibility assessments.",
-      id: "motion_score"
-    }
-  ],
-  models: [
-    {
-      description: "LTX-Video, a 13B parameter model for high quality video generation",
-      id: "Lightricks/LTX-Video-0.9.7-dev"
-    },
-    {
-      description: "A 14B parameter model for reference image controlled video generation",
-      id: "Wan-AI/Wan2.1-VACE-14B"
-    },
-    {
-      description: "An image-to-video generation model using FramePack F1 methodology with Hunyuan-DiT architecture",
-      id: "lllyasviel/FramePack_F1_I2V_HY_20250503"
-    },
-    {
-      description: "A distilled version of the LTX-Video-0.9.7-dev model for faster inference",
-      id: "Lightricks/LTX-Video-0.9.7-distilled"
-    },
-    {
-      description: "An image-to-video generation model by Skywork AI, 14B parameters, producing 720p videos.",
-      id: "Skywork/SkyReels-V2-I2V-14B-720P"
-    },
-    {
-      description: "Image-to-video variant of Tencent's HunyuanVideo.",
-      id: "tencent/HunyuanVideo-I2V"
-    },
-    {
-      description: "A 14B parameter model for 720p image-to-video generation by Wan-AI.",
-      id: "Wan-AI/Wan2.1-I2V-14B-720P"
-    },
-    {
-      description: "A Diffusers version of the Wan2.1-I2V-14B-720P model for 720p image-to-video generation.",
-      id: "Wan-AI/Wan2.1-I2V-14B-720P-Diffusers"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application to generate videos fast.",
-      id: "Lightricks/ltx-video-distilled"
-    },
-    {
-      description: "Generate videos with the FramePack-F1",
-      id: "linoyts/FramePack-F1"
-    },
-    {
-      description: "Generate videos with the FramePack",
-      id: "lisonallen/framepack-i2v"
-    },
-    {
-      description: "Wan2.1 with CausVid LoRA",
-      id: "multimodalart/wan2-1-fast"
-    },
-    {
-      description: "A demo for Stable Video Diffusion",
-      id: "multimodalart/stable-video-diffusion"
-    }
-  ],
-  summary: "Image-to-video models take a still image as input and generate a video. These models can be guided by text prompts to influence the content and style of the output video.",
-  widgetModels: [],
-  youtubeId: void 0
-};
-var data_default17 = taskData17;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/mask-generation/data.js
-var taskData18 = {
-  datasets: [
-    {
-      description: "Widely used benchmark dataset for multiple Vision tasks.",
-      id: "merve/coco2017"
-    },
-    {
-      description: "Medical Imaging dataset of the Human Brain for segmentation and mask generating tasks",
-      id: "rocky93/BraTS_segmentation"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "mask-generation-input.png",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        filename: "mask-generation-output.png",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "IoU is used to measure the overlap between predicted mask and the ground truth mask.",
-      id: "Intersection over Union (IoU)"
-    }
-  ],
-  models: [
-    {
-      description: "Small yet powerful mask generation model.",
-      id: "Zigeng/SlimSAM-uniform-50"
-    },
-    {
-      description: "Very strong mask generation model.",
-      id: "facebook/sam2-hiera-large"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that combines a mask generation model with a zero-shot object detection model for text-guided image segmentation.",
-      id: "merve/OWLSAM2"
-    },
-    {
-      description: "An application that compares the performance of a large and a small mask generation model.",
-      id: "merve/slimsam"
-    },
-    {
-      description: "An application based on an improved mask generation model.",
-      id: "SkalskiP/segment-anything-model-2"
-    },
-    {
-      description: "An application to remove objects from videos using mask generation models.",
-      id: "SkalskiP/SAM_and_ProPainter"
-    }
-  ],
-  summary: "Mask generation is the task of generating masks that identify a specific object or region of interest in a given image. Masks are often used in segmentation tasks, where they provide a precise way to isolate the object of interest for further processing or analysis.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default18 = taskData18;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/object-detection/data.js
-var taskData19 = {
-  datasets: [
-    {
-      description: "Widely used benchmark dataset for multiple vision tasks.",
-      id: "merve/coco2017"
-    },
-    {
-      description: "Multi-task computer vision benchmark.",
-      id: "merve/pascal-voc"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "object-detection-input.jpg",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        filename: "object-detection-output.jpg",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The Average Precision (AP) metric is the Area Under the PR Curve (AUC-PR). It is calculated for each class separately",
-      id: "Average Precision"
-    },
-    {
-      description: "The Mean Average Precision (mAP) metric is the overall average of the AP values",
-      id: "Mean Average Precision"
-    },
-    {
-      description: "The AP\u03B1 metric is the Average Precision at the IoU threshold of a \u03B1 value, for example, AP50 and AP75",
-      id: "AP\u03B1"
-    }
-  ],
-  models: [
-    {
-      description: "Solid object detection model pre-trained on the COCO 2017 dataset.",
-      id: "facebook/detr-resnet-50"
-    },
-    {
-      description: "Accurate object detection model.",
-      id: "IDEA-Research/dab-detr-resnet-50"
-    },
-    {
-      description: "Fast and accurate object detection model.",
-      id: "PekingU/rtdetr_v2_r50vd"
-    },
-    {
-      description: "Object detection model for low-lying objects.",
-      id: "StephanST/WALDO30"
-    }
-  ],
-  spaces: [
-    {
-      description: "Real-time object detection demo.",
-      id: "Roboflow/RF-DETR"
-    },
-    {
-      description: "An application that contains various object detection models to try from.",
-      id: "Gradio-Blocks/Object-Detection-With-DETR-and-YOLOS"
-    },
-    {
-      description: "A cutting-edge object detection application.",
-      id: "sunsmarterjieleaf/yolov12"
-    },
-    {
-      description: "An object tracking, segmentation and inpainting application.",
-      id: "VIPLab/Track-Anything"
-    },
-    {
-      description: "Very fast object tracking application based on object detection.",
-      id: "merve/RT-DETR-tracking-coco"
-    }
-  ],
-  summary: "Object Detection models allow users to identify objects of certain defined classes. Object detection models receive an image as input and output the images with bounding boxes and labels on detected objects.",
-  widgetModels: ["facebook/detr-resnet-50"],
-  youtubeId: "WdAeKSOpxhw"
-};
-var data_default19 = taskData19;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/depth-estimation/data.js
-var taskData20 = {
-  datasets: [
-    {
-      description: "NYU Depth V2 Dataset: Video dataset containing both RGB and depth sensor data.",
-      id: "sayakpaul/nyu_depth_v2"
-    },
-    {
-      description: "Monocular depth estimation benchmark based without noise and errors.",
-      id: "depth-anything/DA-2K"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "depth-estimation-input.jpg",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        filename: "depth-estimation-output.png",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Cutting-edge depth estimation model.",
-      id: "depth-anything/Depth-Anything-V2-Large"
-    },
-    {
-      description: "A strong monocular depth estimation model.",
-      id: "jingheya/lotus-depth-g-v1-0"
-    },
-    {
-      description: "A depth estimation model that predicts depth in videos.",
-      id: "tencent/DepthCrafter"
-    },
-    {
-      description: "A robust depth estimation model.",
-      id: "apple/DepthPro-hf"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that predicts the depth of an image and then reconstruct the 3D model as voxels.",
-      id: "radames/dpt-depth-estimation-3d-voxels"
-    },
-    {
-      description: "An application for bleeding-edge depth estimation.",
-      id: "akhaliq/depth-pro"
-    },
-    {
-      description: "An application on cutting-edge depth estimation in videos.",
-      id: "tencent/DepthCrafter"
-    },
-    {
-      description: "A human-centric depth estimation application.",
-      id: "facebook/sapiens-depth"
-    }
-  ],
-  summary: "Depth estimation is the task of predicting depth of the objects present in an image.",
-  widgetModels: [""],
-  youtubeId: ""
-};
-var data_default20 = taskData20;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/placeholder/data.js
-var taskData21 = {
-  datasets: [],
-  demo: {
-    inputs: [],
-    outputs: []
-  },
-  isPlaceholder: true,
-  metrics: [],
-  models: [],
-  spaces: [],
-  summary: "",
-  widgetModels: [],
-  youtubeId: void 0,
-  /// If this is a subtask, link to the most general task ID
-  /// (eg, text-generation is the canonical ID of text-simplification)
-  canonicalId: void 0
-};
-var data_default21 = taskData21;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/reinforcement-learning/data.js
-var taskData22 = {
-  datasets: [
-    {
-      description: "A curation of widely used datasets for Data Driven Deep Reinforcement Learning (D4RL)",
-      id: "edbeeching/decision_transformer_gym_replay"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "State",
-        content: "Red traffic light, pedestrians are about to pass.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Action",
-        content: "Stop the car.",
-        type: "text"
-      },
-      {
-        label: "Next State",
-        content: "Yellow light, pedestrians have crossed.",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Accumulated reward across all time steps discounted by a factor that ranges between 0 and 1 and determines how much the agent optimizes for future relative to immediate rewards. Measures how good is the policy ultimately found by a given algorithm considering uncertainty over the future.",
-      id: "Discounted Total Reward"
-    },
-    {
-      description: "Average return obtained after running the policy for a certain number of evaluation episodes. As opposed to total reward, mean reward considers how much reward a given algorithm receives while learning.",
-      id: "Mean Reward"
-    },
-    {
-      description: "Measures how good a given algorithm is after a predefined time. Some algorithms may be guaranteed to converge to optimal behavior across many time steps. However, an agent that reaches an acceptable level of optimality after a given time horizon may be preferable to one that ultimately reaches optimality but takes a long time.",
-      id: "Level of Performance After Some Time"
-    }
-  ],
-  models: [
-    {
-      description: "A Reinforcement Learning model trained on expert data from the Gym Hopper environment",
-      id: "edbeeching/decision-transformer-gym-hopper-expert"
-    },
-    {
-      description: "A PPO agent playing seals/CartPole-v0 using the stable-baselines3 library and the RL Zoo.",
-      id: "HumanCompatibleAI/ppo-seals-CartPole-v0"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application for a cute puppy agent learning to catch a stick.",
-      id: "ThomasSimonini/Huggy"
-    },
-    {
-      description: "An application to play Snowball Fight with a reinforcement learning agent.",
-      id: "ThomasSimonini/SnowballFight"
-    }
-  ],
-  summary: "Reinforcement learning is the computational approach of learning from action by interacting with an environment through trial and error and receiving rewards (negative or positive) as feedback",
-  widgetModels: [],
-  youtubeId: "q0BiUn5LiBc"
-};
-var data_default22 = taskData22;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/question-answering/data.js
-var taskData23 = {
-  datasets: [
-    {
-      // TODO write proper description
-      description: "A famous question answering dataset based on English articles from Wikipedia.",
-      id: "squad_v2"
-    },
-    {
-      // TODO write proper description
-      description: "A dataset of aggregated anonymized actual queries issued to the Google search engine.",
-      id: "natural_questions"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Question",
-        content: "Which name is also used to describe the Amazon rainforest in English?",
-        type: "text"
-      },
-      {
-        label: "Context",
-        content: "The Amazon rainforest, also known in English as Amazonia or the Amazon Jungle",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Answer",
-        content: "Amazonia",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Exact Match is a metric based on the strict character match of the predicted answer and the right answer. For answers predicted correctly, the Exact Match will be 1. Even if only one character is different, Exact Match will be 0",
-      id: "exact-match"
-    },
-    {
-      description: " The F1-Score metric is useful if we value both false positives and false negatives equally. The F1-Score is calculated on each word in the predicted sequence against the correct answer",
-      id: "f1"
-    }
-  ],
-  models: [
-    {
-      description: "A robust baseline model for most question answering domains.",
-      id: "deepset/roberta-base-squad2"
-    },
-    {
-      description: "Small yet robust model that can answer questions.",
-      id: "distilbert/distilbert-base-cased-distilled-squad"
-    },
-    {
-      description: "A special model that can answer questions from tables.",
-      id: "google/tapas-base-finetuned-wtq"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can answer a long question from Wikipedia.",
-      id: "deepset/wikipedia-assistant"
-    }
-  ],
-  summary: "Question Answering models can retrieve the answer to a question from a given text, which is useful for searching for an answer in a document. Some question answering models can generate answers without context!",
-  widgetModels: ["deepset/roberta-base-squad2"],
-  youtubeId: "ajPx5LwJD-I"
-};
-var data_default23 = taskData23;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/sentence-similarity/data.js
-var taskData24 = {
-  datasets: [
-    {
-      description: "Bing queries with relevant passages from various web sources.",
-      id: "microsoft/ms_marco"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Source sentence",
-        content: "Machine learning is so easy.",
-        type: "text"
-      },
-      {
-        label: "Sentences to compare to",
-        content: "Deep learning is so straightforward.",
-        type: "text"
-      },
-      {
-        label: "",
-        content: "This is so difficult, like rocket science.",
-        type: "text"
-      },
-      {
-        label: "",
-        content: "I can't believe how much I struggled with this.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "Deep learning is so straightforward.",
-            score: 0.623
-          },
-          {
-            label: "This is so difficult, like rocket science.",
-            score: 0.413
-          },
-          {
-            label: "I can't believe how much I struggled with this.",
-            score: 0.256
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Reciprocal Rank is a measure used to rank the relevancy of documents given a set of documents. Reciprocal Rank is the reciprocal of the rank of the document retrieved, meaning, if the rank is 3, the Reciprocal Rank is 0.33. If the rank is 1, the Reciprocal Rank is 1",
-      id: "Mean Reciprocal Rank"
-    },
-    {
-      description: "The similarity of the embeddings is evaluated mainly on cosine similarity. It is calculated as the cosine of the angle between two vectors. It is particularly useful when your texts are not the same length",
-      id: "Cosine Similarity"
-    }
-  ],
-  models: [
-    {
-      description: "This model works well for sentences and paragraphs and can be used for clustering/grouping and semantic searches.",
-      id: "sentence-transformers/all-mpnet-base-v2"
-    },
-    {
-      description: "A multilingual robust sentence similarity model.",
-      id: "BAAI/bge-m3"
-    },
-    {
-      description: "A robust sentence similarity model.",
-      id: "HIT-TMG/KaLM-embedding-multilingual-mini-instruct-v1.5"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that leverages sentence similarity to answer questions from YouTube videos.",
-      id: "Gradio-Blocks/Ask_Questions_To_YouTube_Videos"
-    },
-    {
-      description: "An application that retrieves relevant PubMed abstracts for a given online article which can be used as further references.",
-      id: "Gradio-Blocks/pubmed-abstract-retriever"
-    },
-    {
-      description: "An application that leverages sentence similarity to summarize text.",
-      id: "nickmuchi/article-text-summarizer"
-    },
-    {
-      description: "A guide that explains how Sentence Transformers can be used for semantic search.",
-      id: "sentence-transformers/Sentence_Transformers_for_semantic_search"
-    }
-  ],
-  summary: "Sentence Similarity is the task of determining how similar two texts are. Sentence similarity models convert input texts into vectors (embeddings) that capture semantic information and calculate how close (similar) they are between them. This task is particularly useful for information retrieval and clustering/grouping.",
-  widgetModels: ["sentence-transformers/all-MiniLM-L6-v2"],
-  youtubeId: "VCZq5AkbNEU"
-};
-var data_default24 = taskData24;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/summarization/data.js
-var taskData25 = {
-  canonicalId: "text-generation",
-  datasets: [
-    {
-      description: "News articles in five different languages along with their summaries. Widely used for benchmarking multilingual summarization models.",
-      id: "mlsum"
-    },
-    {
-      description: "English conversations and their summaries. Useful for benchmarking conversational agents.",
-      id: "samsum"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building, and the tallest structure in Paris. Its base is square, measuring 125 metres (410 ft) on each side. It was the first structure to reach a height of 300 metres. Excluding transmitters, the Eiffel Tower is the second tallest free-standing structure in France after the Millau Viaduct.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Output",
-        content: "The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building. It was the first structure to reach a height of 300 metres.",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The generated sequence is compared against its summary, and the overlap of tokens are counted. ROUGE-N refers to overlap of N subsequent tokens, ROUGE-1 refers to overlap of single tokens and ROUGE-2 is the overlap of two subsequent tokens.",
-      id: "rouge"
-    }
-  ],
-  models: [
-    {
-      description: "A strong summarization model trained on English news articles. Excels at generating factual summaries.",
-      id: "facebook/bart-large-cnn"
-    },
-    {
-      description: "A summarization model trained on medical articles.",
-      id: "Falconsai/medical_summarization"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can summarize long paragraphs.",
-      id: "pszemraj/summarize-long-text"
-    },
-    {
-      description: "A much needed summarization application for terms and conditions.",
-      id: "ml6team/distilbart-tos-summarizer-tosdr"
-    },
-    {
-      description: "An application that summarizes long documents.",
-      id: "pszemraj/document-summarization"
-    },
-    {
-      description: "An application that can detect errors in abstractive summarization.",
-      id: "ml6team/post-processing-summarization"
-    }
-  ],
-  summary: "Summarization is the task of producing a shorter version of a document while preserving its important information. Some models can extract text from the original input, while other models can generate entirely new text.",
-  widgetModels: ["facebook/bart-large-cnn"],
-  youtubeId: "yHnr5Dk2zCI"
-};
-var data_default25 = taskData25;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/table-question-answering/data.js
-var taskData26 = {
-  datasets: [
-    {
-      description: "The WikiTableQuestions dataset is a large-scale dataset for the task of question answering on semi-structured tables.",
-      id: "wikitablequestions"
-    },
-    {
-      description: "WikiSQL is a dataset of 80654 hand-annotated examples of questions and SQL queries distributed across 24241 tables from Wikipedia.",
-      id: "wikisql"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        table: [
-          ["Rank", "Name", "No.of reigns", "Combined days"],
-          ["1", "lou Thesz", "3", "3749"],
-          ["2", "Ric Flair", "8", "3103"],
-          ["3", "Harley Race", "7", "1799"]
-        ],
-        type: "tabular"
-      },
-      { label: "Question", content: "What is the number of reigns for Harley Race?", type: "text" }
-    ],
-    outputs: [{ label: "Result", content: "7", type: "text" }]
-  },
-  metrics: [
-    {
-      description: "Checks whether the predicted answer(s) is the same as the ground-truth answer(s).",
-      id: "Denotation Accuracy"
-    }
-  ],
-  models: [
-    {
-      description: "A table question answering model that is capable of neural SQL execution, i.e., employ TAPEX to execute a SQL query on a given table.",
-      id: "microsoft/tapex-base"
-    },
-    {
-      description: "A robust table question answering model.",
-      id: "google/tapas-base-finetuned-wtq"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that answers questions based on table CSV files.",
-      id: "katanaml/table-query"
-    }
-  ],
-  summary: "Table Question Answering (Table QA) is the answering a question about an information on a given table.",
-  widgetModels: ["google/tapas-base-finetuned-wtq"]
-};
-var data_default26 = taskData26;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/tabular-classification/data.js
-var taskData27 = {
-  datasets: [
-    {
-      description: "A comprehensive curation of datasets covering all benchmarks.",
-      id: "inria-soda/tabular-benchmark"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        table: [
-          ["Glucose", "Blood Pressure ", "Skin Thickness", "Insulin", "BMI"],
-          ["148", "72", "35", "0", "33.6"],
-          ["150", "50", "30", "0", "35.1"],
-          ["141", "60", "29", "1", "39.2"]
-        ],
-        type: "tabular"
-      }
-    ],
-    outputs: [
-      {
-        table: [["Diabetes"], ["1"], ["1"], ["0"]],
-        type: "tabular"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "accuracy"
-    },
-    {
-      description: "",
-      id: "recall"
-    },
-    {
-      description: "",
-      id: "precision"
-    },
-    {
-      description: "",
-      id: "f1"
-    }
-  ],
-  models: [
-    {
-      description: "Breast cancer prediction model based on decision trees.",
-      id: "scikit-learn/cancer-prediction-trees"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can predict defective products on a production line.",
-      id: "scikit-learn/tabular-playground"
-    },
-    {
-      description: "An application that compares various tabular classification techniques on different datasets.",
-      id: "scikit-learn/classification"
-    }
-  ],
-  summary: "Tabular classification is the task of classifying a target category (a group) based on set of attributes.",
-  widgetModels: ["scikit-learn/tabular-playground"],
-  youtubeId: ""
-};
-var data_default27 = taskData27;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/tabular-regression/data.js
-var taskData28 = {
-  datasets: [
-    {
-      description: "A comprehensive curation of datasets covering all benchmarks.",
-      id: "inria-soda/tabular-benchmark"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        table: [
-          ["Car Name", "Horsepower", "Weight"],
-          ["ford torino", "140", "3,449"],
-          ["amc hornet", "97", "2,774"],
-          ["toyota corolla", "65", "1,773"]
-        ],
-        type: "tabular"
-      }
-    ],
-    outputs: [
-      {
-        table: [["MPG (miles per gallon)"], ["17"], ["18"], ["31"]],
-        type: "tabular"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "mse"
-    },
-    {
-      description: "Coefficient of determination (or R-squared) is a measure of how well the model fits the data. Higher R-squared is considered a better fit.",
-      id: "r-squared"
-    }
-  ],
-  models: [
-    {
-      description: "Fish weight prediction based on length measurements and species.",
-      id: "scikit-learn/Fish-Weight"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can predict weight of a fish based on set of attributes.",
-      id: "scikit-learn/fish-weight-prediction"
-    }
-  ],
-  summary: "Tabular regression is the task of predicting a numerical value given a set of attributes.",
-  widgetModels: ["scikit-learn/Fish-Weight"],
-  youtubeId: ""
-};
-var data_default28 = taskData28;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-image/data.js
-var taskData29 = {
-  datasets: [
-    {
-      description: "RedCaps is a large-scale dataset of 12M image-text pairs collected from Reddit.",
-      id: "red_caps"
-    },
-    {
-      description: "Conceptual Captions is a dataset consisting of ~3.3M images annotated with captions.",
-      id: "conceptual_captions"
-    },
-    {
-      description: "12M image-caption pairs.",
-      id: "Spawning/PD12M"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "A city above clouds, pastel colors, Victorian style",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "image.jpeg",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The Inception Score (IS) measure assesses diversity and meaningfulness. It uses a generated image sample to predict its label. A higher score signifies more diverse and meaningful images.",
-      id: "IS"
-    },
-    {
-      description: "The Fr\xE9chet Inception Distance (FID) calculates the distance between distributions between synthetic and real samples. A lower FID score indicates better similarity between the distributions of real and generated images.",
-      id: "FID"
-    },
-    {
-      description: "R-precision assesses how the generated image aligns with the provided text description. It uses the generated images as queries to retrieve relevant text descriptions. The top 'r' relevant descriptions are selected and used to calculate R-precision as r/R, where 'R' is the number of ground truth descriptions associated with the generated images. A higher R-precision value indicates a better model.",
-      id: "R-Precision"
-    }
-  ],
-  models: [
-    {
-      description: "One of the most powerful image generation models that can generate realistic outputs.",
-      id: "black-forest-labs/FLUX.1-Krea-dev"
-    },
-    {
-      description: "A powerful image generation model.",
-      id: "Qwen/Qwen-Image"
-    },
-    {
-      description: "Powerful and fast image generation model.",
-      id: "ByteDance/SDXL-Lightning"
-    },
-    {
-      description: "A powerful text-to-image model.",
-      id: "ByteDance/Hyper-SD"
-    }
-  ],
-  spaces: [
-    {
-      description: "A powerful text-to-image application.",
-      id: "stabilityai/stable-diffusion-3-medium"
-    },
-    {
-      description: "A text-to-image application to generate comics.",
-      id: "jbilcke-hf/ai-comic-factory"
-    },
-    {
-      description: "An application to match multiple custom image generation models.",
-      id: "multimodalart/flux-lora-lab"
-    },
-    {
-      description: "A powerful yet very fast image generation application.",
-      id: "latent-consistency/lcm-lora-for-sdxl"
-    },
-    {
-      description: "A gallery to explore various text-to-image models.",
-      id: "multimodalart/LoraTheExplorer"
-    },
-    {
-      description: "An application for `text-to-image`, `image-to-image` and image inpainting.",
-      id: "ArtGAN/Stable-Diffusion-ControlNet-WebUI"
-    },
-    {
-      description: "An application to generate realistic images given photos of a person and a prompt.",
-      id: "InstantX/InstantID"
-    }
-  ],
-  summary: "Text-to-image is the task of generating images from input text. These pipelines can also be used to modify and edit images based on text prompts.",
-  widgetModels: ["black-forest-labs/FLUX.1-dev"],
-  youtubeId: ""
-};
-var data_default29 = taskData29;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-speech/data.js
-var taskData30 = {
-  canonicalId: "text-to-audio",
-  datasets: [
-    {
-      description: "10K hours of multi-speaker English dataset.",
-      id: "parler-tts/mls_eng_10k"
-    },
-    {
-      description: "Multi-speaker English dataset.",
-      id: "mythicinfinity/libritts_r"
-    },
-    {
-      description: "Multi-lingual dataset.",
-      id: "facebook/multilingual_librispeech"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "I love audio models on the Hub!",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "audio.wav",
-        type: "audio"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The Mel Cepstral Distortion (MCD) metric is used to calculate the quality of generated speech.",
-      id: "mel cepstral distortion"
-    }
-  ],
-  models: [
-    {
-      description: "Small yet powerful TTS model.",
-      id: "KittenML/kitten-tts-nano-0.1"
-    },
-    {
-      description: "Bleeding edge TTS model.",
-      id: "ResembleAI/chatterbox"
-    },
-    {
-      description: "A massively multi-lingual TTS model.",
-      id: "fishaudio/fish-speech-1.5"
-    },
-    {
-      description: "A text-to-dialogue model.",
-      id: "nari-labs/Dia-1.6B-0626"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application for generate high quality speech in different languages.",
-      id: "hexgrad/Kokoro-TTS"
-    },
-    {
-      description: "A multilingual text-to-speech application.",
-      id: "fishaudio/fish-speech-1"
-    },
-    {
-      description: "Performant TTS application.",
-      id: "ResembleAI/Chatterbox"
-    },
-    {
-      description: "An application to compare different TTS models.",
-      id: "TTS-AGI/TTS-Arena-V2"
-    },
-    {
-      description: "An application that generates podcast episodes.",
-      id: "ngxson/kokoro-podcast-generator"
-    }
-  ],
-  summary: "Text-to-Speech (TTS) is the task of generating natural sounding speech given text input. TTS models can be extended to have a single model that generates speech for multiple speakers and multiple languages.",
-  widgetModels: ["suno/bark"],
-  youtubeId: "NW62DpzJ274"
-};
-var data_default30 = taskData30;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/token-classification/data.js
-var taskData31 = {
-  datasets: [
-    {
-      description: "A widely used dataset useful to benchmark named entity recognition models.",
-      id: "eriktks/conll2003"
-    },
-    {
-      description: "A multilingual dataset of Wikipedia articles annotated for named entity recognition in over 150 different languages.",
-      id: "unimelb-nlp/wikiann"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "My name is Omar and I live in Z\xFCrich.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        text: "My name is Omar and I live in Z\xFCrich.",
-        tokens: [
-          {
-            type: "PERSON",
-            start: 11,
-            end: 15
-          },
-          {
-            type: "GPE",
-            start: 30,
-            end: 36
-          }
-        ],
-        type: "text-with-tokens"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "accuracy"
-    },
-    {
-      description: "",
-      id: "recall"
-    },
-    {
-      description: "",
-      id: "precision"
-    },
-    {
-      description: "",
-      id: "f1"
-    }
-  ],
-  models: [
-    {
-      description: "A robust performance model to identify people, locations, organizations and names of miscellaneous entities.",
-      id: "dslim/bert-base-NER"
-    },
-    {
-      description: "A strong model to identify people, locations, organizations and names in multiple languages.",
-      id: "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-    },
-    {
-      description: "A token classification model specialized on medical entity recognition.",
-      id: "blaze999/Medical-NER"
-    },
-    {
-      description: "Flair models are typically the state of the art in named entity recognition tasks.",
-      id: "flair/ner-english"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can recognizes entities, extracts noun chunks and recognizes various linguistic features of each token.",
-      id: "spacy/gradio_pipeline_visualizer"
-    }
-  ],
-  summary: "Token classification is a natural language understanding task in which a label is assigned to some tokens in a text. Some popular token classification subtasks are Named Entity Recognition (NER) and Part-of-Speech (PoS) tagging. NER models could be trained to identify specific entities in a text, such as dates, individuals and places; and PoS tagging would identify, for example, which words in a text are verbs, nouns, and punctuation marks.",
-  widgetModels: ["FacebookAI/xlm-roberta-large-finetuned-conll03-english"],
-  youtubeId: "wVHdVlPScxA"
-};
-var data_default31 = taskData31;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/translation/data.js
-var taskData32 = {
-  canonicalId: "text-generation",
-  datasets: [
-    {
-      description: "A dataset of copyright-free books translated into 16 different languages.",
-      id: "Helsinki-NLP/opus_books"
-    },
-    {
-      description: "An example of translation between programming languages. This dataset consists of functions in Java and C#.",
-      id: "google/code_x_glue_cc_code_to_code_trans"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "My name is Omar and I live in Z\xFCrich.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Output",
-        content: "Mein Name ist Omar und ich wohne in Z\xFCrich.",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "BLEU score is calculated by counting the number of shared single or subsequent tokens between the generated sequence and the reference. Subsequent n tokens are called \u201Cn-grams\u201D. Unigram refers to a single token while bi-gram refers to token pairs and n-grams refer to n subsequent tokens. The score ranges from 0 to 1, where 1 means the translation perfectly matched and 0 did not match at all",
-      id: "bleu"
-    },
-    {
-      description: "",
-      id: "sacrebleu"
-    }
-  ],
-  models: [
-    {
-      description: "Very powerful model that can translate many languages between each other, especially low-resource languages.",
-      id: "facebook/nllb-200-1.3B"
-    },
-    {
-      description: "A general-purpose Transformer that can be used to translate from English to German, French, or Romanian.",
-      id: "google-t5/t5-base"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can translate between 100 languages.",
-      id: "Iker/Translate-100-languages"
-    },
-    {
-      description: "An application that can translate between many languages.",
-      id: "Geonmo/nllb-translation-demo"
-    }
-  ],
-  summary: "Translation is the task of converting text from one language to another.",
-  widgetModels: ["facebook/mbart-large-50-many-to-many-mmt"],
-  youtubeId: "1JvfrvZgi6c"
-};
-var data_default32 = taskData32;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/text-classification/data.js
-var taskData33 = {
-  datasets: [
-    {
-      description: "A widely used dataset used to benchmark multiple variants of text classification.",
-      id: "nyu-mll/glue"
-    },
-    {
-      description: "A text classification dataset used to benchmark natural language inference models",
-      id: "stanfordnlp/snli"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "I love Hugging Face!",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "POSITIVE",
-            score: 0.9
-          },
-          {
-            label: "NEUTRAL",
-            score: 0.1
-          },
-          {
-            label: "NEGATIVE",
-            score: 0
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "accuracy"
-    },
-    {
-      description: "",
-      id: "recall"
-    },
-    {
-      description: "",
-      id: "precision"
-    },
-    {
-      description: "The F1 metric is the harmonic mean of the precision and recall. It can be calculated as: F1 = 2 * (precision * recall) / (precision + recall)",
-      id: "f1"
-    }
-  ],
-  models: [
-    {
-      description: "A robust model trained for sentiment analysis.",
-      id: "distilbert/distilbert-base-uncased-finetuned-sst-2-english"
-    },
-    {
-      description: "A sentiment analysis model specialized in financial sentiment.",
-      id: "ProsusAI/finbert"
-    },
-    {
-      description: "A sentiment analysis model specialized in analyzing tweets.",
-      id: "cardiffnlp/twitter-roberta-base-sentiment-latest"
-    },
-    {
-      description: "A model that can classify languages.",
-      id: "papluca/xlm-roberta-base-language-detection"
-    },
-    {
-      description: "A model that can classify text generation attacks.",
-      id: "meta-llama/Prompt-Guard-86M"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can classify financial sentiment.",
-      id: "IoannisTr/Tech_Stocks_Trading_Assistant"
-    },
-    {
-      description: "A dashboard that contains various text classification tasks.",
-      id: "miesnerjacob/Multi-task-NLP"
-    },
-    {
-      description: "An application that analyzes user reviews in healthcare.",
-      id: "spacy/healthsea-demo"
-    }
-  ],
-  summary: "Text Classification is the task of assigning a label or class to a given text. Some use cases are sentiment analysis, natural language inference, and assessing grammatical correctness.",
-  widgetModels: ["distilbert/distilbert-base-uncased-finetuned-sst-2-english"],
-  youtubeId: "leNG9fN9FQU"
-};
-var data_default33 = taskData33;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/text-generation/data.js
-var taskData34 = {
-  datasets: [
-    {
-      description: "Multilingual dataset used to evaluate text generation models.",
-      id: "CohereForAI/Global-MMLU"
-    },
-    {
-      description: "High quality multilingual data used to train text-generation models.",
-      id: "HuggingFaceFW/fineweb-2"
-    },
-    {
-      description: "Truly open-source, curated and cleaned dialogue dataset.",
-      id: "HuggingFaceH4/ultrachat_200k"
-    },
-    {
-      description: "A reasoning dataset.",
-      id: "open-r1/OpenThoughts-114k-math"
-    },
-    {
-      description: "A multilingual instruction dataset with preference ratings on responses.",
-      id: "allenai/tulu-3-sft-mixture"
-    },
-    {
-      description: "A large synthetic dataset for alignment of text generation models.",
-      id: "HuggingFaceTB/smoltalk"
-    },
-    {
-      description: "A dataset made for training text generation models solving math questions.",
-      id: "HuggingFaceTB/finemath"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "Once upon a time,",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Output",
-        content: "Once upon a time, we knew that our ancestors were on the verge of extinction. The great explorers and poets of the Old World, from Alexander the Great to Chaucer, are dead and gone. A good many of our ancient explorers and poets have",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Cross Entropy is a metric that calculates the difference between two probability distributions. Each probability distribution is the distribution of predicted words",
-      id: "Cross Entropy"
-    },
-    {
-      description: "The Perplexity metric is the exponential of the cross-entropy loss. It evaluates the probabilities assigned to the next word by the model. Lower perplexity indicates better performance",
-      id: "Perplexity"
-    }
-  ],
-  models: [
-    { description: "A text-generation model trained to follow instructions.", id: "google/gemma-2-2b-it" },
-    {
-      description: "Powerful text generation model for coding.",
-      id: "Qwen/Qwen3-Coder-480B-A35B-Instruct"
-    },
-    {
-      description: "Great text generation model with top-notch tool calling capabilities.",
-      id: "openai/gpt-oss-120b"
-    },
-    {
-      description: "Powerful text generation model.",
-      id: "zai-org/GLM-4.5"
-    },
-    {
-      description: "A powerful small model with reasoning capabilities.",
-      id: "Qwen/Qwen3-4B-Thinking-2507"
-    },
-    {
-      description: "Strong conversational model that supports very long instructions.",
-      id: "Qwen/Qwen2.5-7B-Instruct-1M"
-    },
-    {
-      description: "Text generation model used to write code.",
-      id: "Qwen/Qwen2.5-Coder-32B-Instruct"
-    },
-    {
-      description: "Powerful reasoning based open large language model.",
-      id: "deepseek-ai/DeepSeek-R1"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that writes and executes code from text instructions and supports many models.",
-      id: "akhaliq/anycoder"
-    },
-    {
-      description: "An application that builds websites from natural language prompts.",
-      id: "enzostvs/deepsite"
-    },
-    {
-      description: "A leaderboard for comparing chain-of-thought performance of models.",
-      id: "logikon/open_cot_leaderboard"
-    },
-    {
-      description: "An text generation based application based on a very powerful LLaMA2 model.",
-      id: "ysharma/Explore_llamav2_with_TGI"
-    },
-    {
-      description: "An text generation based application to converse with Zephyr model.",
-      id: "HuggingFaceH4/zephyr-chat"
-    },
-    {
-      description: "A leaderboard that ranks text generation models based on blind votes from people.",
-      id: "lmsys/chatbot-arena-leaderboard"
-    },
-    {
-      description: "An chatbot to converse with a very powerful text generation model.",
-      id: "mlabonne/phixtral-chat"
-    }
-  ],
-  summary: "Generating text is the task of generating new text given another text. These models can, for example, fill in incomplete text or paraphrase.",
-  widgetModels: ["mistralai/Mistral-Nemo-Instruct-2407"],
-  youtubeId: "e9gNEAlsOvU"
-};
-var data_default34 = taskData34;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/text-ranking/data.js
-var taskData35 = {
-  datasets: [
-    {
-      description: "Bing queries with relevant passages from various web sources.",
-      id: "microsoft/ms_marco"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Source sentence",
-        content: "Machine learning is so easy.",
-        type: "text"
-      },
-      {
-        label: "Sentences to compare to",
-        content: "Deep learning is so straightforward.",
-        type: "text"
-      },
-      {
-        label: "",
-        content: "This is so difficult, like rocket science.",
-        type: "text"
-      },
-      {
-        label: "",
-        content: "I can't believe how much I struggled with this.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "Deep learning is so straightforward.",
-            score: 2.2006407
-          },
-          {
-            label: "This is so difficult, like rocket science.",
-            score: -6.2634873
-          },
-          {
-            label: "I can't believe how much I struggled with this.",
-            score: -10.251488
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Discounted Cumulative Gain (DCG) measures the gain, or usefulness, of search results discounted by their position. The normalization is done by dividing the DCG by the ideal DCG, which is the DCG of the perfect ranking.",
-      id: "Normalized Discounted Cumulative Gain"
-    },
-    {
-      description: "Reciprocal Rank is a measure used to rank the relevancy of documents given a set of documents. Reciprocal Rank is the reciprocal of the rank of the document retrieved, meaning, if the rank is 3, the Reciprocal Rank is 0.33. If the rank is 1, the Reciprocal Rank is 1",
-      id: "Mean Reciprocal Rank"
-    },
-    {
-      description: "Mean Average Precision (mAP) is the overall average of the Average Precision (AP) values, where AP is the Area Under the PR Curve (AUC-PR)",
-      id: "Mean Average Precision"
-    }
-  ],
-  models: [
-    {
-      description: "An extremely efficient text ranking model trained on a web search dataset.",
-      id: "cross-encoder/ms-marco-MiniLM-L6-v2"
-    },
-    {
-      description: "A strong multilingual text reranker model.",
-      id: "Alibaba-NLP/gte-multilingual-reranker-base"
-    },
-    {
-      description: "An efficient text ranking model that punches above its weight.",
-      id: "Alibaba-NLP/gte-reranker-modernbert-base"
-    }
-  ],
-  spaces: [],
-  summary: "Text Ranking is the task of ranking a set of texts based on their relevance to a query. Text ranking models are trained on large datasets of queries and relevant documents to learn how to rank documents based on their relevance to the query. This task is particularly useful for search engines and information retrieval systems.",
-  widgetModels: ["cross-encoder/ms-marco-MiniLM-L6-v2"],
-  youtubeId: ""
-};
-var data_default35 = taskData35;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-video/data.js
-var taskData36 = {
-  datasets: [
-    {
-      description: "Microsoft Research Video to Text is a large-scale dataset for open domain video captioning",
-      id: "iejMac/CLIP-MSR-VTT"
-    },
-    {
-      description: "UCF101 Human Actions dataset consists of 13,320 video clips from YouTube, with 101 classes.",
-      id: "quchenyuan/UCF101-ZIP"
-    },
-    {
-      description: "A high-quality dataset for human action recognition in YouTube videos.",
-      id: "nateraw/kinetics"
-    },
-    {
-      description: "A dataset of video clips of humans performing pre-defined basic actions with everyday objects.",
-      id: "HuggingFaceM4/something_something_v2"
-    },
-    {
-      description: "This dataset consists of text-video pairs and contains noisy samples with irrelevant video descriptions",
-      id: "HuggingFaceM4/webvid"
-    },
-    {
-      description: "A dataset of short Flickr videos for the temporal localization of events with descriptions.",
-      id: "iejMac/CLIP-DiDeMo"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Input",
-        content: "Darth Vader is surfing on the waves.",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "text-to-video-output.gif",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Inception Score uses an image classification model that predicts class labels and evaluates how distinct and diverse the images are. A higher score indicates better video generation.",
-      id: "is"
-    },
-    {
-      description: "Frechet Inception Distance uses an image classification model to obtain image embeddings. The metric compares mean and standard deviation of the embeddings of real and generated images. A smaller score indicates better video generation.",
-      id: "fid"
-    },
-    {
-      description: "Frechet Video Distance uses a model that captures coherence for changes in frames and the quality of each frame. A smaller score indicates better video generation.",
-      id: "fvd"
-    },
-    {
-      description: "CLIPSIM measures similarity between video frames and text using an image-text similarity model. A higher score indicates better video generation.",
-      id: "clipsim"
-    }
-  ],
-  models: [
-    {
-      description: "A strong model for consistent video generation.",
-      id: "tencent/HunyuanVideo"
-    },
-    {
-      description: "A text-to-video model with high fidelity motion and strong prompt adherence.",
-      id: "Lightricks/LTX-Video"
-    },
-    {
-      description: "A text-to-video model focusing on physics-aware applications like robotics.",
-      id: "nvidia/Cosmos-1.0-Diffusion-7B-Text2World"
-    },
-    {
-      description: "Very fast model for video generation.",
-      id: "Lightricks/LTX-Video-0.9.8-13B-distilled"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that generates video from text.",
-      id: "VideoCrafter/VideoCrafter"
-    },
-    {
-      description: "Consistent video generation application.",
-      id: "Wan-AI/Wan2.1"
-    },
-    {
-      description: "A cutting edge video generation application.",
-      id: "Pyramid-Flow/pyramid-flow"
-    }
-  ],
-  summary: "Text-to-video models can be used in any application that requires generating consistent sequence of images from text. ",
-  widgetModels: ["Wan-AI/Wan2.2-TI2V-5B"],
-  youtubeId: void 0
-};
-var data_default36 = taskData36;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/unconditional-image-generation/data.js
-var taskData37 = {
-  datasets: [
-    {
-      description: "The CIFAR-100 dataset consists of 60000 32x32 colour images in 100 classes, with 600 images per class.",
-      id: "cifar100"
-    },
-    {
-      description: "Multiple images of celebrities, used for facial expression translation.",
-      id: "CelebA"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Seed",
-        content: "42",
-        type: "text"
-      },
-      {
-        label: "Number of images to generate:",
-        content: "4",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "unconditional-image-generation-output.jpeg",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The inception score (IS) evaluates the quality of generated images. It measures the diversity of the generated images (the model predictions are evenly distributed across all possible labels) and their 'distinction' or 'sharpness' (the model confidently predicts a single label for each image).",
-      id: "Inception score (IS)"
-    },
-    {
-      description: "The Fr\xE9chet Inception Distance (FID) evaluates the quality of images created by a generative model by calculating the distance between feature vectors for real and generated images.",
-      id: "Fre\u0107het Inception Distance (FID)"
-    }
-  ],
-  models: [
-    {
-      description: "High-quality image generation model trained on the CIFAR-10 dataset. It synthesizes images of the ten classes presented in the dataset using diffusion probabilistic models, a class of latent variable models inspired by considerations from nonequilibrium thermodynamics.",
-      id: "google/ddpm-cifar10-32"
-    },
-    {
-      description: "High-quality image generation model trained on the 256x256 CelebA-HQ dataset. It synthesizes images of faces using diffusion probabilistic models, a class of latent variable models inspired by considerations from nonequilibrium thermodynamics.",
-      id: "google/ddpm-celebahq-256"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that can generate realistic faces.",
-      id: "CompVis/celeba-latent-diffusion"
-    }
-  ],
-  summary: "Unconditional image generation is the task of generating images with no condition in any context (like a prompt text or another image). Once trained, the model will create images that resemble its training data distribution.",
-  widgetModels: [""],
-  // TODO: Add related video
-  youtubeId: ""
-};
-var data_default37 = taskData37;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/video-classification/data.js
-var taskData38 = {
-  datasets: [
-    {
-      // TODO write proper description
-      description: "Benchmark dataset used for video classification with videos that belong to 400 classes.",
-      id: "kinetics400"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "video-classification-input.gif",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "Playing Guitar",
-            score: 0.514
-          },
-          {
-            label: "Playing Tennis",
-            score: 0.193
-          },
-          {
-            label: "Cooking",
-            score: 0.068
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "",
-      id: "accuracy"
-    },
-    {
-      description: "",
-      id: "recall"
-    },
-    {
-      description: "",
-      id: "precision"
-    },
-    {
-      description: "",
-      id: "f1"
-    }
-  ],
-  models: [
-    {
-      // TO DO: write description
-      description: "Strong Video Classification model trained on the Kinetics 400 dataset.",
-      id: "google/vivit-b-16x2-kinetics400"
-    },
-    {
-      // TO DO: write description
-      description: "Strong Video Classification model trained on the Kinetics 400 dataset.",
-      id: "microsoft/xclip-base-patch32"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that classifies video at different timestamps.",
-      id: "nateraw/lavila"
-    },
-    {
-      description: "An application that classifies video.",
-      id: "fcakyon/video-classification"
-    }
-  ],
-  summary: "Video classification is the task of assigning a label or class to an entire video. Videos are expected to have only one class for each video. Video classification models take a video as input and return a prediction about which class the video belongs to.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default38 = taskData38;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/visual-document-retrieval/data.js
-var taskData39 = {
-  datasets: [
-    {
-      description: "A large dataset used to train visual document retrieval models.",
-      id: "vidore/colpali_train_set"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "input.png",
-        type: "img"
-      },
-      {
-        label: "Question",
-        content: "Is the model in this paper the fastest for inference?",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "Page 10",
-            score: 0.7
-          },
-          {
-            label: "Page 11",
-            score: 0.06
-          },
-          {
-            label: "Page 9",
-            score: 3e-3
-          }
-        ]
-      }
-    ]
-  },
-  isPlaceholder: false,
-  metrics: [
-    {
-      description: "NDCG@k scores ranked recommendation lists for top-k results. 0 is the worst, 1 is the best.",
-      id: "Normalized Discounted Cumulative Gain at K"
-    }
-  ],
-  models: [
-    {
-      description: "Very accurate visual document retrieval model for multilingual queries and documents.",
-      id: "vidore/colqwen2-v1.0"
-    },
-    {
-      description: "Very fast and efficient visual document retrieval model that can also take in other modalities like audio.",
-      id: "Tevatron/OmniEmbed-v0.1"
-    }
-  ],
-  spaces: [
-    {
-      description: "A leaderboard of visual document retrieval models.",
-      id: "vidore/vidore-leaderboard"
-    },
-    {
-      description: "Visual retrieval augmented generation demo based on ColQwen2 model.",
-      id: "vidore/visual-rag-tool"
-    }
-  ],
-  summary: "Visual document retrieval is the task of searching for relevant image-based documents, such as PDFs. These models take a text query and multiple documents as input and return the top-most relevant documents and relevancy scores as output.",
-  widgetModels: [""],
-  youtubeId: ""
-};
-var data_default39 = taskData39;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/visual-question-answering/data.js
-var taskData40 = {
-  datasets: [
-    {
-      description: "A widely used dataset containing questions (with answers) about images.",
-      id: "Graphcore/vqa"
-    },
-    {
-      description: "A dataset to benchmark visual reasoning based on text in images.",
-      id: "facebook/textvqa"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "elephant.jpeg",
-        type: "img"
-      },
-      {
-        label: "Question",
-        content: "What is in this image?",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "elephant",
-            score: 0.97
-          },
-          {
-            label: "elephants",
-            score: 0.06
-          },
-          {
-            label: "animal",
-            score: 3e-3
-          }
-        ]
-      }
-    ]
-  },
-  isPlaceholder: false,
-  metrics: [
-    {
-      description: "",
-      id: "accuracy"
-    },
-    {
-      description: "Measures how much a predicted answer differs from the ground truth based on the difference in their semantic meaning.",
-      id: "wu-palmer similarity"
-    }
-  ],
-  models: [
-    {
-      description: "A visual question answering model trained to convert charts and plots to text.",
-      id: "google/deplot"
-    },
-    {
-      description: "A visual question answering model trained for mathematical reasoning and chart derendering from images.",
-      id: "google/matcha-base"
-    },
-    {
-      description: "A strong visual question answering that answers questions from book covers.",
-      id: "google/pix2struct-ocrvqa-large"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that compares visual question answering models across different tasks.",
-      id: "merve/pix2struct"
-    },
-    {
-      description: "An application that can answer questions based on images.",
-      id: "nielsr/vilt-vqa"
-    },
-    {
-      description: "An application that can caption images and answer questions about a given image. ",
-      id: "Salesforce/BLIP"
-    },
-    {
-      description: "An application that can caption images and answer questions about a given image. ",
-      id: "vumichien/Img2Prompt"
-    }
-  ],
-  summary: "Visual Question Answering is the task of answering open-ended questions based on an image. They output natural language responses to natural language questions.",
-  widgetModels: ["dandelin/vilt-b32-finetuned-vqa"],
-  youtubeId: ""
-};
-var data_default40 = taskData40;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/zero-shot-classification/data.js
-var taskData41 = {
-  datasets: [
-    {
-      description: "A widely used dataset used to benchmark multiple variants of text classification.",
-      id: "nyu-mll/glue"
-    },
-    {
-      description: "The Multi-Genre Natural Language Inference (MultiNLI) corpus is a crowd-sourced collection of 433k sentence pairs annotated with textual entailment information.",
-      id: "nyu-mll/multi_nli"
-    },
-    {
-      description: "FEVER is a publicly available dataset for fact extraction and verification against textual sources.",
-      id: "fever/fever"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Text Input",
-        content: "Dune is the best movie ever.",
-        type: "text"
-      },
-      {
-        label: "Candidate Labels",
-        content: "CINEMA, ART, MUSIC",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "CINEMA",
-            score: 0.9
-          },
-          {
-            label: "ART",
-            score: 0.1
-          },
-          {
-            label: "MUSIC",
-            score: 0
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Powerful zero-shot text classification model.",
-      id: "facebook/bart-large-mnli"
-    },
-    {
-      description: "Cutting-edge zero-shot multilingual text classification model.",
-      id: "MoritzLaurer/ModernBERT-large-zeroshot-v2.0"
-    },
-    {
-      description: "Zero-shot text classification model that can be used for topic and sentiment classification.",
-      id: "knowledgator/gliclass-modern-base-v2.0-init"
-    }
-  ],
-  spaces: [],
-  summary: "Zero-shot text classification is a task in natural language processing where a model is trained on a set of labeled examples but is then able to classify new examples from previously unseen classes.",
-  widgetModels: ["facebook/bart-large-mnli"]
-};
-var data_default41 = taskData41;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/zero-shot-image-classification/data.js
-var taskData42 = {
-  datasets: [
-    {
-      // TODO write proper description
-      description: "",
-      id: ""
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "image-classification-input.jpeg",
-        type: "img"
-      },
-      {
-        label: "Classes",
-        content: "cat, dog, bird",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        type: "chart",
-        data: [
-          {
-            label: "Cat",
-            score: 0.664
-          },
-          {
-            label: "Dog",
-            score: 0.329
-          },
-          {
-            label: "Bird",
-            score: 8e-3
-          }
-        ]
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "Computes the number of times the correct label appears in top K labels predicted",
-      id: "top-K accuracy"
-    }
-  ],
-  models: [
-    {
-      description: "Multilingual image classification model for 80 languages.",
-      id: "visheratin/mexma-siglip"
-    },
-    {
-      description: "Strong zero-shot image classification model.",
-      id: "google/siglip2-base-patch16-224"
-    },
-    {
-      description: "Robust zero-shot image classification model.",
-      id: "intfloat/mmE5-mllama-11b-instruct"
-    },
-    {
-      description: "Powerful zero-shot image classification model supporting 94 languages.",
-      id: "jinaai/jina-clip-v2"
-    },
-    {
-      description: "Strong image classification model for biomedical domain.",
-      id: "microsoft/BiomedCLIP-PubMedBERT_256-vit_base_patch16_224"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that leverages zero-shot image classification to find best captions to generate an image. ",
-      id: "pharma/CLIP-Interrogator"
-    },
-    {
-      description: "An application to compare different zero-shot image classification models. ",
-      id: "merve/compare_clip_siglip"
-    }
-  ],
-  summary: "Zero-shot image classification is the task of classifying previously unseen classes during training of a model.",
-  widgetModels: ["google/siglip-so400m-patch14-224"],
-  youtubeId: ""
-};
-var data_default42 = taskData42;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/zero-shot-object-detection/data.js
-var taskData43 = {
-  datasets: [],
-  demo: {
-    inputs: [
-      {
-        filename: "zero-shot-object-detection-input.jpg",
-        type: "img"
-      },
-      {
-        label: "Classes",
-        content: "cat, dog, bird",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        filename: "zero-shot-object-detection-output.jpg",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [
-    {
-      description: "The Average Precision (AP) metric is the Area Under the PR Curve (AUC-PR). It is calculated for each class separately",
-      id: "Average Precision"
-    },
-    {
-      description: "The Mean Average Precision (mAP) metric is the overall average of the AP values",
-      id: "Mean Average Precision"
-    },
-    {
-      description: "The AP\u03B1 metric is the Average Precision at the IoU threshold of a \u03B1 value, for example, AP50 and AP75",
-      id: "AP\u03B1"
-    }
-  ],
-  models: [
-    {
-      description: "Solid zero-shot object detection model.",
-      id: "openmmlab-community/mm_grounding_dino_large_all"
-    },
-    {
-      description: "Cutting-edge zero-shot object detection model.",
-      id: "fushh7/LLMDet"
-    }
-  ],
-  spaces: [
-    {
-      description: "A demo to compare different zero-shot object detection models per output and latency.",
-      id: "ariG23498/zero-shot-od"
-    },
-    {
-      description: "A demo that combines a zero-shot object detection and mask generation model for zero-shot segmentation.",
-      id: "merve/OWLSAM"
-    }
-  ],
-  summary: "Zero-shot object detection is a computer vision task to detect objects and their classes in images, without any prior training or knowledge of the classes. Zero-shot object detection models receive an image as input, as well as a list of candidate classes, and output the bounding boxes and labels where the objects have been detected.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default43 = taskData43;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/image-to-3d/data.js
-var taskData44 = {
-  datasets: [
-    {
-      description: "A large dataset of over 10 million 3D objects.",
-      id: "allenai/objaverse-xl"
-    },
-    {
-      description: "A dataset of isolated object images for evaluating image-to-3D models.",
-      id: "dylanebert/iso3d"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "image-to-3d-image-input.png",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        label: "Result",
-        content: "image-to-3d-3d-output-filename.glb",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Fast image-to-3D mesh model by Tencent.",
-      id: "TencentARC/InstantMesh"
-    },
-    {
-      description: "3D world generation model.",
-      id: "tencent/HunyuanWorld-1"
-    },
-    {
-      description: "A scaled up image-to-3D mesh model derived from TripoSR.",
-      id: "hwjiang/Real3D"
-    },
-    {
-      description: "Consistent image-to-3d generation model.",
-      id: "stabilityai/stable-point-aware-3d"
-    }
-  ],
-  spaces: [
-    {
-      description: "Leaderboard to evaluate image-to-3D models.",
-      id: "dylanebert/3d-arena"
-    },
-    {
-      description: "Image-to-3D demo with mesh outputs.",
-      id: "TencentARC/InstantMesh"
-    },
-    {
-      description: "Image-to-3D demo.",
-      id: "stabilityai/stable-point-aware-3d"
-    },
-    {
-      description: "Image-to-3D demo with mesh outputs.",
-      id: "hwjiang/Real3D"
-    },
-    {
-      description: "Image-to-3D demo with splat outputs.",
-      id: "dylanebert/LGM-mini"
-    }
-  ],
-  summary: "Image-to-3D models take in image input and produce 3D output.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default44 = taskData44;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/text-to-3d/data.js
-var taskData45 = {
-  datasets: [
-    {
-      description: "A large dataset of over 10 million 3D objects.",
-      id: "allenai/objaverse-xl"
-    },
-    {
-      description: "Descriptive captions for 3D objects in Objaverse.",
-      id: "tiange/Cap3D"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        label: "Prompt",
-        content: "a cat statue",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Result",
-        content: "text-to-3d-3d-output-filename.glb",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Text-to-3D mesh model by OpenAI",
-      id: "openai/shap-e"
-    },
-    {
-      description: "Generative 3D gaussian splatting model.",
-      id: "ashawkey/LGM"
-    }
-  ],
-  spaces: [
-    {
-      description: "Text-to-3D demo with mesh outputs.",
-      id: "hysts/Shap-E"
-    },
-    {
-      description: "Text/image-to-3D demo with splat outputs.",
-      id: "ashawkey/LGM"
-    }
-  ],
-  summary: "Text-to-3D models take in text input and produce 3D output.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default45 = taskData45;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/keypoint-detection/data.js
-var taskData46 = {
-  datasets: [
-    {
-      description: "A dataset of hand keypoints of over 500k examples.",
-      id: "Vincent-luo/hagrid-mediapipe-hands"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "keypoint-detection-input.png",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        filename: "keypoint-detection-output.png",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "A robust keypoint detection model.",
-      id: "magic-leap-community/superpoint"
-    },
-    {
-      description: "A robust keypoint matching model.",
-      id: "magic-leap-community/superglue_outdoor"
-    },
-    {
-      description: "Strong keypoint detection model used to detect human pose.",
-      id: "qualcomm/RTMPose-Body2d"
-    },
-    {
-      description: "Powerful keypoint matching model.",
-      id: "ETH-CVG/lightglue_disk"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application that detects hand keypoints in real-time.",
-      id: "datasciencedojo/Hand-Keypoint-Detection-Realtime"
-    },
-    {
-      description: "An application for keypoint detection and matching.",
-      id: "ETH-CVG/LightGlue"
-    }
-  ],
-  summary: "Keypoint detection is the task of identifying meaningful distinctive points or features in an image.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default46 = taskData46;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/video-text-to-text/data.js
-var taskData47 = {
-  datasets: [
-    {
-      description: "Multiple-choice questions and answers about videos.",
-      id: "lmms-lab/Video-MME"
-    },
-    {
-      description: "A dataset of instructions and question-answer pairs about videos.",
-      id: "lmms-lab/VideoChatGPT"
-    },
-    {
-      description: "Large video understanding dataset.",
-      id: "HuggingFaceFV/finevideo"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "video-text-to-text-input.gif",
-        type: "img"
-      },
-      {
-        label: "Text Prompt",
-        content: "What is happening in this video?",
-        type: "text"
-      }
-    ],
-    outputs: [
-      {
-        label: "Answer",
-        content: "The video shows a series of images showing a fountain with water jets and a variety of colorful flowers and butterflies in the background.",
-        type: "text"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "A robust video-text-to-text model.",
-      id: "Vision-CAIR/LongVU_Qwen2_7B"
-    },
-    {
-      description: "Strong video-text-to-text model with reasoning capabilities.",
-      id: "GoodiesHere/Apollo-LMMs-Apollo-7B-t32"
-    },
-    {
-      description: "Strong video-text-to-text model.",
-      id: "HuggingFaceTB/SmolVLM2-2.2B-Instruct"
-    }
-  ],
-  spaces: [
-    {
-      description: "An application to chat with a video-text-to-text model.",
-      id: "llava-hf/video-llava"
-    },
-    {
-      description: "A leaderboard for various video-text-to-text models.",
-      id: "opencompass/openvlm_video_leaderboard"
-    },
-    {
-      description: "An application to generate highlights from a video.",
-      id: "HuggingFaceTB/SmolVLM2-HighlightGenerator"
-    }
-  ],
-  summary: "Video-text-to-text models take in a video and a text prompt and output text. These models are also called video-language models.",
-  widgetModels: [""],
-  youtubeId: ""
-};
-var data_default47 = taskData47;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/video-to-video/data.js
-var taskData48 = {
-  datasets: [
-    {
-      description: "Dataset with detailed annotations for training and benchmarking video instance editing.",
-      id: "suimu/VIRESET"
-    },
-    {
-      description: "Dataset to evaluate models on long video generation and understanding.",
-      id: "zhangsh2001/LongV-EVAL"
-    },
-    {
-      description: "Collection of 104 demo videos from the SeedVR/SeedVR2 series showcasing model outputs.",
-      id: "Iceclear/SeedVR_VideoDemos"
-    }
-  ],
-  demo: {
-    inputs: [
-      {
-        filename: "input.gif",
-        type: "img"
-      }
-    ],
-    outputs: [
-      {
-        filename: "output.gif",
-        type: "img"
-      }
-    ]
-  },
-  metrics: [],
-  models: [
-    {
-      description: "Model for editing outfits, character, and scenery in videos.",
-      id: "decart-ai/Lucy-Edit-Dev"
-    },
-    {
-      description: "Framework that uses 3D mesh proxies for precise, consistent video editing.",
-      id: "LeoLau/Shape-for-Motion"
-    },
-    {
-      description: "Model for generating physics-aware videos from input videos and control conditions.",
-      id: "nvidia/Cosmos-Transfer2.5-2B"
-    },
-    {
-      description: "A model to upscale videos at input, designed for seamless use with ComfyUI.",
-      id: "numz/SeedVR2_comfyUI"
-    }
-  ],
-  spaces: [
-    {
-      description: "Interactive demo space for Lucy-Edit-Dev video editing.",
-      id: "decart-ai/lucy-edit-dev"
-    },
-    {
-      description: "Demo space for SeedVR2-3B showcasing video upscaling and restoration.",
-      id: "ByteDance-Seed/SeedVR2-3B"
-    }
-  ],
-  summary: "Video-to-video models take one or more videos as input and generate new videos as output. They can enhance quality, interpolate frames, modify styles, or create new motion dynamics, enabling creative applications, video production, and research.",
-  widgetModels: [],
-  youtubeId: ""
-};
-var data_default48 = taskData48;
-
-// node_modules/@huggingface/tasks/dist/esm/tasks/index.js
-var TASKS_MODEL_LIBRARIES = {
-  "audio-classification": ["speechbrain", "transformers", "transformers.js"],
-  "audio-to-audio": ["asteroid", "fairseq", "speechbrain"],
-  "automatic-speech-recognition": ["espnet", "nemo", "speechbrain", "transformers", "transformers.js"],
-  "audio-text-to-text": ["transformers"],
-  "depth-estimation": ["transformers", "transformers.js"],
-  "document-question-answering": ["transformers", "transformers.js"],
-  "feature-extraction": ["sentence-transformers", "transformers", "transformers.js"],
-  "fill-mask": ["transformers", "transformers.js"],
-  "graph-ml": ["transformers"],
-  "image-classification": ["keras", "timm", "transformers", "transformers.js"],
-  "image-feature-extraction": ["timm", "transformers"],
-  "image-segmentation": ["transformers", "transformers.js"],
-  "image-text-to-text": ["transformers"],
-  "image-text-to-image": ["diffusers"],
-  "image-text-to-video": ["diffusers"],
-  "image-to-image": ["diffusers", "transformers", "transformers.js"],
-  "image-to-text": ["transformers", "transformers.js"],
-  "image-to-video": ["diffusers"],
-  "keypoint-detection": ["transformers"],
-  "video-classification": ["transformers"],
-  "mask-generation": ["transformers"],
-  "multiple-choice": ["transformers"],
-  "object-detection": ["transformers", "transformers.js", "ultralytics"],
-  other: [],
-  "question-answering": ["adapter-transformers", "allennlp", "transformers", "transformers.js"],
-  robotics: [],
-  "reinforcement-learning": ["transformers", "stable-baselines3", "ml-agents", "sample-factory"],
-  "sentence-similarity": ["sentence-transformers", "spacy", "transformers.js"],
-  summarization: ["transformers", "transformers.js"],
-  "table-question-answering": ["transformers"],
-  "table-to-text": ["transformers"],
-  "tabular-classification": ["sklearn"],
-  "tabular-regression": ["sklearn"],
-  "tabular-to-text": ["transformers"],
-  "text-classification": ["adapter-transformers", "setfit", "spacy", "transformers", "transformers.js"],
-  "text-generation": ["transformers", "transformers.js"],
-  "text-ranking": ["sentence-transformers", "transformers"],
-  "text-retrieval": [],
-  "text-to-image": ["diffusers"],
-  "text-to-speech": ["espnet", "tensorflowtts", "transformers", "transformers.js"],
-  "text-to-audio": ["transformers", "transformers.js"],
-  "text-to-video": ["diffusers"],
-  "time-series-forecasting": [],
-  "token-classification": [
-    "adapter-transformers",
-    "flair",
-    "spacy",
-    "span-marker",
-    "stanza",
-    "transformers",
-    "transformers.js"
-  ],
-  translation: ["transformers", "transformers.js"],
-  "unconditional-image-generation": ["diffusers"],
-  "video-text-to-text": ["transformers"],
-  "visual-question-answering": ["transformers", "transformers.js"],
-  "voice-activity-detection": [],
-  "zero-shot-classification": ["transformers", "transformers.js"],
-  "zero-shot-image-classification": ["transformers", "transformers.js"],
-  "zero-shot-object-detection": ["transformers", "transformers.js"],
-  "text-to-3d": ["diffusers"],
-  "image-to-3d": ["diffusers"],
-  "any-to-any": ["transformers"],
-  "visual-document-retrieval": ["transformers"],
-  "video-to-video": ["diffusers"]
-};
-function getData(type, partialTaskData = data_default21) {
-  return {
-    ...partialTaskData,
-    id: type,
-    label: PIPELINE_DATA[type].name,
-    libraries: TASKS_MODEL_LIBRARIES[type]
-  };
-}
-var TASKS_DATA = {
-  "any-to-any": getData("any-to-any", data_default),
-  "audio-classification": getData("audio-classification", data_default2),
-  "audio-to-audio": getData("audio-to-audio", data_default4),
-  "audio-text-to-text": getData("audio-text-to-text", data_default3),
-  "automatic-speech-recognition": getData("automatic-speech-recognition", data_default5),
-  "depth-estimation": getData("depth-estimation", data_default20),
-  "document-question-answering": getData("document-question-answering", data_default6),
-  "visual-document-retrieval": getData("visual-document-retrieval", data_default39),
-  "feature-extraction": getData("feature-extraction", data_default7),
-  "fill-mask": getData("fill-mask", data_default8),
-  "graph-ml": void 0,
-  "image-classification": getData("image-classification", data_default9),
-  "image-feature-extraction": getData("image-feature-extraction", data_default10),
-  "image-segmentation": getData("image-segmentation", data_default16),
-  "image-to-image": getData("image-to-image", data_default11),
-  "image-text-to-text": getData("image-text-to-text", data_default13),
-  "image-text-to-image": getData("image-text-to-image", data_default14),
-  "image-text-to-video": getData("image-text-to-video", data_default15),
-  "image-to-text": getData("image-to-text", data_default12),
-  "image-to-video": getData("image-to-video", data_default17),
-  "keypoint-detection": getData("keypoint-detection", data_default46),
-  "mask-generation": getData("mask-generation", data_default18),
-  "multiple-choice": void 0,
-  "object-detection": getData("object-detection", data_default19),
-  "video-classification": getData("video-classification", data_default38),
-  other: void 0,
-  "question-answering": getData("question-answering", data_default23),
-  "reinforcement-learning": getData("reinforcement-learning", data_default22),
-  robotics: void 0,
-  "sentence-similarity": getData("sentence-similarity", data_default24),
-  summarization: getData("summarization", data_default25),
-  "table-question-answering": getData("table-question-answering", data_default26),
-  "table-to-text": void 0,
-  "tabular-classification": getData("tabular-classification", data_default27),
-  "tabular-regression": getData("tabular-regression", data_default28),
-  "tabular-to-text": void 0,
-  "text-classification": getData("text-classification", data_default33),
-  "text-generation": getData("text-generation", data_default34),
-  "text-ranking": getData("text-ranking", data_default35),
-  "text-retrieval": void 0,
-  "text-to-image": getData("text-to-image", data_default29),
-  "text-to-speech": getData("text-to-speech", data_default30),
-  "text-to-audio": void 0,
-  "text-to-video": getData("text-to-video", data_default36),
-  "time-series-forecasting": void 0,
-  "token-classification": getData("token-classification", data_default31),
-  translation: getData("translation", data_default32),
-  "unconditional-image-generation": getData("unconditional-image-generation", data_default37),
-  "video-text-to-text": getData("video-text-to-text", data_default47),
-  "video-to-video": getData("video-to-video", data_default48),
-  "visual-question-answering": getData("visual-question-answering", data_default40),
-  "voice-activity-detection": void 0,
-  "zero-shot-classification": getData("zero-shot-classification", data_default41),
-  "zero-shot-image-classification": getData("zero-shot-image-classification", data_default42),
-  "zero-shot-object-detection": getData("zero-shot-object-detection", data_default43),
-  "text-to-3d": getData("text-to-3d", data_default45),
-  "image-to-3d": getData("image-to-3d", data_default44)
-};
-
-// node_modules/@huggingface/tasks/dist/esm/snippets/inputs.js
-var inputsZeroShotClassification = () => `"Hi, I recently bought a device from your company but it is not working as advertised and I would like to get reimbursed!"`;
-var inputsTranslation = () => `"\u041C\u0435\u043D\u044F \u0437\u043E\u0432\u0443\u0442 \u0412\u043E\u043B\u044C\u0444\u0433\u0430\u043D\u0433 \u0438 \u044F \u0436\u0438\u0432\u0443 \u0432 \u0411\u0435\u0440\u043B\u0438\u043D\u0435"`;
-var inputsSummarization = () => `"The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building, and the tallest structure in Paris. Its base is square, measuring 125 metres (410 ft) on each side. During its construction, the Eiffel Tower surpassed the Washington Monument to become the tallest man-made structure in the world, a title it held for 41 years until the Chrysler Building in New York City was finished in 1930. It was the first structure to reach a height of 300 metres. Due to the addition of a broadcasting aerial at the top of the tower in 1957, it is now taller than the Chrysler Building by 5.2 metres (17 ft). Excluding transmitters, the Eiffel Tower is the second tallest free-standing structure in France after the Millau Viaduct."`;
-var inputsTableQuestionAnswering = () => `{
-    "query": "How many stars does the transformers repository have?",
-    "table": {
-        "Repository": ["Transformers", "Datasets", "Tokenizers"],
-        "Stars": ["36542", "4512", "3934"],
-        "Contributors": ["651", "77", "34"],
-        "Programming language": [
-            "Python",
-            "Python",
-            "Rust, Python and NodeJS"
-        ]
-    }
-}`;
-var inputsVisualQuestionAnswering = () => `{
-        "image": "cat.png",
-        "question": "What is in this image?"
-    }`;
-var inputsQuestionAnswering = () => `{
-    "question": "What is my name?",
-    "context": "My name is Clara and I live in Berkeley."
-}`;
-var inputsTextClassification = () => `"I like you. I love you"`;
-var inputsTokenClassification = () => `"My name is Sarah Jessica Parker but you can call me Jessica"`;
-var inputsTextGeneration = (model) => model.pipeline_tag === "text-generation" ? [{ role: "user", content: "What is the capital of France?" }] : [
-  {
-    role: "user",
-    content: [
-      {
-        type: "text",
-        text: "Describe this image in one sentence."
-      },
-      {
-        type: "image_url",
-        image_url: {
-          url: "https://cdn.britannica.com/61/93061-050-99147DCE/Statue-of-Liberty-Island-New-York-Bay.jpg"
-        }
-      }
-    ]
-  }
-];
-var inputsFillMask = (model) => JSON.stringify(`The answer to the universe is ${model.mask_token}.`);
-var inputsSentenceSimilarity = () => `{
-    "source_sentence": "That is a happy person",
-    "sentences": [
-        "That is a happy dog",
-        "That is a very happy person",
-        "Today is a sunny day"
-    ]
-}`;
-var inputsFeatureExtraction = () => `"Today is a sunny day and I will get some ice cream."`;
-var inputsImageClassification = () => `"cats.jpg"`;
-var inputsImageToText = () => `"cats.jpg"`;
-var inputsImageToImage = () => `{
-    "image": "cat.png",
-    "prompt": "Turn the cat into a tiger."
-}`;
-var inputsImageToVideo = () => `{
-    "image": "cat.png",
-    "prompt": "The cat starts to dance"
-}`;
-var inputsImageTextToImage = () => `{
-    "image": "cat.png",
-    "prompt": "Turn the cat into a tiger."
-}`;
-var inputsImageTextToVideo = () => `{
-    "image": "cat.png",
-    "prompt": "The cat starts to dance"
-}`;
-var inputsImageSegmentation = () => `"cats.jpg"`;
-var inputsObjectDetection = () => `"cats.jpg"`;
-var inputsAudioToAudio = () => `"sample1.flac"`;
-var inputsAudioClassification = () => `"sample1.flac"`;
-var inputsTextToImage = () => `"Astronaut riding a horse"`;
-var inputsTextToVideo = () => `"A young man walking on the street"`;
-var inputsTextToSpeech = () => `"The answer to the universe is 42"`;
-var inputsTextToAudio = () => `"liquid drum and bass, atmospheric synths, airy sounds"`;
-var inputsAutomaticSpeechRecognition = () => `"sample1.flac"`;
-var inputsTabularPrediction = () => `'{"Height":[11.52,12.48],"Length1":[23.2,24.0],"Length2":[25.4,26.3],"Species": ["Bream","Bream"]}'`;
-var inputsZeroShotImageClassification = () => `"cats.jpg"`;
-var modelInputSnippets = {
-  "audio-to-audio": inputsAudioToAudio,
-  "audio-classification": inputsAudioClassification,
-  "automatic-speech-recognition": inputsAutomaticSpeechRecognition,
-  "document-question-answering": inputsVisualQuestionAnswering,
-  "feature-extraction": inputsFeatureExtraction,
-  "fill-mask": inputsFillMask,
-  "image-classification": inputsImageClassification,
-  "image-to-text": inputsImageToText,
-  "image-to-image": inputsImageToImage,
-  "image-to-video": inputsImageToVideo,
-  "image-text-to-image": inputsImageTextToImage,
-  "image-text-to-video": inputsImageTextToVideo,
-  "image-segmentation": inputsImageSegmentation,
-  "object-detection": inputsObjectDetection,
-  "question-answering": inputsQuestionAnswering,
-  "sentence-similarity": inputsSentenceSimilarity,
-  summarization: inputsSummarization,
-  "table-question-answering": inputsTableQuestionAnswering,
-  "tabular-regression": inputsTabularPrediction,
-  "tabular-classification": inputsTabularPrediction,
-  "text-classification": inputsTextClassification,
-  "text-generation": inputsTextGeneration,
-  "image-text-to-text": inputsTextGeneration,
-  "text-to-image": inputsTextToImage,
-  "text-to-video": inputsTextToVideo,
-  "text-to-speech": inputsTextToSpeech,
-  "text-to-audio": inputsTextToAudio,
-  "token-classification": inputsTokenClassification,
-  translation: inputsTranslation,
-  "zero-shot-classification": inputsZeroShotClassification,
-  "zero-shot-image-classification": inputsZeroShotImageClassification
-};
-function getModelInputSnippet(model, noWrap = false, noQuotes = false) {
-  if (model.pipeline_tag) {
-    const inputs = modelInputSnippets[model.pipeline_tag];
-    if (inputs) {
-      let result = inputs(model);
-      if (typeof result === "string") {
-        if (noWrap) {
-          result = result.replace(/(?:(?:\r?\n|\r)\t*)|\t+/g, " ");
-        }
-        if (noQuotes) {
-          const REGEX_QUOTES = /^"(.+)"$/s;
-          const match = result.match(REGEX_QUOTES);
-          result = match ? match[1] : result;
-        }
-      }
-      return result;
-    }
-  }
-  return "No input example has been defined for this model task.";
-}
-
-// node_modules/@huggingface/tasks/dist/esm/snippets/common.js
-function stringifyMessages(messages, opts) {
-  let messagesStr = JSON.stringify(messages, null, "	");
-  if (opts?.indent) {
-    messagesStr = messagesStr.replaceAll("\n", `
-${opts.indent}`);
-  }
-  if (!opts?.attributeKeyQuotes) {
-    messagesStr = messagesStr.replace(/"([^"]+)":/g, "$1:");
-  }
-  if (opts?.customContentEscaper) {
-    messagesStr = opts.customContentEscaper(messagesStr);
-  }
-  return messagesStr;
-}
-
-// node_modules/@huggingface/tasks/dist/esm/model-libraries-snippets.js
-var TAG_CUSTOM_CODE = "custom_code";
-function nameWithoutNamespace(modelId) {
-  const splitted = modelId.split("/");
-  return splitted.length === 1 ? splitted[0] : splitted[1];
-}
-var escapeStringForJson = (str) => JSON.stringify(str).slice(1, -1);
-var isValidIdentifier = (str) => /^[A-Za-z_]\w*$/.test(str);
-var adapters = (model) => [
-  `from adapters import AutoAdapterModel
-
-model = AutoAdapterModel.from_pretrained("${escapeStringForJson(model.config?.adapter_transformers?.model_name ?? "fill-in-model-name")}")
-model.load_adapter("${model.id}", set_active=True)`
-];
-var allennlpUnknown = (model) => [
-  `import allennlp_models
-from allennlp.predictors.predictor import Predictor
-
-predictor = Predictor.from_path("hf://${model.id}")`
-];
-var allennlpQuestionAnswering = (model) => [
-  `import allennlp_models
-from allennlp.predictors.predictor import Predictor
-
-predictor = Predictor.from_path("hf://${model.id}")
-predictor_input = {"passage": "My name is Wolfgang and I live in Berlin", "question": "Where do I live?"}
-predictions = predictor.predict_json(predictor_input)`
-];
-var allennlp = (model) => {
-  if (model.tags.includes("question-answering")) {
-    return allennlpQuestionAnswering(model);
-  }
-  return allennlpUnknown(model);
-};
-var araclip = (model) => [
-  `from araclip import AraClip
-
-model = AraClip.from_pretrained("${model.id}")`
-];
-var asteroid = (model) => [
-  `from asteroid.models import BaseModel
-
-model = BaseModel.from_pretrained("${model.id}")`
-];
-var audioseal = (model) => {
-  const watermarkSnippet = `# Watermark Generator
-from audioseal import AudioSeal
-
-model = AudioSeal.load_generator("${model.id}")
-# pass a tensor (tensor_wav) of shape (batch, channels, samples) and a sample rate
-wav, sr = tensor_wav, 16000
-
-watermark = model.get_watermark(wav, sr)
-watermarked_audio = wav + watermark`;
-  const detectorSnippet = `# Watermark Detector
-from audioseal import AudioSeal
-
-detector = AudioSeal.load_detector("${model.id}")
-
-result, message = detector.detect_watermark(watermarked_audio, sr)`;
-  return [watermarkSnippet, detectorSnippet];
-};
-function get_base_diffusers_model(model) {
-  return escapeStringForJson(model.cardData?.base_model?.toString() ?? "fill-in-base-model");
-}
-function get_prompt_from_diffusers_model(model) {
-  const prompt = model.widgetData?.[0]?.text ?? model.cardData?.instance_prompt;
-  if (prompt) {
-    return escapeStringForJson(prompt);
-  }
-}
-var ben2 = (model) => [
-  `import requests
-from PIL import Image
-from ben2 import AutoModel
-
-url = "https://huggingface.co/datasets/mishig/sample_images/resolve/main/teapot.jpg"
-image = Image.open(requests.get(url, stream=True).raw)
-
-model = AutoModel.from_pretrained("${model.id}")
-model.to("cuda").eval()
-foreground = model.inference(image)
-`
-];
-var bertopic = (model) => [
-  `from bertopic import BERTopic
-
-model = BERTopic.load("${model.id}")`
-];
-var bm25s = (model) => [
-  `from bm25s.hf import BM25HF
-
-retriever = BM25HF.load_from_hub("${model.id}")`
-];
-var chatterbox = () => [
-  `# pip install chatterbox-tts
-import torchaudio as ta
-from chatterbox.tts import ChatterboxTTS
-
-model = ChatterboxTTS.from_pretrained(device="cuda")
-
-text = "Ezreal and Jinx teamed up with Ahri, Yasuo, and Teemo to take down the enemy's Nexus in an epic late-game pentakill."
-wav = model.generate(text)
-ta.save("test-1.wav", wav, model.sr)
-
-# If you want to synthesize with a different voice, specify the audio prompt
-AUDIO_PROMPT_PATH="YOUR_FILE.wav"
-wav = model.generate(text, audio_prompt_path=AUDIO_PROMPT_PATH)
-ta.save("test-2.wav", wav, model.sr)`
-];
-var chronos_forecasting = (model) => {
-  const installSnippet = `pip install chronos-forecasting`;
-  const exampleSnippet = `import pandas as pd
-from chronos import BaseChronosPipeline
-
-pipeline = BaseChronosPipeline.from_pretrained("${model.id}", device_map="cuda")
-
-# Load historical data
-context_df = pd.read_csv("https://autogluon.s3.us-west-2.amazonaws.com/datasets/timeseries/misc/AirPassengers.csv")
-
-# Generate predictions
-pred_df = pipeline.predict_df(
-    context_df,
-    prediction_length=36,  # Number of steps to forecast
-    quantile_levels=[0.1, 0.5, 0.9],  # Quantiles for probabilistic forecast
-    id_column="item_id",  # Column identifying different time series
-    timestamp_column="Month",  # Column with datetime information
-    target="#Passengers",  # Column(s) with time series values to predict
-)`;
-  return [installSnippet, exampleSnippet];
-};
-var collectorvision = (model) => [
-  `pip install git+https://github.com/HanClinto/CollectorVision huggingface_hub`,
-  `from huggingface_hub import hf_hub_download
-import collector_vision as cvg
-
-checkpoint = hf_hub_download(repo_id="${model.id}", filename="model.onnx")
-
-# Detector models, such as Cornelius:
-detector = cvg.NeuralCornerDetector(checkpoint)
-
-# Embedder models, such as Milo:
-embedder = cvg.NeuralEmbedder(checkpoint)`
-];
-var colipri = (model) => {
-  const installSnippet = `pip install colipri`;
-  const exampleSnippet = `from colipri import get_model
-from colipri import get_processor
-from colipri import load_sample_ct
-from colipri import ZeroShotImageClassificationPipeline
-
-model = get_model().cuda()
-processor = get_processor()
-pipeline = ZeroShotImageClassificationPipeline("${model.id}", processor)
-
-image = load_sample_ct()
-
-pipeline(image, ["No lung nodules", "Lung nodules"])
-`;
-  return [installSnippet, exampleSnippet];
-};
-var sap_rpt_one_oss = () => {
-  const installSnippet = `pip install git+https://github.com/SAP-samples/sap-rpt-1-oss`;
-  const classificationSnippet = `# Run a classification task
-from sklearn.datasets import load_breast_cancer
-from sklearn.metrics import accuracy_score
-from sklearn.model_selection import train_test_split
-
-from sap_rpt_oss import SAP_RPT_OSS_Classifier
-
-# Load sample data
-X, y = load_breast_cancer(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
-
-# Initialize a classifier, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
-clf = SAP_RPT_OSS_Classifier(max_context_size=8192, bagging=8)
-
-clf.fit(X_train, y_train)
-
-# Predict probabilities
-prediction_probabilities = clf.predict_proba(X_test)
-# Predict labels
-predictions = clf.predict(X_test)
-print("Accuracy", accuracy_score(y_test, predictions))`;
-  const regressionsSnippet = `# Run a regression task
-from sklearn.datasets import fetch_openml
-from sklearn.metrics import r2_score
-from sklearn.model_selection import train_test_split
-
-from sap_rpt_oss import SAP_RPT_OSS_Regressor
-
-# Load sample data
-df = fetch_openml(data_id=531, as_frame=True)
-X = df.data
-y = df.target.astype(float)
-
-# Train-test split
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
-
-# Initialize the regressor, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
-regressor = SAP_RPT_OSS_Regressor(max_context_size=8192, bagging=8)
-
-regressor.fit(X_train, y_train)
-
-# Predict on the test set
-predictions = regressor.predict(X_test)
-
-r2 = r2_score(y_test, predictions)
-print("R\xB2 Score:", r2)`;
-  return [installSnippet, classificationSnippet, regressionsSnippet];
-};
-var cortiq = (model) => {
-  const setup = `# one Rust binary, no additional dependencies
-cargo install cortiq-cli   # or a prebuilt binary from github.com/infosave2007/cmf/releases
-hf download ${model.id} --include "*.cmf" --local-dir .
-ls *.cmf                   # some repos ship more than one quantization`;
-  if (model.pipeline_tag === "text-to-image") {
-    return [setup, `cortiq imagine FILE.cmf --prompt "a red fox in a snowy forest" --out fox.ppm`];
-  }
-  if (model.pipeline_tag === "text-to-video") {
-    return [setup, `cortiq animate FILE.cmf --prompt "a corgi in a chef hat flipping a pancake" --out clip.avi`];
-  }
-  if (model.pipeline_tag === "text-to-audio") {
-    return [
-      setup,
-      `cortiq music FILE.cmf --prompt "dream pop, warm analog synths, brushed drums" \\
-  --lyrics "[verse] the tide came in and took the map" --seconds 20 --out song.wav`
-    ];
-  }
-  return [
-    setup,
-    `cortiq run FILE.cmf --prompt "What is the capital of France?"`,
-    `cortiq serve FILE.cmf --port 8080   # OpenAI-compatible server`
-  ];
-};
-var cxr_foundation = () => [
-  `# pip install git+https://github.com/Google-Health/cxr-foundation.git#subdirectory=python
-
-# Load image as grayscale (Stillwaterising, CC0, via Wikimedia Commons)
-import requests
-from PIL import Image
-from io import BytesIO
-image_url = "https://upload.wikimedia.org/wikipedia/commons/c/c8/Chest_Xray_PA_3-8-2010.png"
-img = Image.open(requests.get(image_url, headers={'User-Agent': 'Demo'}, stream=True).raw).convert('L')
-
-# Run inference
-from clientside.clients import make_hugging_face_client
-cxr_client = make_hugging_face_client('cxr_model')
-print(cxr_client.get_image_embeddings_from_images([img]))`
-];
-var depth_anything_v2 = (model) => {
-  let encoder;
-  let features;
-  let out_channels;
-  encoder = "<ENCODER>";
-  features = "<NUMBER_OF_FEATURES>";
-  out_channels = "<OUT_CHANNELS>";
-  if (model.id === "depth-anything/Depth-Anything-V2-Small") {
-    encoder = "vits";
-    features = "64";
-    out_channels = "[48, 96, 192, 384]";
-  } else if (model.id === "depth-anything/Depth-Anything-V2-Base") {
-    encoder = "vitb";
-    features = "128";
-    out_channels = "[96, 192, 384, 768]";
-  } else if (model.id === "depth-anything/Depth-Anything-V2-Large") {
-    encoder = "vitl";
-    features = "256";
-    out_channels = "[256, 512, 1024, 1024";
-  }
-  return [
-    `
-# Install from https://github.com/DepthAnything/Depth-Anything-V2
-
-# Load the model and infer depth from an image
-import cv2
-import torch
-
-from depth_anything_v2.dpt import DepthAnythingV2
-
-# instantiate the model
-model = DepthAnythingV2(encoder="${encoder}", features=${features}, out_channels=${out_channels})
-
-# load the weights
-filepath = hf_hub_download(repo_id="${model.id}", filename="depth_anything_v2_${encoder}.pth", repo_type="model")
-state_dict = torch.load(filepath, map_location="cpu")
-model.load_state_dict(state_dict).eval()
-
-raw_img = cv2.imread("your/image/path")
-depth = model.infer_image(raw_img) # HxW raw depth map in numpy
-    `
-  ];
-};
-var depth_pro = (model) => {
-  const installSnippet = `# Download checkpoint
-pip install huggingface-hub
-huggingface-cli download --local-dir checkpoints ${model.id}`;
-  const inferenceSnippet = `import depth_pro
-
-# Load model and preprocessing transform
-model, transform = depth_pro.create_model_and_transforms()
-model.eval()
-
-# Load and preprocess an image.
-image, _, f_px = depth_pro.load_rgb("example.png")
-image = transform(image)
-
-# Run inference.
-prediction = model.infer(image, f_px=f_px)
-
-# Results: 1. Depth in meters
-depth = prediction["depth"]
-# Results: 2. Focal length in pixels
-focallength_px = prediction["focallength_px"]`;
-  return [installSnippet, inferenceSnippet];
-};
-var derm_foundation = () => [
-  `from huggingface_hub import from_pretrained_keras
-import tensorflow as tf, requests
-
-# Load and format input
-IMAGE_URL = "https://storage.googleapis.com/dx-scin-public-data/dataset/images/3445096909671059178.png"
-input_tensor = tf.train.Example(
-    features=tf.train.Features(
-        feature={
-            "image/encoded": tf.train.Feature(
-                bytes_list=tf.train.BytesList(value=[requests.get(IMAGE_URL, stream=True).content])
-            )
-        }
-    )
-).SerializeToString()
-
-# Load model and run inference
-loaded_model = from_pretrained_keras("google/derm-foundation")
-infer = loaded_model.signatures["serving_default"]
-print(infer(inputs=tf.constant([input_tensor])))`
-];
-var dia = (model) => [
-  `import soundfile as sf
-from dia.model import Dia
-
-model = Dia.from_pretrained("${model.id}")
-text = "[S1] Dia is an open weights text to dialogue model. [S2] You get full control over scripts and voices. [S1] Wow. Amazing. (laughs) [S2] Try it now on Git hub or Hugging Face."
-output = model.generate(text)
-
-sf.write("simple.mp3", output, 44100)`
-];
-var dia2 = (model) => [
-  `from dia2 import Dia2, GenerationConfig, SamplingConfig
-
-dia = Dia2.from_repo("${model.id}", device="cuda", dtype="bfloat16")
-config = GenerationConfig(
-    cfg_scale=2.0,
-    audio=SamplingConfig(temperature=0.8, top_k=50),
-    use_cuda_graph=True,
-)
-result = dia.generate("[S1] Hello Dia2!", config=config, output_wav="hello.wav", verbose=True)
-`
-];
-var describe_anything = (model) => [
-  `# pip install git+https://github.com/NVlabs/describe-anything
-from huggingface_hub import snapshot_download
-from dam import DescribeAnythingModel
-
-snapshot_download(${model.id}, local_dir="checkpoints")
-
-dam = DescribeAnythingModel(
-	model_path="checkpoints",
-	conv_mode="v1",
-	prompt_mode="focal_prompt",
-)`
-];
-var diffusers_install = "pip install -U diffusers transformers accelerate";
-var diffusersDefaultPrompt = "Astronaut in a jungle, cold color palette, muted colors, detailed, 8k";
-var diffusersImg2ImgDefaultPrompt = "Turn this cat into a dog";
-var diffusersVideoDefaultPrompt = "A man with short gray hair plays a red electric guitar.";
-var diffusers_default = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
-
-prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersDefaultPrompt}"
-image = pipe(prompt).images[0]`
-];
-var diffusers_image_to_image = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-from diffusers.utils import load_image
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
-
-prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersImg2ImgDefaultPrompt}"
-input_image = load_image("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/cat.png")
-
-image = pipe(image=input_image, prompt=prompt).images[0]`
-];
-var diffusers_image_to_video = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-from diffusers.utils import load_image, export_to_video
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
-pipe.to("cuda")
-
-prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersVideoDefaultPrompt}"
-image = load_image(
-    "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/guitar-man.png"
-)
-
-output = pipe(image=image, prompt=prompt).frames[0]
-export_to_video(output, "output.mp4")`
-];
-var diffusers_controlnet = (model) => [
-  `from diffusers import ControlNetModel, StableDiffusionControlNetPipeline
-
-controlnet = ControlNetModel.from_pretrained("${model.id}")
-pipe = StableDiffusionControlNetPipeline.from_pretrained(
-	"${get_base_diffusers_model(model)}", controlnet=controlnet
-)`
-];
-var diffusers_lora = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
-pipe.load_lora_weights("${model.id}")
-
-prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersDefaultPrompt}"
-image = pipe(prompt).images[0]`
-];
-var diffusers_lora_image_to_image = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-from diffusers.utils import load_image
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
-pipe.load_lora_weights("${model.id}")
-
-prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersImg2ImgDefaultPrompt}"
-input_image = load_image("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/cat.png")
-
-image = pipe(image=input_image, prompt=prompt).images[0]`
-];
-var diffusers_lora_text_to_video = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-from diffusers.utils import export_to_video
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
-pipe.load_lora_weights("${model.id}")
-
-prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersVideoDefaultPrompt}"
-
-output = pipe(prompt=prompt).frames[0]
-export_to_video(output, "output.mp4")`
-];
-var diffusers_lora_image_to_video = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-from diffusers.utils import load_image, export_to_video
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
-pipe.load_lora_weights("${model.id}")
-
-prompt = "${get_prompt_from_diffusers_model(model) ?? diffusersVideoDefaultPrompt}"
-input_image = load_image("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/guitar-man.png")
-
-image = pipe(image=input_image, prompt=prompt).frames[0]
-export_to_video(output, "output.mp4")`
-];
-var diffusers_textual_inversion = (model) => [
-  `import torch
-from diffusers import DiffusionPipeline
-
-# switch to "mps" for apple devices
-pipe = DiffusionPipeline.from_pretrained("${get_base_diffusers_model(model)}", dtype=torch.bfloat16, device_map="cuda")
-pipe.load_textual_inversion("${model.id}")`
-];
-var diffusers_flux_fill = (model) => [
-  `import torch
-from diffusers import FluxFillPipeline
-from diffusers.utils import load_image
-
-image = load_image("https://huggingface.co/datasets/diffusers/diffusers-images-docs/resolve/main/cup.png")
-mask = load_image("https://huggingface.co/datasets/diffusers/diffusers-images-docs/resolve/main/cup_mask.png")
-
-# switch to "mps" for apple devices
-pipe = FluxFillPipeline.from_pretrained("${model.id}", dtype=torch.bfloat16, device_map="cuda")
-image = pipe(
-    prompt="a white paper cup",
-    image=image,
-    mask_image=mask,
-    height=1632,
-    width=1232,
-    guidance_scale=30,
-    num_inference_steps=50,
-    max_sequence_length=512,
-    generator=torch.Generator("cpu").manual_seed(0)
-).images[0]
-image.save(f"flux-fill-dev.png")`
-];
-var diffusers_inpainting = (model) => [
-  `import torch
-from diffusers import AutoPipelineForInpainting
-from diffusers.utils import load_image
-
-# switch to "mps" for apple devices
-pipe = AutoPipelineForInpainting.from_pretrained("${model.id}", dtype=torch.float16, variant="fp16", device_map="cuda")
-
-img_url = "https://raw.githubusercontent.com/CompVis/latent-diffusion/main/data/inpainting_examples/overture-creations-5sI6fQgYIuo.png"
-mask_url = "https://raw.githubusercontent.com/CompVis/latent-diffusion/main/data/inpainting_examples/overture-creations-5sI6fQgYIuo_mask.png"
-
-image = load_image(img_url).resize((1024, 1024))
-mask_image = load_image(mask_url).resize((1024, 1024))
-
-prompt = "a tiger sitting on a park bench"
-generator = torch.Generator(device="cuda").manual_seed(0)
-
-image = pipe(
-  prompt=prompt,
-  image=image,
-  mask_image=mask_image,
-  guidance_scale=8.0,
-  num_inference_steps=20,  # steps between 15 and 30 work well for us
-  strength=0.99,  # make sure to use \`strength\` below 1.0
-  generator=generator,
-).images[0]`
-];
-var diffusers = (model) => {
-  let codeSnippets;
-  if (model.tags.includes("StableDiffusionInpaintPipeline") || model.tags.includes("StableDiffusionXLInpaintPipeline")) {
-    codeSnippets = diffusers_inpainting(model);
-  } else if (model.tags.includes("controlnet")) {
-    codeSnippets = diffusers_controlnet(model);
-  } else if (model.tags.includes("lora")) {
-    if (model.pipeline_tag === "image-to-image") {
-      codeSnippets = diffusers_lora_image_to_image(model);
-    } else if (model.pipeline_tag === "image-to-video") {
-      codeSnippets = diffusers_lora_image_to_video(model);
-    } else if (model.pipeline_tag === "text-to-video") {
-      codeSnippets = diffusers_lora_text_to_video(model);
-    } else {
-      codeSnippets = diffusers_lora(model);
-    }
-  } else if (model.tags.includes("textual_inversion")) {
-    codeSnippets = diffusers_textual_inversion(model);
-  } else if (model.tags.includes("FluxFillPipeline")) {
-    codeSnippets = diffusers_flux_fill(model);
-  } else if (model.pipeline_tag === "image-to-video") {
-    codeSnippets = diffusers_image_to_video(model);
-  } else if (model.pipeline_tag === "image-to-image") {
-    codeSnippets = diffusers_image_to_image(model);
-  } else {
-    codeSnippets = diffusers_default(model);
-  }
-  return [diffusers_install, ...codeSnippets];
-};
-var diffusionkit = (model) => {
-  const sd3Snippet = `# Pipeline for Stable Diffusion 3
-from diffusionkit.mlx import DiffusionPipeline
-
-pipeline = DiffusionPipeline(
-	shift=3.0,
-	use_t5=False,
-	model_version=${model.id},
-	low_memory_mode=True,
-	a16=True,
-	w16=True,
-)`;
-  const fluxSnippet = `# Pipeline for Flux
-from diffusionkit.mlx import FluxPipeline
-
-pipeline = FluxPipeline(
-  shift=1.0,
-  model_version=${model.id},
-  low_memory_mode=True,
-  a16=True,
-  w16=True,
-)`;
-  const generateSnippet = `# Image Generation
-HEIGHT = 512
-WIDTH = 512
-NUM_STEPS = ${model.tags.includes("flux") ? 4 : 50}
-CFG_WEIGHT = ${model.tags.includes("flux") ? 0 : 5}
-
-image, _ = pipeline.generate_image(
-  "a photo of a cat",
-  cfg_weight=CFG_WEIGHT,
-  num_steps=NUM_STEPS,
-  latent_size=(HEIGHT // 8, WIDTH // 8),
-)`;
-  const pipelineSnippet = model.tags.includes("flux") ? fluxSnippet : sd3Snippet;
-  return [pipelineSnippet, generateSnippet];
-};
-var cartesia_pytorch = (model) => [
-  `# pip install --no-binary :all: cartesia-pytorch
-from cartesia_pytorch import ReneLMHeadModel
-from transformers import AutoTokenizer
-
-model = ReneLMHeadModel.from_pretrained("${model.id}")
-tokenizer = AutoTokenizer.from_pretrained("allenai/OLMo-1B-hf")
-
-in_message = ["Rene Descartes was"]
-inputs = tokenizer(in_message, return_tensors="pt")
-
-outputs = model.generate(inputs.input_ids, max_length=50, top_k=100, top_p=0.99)
-out_message = tokenizer.batch_decode(outputs, skip_special_tokens=True)[0]
-
-print(out_message)
-)`
-];
-var cartesia_mlx = (model) => [
-  `import mlx.core as mx
-import cartesia_mlx as cmx
-
-model = cmx.from_pretrained("${model.id}")
-model.set_dtype(mx.float32)
-
-prompt = "Rene Descartes was"
-
-for text in model.generate(
-    prompt,
-    max_tokens=500,
-    eval_every_n=5,
-    verbose=True,
-    top_p=0.99,
-    temperature=0.85,
-):
-    print(text, end="", flush=True)
-`
-];
-var edsnlp = (model) => {
-  const packageName = nameWithoutNamespace(model.id).replaceAll("-", "_");
-  return [
-    `# Load it from the Hub directly
-import edsnlp
-nlp = edsnlp.load("${model.id}")
-`,
-    `# Or install it as a package
-!pip install git+https://huggingface.co/${model.id}
-
-# and import it as a module
-import ${packageName}
-
-nlp = ${packageName}.load()  # or edsnlp.load("${packageName}")
-`
-  ];
-};
-var espnetTTS = (model) => [
-  `from espnet2.bin.tts_inference import Text2Speech
-
-model = Text2Speech.from_pretrained("${model.id}")
-
-speech, *_ = model("text to generate speech from")`
-];
-var espnetASR = (model) => [
-  `from espnet2.bin.asr_inference import Speech2Text
-
-model = Speech2Text.from_pretrained(
-  "${model.id}"
-)
-
-speech, rate = soundfile.read("speech.wav")
-text, *_ = model(speech)[0]`
-];
-var espnetUnknown = () => [`unknown model type (must be text-to-speech or automatic-speech-recognition)`];
-var espnet = (model) => {
-  if (model.tags.includes("text-to-speech")) {
-    return espnetTTS(model);
-  } else if (model.tags.includes("automatic-speech-recognition")) {
-    return espnetASR(model);
-  }
-  return espnetUnknown();
-};
-var fairseq = (model) => [
-  `from fairseq.checkpoint_utils import load_model_ensemble_and_task_from_hf_hub
-
-models, cfg, task = load_model_ensemble_and_task_from_hf_hub(
-    "${model.id}"
-)`
-];
-var flair = (model) => [
-  `from flair.models import SequenceTagger
-
-tagger = SequenceTagger.load("${model.id}")`
-];
-var flexray = (model) => [
-  `pip install flexray`,
-  `from fxr.inference import FleXraySegmenter
-
-segmenter = FleXraySegmenter.from_pretrained("${model.id}")
-prediction = segmenter.predict("image.png", threshold=0.5)
-masks = prediction.masks`
-];
-var flextab = () => {
-  const installSnippet = `pip install git+https://github.com/SAP-samples/flextab`;
-  const classificationSnippet = `# Run a classification task
-from sklearn.datasets import load_breast_cancer
-from sklearn.metrics import accuracy_score
-from sklearn.model_selection import train_test_split
-
-from flextab import FlexTabClassifier
-
-# Load sample data
-X, y = load_breast_cancer(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
-
-# Initialize a classifier, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
-clf = FlexTabClassifier(max_context_size=8192, bagging=8)
-
-clf.fit(X_train, y_train)
-
-# Predict probabilities
-prediction_probabilities = clf.predict_proba(X_test)
-# Predict labels
-predictions = clf.predict(X_test)
-print("Accuracy", accuracy_score(y_test, predictions))`;
-  const regressionsSnippet = `# Run a regression task
-from sklearn.datasets import fetch_openml
-from sklearn.metrics import r2_score
-from sklearn.model_selection import train_test_split
-
-from flextab import FlexTabRegressor
-
-# Load sample data
-df = fetch_openml(data_id=531, as_frame=True)
-X = df.data
-y = df.target.astype(float)
-
-# Train-test split
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=42)
-
-# Initialize the regressor, 8k context and 8-fold bagging gives best performance, reduce if running out of memory
-regressor = FlexTabRegressor(max_context_size=8192, bagging=8)
-
-regressor.fit(X_train, y_train)
-
-# Predict on the test set
-predictions = regressor.predict(X_test)
-
-r2 = r2_score(y_test, predictions)
-print("R\xB2 Score:", r2)`;
-  const matchingSnippet = `# Run a matching task
-from sklearn.metrics import accuracy_score, roc_auc_score
-
-from flextab import FlexTabMatcher
-from flextab.utils.test_utils import load_febrl4
-
-left_train, left_test, right_train, right_test, y_train, y_test = load_febrl4()
-
-matcher = FlexTabMatcher(max_context_size=8192, bagging=1)
-matcher.fit(left_train, right_train, y_train)
-predictions = matcher.predict(left_test, right_test)
-print(f'Accuracy {accuracy_score(y_test, predictions):.2%}')
-# Probabilities (e.g. for thresholding or AUROC):
-# probas = matcher.predict_proba_matching(left_test, right_test)
-# print(f'AUROC {roc_auc_score(y_test, probas[:, 1]):.2%}')`;
-  return [installSnippet, classificationSnippet, regressionsSnippet, matchingSnippet];
-};
-var gaussianformer = (model) => [
-  `# Install from https://github.com/SVLwoof/gaussianformer
-
-from gaussianformer.pipelines.rendering_pipeline import GaussianFormerRenderingPipeline
-
-pipeline = GaussianFormerRenderingPipeline.from_pretrained("${model.id}")`
-];
-var gliner = (model) => [
-  `from gliner import GLiNER
-
-model = GLiNER.from_pretrained("${model.id}")`
-];
-var gliner2 = (model) => [
-  `from gliner2 import GLiNER2
-
-model = GLiNER2.from_pretrained("${model.id}")
-
-# Extract entities
-text = "Apple CEO Tim Cook announced iPhone 15 in Cupertino yesterday."
-result = extractor.extract_entities(text, ["company", "person", "product", "location"])
-
-print(result)`
-];
-var indextts = (model) => [
-  `# Download model
-from huggingface_hub import snapshot_download
-
-snapshot_download(${model.id}, local_dir="checkpoints")
-
-from indextts.infer import IndexTTS
-
-# Ensure config.yaml is present in the checkpoints directory
-tts = IndexTTS(model_dir="checkpoints", cfg_path="checkpoints/config.yaml")
-
-voice = "path/to/your/reference_voice.wav"  # Path to the voice reference audio file
-text = "Hello, how are you?"
-output_path = "output_index.wav"
-
-tts.infer(voice, text, output_path)`
-];
-var htrflow = (model) => [
-  `# CLI usage
-# see docs: https://ai-riksarkivet.github.io/htrflow/latest/getting_started/quick_start.html
-htrflow pipeline <path/to/pipeline.yaml> <path/to/image>`,
-  `# Python usage
-from htrflow.pipeline.pipeline import Pipeline
-from htrflow.pipeline.steps import Task
-from htrflow.models.framework.model import ModelClass
-
-pipeline = Pipeline(
-    [
-        Task(
-            ModelClass, {"model": "${model.id}"}, {}
-        ),
-    ])`
-];
-var jev_style = (model) => {
-  let setup = `pip install "jev-style[torch]"`;
-  if (model.tags.includes("mlx")) {
-    setup = `# Apple silicon
-pip install "jev-style[mlx]"`;
-  } else if (model.tags.includes("gguf")) {
-    setup = `pip install jev-style
-# GGUF builds score through llama.cpp: build the jev-score binary once
-hf download ${model.id} build_jev_score.sh jev_score.cpp --local-dir jev-score
-export JEV_SCORE_BIN=$(sh jev-score/build_jev_score.sh /path/to/llama.cpp | tail -n 1)`;
-  }
-  return [
-    setup,
-    `from jev_style import JevStyle, noul, choice
-
-js = JevStyle.from_pretrained("${model.id}")
-out = js.decide("I was charged twice for one order.", {
-    "billing": noul("This message is about billing."),
-    "team": choice("Which team should handle it?", ["billing", "shipping", "tech"]),
-})
-print(out["answers"]["team"]["choice"])`
-  ];
-};
-var keras = (model) => [
-  `# Available backend options are: "jax", "torch", "tensorflow".
-import os
-os.environ["KERAS_BACKEND"] = "jax"
-
-import keras
-
-model = keras.saving.load_model("hf://${model.id}")
-`
-];
-var zeromodels = (model) => [
-  `# pip install -U zeromodels
-# ZeroModels is pure Keras 3, so pick a backend: "jax", "torch" or "tensorflow".
-import os
-os.environ["KERAS_BACKEND"] = "jax"
-
-from zeromodels import AutoZModel
-
-# AutoZModel reads the repo's model_type and loads the matching class.
-# For a task head use the matching loader, e.g. AutoZMImageClassify / AutoZMDetect /
-# AutoZMSemanticSegment / AutoZMTextGenerate (see zeromodels.auto).
-model = AutoZModel.from_weights("${model.id}")
-`
-];
-var _keras_hub_causal_lm = (modelId) => `
-import keras_hub
-
-# Load CausalLM model (optional: use half precision for inference)
-causal_lm = keras_hub.models.CausalLM.from_preset("hf://${modelId}", dtype="bfloat16")
-causal_lm.compile(sampler="greedy")  # (optional) specify a sampler
-
-# Generate text
-causal_lm.generate("Keras: deep learning for", max_length=64)
-`;
-var _keras_hub_text_to_image = (modelId) => `
-import keras_hub
-
-# Load TextToImage model (optional: use half precision for inference)
-text_to_image = keras_hub.models.TextToImage.from_preset("hf://${modelId}", dtype="bfloat16")
-
-# Generate images with a TextToImage model.
-text_to_image.generate("Astronaut in a jungle")
-`;
-var _keras_hub_text_classifier = (modelId) => `
-import keras_hub
-
-# Load TextClassifier model
-text_classifier = keras_hub.models.TextClassifier.from_preset(
-    "hf://${modelId}",
-    num_classes=2,
-)
-# Fine-tune
-text_classifier.fit(x=["Thilling adventure!", "Total snoozefest."], y=[1, 0])
-# Classify text
-text_classifier.predict(["Not my cup of tea."])
-`;
-var _keras_hub_image_classifier = (modelId) => `
-import keras_hub
-import keras
-
-# Load ImageClassifier model
-image_classifier = keras_hub.models.ImageClassifier.from_preset(
-    "hf://${modelId}",
-    num_classes=2,
-)
-# Fine-tune
-image_classifier.fit(
-    x=keras.random.randint((32, 64, 64, 3), 0, 256),
-    y=keras.random.randint((32, 1), 0, 2),
-)
-# Classify image
-image_classifier.predict(keras.random.randint((1, 64, 64, 3), 0, 256))
-`;
-var _keras_hub_tasks_with_example = {
-  CausalLM: _keras_hub_causal_lm,
-  TextToImage: _keras_hub_text_to_image,
-  TextClassifier: _keras_hub_text_classifier,
-  ImageClassifier: _keras_hub_image_classifier
-};
-var _keras_hub_task_without_example = (task, modelId) => `
-import keras_hub
-
-# Create a ${task} model
-task = keras_hub.models.${task}.from_preset("hf://${modelId}")
-`;
-var _keras_hub_generic_backbone = (modelId) => `
-import keras_hub
-
-# Create a Backbone model unspecialized for any task
-backbone = keras_hub.models.Backbone.from_preset("hf://${modelId}")
-`;
-var keras_hub = (model) => {
-  const modelId = model.id;
-  const tasks = (model.config?.keras_hub?.tasks ?? []).filter(isValidIdentifier);
-  const snippets = [];
-  for (const [task, snippet] of Object.entries(_keras_hub_tasks_with_example)) {
-    if (tasks.includes(task)) {
-      snippets.push(snippet(modelId));
-    }
-  }
-  for (const task of tasks) {
-    if (!Object.keys(_keras_hub_tasks_with_example).includes(task)) {
-      snippets.push(_keras_hub_task_without_example(task, modelId));
-    }
-  }
-  snippets.push(_keras_hub_generic_backbone(modelId));
-  return snippets;
-};
-var kernels = (model) => [
-  `# !pip install kernels
-
-from kernels import get_kernel
-
-kernel = get_kernel("${model.id}")`
-];
-var kimi_audio = (model) => [
-  `# Example usage for KimiAudio
-# pip install git+https://github.com/MoonshotAI/Kimi-Audio.git
-
-from kimia_infer.api.kimia import KimiAudio
-
-model = KimiAudio(model_path="${model.id}", load_detokenizer=True)
-
-sampling_params = {
-    "audio_temperature": 0.8,
-    "audio_top_k": 10,
-    "text_temperature": 0.0,
-    "text_top_k": 5,
-}
-
-# For ASR
-asr_audio = "asr_example.wav"
-messages_asr = [
-    {"role": "user", "message_type": "text", "content": "Please transcribe the following audio:"},
-    {"role": "user", "message_type": "audio", "content": asr_audio}
-]
-_, text = model.generate(messages_asr, **sampling_params, output_type="text")
-print(text)
-
-# For Q&A
-qa_audio = "qa_example.wav"
-messages_conv = [{"role": "user", "message_type": "audio", "content": qa_audio}]
-wav, text = model.generate(messages_conv, **sampling_params, output_type="both")
-sf.write("output_audio.wav", wav.cpu().view(-1).numpy(), 24000)
-print(text)
-`
-];
-var kittentts = (model) => [
-  `from kittentts import KittenTTS
-m = KittenTTS("${model.id}")
-
-audio = m.generate("This high quality TTS model works without a GPU")
-
-# Save the audio
-import soundfile as sf
-sf.write('output.wav', audio, 24000)`
-];
-function _isLtx25Model(model) {
-  const refs = [model.id, ...model.tags ?? []];
-  const base = model.cardData?.base_model;
-  if (Array.isArray(base)) {
-    refs.push(...base);
-  } else if (base) {
-    refs.push(base);
-  }
-  return refs.some((ref) => /ltx[-_]?2\.5/i.test(ref));
-}
-var _LTX_I2V_HINT = `# For image-to-video, add: --image path/to/image.jpg 0 0.8`;
-var _LTX_GEMMA3_ROOT = "models/gemma-3-12b";
-var _LTX_DEFAULT_PROMPT = "A beautiful sunset over the ocean";
-function _ltxInstall(is25) {
-  return `# Install the LTX-2 pipelines
-git clone https://github.com/Lightricks/LTX-2.git
-cd LTX-2
-uv sync ${is25 ? "--extra natten" : "--frozen"}`;
-}
-function _ltxRun(module, args, comment, options) {
-  const body = `uv run python -m ltx_pipelines.${module} \\
-    ${args.join(" \\\n    ")}`;
-  const parts = [`# ${comment}`, body];
-  if (options?.footer) {
-    parts.push(options.footer);
-  }
-  if (options?.hint) {
-    parts.push(_LTX_I2V_HINT);
-  }
-  return parts.join("\n");
-}
-var _LTX_DETAILING_LORA_REPO = "Lightricks/LTX-2.5-22b-IC-LoRA-Pixel-Spatial-Upscaler";
-var _LTX_DETAILING_LORA_FILE = "ltx-2.5-22b-ic-lora-pixel-spatial-upscaler-x2-1.0.safetensors";
-function _ltx25SplitArgs(paths) {
-  const args = [
-    `--transformer-path ${paths.transformer}`,
-    `--text-encoder-path ${paths.textEncoder}`,
-    `--video-vae-path ${paths.videoVae}`,
-    `--audio-vae-path ${paths.audioVae}`,
-    `--spatial-upsampler-path ${paths.spatialUpsampler}`
-  ];
-  if (paths.temporalUpsampler) {
-    args.push(`--temporal-upsampler-path ${paths.temporalUpsampler}`);
-  }
-  return args;
-}
-function _ltx25RepoPaths(localDir) {
-  const shared = {
-    transformer: `${localDir}/diffusion_models/<distilled-transformer>.safetensors`,
-    textEncoder: `${localDir}/text_encoders/gemma4-12b-with-proj-ltx-2.5-bf16.safetensors`,
-    videoVae: `${localDir}/vae/<video-vae>.safetensors`,
-    audioVae: `${localDir}/vae/<audio-vae>.safetensors`,
-    spatialUpsampler: `${localDir}/latent_upscale_models/<spatial-upsampler>.safetensors`
-  };
-  return {
-    distilled: shared,
-    // DFR runs on the distilled transformer; detailing IC-LoRA is required separately.
-    dfr: {
-      ...shared,
-      temporalUpsampler: `${localDir}/latent_upscale_models/<temporal-upsampler>.safetensors`
-    }
-  };
-}
-function _ltx25BasePlaceholderPaths() {
-  return {
-    transformer: "path/to/distilled-transformer.safetensors",
-    textEncoder: "path/to/gemma4-12b-with-proj-ltx-2.5-bf16.safetensors",
-    videoVae: "path/to/video-vae.safetensors",
-    audioVae: "path/to/audio-vae.safetensors",
-    spatialUpsampler: "path/to/spatial-upsampler.safetensors"
-  };
-}
-function _ltx25Download(modelId, localDir, kind) {
-  if (kind === "adapter") {
-    return `# Download the adapter weights from this repo
-# (base components come from Lightricks/LTX-2.5 \u2014 see Files and versions)
-hf download ${modelId} --local-dir ${localDir}`;
-  }
-  const detailingDir = `models/${_LTX_DETAILING_LORA_REPO.split("/")[1]}`;
-  return `# Download weights from this repo
-# Substitute filenames from this repo's "Files and versions" if they differ
-hf download ${modelId} \\
-    diffusion_models/<distilled-transformer>.safetensors \\
-    text_encoders/gemma4-12b-with-proj-ltx-2.5-bf16.safetensors \\
-    vae/<video-vae>.safetensors \\
-    vae/<audio-vae>.safetensors \\
-    latent_upscale_models/<spatial-upsampler>.safetensors \\
-    latent_upscale_models/<temporal-upsampler>.safetensors \\
-    --local-dir ${localDir}
-# DFR requires the detailing IC-LoRA (separate repo; strength is fixed at 0.5)
-hf download ${_LTX_DETAILING_LORA_REPO} --local-dir ${detailingDir}`;
-}
-function _ltx23Download(modelId, localDir) {
-  return `# Download the weights from this repo, plus the Gemma text encoder
-hf download ${modelId} --local-dir ${localDir}
-hf download google/gemma-3-12b-it-qat-q4_0-unquantized --local-dir ${_LTX_GEMMA3_ROOT}`;
-}
-function _ltx25Snippets(model, localDir, tags) {
-  const install = _ltxInstall(true);
-  const loraArg = `--lora ${localDir}/<weights>.safetensors 1.0`;
-  const basePaths = _ltx25BasePlaceholderPaths();
-  if (tags.includes("ic-lora")) {
-    return [
-      install,
-      _ltx25Download(model.id, localDir, "adapter"),
-      _ltxRun("ic_lora", [
-        ..._ltx25SplitArgs(basePaths),
-        loraArg,
-        "--video-conditioning reference.mp4 1.0",
-        `--prompt "your prompt here"`,
-        "--output-path output.mp4"
-      ], "Video-to-video with the IC-LoRA (runs on the distilled LTX-2.5 base)")
-    ];
-  }
-  if (tags.includes("lora")) {
-    return [
-      install,
-      _ltx25Download(model.id, localDir, "adapter"),
-      _ltxRun("distilled", [..._ltx25SplitArgs(basePaths), loraArg, `--prompt "your prompt here"`, "--output-path output.mp4"], "Text/image-to-video with the LoRA on the distilled LTX-2.5 pipeline", { hint: true })
-    ];
-  }
-  const { distilled, dfr } = _ltx25RepoPaths(localDir);
-  const detailingDir = `models/${_LTX_DETAILING_LORA_REPO.split("/")[1]}`;
-  return [
-    install,
-    _ltx25Download(model.id, localDir, "base"),
-    _ltxRun("distilled", [
-      ..._ltx25SplitArgs(distilled),
-      "--num-frames 121",
-      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
-      "--output-path output.mp4"
-    ], "Distilled LTX-2.5 pipeline (fast)", { hint: true }),
-    _ltxRun("dfr_pipeline", [
-      ..._ltx25SplitArgs(dfr),
-      `--detailing-lora ${detailingDir}/${_LTX_DETAILING_LORA_FILE}`,
-      "--spatial-upscalings 1",
-      "--temporal-upscalings 1",
-      "--height 1088",
-      "--width 1920",
-      "--num-frames 121",
-      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
-      "--output-path output.mp4"
-    ], "DFR pipeline (higher detail fidelity; optional temporal 2x/4x)", {
-      footer: "# For 4K: --spatial-upscalings 2 --width 3840 --height 2176",
-      hint: true
-    })
-  ];
-}
-function _ltx23Snippets(model, localDir, tags) {
-  const install = _ltxInstall(false);
-  const download = _ltx23Download(model.id, localDir);
-  const loraArg = `--lora ${localDir}/<weights>.safetensors 1.0`;
-  const gemma = `--gemma-root ${_LTX_GEMMA3_ROOT}`;
-  if (tags.includes("ic-lora")) {
-    return [
-      install,
-      download,
-      _ltxRun("ic_lora", [
-        "--distilled-checkpoint-path path/to/distilled_checkpoint.safetensors",
-        "--spatial-upsampler-path path/to/spatial_upsampler.safetensors",
-        gemma,
-        loraArg,
-        "--video-conditioning reference.mp4 1.0",
-        `--prompt "your prompt here"`,
-        "--output-path output.mp4"
-      ], "Video-to-video with the IC-LoRA (runs on the distilled base model)")
-    ];
-  }
-  if (tags.includes("lora")) {
-    return [
-      install,
-      download,
-      _ltxRun("ti2vid_two_stages_hq", [
-        "--checkpoint-path path/to/checkpoint.safetensors",
-        "--distilled-lora path/to/distilled_lora.safetensors 0.8",
-        "--spatial-upsampler-path path/to/spatial_upsampler.safetensors",
-        gemma,
-        loraArg,
-        `--prompt "your prompt here"`,
-        "--output-path output.mp4"
-      ], "Text/image-to-video with the LoRA on the HQ two-stage base pipeline", { hint: true })
-    ];
-  }
-  return [
-    install,
-    download,
-    _ltxRun("distilled", [
-      `--distilled-checkpoint-path ${localDir}/<distilled-checkpoint>.safetensors`,
-      `--spatial-upsampler-path ${localDir}/<spatial-upsampler>.safetensors`,
-      gemma,
-      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
-      "--output-path output.mp4"
-    ], "Fast pipeline (distilled model, no distilled LoRA needed)", { hint: true }),
-    _ltxRun("ti2vid_two_stages_hq", [
-      `--checkpoint-path ${localDir}/<checkpoint>.safetensors`,
-      `--distilled-lora ${localDir}/<distilled-lora>.safetensors 0.8`,
-      `--spatial-upsampler-path ${localDir}/<spatial-upsampler>.safetensors`,
-      gemma,
-      `--prompt "${_LTX_DEFAULT_PROMPT}"`,
-      "--output-path output.mp4"
-    ], "HQ pipeline (two-stage, higher quality)", { hint: true })
-  ];
-}
-var ltx = (model) => {
-  const localDir = `models/${nameWithoutNamespace(model.id)}`;
-  const tags = model.tags ?? [];
-  return _isLtx25Model(model) ? _ltx25Snippets(model, localDir, tags) : _ltx23Snippets(model, localDir, tags);
-};
-var lightning_ir = (model) => {
-  if (model.tags.includes("bi-encoder")) {
-    return [
-      `#install from https://github.com/webis-de/lightning-ir
-
-from lightning_ir import BiEncoderModule
-model = BiEncoderModule("${model.id}")
-
-model.score("query", ["doc1", "doc2", "doc3"])`
-    ];
-  } else if (model.tags.includes("cross-encoder")) {
-    return [
-      `#install from https://github.com/webis-de/lightning-ir
-
-from lightning_ir import CrossEncoderModule
-model = CrossEncoderModule("${model.id}")
-
-model.score("query", ["doc1", "doc2", "doc3"])`
-    ];
-  }
-  return [
-    `#install from https://github.com/webis-de/lightning-ir
-
-from lightning_ir import BiEncoderModule, CrossEncoderModule
-
-# depending on the model type, use either BiEncoderModule or CrossEncoderModule
-model = BiEncoderModule("${model.id}")
-# model = CrossEncoderModule("${model.id}")
-
-model.score("query", ["doc1", "doc2", "doc3"])`
-  ];
-};
-var llama_cpp_python = (model) => {
-  const snippets = [
-    `# !pip install llama-cpp-python
-
-from llama_cpp import Llama
-
-llm = Llama.from_pretrained(
-	repo_id="${model.id}",
-	filename="{{GGUF_FILE}}",
-)
-`
-  ];
-  if (model.tags.includes("conversational")) {
-    const messages = getModelInputSnippet(model);
-    snippets.push(`llm.create_chat_completion(
-	messages = ${stringifyMessages(messages, { attributeKeyQuotes: true, indent: "	" })}
-)`);
-  } else {
-    snippets.push(`output = llm(
-	"Once upon a time,",
-	max_tokens=512,
-	echo=True
-)
-print(output)`);
-  }
-  return snippets;
-};
-var lerobot = (model) => {
-  if (model.tags.includes("smolvla")) {
-    const smolvlaSnippets = [
-      // Installation snippet
-      `# See https://github.com/huggingface/lerobot?tab=readme-ov-file#installation for more details
-git clone https://github.com/huggingface/lerobot.git
-cd lerobot
-pip install -e .[smolvla]`,
-      // Finetune snippet
-      `# Launch finetuning on your dataset
-python lerobot/scripts/train.py \\
---policy.path=${model.id} \\
---dataset.repo_id=lerobot/svla_so101_pickplace \\
---batch_size=64 \\
---steps=20000 \\
---output_dir=outputs/train/my_smolvla \\
---job_name=my_smolvla_training \\
---policy.device=cuda \\
---wandb.enable=true`
-    ];
-    if (model.id !== "lerobot/smolvla_base") {
-      smolvlaSnippets.push(`# Run the policy using the record function
-python -m lerobot.record \\
-  --robot.type=so101_follower \\
-  --robot.port=/dev/ttyACM0 \\ # <- Use your port
-  --robot.id=my_blue_follower_arm \\ # <- Use your robot id
-  --robot.cameras="{ front: {type: opencv, index_or_path: 8, width: 640, height: 480, fps: 30}}" \\ # <- Use your cameras
-  --dataset.single_task="Grasp a lego block and put it in the bin." \\ # <- Use the same task description you used in your dataset recording
-  --dataset.repo_id=HF_USER/dataset_name \\  # <- This will be the dataset name on HF Hub
-  --dataset.episode_time_s=50 \\
-  --dataset.num_episodes=10 \\
-  --policy.path=${model.id}`);
-    }
-    return smolvlaSnippets;
-  }
-  return [];
-};
-var litert_lm = (model) => [
-  `# LiteRT-LM runs on various platforms (Android, iOS, Windows, Linux, macOS, IoT, Web/WASM)
-# and supports many APIs (C++, Python, Kotlin, Swift, JavaScript, Flutter).
-# For platform-specific integration guides, please refer to the official developer website:
-# https://ai.google.dev/edge/litert-lm
-
-# To try LiteRT-LM, the easiest way is to use our CLI tool.
-# 1. Install the LiteRT-LM CLI tool:
-pip install -U litert-lm
-
-# 2. Download and run this model locally:
-# See: https://ai.google.dev/edge/litert-lm/cli
-litert-lm run \\
-  --from-huggingface-repo=${model.id} \\
-  --prompt="Write me a poem"`
-];
-var tf_keras = (model) => [
-  `# Note: 'keras<3.x' or 'tf_keras' must be installed (legacy)
-# See https://github.com/keras-team/tf-keras for more details.
-from huggingface_hub import from_pretrained_keras
-
-model = from_pretrained_keras("${model.id}")
-`
-];
-var mamba_ssm = (model) => [
-  `from mamba_ssm import MambaLMHeadModel
-
-model = MambaLMHeadModel.from_pretrained("${model.id}")`
-];
-var mars5_tts = (model) => [
-  `# Install from https://github.com/Camb-ai/MARS5-TTS
-
-from inference import Mars5TTS
-mars5 = Mars5TTS.from_pretrained("${model.id}")`
-];
-var matanyone = (model) => [
-  `# Install from https://github.com/pq-yang/MatAnyone.git
-
-from matanyone.model.matanyone import MatAnyone
-model = MatAnyone.from_pretrained("${model.id}")`,
-  `
-from matanyone import InferenceCore
-processor = InferenceCore("${model.id}")`
-];
-var memra = (model) => [
-  `# memra serves NVIDIA Blackwell workstation and consumer cards (sm_120a), with a
-# compile-gated Hopper lane. Prebuilt binaries need Linux x86_64 and driver 580+,
-# and no CUDA toolkit.
-curl -fsSL https://raw.githubusercontent.com/avifenesh/memra/main/tools/install.sh | sh`,
-  `# One chat-templated generation. In a repo with several GGUF files, append
-# :<substring> to choose one, for example hf:${model.id}:Q4_K_M
-MEMRA_CHAT=1 run-gen hf:${model.id} --prompt "Explain KV caches in one sentence."`,
-  `# Or an OpenAI-compatible server on 127.0.0.1:8080.
-MEMRA_MODELS="model=hf:${model.id}" memra-server`
-];
-var mesh_anything = () => [
-  `# Install from https://github.com/buaacyw/MeshAnything.git
-
-from MeshAnything.models.meshanything import MeshAnything
-
-# refer to https://github.com/buaacyw/MeshAnything/blob/main/main.py#L91 on how to define args
-# and https://github.com/buaacyw/MeshAnything/blob/main/app.py regarding usage
-model = MeshAnything(args)`
-];
-var multimolecule = (model) => {
-  const widgetExample = model.widgetData?.[0];
-  const exampleText = escapeStringForJson(widgetExample?.text ?? "");
-  const maskToken = model.mask_token ?? "<mask>";
-  const sequence = exampleText?.replace(maskToken, "A");
-  const snippets = [`pip install multimolecule`];
-  if (sequence) {
-    snippets.push(`from multimolecule import AutoModel, AutoTokenizer
-
-tokenizer = AutoTokenizer.from_pretrained("${model.id}")
-model = AutoModel.from_pretrained("${model.id}")
-
-inputs = tokenizer("${sequence}", return_tensors="pt")
-outputs = model(**inputs)
-embeddings = outputs.last_hidden_state`);
-  } else {
-    snippets.push(`from multimolecule import AutoModel, AutoTokenizer
-
-tokenizer = AutoTokenizer.from_pretrained("${model.id}")
-model = AutoModel.from_pretrained("${model.id}")`);
-  }
-  if (model.tags.includes("rna-secondary-structure") && exampleText) {
-    snippets.push(`import multimolecule
-from transformers import pipeline
-
-predictor = pipeline("rna-secondary-structure", model="${model.id}")
-output = predictor("${exampleText}")
-print(output["secondary_structure"])`);
-  } else if (model.pipeline_tag === "fill-mask" && exampleText) {
-    snippets.push(`import multimolecule
-from transformers import pipeline
-
-predictor = pipeline("fill-mask", model="${model.id}")
-output = predictor("${exampleText}")`);
-  }
-  return snippets;
-};
-var open_clip = (model) => [
-  `import open_clip
-
-model, preprocess_train, preprocess_val = open_clip.create_model_and_transforms('hf-hub:${model.id}')
-tokenizer = open_clip.get_tokenizer('hf-hub:${model.id}')`
-];
-var openasr = (model) => {
-  const modelId = model.id.split("/").pop() ?? model.id;
-  return [
-    `# Install the openasr CLI: https://github.com/QuintinShaw/openasr/releases
-openasr pull ${modelId}
-openasr transcribe audio.wav --model ${modelId}`
-  ];
-};
-var opendde = () => [
-  `# pip install 'opendde[gpu]'
-# Checkpoints are fetched from the Hub into $OPENDDE_ROOT_DIR (default ~/.cache/opendde)
-opendde doctor
-opendde pred -i examples/input.json -o ./output -n opendde_v1`
-];
-var paddlenlp = (model) => {
-  const architecture = model.config?.architectures?.[0];
-  if (architecture && isValidIdentifier(architecture)) {
-    return [
-      [
-        `from paddlenlp.transformers import AutoTokenizer, ${architecture}`,
-        "",
-        `tokenizer = AutoTokenizer.from_pretrained("${model.id}", from_hf_hub=True)`,
-        `model = ${architecture}.from_pretrained("${model.id}", from_hf_hub=True)`
-      ].join("\n")
-    ];
-  } else {
-    return [
-      [
-        `# \u26A0\uFE0F Type of model unknown`,
-        `from paddlenlp.transformers import AutoTokenizer, AutoModel`,
-        "",
-        `tokenizer = AutoTokenizer.from_pretrained("${model.id}", from_hf_hub=True)`,
-        `model = AutoModel.from_pretrained("${model.id}", from_hf_hub=True)`
-      ].join("\n")
-    ];
-  }
-};
-var paddleocr = (model) => {
-  const mapping = {
-    textline_detection: { className: "TextDetection" },
-    textline_recognition: { className: "TextRecognition" },
-    seal_text_detection: { className: "SealTextDetection" },
-    doc_img_unwarping: { className: "TextImageUnwarping" },
-    doc_img_orientation_classification: { className: "DocImgOrientationClassification" },
-    textline_orientation_classification: { className: "TextLineOrientationClassification" },
-    chart_parsing: { className: "ChartParsing" },
-    formula_recognition: { className: "FormulaRecognition" },
-    layout_detection: { className: "LayoutDetection" },
-    table_cells_detection: { className: "TableCellsDetection" },
-    wired_table_classification: { className: "TableClassification" },
-    table_structure_recognition: { className: "TableStructureRecognition" }
-  };
-  if (model.tags.includes("doc_vlm")) {
-    return [
-      `# 1. See https://www.paddlepaddle.org.cn/en/install to install paddlepaddle
-# 2. pip install paddleocr
-
-from paddleocr import DocVLM
-model = DocVLM(model_name="${nameWithoutNamespace(model.id)}")
-output = model.predict(
-    input={"image": "path/to/image.png", "query": "Parsing this image and output the content in Markdown format."},
-    batch_size=1
-)
-for res in output:
-    res.print()
-    res.save_to_json(save_path="./output/res.json")`
-    ];
-  }
-  if (model.tags.includes("document-parse")) {
-    const rawVersion = model.id.replace("PaddlePaddle/PaddleOCR-VL-", "v");
-    const version2 = rawVersion === "PaddlePaddle/PaddleOCR-VL" ? "v1" : rawVersion;
-    return [
-      `# See https://www.paddleocr.ai/latest/version3.x/pipeline_usage/PaddleOCR-VL.html to installation
-
-from paddleocr import PaddleOCRVL
-pipeline = PaddleOCRVL(pipeline_version="${version2}")
-output = pipeline.predict("path/to/document_image.png")
-for res in output:
-	res.print()
-	res.save_to_json(save_path="output")
-	res.save_to_markdown(save_path="output")`
-    ];
-  }
-  for (const tag of model.tags) {
-    if (tag in mapping) {
-      const { className } = mapping[tag];
-      return [
-        `# 1. See https://www.paddlepaddle.org.cn/en/install to install paddlepaddle
-# 2. pip install paddleocr
-
-from paddleocr import ${className}
-model = ${className}(model_name="${nameWithoutNamespace(model.id)}")
-output = model.predict(input="path/to/image.png", batch_size=1)
-for res in output:
-    res.print()
-    res.save_to_img(save_path="./output/")
-    res.save_to_json(save_path="./output/res.json")`
-      ];
-    }
-  }
-  return [
-    `# Please refer to the document for information on how to use the model.
-# https://paddlepaddle.github.io/PaddleOCR/latest/en/version3.x/module_usage/module_overview.html`
-  ];
-};
-var perception_encoder = (model) => {
-  const clip_model = `# Use PE-Core models as CLIP models
-import core.vision_encoder.pe as pe
-
-model = pe.CLIP.from_config("${model.id}", pretrained=True)`;
-  const vision_encoder = `# Use any PE model as a vision encoder
-import core.vision_encoder.pe as pe
-
-model = pe.VisionTransformer.from_config("${model.id}", pretrained=True)`;
-  if (model.id.includes("Core")) {
-    return [clip_model, vision_encoder];
-  } else {
-    return [vision_encoder];
-  }
-};
-var phantom_wan = (model) => [
-  `from huggingface_hub import snapshot_download
-from phantom_wan import WANI2V, configs
-
-checkpoint_dir = snapshot_download("${model.id}")
-wan_i2v = WanI2V(
-            config=configs.WAN_CONFIGS['i2v-14B'],
-            checkpoint_dir=checkpoint_dir,
-        )
- video = wan_i2v.generate(text_prompt, image_prompt)`
-];
-var pocket_tts = (model) => [
-  `from pocket_tts import TTSModel
-import scipy.io.wavfile
-
-tts_model = TTSModel.load_model("${model.id}")
-voice_state = tts_model.get_state_for_audio_prompt(
-    "hf://kyutai/tts-voices/alba-mackenna/casual.wav"
-)
-audio = tts_model.generate_audio(voice_state, "Hello world, this is a test.")
-# Audio is a 1D torch tensor containing PCM data.
-scipy.io.wavfile.write("output.wav", tts_model.sample_rate, audio.numpy())`
-];
-var pyannote_audio_pipeline = (model) => [
-  `from pyannote.audio import Pipeline
-
-pipeline = Pipeline.from_pretrained("${model.id}")
-
-# inference on the whole file
-pipeline("file.wav")
-
-# inference on an excerpt
-from pyannote.core import Segment
-excerpt = Segment(start=2.0, end=5.0)
-
-from pyannote.audio import Audio
-waveform, sample_rate = Audio().crop("file.wav", excerpt)
-pipeline({"waveform": waveform, "sample_rate": sample_rate})`
-];
-var pyannote_audio_model = (model) => [
-  `from pyannote.audio import Model, Inference
-
-model = Model.from_pretrained("${model.id}")
-inference = Inference(model)
-
-# inference on the whole file
-inference("file.wav")
-
-# inference on an excerpt
-from pyannote.core import Segment
-excerpt = Segment(start=2.0, end=5.0)
-inference.crop("file.wav", excerpt)`
-];
-var pyannote_audio = (model) => {
-  if (model.tags.includes("pyannote-audio-pipeline")) {
-    return pyannote_audio_pipeline(model);
-  }
-  return pyannote_audio_model(model);
-};
-var relik = (model) => [
-  `from relik import Relik
-
-relik = Relik.from_pretrained("${model.id}")`
-];
-var renderformer = (model) => [
-  `# Install from https://github.com/microsoft/renderformer
-
-from renderformer import RenderFormerRenderingPipeline
-pipeline = RenderFormerRenderingPipeline.from_pretrained("${model.id}")`
-];
-var routee_powertrain = (model) => [
-  `# pip install routee.powertrain
-import pandas as pd
-import routee.powertrain as pt
-from routee.powertrain.registry import HFRegistry
-
-registry = HFRegistry(repo_id="${model.id}")
-
-# find a vehicle: filter by make, model, year, powertrain type, features, ...
-pt.query_available_models(make="tesla", model="model 3", registry=registry)
-
-# load one by its id: "<make>/<vehicle_slug>/<year>/<config_slug>"
-model = pt.load_model("tesla/model_3_bev/2022/rf_c3326385", registry=registry)
-
-links = pd.DataFrame({
-    "distance": [0.1, 0.2],  # miles
-    "speed_mph": [30, 55],
-    "grade_percent": [-2.0, 1.0],
-})
-model.predict(links)`
-];
-var tensorflowttsTextToMel = (model) => [
-  `from tensorflow_tts.inference import AutoProcessor, TFAutoModel
-
-processor = AutoProcessor.from_pretrained("${model.id}")
-model = TFAutoModel.from_pretrained("${model.id}")
-`
-];
-var tensorflowttsMelToWav = (model) => [
-  `from tensorflow_tts.inference import TFAutoModel
-
-model = TFAutoModel.from_pretrained("${model.id}")
-audios = model.inference(mels)
-`
-];
-var tensorflowttsUnknown = (model) => [
-  `from tensorflow_tts.inference import TFAutoModel
-
-model = TFAutoModel.from_pretrained("${model.id}")
-`
-];
-var tensorflowtts = (model) => {
-  if (model.tags.includes("text-to-mel")) {
-    return tensorflowttsTextToMel(model);
-  } else if (model.tags.includes("mel-to-wav")) {
-    return tensorflowttsMelToWav(model);
-  }
-  return tensorflowttsUnknown(model);
-};
-var timm = (model) => [
-  `import timm
-
-model = timm.create_model("hf_hub:${model.id}", pretrained=True)`
-];
-var saelens = () => [
-  `# pip install sae-lens
-from sae_lens import SAE
-
-sae, cfg_dict, sparsity = SAE.from_pretrained(
-    release = "RELEASE_ID", # e.g., "gpt2-small-res-jb". See other options in https://github.com/jbloomAus/SAELens/blob/main/sae_lens/pretrained_saes.yaml
-    sae_id = "SAE_ID", # e.g., "blocks.8.hook_resid_pre". Won't always be a hook point
-)`
-];
-var seed_story = () => [
-  `# seed_story_cfg_path refers to 'https://github.com/TencentARC/SEED-Story/blob/master/configs/clm_models/agent_7b_sft.yaml'
-# llm_cfg_path refers to 'https://github.com/TencentARC/SEED-Story/blob/master/configs/clm_models/llama2chat7b_lora.yaml'
-from omegaconf import OmegaConf
-import hydra
-
-# load Llama2
-llm_cfg = OmegaConf.load(llm_cfg_path)
-llm = hydra.utils.instantiate(llm_cfg, torch_dtype="fp16")
-
-# initialize seed_story
-seed_story_cfg = OmegaConf.load(seed_story_cfg_path)
-seed_story = hydra.utils.instantiate(seed_story_cfg, llm=llm) `
-];
-var skopsPickle = (model, modelFile) => {
-  return [
-    `import joblib
-from skops.hub_utils import download
-download("${model.id}", "path_to_folder")
-model = joblib.load(
-	"${escapeStringForJson(modelFile)}"
-)
-# only load pickle files from sources you trust
-# read more about it here https://skops.readthedocs.io/en/stable/persistence.html`
-  ];
-};
-var skopsFormat = (model, modelFile) => {
-  return [
-    `from skops.hub_utils import download
-from skops.io import load
-download("${model.id}", "path_to_folder")
-# make sure model file is in skops format
-# if model is a pickle file, make sure it's from a source you trust
-model = load("path_to_folder/${escapeStringForJson(modelFile)}")`
-  ];
-};
-var skopsJobLib = (model) => {
-  return [
-    `from huggingface_hub import hf_hub_download
-import joblib
-model = joblib.load(
-	hf_hub_download("${model.id}", "sklearn_model.joblib")
-)
-# only load pickle files from sources you trust
-# read more about it here https://skops.readthedocs.io/en/stable/persistence.html`
-  ];
-};
-var sklearn = (model) => {
-  if (model.tags.includes("skops")) {
-    const skopsmodelFile = model.config?.sklearn?.model?.file;
-    const skopssaveFormat = model.config?.sklearn?.model_format;
-    if (!skopsmodelFile) {
-      return [`# \u26A0\uFE0F Model filename not specified in config.json`];
-    }
-    if (skopssaveFormat === "pickle") {
-      return skopsPickle(model, skopsmodelFile);
-    } else {
-      return skopsFormat(model, skopsmodelFile);
-    }
-  } else {
-    return skopsJobLib(model);
-  }
-};
-var stable_audio_tools = (model) => [
-  `import torch
-import torchaudio
-from einops import rearrange
-from stable_audio_tools import get_pretrained_model
-from stable_audio_tools.inference.generation import generate_diffusion_cond
-
-device = "cuda" if torch.cuda.is_available() else "cpu"
-
-# Download model
-model, model_config = get_pretrained_model("${model.id}")
-sample_rate = model_config["sample_rate"]
-sample_size = model_config["sample_size"]
-
-model = model.to(device)
-
-# Set up text and timing conditioning
-conditioning = [{
-	"prompt": "128 BPM tech house drum loop",
-}]
-
-# Generate stereo audio
-output = generate_diffusion_cond(
-	model,
-	conditioning=conditioning,
-	sample_size=sample_size,
-	device=device
-)
-
-# Rearrange audio batch to a single sequence
-output = rearrange(output, "b d n -> d (b n)")
-
-# Peak normalize, clip, convert to int16, and save to file
-output = output.to(torch.float32).div(torch.max(torch.abs(output))).clamp(-1, 1).mul(32767).to(torch.int16).cpu()
-torchaudio.save("output.wav", output, sample_rate)`
-];
-var fastai = (model) => [
-  `from huggingface_hub import from_pretrained_fastai
-
-learn = from_pretrained_fastai("${model.id}")`
-];
-var sam2 = (model) => {
-  const image_predictor = `# Use SAM2 with images
-import torch
-from sam2.sam2_image_predictor import SAM2ImagePredictor
-
-predictor = SAM2ImagePredictor.from_pretrained(${model.id})
-
-with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16):
-    predictor.set_image(<your_image>)
-    masks, _, _ = predictor.predict(<input_prompts>)`;
-  const video_predictor = `# Use SAM2 with videos
-import torch
-from sam2.sam2_video_predictor import SAM2VideoPredictor
-
-predictor = SAM2VideoPredictor.from_pretrained(${model.id})
-
-with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16):
-    state = predictor.init_state(<your_video>)
-
-    # add new prompts and instantly get the output on the same frame
-    frame_idx, object_ids, masks = predictor.add_new_points(state, <your_prompts>):
-
-    # propagate the prompts to get masklets throughout the video
-    for frame_idx, object_ids, masks in predictor.propagate_in_video(state):
-        ...`;
-  return [image_predictor, video_predictor];
-};
-var sam_3d_objects = (model) => [
-  `from inference import Inference, load_image, load_single_mask
-from huggingface_hub import hf_hub_download
-
-path = hf_hub_download("${model.id}", "pipeline.yaml")
-inference = Inference(path, compile=False)
-
-image = load_image("path_to_image.png")
-mask = load_single_mask("path_to_mask.png", index=14)
-
-output = inference(image, mask)`
-];
-var sam_3d_body = (model) => [
-  `from notebook.utils import setup_sam_3d_body
-
-estimator = setup_sam_3d_body(${model.id})
-outputs = estimator.process_one_image(image)
-rend_img = visualize_sample_together(image, outputs, estimator.faces)`
-];
-var sampleFactory = (model) => [
-  `python -m sample_factory.huggingface.load_from_hub -r ${model.id} -d ./train_dir`
-];
-function get_widget_examples_from_st_model(model) {
-  const widgetExample = model.widgetData?.[0];
-  if (widgetExample?.source_sentence && widgetExample?.sentences?.length) {
-    return [widgetExample.source_sentence, ...widgetExample.sentences];
-  }
-}
-var aneforge = (model) => {
-  const header = "# Run this model on the Apple Neural Engine, without CoreML.";
-  if (model.pipeline_tag === "text-generation") {
-    return [
-      `${header}
-import aneforge as af
-from transformers import AutoTokenizer
-
-tok = AutoTokenizer.from_pretrained("${model.id}")
-model = af.load_llm("${model.id}")            # prefill + resident-KV-cache decode on the ANE
-ids = tok.encode("The Neural Engine is")
-print(tok.decode(model.generate(ids, max_new_tokens=20)))`
-    ];
-  }
-  if (model.pipeline_tag === "zero-shot-image-classification" || model.tags.includes("clip")) {
-    return [
-      `${header}
-import aneforge as af
-
-clip = af.load_clip("${model.id}")
-labels = clip.classify(image, ["a photo of a cat", "a photo of a dog"])  # image: a PIL.Image; zero-shot (label, prob)`
-    ];
-  }
-  if (model.tags.includes("resnet")) {
-    return [
-      `${header}
-import aneforge as af
-
-net = af.load_resnet("${model.id}")             # BatchNorm folded into the preceding conv at load
-logits = net(pixels)                          # pixels: a preprocessed [1, 3, 224, 224] float32 batch -> [1, 1000]`
-    ];
-  }
-  if (model.pipeline_tag === "image-classification") {
-    return [
-      `${header}
-import aneforge as af
-
-vit = af.load_vit("${model.id}")
-labels = vit.classify(image)                  # image: a PIL.Image; returns top-k (label, logit)`
-    ];
-  }
-  if (model.pipeline_tag === "automatic-speech-recognition") {
-    return [
-      `${header}
-import aneforge as af
-
-asr = af.load_whisper("${model.id}")
-text = asr.transcribe(audio)                  # audio: a 16 kHz mono float32 waveform`
-    ];
-  }
-  return [
-    `# Run this model's encoder on the Apple Neural Engine, without CoreML.
-from aneforge.sentence_transformers import SentenceTransformer
-
-model = SentenceTransformer("${model.id}")
-embeddings = model.encode(["Hello from the Neural Engine"], normalize_embeddings=True)`
-  ];
-};
-var sentenceTransformers = (model) => {
-  const remote_code_snippet = model.tags.includes(TAG_CUSTOM_CODE) ? ", trust_remote_code=True" : "";
-  if (model.tags.includes("PyLate")) {
-    return [
-      `from pylate import models
-
-queries = [
-    "Which planet is known as the Red Planet?",
-    "What is the largest planet in our solar system?",
-]
-
-documents = [
-    ["Mars is the Red Planet.", "Venus is Earth's twin."],
-    ["Jupiter is the largest planet.", "Saturn has rings."],
-]
-
-model = models.ColBERT(model_name_or_path="${model.id}")
-
-queries_emb = model.encode(queries, is_query=True)
-docs_emb = model.encode(documents, is_query=False)`
-    ];
-  }
-  if (model.tags.includes("cross-encoder") || model.pipeline_tag == "text-ranking") {
-    return [
-      `from sentence_transformers import CrossEncoder
-
-model = CrossEncoder("${model.id}"${remote_code_snippet})
-
-query = "Which planet is known as the Red Planet?"
-passages = [
-	"Venus is often called Earth's twin because of its similar size and proximity.",
-	"Mars, known for its reddish appearance, is often referred to as the Red Planet.",
-	"Jupiter, the largest planet in our solar system, has a prominent red spot.",
-	"Saturn, famous for its rings, is sometimes mistaken for the Red Planet."
-]
-
-scores = model.predict([(query, passage) for passage in passages])
-print(scores)`
-    ];
-  }
-  const exampleSentences = get_widget_examples_from_st_model(model) ?? [
-    "The weather is lovely today.",
-    "It's so sunny outside!",
-    "He drove to the stadium."
-  ];
-  return [
-    `from sentence_transformers import SentenceTransformer
-
-model = SentenceTransformer("${model.id}"${remote_code_snippet})
-
-sentences = ${JSON.stringify(exampleSentences, null, 4)}
-embeddings = model.encode(sentences)
-
-similarities = model.similarity(embeddings, embeddings)
-print(similarities.shape)
-# [${exampleSentences.length}, ${exampleSentences.length}]`
-  ];
-};
-var setfit = (model) => [
-  `from setfit import SetFitModel
-
-model = SetFitModel.from_pretrained("${model.id}")`
-];
-var spacy = (model) => [
-  `!pip install https://huggingface.co/${model.id}/resolve/main/${nameWithoutNamespace(model.id)}-any-py3-none-any.whl
-
-# Using spacy.load().
-import spacy
-nlp = spacy.load("${nameWithoutNamespace(model.id)}")
-
-# Importing as module.
-import ${nameWithoutNamespace(model.id)}
-nlp = ${nameWithoutNamespace(model.id)}.load()`
-];
-var span_marker = (model) => [
-  `from span_marker import SpanMarkerModel
-
-model = SpanMarkerModel.from_pretrained("${model.id}")`
-];
-var stanza = (model) => [
-  `import stanza
-
-stanza.download("${nameWithoutNamespace(model.id).replace("stanza-", "")}")
-nlp = stanza.Pipeline("${nameWithoutNamespace(model.id).replace("stanza-", "")}")`
-];
-var speechBrainMethod = (speechbrainInterface) => {
-  switch (speechbrainInterface) {
-    case "EncoderClassifier":
-      return "classify_file";
-    case "EncoderDecoderASR":
-    case "EncoderASR":
-      return "transcribe_file";
-    case "SpectralMaskEnhancement":
-      return "enhance_file";
-    case "SepformerSeparation":
-      return "separate_file";
-    default:
-      return void 0;
-  }
-};
-var speechbrain = (model) => {
-  const speechbrainInterface = model.config?.speechbrain?.speechbrain_interface;
-  if (speechbrainInterface === void 0) {
-    return [`# interface not specified in config.json`];
-  }
-  const speechbrainMethod = speechBrainMethod(speechbrainInterface);
-  if (speechbrainMethod === void 0) {
-    return [`# interface in config.json invalid`];
-  }
-  return [
-    `from speechbrain.pretrained import ${speechbrainInterface}
-model = ${speechbrainInterface}.from_hparams(
-  "${model.id}"
-)
-model.${speechbrainMethod}("file.wav")`
-  ];
-};
-var terratorch = (model) => [
-  `from terratorch.registry import BACKBONE_REGISTRY
-
-model = BACKBONE_REGISTRY.build("${model.id}")`
-];
-var hasChatTemplate = (model) => model.config?.tokenizer_config?.chat_template !== void 0 || model.config?.processor_config?.chat_template !== void 0 || model.config?.chat_template_jinja !== void 0;
-var autoModelClass = (model) => {
-  const autoModel = model.transformersInfo?.auto_model;
-  return autoModel && isValidIdentifier(autoModel) ? autoModel : void 0;
-};
-var transformers = (model) => {
-  const info2 = model.transformersInfo;
-  if (!info2) {
-    return [`# \u26A0\uFE0F Type of model unknown`];
-  }
-  const auto_model = autoModelClass(model) ?? "AutoModel";
-  const remote_code_snippet = model.tags.includes(TAG_CUSTOM_CODE) ? ", trust_remote_code=True" : "";
-  const autoSnippet = [];
-  if (info2.processor) {
-    const processorVarName = info2.processor === "AutoTokenizer" ? "tokenizer" : info2.processor === "AutoFeatureExtractor" ? "extractor" : "processor";
-    autoSnippet.push("# Load model directly", `from transformers import ${info2.processor}, ${auto_model}`, "", `${processorVarName} = ${info2.processor}.from_pretrained("${model.id}"` + remote_code_snippet + ")", `model = ${auto_model}.from_pretrained("${model.id}"` + remote_code_snippet + ', device_map="auto")');
-    if (model.tags.includes("conversational") && hasChatTemplate(model)) {
-      if (model.tags.includes("image-text-to-text")) {
-        autoSnippet.push("messages = [", [
-          "    {",
-          '        "role": "user",',
-          '        "content": [',
-          '            {"type": "image", "url": "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/p-blog/candy.JPG"},',
-          '            {"type": "text", "text": "What animal is on the candy?"}',
-          "        ]",
-          "    },"
-        ].join("\n"), "]");
-      } else {
-        autoSnippet.push("messages = [", '    {"role": "user", "content": "Who are you?"},', "]");
-      }
-      autoSnippet.push(`inputs = ${processorVarName}.apply_chat_template(`, "	messages,", "	add_generation_prompt=True,", "	tokenize=True,", "	return_dict=True,", '	return_tensors="pt",', ").to(model.device)", "", "outputs = model.generate(**inputs, max_new_tokens=40)", `print(${processorVarName}.decode(outputs[0][inputs["input_ids"].shape[-1]:]))`);
-    }
-  } else {
-    autoSnippet.push("# Load model directly", `from transformers import ${auto_model}`, `model = ${auto_model}.from_pretrained("${model.id}"` + remote_code_snippet + ', device_map="auto")');
-  }
-  if (model.pipeline_tag && LIBRARY_TASK_MAPPING.transformers?.includes(model.pipeline_tag)) {
-    const pipelineSnippet = ["# Use a pipeline as a high-level helper"];
-    if (REMOVED_IN_V5_TRANSFORMERS_PIPELINES.includes(model.pipeline_tag)) {
-      pipelineSnippet.push(`# Warning: Pipeline type "${model.pipeline_tag}" is no longer supported in transformers v5.`, `# You must load the model directly (see below) or downgrade to v4.x with:`, `# 'pip install "transformers<5.0.0'`);
-    }
-    pipelineSnippet.push("from transformers import pipeline", "", `pipe = pipeline("${model.pipeline_tag}", model="${model.id}"` + remote_code_snippet + ")");
-    if (model.tags.includes("conversational")) {
-      if (model.tags.includes("image-text-to-text")) {
-        pipelineSnippet.push("messages = [", [
-          "    {",
-          '        "role": "user",',
-          '        "content": [',
-          '            {"type": "image", "url": "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/p-blog/candy.JPG"},',
-          '            {"type": "text", "text": "What animal is on the candy?"}',
-          "        ]",
-          "    },"
-        ].join("\n"), "]");
-        pipelineSnippet.push("pipe(text=messages)");
-      } else {
-        pipelineSnippet.push("messages = [", '    {"role": "user", "content": "Who are you?"},', "]");
-        pipelineSnippet.push("pipe(messages)");
-      }
-    } else if (model.pipeline_tag === "zero-shot-image-classification") {
-      pipelineSnippet.push("pipe(", '    "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/hub/parrots.png",', '    candidate_labels=["animals", "humans", "landscape"],', ")");
-    } else if (model.pipeline_tag === "image-classification") {
-      pipelineSnippet.push('pipe("https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/hub/parrots.png")');
-    }
-    return [pipelineSnippet.join("\n"), autoSnippet.join("\n")];
-  }
-  return [autoSnippet.join("\n")];
-};
-var transformersJS = (model) => {
-  if (!model.pipeline_tag) {
-    return [`// \u26A0\uFE0F Unknown pipeline tag`];
-  }
-  const libName = "@huggingface/transformers";
-  return [
-    `// npm i ${libName}
-import { pipeline } from '${libName}';
-
-// Allocate pipeline
-const pipe = await pipeline('${model.pipeline_tag}', '${model.id}');`
-  ];
-};
-var peftTask = (peftTaskType) => {
-  switch (peftTaskType) {
-    case "CAUSAL_LM":
-      return "CausalLM";
-    case "SEQ_2_SEQ_LM":
-      return "Seq2SeqLM";
-    case "TOKEN_CLS":
-      return "TokenClassification";
-    case "SEQ_CLS":
-      return "SequenceClassification";
-    default:
-      return void 0;
-  }
-};
-var peft = (model) => {
-  const { base_model_name_or_path: peftBaseModel, task_type: peftTaskType } = model.config?.peft ?? {};
-  const pefttask = peftTask(peftTaskType);
-  if (!pefttask) {
-    return [`Task type is invalid.`];
-  }
-  if (!peftBaseModel) {
-    return [`Base model is not found.`];
-  }
-  return [
-    `from peft import PeftModel
-from transformers import AutoModelFor${pefttask}
-
-base_model = AutoModelFor${pefttask}.from_pretrained("${escapeStringForJson(peftBaseModel)}")
-model = PeftModel.from_pretrained(base_model, "${model.id}")`
-  ];
-};
-var fasttext = (model) => [
-  `from huggingface_hub import hf_hub_download
-import fasttext
-
-model = fasttext.load_model(hf_hub_download("${model.id}", "model.bin"))`
-];
-var stableBaselines3 = (model) => [
-  `from huggingface_sb3 import load_from_hub
-checkpoint = load_from_hub(
-	repo_id="${model.id}",
-	filename="{MODEL FILENAME}.zip",
-)`
-];
-var nemoDomainResolver = (domain2, model) => {
-  switch (domain2) {
-    case "ASR":
-      return [
-        `import nemo.collections.asr as nemo_asr
-asr_model = nemo_asr.models.ASRModel.from_pretrained("${model.id}")
-
-transcriptions = asr_model.transcribe(["file.wav"])`
-      ];
-    default:
-      return void 0;
-  }
-};
-var mlAgents = (model) => [
-  `mlagents-load-from-hf --repo-id="${model.id}" --local-dir="./download: string[]s"`
-];
-var sentis = () => [
-  `string modelName = "[Your model name here].sentis";
-Model model = ModelLoader.Load(Application.streamingAssetsPath + "/" + modelName);
-IWorker engine = WorkerFactory.CreateWorker(BackendType.GPUCompute, model);
-// Please see provided C# file for more details
-`
-];
-var sana = (model) => [
-  `
-# Load the model and infer image from text
-import torch
-from app.sana_pipeline import SanaPipeline
-from torchvision.utils import save_image
-
-sana = SanaPipeline("configs/sana_config/1024ms/Sana_1600M_img1024.yaml")
-sana.from_pretrained("hf://${model.id}")
-
-image = sana(
-    prompt='a cyberpunk cat with a neon sign that says "Sana"',
-    height=1024,
-    width=1024,
-    guidance_scale=5.0,
-    pag_guidance_scale=2.0,
-    num_inference_steps=18,
-) `
-];
-var vibevoice = (model) => [
-  `import torch, soundfile as sf, librosa, numpy as np
-from vibevoice.processor.vibevoice_processor import VibeVoiceProcessor
-from vibevoice.modular.modeling_vibevoice_inference import VibeVoiceForConditionalGenerationInference
-
-# Load voice sample (should be 24kHz mono)
-voice, sr = sf.read("path/to/voice_sample.wav")
-if voice.ndim > 1: voice = voice.mean(axis=1)
-if sr != 24000: voice = librosa.resample(voice, sr, 24000)
-
-processor = VibeVoiceProcessor.from_pretrained("${model.id}")
-model = VibeVoiceForConditionalGenerationInference.from_pretrained(
-    "${model.id}", torch_dtype=torch.bfloat16
-).to("cuda").eval()
-model.set_ddpm_inference_steps(5)
-
-inputs = processor(text=["Speaker 0: Hello!\\nSpeaker 1: Hi there!"],
-                   voice_samples=[[voice]], return_tensors="pt")
-audio = model.generate(**inputs, cfg_scale=1.3,
-                       tokenizer=processor.tokenizer).speech_outputs[0]
-sf.write("output.wav", audio.cpu().numpy().squeeze(), 24000)`
-];
-var videoprism = (model) => [
-  `# Install from https://github.com/google-deepmind/videoprism
-import jax
-from videoprism import models as vp
-
-flax_model = vp.get_model("${model.id}")
-loaded_state = vp.load_pretrained_weights("${model.id}")
-
-@jax.jit
-def forward_fn(inputs, train=False):
-  return flax_model.apply(loaded_state, inputs, train=train)`
-];
-var vfimamba = (model) => [
-  `from Trainer_finetune import Model
-
-model = Model.from_pretrained("${model.id}")`
-];
-var lvface = (model) => [
-  `from huggingface_hub import hf_hub_download
-	 from inference_onnx import LVFaceONNXInferencer
-
-model_path = hf_hub_download("${model.id}", "LVFace-L_Glint360K/LVFace-L_Glint360K.onnx")
-inferencer = LVFaceONNXInferencer(model_path, use_gpu=True, timeout=300)
-img_path = 'path/to/image1.jpg'
-embedding = inferencer.infer_from_image(img_path)`
-];
-var voicecraft = (model) => [
-  `from voicecraft import VoiceCraft
-
-model = VoiceCraft.from_pretrained("${model.id}")`
-];
-var voxcpm = (model) => [
-  `import soundfile as sf
-from voxcpm import VoxCPM
-
-model = VoxCPM.from_pretrained("${model.id}")
-
-wav = model.generate(
-    text="VoxCPM is an innovative end-to-end TTS model from ModelBest, designed to generate highly expressive speech.",
-    prompt_wav_path=None,      # optional: path to a prompt speech for voice cloning
-    prompt_text=None,          # optional: reference text
-    cfg_value=2.0,             # LM guidance on LocDiT, higher for better adherence to the prompt, but maybe worse
-    inference_timesteps=10,   # LocDiT inference timesteps, higher for better result, lower for fast speed
-    normalize=True,           # enable external TN tool
-    denoise=True,             # enable external Denoise tool
-    retry_badcase=True,        # enable retrying mode for some bad cases (unstoppable)
-    retry_badcase_max_times=3,  # maximum retrying times
-    retry_badcase_ratio_threshold=6.0, # maximum length restriction for bad case detection (simple but effective), it could be adjusted for slow pace speech
-)
-
-sf.write("output.wav", wav, 16000)
-print("saved: output.wav")`
-];
-var vui = () => [
-  `# !pip install git+https://github.com/fluxions-ai/vui
-
-import torchaudio
-
-from vui.inference import render
-from vui.model import Vui,
-
-model = Vui.from_pretrained().cuda()
-waveform = render(
-    model,
-    "Hey, here is some random stuff, usually something quite long as the shorter the text the less likely the model can cope!",
-)
-print(waveform.shape)
-torchaudio.save("out.opus", waveform[0], 22050)
-`
-];
-var chattts = () => [
-  `import ChatTTS
-import torchaudio
-
-chat = ChatTTS.Chat()
-chat.load_models(compile=False) # Set to True for better performance
-
-texts = ["PUT YOUR TEXT HERE",]
-
-wavs = chat.infer(texts, )
-
-torchaudio.save("output1.wav", torch.from_numpy(wavs[0]), 24000)`
-];
-var ultralytics = (model) => {
-  const versionTag = model.tags.find((tag) => tag.match(/^yolov\d+$/));
-  const className = versionTag ? `YOLOv${versionTag.slice(4)}` : "YOLOvXX";
-  const prefix = versionTag ? "" : `# Couldn't find a valid YOLO version tag.
-# Replace XX with the correct version.
-`;
-  return [
-    prefix + `from ultralytics import ${className}
-
-model = ${className}.from_pretrained("${model.id}")
-source = 'http://images.cocodataset.org/val2017/000000039769.jpg'
-model.predict(source=source, save=True)`
-  ];
-};
-var birefnet = (model) => [
-  `# Option 1: use with transformers
-
-from transformers import AutoModelForImageSegmentation
-birefnet = AutoModelForImageSegmentation.from_pretrained("${model.id}", trust_remote_code=True)
-`,
-  `# Option 2: use with BiRefNet
-
-# Install from https://github.com/ZhengPeng7/BiRefNet
-
-from models.birefnet import BiRefNet
-model = BiRefNet.from_pretrained("${model.id}")`
-];
-var nobg = (model) => {
-  const installSnippet = `pip install nobg`;
-  const predictCall = model.tags.includes("promptable") ? `cutout = model.predict(processor, "image.jpg", "prompt")` : `cutout = model.predict(processor, "image.jpg")`;
-  const predictSnippet = `# Option 1: use via the predict method
-
-from nobg import AutoModel, AutoProcessor
-
-model = AutoModel.from_pretrained("${model.id}").eval()
-processor = AutoProcessor.from_pretrained("${model.id}")
-
-${predictCall}`;
-  const manualSnippet = `# Option 2: use the model and processor directly
-
-import torch
-from loadimg import load_img
-from nobg import AutoModel, AutoProcessor
-
-model = AutoModel.from_pretrained("${model.id}").eval()
-processor = AutoProcessor.from_pretrained("${model.id}")
-
-image = load_img("image.jpg").convert("RGB")
-inputs = processor(image, return_tensors="pt")
-
-with torch.no_grad():
-    outputs = model(pixel_values=inputs["pixel_values"])
-
-alpha = processor.post_process_alpha_matting(outputs, target_sizes=[(image.height, image.width)])[0]
-processor.cutout(image, alpha).save("output.png")`;
-  return [installSnippet, predictSnippet, manualSnippet];
-};
-var supertonic = () => [
-  `from supertonic import TTS
-
-tts = TTS(auto_download=True)
-
-style = tts.get_voice_style(voice_name="M1")
-
-text = "The train delay was announced at 4:45 PM on Wed, Apr 3, 2024 due to track maintenance."
-wav, duration = tts.synthesize(text, voice_style=style)
-
-tts.save_audio(wav, "output.wav")`
-];
-var swarmformer = (model) => [
-  `from swarmformer import SwarmFormerModel
-
-model = SwarmFormerModel.from_pretrained("${model.id}")
-`
-];
-var univa = (model) => [
-  `# Follow installation instructions at https://github.com/PKU-YuanGroup/UniWorld-V1
-
-from univa.models.qwen2p5vl.modeling_univa_qwen2p5vl import UnivaQwen2p5VLForConditionalGeneration
-	model = UnivaQwen2p5VLForConditionalGeneration.from_pretrained(
-        "${model.id}",
-        torch_dtype=torch.bfloat16,
-        attn_implementation="flash_attention_2",
-    ).to("cuda")
-	processor = AutoProcessor.from_pretrained("${model.id}")
-`
-];
-var mlx_unknown = (model) => [
-  `# Download the model from the Hub
-pip install huggingface_hub[hf_xet]
-
-huggingface-cli download --local-dir ${nameWithoutNamespace(model.id)} ${model.id}`
-];
-var mlxlm = (model) => [
-  `# Make sure mlx-lm is installed
-# pip install --upgrade mlx-lm
-# if on a CUDA device, also pip install mlx[cuda]
-
-# Generate text with mlx-lm
-from mlx_lm import load, generate
-
-model, tokenizer = load("${model.id}")
-
-prompt = "Once upon a time in"
-text = generate(model, tokenizer, prompt=prompt, verbose=True)`
-];
-var mlxchat = (model) => [
-  `# Make sure mlx-lm is installed
-# pip install --upgrade mlx-lm
-
-# Generate text with mlx-lm
-from mlx_lm import load, generate
-
-model, tokenizer = load("${model.id}")
-
-prompt = "Write a story about Einstein"
-messages = [{"role": "user", "content": prompt}]
-prompt = tokenizer.apply_chat_template(
-    messages, add_generation_prompt=True
-)
-
-text = generate(model, tokenizer, prompt=prompt, verbose=True)`
-];
-var mlxvlm = (model) => [
-  `# Make sure mlx-vlm is installed
-# pip install --upgrade mlx-vlm
-
-from mlx_vlm import load, generate
-from mlx_vlm.prompt_utils import apply_chat_template
-from mlx_vlm.utils import load_config
-
-# Load the model
-model, processor = load("${model.id}")
-config = load_config("${model.id}")
-
-# Prepare input
-image = ["http://images.cocodataset.org/val2017/000000039769.jpg"]
-prompt = "Describe this image."
-
-# Apply chat template
-formatted_prompt = apply_chat_template(
-    processor, config, prompt, num_images=1
-)
-
-# Generate output
-output = generate(model, processor, formatted_prompt, image)
-print(output)`
-];
-var mlxim = (model) => [
-  `from mlxim.model import create_model
-
-model = create_model(${model.id})`
-];
-var mlx = (model) => {
-  if (model.pipeline_tag === "image-text-to-text") {
-    return mlxvlm(model);
-  }
-  if (model.pipeline_tag === "text-generation") {
-    if (model.tags.includes("conversational")) {
-      return mlxchat(model);
-    } else {
-      return mlxlm(model);
-    }
-  }
-  return mlx_unknown(model);
-};
-var model2vec = (model) => [
-  `from model2vec import StaticModel
-
-model = StaticModel.from_pretrained("${model.id}")`
-];
-var mobilint = (model) => {
-  const modelName = nameWithoutNamespace(model.id);
-  return [
-    `# pip install mblt-model-zoo
-from mblt_model_zoo.vision import MBLT_Engine
-
-model = MBLT_Engine(
-    model_cls="${modelName}",
-    model_type="DEFAULT",
-    model_path="",
-    core_mode="global8",
-)
-
-try:
-    image = model.preprocess("path/to/image.jpg")
-    output = model(image)
-    result = model.postprocess(output)
-finally:
-    model.dispose()
-`
-  ];
-};
-var pruna = (model) => {
-  let snippets;
-  if (model.tags.includes("diffusers")) {
-    snippets = pruna_diffusers(model);
-  } else if (model.tags.includes("transformers")) {
-    snippets = pruna_transformers(model);
-  } else {
-    snippets = pruna_default(model);
-  }
-  const ensurePrunaModelImport = (snippet) => {
-    if (!/^from pruna import PrunaModel/m.test(snippet)) {
-      return `from pruna import PrunaModel
-${snippet}`;
-    }
-    return snippet;
-  };
-  snippets = snippets.map(ensurePrunaModelImport);
-  if (model.tags.includes("pruna_pro-ai")) {
-    return snippets.map((snippet) => snippet.replace(/\bpruna\b/g, "pruna_pro").replace(/\bPrunaModel\b/g, "PrunaProModel"));
-  }
-  return snippets;
-};
-var pruna_diffusers = (model) => {
-  const diffusersSnippets = diffusers(model);
-  return diffusersSnippets.map((snippet) => snippet.replace(/\b\w*Pipeline\w*\b/g, "PrunaModel").replace(/from diffusers import ([^,\n]*PrunaModel[^,\n]*)/g, "").replace(/from diffusers import ([^,\n]+),?\s*([^,\n]*PrunaModel[^,\n]*)/g, "from diffusers import $1").replace(/from diffusers import\s*(\n|$)/g, "").replace(/from diffusers import PrunaModel/g, "from pruna import PrunaModel").replace(/from diffusers import ([^,\n]+), PrunaModel/g, "from diffusers import $1").replace(/from diffusers import PrunaModel, ([^,\n]+)/g, "from diffusers import $1").replace(/\n\n+/g, "\n").trim());
-};
-var pruna_transformers = (model) => {
-  const auto_model = autoModelClass(model);
-  const transformersSnippets = transformers(model);
-  let processedSnippets = transformersSnippets.map((snippet) => snippet.replace(/from transformers import pipeline/g, "from pruna import PrunaModel").replace(/pipeline\([^)]*\)/g, `PrunaModel.from_pretrained("${model.id}")`));
-  if (auto_model) {
-    processedSnippets = processedSnippets.map((snippet) => snippet.replace(new RegExp(`from transformers import ${auto_model}
-?`, "g"), "").replace(new RegExp(`${auto_model}.from_pretrained`, "g"), "PrunaModel.from_pretrained").replace(new RegExp(`^.*from.*import.*(, *${auto_model})+.*$`, "gm"), (line) => line.replace(new RegExp(`, *${auto_model}`, "g"), "")));
-  }
-  return processedSnippets;
-};
-var pruna_default = (model) => [
-  `from pruna import PrunaModel
-model = PrunaModel.from_pretrained("${model.id}")
-`
-];
-var nemo = (model) => {
-  let command = void 0;
-  if (model.tags.includes("automatic-speech-recognition")) {
-    command = nemoDomainResolver("ASR", model);
-  }
-  return command ?? [`# tag did not correspond to a valid NeMo domain.`];
-};
-var outetts = (model) => {
-  const t = model.tags ?? [];
-  if (t.includes("gguf") || t.includes("onnx")) {
-    return [];
-  }
-  return [
-    `
-  import outetts
-
-  enum = outetts.Models("${model.id}".split("/", 1)[1])       # VERSION_1_0_SIZE_1B
-  cfg  = outetts.ModelConfig.auto_config(enum, outetts.Backend.HF)
-  tts  = outetts.Interface(cfg)
-
-  speaker = tts.load_default_speaker("EN-FEMALE-1-NEUTRAL")
-  tts.generate(
-	  outetts.GenerationConfig(
-		  text="Hello there, how are you doing?",
-		  speaker=speaker,
-	  )
-  ).save("output.wav")
-  `
-  ];
-};
-var pxia = (model) => [
-  `from pxia import AutoModel
-
-model = AutoModel.from_pretrained("${model.id}")`
-];
-var pythae = (model) => [
-  `from pythae.models import AutoModel
-
-model = AutoModel.load_from_hf_hub("${model.id}")`
-];
-var qwen3_tts = (model) => [
-  `# pip install qwen-tts
-import torch
-import soundfile as sf
-from qwen_tts import Qwen3TTSModel
-
-model = Qwen3TTSModel.from_pretrained(
-    "${model.id}",
-    device_map="cuda:0",
-    dtype=torch.bfloat16,
-    attn_implementation="flash_attention_2",
-)
-
-wavs, sr = model.generate_custom_voice(
-    text="Your text here.",
-    language="English",
-    speaker="Ryan",
-    instruct="Speak in a natural tone.",
-)
-
-sf.write("output.wav", wavs[0], sr)`
-];
-var musicgen = (model) => [
-  `from audiocraft.models import MusicGen
-
-model = MusicGen.get_pretrained("${model.id}")
-
-descriptions = ['happy rock', 'energetic EDM', 'sad jazz']
-wav = model.generate(descriptions)  # generates 3 samples.`
-];
-var magnet = (model) => [
-  `from audiocraft.models import MAGNeT
-
-model = MAGNeT.get_pretrained("${model.id}")
-
-descriptions = ['disco beat', 'energetic EDM', 'funky groove']
-wav = model.generate(descriptions)  # generates 3 samples.`
-];
-var audiogen = (model) => [
-  `from audiocraft.models import AudioGen
-
-model = AudioGen.get_pretrained("${model.id}")
-model.set_generation_params(duration=5)  # generate 5 seconds.
-descriptions = ['dog barking', 'sirene of an emergency vehicle', 'footsteps in a corridor']
-wav = model.generate(descriptions)  # generates 3 samples.`
-];
-var anemoi = (model) => [
-  `from anemoi.inference.runners.default import DefaultRunner
-from anemoi.inference.config.run import RunConfiguration
-# Create Configuration
-config = RunConfiguration(checkpoint = {"huggingface":"${model.id}"})
-# Load Runner
-runner = DefaultRunner(config)`
-];
-var audiocraft = (model) => {
-  if (model.tags.includes("musicgen")) {
-    return musicgen(model);
-  } else if (model.tags.includes("audiogen")) {
-    return audiogen(model);
-  } else if (model.tags.includes("magnet")) {
-    return magnet(model);
-  } else {
-    return [`# Type of model unknown.`];
-  }
-};
-var whisperkit = () => [
-  `# Install CLI with Homebrew on macOS device
-brew install whisperkit-cli
-
-# View all available inference options
-whisperkit-cli transcribe --help
-
-# Download and run inference using whisper base model
-whisperkit-cli transcribe --audio-path /path/to/audio.mp3
-
-# Or use your preferred model variant
-whisperkit-cli transcribe --model "large-v3" --model-prefix "distil" --audio-path /path/to/audio.mp3 --verbose`
-];
-var threedtopia_xl = (model) => [
-  `from threedtopia_xl.models import threedtopia_xl
-
-model = threedtopia_xl.from_pretrained("${model.id}")
-model.generate(cond="path/to/image.png")`
-];
-var zonos = (model) => [
-  `# pip install git+https://github.com/Zyphra/Zonos.git
-import torchaudio
-from zonos.model import Zonos
-from zonos.conditioning import make_cond_dict
-
-model = Zonos.from_pretrained("${model.id}", device="cuda")
-
-wav, sr = torchaudio.load("speaker.wav")           # 5-10s reference clip
-speaker = model.make_speaker_embedding(wav, sr)
-
-cond  = make_cond_dict(text="Hello, world!", speaker=speaker, language="en-us")
-codes = model.generate(model.prepare_conditioning(cond))
-
-audio = model.autoencoder.decode(codes)[0].cpu()
-torchaudio.save("sample.wav", audio, model.autoencoder.sampling_rate)
-`
-];
-var moshi = (model) => {
-  if (model.id.includes("-mlx")) {
-    const quantFlag = model.id.includes("-q4") ? " -q 4" : model.id.includes("-q8") ? " -q 8" : "";
-    return [
-      `# pip install moshi_mlx
-# Run local inference (macOS Apple Silicon)
-python -m moshi_mlx.local${quantFlag} --hf-repo "${model.id}"
-
-# Or run with web UI
-python -m moshi_mlx.local_web${quantFlag} --hf-repo "${model.id}"`
-    ];
-  }
-  if (model.id.includes("-candle")) {
-    return [
-      `# pip install rustymimi
-# Candle backend - see https://github.com/kyutai-labs/moshi
-# for Rust installation instructions`
-    ];
-  }
-  return [
-    `# pip install moshi
-# Run the interactive web server
-python -m moshi.server --hf-repo "${model.id}"
-# Then open https://localhost:8998 in your browser`,
-    `# pip install moshi
-import torch
-from moshi.models import loaders
-
-# Load checkpoint info from HuggingFace
-checkpoint = loaders.CheckpointInfo.from_hf_repo("${model.id}")
-
-# Load the Mimi audio codec
-mimi = checkpoint.get_mimi(device="cuda")
-mimi.set_num_codebooks(8)
-
-# Encode audio (24kHz, mono)
-wav = torch.randn(1, 1, 24000 * 10)  # [batch, channels, samples]
-with torch.no_grad():
-    codes = mimi.encode(wav.cuda())
-    decoded = mimi.decode(codes)`
-  ];
-};
-
-// node_modules/@huggingface/tasks/dist/esm/model-libraries.js
-var MODEL_LIBRARIES_UI_ELEMENTS = {
-  acestep: {
-    prettyLabel: "ACE-Step",
-    repoName: "ACE-Step",
-    repoUrl: "https://github.com/ace-step/ACE-Step",
-    filter: false,
-    countDownloads: `path:"ace_step_transformer/config.json"`
-  },
-  "adapter-transformers": {
-    prettyLabel: "Adapters",
-    repoName: "adapters",
-    repoUrl: "https://github.com/Adapter-Hub/adapters",
-    docsUrl: "https://huggingface.co/docs/hub/adapters",
-    snippets: adapters,
-    filter: true,
-    countDownloads: `path:"adapter_config.json"`
-  },
-  allennlp: {
-    prettyLabel: "AllenNLP",
-    repoName: "AllenNLP",
-    repoUrl: "https://github.com/allenai/allennlp",
-    docsUrl: "https://huggingface.co/docs/hub/allennlp",
-    snippets: allennlp,
-    filter: true
-  },
-  aneforge: {
-    prettyLabel: "ANEForge",
-    repoName: "ANEForge",
-    repoUrl: "https://github.com/sbryngelson/ANEForge",
-    docsUrl: "https://aneforge.readthedocs.io",
-    snippets: aneforge,
-    filter: false
-  },
-  anemoi: {
-    prettyLabel: "AnemoI",
-    repoName: "AnemoI",
-    repoUrl: "https://github.com/ecmwf/anemoi-inference",
-    docsUrl: "https://anemoi.readthedocs.io/en/latest/",
-    filter: false,
-    countDownloads: `path_extension:"ckpt"`,
-    snippets: anemoi
-  },
-  araclip: {
-    prettyLabel: "AraClip",
-    repoName: "AraClip",
-    repoUrl: "https://huggingface.co/Arabic-Clip/araclip",
-    filter: false,
-    snippets: araclip
-  },
-  "aviation-ner": {
-    prettyLabel: "Aviation NER",
-    repoName: "Aviation NER",
-    repoUrl: "https://github.com/Boeing/aviation_ner_sdr",
-    docsUrl: "https://github.com/Boeing/aviation_ner_sdr",
-    countDownloads: `path:"gliner_config.json"`,
-    filter: false
-  },
-  asteroid: {
-    prettyLabel: "Asteroid",
-    repoName: "Asteroid",
-    repoUrl: "https://github.com/asteroid-team/asteroid",
-    docsUrl: "https://huggingface.co/docs/hub/asteroid",
-    snippets: asteroid,
-    filter: true,
-    countDownloads: `path:"pytorch_model.bin"`
-  },
-  audiocraft: {
-    prettyLabel: "Audiocraft",
-    repoName: "audiocraft",
-    repoUrl: "https://github.com/facebookresearch/audiocraft",
-    snippets: audiocraft,
-    filter: false,
-    countDownloads: `path:"state_dict.bin"`
-  },
-  audioseal: {
-    prettyLabel: "AudioSeal",
-    repoName: "audioseal",
-    repoUrl: "https://github.com/facebookresearch/audioseal",
-    filter: false,
-    countDownloads: `path_extension:"pth"`,
-    snippets: audioseal
-  },
-  "bagel-mot": {
-    prettyLabel: "Bagel",
-    repoName: "Bagel",
-    repoUrl: "https://github.com/ByteDance-Seed/Bagel/",
-    filter: false,
-    countDownloads: `path:"llm_config.json"`
-  },
-  bboxmaskpose: {
-    prettyLabel: "BBoxMaskPose",
-    repoName: "BBoxMaskPose",
-    repoUrl: "https://github.com/MiraPurkrabek/BBoxMaskPose",
-    filter: false,
-    countDownloads: `path_extension:"pth"`
-  },
-  ben2: {
-    prettyLabel: "BEN2",
-    repoName: "BEN2",
-    repoUrl: "https://github.com/PramaLLC/BEN2",
-    snippets: ben2,
-    filter: false
-  },
-  bertopic: {
-    prettyLabel: "BERTopic",
-    repoName: "BERTopic",
-    repoUrl: "https://github.com/MaartenGr/BERTopic",
-    snippets: bertopic,
-    filter: true
-  },
-  big_vision: {
-    prettyLabel: "Big Vision",
-    repoName: "big_vision",
-    repoUrl: "https://github.com/google-research/big_vision",
-    filter: false,
-    countDownloads: `path_extension:"npz"`
-  },
-  bionemo: {
-    prettyLabel: "BioNeMo",
-    repoName: "BioNeMo",
-    filter: false,
-    repoUrl: "https://github.com/nvidia/BioNeMo",
-    countDownloads: `path_extension:"ckpt" OR path:"config.json"`
-  },
-  birder: {
-    prettyLabel: "Birder",
-    repoName: "Birder",
-    repoUrl: "https://gitlab.com/birder/birder",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  birefnet: {
-    prettyLabel: "BiRefNet",
-    repoName: "BiRefNet",
-    repoUrl: "https://github.com/ZhengPeng7/BiRefNet",
-    snippets: birefnet,
-    filter: false
-  },
-  bm25s: {
-    prettyLabel: "BM25S",
-    repoName: "bm25s",
-    repoUrl: "https://github.com/xhluca/bm25s",
-    snippets: bm25s,
-    filter: false,
-    countDownloads: `path:"params.index.json"`
-  },
-  boltzgen: {
-    prettyLabel: "BoltzGen",
-    repoName: "BoltzGen",
-    repoUrl: "https://github.com/HannesStark/boltzgen",
-    filter: false,
-    countDownloads: `path:"boltzgen1_diverse.ckpt"`
-  },
-  cancertathomev2: {
-    prettyLabel: "Cancer@HomeV2",
-    repoName: "Cancer@HomeV2",
-    repoUrl: "https://huggingface.co/OpenPeerAI/CancerAtHomeV2",
-    filter: false,
-    countDownloads: `path:"run.py"`
-  },
-  cartesia_pytorch: {
-    prettyLabel: "Cartesia Pytorch",
-    repoName: "Cartesia Pytorch",
-    repoUrl: "https://github.com/cartesia-ai/cartesia_pytorch",
-    snippets: cartesia_pytorch
-  },
-  cartesia_mlx: {
-    prettyLabel: "Cartesia MLX",
-    repoName: "Cartesia MLX",
-    repoUrl: "https://github.com/cartesia-ai/cartesia_mlx",
-    snippets: cartesia_mlx
-  },
-  causilo: {
-    prettyLabel: "Causilo",
-    repoName: "Causilo",
-    repoUrl: "https://github.com/nums-ai/causilo",
-    filter: false,
-    countDownloads: `path:"classifier/config.json" OR path:"regressor/config.json"`
-  },
-  ccpfn: {
-    prettyLabel: "CCPFN",
-    repoName: "CCPFN",
-    repoUrl: "https://huggingface.co/Layer6/CCPFN",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  champ: {
-    prettyLabel: "Champ",
-    repoName: "Champ",
-    repoUrl: "https://github.com/fudan-generative-vision/champ",
-    countDownloads: `path:"champ/motion_module.pth"`
-  },
-  chatterbox: {
-    prettyLabel: "Chatterbox",
-    repoName: "Chatterbox",
-    repoUrl: "https://github.com/resemble-ai/chatterbox",
-    snippets: chatterbox,
-    countDownloads: `path:"tokenizer.json"`,
-    filter: false
-  },
-  chaossim: {
-    prettyLabel: "ChaosSIM",
-    repoName: "ChaosSIM",
-    repoUrl: "https://huggingface.co/OpenPeerAI/ChaosSIM/",
-    countDownloads: `path:"ChaosSim.nb"`,
-    filter: false
-  },
-  chat_tts: {
-    prettyLabel: "ChatTTS",
-    repoName: "ChatTTS",
-    repoUrl: "https://github.com/2noise/ChatTTS.git",
-    snippets: chattts,
-    filter: false,
-    countDownloads: `path:"asset/GPT.pt"`
-  },
-  chexmix: {
-    prettyLabel: "CheXmix",
-    repoName: "CheXmix",
-    repoUrl: "https://github.com/StanfordMIMI/CheXmix",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  "chronos-forecasting": {
-    prettyLabel: "Chronos",
-    repoName: "Chronos",
-    repoUrl: "https://github.com/amazon-science/chronos-forecasting",
-    snippets: chronos_forecasting
-  },
-  clara: {
-    prettyLabel: "Clara",
-    repoName: "Clara",
-    filter: false,
-    repoUrl: "https://github.com/nvidia/clara",
-    countDownloads: `path_extension:"ckpt" OR path:"config.json"`
-  },
-  clipscope: {
-    prettyLabel: "clipscope",
-    repoName: "clipscope",
-    repoUrl: "https://github.com/Lewington-pitsos/clipscope",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  "cloud-agents": {
-    prettyLabel: "Cloud Agents",
-    repoName: "Cloud Agents",
-    repoUrl: "https://huggingface.co/OpenPeerAI/Cloud-Agents",
-    filter: false,
-    countDownloads: `path:"setup.py"`
-  },
-  collectorvision: {
-    prettyLabel: "CollectorVision",
-    repoName: "CollectorVision",
-    repoUrl: "https://github.com/HanClinto/CollectorVision",
-    snippets: collectorvision,
-    filter: false,
-    countDownloads: `path_extension:"onnx"`
-  },
-  colipri: {
-    prettyLabel: "COLIPRI",
-    repoName: "COLIPRI",
-    repoUrl: "https://huggingface.co/microsoft/colipri",
-    snippets: colipri,
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  cosyvoice: {
-    prettyLabel: "CosyVoice",
-    repoName: "CosyVoice",
-    repoUrl: "https://github.com/FunAudioLLM/CosyVoice",
-    filter: false,
-    countDownloads: `path_extension:"onnx" OR path_extension:"pt"`
-  },
-  cotracker: {
-    prettyLabel: "CoTracker",
-    repoName: "CoTracker",
-    repoUrl: "https://github.com/facebookresearch/co-tracker",
-    filter: false,
-    countDownloads: `path_extension:"pth"`
-  },
-  colpali: {
-    prettyLabel: "ColPali",
-    repoName: "ColPali",
-    repoUrl: "https://github.com/ManuelFay/colpali",
-    filter: false,
-    countDownloads: `path:"adapter_config.json"`
-  },
-  comet: {
-    prettyLabel: "COMET",
-    repoName: "COMET",
-    repoUrl: "https://github.com/Unbabel/COMET/",
-    countDownloads: `path:"hparams.yaml"`
-  },
-  cortiq: {
-    prettyLabel: "cortiq",
-    repoName: "cortiq",
-    repoUrl: "https://github.com/infosave2007/cmf",
-    docsUrl: "https://github.com/infosave2007/cmf/blob/master/docs/CMF_V2_SPEC.md",
-    snippets: cortiq,
-    countDownloads: `path_extension:"cmf"`
-  },
-  cosmos: {
-    prettyLabel: "Cosmos",
-    repoName: "Cosmos",
-    repoUrl: "https://github.com/NVIDIA/Cosmos",
-    countDownloads: `path:"config.json" OR path_extension:"pt"`
-  },
-  "cxr-foundation": {
-    prettyLabel: "CXR Foundation",
-    repoName: "cxr-foundation",
-    repoUrl: "https://github.com/google-health/cxr-foundation",
-    snippets: cxr_foundation,
-    filter: false,
-    countDownloads: `path:"precomputed_embeddings/embeddings.npz" OR path:"pax-elixr-b-text/saved_model.pb"`
-  },
-  deepforest: {
-    prettyLabel: "DeepForest",
-    repoName: "deepforest",
-    docsUrl: "https://deepforest.readthedocs.io/en/latest/",
-    repoUrl: "https://github.com/weecology/DeepForest"
-  },
-  "depth-anything-v2": {
-    prettyLabel: "DepthAnythingV2",
-    repoName: "Depth Anything V2",
-    repoUrl: "https://github.com/DepthAnything/Depth-Anything-V2",
-    snippets: depth_anything_v2,
-    filter: false,
-    countDownloads: `path_extension:"pth"`
-  },
-  "depth-pro": {
-    prettyLabel: "Depth Pro",
-    repoName: "Depth Pro",
-    repoUrl: "https://github.com/apple/ml-depth-pro",
-    countDownloads: `path_extension:"pt"`,
-    snippets: depth_pro,
-    filter: false
-  },
-  "derm-foundation": {
-    prettyLabel: "Derm Foundation",
-    repoName: "derm-foundation",
-    repoUrl: "https://github.com/google-health/derm-foundation",
-    snippets: derm_foundation,
-    filter: false,
-    countDownloads: `path:"scin_dataset_precomputed_embeddings.npz" OR path:"saved_model.pb"`
-  },
-  "describe-anything": {
-    prettyLabel: "Describe Anything",
-    repoName: "Describe Anything",
-    repoUrl: "https://github.com/NVlabs/describe-anything",
-    snippets: describe_anything,
-    filter: false
-  },
-  "dia-tts": {
-    prettyLabel: "Dia",
-    repoName: "Dia",
-    repoUrl: "https://github.com/nari-labs/dia",
-    snippets: dia,
-    filter: false
-  },
-  dia2: {
-    prettyLabel: "Dia2",
-    repoName: "Dia2",
-    repoUrl: "https://github.com/nari-labs/dia2",
-    snippets: dia2,
-    filter: false
-  },
-  "diff-interpretation-tuning": {
-    prettyLabel: "Diff Interpretation Tuning",
-    repoName: "Diff Interpretation Tuning",
-    repoUrl: "https://github.com/Aviously/diff-interpretation-tuning",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  diffree: {
-    prettyLabel: "Diffree",
-    repoName: "Diffree",
-    repoUrl: "https://github.com/OpenGVLab/Diffree",
-    filter: false,
-    countDownloads: `path:"diffree-step=000010999.ckpt"`
-  },
-  diffusers: {
-    prettyLabel: "Diffusers",
-    repoName: "\u{1F917}/diffusers",
-    repoUrl: "https://github.com/huggingface/diffusers",
-    docsUrl: "https://huggingface.co/docs/hub/diffusers",
-    snippets: diffusers,
-    filter: true
-    /// diffusers has its own more complex "countDownloads" query
-  },
-  diffusionkit: {
-    prettyLabel: "DiffusionKit",
-    repoName: "DiffusionKit",
-    repoUrl: "https://github.com/argmaxinc/DiffusionKit",
-    snippets: diffusionkit
-  },
-  "docking-at-home": {
-    prettyLabel: "Docking@Home",
-    repoName: "Docking@Home",
-    repoUrl: "https://huggingface.co/OpenPeerAI/DockingAtHOME",
-    filter: false,
-    countDownloads: `path:"setup.py"`
-  },
-  doctr: {
-    prettyLabel: "docTR",
-    repoName: "doctr",
-    repoUrl: "https://github.com/mindee/doctr"
-  },
-  edsnlp: {
-    prettyLabel: "EDS-NLP",
-    repoName: "edsnlp",
-    repoUrl: "https://github.com/aphp/edsnlp",
-    docsUrl: "https://aphp.github.io/edsnlp/latest/",
-    filter: false,
-    snippets: edsnlp,
-    countDownloads: `path_filename:"config" AND path_extension:"cfg"`
-  },
-  elm: {
-    prettyLabel: "ELM",
-    repoName: "elm",
-    repoUrl: "https://github.com/slicex-ai/elm",
-    filter: false,
-    countDownloads: `path_filename:"slicex_elm_config" AND path_extension:"json"`
-  },
-  encoderfile: {
-    prettyLabel: "encoderfile",
-    repoName: "encoderfile",
-    repoUrl: "https://github.com/mozilla-ai/encoderfile",
-    filter: false,
-    countDownloads: `path_extension:"encoderfile"`
-  },
-  espnet: {
-    prettyLabel: "ESPnet",
-    repoName: "ESPnet",
-    repoUrl: "https://github.com/espnet/espnet",
-    docsUrl: "https://huggingface.co/docs/hub/espnet",
-    snippets: espnet,
-    filter: true
-  },
-  eupe: {
-    prettyLabel: "EUPE",
-    repoName: "EUPE",
-    repoUrl: "https://github.com/facebookresearch/EUPE",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  fairseq: {
-    prettyLabel: "Fairseq",
-    repoName: "fairseq",
-    repoUrl: "https://github.com/pytorch/fairseq",
-    snippets: fairseq,
-    filter: true
-  },
-  fastai: {
-    prettyLabel: "fastai",
-    repoName: "fastai",
-    repoUrl: "https://github.com/fastai/fastai",
-    docsUrl: "https://huggingface.co/docs/hub/fastai",
-    snippets: fastai,
-    filter: true
-  },
-  fastprint: {
-    prettyLabel: "Fast Print",
-    repoName: "Fast Print",
-    repoUrl: "https://huggingface.co/OpenPeerAI/FastPrint",
-    countDownloads: `path_extension:"cs"`
-  },
-  fasttext: {
-    prettyLabel: "fastText",
-    repoName: "fastText",
-    repoUrl: "https://fasttext.cc/",
-    snippets: fasttext,
-    filter: true,
-    countDownloads: `path_extension:"bin"`
-  },
-  fixer: {
-    prettyLabel: "Fixer",
-    repoName: "Fixer",
-    repoUrl: "https://github.com/nv-tlabs/Fixer",
-    filter: false,
-    countDownloads: `path:"pretrained/pretrained_fixer.pkl"`
-  },
-  flair: {
-    prettyLabel: "Flair",
-    repoName: "Flair",
-    repoUrl: "https://github.com/flairNLP/flair",
-    docsUrl: "https://huggingface.co/docs/hub/flair",
-    snippets: flair,
-    filter: true,
-    countDownloads: `path:"pytorch_model.bin"`
-  },
-  flexray: {
-    prettyLabel: "FleXray",
-    repoName: "FleXray",
-    repoUrl: "https://github.com/VictorButoi/FleXray",
-    filter: false,
-    countDownloads: `path_extension:"safetensors" OR path_extension:"onnx"`,
-    snippets: flexray
-  },
-  flextab: {
-    prettyLabel: "FlexTab",
-    repoName: "FlexTab",
-    repoUrl: "https://github.com/SAP-samples/flextab",
-    countDownloads: `path_extension:"pt"`,
-    snippets: flextab
-  },
-  fme: {
-    prettyLabel: "Full Model Emulation",
-    repoName: "Full Model Emulation",
-    repoUrl: "https://github.com/ai2cm/ace",
-    docsUrl: "https://ai2-climate-emulator.readthedocs.io/en/latest/",
-    filter: false,
-    countDownloads: `path_extension:"tar"`
-  },
-  gaussianformer: {
-    prettyLabel: "GaussianFormer",
-    repoName: "GaussianFormer",
-    repoUrl: "https://github.com/SVLwoof/gaussianformer",
-    snippets: gaussianformer,
-    filter: false,
-    countDownloads: `path:"config.json"`
-  },
-  "gemma.cpp": {
-    prettyLabel: "gemma.cpp",
-    repoName: "gemma.cpp",
-    repoUrl: "https://github.com/google/gemma.cpp",
-    filter: false,
-    countDownloads: `path_extension:"sbs"`
-  },
-  "geometry-crafter": {
-    prettyLabel: "GeometryCrafter",
-    repoName: "GeometryCrafter",
-    repoUrl: "https://github.com/TencentARC/GeometryCrafter",
-    countDownloads: `path:"point_map_vae/diffusion_pytorch_model.safetensors"`
-  },
-  gliformer: {
-    prettyLabel: "GLiFormer",
-    repoName: "GLiFormer",
-    repoUrl: "https://github.com/Knowledgator/GLiFormer",
-    filter: false,
-    countDownloads: `path:"gliner_config.json"`
-  },
-  gliner: {
-    prettyLabel: "GLiNER",
-    repoName: "GLiNER",
-    repoUrl: "https://github.com/urchade/GLiNER",
-    snippets: gliner,
-    filter: false,
-    countDownloads: `path:"gliner_config.json"`
-  },
-  gliner2: {
-    prettyLabel: "GLiNER2",
-    repoName: "GLiNER2",
-    repoUrl: "https://github.com/fastino-ai/GLiNER2",
-    snippets: gliner2,
-    filter: false
-  },
-  "glm-tts": {
-    prettyLabel: "GLM-TTS",
-    repoName: "GLM-TTS",
-    repoUrl: "https://github.com/zai-org/GLM-TTS",
-    filter: false,
-    countDownloads: `path:"flow/flow.pt"`
-  },
-  "glyph-byt5": {
-    prettyLabel: "Glyph-ByT5",
-    repoName: "Glyph-ByT5",
-    repoUrl: "https://github.com/AIGText/Glyph-ByT5",
-    filter: false,
-    countDownloads: `path:"checkpoints/byt5_model.pt"`
-  },
-  "granite-library": {
-    prettyLabel: "Granite Library",
-    repoName: "mellea",
-    repoUrl: "https://github.com/generative-computing/mellea",
-    filter: false,
-    countDownloads: `path_filename:"adapter_config" AND path_extension:"json"`
-  },
-  grok: {
-    prettyLabel: "Grok",
-    repoName: "Grok",
-    repoUrl: "https://github.com/xai-org/grok-1",
-    filter: false,
-    countDownloads: `path:"ckpt/tensor00000_000" OR path:"ckpt-0/tensor00000_000"`
-  },
-  "habibi-tts": {
-    prettyLabel: "Habibi-TTS",
-    repoName: "Habibi-TTS",
-    repoUrl: "https://github.com/SWivid/Habibi-TTS",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  hallo: {
-    prettyLabel: "Hallo",
-    repoName: "Hallo",
-    repoUrl: "https://github.com/fudan-generative-vision/hallo",
-    countDownloads: `path:"hallo/net.pth"`
-  },
-  "minimax-h3": {
-    prettyLabel: "MiniMax H3",
-    repoName: "MiniMax-H3",
-    repoUrl: "https://github.com/MiniMax-AI/MiniMax-H3",
-    docsUrl: "https://huggingface.co/MiniMaxAI/MiniMax-H3",
-    filter: false,
-    countDownloads: `path_extension:"safetensors" OR path_filename:"model_index" OR path_filename:"config" OR path:"modular_model_index.json"`
-  },
-  mect: {
-    prettyLabel: "MECT",
-    repoName: "AntSpeaker",
-    repoUrl: "https://github.com/ant-research/AntSpeaker",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  hermes: {
-    prettyLabel: "HERMES",
-    repoName: "HERMES",
-    repoUrl: "https://github.com/LMD0311/HERMES",
-    filter: false,
-    countDownloads: `path:"ckpt/hermes_final.pth"`
-  },
-  holomotion: {
-    prettyLabel: "HoloMotion",
-    repoName: "HoloMotion",
-    repoUrl: "https://github.com/HorizonRobotics/HoloMotion",
-    filter: false,
-    countDownloads: `path_extension:"onnx"`
-  },
-  hezar: {
-    prettyLabel: "Hezar",
-    repoName: "Hezar",
-    repoUrl: "https://github.com/hezarai/hezar",
-    docsUrl: "https://hezarai.github.io/hezar",
-    countDownloads: `path:"model_config.yaml" OR path:"embedding/embedding_config.yaml"`
-  },
-  htrflow: {
-    prettyLabel: "HTRflow",
-    repoName: "HTRflow",
-    repoUrl: "https://github.com/AI-Riksarkivet/htrflow",
-    docsUrl: "https://ai-riksarkivet.github.io/htrflow",
-    snippets: htrflow
-  },
-  "hunyuan-dit": {
-    prettyLabel: "HunyuanDiT",
-    repoName: "HunyuanDiT",
-    repoUrl: "https://github.com/Tencent/HunyuanDiT",
-    countDownloads: `path:"pytorch_model_ema.pt" OR path:"pytorch_model_distill.pt"`
-  },
-  "hunyuan3d-2": {
-    prettyLabel: "Hunyuan3D-2",
-    repoName: "Hunyuan3D-2",
-    repoUrl: "https://github.com/Tencent/Hunyuan3D-2",
-    countDownloads: `path_filename:"model_index" OR path_filename:"config"`
-  },
-  "hunyuanworld-voyager": {
-    prettyLabel: "HunyuanWorld-voyager",
-    repoName: "HunyuanWorld-voyager",
-    repoUrl: "https://github.com/Tencent-Hunyuan/HunyuanWorld-Voyager"
-  },
-  "hy-worldplay": {
-    prettyLabel: "HY-WorldPlay",
-    repoName: "HY-WorldPlay",
-    repoUrl: "https://github.com/Tencent-Hunyuan/HY-WorldPlay",
-    filter: false,
-    countDownloads: `path_extension:"json"`
-  },
-  "hy-world-2": {
-    prettyLabel: "HY-World-2.0",
-    repoName: "HY-World-2.0",
-    repoUrl: "https://github.com/Tencent-Hunyuan/HY-World-2.0",
-    filter: false,
-    countDownloads: `path_extension:"json"`
-  },
-  "image-matching-models": {
-    prettyLabel: "Image Matching Models",
-    repoName: "Image Matching Models",
-    repoUrl: "https://github.com/alexstoken/image-matching-models",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  imstoucan: {
-    prettyLabel: "IMS Toucan",
-    repoName: "IMS-Toucan",
-    repoUrl: "https://github.com/DigitalPhonetics/IMS-Toucan",
-    countDownloads: `path:"embedding_gan.pt" OR path:"Vocoder.pt" OR path:"ToucanTTS.pt"`
-  },
-  "index-tts": {
-    prettyLabel: "IndexTTS",
-    repoName: "IndexTTS",
-    repoUrl: "https://github.com/index-tts/index-tts",
-    snippets: indextts,
-    filter: false
-  },
-  infinitetalk: {
-    prettyLabel: "InfiniteTalk",
-    repoName: "InfiniteTalk",
-    repoUrl: "https://github.com/MeiGen-AI/InfiniteTalk",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  "infinite-you": {
-    prettyLabel: "InfiniteYou",
-    repoName: "InfiniteYou",
-    repoUrl: "https://github.com/bytedance/InfiniteYou",
-    filter: false,
-    countDownloads: `path:"infu_flux_v1.0/sim_stage1/image_proj_model.bin" OR path:"infu_flux_v1.0/aes_stage2/image_proj_model.bin"`
-  },
-  intellifold: {
-    prettyLabel: "IntelliFold",
-    repoName: "IntelliFold",
-    repoUrl: "https://github.com/IntelliGen-AI/IntelliFold",
-    filter: false,
-    countDownloads: `path_extension:"pt" OR path_extension:"zst"`
-  },
-  "ising-decoding": {
-    prettyLabel: "Ising Decoding",
-    repoName: "Ising-Decoding",
-    repoUrl: "https://github.com/NVIDIA/Ising-Decoding",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  "jev-style": {
-    prettyLabel: "jev-style",
-    repoName: "jev-style",
-    repoUrl: "https://github.com/lawrence3699/jev-style",
-    snippets: jev_style,
-    filter: false,
-    countDownloads: `path_extension:"gguf" OR (path_filename:"config" AND path_extension:"json")`
-  },
-  keras: {
-    prettyLabel: "Keras",
-    repoName: "Keras",
-    repoUrl: "https://github.com/keras-team/keras",
-    docsUrl: "https://huggingface.co/docs/hub/keras",
-    snippets: keras,
-    filter: true,
-    countDownloads: `path:"config.json" OR path_extension:"keras"`
-  },
-  "tf-keras": {
-    // Legacy "Keras 2" library (tensorflow-only)
-    prettyLabel: "TF-Keras",
-    repoName: "TF-Keras",
-    repoUrl: "https://github.com/keras-team/tf-keras",
-    docsUrl: "https://huggingface.co/docs/hub/tf-keras",
-    snippets: tf_keras,
-    countDownloads: `path:"saved_model.pb"`
-  },
-  "keras-hub": {
-    prettyLabel: "KerasHub",
-    repoName: "KerasHub",
-    repoUrl: "https://github.com/keras-team/keras-hub",
-    docsUrl: "https://keras.io/keras_hub/",
-    snippets: keras_hub,
-    filter: true
-  },
-  zeromodels: {
-    prettyLabel: "ZeroModels",
-    repoName: "ZeroModels",
-    repoUrl: "https://github.com/IMvision12/ZeroModels",
-    docsUrl: "https://imvision12.github.io/ZeroModels/",
-    snippets: zeromodels,
-    countDownloads: `path:"model.weights.h5" OR path:"model.weights.json"`,
-    filter: false
-  },
-  kernels: {
-    prettyLabel: "Kernels",
-    repoName: "Kernels",
-    repoUrl: "https://github.com/huggingface/kernels",
-    docsUrl: "https://huggingface.co/docs/kernels",
-    snippets: kernels,
-    countDownloads: `path_filename:"_ops" AND path_extension:"py"`
-  },
-  "kimi-audio": {
-    prettyLabel: "KimiAudio",
-    repoName: "KimiAudio",
-    repoUrl: "https://github.com/MoonshotAI/Kimi-Audio",
-    snippets: kimi_audio,
-    filter: false
-  },
-  kittentts: {
-    prettyLabel: "KittenTTS",
-    repoName: "KittenTTS",
-    repoUrl: "https://github.com/KittenML/KittenTTS",
-    snippets: kittentts
-  },
-  kronos: {
-    prettyLabel: "KRONOS",
-    repoName: "KRONOS",
-    repoUrl: "https://github.com/mahmoodlab/KRONOS",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  k2: {
-    prettyLabel: "K2",
-    repoName: "k2",
-    repoUrl: "https://github.com/k2-fsa/k2"
-  },
-  "lyra-2.0": {
-    prettyLabel: "Lyra-2.0",
-    repoName: "Lyra-2.0",
-    repoUrl: "https://github.com/nv-tlabs/lyra",
-    filter: false,
-    countDownloads: `path:"checkpoints/image_encoder/model.pth"`
-  },
-  lagernvs: {
-    prettyLabel: "LagerNVS",
-    repoName: "LagerNVS",
-    repoUrl: "https://github.com/facebookresearch/lagernvs",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  laya: {
-    prettyLabel: "Laya",
-    repoName: "Laya",
-    repoUrl: "https://github.com/NandhaKishorM/laya",
-    filter: false,
-    countDownloads: `path:"rl_agent_config.json"`
-  },
-  ltx: {
-    prettyLabel: "LTX-2",
-    repoName: "LTX-2",
-    repoUrl: "https://github.com/Lightricks/LTX-2",
-    docsUrl: "https://github.com/Lightricks/LTX-2",
-    snippets: ltx,
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  "lightning-ir": {
-    prettyLabel: "Lightning IR",
-    repoName: "Lightning IR",
-    repoUrl: "https://github.com/webis-de/lightning-ir",
-    snippets: lightning_ir
-  },
-  litert: {
-    prettyLabel: "LiteRT",
-    repoName: "LiteRT",
-    repoUrl: "https://github.com/google-ai-edge/LiteRT",
-    filter: false,
-    countDownloads: `path_extension:"tflite"`
-  },
-  "litert-lm": {
-    prettyLabel: "LiteRT-LM",
-    repoName: "LiteRT-LM",
-    repoUrl: "https://github.com/google-ai-edge/LiteRT-LM",
-    snippets: litert_lm,
-    filter: false,
-    countDownloads: `path_extension:"litertlm" OR path_extension:"task"`
-  },
-  lerobot: {
-    prettyLabel: "LeRobot",
-    repoName: "LeRobot",
-    repoUrl: "https://github.com/huggingface/lerobot",
-    docsUrl: "https://huggingface.co/docs/lerobot",
-    filter: false,
-    snippets: lerobot
-  },
-  lightglue: {
-    prettyLabel: "LightGlue",
-    repoName: "LightGlue",
-    repoUrl: "https://github.com/cvg/LightGlue",
-    filter: false,
-    countDownloads: `path_extension:"pth" OR path:"config.json"`
-  },
-  liveportrait: {
-    prettyLabel: "LivePortrait",
-    repoName: "LivePortrait",
-    repoUrl: "https://github.com/KwaiVGI/LivePortrait",
-    filter: false,
-    countDownloads: `path:"liveportrait/landmark.onnx"`
-  },
-  "longcat-video-avatar-1.5": {
-    prettyLabel: "LongCat-Video-Avatar 1.5",
-    repoName: "LongCat-Video-Avatar 1.5",
-    repoUrl: "https://github.com/meituan-longcat/LongCat-Video",
-    filter: false
-  },
-  "llama-cpp-python": {
-    prettyLabel: "llama-cpp-python",
-    repoName: "llama-cpp-python",
-    repoUrl: "https://github.com/abetlen/llama-cpp-python",
-    snippets: llama_cpp_python
-  },
-  "mini-omni2": {
-    prettyLabel: "Mini-Omni2",
-    repoName: "Mini-Omni2",
-    repoUrl: "https://github.com/gpt-omni/mini-omni2",
-    countDownloads: `path:"model_config.yaml"`
-  },
-  mindspore: {
-    prettyLabel: "MindSpore",
-    repoName: "mindspore",
-    repoUrl: "https://github.com/mindspore-ai/mindspore"
-  },
-  "magi-1": {
-    prettyLabel: "MAGI-1",
-    repoName: "MAGI-1",
-    repoUrl: "https://github.com/SandAI-org/MAGI-1",
-    countDownloads: `path:"ckpt/vae/config.json"`
-  },
-  "magenta-realtime": {
-    prettyLabel: "Magenta RT",
-    repoName: "Magenta RT",
-    repoUrl: "https://github.com/magenta/magenta-realtime",
-    countDownloads: `path:"checkpoints/llm_base_x4286_c1860k.tar" OR path:"checkpoints/llm_large_x3047_c1860k.tar" OR path:"checkpoints/llm_large_x3047_c1860k/checkpoint"`
-  },
-  "magenta-realtime-2": {
-    prettyLabel: "Magenta RT 2",
-    repoName: "Magenta RT 2",
-    repoUrl: "https://github.com/magenta/magenta-realtime",
-    countDownloads: `path:"models/mrt2_base/mrt2_base.mlxfn" OR path:"models/mrt2_small/mrt2_small.mlxfn" OR path:"checkpoints/mrt2_base.safetensors" OR path:"checkpoints/mrt2_small.safetensors"`
-  },
-  "mamba-ssm": {
-    prettyLabel: "MambaSSM",
-    repoName: "MambaSSM",
-    repoUrl: "https://github.com/state-spaces/mamba",
-    filter: false,
-    snippets: mamba_ssm
-  },
-  "manas-1": {
-    prettyLabel: "MANAS-1",
-    repoName: "MANAS-1",
-    repoUrl: "https://github.com/NeurodxAI/manas-1",
-    countDownloads: `path_extension:"pt"`
-  },
-  "mars5-tts": {
-    prettyLabel: "MARS5-TTS",
-    repoName: "MARS5-TTS",
-    repoUrl: "https://github.com/Camb-ai/MARS5-TTS",
-    filter: false,
-    countDownloads: `path:"mars5_ar.safetensors"`,
-    snippets: mars5_tts
-  },
-  matanyone: {
-    prettyLabel: "MatAnyone",
-    repoName: "MatAnyone",
-    repoUrl: "https://github.com/pq-yang/MatAnyone",
-    snippets: matanyone,
-    filter: false
-  },
-  memra: {
-    prettyLabel: "memra",
-    repoName: "memra",
-    repoUrl: "https://github.com/avifenesh/memra",
-    snippets: memra,
-    filter: false
-  },
-  "mesh-anything": {
-    prettyLabel: "MeshAnything",
-    repoName: "MeshAnything",
-    repoUrl: "https://github.com/buaacyw/MeshAnything",
-    filter: false,
-    countDownloads: `path:"MeshAnything_350m.pth"`,
-    snippets: mesh_anything
-  },
-  merlin: {
-    prettyLabel: "Merlin",
-    repoName: "Merlin",
-    repoUrl: "https://github.com/StanfordMIMI/Merlin",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  medvae: {
-    prettyLabel: "MedVAE",
-    repoName: "MedVAE",
-    repoUrl: "https://github.com/StanfordMIMI/MedVAE",
-    filter: false,
-    countDownloads: `path_extension:"ckpt"`
-  },
-  mflux: {
-    prettyLabel: "mflux",
-    repoName: "mflux",
-    repoUrl: "https://github.com/filipstrand/mflux",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  microduck: {
-    prettyLabel: "Microduck",
-    repoName: "Microduck",
-    repoUrl: "https://github.com/pollen-robotics/microduck_rl",
-    filter: true,
-    countDownloads: `path_extension:"onnx"`
-  },
-  mitie: {
-    prettyLabel: "MITIE",
-    repoName: "MITIE",
-    repoUrl: "https://github.com/mit-nlp/MITIE",
-    countDownloads: `path_filename:"total_word_feature_extractor"`
-  },
-  "ml-agents": {
-    prettyLabel: "ml-agents",
-    repoName: "ml-agents",
-    repoUrl: "https://github.com/Unity-Technologies/ml-agents",
-    docsUrl: "https://huggingface.co/docs/hub/ml-agents",
-    snippets: mlAgents,
-    filter: true,
-    countDownloads: `path_extension:"onnx"`
-  },
-  "ml-sharp": {
-    prettyLabel: "Sharp",
-    repoName: "Sharp",
-    repoUrl: "https://github.com/apple/ml-sharp",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  mlx: {
-    prettyLabel: "MLX",
-    repoName: "MLX",
-    repoUrl: "https://github.com/ml-explore/mlx-examples/tree/main",
-    snippets: mlx,
-    filter: true
-  },
-  "mlx-image": {
-    prettyLabel: "mlx-image",
-    repoName: "mlx-image",
-    repoUrl: "https://github.com/riccardomusmeci/mlx-image",
-    docsUrl: "https://huggingface.co/docs/hub/mlx-image",
-    snippets: mlxim,
-    filter: false,
-    countDownloads: `path:"model.safetensors"`
-  },
-  "mlc-llm": {
-    prettyLabel: "MLC-LLM",
-    repoName: "MLC-LLM",
-    repoUrl: "https://github.com/mlc-ai/mlc-llm",
-    docsUrl: "https://llm.mlc.ai/docs/",
-    filter: false,
-    countDownloads: `path:"mlc-chat-config.json"`
-  },
-  model2vec: {
-    prettyLabel: "Model2Vec",
-    repoName: "model2vec",
-    repoUrl: "https://github.com/MinishLab/model2vec",
-    snippets: model2vec,
-    filter: false
-  },
-  mobilint: {
-    prettyLabel: "Mobilint",
-    repoName: "mblt-model-zoo",
-    repoUrl: "https://github.com/mobilint/mblt-model-zoo",
-    docsUrl: "https://docs.mobilint.com",
-    countDownloads: `path:"config.json" OR path_extension:"mxq"`,
-    snippets: mobilint,
-    filter: false
-  },
-  "montreal-forced-aligner": {
-    prettyLabel: "Montreal Forced Aligner",
-    repoName: "Montreal Forced Aligner",
-    repoUrl: "https://github.com/MontrealCorpusTools/Montreal-Forced-Aligner",
-    docsUrl: "https://montreal-forced-aligner.readthedocs.io",
-    filter: false,
-    countDownloads: `path:"acoustic/final.mdl" OR path_extension:"zip"`
-  },
-  moshi: {
-    prettyLabel: "Moshi",
-    repoName: "Moshi",
-    repoUrl: "https://github.com/kyutai-labs/moshi",
-    snippets: moshi,
-    filter: false,
-    countDownloads: `path:"tokenizer-e351c8d8-checkpoint125.safetensors"`
-  },
-  mtvcraft: {
-    prettyLabel: "MTVCraft",
-    repoName: "MTVCraft",
-    repoUrl: "https://github.com/baaivision/MTVCraft",
-    filter: false,
-    countDownloads: `path:"vae/3d-vae.pt"`
-  },
-  multimolecule: {
-    prettyLabel: "MultiMolecule",
-    repoName: "MultiMolecule",
-    repoUrl: "https://github.com/MultiMolecule/multimolecule",
-    docsUrl: "https://multimolecule.danling.org",
-    snippets: multimolecule,
-    filter: false
-  },
-  nemo: {
-    prettyLabel: "NeMo",
-    repoName: "NeMo",
-    repoUrl: "https://github.com/NVIDIA/NeMo",
-    snippets: nemo,
-    filter: true,
-    countDownloads: `path_extension:"nemo" OR path:"model_config.yaml" OR path_extension:"json"`
-  },
-  ninfer: {
-    prettyLabel: "NInfer",
-    repoName: "NInfer",
-    repoUrl: "https://github.com/Neroued/ninfer",
-    filter: false,
-    countDownloads: `path_extension:"ninfer"`
-  },
-  nobg: {
-    prettyLabel: "nobg",
-    repoName: "nobg",
-    repoUrl: "https://github.com/feyninc/nobg",
-    snippets: nobg,
-    filter: false
-  },
-  "nv-medtech": {
-    prettyLabel: "NV-MedTech",
-    repoName: "NV-MedTech",
-    filter: false,
-    repoUrl: "https://github.com/nvidia-medtech",
-    countDownloads: `path_extension:"pt" OR path_extension:"safetensors" OR path:"config.json"`
-  },
-  "open-oasis": {
-    prettyLabel: "open-oasis",
-    repoName: "open-oasis",
-    repoUrl: "https://github.com/etched-ai/open-oasis",
-    countDownloads: `path:"oasis500m.safetensors"`
-  },
-  open_clip: {
-    prettyLabel: "OpenCLIP",
-    repoName: "OpenCLIP",
-    repoUrl: "https://github.com/mlfoundations/open_clip",
-    snippets: open_clip,
-    filter: true,
-    countDownloads: `path:"open_clip_model.safetensors"
-			OR path:"model.safetensors"
-			OR path:"open_clip_pytorch_model.bin"
-			OR path:"pytorch_model.bin"`
-  },
-  openasr: {
-    prettyLabel: "OpenASR",
-    repoName: "OpenASR",
-    repoUrl: "https://github.com/QuintinShaw/openasr",
-    docsUrl: "https://github.com/QuintinShaw/openasr/blob/main/docs/DOCS_INDEX.md",
-    snippets: openasr,
-    filter: false,
-    countDownloads: `path_extension:"oasr"`
-  },
-  opendde: {
-    prettyLabel: "OpenDDE",
-    repoName: "OpenDDE",
-    repoUrl: "https://github.com/aurekaresearch/OpenDDE",
-    docsUrl: "https://huggingface.co/aurekaresearch/OpenDDE/blob/main/docs/inference_instructions.md",
-    snippets: opendde,
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  openpeerllm: {
-    prettyLabel: "OpenPeerLLM",
-    repoName: "OpenPeerLLM",
-    repoUrl: "https://huggingface.co/openpeerai/openpeerllm",
-    docsUrl: "https://huggingface.co/OpenPeerAI/OpenPeerLLM/blob/main/README.md",
-    countDownloads: `path:".meta-huggingface.json"`,
-    filter: false
-  },
-  "open-sora": {
-    prettyLabel: "Open-Sora",
-    repoName: "Open-Sora",
-    repoUrl: "https://github.com/hpcaitech/Open-Sora",
-    filter: false,
-    countDownloads: `path:"Open_Sora_v2.safetensors"`
-  },
-  outetts: {
-    prettyLabel: "OuteTTS",
-    repoName: "OuteTTS",
-    repoUrl: "https://github.com/edwko/OuteTTS",
-    snippets: outetts,
-    filter: false
-  },
-  paddlenlp: {
-    prettyLabel: "paddlenlp",
-    repoName: "PaddleNLP",
-    repoUrl: "https://github.com/PaddlePaddle/PaddleNLP",
-    docsUrl: "https://huggingface.co/docs/hub/paddlenlp",
-    snippets: paddlenlp,
-    filter: true,
-    countDownloads: `path:"model_config.json"`
-  },
-  PaddleOCR: {
-    prettyLabel: "PaddleOCR",
-    repoName: "PaddleOCR",
-    repoUrl: "https://github.com/PaddlePaddle/PaddleOCR",
-    docsUrl: "https://www.paddleocr.ai/",
-    snippets: paddleocr,
-    filter: true,
-    countDownloads: `path_extension:"safetensors" OR path:"inference.pdiparams" OR path:"inference.onnx"`
-  },
-  peft: {
-    prettyLabel: "PEFT",
-    repoName: "PEFT",
-    repoUrl: "https://github.com/huggingface/peft",
-    snippets: peft,
-    filter: true,
-    countDownloads: `path:"adapter_config.json"`
-  },
-  "perception-encoder": {
-    prettyLabel: "PerceptionEncoder",
-    repoName: "PerceptionModels",
-    repoUrl: "https://github.com/facebookresearch/perception_models",
-    filter: false,
-    snippets: perception_encoder,
-    countDownloads: `path_extension:"pt"`
-  },
-  "phantom-wan": {
-    prettyLabel: "Phantom",
-    repoName: "Phantom",
-    repoUrl: "https://github.com/Phantom-video/Phantom",
-    snippets: phantom_wan,
-    filter: false,
-    countDownloads: `path_extension:"pth"`
-  },
-  piper: {
-    prettyLabel: "Piper",
-    repoName: "Piper",
-    repoUrl: "https://github.com/OHF-Voice/piper1-gpl",
-    filter: false,
-    countDownloads: `path_extension:"onnx" OR path_extension:"ckpt"`
-  },
-  "pocket-tts": {
-    prettyLabel: "Pocket-TTS",
-    repoName: "PocketTTS",
-    repoUrl: "https://github.com/kyutai-labs/pocket-tts",
-    snippets: pocket_tts,
-    filter: false,
-    countDownloads: `path:"tts_b6369a24.safetensors"`
-  },
-  "pruna-ai": {
-    prettyLabel: "Pruna AI",
-    repoName: "Pruna AI",
-    repoUrl: "https://github.com/PrunaAI/pruna",
-    snippets: pruna,
-    docsUrl: "https://docs.pruna.ai"
-  },
-  pxia: {
-    prettyLabel: "pxia",
-    repoName: "pxia",
-    repoUrl: "https://github.com/not-lain/pxia",
-    snippets: pxia,
-    filter: false
-  },
-  "pyannote-audio": {
-    prettyLabel: "pyannote.audio",
-    repoName: "pyannote-audio",
-    repoUrl: "https://github.com/pyannote/pyannote-audio",
-    snippets: pyannote_audio,
-    filter: true
-  },
-  "py-feat": {
-    prettyLabel: "Py-Feat",
-    repoName: "Py-Feat",
-    repoUrl: "https://github.com/cosanlab/py-feat",
-    docsUrl: "https://py-feat.org/",
-    filter: false
-  },
-  pythae: {
-    prettyLabel: "pythae",
-    repoName: "pythae",
-    repoUrl: "https://github.com/clementchadebec/benchmark_VAE",
-    snippets: pythae,
-    filter: false
-  },
-  quantumpeer: {
-    prettyLabel: "QuantumPeer",
-    repoName: "QuantumPeer",
-    repoUrl: "https://github.com/OpenPeer-AI/QuantumPeer",
-    filter: false,
-    countDownloads: `path_extension:"setup.py"`
-  },
-  qwen3_tts: {
-    prettyLabel: "Qwen3-TTS",
-    repoName: "Qwen3-TTS",
-    repoUrl: "https://github.com/QwenLM/Qwen3-TTS",
-    snippets: qwen3_tts,
-    filter: false
-  },
-  recurrentgemma: {
-    prettyLabel: "RecurrentGemma",
-    repoName: "recurrentgemma",
-    repoUrl: "https://github.com/google-deepmind/recurrentgemma",
-    filter: false,
-    countDownloads: `path:"tokenizer.model"`
-  },
-  relik: {
-    prettyLabel: "Relik",
-    repoName: "Relik",
-    repoUrl: "https://github.com/SapienzaNLP/relik",
-    snippets: relik,
-    filter: false
-  },
-  refiners: {
-    prettyLabel: "Refiners",
-    repoName: "Refiners",
-    repoUrl: "https://github.com/finegrain-ai/refiners",
-    docsUrl: "https://refine.rs/",
-    filter: false,
-    countDownloads: `path:"model.safetensors"`
-  },
-  renderformer: {
-    prettyLabel: "RenderFormer",
-    repoName: "RenderFormer",
-    repoUrl: "https://github.com/microsoft/renderformer",
-    snippets: renderformer,
-    filter: false
-  },
-  reverb: {
-    prettyLabel: "Reverb",
-    repoName: "Reverb",
-    repoUrl: "https://github.com/revdotcom/reverb",
-    filter: false
-  },
-  rkllm: {
-    prettyLabel: "RKLLM",
-    repoName: "RKLLM",
-    repoUrl: "https://github.com/airockchip/rknn-llm",
-    countDownloads: `path_extension:"rkllm"`
-  },
-  "robo-orchard-lab": {
-    prettyLabel: "RoboOrchardLab",
-    repoName: "RoboOrchardLab",
-    repoUrl: "https://github.com/HorizonRobotics/RoboOrchardLab",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  "routee-powertrain": {
-    prettyLabel: "RouteE-Powertrain",
-    repoName: "RouteE-Powertrain",
-    repoUrl: "https://github.com/NatLabRockies/routee-powertrain",
-    docsUrl: "https://natlabrockies.github.io/routee-powertrain/",
-    snippets: routee_powertrain,
-    filter: false,
-    countDownloads: `path_extension:"onnx" OR path_extension:"joblib"`
-  },
-  rwkv: {
-    prettyLabel: "RWKV",
-    repoName: "RWKV-LM",
-    repoUrl: "https://github.com/BlinkDL/RWKV-LM",
-    docsUrl: "https://rwkv.com/",
-    filter: false,
-    countDownloads: `path_extension:"pth"`
-  },
-  saelens: {
-    prettyLabel: "SAELens",
-    repoName: "SAELens",
-    repoUrl: "https://github.com/jbloomAus/SAELens",
-    snippets: saelens,
-    filter: false
-  },
-  "scail-2": {
-    prettyLabel: "SCAIL-2",
-    repoName: "SCAIL-2",
-    repoUrl: "https://github.com/zai-org/SCAIL-2",
-    filter: false,
-    countDownloads: `path:"model/1/fsdp2_rank_0000_checkpoint.pt"`
-  },
-  sam2: {
-    prettyLabel: "sam2",
-    repoName: "sam2",
-    repoUrl: "https://github.com/facebookresearch/segment-anything-2",
-    filter: false,
-    snippets: sam2,
-    countDownloads: `path_extension:"pt"`
-  },
-  "sam-3d-body": {
-    prettyLabel: "SAM 3D Body",
-    repoName: "SAM 3D Body",
-    repoUrl: "https://github.com/facebookresearch/sam-3d-body",
-    filter: false,
-    snippets: sam_3d_body,
-    countDownloads: `path:"model_config.yaml"`
-  },
-  "sam-3d-objects": {
-    prettyLabel: "SAM 3D Objects",
-    repoName: "SAM 3D Objects",
-    repoUrl: "https://github.com/facebookresearch/sam-3d-objects",
-    filter: false,
-    snippets: sam_3d_objects,
-    countDownloads: `path:"checkpoints/pipeline.yaml"`
-  },
-  same: {
-    prettyLabel: "SAME",
-    repoName: "SAME",
-    repoUrl: "https://github.com/GengzeZhou/SAME",
-    filter: false,
-    countDownloads: `path:"ckpt/SAME.pt" OR path:"pretrain/Attnq_pretrained_ckpt.pt"`
-  },
-  "sample-factory": {
-    prettyLabel: "sample-factory",
-    repoName: "sample-factory",
-    repoUrl: "https://github.com/alex-petrenko/sample-factory",
-    docsUrl: "https://huggingface.co/docs/hub/sample-factory",
-    snippets: sampleFactory,
-    filter: true,
-    countDownloads: `path:"cfg.json"`
-  },
-  "sap-rpt-1-oss": {
-    prettyLabel: "sap-rpt-1-oss",
-    repoName: "sap-rpt-1-oss",
-    repoUrl: "https://github.com/SAP-samples/sap-rpt-1-oss",
-    countDownloads: `path_extension:"pt"`,
-    snippets: sap_rpt_one_oss
-  },
-  sapiens: {
-    prettyLabel: "sapiens",
-    repoName: "sapiens",
-    repoUrl: "https://github.com/facebookresearch/sapiens",
-    filter: false,
-    countDownloads: `path_extension:"pt2" OR path_extension:"pth" OR path_extension:"onnx"`
-  },
-  sapiens2: {
-    prettyLabel: "sapiens2",
-    repoName: "sapiens2",
-    repoUrl: "https://github.com/facebookresearch/sapiens2",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  seedvr: {
-    prettyLabel: "SeedVR",
-    repoName: "SeedVR",
-    repoUrl: "https://github.com/ByteDance-Seed/SeedVR",
-    filter: false,
-    countDownloads: `path_extension:"pth"`
-  },
-  "self-forcing": {
-    prettyLabel: "SelfForcing",
-    repoName: "SelfForcing",
-    repoUrl: "https://github.com/guandeh17/Self-Forcing",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  "sentence-transformers": {
-    prettyLabel: "sentence-transformers",
-    repoName: "sentence-transformers",
-    repoUrl: "https://github.com/UKPLab/sentence-transformers",
-    docsUrl: "https://huggingface.co/docs/hub/sentence-transformers",
-    snippets: sentenceTransformers,
-    filter: true
-  },
-  setfit: {
-    prettyLabel: "setfit",
-    repoName: "setfit",
-    repoUrl: "https://github.com/huggingface/setfit",
-    docsUrl: "https://huggingface.co/docs/hub/setfit",
-    snippets: setfit,
-    filter: true
-  },
-  shadow: {
-    prettyLabel: "Shadow",
-    repoName: "Shadow",
-    repoUrl: "https://github.com/QLNI/SHADOW-250M-Instruct",
-    filter: false,
-    countDownloads: `path_extension:"shdw"`
-  },
-  sklearn: {
-    prettyLabel: "Scikit-learn",
-    repoName: "Scikit-learn",
-    repoUrl: "https://github.com/scikit-learn/scikit-learn",
-    snippets: sklearn,
-    filter: true,
-    countDownloads: `path:"sklearn_model.joblib"`
-  },
-  spacy: {
-    prettyLabel: "spaCy",
-    repoName: "spaCy",
-    repoUrl: "https://github.com/explosion/spaCy",
-    docsUrl: "https://huggingface.co/docs/hub/spacy",
-    snippets: spacy,
-    filter: true,
-    countDownloads: `path_extension:"whl"`
-  },
-  "span-marker": {
-    prettyLabel: "SpanMarker",
-    repoName: "SpanMarkerNER",
-    repoUrl: "https://github.com/tomaarsen/SpanMarkerNER",
-    docsUrl: "https://huggingface.co/docs/hub/span_marker",
-    snippets: span_marker,
-    filter: true
-  },
-  speechbrain: {
-    prettyLabel: "speechbrain",
-    repoName: "speechbrain",
-    repoUrl: "https://github.com/speechbrain/speechbrain",
-    docsUrl: "https://huggingface.co/docs/hub/speechbrain",
-    snippets: speechbrain,
-    filter: true,
-    countDownloads: `path:"hyperparams.yaml"`
-  },
-  "ssr-speech": {
-    prettyLabel: "SSR-Speech",
-    repoName: "SSR-Speech",
-    repoUrl: "https://github.com/WangHelin1997/SSR-Speech",
-    filter: false,
-    countDownloads: `path_extension:".pth"`
-  },
-  "stable-audio-3": {
-    prettyLabel: "Stable Audio 3",
-    repoName: "stable-audio-3",
-    repoUrl: "https://github.com/Stability-AI/stable-audio-3",
-    filter: false,
-    countDownloads: `path:"model_config.json"`
-  },
-  "stable-audio-tools": {
-    prettyLabel: "Stable Audio Tools",
-    repoName: "stable-audio-tools",
-    repoUrl: "https://github.com/Stability-AI/stable-audio-tools.git",
-    filter: false,
-    countDownloads: `path:"model.safetensors"`,
-    snippets: stable_audio_tools
-  },
-  monkeyocr: {
-    prettyLabel: "MonkeyOCR",
-    repoName: "monkeyocr",
-    repoUrl: "https://github.com/Yuliang-Liu/MonkeyOCR",
-    filter: false,
-    countDownloads: `path:"Recognition/config.json"`
-  },
-  "diffusion-single-file": {
-    prettyLabel: "Diffusion Single File",
-    repoName: "diffusion-single-file",
-    repoUrl: "https://github.com/comfyanonymous/ComfyUI",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  "seed-story": {
-    prettyLabel: "SEED-Story",
-    repoName: "SEED-Story",
-    repoUrl: "https://github.com/TencentARC/SEED-Story",
-    filter: false,
-    countDownloads: `path:"cvlm_llama2_tokenizer/tokenizer.model"`,
-    snippets: seed_story
-  },
-  skala: {
-    prettyLabel: "Skala",
-    repoName: "Skala",
-    repoUrl: "https://github.com/microsoft/skala",
-    filter: false,
-    countDownloads: `path_extension:"fun"`
-  },
-  soloaudio: {
-    prettyLabel: "SoloAudio",
-    repoName: "SoloAudio",
-    repoUrl: "https://github.com/WangHelin1997/SoloAudio",
-    filter: false,
-    countDownloads: `path:"soloaudio_v2.pt"`
-  },
-  songbloom: {
-    prettyLabel: "SongBloom",
-    repoName: "SongBloom",
-    repoUrl: "https://github.com/Cypress-Yang/SongBloom",
-    filter: false,
-    countDownloads: `path_extension:"pt"`
-  },
-  "stable-baselines3": {
-    prettyLabel: "stable-baselines3",
-    repoName: "stable-baselines3",
-    repoUrl: "https://github.com/huggingface/huggingface_sb3",
-    docsUrl: "https://huggingface.co/docs/hub/stable-baselines3",
-    snippets: stableBaselines3,
-    filter: true,
-    countDownloads: `path_extension:"zip"`
-  },
-  stanza: {
-    prettyLabel: "Stanza",
-    repoName: "stanza",
-    repoUrl: "https://github.com/stanfordnlp/stanza",
-    docsUrl: "https://huggingface.co/docs/hub/stanza",
-    snippets: stanza,
-    filter: true,
-    countDownloads: `path:"models/default.zip"`
-  },
-  supertonic: {
-    prettyLabel: "Supertonic",
-    repoName: "Supertonic",
-    repoUrl: "https://github.com/supertone-inc/supertonic",
-    snippets: supertonic,
-    filter: false
-  },
-  swarmformer: {
-    prettyLabel: "SwarmFormer",
-    repoName: "SwarmFormer",
-    repoUrl: "https://github.com/takara-ai/SwarmFormer",
-    snippets: swarmformer,
-    filter: false
-  },
-  "synthefy-migas": {
-    prettyLabel: "Migas",
-    repoName: "Migas",
-    repoUrl: "https://github.com/Synthefy/synthefy-migas",
-    filter: false,
-    countDownloads: `path:"model.pt"`
-  },
-  "f5-tts": {
-    prettyLabel: "F5-TTS",
-    repoName: "F5-TTS",
-    repoUrl: "https://github.com/SWivid/F5-TTS",
-    filter: false,
-    countDownloads: `path_extension:"safetensors" OR path_extension:"pt"`
-  },
-  genmo: {
-    prettyLabel: "Genmo",
-    repoName: "Genmo",
-    repoUrl: "https://github.com/genmoai/models",
-    filter: false,
-    countDownloads: `path:"vae_stats.json"`
-  },
-  "tencent-song-generation": {
-    prettyLabel: "SongGeneration",
-    repoName: "SongGeneration",
-    repoUrl: "https://github.com/tencent-ailab/songgeneration",
-    filter: false,
-    countDownloads: `path:"ckpt/songgeneration_base/model.pt"`
-  },
-  tensorflowtts: {
-    prettyLabel: "TensorFlowTTS",
-    repoName: "TensorFlowTTS",
-    repoUrl: "https://github.com/TensorSpeech/TensorFlowTTS",
-    snippets: tensorflowtts
-  },
-  tensorrt: {
-    prettyLabel: "TensorRT",
-    repoName: "TensorRT",
-    repoUrl: "https://github.com/NVIDIA/TensorRT",
-    countDownloads: `path_extension:"onnx"`
-  },
-  tabpfn: {
-    prettyLabel: "TabPFN",
-    repoName: "TabPFN",
-    repoUrl: "https://github.com/PriorLabs/TabPFN"
-  },
-  terratorch: {
-    prettyLabel: "TerraTorch",
-    repoName: "TerraTorch",
-    repoUrl: "https://github.com/IBM/terratorch",
-    docsUrl: "https://ibm.github.io/terratorch/",
-    filter: false,
-    countDownloads: `path_extension:"pt" OR path_extension:"ckpt"`,
-    snippets: terratorch
-  },
-  "tic-clip": {
-    prettyLabel: "TiC-CLIP",
-    repoName: "TiC-CLIP",
-    repoUrl: "https://github.com/apple/ml-tic-clip",
-    filter: false,
-    countDownloads: `path_extension:"pt" AND path_prefix:"checkpoints/"`
-  },
-  timesfm: {
-    prettyLabel: "TimesFM",
-    repoName: "timesfm",
-    repoUrl: "https://github.com/google-research/timesfm",
-    filter: false,
-    countDownloads: `path:"config.json" OR path:"torch_model.ckpt" OR path:"checkpoints/checkpoint_1100000/state/checkpoint" OR path:"checkpoints/checkpoint_2150000/state/checkpoint"`
-  },
-  "timee-ts": {
-    prettyLabel: "timee-ts",
-    repoName: "timee-ts",
-    repoUrl: "https://github.com/liamsbhoo/timee",
-    filter: false,
-    countDownloads: `path:"model.safetensors"`
-  },
-  timm: {
-    prettyLabel: "timm",
-    repoName: "pytorch-image-models",
-    repoUrl: "https://github.com/rwightman/pytorch-image-models",
-    docsUrl: "https://huggingface.co/docs/hub/timm",
-    snippets: timm,
-    filter: true,
-    countDownloads: `path:"pytorch_model.bin" OR path:"model.safetensors"`
-  },
-  tirex: {
-    prettyLabel: "TiRex",
-    repoName: "TiRex",
-    repoUrl: "https://github.com/NX-AI/tirex",
-    countDownloads: `path_extension:"ckpt"`
-  },
-  "tirex-2": {
-    prettyLabel: "TiRex-2",
-    repoName: "TiRex-2",
-    repoUrl: "https://github.com/NX-AI/tirex-2",
-    countDownloads: `path:"model-config.yaml"`
-  },
-  torchgeo: {
-    prettyLabel: "TorchGeo",
-    repoName: "TorchGeo",
-    repoUrl: "https://github.com/microsoft/torchgeo",
-    docsUrl: "https://torchgeo.readthedocs.io/",
-    filter: false,
-    countDownloads: `path_extension:"pt" OR path_extension:"pth"`
-  },
-  transformers: {
-    prettyLabel: "Transformers",
-    repoName: "\u{1F917}/transformers",
-    repoUrl: "https://github.com/huggingface/transformers",
-    docsUrl: "https://huggingface.co/docs/hub/transformers",
-    snippets: transformers,
-    filter: true
-  },
-  "transformers.js": {
-    prettyLabel: "Transformers.js",
-    repoName: "transformers.js",
-    repoUrl: "https://github.com/huggingface/transformers.js",
-    docsUrl: "https://huggingface.co/docs/hub/transformers-js",
-    snippets: transformersJS,
-    filter: true
-  },
-  trellis: {
-    prettyLabel: "Trellis",
-    repoName: "Trellis",
-    repoUrl: "https://github.com/microsoft/TRELLIS",
-    countDownloads: `path_extension:"safetensors"`
-  },
-  trellis2: {
-    prettyLabel: "TRELLIS.2",
-    repoName: "TRELLIS.2",
-    repoUrl: "https://github.com/microsoft/TRELLIS.2",
-    countDownloads: `path_extension:"safetensors"`
-  },
-  tunejury: {
-    prettyLabel: "TuneJury",
-    repoName: "TuneJury",
-    repoUrl: "https://github.com/yonghyunk1m/TuneJury",
-    countDownloads: `path_extension:"pt"`
-  },
-  ultralytics: {
-    prettyLabel: "ultralytics",
-    repoName: "ultralytics",
-    repoUrl: "https://github.com/ultralytics/ultralytics",
-    docsUrl: "https://github.com/ultralytics/ultralytics",
-    filter: false,
-    countDownloads: `path_extension:"pt"`,
-    snippets: ultralytics
-  },
-  univa: {
-    prettyLabel: "univa",
-    repoName: "univa",
-    repoUrl: "https://github.com/PKU-YuanGroup/UniWorld-V1",
-    snippets: univa,
-    filter: true,
-    countDownloads: `path:"config.json"`
-  },
-  "uni-3dar": {
-    prettyLabel: "Uni-3DAR",
-    repoName: "Uni-3DAR",
-    repoUrl: "https://github.com/dptech-corp/Uni-3DAR",
-    docsUrl: "https://github.com/dptech-corp/Uni-3DAR",
-    countDownloads: `path_extension:"pt"`
-  },
-  "unity-sentis": {
-    prettyLabel: "unity-sentis",
-    repoName: "unity-sentis",
-    repoUrl: "https://github.com/Unity-Technologies/sentis-samples",
-    snippets: sentis,
-    filter: true,
-    countDownloads: `path_extension:"sentis"`
-  },
-  sana: {
-    prettyLabel: "Sana",
-    repoName: "Sana",
-    repoUrl: "https://github.com/NVlabs/Sana",
-    countDownloads: `path_extension:"pth"`,
-    snippets: sana
-  },
-  videoprism: {
-    prettyLabel: "VideoPrism",
-    repoName: "VideoPrism",
-    repoUrl: "https://github.com/google-deepmind/videoprism",
-    countDownloads: `path_extension:"npz"`,
-    snippets: videoprism
-  },
-  "vfi-mamba": {
-    prettyLabel: "VFIMamba",
-    repoName: "VFIMamba",
-    repoUrl: "https://github.com/MCG-NJU/VFIMamba",
-    countDownloads: `path_extension:"pkl"`,
-    snippets: vfimamba
-  },
-  vismatch: {
-    prettyLabel: "VisMatch",
-    repoName: "VisMatch",
-    repoUrl: "https://github.com/gmberton/vismatch",
-    filter: false,
-    countDownloads: `path:"vismatch.yaml"`
-  },
-  lvface: {
-    prettyLabel: "LVFace",
-    repoName: "LVFace",
-    repoUrl: "https://github.com/bytedance/LVFace",
-    countDownloads: `path_extension:"pt" OR path_extension:"onnx"`,
-    snippets: lvface
-  },
-  voicecraft: {
-    prettyLabel: "VoiceCraft",
-    repoName: "VoiceCraft",
-    repoUrl: "https://github.com/jasonppy/VoiceCraft",
-    docsUrl: "https://github.com/jasonppy/VoiceCraft",
-    snippets: voicecraft
-  },
-  voxcpm: {
-    prettyLabel: "VoxCPM",
-    repoName: "VoxCPM",
-    repoUrl: "https://github.com/OpenBMB/VoxCPM",
-    snippets: voxcpm,
-    filter: false
-  },
-  vui: {
-    prettyLabel: "Vui",
-    repoName: "Vui",
-    repoUrl: "https://github.com/vui-ai/vui",
-    countDownloads: `path_extension:"pt"`,
-    snippets: vui
-  },
-  vqweb: {
-    prettyLabel: "vqweb",
-    repoName: "vqweb",
-    repoUrl: "https://github.com/rosecky/embedding-quantization-public/tree/main/packages/vqweb",
-    docsUrl: "https://www.npmjs.com/package/@thinletterio/vqweb",
-    countDownloads: `path_extension:"vqw"`,
-    filter: false
-  },
-  vibevoice: {
-    prettyLabel: "VibeVoice",
-    repoName: "VibeVoice",
-    repoUrl: "https://github.com/microsoft/VibeVoice",
-    snippets: vibevoice,
-    filter: false
-  },
-  videox_fun: {
-    prettyLabel: "VideoX Fun",
-    repoName: "VideoX Fun",
-    repoUrl: "https://github.com/aigc-apps/VideoX-Fun",
-    filter: false,
-    countDownloads: `path_extension:"safetensors"`
-  },
-  "wan2.2": {
-    prettyLabel: "Wan2.2",
-    repoName: "Wan2.2",
-    repoUrl: "https://github.com/Wan-Video/Wan2.2",
-    countDownloads: `path_filename:"config" AND path_extension:"json"`
-  },
-  wham: {
-    prettyLabel: "WHAM",
-    repoName: "wham",
-    repoUrl: "https://huggingface.co/microsoft/wham",
-    docsUrl: "https://huggingface.co/microsoft/wham/blob/main/README.md",
-    countDownloads: `path_extension:"ckpt"`
-  },
-  whisperkit: {
-    prettyLabel: "WhisperKit",
-    repoName: "WhisperKit",
-    repoUrl: "https://github.com/argmaxinc/WhisperKit",
-    docsUrl: "https://github.com/argmaxinc/WhisperKit?tab=readme-ov-file#homebrew",
-    snippets: whisperkit,
-    countDownloads: `path_filename:"model" AND path_extension:"mil" AND _exists_:"path_prefix"`
-  },
-  yolov10: {
-    // YOLOv10 is a fork of ultraLytics. Code snippets and download count are the same but the repo is different.
-    prettyLabel: "YOLOv10",
-    repoName: "YOLOv10",
-    repoUrl: "https://github.com/THU-MIG/yolov10",
-    docsUrl: "https://github.com/THU-MIG/yolov10",
-    countDownloads: `path_extension:"pt" OR path_extension:"safetensors"`,
-    snippets: ultralytics
-  },
-  yolov26: {
-    prettyLabel: "YOLOv26",
-    repoName: "YOLOv26",
-    repoUrl: "https://github.com/ultralytics/ultralytics",
-    docsUrl: "https://docs.ultralytics.com/models/yolo26/",
-    countDownloads: `path_extension:"pt" OR path_extension:"safetensors"`
-  },
-  zonos: {
-    prettyLabel: "Zonos",
-    repoName: "Zonos",
-    repoUrl: "https://github.com/Zyphra/Zonos",
-    docsUrl: "https://github.com/Zyphra/Zonos",
-    snippets: zonos,
-    filter: false
-  },
-  "3dtopia-xl": {
-    prettyLabel: "3DTopia-XL",
-    repoName: "3DTopia-XL",
-    repoUrl: "https://github.com/3DTopia/3DTopia-XL",
-    filter: false,
-    countDownloads: `path:"model_vae_fp16.pt"`,
-    snippets: threedtopia_xl
-  }
-};
-var ALL_MODEL_LIBRARY_KEYS = Object.keys(MODEL_LIBRARIES_UI_ELEMENTS);
-var ALL_DISPLAY_MODEL_LIBRARY_KEYS = Object.entries(MODEL_LIBRARIES_UI_ELEMENTS).filter(([_, v]) => v.filter).map(([k]) => k);
-
-// node_modules/@huggingface/tasks/dist/esm/gguf.js
-var GGMLFileQuantizationType;
-(function(GGMLFileQuantizationType2) {
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["F32"] = 0] = "F32";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["F16"] = 1] = "F16";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0"] = 2] = "Q4_0";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_1"] = 3] = "Q4_1";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_1_SOME_F16"] = 4] = "Q4_1_SOME_F16";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_2"] = 5] = "Q4_2";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_3"] = 6] = "Q4_3";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q8_0"] = 7] = "Q8_0";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_0"] = 8] = "Q5_0";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_1"] = 9] = "Q5_1";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_K"] = 10] = "Q2_K";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_S"] = 11] = "Q3_K_S";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_M"] = 12] = "Q3_K_M";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_L"] = 13] = "Q3_K_L";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_K_S"] = 14] = "Q4_K_S";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_K_M"] = 15] = "Q4_K_M";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_K_S"] = 16] = "Q5_K_S";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_K_M"] = 17] = "Q5_K_M";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q6_K"] = 18] = "Q6_K";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_XXS"] = 19] = "IQ2_XXS";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_XS"] = 20] = "IQ2_XS";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_K_S"] = 21] = "Q2_K_S";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_XS"] = 22] = "IQ3_XS";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_XXS"] = 23] = "IQ3_XXS";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ1_S"] = 24] = "IQ1_S";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ4_NL"] = 25] = "IQ4_NL";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_S"] = 26] = "IQ3_S";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ3_M"] = 27] = "IQ3_M";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_S"] = 28] = "IQ2_S";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ2_M"] = 29] = "IQ2_M";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ4_XS"] = 30] = "IQ4_XS";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["IQ1_M"] = 31] = "IQ1_M";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["BF16"] = 32] = "BF16";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0_4_4"] = 33] = "Q4_0_4_4";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0_4_8"] = 34] = "Q4_0_4_8";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_0_8_8"] = 35] = "Q4_0_8_8";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["TQ1_0"] = 36] = "TQ1_0";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["TQ2_0"] = 37] = "TQ2_0";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["MXFP4_MOE"] = 38] = "MXFP4_MOE";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["NVFP4"] = 39] = "NVFP4";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q1_0"] = 40] = "Q1_0";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_0"] = 41] = "Q2_0";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q2_K_XL"] = 1e3] = "Q2_K_XL";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q3_K_XL"] = 1001] = "Q3_K_XL";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q4_K_XL"] = 1002] = "Q4_K_XL";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q5_K_XL"] = 1003] = "Q5_K_XL";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q6_K_XL"] = 1004] = "Q6_K_XL";
-  GGMLFileQuantizationType2[GGMLFileQuantizationType2["Q8_K_XL"] = 1005] = "Q8_K_XL";
-})(GGMLFileQuantizationType || (GGMLFileQuantizationType = {}));
-var ggufQuants = Object.values(GGMLFileQuantizationType).filter((v) => typeof v === "string");
-var GGUF_QUANT_FILENAME_ALIASES = ["MXFP4"];
-var GGUF_QUANT_RE = new RegExp(`(?<prefix>UD-)?(?<quant>${[...ggufQuants, ...GGUF_QUANT_FILENAME_ALIASES].join("|")})(_(?<sizeVariation>[A-Z]+))?`);
-var GGUF_QUANT_RE_GLOBAL = new RegExp(GGUF_QUANT_RE, "g");
-var GGUF_QUANT_ORDER = [
-  GGMLFileQuantizationType.F32,
-  GGMLFileQuantizationType.BF16,
-  GGMLFileQuantizationType.F16,
-  GGMLFileQuantizationType.Q8_K_XL,
-  GGMLFileQuantizationType.Q8_0,
-  // 6-bit quantizations
-  GGMLFileQuantizationType.Q6_K_XL,
-  GGMLFileQuantizationType.Q6_K,
-  // 5-bit quantizations
-  GGMLFileQuantizationType.Q5_K_XL,
-  GGMLFileQuantizationType.Q5_K_M,
-  GGMLFileQuantizationType.Q5_K_S,
-  GGMLFileQuantizationType.Q5_0,
-  GGMLFileQuantizationType.Q5_1,
-  // 4-bit quantizations
-  GGMLFileQuantizationType.Q4_K_XL,
-  GGMLFileQuantizationType.Q4_K_M,
-  GGMLFileQuantizationType.Q4_K_S,
-  GGMLFileQuantizationType.IQ4_NL,
-  GGMLFileQuantizationType.IQ4_XS,
-  GGMLFileQuantizationType.Q4_0_4_4,
-  GGMLFileQuantizationType.Q4_0_4_8,
-  GGMLFileQuantizationType.Q4_0_8_8,
-  GGMLFileQuantizationType.Q4_1_SOME_F16,
-  GGMLFileQuantizationType.Q4_0,
-  GGMLFileQuantizationType.Q4_1,
-  GGMLFileQuantizationType.Q4_2,
-  GGMLFileQuantizationType.Q4_3,
-  GGMLFileQuantizationType.MXFP4_MOE,
-  GGMLFileQuantizationType.NVFP4,
-  // 3-bit quantizations
-  GGMLFileQuantizationType.Q3_K_XL,
-  GGMLFileQuantizationType.Q3_K_L,
-  GGMLFileQuantizationType.Q3_K_M,
-  GGMLFileQuantizationType.Q3_K_S,
-  GGMLFileQuantizationType.IQ3_M,
-  GGMLFileQuantizationType.IQ3_S,
-  GGMLFileQuantizationType.IQ3_XS,
-  GGMLFileQuantizationType.IQ3_XXS,
-  // 2-bit quantizations
-  GGMLFileQuantizationType.Q2_K_XL,
-  GGMLFileQuantizationType.Q2_K,
-  GGMLFileQuantizationType.Q2_K_S,
-  GGMLFileQuantizationType.IQ2_M,
-  GGMLFileQuantizationType.IQ2_S,
-  GGMLFileQuantizationType.IQ2_XS,
-  GGMLFileQuantizationType.IQ2_XXS,
-  GGMLFileQuantizationType.Q2_0,
-  // 1-bit quantizations
-  GGMLFileQuantizationType.IQ1_S,
-  GGMLFileQuantizationType.IQ1_M,
-  GGMLFileQuantizationType.TQ1_0,
-  GGMLFileQuantizationType.TQ2_0,
-  GGMLFileQuantizationType.Q1_0
-];
-var GGMLQuantizationType;
-(function(GGMLQuantizationType2) {
-  GGMLQuantizationType2[GGMLQuantizationType2["F32"] = 0] = "F32";
-  GGMLQuantizationType2[GGMLQuantizationType2["F16"] = 1] = "F16";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q4_0"] = 2] = "Q4_0";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q4_1"] = 3] = "Q4_1";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q5_0"] = 6] = "Q5_0";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q5_1"] = 7] = "Q5_1";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q8_0"] = 8] = "Q8_0";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q8_1"] = 9] = "Q8_1";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q2_K"] = 10] = "Q2_K";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q3_K"] = 11] = "Q3_K";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q4_K"] = 12] = "Q4_K";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q5_K"] = 13] = "Q5_K";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q6_K"] = 14] = "Q6_K";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q8_K"] = 15] = "Q8_K";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ2_XXS"] = 16] = "IQ2_XXS";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ2_XS"] = 17] = "IQ2_XS";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ3_XXS"] = 18] = "IQ3_XXS";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ1_S"] = 19] = "IQ1_S";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ4_NL"] = 20] = "IQ4_NL";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ3_S"] = 21] = "IQ3_S";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ2_S"] = 22] = "IQ2_S";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ4_XS"] = 23] = "IQ4_XS";
-  GGMLQuantizationType2[GGMLQuantizationType2["I8"] = 24] = "I8";
-  GGMLQuantizationType2[GGMLQuantizationType2["I16"] = 25] = "I16";
-  GGMLQuantizationType2[GGMLQuantizationType2["I32"] = 26] = "I32";
-  GGMLQuantizationType2[GGMLQuantizationType2["I64"] = 27] = "I64";
-  GGMLQuantizationType2[GGMLQuantizationType2["F64"] = 28] = "F64";
-  GGMLQuantizationType2[GGMLQuantizationType2["IQ1_M"] = 29] = "IQ1_M";
-  GGMLQuantizationType2[GGMLQuantizationType2["BF16"] = 30] = "BF16";
-  GGMLQuantizationType2[GGMLQuantizationType2["TQ1_0"] = 34] = "TQ1_0";
-  GGMLQuantizationType2[GGMLQuantizationType2["TQ2_0"] = 35] = "TQ2_0";
-  GGMLQuantizationType2[GGMLQuantizationType2["MXFP4"] = 39] = "MXFP4";
-  GGMLQuantizationType2[GGMLQuantizationType2["NVFP4"] = 40] = "NVFP4";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q1_0"] = 41] = "Q1_0";
-  GGMLQuantizationType2[GGMLQuantizationType2["Q2_0"] = 42] = "Q2_0";
-})(GGMLQuantizationType || (GGMLQuantizationType = {}));
-
-// node_modules/@huggingface/tasks/dist/esm/hardware-nvidia.js
-var NvidiaComputeCapabilities;
-(function(NvidiaComputeCapabilities2) {
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["BLACKWELL_ULTRA"] = 12.1] = "BLACKWELL_ULTRA";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["BLACKWELL_RTX"] = 12] = "BLACKWELL_RTX";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["BLACKWELL"] = 10] = "BLACKWELL";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["HOPPER"] = 9] = "HOPPER";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["ADA_LOVELACE"] = 8.9] = "ADA_LOVELACE";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["ORIN"] = 8.7] = "ORIN";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["AMPERE_RTX"] = 8.6] = "AMPERE_RTX";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["AMPERE"] = 8] = "AMPERE";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["TURING"] = 7.5] = "TURING";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["XAVIER"] = 7.2] = "XAVIER";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["VOLTA"] = 7] = "VOLTA";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["PASCAL_TEGRA"] = 6.2] = "PASCAL_TEGRA";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["PASCAL"] = 6.1] = "PASCAL";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["PASCAL_DATACENTER"] = 6] = "PASCAL_DATACENTER";
-  NvidiaComputeCapabilities2[NvidiaComputeCapabilities2["MAXWELL"] = 5.3] = "MAXWELL";
-})(NvidiaComputeCapabilities || (NvidiaComputeCapabilities = {}));
-
-// node_modules/@huggingface/tasks/dist/esm/hardware.js
-var TFLOPS_THRESHOLD_WHITE_HOUSE_MODEL_TRAINING_TOTAL = 10 ** 14;
-var TFLOPS_THRESHOLD_WHITE_HOUSE_MODEL_TRAINING_TOTAL_BIOLOGY = 10 ** 11;
-var TFLOPS_THRESHOLD_WHITE_HOUSE_CLUSTER = 10 ** 8;
-var TFLOPS_THRESHOLD_EU_AI_ACT_MODEL_TRAINING_TOTAL = 10 ** 13;
-
-// src/core/cards/data/hub-metadata.ts
-var PIPELINE_TAGS = new Set(PIPELINE_TYPES);
-var SUBTASK_PARENT = (() => {
-  const parents = /* @__PURE__ */ new Map();
-  for (const [pipeline, data] of Object.entries(PIPELINE_DATA)) {
-    const subtasks = "subtasks" in data ? data.subtasks : [];
-    for (const sub of subtasks) if (!parents.has(sub.type)) parents.set(sub.type, pipeline);
-  }
-  return parents;
-})();
-var TASK_IDS = /* @__PURE__ */ new Set([...PIPELINE_TYPES, ...SUBTASK_PARENT.keys()]);
-var LIBRARY_NAMES = new Set(ALL_MODEL_LIBRARY_KEYS);
-
-// src/core/cards/data/languages.ts
-var ISO_639_1 = "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
-var ISO_639_2_3 = "aaa aab aac aad aae aaf aag aah aai aak aal aan aao aap aaq aar aas aat aau aaw aax aaz aba abb abc abd abe abf abg abh abi abj abk abl abm abn abo abp abq abr abs abt abu abv abw abx aby abz aca acb acd ace acf ach aci ack acl acm acn acp acq acr acs act acu acv acw acx acy acz ada adb add ade adf adg adh adi adj adl adn ado adq adr ads adt adu adw adx ady adz aea aeb aec aed aee aek ael aem aen aeq aer aes aeu aew aey aez afb afd afe afg afh afi afk afn afo afp afr afs aft afu afz aga agb agc agd age agf agg agh agi agj agk agl agm agn ago agq agr ags agt agu agv agw agx agy agz aha ahb ahg ahh ahi ahk ahl ahm ahn aho ahp ahr ahs aht aia aib aic aid aie aif aig aih aii aij aik ail aim ain aio aip aiq air ait aiw aix aiy aja ajg aji ajn ajp ajt aju ajw ajz aka akb akc akd ake akf akg akh aki akj akk akl akm ako akp akq akr aks akt aku akv akw akx aky akz ala alb alc ald ale alf alh ali alj alk all alm aln alo alp alq alr als alt alu alw alx aly alz ama amb amc ame amf amg amh ami amj amk aml amm amn amo amp amq amr ams amt amu amv amw amx amy amz ana anb anc and ane anf ang anh ani anj ank anl anm ann ano anp anq anr ans ant anu anv anw anx any anz aoa aob aoc aod aoe aof aog aoi aoj aok aol aom aon aor aos aot aou aox aoz apb apc apd ape apf apg aph api apj apk apl apm apn apo app apq apr aps apt apu apv apw apx apy apz aqc aqd aqg aqm aqn aqp aqr aqt aqz ara arb arc ard are arg arh ari arj ark arl arm arn aro arp arq arr ars aru arv arw arx ary arz asa asb asc ase asf asg ash asi asj ask asl asm asn aso asp asq asr ass ast asu asv asw asx asy asz ata atb atc atd ate atg ati atj atk atl atm atn ato atp atq atr ats att atu atv atw atx aty atz aua aub auc aud aug auh aui auj auk aul aum aun auo aup auq aur aut auu auw aux auy auz ava avb avd ave avi avk avl avm avn avo avs avt avu avv awa awb awc awe awg awh awi awk awm awn awo awr aws awt awu awv aww awx awy axb axe axg axk axl axm axx aya ayb ayc ayd aye ayg ayh ayi ayk ayl aym ayn ayo ayp ayq ayr ays ayt ayu ayz aza azb azd aze azg azj azm azn azo azt azz baa bab bac bae baf bag bah baj bak bal bam ban bao bap baq bar bas bau bav baw bax bay bba bbb bbc bbd bbe bbf bbg bbh bbi bbj bbk bbl bbm bbn bbo bbp bbq bbr bbs bbt bbu bbv bbw bbx bby bca bcb bcc bcd bce bcf bcg bch bci bcj bck bcl bcm bcn bco bcp bcq bcr bcs bct bcu bcv bcw bcy bcz bda bdb bdc bdd bde bdf bdg bdh bdi bdj bdk bdl bdm bdn bdo bdp bdq bdr bds bdt bdu bdv bdw bdx bdy bdz bea beb bec bed bee bef beg beh bei bej bek bel bem ben beo bep beq bes bet beu bev bew bex bey bez bfa bfb bfc bfd bfe bff bfg bfh bfi bfj bfk bfl bfm bfn bfo bfp bfq bfr bfs bft bfu bfw bfx bfy bfz bga bgb bgc bgd bge bgf bgg bgi bgj bgk bgl bgn bgo bgp bgq bgr bgs bgt bgu bgv bgw bgx bgy bgz bha bhb bhc bhd bhe bhf bhg bhh bhi bhj bhl bhm bhn bho bhp bhq bhr bhs bht bhu bhv bhw bhx bhy bhz bia bib bic bid bie bif big bij bik bil bim bin bio bip biq bir bis bit biu biv biw bix biy biz bja bjb bjc bje bjf bjg bjh bji bjj bjk bjl bjm bjn bjo bjp bjr bjs bjt bju bjv bjw bjx bjy bjz bka bkc bkd bkf bkg bkh bki bkj bkk bkl bkm bkn bko bkp bkq bkr bks bkt bku bkv bkw bkx bky bkz bla blb blc bld ble blf blg blh bli blj blk bll blm bln blo blp blq blr bls blt blv blw blx bly blz bma bmb bmc bmd bme bmf bmg bmh bmi bmj bmk bml bmm bmn bmo bmp bmq bmr bms bmt bmu bmv bmw bmx bmz bna bnb bnc bnd bne bnf bng bni bnj bnk bnl bnm bnn bno bnp bnq bnr bns bnu bnv bnw bnx bny bnz boa bob bod boe bof bog boh boi boj bok bol bom bon boo bop boq bor bos bot bou bov bow box boy boz bpa bpd bpg bph bpi bpj bpk bpl bpm bpn bpo bpp bpq bpr bps bpt bpu bpv bpw bpx bpy bpz bqa bqb bqc bqd bqf bqg bqh bqi bqj bqk bql bqm bqn bqo bqp bqq bqr bqs bqt bqu bqv bqw bqx bqy bqz bra brb brc brd bre brf brg brh bri brj brk brl brm brn bro brp brq brr brs brt bru brv brw brx bry brz bsa bsb bsc bse bsf bsg bsh bsi bsj bsk bsl bsm bsn bso bsp bsq bsr bss bst bsu bsv bsw bsx bsy bta btc btd bte btf btg bth bti btj btm btn bto btp btq btr bts btt btu btv btw btx bty btz bua bub buc bud bue buf bug buh bui buj buk bul bum bun buo bup buq bur bus but buu buv buw bux buy buz bva bvb bvc bvd bve bvf bvg bvh bvi bvj bvk bvl bvm bvn bvo bvp bvq bvr bvt bvu bvv bvw bvx bvy bvz bwa bwb bwc bwd bwe bwf bwg bwh bwi bwj bwk bwl bwm bwn bwo bwp bwq bwr bws bwt bwu bww bwx bwy bwz bxa bxb bxc bxd bxe bxf bxg bxh bxi bxj bxk bxl bxm bxn bxo bxp bxq bxr bxs bxu bxv bxw bxz bya byb byc byd bye byf byg byh byi byj byk byl bym byn byo byp byq byr bys byt byv byw byx byz bza bzb bzc bzd bze bzf bzg bzh bzi bzj bzk bzl bzm bzn bzo bzp bzq bzr bzs bzt bzu bzv bzw bzx bzy bzz caa cab cac cad cae caf cag cah caj cak cal cam can cao cap caq car cas cat cav caw cax cay caz cbb cbc cbd cbg cbi cbj cbk cbl cbn cbo cbq cbr cbs cbt cbu cbv cbw cby ccc ccd cce ccg cch ccj ccl ccm cco ccp ccr cda cde cdf cdh cdi cdj cdm cdn cdo cdr cds cdy cdz cea ceb ceg cek cen ces cet cey cfa cfd cfg cfm cga cgc cgg cgk cha chb chc chd che chf chg chh chi chj chk chl chm chn cho chp chq chr cht chu chv chw chx chy chz cia cib cic cid cie cih cik cim cin cip cir ciw ciy cja cje cjh cji cjk cjm cjn cjo cjp cjs cjv cjy ckb ckh ckl ckm ckn cko ckq ckr cks ckt cku ckv ckx cky ckz cla clc cld cle clh cli clj clk cll clm clo clt clu clw cly cma cme cmg cmi cml cmm cmn cmo cmr cms cmt cna cnb cnc cng cnh cni cnk cnl cno cnp cnr cns cnt cnu cnw cnx coa cob coc cod coe cof cog coh coj cok col com con coo cop coq cor cos cot cou cov cow cox coz cpa cpb cpc cpg cpi cpn cpo cps cpu cpx cpy cqd cra crb crc crd cre crf crg crh cri crj crk crl crm crn cro crq crr crs crt crv crw crx cry crz csa csb csc csd cse csf csg csh csi csj csk csl csm csn cso csp csq csr css cst csv csw csy csz cta ctc ctd cte ctg cth ctl ctm ctn cto ctp cts ctt ctu ctz cua cub cuc cug cuh cui cuj cuk cul cuo cup cuq cur cut cuu cuv cuw cux cuy cvg cvn cwa cwb cwd cwe cwg cwt cya cyb cym cyo cze czh czk czn czo czt daa dac dad dae dag dah dai daj dak dal dam dan dao daq dar das dau dav daw dax daz dba dbb dbd dbe dbf dbg dbi dbj dbl dbm dbn dbo dbp dbq dbr dbt dbu dbv dbw dby dcc dcr dda ddd dde ddg ddi ddj ddn ddo ddr dds ddw dec ded dee def deg deh dei dek del dem den dep deq der des deu dev dez dga dgb dgc dgd dge dgg dgh dgi dgk dgl dgn dgo dgr dgs dgt dgw dgx dgz dhd dhg dhi dhl dhm dhn dho dhr dhs dhu dhv dhw dhx dia dib dic did dif dig dih dii dij dik dil dim din dio dip diq dir dis diu div diw dix diy diz dja djb djc djd dje djf dji djj djk djm djn djo djr dju djw dka dkk dkr dks dkx dlg dlk dlm dln dma dmb dmc dmd dme dmf dmg dmk dml dmm dmo dmr dms dmu dmv dmw dmx dmy dna dnd dne dng dni dnj dnk dnn dno dnr dnt dnu dnv dnw dny doa dob doc doe dof doh doi dok dol don doo dop doq dor dos dot dov dow dox doy doz dpp drb drc drd dre drg dri drl drn dro drq drs drt dru dry dsb dse dsh dsi dsl dsn dso dsq dta dtb dtd dth dti dtk dtm dtn dto dtp dtr dts dtt dtu dty dua dub duc due duf dug duh dui duk dul dum dun duo dup duq dur dus dut duu duv duw dux duy duz dva dwa dwk dwr dws dwu dww dwy dwz dya dyb dyd dyg dyi dym dyn dyo dyu dyy dza dze dzg dzl dzn dzo eaa ebc ebg ebk ebo ebr ebu ecr ecs ecy eee efa efe efi ega egl ego egy ehu eip eit eiv eja eka eke ekg eki ekk ekl ekm eko ekp ekr eky ele elh eli elk ell elm elo elu elx ema emb eme emg emi emk emm emn emp ems emu emw emx emy ena enb enc end enf eng enh enl enm enn eno enq enr enu env enw enx eot epi epo era erg erh eri erk ero err ers ert erw ese esg esh esi esk esl esm esn eso esq ess est esu esy etb etc eth etn eto etr ets ett etu etx etz eus eve evh evn ewe ewo ext eya eyo eza eze faa fab fad faf fag fah fai faj fak fal fam fan fao fap far fas fat fau fax fay faz fbl fcs fer ffi ffm fgr fia fie fif fij fil fin fip fir fit fiw fkk fkv fla flh fli fll fln flr fly fmp fmu fnb fng fni fod foi fom fon for fos fpe fqs fra frc frd fre frk frm fro frp frq frr frs frt fry fse fsl fss fub fuc fud fue fuf fuh fui fuj ful fum fun fuq fur fut fuu fuv fuy fvr fwa fwe gaa gab gac gad gae gaf gag gah gai gaj gak gal gam gan gao gap gaq gar gas gat gau gaw gax gay gaz gba gbb gbd gbe gbf gbg gbh gbi gbj gbk gbl gbm gbn gbo gbp gbq gbr gbs gbu gbv gbw gbx gby gbz gcc gcd gce gcf gcl gcn gcr gct gda gdb gdc gdd gde gdf gdg gdh gdi gdj gdk gdl gdm gdn gdo gdq gdr gds gdt gdu gdx gea geb gec ged gef geg geh gei gej gek gel geo geq ger ges gev gew gex gey gez gfk gft gga ggb ggd gge ggg ggk ggl ggt ggu ggw gha ghc ghe ghh ghk ghl ghn gho ghr ghs ght gia gib gic gid gie gig gih gil gim gin gip giq gir gis git giu giw gix giy giz gji gjk gjm gjn gjr gju gka gkd gke gkn gko gkp gku gla glc gld gle glg glh glj glk gll glo glr glu glv glw gly gma gmb gmd gmg gmh gml gmm gmn gmr gmu gmv gmx gmy gmz gna gnb gnc gnd gne gng gnh gni gnj gnk gnl gnm gnn gno gnq gnr gnt gnu gnw gnz goa gob goc god goe gof gog goh goi goj gok gol gom gon goo gop goq gor gos got gou gow gox goy goz gpa gpe gpn gqa gqi gqn gqr gqu gra grb grc grd gre grg grh gri grj grm grn gro grq grr grs grt gru grv grw grx gry grz gse gsg gsl gsm gsn gso gsp gss gsw gta gtu gua gub guc gud gue guf gug guh gui guj guk gul gum gun guo gup guq gur gus gut guu guw gux guz gva gvc gve gvf gvj gvl gvm gvn gvo gvp gvr gvs gvy gwa gwb gwc gwd gwe gwf gwg gwi gwj gwm gwn gwr gwt gwu gww gwx gxx gya gyb gyd gye gyf gyg gyi gyl gym gyn gyo gyr gyy gza gzi gzn haa hab hac had hae haf hag hah hai haj hak hal ham han hao hap haq har has hat hau hav haw hax hay haz hba hbb hbn hbo hbs hbu hca hch hdn hds hdy hea heb hed heg heh hei hem her hgm hgw hhi hhr hhy hia hib hid hif hig hih hii hij hik hil hin hio hir hit hiw hix hji hka hke hkk hkn hks hla hlb hld hle hlt hlu hma hmb hmc hmd hme hmf hmg hmh hmi hmj hmk hml hmm hmn hmo hmp hmq hmr hms hmt hmu hmv hmw hmy hmz hna hnd hne hng hnh hni hnj hnn hno hns hnu hoa hob hoc hod hoe hoh hoi hoj hol hom hoo hop hor hos hot hov how hoy hoz hpo hps hra hrc hre hrk hrm hro hrp hrt hru hrv hrw hrx hrz hsb hsh hsl hsn hss hti hto hts htu htx hub huc hud hue huf hug huh hui huj huk hul hum hun huo hup huq hur hus hut huu huv huw hux huy huz hvc hve hvk hvn hvv hwa hwc hwo hya hye hyw iai ian iar iba ibb ibd ibe ibg ibh ibl ibm ibn ibo ibr ibu iby ica ice ich icl icr ida idb idc idd ide idi ido idr ids idt idu ifa ifb ife iff ifk ifm ifu ify igb ige igg igl igm ign igo igs igw ihb ihi ihp ihw iii iin ijc ije ijj ijn ijs ike iki ikk ikl iko ikp ikr iks ikt iku ikv ikw ikx ikz ila ilb ile ilg ili ilk ilm ilo ilp ils ilu ilv ima imi iml imn imo imr ims imy ina inb ind ing inh inj inl inm inn ino inp ins int inz ior iou iow ipi ipk ipo iqu iqw ire irh iri irk irn irr iru irx iry isa isc isd ise isg ish isi isk isl ism isn iso isr ist isu ita itb itd ite iti itk itl itm ito itr its itt itv itw itx ity itz ium ivb ivv iwk iwm iwo iws ixc ixl iya iyo iyx izh izr izz jaa jab jac jad jae jaf jah jaj jak jal jam jan jao jaq jas jat jau jav jax jay jaz jbe jbi jbj jbk jbn jbo jbr jbt jbu jbw jcs jct jda jdg jdt jeb jee jeh jei jek jel jen jer jet jeu jgb jge jgk jgo jhi jhs jia jib jic jid jie jig jih jii jil jim jio jiq jit jiu jiv jiy jje jjr jka jkm jko jkp jkr jku jle jls jma jmb jmc jmd jmi jml jmn jmr jms jmw jmx jna jnd jng jni jnj jnl jns job jod jog jor jos jow jpa jpn jpr jqr jra jrb jrr jrt jru jsl jua jub juc jud juh jui juk jul jum jun juo jup jur jus jut juu juw juy jvd jvn jwi jya jye jyy kaa kab kac kad kae kaf kag kah kai kaj kak kal kam kan kao kap kaq kas kat kau kav kaw kax kay kaz kba kbb kbc kbd kbe kbg kbh kbi kbj kbk kbl kbm kbn kbo kbp kbq kbr kbs kbt kbu kbv kbw kbx kby kbz kca kcb kcc kcd kce kcf kcg kch kci kcj kck kcl kcm kcn kco kcp kcq kcr kcs kct kcu kcv kcw kcx kcy kcz kda kdc kdd kde kdf kdg kdh kdi kdj kdk kdl kdm kdn kdp kdq kdr kdt kdu kdw kdx kdy kdz kea keb kec ked kee kef keg keh kei kej kek kel kem ken keo kep keq ker kes ket keu kev kew kex key kez kfa kfb kfc kfd kfe kff kfg kfh kfi kfj kfk kfl kfm kfn kfo kfp kfq kfr kfs kft kfu kfv kfw kfx kfy kfz kga kgb kge kgf kgg kgi kgj kgk kgl kgm kgn kgo kgp kgq kgr kgs kgt kgu kgv kgw kgx kgy kha khb khc khd khe khf khg khh khj khk khl khm khn kho khp khq khr khs kht khu khv khw khx khy khz kia kib kic kid kie kif kig kih kii kij kik kil kim kin kio kip kiq kir kis kit kiu kiv kiw kix kiy kiz kja kjb kjc kjd kje kjg kjh kji kjj kjk kjl kjm kjn kjo kjp kjq kjr kjs kjt kju kjv kjx kjy kjz kka kkb kkc kkd kke kkf kkg kkh kki kkj kkk kkl kkm kkn kko kkp kkq kkr kks kkt kku kkv kkw kkx kky kkz kla klb klc kld kle klf klg klh kli klj klk kll klm kln klo klp klq klr kls klt klu klv klw klx kly klz kma kmb kmc kmd kme kmf kmg kmh kmi kmj kmk kml kmm kmn kmo kmp kmq kmr kms kmt kmu kmv kmw kmx kmy kmz kna knb knc knd kne knf kng kni knj knk knl knm knn kno knp knq knr kns knt knu knv knw knx kny knz koa koc kod koe kof kog koh koi kok kol kom kon koo kop koq kor kos kot kou kov kow koy koz kpa kpb kpc kpd kpe kpf kpg kph kpi kpj kpk kpl kpm kpn kpo kpq kpr kps kpt kpu kpv kpw kpx kpy kpz kqa kqb kqc kqd kqe kqf kqg kqh kqi kqj kqk kql kqm kqn kqo kqp kqq kqr kqs kqt kqu kqv kqw kqx kqy kqz kra krb krc krd kre krf krh kri krj krk krl krn krp krr krs krt kru krv krw krx kry krz ksa ksb ksc ksd kse ksf ksg ksh ksi ksj ksk ksl ksm ksn kso ksp ksq ksr kss kst ksu ksv ksw ksx ksy ksz kta ktb ktc ktd kte ktf ktg kth kti ktj ktk ktl ktm ktn kto ktp ktq kts ktt ktu ktv ktw ktx kty ktz kua kub kuc kud kue kuf kug kuh kui kuj kuk kul kum kun kuo kup kuq kur kus kut kuu kuv kuw kux kuy kuz kva kvb kvc kvd kve kvf kvg kvh kvi kvj kvk kvl kvm kvn kvo kvp kvq kvr kvt kvu kvv kvw kvx kvy kvz kwa kwb kwc kwd kwe kwf kwg kwh kwi kwj kwk kwl kwm kwn kwo kwp kwr kws kwt kwu kwv kww kwx kwy kwz kxa kxb kxc kxd kxf kxh kxi kxj kxk kxm kxn kxo kxp kxq kxr kxs kxt kxv kxw kxx kxy kxz kya kyb kyc kyd kye kyf kyg kyh kyi kyj kyk kyl kym kyn kyo kyp kyq kyr kys kyt kyu kyv kyw kyx kyy kyz kza kzb kzc kzd kze kzf kzg kzi kzk kzl kzm kzn kzo kzp kzq kzr kzs kzu kzv kzw kzx kzy kzz laa lab lac lad lae laf lag lah lai laj lak lal lam lan lao lap laq lar las lat lau lav law lax lay laz lbb lbc lbe lbf lbg lbi lbj lbk lbl lbm lbn lbo lbq lbr lbs lbt lbu lbv lbw lbx lby lbz lcc lcd lce lcf lch lcl lcm lcp lcq lcs lda ldb ldd ldg ldh ldi ldj ldk ldl ldm ldn ldo ldp ldq lea leb lec led lee lef leh lei lej lek lel lem len leo lep leq ler les let leu lev lew lex ley lez lfa lfn lga lgb lgg lgh lgi lgk lgl lgm lgn lgq lgr lgt lgu lgz lha lhh lhi lhl lhm lhn lhp lhs lht lhu lia lib lic lid lie lif lig lih lij lik lil lim lin lio lip liq lir lis lit liu liv liw lix liy liz lja lje lji ljl ljp ljw ljx lka lkb lkc lkd lke lkh lki lkj lkl lkm lkn lko lkr lks lkt lku lky lla llb llc lld lle llf llg llh lli llj llk lll llm lln llp llq lls llu llx lma lmb lmc lmd lme lmf lmg lmh lmi lmj lmk lml lmn lmo lmp lmq lmr lmu lmv lmw lmx lmy lna lnb lnd lng lnh lni lnj lnl lnm lnn lno lns lnu lnw lnz loa lob loc loe lof log loh loi loj lok lol lom lon loo lop loq lor los lot lou lov low lox loy loz lpa lpe lpn lpo lpx lra lrc lre lrg lri lrk lrl lrm lrn lro lrr lrt lrv lrz lsa lsd lse lsh lsi lsl lsm lsn lso lsp lsr lss lst lsv lsy ltc ltg lth lti ltn lto lts ltu ltz lua lub luc lud lue luf lug lui luj luk lul lum lun luo lup luq lur lus lut luu luv luw luy luz lva lvi lvk lvs lvu lwa lwe lwg lwh lwl lwm lwo lws lwt lwu lww lya lyg lyn lzh lzl lzn lzz maa mab mac mad mae maf mag mah mai maj mak mal mam man mao maq mar mas mat mau mav maw max may maz mba mbb mbc mbd mbe mbf mbh mbi mbj mbk mbl mbm mbn mbo mbp mbq mbr mbs mbt mbu mbv mbw mbx mby mbz mca mcb mcc mcd mce mcf mcg mch mci mcj mck mcl mcm mcn mco mcp mcq mcr mcs mct mcu mcv mcw mcx mcy mcz mda mdb mdc mdd mde mdf mdg mdh mdi mdj mdk mdl mdm mdn mdp mdq mdr mds mdt mdu mdv mdw mdx mdy mdz mea meb mec med mee mef meh mei mej mek mel mem men meo mep meq mer mes met meu mev mew mey mez mfa mfb mfc mfd mfe mff mfg mfh mfi mfj mfk mfl mfm mfn mfo mfp mfq mfr mfs mft mfu mfv mfw mfx mfy mfz mga mgb mgc mgd mge mgf mgg mgh mgi mgj mgk mgl mgm mgn mgo mgp mgq mgr mgs mgt mgu mgv mgw mgy mgz mha mhb mhc mhd mhe mhf mhg mhi mhj mhk mhl mhm mhn mho mhp mhq mhr mhs mht mhu mhw mhx mhy mhz mia mib mic mid mie mif mig mih mii mij mik mil mim min mio mip miq mir mis mit miu miw mix miy miz mjb mjc mjd mje mjg mjh mji mjj mjk mjl mjm mjn mjo mjp mjq mjr mjs mjt mju mjv mjw mjx mjy mjz mka mkb mkc mkd mke mkf mkg mki mkj mkk mkl mkm mkn mko mkp mkq mkr mks mkt mku mkv mkw mkx mky mkz mla mlb mlc mle mlf mlg mlh mli mlj mlk mll mlm mln mlo mlp mlq mlr mls mlt mlu mlv mlw mlx mlz mma mmb mmc mmd mme mmf mmg mmh mmi mmj mmk mml mmm mmn mmo mmp mmq mmr mmt mmu mmv mmw mmx mmy mmz mna mnb mnc mnd mne mnf mng mnh mni mnj mnk mnl mnm mnn mnp mnq mnr mns mnu mnv mnw mnx mny mnz moa moc mod moe mog moh moi moj mok mom mon moo mop moq mor mos mot mou mov mow mox moy moz mpa mpb mpc mpd mpe mpg mph mpi mpj mpk mpl mpm mpn mpo mpp mpq mpr mps mpt mpu mpv mpw mpx mpy mpz mqa mqb mqc mqe mqf mqg mqh mqi mqj mqk mql mqm mqn mqo mqp mqq mqr mqs mqt mqu mqv mqw mqx mqy mqz mra mrb mrc mrd mre mrf mrg mrh mri mrj mrk mrl mrm mrn mro mrp mrq mrr mrs mrt mru mrv mrw mrx mry mrz msa msb msc msd mse msf msg msh msi msj msk msl msm msn mso msp msq msr mss msu msv msw msx msy msz mta mtb mtc mtd mte mtf mtg mth mti mtj mtk mtl mtm mtn mto mtp mtq mtr mts mtt mtu mtv mtw mtx mty mua mub muc mud mue mug muh mui muj muk mul mum muo mup muq mur mus mut muu muv mux muy muz mva mvb mvd mve mvf mvg mvh mvi mvk mvl mvm mvn mvo mvp mvq mvr mvs mvt mvu mvv mvw mvx mvy mvz mwa mwb mwc mwe mwf mwg mwh mwi mwk mwl mwm mwn mwo mwp mwq mwr mws mwt mwu mwv mww mwz mxa mxb mxc mxd mxe mxf mxg mxh mxi mxj mxk mxl mxm mxn mxo mxp mxq mxr mxs mxt mxu mxv mxw mxx mxy mxz mya myb myc mye myf myg myh myj myk myl mym myo myp myr mys myu myv myw myx myy myz mza mzb mzc mzd mze mzg mzh mzi mzj mzk mzl mzm mzn mzo mzp mzq mzr mzs mzt mzu mzv mzw mzx mzy mzz naa nab nac nae naf nag naj nak nal nam nan nao nap naq nar nas nat nau nav naw nax nay naz nba nbb nbc nbd nbe nbg nbh nbi nbj nbk nbl nbm nbn nbo nbp nbq nbr nbs nbt nbu nbv nbw nby nca ncb ncc ncd nce ncf ncg nch nci ncj nck ncl ncm ncn nco ncq ncr ncs nct ncu ncx ncz nda ndb ndc ndd nde ndf ndg ndh ndi ndj ndk ndl ndm ndn ndo ndp ndq ndr nds ndt ndu ndv ndw ndx ndy ndz nea neb nec ned nee nef neg neh nei nej nek nem nen neo nep neq ner nes net neu nev new nex ney nez nfa nfd nfl nfr nfu nga ngb ngc ngd nge ngg ngh ngi ngj ngk ngl ngm ngn ngo ngp ngq ngr ngs ngt ngu ngv ngw ngx ngy ngz nha nhb nhc nhd nhe nhf nhg nhh nhi nhk nhm nhn nho nhp nhq nhr nht nhu nhv nhw nhx nhy nhz nia nib nid nie nif nig nih nii nij nik nil nim nin nio niq nir nis nit niu niv niw nix niy niz nja njb njd njh nji njj njl njm njn njo njr njs njt nju njx njy njz nka nkb nkc nkd nke nkf nkg nkh nki nkj nkk nkm nkn nko nkp nkq nkr nks nkt nku nkv nkw nkx nkz nla nlc nld nle nlg nli nlj nlk nll nlm nlo nlq nlu nlv nlw nlx nly nlz nma nmb nmc nmd nme nmf nmg nmh nmi nmj nmk nml nmm nmn nmo nmp nmq nmr nms nmt nmu nmv nmw nmx nmy nmz nna nnb nnc nnd nne nnf nng nnh nni nnj nnk nnl nnm nnn nno nnp nnq nnr nnt nnu nnv nnw nny nnz noa nob noc nod noe nof nog noh noi noj nok nol nom non nop noq nor nos not nou nov now noy noz npa npb npg nph npi npl npn npo nps npu npx npy nqg nqk nql nqm nqn nqo nqq nqy nra nrb nrc nre nrf nrg nri nrk nrl nrm nrn nrp nrr nrt nru nrx nrz nsa nsb nsc nsd nse nsf nsg nsh nsi nsk nsl nsm nsn nso nsp nsq nsr nss nst nsu nsv nsw nsx nsy nsz ntd nte ntg nti ntj ntk ntm nto ntp ntr ntu ntw ntx nty ntz nua nuc nud nue nuf nug nuh nui nuj nuk nul num nun nuo nup nuq nur nus nut nuu nuv nuw nux nuy nuz nvh nvm nvo nwa nwb nwc nwe nwg nwi nwm nwo nwr nwx nwy nxa nxd nxe nxg nxi nxk nxl nxm nxn nxo nxq nxr nxx nya nyb nyc nyd nye nyf nyg nyh nyi nyj nyk nyl nym nyn nyo nyp nyq nyr nys nyt nyu nyv nyw nyx nyy nza nzb nzd nzi nzk nzm nzs nzu nzy nzz oaa oac oar oav obi obk obl obm obo obr obt obu oca och oci oco ocu oda odk odt odu ofo ofs ofu ogb ogc oge ogg ogo ogu oht ohu oia oin ojb ojc ojg oji ojp ojs ojv ojw oka okb okd oke okg okh oki okj okk okl okm okn oko okr oks oku okv okx ola old ole olk olm olo olr olt olu oma omb omc omg omi omk oml omn omo omp omr omt omu omw omx ona onb one ong oni onj onk onn ono onp onr ons ont onu onw onx ood oog oon oor oos opa opk opm opo opt opy ora orc ore org orh ori orm orn oro orr ors ort oru orv orw orx ory orz osa osc osi oso osp oss ost osu osx ota otb otd ote oti otk otl otm otn otq otr ots ott otu otw otx oty otz oua oub oue oui oum ovd owi owl oyb oyd oym oyy ozm pab pac pad pae paf pag pah pai pak pal pam pan pao pap paq par pas pat pau pav paw pax pay paz pbb pbc pbe pbf pbg pbh pbi pbl pbm pbn pbo pbp pbr pbs pbt pbu pbv pby pca pcb pcc pcd pce pcf pcg pch pci pcj pck pcl pcm pcn pcp pcw pda pdc pdi pdn pdo pdt pdu pea peb ped pee pef peg peh pei pej pek pel pem peo pep peq per pes pev pex pey pez pfa pfe pfl pga pgd pgg pgi pgk pgl pgn pgs pgu pgz pha phd phg phh phk phl phm phn pho phq phr pht phu phv phw pia pib pic pid pie pif pig pih pii pij pil pim pin pio pip pir pis pit piu piv piw pix piy piz pjt pka pkb pkc pkg pkh pkn pko pkp pkr pks pkt pku pla plb plc pld ple plg plh pli plj plk pll pln plo plq plr pls plt plu plv plw ply plz pma pmb pmd pme pmf pmh pmi pmj pmk pml pmm pmn pmo pmq pmr pms pmt pmw pmx pmy pmz pna pnb pnc pnd pne png pnh pni pnj pnk pnl pnm pnn pno pnp pnq pnr pns pnt pnu pnv pnw pnx pny pnz poc poe pof pog poh poi pok pol pom pon poo pop poq por pos pot pov pow pox poy ppe ppi ppk ppl ppm ppn ppo ppp ppq pps ppt ppu pqa pqm prc prd pre prf prg prh pri prk prl prm prn pro prp prq prr prs prt pru prw prx prz psa psc psd pse psg psh psi psl psm psn pso psp psq psr pss pst psu psw psy pta pth pti ptn pto ptp ptq ptr ptt ptu ptv ptw pty pua pub puc pud pue puf pug pui puj pum puo pup puq pur pus put puu puw pux puy pwa pwb pwg pwi pwm pwn pwo pwr pww pxm pye pym pyn pys pyu pyx pyy pzn qua qub quc qud que quf qug quh qui quk qul qum qun qup quq qur qus quv quw qux quy quz qva qvc qve qvh qvi qvj qvl qvm qvn qvo qvp qvs qvw qvy qvz qwa qwc qwh qwm qws qwt qxa qxc qxh qxl qxn qxo qxp qxq qxr qxs qxt qxu qxw qya qyp raa rab rac rad raf rag rah rai raj rak ral ram ran rao rap raq rar ras rat rau rav raw rax ray raz rbb rbk rbl rbp rcf rdb rea reb ree reg rei rej rel rem ren rer res ret rey rga rge rgk rgn rgr rgs rgu rhg rhp ria rif ril rim rin rir rit riu rjg rji rjs rka rkb rkh rki rkm rkt rkw rma rmb rmc rmd rme rmf rmg rmh rmi rmk rml rmm rmn rmo rmp rmq rms rmt rmu rmv rmw rmx rmy rmz rnd rng rnl rnn rnp rnr rnw rob roc rod roe rof rog roh rol rom ron roo rop ror rou row rpn rpt rri rro rrt rsb rsl rsm rtc rth rtm rts rtw rub ruc rue ruf rug ruh rui ruk rum run ruo rup ruq rus rut ruu ruy ruz rwa rwk rwm rwo rwr rxd rxw ryn rys ryu rzh saa sab sac sad sae saf sag sah saj sak sam san sao saq sar sas sat sau sav saw sax say saz sba sbb sbc sbd sbe sbf sbg sbh sbi sbj sbk sbl sbm sbn sbo sbp sbq sbr sbs sbt sbu sbv sbw sbx sby sbz scb sce scf scg sch sci sck scl scn sco scp scq scs sct scu scv scw scx sda sdb sdc sde sdf sdg sdh sdj sdk sdl sdn sdo sdp sdq sdr sds sdt sdu sdx sdz sea seb sec sed see sef seg seh sei sej sek sel sen seo sep seq ser ses set seu sev sew sey sez sfb sfe sfm sfs sfw sga sgb sgc sgd sge sgg sgh sgi sgj sgk sgm sgp sgr sgs sgt sgu sgw sgx sgy sgz sha shb shc shd she shg shh shi shj shk shl shm shn sho shp shq shr shs sht shu shv shw shx shy shz sia sib sid sie sif sig sih sii sij sik sil sim sin sip siq sir sis siu siv siw six siy siz sja sjb sjd sje sjg sjk sjl sjm sjn sjo sjp sjr sjs sjt sju sjw ska skb skc skd ske skf skg skh ski skj skm skn sko skp skq skr sks skt sku skv skw skx sky skz slc sld sle slf slg slh sli slj slk sll slm sln slo slp slq slr sls slt slu slv slw slx sly slz sma smb smc smd sme smf smg smh smj smk sml smm smn smo smp smq smr sms smt smu smv smw smx smy smz sna snb snc snd sne snf sng sni snj snk snl snm snn sno snp snq snr sns snu snv snw snx sny snz soa sob soc sod soe sog soh soi soj sok sol som soo sop soq sor sos sot sou sov sow sox soy soz spa spb spc spd spe spg spi spk spl spm spn spo spp spq spr sps spt spu spv spx spy sqa sqh sqi sqk sqm sqn sqo sqq sqr sqs sqt squ sra srb src srd sre srf srg srh sri srk srl srm srn sro srp srq srr srs srt sru srv srw srx sry srz ssb ssc ssd sse ssf ssg ssh ssi ssj ssk ssl ssm ssn sso ssp ssq ssr sss sst ssu ssv ssw ssx ssy ssz sta stb std ste stf stg sth sti stj stk stl stm stn sto stp stq str sts stt stu stv stw sty sua sub suc sue sug sui suj suk sun suq sur sus sut suv suw sux suy suz sva svb svc sve svk svm svs svx swa swb swc swe swf swg swh swi swj swk swl swm swn swo swp swq swr sws swt swu swv sww swx swy sxb sxc sxe sxg sxk sxl sxm sxn sxo sxr sxs sxu sxw sya syb syc syi syk syl sym syn syo syr sys syw syx syy sza szb szc szd sze szg szl szn szp szs szv szw szy taa tab tac tad tae taf tag tah taj tak tal tam tan tao tap taq tar tas tat tau tav taw tax tay taz tba tbc tbd tbe tbf tbg tbh tbi tbj tbk tbl tbm tbn tbo tbp tbr tbs tbt tbu tbv tbw tbx tby tbz tca tcb tcc tcd tce tcf tcg tch tci tck tcl tcm tcn tco tcp tcq tcs tct tcu tcw tcx tcy tcz tda tdb tdc tdd tde tdf tdg tdh tdi tdj tdk tdl tdm tdn tdo tdq tdr tds tdt tdv tdx tdy tea teb tec ted tee tef teg teh tei tek tel tem ten teo tep teq ter tes tet teu tev tew tex tey tez tfi tfn tfo tfr tft tga tgb tgc tgd tge tgf tgh tgi tgj tgk tgl tgn tgo tgp tgq tgr tgs tgt tgu tgv tgw tgx tgy tgz tha thd the thf thh thi thk thl thm thn thp thq thr ths tht thu thv thy thz tia tib tic tif tig tih tii tij tik til tim tin tio tip tiq tir tis tit tiu tiv tiw tix tiy tiz tja tjg tji tjj tjl tjm tjn tjo tjp tjs tju tjw tka tkb tkd tke tkf tkg tkl tkm tkn tkp tkq tkr tks tkt tku tkv tkw tkx tkz tla tlb tlc tld tlf tlg tlh tli tlj tlk tll tlm tln tlo tlp tlq tlr tls tlt tlu tlv tlx tly tma tmb tmc tmd tme tmf tmg tmh tmi tmj tmk tml tmm tmn tmo tmq tmr tms tmt tmu tmv tmw tmy tmz tna tnb tnc tnd tng tnh tni tnk tnl tnm tnn tno tnp tnq tnr tns tnt tnu tnv tnw tnx tny tnz tob toc tod tof tog toh toi toj tol tom ton too top toq tor tos tou tov tow tox toy toz tpa tpc tpe tpf tpg tpi tpj tpk tpl tpm tpn tpo tpp tpq tpr tpt tpu tpv tpw tpx tpy tpz tqb tql tqm tqn tqo tqp tqq tqr tqt tqu tqw tra trb trc trd tre trf trg trh tri trj trl trm trn tro trp trq trr trs trt tru trv trw trx try trz tsa tsb tsc tsd tse tsg tsh tsi tsj tsk tsl tsm tsn tso tsp tsq tsr tss tst tsu tsv tsw tsx tsy tsz tta ttb ttc ttd tte ttf ttg tth tti ttj ttk ttl ttm ttn tto ttp ttq ttr tts ttt ttu ttv ttw tty ttz tua tub tuc tud tue tuf tug tuh tui tuj tuk tul tum tun tuo tuq tur tus tuu tuv tux tuy tuz tva tvd tve tvk tvl tvm tvn tvo tvs tvt tvu tvw tvx tvy twa twb twc twd twe twf twg twh twi twl twm twn two twp twq twr twt twu tww twx twy txa txb txc txe txg txh txi txj txm txn txo txq txr txs txt txu txx txy tya tye tyh tyi tyj tyl tyn typ tyr tys tyt tyu tyv tyx tyz tza tzh tzj tzl tzm tzn tzo tzx uam uan uar uba ubi ubl ubr ubu uby uda ude udg udi udj udl udm udu ues ufi uga ugb uge ugn ugo ugy uha uhn uig uis uiv uji uka ukg ukh uki ukk ukl ukp ukq ukr uks uku ukv ukw uky ula ulb ulc ule ulf uli ulk ull ulm uln ulu ulw uma umb umc umd umg umi umm umn umo ump umr ums umu una und une ung unk unm unn unr unu unx unz upi upv ura urb urc urd ure urf urg urh uri urk url urm urn uro urp urr urt uru urv urw urx ury urz usa ush usi usk usp uss usu uta ute uth utp utr utu uum uun uur uuu uve uvh uvl uwa uya uzb uzn uzs vaa vae vaf vag vah vai vaj val vam van vao vap var vas vau vav vay vbb vbk vec ved vel vem ven veo vep ver vgr vgt vic vid vie vif vig vil vin vis vit viv vka vki vkj vkk vkl vkm vko vkp vkt vku vlp vls vma vmb vmc vmd vme vmf vmg vmh vmi vmj vmk vml vmm vmp vmq vmr vms vmu vmv vmw vmx vmy vmz vnk vnm vnp vol vor vot vra vro vrs vrt vsi vsl vsv vto vum vun vut vwa waa wab wac wad wae waf wag wah wai waj wal wam wan wao wap waq war was wat wau wav waw wax way waz wba wbb wbe wbf wbh wbi wbj wbk wbl wbm wbp wbq wbr wbs wbt wbv wbw wca wci wdd wdg wdj wdk wdu wdy wea wec wed weg weh wei wel wem weo wep wer wes wet weu wew wfg wga wgb wgg wgi wgo wgu wgy wha whg whk whu wib wic wie wif wig wih wii wij wik wil wim win wir wiu wiv wiy wja wji wka wkb wkd wkl wkr wku wkw wky wla wlc wle wlg wlh wli wlk wll wlm wln wlo wlr wls wlu wlv wlw wlx wly wma wmb wmc wmd wme wmh wmi wmm wmn wmo wms wmt wmw wmx wnb wnc wnd wne wng wni wnk wnm wnn wno wnp wnu wnw wny woa wob woc wod woe wof wog woi wok wol wom won woo wor wos wow woy wpc wra wrb wrd wrg wrh wri wrk wrl wrm wrn wro wrp wrr wrs wru wrv wrw wrx wry wrz wsa wsg wsi wsk wsr wss wsu wsv wtf wth wti wtk wtm wtw wua wub wud wuh wul wum wun wur wut wuu wuv wux wuy wwa wwb wwo wwr www wxa wxw wya wyb wyi wym wyr wyy xaa xab xac xad xae xag xai xaj xak xal xam xan xao xap xaq xar xas xat xau xav xaw xay xbb xbc xbd xbe xbg xbi xbj xbm xbn xbo xbp xbr xbw xby xcb xcc xce xcg xch xcl xcm xcn xco xcr xct xcu xcv xcw xcy xda xdc xdk xdm xdo xdy xeb xed xeg xel xem xep xer xes xet xeu xfa xga xgb xgd xgf xgg xgi xgl xgm xgr xgu xgw xha xhc xhd xhe xho xhr xht xhu xhv xib xii xil xin xir xis xiv xiy xjb xjt xka xkb xkc xkd xke xkf xkg xki xkj xkk xkl xkn xko xkp xkq xkr xks xkt xku xkv xkw xkx xky xkz xla xlb xlc xld xle xlg xli xln xlo xlp xls xlu xly xma xmb xmc xmd xme xmf xmg xmh xmj xmk xml xmm xmn xmo xmp xmq xmr xms xmt xmu xmv xmw xmx xmy xmz xna xnb xng xnh xni xnk xnm xnn xno xnr xns xnt xnu xny xnz xoc xod xog xoi xok xom xon xoo xop xor xow xpa xpb xpc xpd xpe xpf xpg xph xpi xpj xpk xpl xpm xpn xpo xpp xpq xpr xps xpt xpu xpv xpw xpx xpy xpz xqa xqt xra xrb xrd xre xrg xri xrm xrn xrr xrt xru xrw xsa xsb xsc xsd xse xsh xsi xsj xsl xsm xsn xso xsp xsq xsr xss xsu xsv xsy xta xtb xtc xtd xte xtg xth xti xtj xtl xtm xtn xto xtp xtq xtr xts xtt xtu xtv xtw xty xua xub xud xug xuj xul xum xun xuo xup xur xut xuu xve xvi xvn xvo xvs xwa xwc xwd xwe xwg xwj xwk xwl xwo xwr xwt xww xxb xxk xxm xxr xxt xya xyb xyj xyk xyl xyt xyy xzh xzm xzp yaa yab yac yad yae yaf yag yah yai yaj yak yal yam yan yao yap yaq yar yas yat yau yav yaw yax yay yaz yba ybb ybe ybh ybi ybj ybk ybl ybm ybn ybo ybx yby ych ycl ycn ycp yda ydd yde ydg ydk yea yec yee yei yej yel yer yes yet yeu yev yey yga ygi ygl ygm ygp ygr ygs ygu ygw yha yhd yhl yhs yia yid yif yig yih yii yij yik yil yim yin yip yiq yir yis yit yiu yiv yix yiz yka ykg yki ykk ykl ykm ykn yko ykr ykt yku yky yla ylb yle ylg yli yll ylm yln ylo ylr ylu yly ymb ymc ymd yme ymg ymh ymi ymk yml ymm ymn ymo ymp ymq ymr yms ymx ymz yna ynd yne yng ynk ynl ynn yno ynq yns ynu yob yog yoi yok yol yom yon yor yot yox yoy ypa ypb ypg yph ypm ypn ypo ypp ypz yra yrb yre yrk yrl yrm yrn yro yrs yrw yry ysc ysd ysg ysl ysn yso ysp ysr yss ysy yta ytl ytp ytw yty yua yub yuc yud yue yuf yug yui yuj yuk yul yum yun yup yuq yur yut yuw yux yuy yuz yva yvt ywa ywg ywl ywn ywq ywr ywt ywu yww yxa yxg yxl yxm yxu yxy yyr yyu yyz yzg yzk zaa zab zac zad zae zaf zag zah zai zaj zak zal zam zao zap zaq zar zas zat zau zav zaw zax zay zaz zba zbc zbe zbl zbt zbw zca zch zdj zea zeg zeh zen zga zgb zgh zgm zgn zgr zha zhb zhd zhi zhn zho zhw zia zib zik zil zim zin ziw ziz zka zkb zkd zkg zkh zkk zkn zko zkp zkr zkt zku zkv zkz zlj zlm zln zlq zma zmb zmc zmd zme zmf zmg zmh zmi zmj zmk zml zmm zmn zmo zmp zmq zmr zms zmt zmu zmv zmw zmx zmy zmz zna zne zng znk zns zoc zoh zom zoo zoq zor zos zpa zpb zpc zpd zpe zpf zpg zph zpi zpj zpk zpl zpm zpn zpo zpp zpq zpr zps zpt zpu zpv zpw zpx zpy zpz zqe zra zrg zrn zro zrp zrs zsa zsk zsl zsm zsr zsu zte ztg ztl ztm ztn ztp ztq zts ztt ztu ztx zty zua zuh zul zum zun zuy zwa zxx zyb zyg zyj zyn zyp zza zzj ";
-var LANGUAGE_CODES = /* @__PURE__ */ new Set([...ISO_639_1.split(" "), ...ISO_639_2_3.trim().split(" ")]);
-var LANGUAGE_NAMES = new Map(
-  Object.entries({
-    afrikaans: "af",
-    albanian: "sq",
-    amharic: "am",
-    arabic: "ar",
-    armenian: "hy",
-    basque: "eu",
-    bengali: "bn",
-    bulgarian: "bg",
-    burmese: "my",
-    cantonese: "yue",
-    catalan: "ca",
-    chinese: "zh",
-    croatian: "hr",
-    czech: "cs",
-    danish: "da",
-    dutch: "nl",
-    english: "en",
-    estonian: "et",
-    farsi: "fa",
-    filipino: "fil",
-    finnish: "fi",
-    french: "fr",
-    galician: "gl",
-    georgian: "ka",
-    german: "de",
-    greek: "el",
-    gujarati: "gu",
-    hausa: "ha",
-    hebrew: "he",
-    hindi: "hi",
-    hungarian: "hu",
-    icelandic: "is",
-    indonesian: "id",
-    irish: "ga",
-    italian: "it",
-    japanese: "ja",
-    kannada: "kn",
-    kazakh: "kk",
-    khmer: "km",
-    korean: "ko",
-    lao: "lo",
-    latin: "la",
-    latvian: "lv",
-    lithuanian: "lt",
-    malay: "ms",
-    malayalam: "ml",
-    mandarin: "zh",
-    marathi: "mr",
-    mongolian: "mn",
-    nepali: "ne",
-    norwegian: "no",
-    persian: "fa",
-    polish: "pl",
-    portuguese: "pt",
-    punjabi: "pa",
-    romanian: "ro",
-    russian: "ru",
-    serbian: "sr",
-    sinhala: "si",
-    slovak: "sk",
-    slovenian: "sl",
-    spanish: "es",
-    swahili: "sw",
-    swedish: "sv",
-    tagalog: "tl",
-    tamil: "ta",
-    telugu: "te",
-    thai: "th",
-    turkish: "tr",
-    ukrainian: "uk",
-    urdu: "ur",
-    uzbek: "uz",
-    vietnamese: "vi",
-    welsh: "cy",
-    yoruba: "yo",
-    zulu: "zu"
-  })
-);
-
-// src/core/cards/data/licenses.ts
-var HF_LICENSE_IDS = [
-  "apache-2.0",
-  "mit",
-  "openrail",
-  "bigscience-openrail-m",
-  "creativeml-openrail-m",
-  "bigscience-bloom-rail-1.0",
-  "bigcode-openrail-m",
-  "afl-3.0",
-  "artistic-2.0",
-  "bsl-1.0",
-  "bsd",
-  "bsd-2-clause",
-  "bsd-3-clause",
-  "bsd-3-clause-clear",
-  "c-uda",
-  "cc",
-  "cc0-1.0",
-  "cc-by-2.0",
-  "cc-by-2.5",
-  "cc-by-3.0",
-  "cc-by-4.0",
-  "cc-by-sa-3.0",
-  "cc-by-sa-4.0",
-  "cc-by-nc-2.0",
-  "cc-by-nc-3.0",
-  "cc-by-nc-4.0",
-  "cc-by-nd-4.0",
-  "cc-by-nc-nd-3.0",
-  "cc-by-nc-nd-4.0",
-  "cc-by-nc-sa-2.0",
-  "cc-by-nc-sa-3.0",
-  "cc-by-nc-sa-4.0",
-  "cdla-sharing-1.0",
-  "cdla-permissive-1.0",
-  "cdla-permissive-2.0",
-  "wtfpl",
-  "ecl-2.0",
-  "epl-1.0",
-  "epl-2.0",
-  "etalab-2.0",
-  "eupl-1.1",
-  "eupl-1.2",
-  "agpl-3.0",
-  "gfdl",
-  "gpl",
-  "gpl-2.0",
-  "gpl-3.0",
-  "lgpl",
-  "lgpl-2.1",
-  "lgpl-3.0",
-  "isc",
-  "h-research",
-  "intel-research",
-  "lppl-1.3c",
-  "ms-pl",
-  "apple-ascl",
-  "apple-amlr",
-  "mpl-2.0",
-  "odc-by",
-  "odbl",
-  "openmdw-1.0",
-  "openmdw-1.1",
-  "openrail++",
-  "osl-3.0",
-  "postgresql",
-  "ofl-1.1",
-  "ncsa",
-  "unlicense",
-  "zlib",
-  "pddl",
-  "lgpl-lr",
-  "deepfloyd-if-license",
-  "fair-noncommercial-research-license",
-  "llama2",
-  "llama3",
-  "llama3.1",
-  "llama3.2",
-  "llama3.3",
-  "llama4",
-  "grok2-community",
-  "gemma",
-  "unknown",
-  "other"
-];
-var HF_LICENSE_SET = new Set(HF_LICENSE_IDS);
-
-// src/core/cards/hf-rules.ts
-var LICENSES_URL = "https://huggingface.co/docs/hub/repositories-licenses";
-function checkHfMetadata(root, ctx) {
-  let license;
-  for (const pair of root.items) {
-    const key = keyOf(pair);
-    if (key === null) continue;
-    switch (key) {
-      case "language":
-        checkLanguage(pair, ctx);
-        break;
-      case "license":
-        license ??= pair;
-        checkLicense(pair, ctx);
-        break;
-      case "library_name":
-        checkLibrary(pair, ctx);
-        break;
-      case "tags":
-      case "datasets":
-      case "metrics":
-        checkStringList(key, pair, ctx);
-        break;
-      case "pipeline_tag":
-        checkPipelineTag(pair, ctx);
-        break;
-      case "model-index":
-        checkModelIndex(pair, ctx);
-        break;
-      case LEGACY_MODEL_INDEX:
-        ctx.findings.push(
-          finding(
-            "card/legacy-model-index",
-            at2(pair.key, ctx),
-            "The key `model_index` is the legacy spelling; the Hub ignores it.",
-            "Rename it to `model-index` (with a hyphen) so the Hub shows these evaluation results."
-          )
-        );
-        break;
-      default:
-        if (TOP_LEVEL_KEYS.has(key) || key.startsWith(GATED_PREFIX)) break;
-        checkUnknownTopLevel(key, pair, ctx);
-    }
-  }
-  if (license && scalarValue(license.value, ctx) === "other" && stringValue(pairOf(root, "license_name")?.value, ctx) === null) {
-    ctx.findings.push(
-      finding(
-        "card/license-name-missing",
-        valueAt2(license, ctx),
-        "`license: other` needs a `license_name`.",
-        "Add `license_name:` (a short id for the license, e.g. my-company-license) and `license_link:` (where to read it)."
-      )
-    );
-  }
-}
-function checkUnknownTopLevel(key, pair, ctx) {
-  const suggestion = nearMiss(key, TOP_LEVEL_KEYS);
-  if (!suggestion) return;
-  ctx.findings.push(
-    finding(
-      "card/unknown-key",
-      at2(pair.key, ctx),
-      `Unknown key ${quote(key)} in the metadata.`,
-      `Did you mean \`${suggestion}\`? The Hub keeps unknown keys but does not use them.`
-    )
-  );
-}
-var LANGUAGE_TAG = /^([A-Za-z]{2,3})((?:-[A-Za-z0-9]{1,8})*)$/;
-function checkLanguage(pair, ctx) {
-  const value = deref(pair.value, ctx);
-  const seq = asSeq(value, ctx);
-  if (seq) {
-    for (const item of seq.items) checkLanguageCode(item, ctx);
-  } else if ((0, import_yaml4.isScalar)(value) && value.value === null) {
-  } else {
-    checkLanguageCode(pair.value, ctx);
-  }
-}
-function checkLanguageCode(node2, ctx) {
-  const value = scalarValue(node2, ctx);
-  if (typeof value === "string" && isLanguageCode(value)) return;
-  let hint = "Use ISO 639 codes such as `en`, `fr` or `zh`, optionally with a region (`en-US`), or `multilingual`.";
-  if (typeof value === "string") {
-    if (value.includes("_") && isLanguageCode(value.replace(/_/g, "-"))) hint = `Use a hyphen: \`${value.replace(/_/g, "-")}\`.`;
-    else if (/[,;\s]/.test(value.trim())) hint = "List each language as its own item, e.g. `language: [en, fr]`.";
-    else if (LANGUAGE_NAMES.has(value.toLowerCase())) hint = `Use the ISO 639 code \`${LANGUAGE_NAMES.get(value.toLowerCase())}\`, not the language's name.`;
-    else if (value.length > 3 && /^[A-Za-z]+$/.test(value)) hint = `Use the ISO 639 code, not the language's name: codes such as \`en\`, \`fr\` or \`zh\`.`;
-    else if (isLanguageCode(value.toLowerCase())) hint = `Write language codes in lowercase: \`${value.toLowerCase()}\`.`;
-  }
-  ctx.findings.push(finding("card/invalid-language", at2(node2, ctx), `Language ${show(value)} is not an ISO 639 language code.`, hint));
-}
-function isLanguageCode(value) {
-  if (value === "multilingual") return true;
-  const m = LANGUAGE_TAG.exec(value);
-  return m !== null && LANGUAGE_CODES.has(m[1]);
-}
-function checkLicense(pair, ctx) {
-  const value = scalarValue(pair.value, ctx);
-  if (typeof value === "string" && HF_LICENSE_SET.has(value)) return;
-  if (value === null) {
-    ctx.findings.push(finding("card/invalid-license", valueAt2(pair, ctx), "`license` is empty.", `Set it to one of the Hub's license ids (${LICENSES_URL}), or remove it.`));
-    return;
-  }
-  let hint = `Use one of the Hub's license ids (${LICENSES_URL}), or \`license: other\` with \`license_name\` and \`license_link\`.`;
-  if (typeof value === "string") {
-    const lower = value.toLowerCase();
-    const exact = HF_LICENSE_IDS.find((id) => id === lower);
-    const close = exact ?? didYouMean(value, HF_LICENSE_IDS);
-    if (close) hint = `Did you mean \`${close}\`? License ids are lowercase and case-sensitive (${LICENSES_URL}).`;
-  } else if (value === void 0) {
-    hint = `\`license\` takes a single license id. ${hint}`;
-  }
-  ctx.findings.push(finding("card/invalid-license", valueAt2(pair, ctx), `License ${show(value)} is not a Hugging Face Hub license id.`, hint));
-}
-function checkLibrary(pair, ctx) {
-  const value = scalarValue(pair.value, ctx);
-  if (typeof value === "string" && LIBRARY_NAMES.has(value)) return;
-  const suggestion = typeof value === "string" ? didYouMean(value, LIBRARY_NAMES) : void 0;
-  ctx.findings.push(
-    finding(
-      "card/unknown-library",
-      valueAt2(pair, ctx),
-      `Library ${show(value)} is not a library the Hugging Face Hub knows.`,
-      suggestion ? `Did you mean \`${suggestion}\`?` : "Use a library id the Hub knows (transformers, diffusers, sentence-transformers, peft, \u2026), or remove `library_name`."
-    )
-  );
-}
-var LIST_HINTS = {
-  datasets: "Hub dataset ids",
-  tags: "tags",
-  metrics: "metric ids"
-};
-function checkStringList(key, pair, ctx) {
-  const value = deref(pair.value, ctx);
-  if ((0, import_yaml4.isScalar)(value) && (typeof value.value === "string" || value.value === null)) return;
-  const seq = asSeq(value, ctx);
-  if (!seq) {
-    ctx.findings.push(
-      finding(
-        "card/non-string-item",
-        valueAt2(pair, ctx),
-        `\`${key}\` must be a list of strings, not ${describe3(value, ctx)}.`,
-        `Write \`${key}\` as a list of ${LIST_HINTS[key]}, one \`- item\` per line.`
-      )
-    );
-    return;
-  }
-  seq.items.forEach((item, i) => {
-    const v = scalarValue(item, ctx);
-    if (typeof v === "string") return;
-    ctx.findings.push(
-      finding(
-        "card/non-string-item",
-        at2(item, ctx, valueAt2(pair, ctx)),
-        `\`${key}[${i}]\` is ${describe3(item, ctx)}, not a string.`,
-        (0, import_yaml4.isMap)(deref(item, ctx)) ? `Each item must be a plain string (one of the ${LIST_HINTS[key]}); a \`name: value\` item is a mapping.` : v === null ? "Remove the empty item, or fill it in." : `Quote it (\`"${String(v)}"\`) if it is meant as text; items must be ${LIST_HINTS[key]}.`
-      )
-    );
-  });
-}
-function checkPipelineTag(pair, ctx) {
-  const value = scalarValue(pair.value, ctx);
-  if (typeof value === "string" && PIPELINE_TAGS.has(value)) return;
-  let hint = "Use one of the Hub's tasks (https://huggingface.co/tasks), e.g. `text-generation` or `text-classification`.";
-  if (typeof value === "string") {
-    const parent = SUBTASK_PARENT.get(value);
-    const close = didYouMean(value, PIPELINE_TAGS);
-    if (parent) hint = `\`${value}\` is no longer a pipeline tag on the Hub (it is now a subtask of \`${parent}\`): use \`pipeline_tag: ${parent}\`.`;
-    else if (close) hint = `Did you mean \`${close}\`?`;
-  }
-  ctx.findings.push(finding("card/unknown-pipeline-tag", valueAt2(pair, ctx), `Pipeline tag ${show(value)} is not a Hugging Face Hub task.`, hint));
-}
-function checkModelIndex(pair, ctx) {
-  const seq = asSeq(pair.value, ctx);
-  if (!seq) {
-    const value = deref(pair.value, ctx);
-    ctx.findings.push(
-      finding(
-        "card/model-index-not-list",
-        valueAt2(pair, ctx),
-        `\`model-index\` must be a list, not ${(0, import_yaml4.isMap)(value) ? "a mapping" : show(scalarValue(value, ctx))}.`,
-        "Start each entry with `- name:` \u2014 `model-index` is a list of models, each with `name` and `results`."
-      )
-    );
-    return;
-  }
-  seq.items.forEach((item, i) => checkEntry(item, `model-index[${i}]`, ctx));
-}
-function checkEntry(node2, path, ctx) {
-  const entry = asMap(node2, ctx);
-  if (!entry) {
-    ctx.findings.push(
-      finding("card/model-index-missing-field", at2(node2, ctx), `${path} must be a mapping with \`name\` and \`results\`.`, ENTRY_HINT)
-    );
-    return;
-  }
-  checkKeys(entry, ENTRY_KEYS, path, ctx);
-  const name = pairOf(entry, "name");
-  if (!name || stringValue(name.value, ctx) === null) {
-    ctx.findings.push(
-      finding(
-        "card/model-index-missing-field",
-        name ? valueAt2(name, ctx) : at2(entry, ctx),
-        `${path} has no \`name\`${name ? " (it is empty or not a string)" : ""}.`,
-        "Give the entry `name:` \u2014 the model's name, usually its repository id."
-      )
-    );
-  }
-  const results = pairOf(entry, "results");
-  if (!results) {
-    ctx.findings.push(finding("card/model-index-missing-field", at2(entry, ctx), `${path} has no \`results\`.`, ENTRY_HINT));
-    return;
-  }
-  const list = asSeq(results.value, ctx);
-  if (!list) {
-    ctx.findings.push(
-      finding(
-        "card/model-index-missing-field",
-        valueAt2(results, ctx),
-        `${path}.results must be a list of results, not ${describe3(results.value, ctx)}.`,
-        "Start each result with `- task:`; write `results: []` if there are none yet."
-      )
-    );
-    return;
-  }
-  if (list.items.length === 0) {
-    ctx.findings.push(
-      finding(
-        "card/empty-results",
-        valueAt2(results, ctx),
-        `${path} has no results.`,
-        "Add the evaluation results (task, dataset, metrics), or remove the `model-index` entry."
-      )
-    );
-  }
-  list.items.forEach((item, i) => checkResult(item, `${path}.results[${i}]`, ctx));
-}
-var ENTRY_HINT = "Each `model-index` entry needs `name:` and `results:` (a list of task/dataset/metrics results).";
-var RESULT_HINT = "A result needs `task: {type}`, `dataset: {type, name}` and `metrics: [{type, value}]`.";
-function checkResult(node2, path, ctx) {
-  const result = asMap(node2, ctx);
-  if (!result) {
-    ctx.findings.push(
-      finding("card/result-missing-field", at2(node2, ctx), `${path} must be a mapping with \`task\`, \`dataset\` and \`metrics\`, not ${describe3(node2, ctx)}.`, RESULT_HINT)
-    );
-    return;
-  }
-  checkKeys(result, RESULT_KEYS, path, ctx);
-  const missing = (what, where = at2(result, ctx), detail = "has no") => {
-    ctx.findings.push(finding("card/result-missing-field", where, `${path} ${detail} ${what}.`, RESULT_HINT));
-  };
-  const task = pairOf(result, "task");
-  const taskMap = task ? asMap(task.value, ctx) : null;
-  if (!task) missing("`task` (with `type`)");
-  else if (!taskMap) missing("`task` mapping", valueAt2(task, ctx), "has no");
-  else {
-    checkKeys(taskMap, TASK_KEYS, `${path}.task`, ctx);
-    const type = pairOf(taskMap, "type");
-    const value = type ? stringValue(type.value, ctx) : null;
-    if (value === null) missing("`task.type`", type ? valueAt2(type, ctx) : at2(taskMap, ctx));
-    else if (!TASK_IDS.has(value)) {
-      const close = didYouMean(value, TASK_IDS);
-      ctx.findings.push(
-        finding(
-          "card/unknown-task-type",
-          valueAt2(type, ctx),
-          `Task type ${quote(value)} in ${path} is not a Hugging Face Hub task id.`,
-          close ? `Did you mean \`${close}\`? Task ids are lowercase and hyphenated.` : "Use a Hub task id (https://huggingface.co/tasks) such as `text-classification`; put a display name in `task.name`."
-        )
-      );
-    }
-  }
-  const dataset = pairOf(result, "dataset");
-  const datasetMap = dataset ? asMap(dataset.value, ctx) : null;
-  if (!dataset) missing("`dataset` (with `type` and `name`)");
-  else if (!datasetMap) missing("`dataset` mapping", valueAt2(dataset, ctx));
-  else {
-    checkKeys(datasetMap, DATASET_KEYS, `${path}.dataset`, ctx);
-    for (const field of ["type", "name"]) {
-      const p = pairOf(datasetMap, field);
-      if (!p || stringValue(p.value, ctx) === null) missing(`\`dataset.${field}\``, p ? valueAt2(p, ctx) : at2(datasetMap, ctx));
-    }
-    const config2 = pairOf(datasetMap, "config");
-    if (config2 && typeof scalarValue(config2.value, ctx) !== "string") {
-      const v = scalarValue(config2.value, ctx);
-      ctx.findings.push(
-        finding(
-          "card/dataset-config-not-string",
-          valueAt2(config2, ctx),
-          `\`dataset.config\` in ${path} is ${v === void 0 ? describe3(config2.value, ctx) : show(v)}, not a string.`,
-          v === null || v === void 0 ? "Set it to the dataset configuration's name, or remove it." : `Quote it (\`config: "${String(v)}"\`): configuration names are strings.`
-        )
-      );
-    }
-  }
-  const metrics = pairOf(result, "metrics");
-  if (!metrics) missing("`metrics`");
-  else {
-    const list = asSeq(metrics.value, ctx);
-    if (!list) {
-      ctx.findings.push(
-        finding(
-          "card/metrics-not-list",
-          valueAt2(metrics, ctx),
-          `${path}.metrics must be a list, not ${describe3(metrics.value, ctx)}.`,
-          "Start each metric with `- type:`, e.g. `metrics: [{type: accuracy, value: 0.91}]`."
-        )
-      );
-    } else {
-      list.items.forEach((item, i) => checkMetric(item, `${path}.metrics[${i}]`, ctx));
-    }
-  }
-  const source = pairOf(result, "source");
-  if (source) {
-    const sourceMap = asMap(source.value, ctx);
-    if (sourceMap) checkKeys(sourceMap, SOURCE_KEYS, `${path}.source`, ctx);
-    const url2 = sourceMap ? pairOf(sourceMap, "url") : void 0;
-    if (!sourceMap || !url2 || stringValue(url2.value, ctx) === null) {
-      ctx.findings.push(
-        finding(
-          "card/source-missing-url",
-          url2 ? valueAt2(url2, ctx) : valueAt2(source, ctx),
-          `${path}.source has no \`url\`.`,
-          "Give the source a `url:` where the results can be checked (and optionally a `name:`), or remove `source`."
-        )
-      );
-    }
-  }
-}
-function checkMetric(node2, path, ctx) {
-  const metric = asMap(node2, ctx);
-  const hint = "A metric needs `type:` (a metric id such as accuracy) and `value:` (a number).";
-  if (!metric) {
-    ctx.findings.push(finding("card/metric-missing-field", at2(node2, ctx), `${path} must be a mapping with \`type\` and \`value\`, not ${describe3(node2, ctx)}.`, hint));
-    return;
-  }
-  checkKeys(metric, METRIC_KEYS, path, ctx);
-  const type = pairOf(metric, "type");
-  if (!type || stringValue(type.value, ctx) === null) {
-    ctx.findings.push(
-      finding("card/metric-missing-field", type ? valueAt2(type, ctx) : at2(metric, ctx), `${path} has no \`type\`${type ? " (it is empty or not a string)" : ""}.`, hint)
-    );
-  }
-  const value = pairOf(metric, "value");
-  const v = value ? deref(value.value, ctx) : void 0;
-  const raw = value ? scalarValue(v, ctx) : void 0;
-  if (!value || raw === null || typeof raw === "string" && raw.trim() === "") {
-    ctx.findings.push(finding("card/metric-missing-field", value ? valueAt2(value, ctx) : at2(metric, ctx), `${path} has no \`value\`${value ? " (it is empty)" : ""}.`, hint));
-  } else if (!isNumeric(raw)) {
-    ctx.findings.push(
-      finding(
-        "card/non-numeric-metric",
-        valueAt2(value, ctx),
-        `The value of ${path} is not a number: ${raw === void 0 ? describe3(v, ctx) : show(raw)}.`,
-        typeof raw === "string" && /^\s*-?[\d.]+\s*%\s*$/.test(raw) ? `Write the number without the percent sign (\`value: ${raw.replace(/[\s%]/g, "")}\`), and say it is a percentage in \`name\`.` : "Write a number (e.g. `value: 0.87`); leave the metric out if there is no result yet."
-      )
-    );
-  }
-  const verified = pairOf(metric, "verified");
-  if (verified && scalarValue(verified.value, ctx) === true && stringValue(pairOf(metric, "verifyToken")?.value, ctx) === null) {
-    ctx.findings.push(
-      finding(
-        "card/self-verified",
-        valueAt2(verified, ctx),
-        `${path} claims \`verified: true\`, but only the Hub's own evaluation can verify a result.`,
-        "Remove `verified: true` (or set it to false): self-reported results are not verified."
-      )
-    );
-  }
-}
-function isNumeric(value) {
-  if (typeof value === "number") return Number.isFinite(value);
-  if (typeof value === "string" && /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/.test(value)) return true;
-  return false;
-}
-function describe3(node2, ctx) {
-  const n = deref(node2, ctx);
-  if ((0, import_yaml4.isMap)(n)) return "a mapping";
-  if ((0, import_yaml4.isSeq)(n)) return "a list";
-  const s = asScalar(n, ctx);
-  return show(s ? s.value : null);
-}
-
-// src/core/cards/identity.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-var NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-var VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-function isSafeName(name) {
-  return NAME.test(name) && isRefSafe(name);
-}
-function isSafeVersion(version2) {
-  return VERSION.test(version2) && isRefSafe(version2);
-}
-function isRefSafe(s) {
-  return !s.includes("..") && !s.endsWith(".") && !s.endsWith(".lock");
-}
-function folderIdentity(path) {
-  const parts = path.split("/");
-  if (parts.length < 2) return null;
-  const name = parts[parts.length - 2].toLowerCase();
-  return isSafeName(name) ? { name, version: null, source: "folder" } : null;
-}
-var NAME_HINT = "Use lowercase letters, digits, `.`, `_` and `-` (at most 64, starting with a letter or digit)";
-var VERSION_HINT = 'Use letters, digits, `.`, `_` and `-` (at most 64, starting with a letter or digit), e.g. `v3` or `"1.2.0"`';
-function hfIdentity(root, path, ctx) {
-  const folder = folderIdentity(path);
-  const pair = pairOf(root, "modelgate");
-  if (!pair) return folder;
-  const map2 = asMap(pair.value, ctx);
-  if (!map2) {
-    ctx.findings.push(
-      finding(
-        "modelgate/invalid-identity",
-        valueAt2(pair, ctx),
-        `\`modelgate\` must be a mapping with \`model\` and \`version\`, not ${describe4(pair.value, ctx)}.`,
-        "Write it as `modelgate: {model: sentiment, version: v3}`."
-      )
-    );
-    return null;
-  }
-  for (const item of map2.items) {
-    const key = keyOf(item);
-    if (key !== null && MODELGATE_KEYS.has(key)) continue;
-    const suggestion = key === null ? void 0 : nearMiss(key, MODELGATE_KEYS);
-    ctx.findings.push(
-      finding(
-        "card/unknown-key",
-        at2(item.key, ctx),
-        `Unknown key ${key === null ? show((0, import_yaml5.isScalar)(item.key) ? item.key.value : null) : quote(key)} in \`modelgate\`.`,
-        suggestion ? `Did you mean \`${suggestion}\`?` : "`modelgate` takes only `model` and `version`."
-      )
-    );
-  }
-  let name = folder?.name ?? null;
-  let fromCard = false;
-  let valid = true;
-  const model = pairOf(map2, "model");
-  if (model) {
-    const value = identityValue(model.value, ctx);
-    if (value !== null && isSafeName(value)) {
-      name = value;
-      fromCard = true;
-    } else {
-      valid = false;
-      const slug = value === null ? null : slugify2(value);
-      ctx.findings.push(
-        finding(
-          "modelgate/invalid-identity",
-          valueAt2(model, ctx),
-          `Model name ${describe4(model.value, ctx)} cannot be used: names become file paths and git refs.`,
-          `${NAME_HINT}${slug ? `, e.g. \`${slug}\`` : ""}.`
-        )
-      );
-    }
-  }
-  let version2 = null;
-  const declared = pairOf(map2, "version");
-  if (declared) {
-    const raw = rawValue(declared.value, ctx);
-    const value = identityValue(declared.value, ctx);
-    if (value !== null && isSafeVersion(value)) version2 = value;
-    else {
-      ctx.findings.push(
-        finding(
-          "modelgate/invalid-identity",
-          valueAt2(declared, ctx),
-          typeof raw === "number" ? `Version ${raw} is a number, so \`${String(raw)}\` is all that survives of it (1.10 reads as 1.1).` : `Version ${describe4(declared.value, ctx)} cannot be used: versions become file paths and git refs.`,
-          typeof raw === "number" ? 'Quote the version, e.g. `version: "1.10"`.' : `${VERSION_HINT}.`
-        )
-      );
-    }
-  }
-  if (!valid || name === null) return null;
-  return { name, version: version2, source: fromCard ? "card" : "folder" };
-}
-function mctIdentity(value, path) {
-  const folder = folderIdentity(path);
-  const details = isRecord(value) ? value.model_details : void 0;
-  const name = isRecord(details) && typeof details.name === "string" && isSafeName(details.name) ? details.name : null;
-  const version2 = isRecord(details) && isRecord(details.version) ? details.version.name : void 0;
-  const safeVersion = typeof version2 === "string" && isSafeVersion(version2) ? version2 : null;
-  if (name !== null) return { name, version: safeVersion, source: "card" };
-  return folder ? { ...folder, version: safeVersion } : null;
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-var COLLECTION = /* @__PURE__ */ Symbol("collection");
-function rawValue(node2, ctx) {
-  const n = deref(node2, ctx);
-  if ((0, import_yaml5.isScalar)(n)) return n.value;
-  return n === null || n === void 0 ? null : COLLECTION;
-}
-function identityValue(node2, ctx) {
-  const v = rawValue(node2, ctx);
-  if (typeof v === "string") return v;
-  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return String(v);
-  return null;
-}
-function describe4(node2, ctx) {
-  const v = rawValue(node2, ctx);
-  return v === COLLECTION ? "a list or mapping" : show(v);
-}
-function slugify2(value) {
-  const slug = value.slice(0, 200).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/\.{2,}/g, ".").replace(/^[^a-z0-9]+/, "").slice(0, 64).replace(/[.-]+$/, "");
-  return isSafeName(slug) ? slug : null;
-}
-
-// src/core/cards/json.ts
-var import_yaml9 = __toESM(require_dist(), 1);
-
-// src/core/json-string.ts
-var SIMPLE_ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
-function decodeJsonString(text, start) {
-  let i = start + 1;
-  let from = i;
-  let out = "";
-  for (; ; ) {
-    if (i >= text.length) return { ok: false, kind: "unterminated", offset: start };
-    const c = text.charCodeAt(i);
-    if (c === 34) return { ok: true, value: out + text.slice(from, i), end: i + 1 };
-    if (c < 32) return { ok: false, kind: "control-character", offset: i };
-    if (c !== 92) {
-      i++;
-      continue;
-    }
-    out += text.slice(from, i);
-    const e = text[i + 1] ?? "";
-    if (e === "u") {
-      const hex3 = text.slice(i + 2, i + 6);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex3)) return { ok: false, kind: "bad-unicode-escape", offset: i };
-      out += String.fromCharCode(parseInt(hex3, 16));
-      i += 6;
-    } else {
-      const decoded = SIMPLE_ESCAPES[e];
-      if (decoded === void 0) return { ok: false, kind: "bad-escape", offset: i, escape: text.slice(i, i + 2) };
-      out += decoded;
-      i += 2;
-    }
-    from = i;
-  }
-}
-
-// src/core/cards/limits.ts
-var MAX_DEPTH = 100;
-var MAX_ALIAS_EXPANSION = 1e4;
-
-// src/core/cards/parse-yaml.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-
-// src/core/cards/fast-yaml.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-var GiveUp = class extends Error {
-};
-var GIVE_UP = new GiveUp();
-var INDICATORS = /* @__PURE__ */ new Set([",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`"]);
-var AWKWARD_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]|\r(?!\n)/;
-var MAX_IMPLICIT_KEY = 1024;
-function fastParse(text) {
-  if (AWKWARD_CHARS.test(text)) return null;
-  try {
-    return new FastParser(text).parse();
-  } catch (e) {
-    if (e === GIVE_UP) return null;
-    throw e;
-  }
-}
-var FastParser = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  counter = new import_yaml6.LineCounter();
-  stack = [];
-  root = null;
-  rootSet = false;
-  /** End (exclusive) of the current line's content, without its line break. */
-  eol = 0;
-  lineStart = 0;
-  parse() {
-    const { text } = this;
-    let pos = 0;
-    for (; ; ) {
-      this.counter.addNewLine(pos);
-      let nl = text.indexOf("\n", pos);
-      if (nl === -1) nl = text.length;
-      let end = nl;
-      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-      this.lineStart = pos;
-      this.eol = end;
-      this.line(pos, end);
-      if (nl >= text.length) break;
-      pos = nl + 1;
-    }
-    while (this.stack.length > 0) this.close();
-    return { root: this.root, counter: this.counter };
-  }
-  push(frame) {
-    if (this.stack.length >= MAX_DEPTH - 1) throw GIVE_UP;
-    this.stack.push(frame);
-  }
-  line(start, end) {
-    const { text } = this;
-    let i = start;
-    while (i < end && text.charCodeAt(i) === 32) i++;
-    if (i === end || text[i] === "#") return;
-    const col = i - start;
-    if (col === 0 && (text.startsWith("---", i) || text.startsWith("...", i))) throw GIVE_UP;
-    const seqItem = text[i] === "-" && (i + 1 === end || text[i + 1] === " ");
-    while (this.stack.length > 0 && this.top().indent > col) this.close();
-    const top = this.stack[this.stack.length - 1];
-    if (top && top.kind === "seq" && top.indent === col && !seqItem) {
-      const below = this.stack[this.stack.length - 2];
-      if (!below || below.kind !== "map" || below.indent !== col) throw GIVE_UP;
-      this.close();
-    }
-    if (seqItem) this.seqItem(col, i);
-    else this.keyLine(col, i);
-  }
-  top() {
-    return this.stack[this.stack.length - 1];
-  }
-  seqItem(col, i) {
-    const { text, eol } = this;
-    let frame = this.stack[this.stack.length - 1];
-    if (frame && frame.kind === "seq" && frame.indent === col) {
-      if (frame.pending) this.fillPending(frame);
-    } else {
-      const seq = new import_yaml6.YAMLSeq();
-      seq.range = [i, i, i];
-      this.attach(seq, col);
-      frame = { kind: "seq", indent: col, node: seq, pending: false, pendingAt: 0 };
-      this.push(frame);
-    }
-    const seqFrame = frame;
-    let j = i + 1;
-    while (j < eol && text.charCodeAt(j) === 32) j++;
-    if (j === eol || text[j] === "#") {
-      seqFrame.pending = true;
-      seqFrame.pendingAt = j;
-      return;
-    }
-    if (text[j] === "-" && (j + 1 === eol || text[j + 1] === " ")) throw GIVE_UP;
-    const key = this.key(j);
-    if (key) {
-      const map2 = new import_yaml6.YAMLMap();
-      map2.range = [j, j, j];
-      seqFrame.node.items.push(map2);
-      const mapFrame = { kind: "map", indent: j - this.lineStart, node: map2, pending: null, pendingAt: 0, keys: /* @__PURE__ */ new Set() };
-      this.push(mapFrame);
-      this.pair(mapFrame, key.node, key.valueStart);
-    } else {
-      seqFrame.node.items.push(this.value(j));
-    }
-  }
-  keyLine(col, i) {
-    const key = this.key(i);
-    if (!key) throw GIVE_UP;
-    let frame = this.stack[this.stack.length - 1];
-    if (frame && frame.kind === "map" && frame.indent === col) {
-      if (frame.pending) this.fillPending(frame);
-    } else {
-      const map2 = new import_yaml6.YAMLMap();
-      map2.range = [i, i, i];
-      this.attach(map2, col);
-      frame = { kind: "map", indent: col, node: map2, pending: null, pendingAt: 0, keys: /* @__PURE__ */ new Set() };
-      this.push(frame);
-    }
-    this.pair(frame, key.node, key.valueStart);
-  }
-  /** Makes a new block collection the value of the open pair or item above it (or the root). */
-  attach(node2, col) {
-    const top = this.stack[this.stack.length - 1];
-    if (!top) {
-      if (this.rootSet) throw GIVE_UP;
-      this.root = node2;
-      this.rootSet = true;
-      return;
-    }
-    if (top.kind === "map" && top.pending && (col > top.indent || col === top.indent && node2 instanceof import_yaml6.YAMLSeq)) {
-      top.pending.value = node2;
-      top.pending = null;
-      return;
-    }
-    if (top.kind === "seq" && top.pending && col > top.indent) {
-      top.node.items.push(node2);
-      top.pending = false;
-      return;
-    }
-    throw GIVE_UP;
-  }
-  pair(frame, key, valueStart) {
-    if (frame.keys.has(key.value)) throw GIVE_UP;
-    frame.keys.add(key.value);
-    const pair = new import_yaml6.Pair(key);
-    frame.node.items.push(pair);
-    const { text, eol } = this;
-    let j = valueStart;
-    while (j < eol && text.charCodeAt(j) === 32) j++;
-    if (j === eol || text[j] === "#") {
-      frame.pending = pair;
-      frame.pendingAt = j;
-      return;
-    }
-    pair.value = this.value(j);
-  }
-  fillPending(frame) {
-    const empty3 = emptyScalar(frame.pendingAt);
-    if (frame.kind === "map") {
-      frame.pending.value = empty3;
-      frame.pending = null;
-    } else {
-      frame.node.items.push(empty3);
-      frame.pending = false;
-    }
-  }
-  close() {
-    const frame = this.stack.pop();
-    if (frame.pending) this.fillPending(frame);
-    const range = frame.node.range;
-    range[1] = range[2] = this.lineStart;
-  }
-  /** An implicit key starting at `i` on the current line: its node and where its value starts. */
-  key(i) {
-    const { text, eol } = this;
-    const ch = text[i];
-    if (ch === '"' || ch === "'") {
-      const q = ch === '"' ? this.doubleQuoted(i) : this.singleQuoted(i);
-      if (text[q.end] !== ":" || q.end + 1 < eol && text[q.end + 1] !== " ") return null;
-      if (q.end - i > MAX_IMPLICIT_KEY) throw GIVE_UP;
-      return { node: q.node, valueStart: q.end + 1 };
-    }
-    if (startsIndicator(text, i, eol)) return null;
-    for (let k = i; k < eol; k++) {
-      const c = text.charCodeAt(k);
-      if (c === 35 && text.charCodeAt(k - 1) === 32) return null;
-      if (c === 58 && (k + 1 === eol || text.charCodeAt(k + 1) === 32)) {
-        let keyEnd = k;
-        while (text.charCodeAt(keyEnd - 1) === 32) keyEnd--;
-        if (k - i > MAX_IMPLICIT_KEY) throw GIVE_UP;
-        return { node: plainScalar(text.slice(i, keyEnd), i, keyEnd), valueStart: k + 1 };
-      }
-    }
-    return null;
-  }
-  /** The value node starting at `j` (not blank, not a comment) and running to the end of the line. */
-  value(j) {
-    const { text, eol } = this;
-    const ch = text[j];
-    if (ch === '"' || ch === "'") {
-      const q = ch === '"' ? this.doubleQuoted(j) : this.singleQuoted(j);
-      this.expectLineEnd(q.end);
-      return q.node;
-    }
-    if (ch === "[") return this.flowSeq(j);
-    if (ch === "{") {
-      let k = j + 1;
-      while (k < eol && text.charCodeAt(k) === 32) k++;
-      if (text[k] !== "}") throw GIVE_UP;
-      this.expectLineEnd(k + 1);
-      const map2 = new import_yaml6.YAMLMap();
-      map2.flow = true;
-      map2.range = [j, k + 1, k + 1];
-      return map2;
-    }
-    if (startsIndicator(text, j, eol)) throw GIVE_UP;
-    let end = eol;
-    for (let k = j; k < eol; k++) {
-      const c = text.charCodeAt(k);
-      if (c === 35 && text.charCodeAt(k - 1) === 32) {
-        end = k;
-        break;
-      }
-      if (c === 58 && (k + 1 === eol || text.charCodeAt(k + 1) === 32)) throw GIVE_UP;
-    }
-    while (text.charCodeAt(end - 1) === 32) end--;
-    return plainScalar(text.slice(j, end), j, end);
-  }
-  /** A one-line flow sequence of scalars, `[a, "b", 3]`. */
-  flowSeq(j) {
-    const { text, eol } = this;
-    const seq = new import_yaml6.YAMLSeq();
-    seq.flow = true;
-    let k = j + 1;
-    for (; ; ) {
-      while (k < eol && text.charCodeAt(k) === 32) k++;
-      if (k >= eol) throw GIVE_UP;
-      const ch = text[k];
-      if (ch === "]") break;
-      if (ch === '"' || ch === "'") {
-        const q = ch === '"' ? this.doubleQuoted(k) : this.singleQuoted(k);
-        seq.items.push(q.node);
-        k = q.end;
-      } else {
-        if (ch === "," || startsIndicator(text, k, eol)) throw GIVE_UP;
-        let end = k;
-        for (; end < eol; end++) {
-          const c = text[end];
-          if (c === "," || c === "]") break;
-          if (c === ":" || c === "[" || c === "{" || c === "}" || c === "#" && text[end - 1] === " ") throw GIVE_UP;
-        }
-        const start = k;
-        k = end;
-        while (text.charCodeAt(end - 1) === 32) end--;
-        seq.items.push(plainScalar(text.slice(start, end), start, end));
-      }
-      while (k < eol && text.charCodeAt(k) === 32) k++;
-      if (text[k] === ",") {
-        k++;
-        continue;
-      }
-      if (text[k] === "]") break;
-      throw GIVE_UP;
-    }
-    seq.range = [j, k + 1, k + 1];
-    this.expectLineEnd(k + 1);
-    return seq;
-  }
-  /** After a complete value, only spaces and a comment may follow on the line. */
-  expectLineEnd(k) {
-    const { text, eol } = this;
-    let i = k;
-    while (i < eol && text.charCodeAt(i) === 32) i++;
-    if (i === eol) return;
-    if (text[i] === "#" && i > k) return;
-    throw GIVE_UP;
-  }
-  singleQuoted(start) {
-    const { text, eol } = this;
-    let value = "";
-    let from = start + 1;
-    for (; ; ) {
-      const q = text.indexOf("'", from);
-      if (q === -1 || q >= eol) throw GIVE_UP;
-      if (text[q + 1] === "'") {
-        value += text.slice(from, q + 1);
-        from = q + 2;
-        continue;
-      }
-      value += text.slice(from, q);
-      const node2 = new import_yaml6.Scalar(value);
-      node2.type = import_yaml6.Scalar.QUOTE_SINGLE;
-      node2.range = [start, q + 1, q + 1];
-      node2.source = value;
-      return { node: node2, end: q + 1 };
-    }
-  }
-  doubleQuoted(start) {
-    const { text, eol } = this;
-    let value = "";
-    let from = start + 1;
-    for (let i = from; i < eol; i++) {
-      const ch = text[i];
-      if (ch === '"') {
-        value += text.slice(from, i);
-        const node2 = new import_yaml6.Scalar(value);
-        node2.type = import_yaml6.Scalar.QUOTE_DOUBLE;
-        node2.range = [start, i + 1, i + 1];
-        node2.source = value;
-        return { node: node2, end: i + 1 };
-      }
-      if (ch === "\\") {
-        value += text.slice(from, i);
-        const next = text[i + 1];
-        if (next === void 0 || i + 1 >= eol) throw GIVE_UP;
-        const simple = ESCAPES[next];
-        if (simple !== void 0) {
-          value += simple;
-          i += 1;
-        } else if (next === "x" || next === "u" || next === "U") {
-          const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-          const hex3 = text.slice(i + 2, i + 2 + length);
-          if (hex3.length !== length || i + 2 + length > eol || !/^[0-9a-fA-F]+$/.test(hex3)) throw GIVE_UP;
-          const code = parseInt(hex3, 16);
-          if (code > 1114111) throw GIVE_UP;
-          value += String.fromCodePoint(code);
-          i += 1 + length;
-        } else {
-          throw GIVE_UP;
-        }
-        from = i + 1;
-      }
-    }
-    throw GIVE_UP;
-  }
-};
-var ESCAPES = {
-  "0": "\0",
-  a: "\x07",
-  b: "\b",
-  e: "\x1B",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v",
-  N: "\x85",
-  _: "\xA0",
-  L: "\u2028",
-  P: "\u2029",
-  " ": " ",
-  '"': '"',
-  "/": "/",
-  "\\": "\\"
-};
-function startsIndicator(text, i, eol) {
-  const ch = text[i];
-  if (ch === "-" || ch === "?" || ch === ":") return i + 1 >= eol || text[i + 1] === " ";
-  return INDICATORS.has(ch);
-}
-function emptyScalar(at3) {
-  const node2 = new import_yaml6.Scalar(null);
-  node2.type = import_yaml6.Scalar.PLAIN;
-  node2.range = [at3, at3, at3];
-  node2.source = "";
-  return node2;
-}
-function plainScalar(source, start, end) {
-  const node2 = new import_yaml6.Scalar(resolvePlain(source));
-  node2.type = import_yaml6.Scalar.PLAIN;
-  node2.range = [start, end, end];
-  node2.source = source;
-  return node2;
-}
-var NULL = /^(?:~|[Nn]ull|NULL)?$/;
-var BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-var INT_OCT = /^0o[0-7]+$/;
-var INT = /^[-+]?[0-9]+$/;
-var INT_HEX = /^0x[0-9a-fA-F]+$/;
-var FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-var FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-var FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-function resolvePlain(s) {
-  const c = s.charCodeAt(0);
-  const maybeSpecial = s.length === 0 || c < 65 || c === 78 || c === 84 || c === 70 || c === 110 || c === 116 || c === 102 || c === 126;
-  if (!maybeSpecial) return s;
-  if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return s[0] === "t" || s[0] === "T";
-  if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
-  if (INT.test(s)) return parseInt(s, 10);
-  if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);
-  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s[0] === "-" ? -Infinity : Infinity;
-  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
-  return s;
-}
-
-// src/core/cards/aliases.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-function checkAliases(root) {
-  const targets = /* @__PURE__ */ new Map();
-  const anchors = /* @__PURE__ */ new Map();
-  let first = null;
-  let plainSize = 0;
-  const stack = [root];
-  while (stack.length > 0) {
-    const node2 = stack.pop();
-    if ((0, import_yaml7.isAlias)(node2)) {
-      plainSize++;
-      first ??= node2;
-      const target = anchors.get(node2.source);
-      if (target) targets.set(node2, target);
-      continue;
-    }
-    if ((0, import_yaml7.isPair)(node2)) {
-      stack.push(node2.value, node2.key);
-      continue;
-    }
-    if (!(0, import_yaml7.isScalar)(node2) && !(0, import_yaml7.isMap)(node2) && !(0, import_yaml7.isSeq)(node2)) continue;
-    plainSize++;
-    if (node2.anchor) anchors.set(node2.anchor, node2);
-    if ((0, import_yaml7.isMap)(node2) || (0, import_yaml7.isSeq)(node2)) for (let i = node2.items.length - 1; i >= 0; i--) stack.push(node2.items[i]);
-  }
-  if (!first) return { ok: true, targets };
-  const size = /* @__PURE__ */ new Map();
-  const depth = /* @__PURE__ */ new Map();
-  const state = /* @__PURE__ */ new Map();
-  const work = [{ node: root, alias: null }];
-  while (work.length > 0) {
-    const top = work[work.length - 1];
-    const node2 = (0, import_yaml7.isAlias)(top.node) ? targets.get(top.node) : top.node;
-    const via = (0, import_yaml7.isAlias)(top.node) ? top.node : top.alias;
-    if (node2 === void 0 || node2 === null) {
-      work.pop();
-      continue;
-    }
-    const s = state.get(node2);
-    if (s === 2) {
-      work.pop();
-      continue;
-    }
-    const children = childrenOf(node2);
-    if (s === void 0) {
-      state.set(node2, 1);
-      for (const child of children) {
-        const target = (0, import_yaml7.isAlias)(child) ? targets.get(child) : child;
-        if (target !== void 0 && target !== null && state.get(target) === 1) return { ok: false, problem: "cycle", at: ((0, import_yaml7.isAlias)(child) ? child : via) ?? first };
-        if (target !== void 0 && target !== null && state.get(target) === void 0) work.push({ node: child, alias: via });
-      }
-      continue;
-    }
-    let total = (0, import_yaml7.isScalar)(node2) ? 1 : (0, import_yaml7.isPair)(node2) ? 0 : 1;
-    let deepest = 0;
-    for (const child of children) {
-      const target = (0, import_yaml7.isAlias)(child) ? targets.get(child) : child;
-      total += size.get(target) ?? 0;
-      deepest = Math.max(deepest, depth.get(target) ?? 0);
-    }
-    const own2 = (0, import_yaml7.isMap)(node2) || (0, import_yaml7.isSeq)(node2) ? 1 : 0;
-    size.set(node2, Math.min(total, Number.MAX_SAFE_INTEGER));
-    depth.set(node2, deepest + own2);
-    state.set(node2, 2);
-    work.pop();
-    if (total - plainSize > MAX_ALIAS_EXPANSION) return { ok: false, problem: "expansion", at: via ?? first };
-    if (deepest + own2 > MAX_DEPTH) return { ok: false, problem: "depth", at: via ?? first };
-  }
-  return { ok: true, targets };
-}
-function childrenOf(node2) {
-  if ((0, import_yaml7.isMap)(node2) || (0, import_yaml7.isSeq)(node2)) return node2.items;
-  if ((0, import_yaml7.isPair)(node2)) return [node2.key, node2.value];
-  return [];
-}
-
-// src/core/cards/parse-yaml.ts
-function parseYaml(text, lineOffset) {
-  const fast = fastParse(text);
-  if (fast) {
-    return { root: fast.root, map: new SourceMap(fast.counter, lineOffset), findings: [], fatal: false, aliases: null };
-  }
-  return slowParse(text, lineOffset);
-}
-function slowParse(text, lineOffset) {
-  const counter = new import_yaml8.LineCounter();
-  const map2 = new SourceMap(counter, lineOffset);
-  const result = (findings2, fatal, root2 = null, aliases2 = null) => ({
-    root: root2,
-    map: map2,
-    findings: findings2,
-    fatal,
-    aliases: aliases2
-  });
-  counter.addNewLine(0);
-  const parser = new import_yaml8.Parser(counter.addNewLine);
-  const tokens = [];
-  try {
-    for (const lexeme of new import_yaml8.Lexer().lex(text)) {
-      const offset = parser.offset;
-      for (const token of parser.next(lexeme)) tokens.push(token);
-      if (parser.stack.length > MAX_DEPTH && collectionDepth(parser.stack) > MAX_DEPTH) {
-        return result([tooDeep(map2.at(offset))], true);
-      }
-    }
-    for (const token of parser.end()) tokens.push(token);
-  } catch (e) {
-    if (e instanceof RangeError) return result([tooDeep(map2.start())], true);
-    throw e;
-  }
-  let doc = null;
-  let secondDoc = null;
-  try {
-    const composer = new import_yaml8.Composer({ uniqueKeys: false, prettyErrors: false });
-    for (const d of composer.compose(tokens, true, text.length)) {
-      if (!doc) doc = d;
-      else {
-        secondDoc = d.range?.[0] ?? text.length;
-        break;
-      }
-    }
-  } catch (e) {
-    if (e instanceof RangeError) return result([tooDeep(map2.start())], true);
-    throw e;
-  }
-  if (!doc) return result([], false);
-  const syntax = doc.errors[0];
-  if (syntax) return result([syntaxError(map2, syntax)], true);
-  if (secondDoc !== null) {
-    return result(
-      [
-        finding(
-          "card/yaml-syntax",
-          map2.at(secondDoc),
-          "YAML syntax error: the metadata holds more than one YAML document.",
-          "Keep one YAML document: remove the extra `---` line."
-        )
-      ],
-      true
-    );
-  }
-  const root = doc.contents ?? null;
-  const findings = duplicateKeys(root, map2);
-  if (!text.includes("*")) return result(findings, false, root);
-  const aliases = checkAliases(root);
-  if (aliases.ok) return result(findings, false, root, aliases.targets);
-  const at3 = aliases.at.range ? map2.at(aliases.at.range[0]) : map2.start();
-  if (aliases.problem === "depth") return result([tooDeep(at3)], true);
-  return result(
-    [
-      aliases.problem === "cycle" ? finding(
-        "card/too-many-aliases",
-        at3,
-        "A YAML alias refers to a node that contains it, so it expands forever.",
-        "Remove the alias, or write the value out."
-      ) : finding(
-        "card/too-many-aliases",
-        at3,
-        `YAML aliases expand the metadata by more than ${MAX_ALIAS_EXPANSION.toLocaleString("en-US")} values (an alias bomb).`,
-        "Write the values out instead of nesting aliases (*name) of aliases."
-      )
-    ],
-    true
-  );
-}
-var SYNTAX_HINT = "Fix the YAML syntax; a YAML linter or your editor shows the exact problem.";
-function syntaxError(map2, error63) {
-  const hint = error63.code === "MISSING_CHAR" && error63.message.includes("quote") ? "Close the quote. A quoted value that spans lines must indent its continuation lines more than its key." : error63.code === "TAB_AS_INDENT" ? "Indent with spaces: YAML does not allow tabs for indentation." : SYNTAX_HINT;
-  return finding("card/yaml-syntax", map2.at(error63.pos[0]), `YAML syntax error: ${firstLine2(error63.message)}`, hint);
-}
-function duplicateKeys(root, map2) {
-  const findings = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const node2 = stack.pop();
-    if ((0, import_yaml8.isMap)(node2)) {
-      const seen = /* @__PURE__ */ new Set();
-      for (const pair of node2.items) {
-        const key = pair.key;
-        if ((0, import_yaml8.isScalar)(key)) {
-          if (seen.has(key.value)) findings.push(duplicateKey(key, map2));
-          else seen.add(key.value);
-        }
-        stack.push(pair.value);
-      }
-    } else if ((0, import_yaml8.isSeq)(node2)) {
-      for (const item of node2.items) stack.push(item);
-    }
-  }
-  return findings;
-}
-function duplicateKey(key, map2) {
-  return finding(
-    "card/duplicate-key",
-    key.range ? map2.at(key.range[0]) : map2.start(),
-    `The key ${quote(String(key.value))} appears twice in the same mapping.`,
-    "Remove one of them: parsers disagree on which value wins (the Hub keeps the last, others the first)."
-  );
-}
-function tooDeep(at3) {
-  return finding(
-    "card/nesting-too-deep",
-    at3,
-    `The metadata nests deeper than ${MAX_DEPTH} levels.`,
-    "Flatten the structure: model card metadata needs only a few levels."
-  );
-}
-function collectionDepth(stack) {
-  let depth = 0;
-  for (const token of stack) {
-    if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") depth++;
-  }
-  return depth;
-}
-function firstLine2(message) {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-}
-
-// src/core/cards/json.ts
-var JsonSyntaxError = class extends Error {
-  constructor(offset, message, hint) {
-    super(message);
-    this.offset = offset;
-    this.hint = hint;
-  }
-  offset;
-  hint;
-};
-var TooDeep = class extends Error {
-  constructor(offset) {
-    super("too deep");
-    this.offset = offset;
-  }
-  offset;
-};
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
-function parseJson(text) {
-  const counter = new import_yaml9.LineCounter();
-  counter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
-  const map2 = new SourceMap(counter, 0);
-  const parser = new JsonParser(text, map2);
-  try {
-    const { node: node2, value } = parser.parse();
-    return { root: node2, value, map: map2, findings: parser.findings, fatal: false };
-  } catch (e) {
-    if (e instanceof TooDeep) return { root: null, value: void 0, map: map2, findings: [tooDeep(map2.at(e.offset))], fatal: true };
-    if (e instanceof JsonSyntaxError) {
-      const f = finding(
-        "card/yaml-syntax",
-        map2.at(e.offset),
-        `JSON syntax error: ${e.message}`,
-        e.hint ?? "Fix the JSON syntax; a JSON linter or your editor shows the exact problem."
-      );
-      return { root: null, value: void 0, map: map2, findings: [f], fatal: true };
-    }
-    throw e;
-  }
-}
-var JsonParser = class {
-  constructor(text, map2) {
-    this.text = text;
-    this.map = map2;
-  }
-  text;
-  map;
-  findings = [];
-  i = 0;
-  parse() {
-    const result = this.value(0);
-    this.ws();
-    if (this.i < this.text.length) throw this.unexpected("after the end of the JSON value");
-    return result;
-  }
-  ws() {
-    const { text } = this;
-    let i = this.i;
-    for (; ; ) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
-      else break;
-    }
-    this.i = i;
-  }
-  value(depth) {
-    this.ws();
-    const { text } = this;
-    const start = this.i;
-    const c = text[start];
-    switch (c) {
-      case "{":
-        if (depth >= MAX_DEPTH) throw new TooDeep(start);
-        return this.object(depth + 1);
-      case "[":
-        if (depth >= MAX_DEPTH) throw new TooDeep(start);
-        return this.array(depth + 1);
-      case '"': {
-        const value = this.string();
-        return { node: scalar(value, import_yaml9.Scalar.QUOTE_DOUBLE, start, this.i, value), value };
-      }
-      case "t":
-      case "f":
-      case "n": {
-        const word = c === "t" ? "true" : c === "f" ? "false" : "null";
-        if (!text.startsWith(word, start)) throw this.unexpected("where a value should be");
-        this.i += word.length;
-        const value = c === "t" ? true : c === "f" ? false : null;
-        return { node: scalar(value, import_yaml9.Scalar.PLAIN, start, this.i, word), value };
-      }
-      default: {
-        NUMBER.lastIndex = start;
-        const m = NUMBER.exec(text);
-        if (!m || m[0].length === 0 || m[0] === "-") throw this.unexpected("where a value should be");
-        this.i = start + m[0].length;
-        const value = Number(m[0]);
-        return { node: scalar(value, import_yaml9.Scalar.PLAIN, start, this.i, m[0]), value };
-      }
-    }
-  }
-  object(depth) {
-    const { text } = this;
-    const start = this.i++;
-    const node2 = new import_yaml9.YAMLMap();
-    node2.flow = true;
-    const value = {};
-    const keys = /* @__PURE__ */ new Set();
-    this.ws();
-    if (text[this.i] === "}") {
-      this.i++;
-    } else {
-      for (; ; ) {
-        this.ws();
-        const keyStart = this.i;
-        if (text[keyStart] !== '"') {
-          if (text[keyStart] === "}") throw new JsonSyntaxError(keyStart, 'a trailing comma before "}".', "Remove the comma after the last property.");
-          throw this.unexpected("where a property name should be", "Property names must be in double quotes.");
-        }
-        const key = this.string();
-        const keyNode = scalar(key, import_yaml9.Scalar.QUOTE_DOUBLE, keyStart, this.i, key);
-        if (keys.has(key)) {
-          this.findings.push(
-            finding(
-              "card/duplicate-key",
-              this.map.at(keyStart),
-              `The key ${quote(key)} appears twice in the same object.`,
-              "Remove one of them: JSON.parse keeps the last value silently, other parsers the first."
-            )
-          );
-        }
-        keys.add(key);
-        this.ws();
-        if (text[this.i] !== ":") throw this.unexpected("after a property name", 'Put a ":" between the property name and its value.');
-        this.i++;
-        const member = this.value(depth);
-        node2.items.push(new import_yaml9.Pair(keyNode, member.node));
-        if (key === "__proto__") Object.defineProperty(value, key, { value: member.value, enumerable: true, writable: true, configurable: true });
-        else value[key] = member.value;
-        this.ws();
-        const next = text[this.i];
-        if (next === ",") {
-          this.i++;
-          continue;
-        }
-        if (next === "}") {
-          this.i++;
-          break;
-        }
-        throw this.unexpected("after a property value", 'Separate properties with "," and close the object with "}".');
-      }
-    }
-    node2.range = [start, this.i, this.i];
-    return { node: node2, value };
-  }
-  array(depth) {
-    const { text } = this;
-    const start = this.i++;
-    const node2 = new import_yaml9.YAMLSeq();
-    node2.flow = true;
-    const value = [];
-    this.ws();
-    if (text[this.i] === "]") {
-      this.i++;
-    } else {
-      for (; ; ) {
-        this.ws();
-        if (text[this.i] === "]") throw new JsonSyntaxError(this.i, 'a trailing comma before "]".', "Remove the comma after the last item.");
-        const item = this.value(depth);
-        node2.items.push(item.node);
-        value.push(item.value);
-        this.ws();
-        const next = text[this.i];
-        if (next === ",") {
-          this.i++;
-          continue;
-        }
-        if (next === "]") {
-          this.i++;
-          break;
-        }
-        throw this.unexpected("after an array item", 'Separate items with "," and close the array with "]".');
-      }
-    }
-    node2.range = [start, this.i, this.i];
-    return { node: node2, value };
-  }
-  /** Reads a string starting at the opening quote; leaves `i` after the closing quote. */
-  string() {
-    const read = decodeJsonString(this.text, this.i);
-    if (read.ok) {
-      this.i = read.end;
-      return read.value;
-    }
-    switch (read.kind) {
-      case "unterminated":
-        throw new JsonSyntaxError(read.offset, "a string that is never closed.", "Close the string with a double quote.");
-      case "control-character":
-        throw new JsonSyntaxError(read.offset, "a raw control character (such as a line break or tab) inside a string.", "Write it as an escape: \\n, \\t, \\u0000.");
-      case "bad-unicode-escape":
-        throw new JsonSyntaxError(read.offset, "a bad \\u escape in a string.", "A \\u escape needs four hex digits, e.g. \\u00e9.");
-      case "bad-escape":
-        throw new JsonSyntaxError(read.offset, `an invalid escape ${quote(read.escape)} in a string.`, "Escape a backslash as \\\\.");
-    }
-  }
-  unexpected(where, hint) {
-    const { text, i } = this;
-    if (i >= text.length) return new JsonSyntaxError(i, `the file ends ${where}.`, 'The JSON is cut short: close every "{" and "[".');
-    const ch = text.codePointAt(i);
-    const shown = String.fromCodePoint(ch);
-    if (shown === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) {
-      return new JsonSyntaxError(i, "a comment; JSON has no comments.", "Remove the comment (or use a YAML card, which allows them).");
-    }
-    if (shown === "'") return new JsonSyntaxError(i, `a single quote ${where}.`, "JSON strings and property names use double quotes.");
-    return new JsonSyntaxError(i, `unexpected ${quote(shown)} ${where}.`, hint);
-  }
-};
-function scalar(value, type, start, end, source) {
-  const node2 = new import_yaml9.Scalar(value);
-  node2.type = type;
-  node2.range = [start, end, end];
-  node2.source = source;
-  return node2;
-}
-
-// src/core/cards/mct.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml10 = __toESM(require_dist(), 1);
-
-// src/core/cards/data/mct-schema.ts
-var MCT_SCHEMA = {
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "title": "Model Card",
-  "$id": "https://modelcards.withgoogle.com/v0.0.1/model_card.schema.json",
-  "description": "https://modelcards.withgoogle.com/",
-  "type": "object",
-  "properties": {
-    "schema_version": {
-      "description": "The version of the schema.",
-      "type": "string"
-    },
-    "model_details": {
-      "description": "Metadata about the model.",
-      "type": "object",
-      "properties": {
-        "name": {
-          "description": "The name of the model.",
-          "type": "string"
-        },
-        "overview": {
-          "description": "A brief, one-line description of the model card.",
-          "type": "string"
-        },
-        "documentation": {
-          "description": "A thorough description of the model and its usage.",
-          "type": "string"
-        },
-        "owners": {
-          "description": "The individuals or teams who own the model.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/owner" }
-        },
-        "version": { "$ref": "#/definitions/version" },
-        "licenses": {
-          "description": "The model's license for use.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/license" }
-        },
-        "references": {
-          "description": "Links providing more information about the model.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/reference" }
-        },
-        "citations": {
-          "description": "How to reference this model card.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/citation" }
-        },
-        "path": {
-          "description": "The path where the model is stored.",
-          "type": "string"
-        }
-      }
-    },
-    "model_parameters": {
-      "description": "Parameters for construction of the model.",
-      "type": "object",
-      "properties": {
-        "model_architecture": {
-          "description": "The architecture of the model.",
-          "type": "string"
-        },
-        "data": {
-          "description": "The datasets used to train and evaluate the model.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/dataset" }
-        },
-        "input_format": {
-          "description": "The data format for inputs to the model.",
-          "type": "string"
-        },
-        "input_format_map": {
-          "description": "The data format for inputs to the model, in key-value format.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/keyval" }
-        },
-        "output_format": {
-          "description": "The data format for outputs from the model.",
-          "type": "string"
-        },
-        "output_format_map": {
-          "description": "The data format for outputs from the model, in key-value format.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/keyval" }
-        }
-      }
-    },
-    "quantitative_analysis": {
-      "description": "A quantitative analysis of the model",
-      "type": "object",
-      "properties": {
-        "performance_metrics": {
-          "description": "The model performance metrics being reported.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/performance_metric" }
-        },
-        "graphics": { "$ref": "#/definitions/graphics_collection" }
-      }
-    },
-    "considerations": {
-      "description": "What considerations should be taken into account regarding the model's construction, training, and application?",
-      "type": "object",
-      "properties": {
-        "users": {
-          "description": "Who are the intended users of the model?",
-          "type": "array",
-          "items": { "$ref": "#/definitions/user" }
-        },
-        "use_cases": {
-          "description": "What are the intended use cases of the model?",
-          "type": "array",
-          "items": { "$ref": "#/definitions/use_case" }
-        },
-        "limitations": {
-          "description": "What are the known technical limitations of the model? E.g. What kind(s) of data should the model be expected not to perform well on? What are the factors that might degrade model performance?",
-          "type": "array",
-          "items": { "$ref": "#/definitions/limitation" }
-        },
-        "tradeoffs": {
-          "description": "What are the known tradeoffs in accuracy/performance of the model?",
-          "type": "array",
-          "items": { "$ref": "#/definitions/tradeoff" }
-        },
-        "ethical_considerations": {
-          "description": "What are the ethical (or environmental) risks involved in the application of this model?",
-          "type": "array",
-          "items": { "$ref": "#/definitions/risk" }
-        }
-      }
-    }
-  },
-  "additionalProperties": false,
-  "definitions": {
-    "owner": {
-      "type": "object",
-      "properties": {
-        "name": {
-          "description": "The name of the owner.",
-          "type": "string"
-        },
-        "contact": {
-          "description": "The contact information of the owner.",
-          "type": "string"
-        }
-      }
-    },
-    "version": {
-      "description": "The version of the model.",
-      "type": "object",
-      "properties": {
-        "name": {
-          "description": "The name of the version.",
-          "type": "string"
-        },
-        "date": {
-          "description": "The date the version was released.",
-          "type": "string",
-          "format": "date"
-        },
-        "diff": {
-          "description": "The changes from the previous version.",
-          "type": "string"
-        }
-      }
-    },
-    "license": {
-      "type": "object",
-      "properties": {
-        "identifier": {
-          "description": 'A standard SPDX license identifier (https://spdx.org/licenses/), or "proprietary" for an unlicensed module.',
-          "type": "string"
-        },
-        "custom_text": {
-          "description": "A text of a custom license.",
-          "type": "string"
-        }
-      },
-      "oneOf": [
-        { "required": ["identifier"] },
-        { "required": ["custom_text"] }
-      ]
-    },
-    "reference": {
-      "type": "object",
-      "properties": {
-        "reference": {
-          "description": "A reference to a resource.",
-          "type": "string",
-          "format": "uri"
-        }
-      }
-    },
-    "citation": {
-      "type": "object",
-      "properties": {
-        "style": {
-          "description": "The citation style.",
-          "type": "string"
-        },
-        "citation": {
-          "description": "The citation itself.",
-          "type": "string"
-        }
-      }
-    },
-    "keyval": {
-      "type": "object",
-      "properties": {
-        "key": {
-          "description": "The key of a key-value pair.",
-          "type": "string"
-        },
-        "value": {
-          "description": "The value of a key-value pair.",
-          "type": "string"
-        }
-      }
-    },
-    "dataset": {
-      "type": "object",
-      "properties": {
-        "name": {
-          "description": "The name of the dataset.",
-          "type": "string"
-        },
-        "link": {
-          "description": "A link to the dataset.",
-          "type": "string",
-          "format": "uri"
-        },
-        "sensitive": { "$ref": "#/definitions/sensitive_data" },
-        "graphics": { "$ref": "#/definitions/graphics_collection" },
-        "description": {
-          "description": "A description of the dataset. Can describe size of dataset, whether it's used for training, testing, or validation, etc.",
-          "type": "string"
-        }
-      }
-    },
-    "performance_metric": {
-      "type": "object",
-      "properties": {
-        "type": {
-          "description": "The type of performance metric.",
-          "type": "string"
-        },
-        "value": {
-          "description": "The value of the performance metric.",
-          "type": "string"
-        },
-        "slice": {
-          "description": "The name of the slice this metric was computed on. By default, assume this metric is not sliced.",
-          "type": "string"
-        },
-        "confidence_interval": {
-          "description": "The confidence interval of the metric.",
-          "type": "object",
-          "properties": {
-            "lower_bound": {
-              "description": "The lower bound of the confidence interval.",
-              "type": "string"
-            },
-            "upper_bound": {
-              "description": "The upper bound of the confidence interval.",
-              "type": "string"
-            }
-          }
-        }
-      }
-    },
-    "sensitive_data": {
-      "type": "object",
-      "properties": {
-        "sensitive_data": {
-          "description": "A description of any sensitive data in a dataset.",
-          "type": "array",
-          "items": { "type": "string" }
-        }
-      }
-    },
-    "graphics_collection": {
-      "type": "object",
-      "properties": {
-        "description": {
-          "description": "A description of this collection of graphics.",
-          "type": "string"
-        },
-        "collection": {
-          "description": "A collection of graphics.",
-          "type": "array",
-          "items": { "$ref": "#/definitions/graphic" }
-        }
-      }
-    },
-    "graphic": {
-      "type": "object",
-      "properties": {
-        "name": {
-          "description": "The name of the graphic.",
-          "type": "string"
-        },
-        "image": {
-          "description": "The graphic, encoded as a base64 string.",
-          "type": "string",
-          "contentEncoding": "base64",
-          "contentMediaType": "image/png"
-        }
-      }
-    },
-    "user": {
-      "type": "object",
-      "properties": {
-        "description": {
-          "description": "A description of the user.",
-          "type": "string"
-        }
-      }
-    },
-    "use_case": {
-      "type": "object",
-      "properties": {
-        "description": {
-          "description": "A description of the use case.",
-          "type": "string"
-        }
-      }
-    },
-    "limitation": {
-      "type": "object",
-      "properties": {
-        "description": {
-          "description": "A description of the limitation.",
-          "type": "string"
-        }
-      }
-    },
-    "tradeoff": {
-      "type": "object",
-      "properties": {
-        "description": {
-          "description": "A description of the tradeoff.",
-          "type": "string"
-        }
-      }
-    },
-    "risk": {
-      "type": "object",
-      "properties": {
-        "name": {
-          "description": "The name of the risk.",
-          "type": "string"
-        },
-        "mitigation_strategy": {
-          "description": "Strategy used to address this risk.",
-          "type": "string"
-        }
-      }
-    }
-  }
-};
-
-// src/core/cards/mct.ts
-var MCT_VERSIONS = ["0.0.1", "0.0.2"];
-var MAX_SCHEMA_FINDINGS = 50;
-var validator;
-function mctValidator() {
-  validator ??= new import_ajv.Ajv({ allErrors: true, strict: true, strictRequired: false, logger: false, formats: { date: isDate, uri: isUri } }).compile(MCT_SCHEMA);
-  return validator;
-}
-function isMctData(data) {
-  return typeof data === "object" && data !== null && !Array.isArray(data) && ("schema_version" in data || "model_details" in data);
-}
-function pathLocator(root, map2) {
-  let doc;
-  return (path, key = false) => {
-    if (!doc) {
-      doc = new import_yaml10.Document();
-      doc.contents = root;
-    }
-    return positionOf(doc, map2, path, key);
-  };
-}
-function checkMct(data, locate, findings) {
-  const version2 = data.schema_version;
-  if (typeof version2 === "string" && !MCT_VERSIONS.includes(version2)) {
-    findings.push(
-      finding(
-        "card/mct-schema",
-        locate(["schema_version"]),
-        `schema_version ${quote(version2)} is not a Model Card Toolkit schema version modelgate knows (${MCT_VERSIONS.join(", ")}).`,
-        `Use "0.0.2", the toolkit's current schema version.`
-      )
-    );
-  }
-  const validate2 = mctValidator();
-  if (validate2(data)) return;
-  const errors = relevantErrors(validate2.errors ?? []);
-  for (const error63 of errors.slice(0, MAX_SCHEMA_FINDINGS)) findings.push(toFinding(error63, data, locate));
-  if (errors.length > MAX_SCHEMA_FINDINGS) {
-    findings.push(
-      finding(
-        "card/mct-schema",
-        locate([]),
-        `\u2026and ${errors.length - MAX_SCHEMA_FINDINGS} more Model Card Toolkit schema violations.`,
-        "Fix the ones above first; validate the card with the toolkit to see them all."
-      )
-    );
-  }
-}
-function relevantErrors(errors) {
-  const oneOfs = errors.filter((e) => e.keyword === "oneOf");
-  return errors.filter(
-    (e) => e.keyword === "oneOf" || !oneOfs.some((o) => o.instancePath === e.instancePath && e.schemaPath.startsWith(`${o.schemaPath}/`))
-  );
-}
-var TOP_LEVEL = Object.keys(MCT_SCHEMA.properties);
-function toFinding(error63, data, locate) {
-  const path = pointerToPath(error63.instancePath);
-  const where = displayPath(path);
-  const value = valueAt3(data, path);
-  switch (error63.keyword) {
-    case "additionalProperties": {
-      const key = String(error63.params.additionalProperty);
-      const suggestion = didYouMean(key, TOP_LEVEL);
-      return finding(
-        "card/mct-schema",
-        locate([...path, key], true),
-        `Unknown key ${quote(key)}${path.length ? ` in ${where}` : ""}: the Model Card Toolkit schema does not allow it.`,
-        suggestion ? `Did you mean \`${suggestion}\`?` : `The top-level keys are ${TOP_LEVEL.join(", ")}.`
-      );
-    }
-    case "type":
-      return finding(
-        "card/mct-schema",
-        locate(path),
-        `${where} must be ${article(error63.params.type)}, not ${show(value)}.`,
-        error63.params.type === "string" && typeof value === "number" ? `Quote it: the toolkit stores this as text ("${String(value)}").` : "Fix the value's type to match the Model Card Toolkit schema."
-      );
-    case "oneOf":
-      if (error63.schemaPath.startsWith("#/definitions/license/")) {
-        return finding(
-          "card/mct-schema",
-          locate(path),
-          `${where} must have exactly one of \`identifier\` (an SPDX license id) or \`custom_text\`.`,
-          'Give a standard license as `identifier` (e.g. "Apache-2.0"), or the full text of a custom one as `custom_text`.'
-        );
-      }
-      break;
-    case "format": {
-      const format = error63.params.format;
-      return finding(
-        "card/mct-format",
-        locate(path),
-        `${where} is not a valid ${format === "date" ? "date" : format.toUpperCase()}: ${show(value)}.`,
-        format === "date" ? "Write dates as YYYY-MM-DD (ISO 8601), e.g. 2020-08-28: 08/09/2020 reads differently in different countries." : "Write a complete URI with its scheme, e.g. https://example.com/paper."
-      );
-    }
-  }
-  return finding("card/mct-schema", locate(path), `${where} ${error63.message ?? "breaks the schema"}.`, "Fix it to match the Model Card Toolkit schema.");
-}
-function article(type) {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-function pointerToPath(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s);
-}
-function displayPath(path) {
-  if (path.length === 0) return "The card";
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment) ? `${out ? "." : ""}${segment}` : `[${quote(segment)}]`;
-  }
-  return `\`${out}\``;
-}
-function valueAt3(data, path) {
-  let value = data;
-  for (const segment of path) {
-    if (value === null || typeof value !== "object") return void 0;
-    value = value[segment];
-  }
-  return value;
-}
-function isDate(value) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return day <= days;
-}
-function isUri(value) {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`\u0000-\u001f\u007f]*$/.test(value) && !/%(?![0-9A-Fa-f]{2})/.test(value);
-}
-
-// src/core/cards/policy.ts
-var import_yaml11 = __toESM(require_dist(), 1);
-var CONFIG = ".github/modelgate.yml";
-function fieldPresentInYaml(root, field, ctx) {
-  if (!root) return false;
-  const direct = pairOf(root, field);
-  if (direct) return nonEmpty(deref(direct.value, ctx));
-  let node2 = root;
-  for (const segment of field.split(".")) {
-    node2 = deref(node2, ctx);
-    if ((0, import_yaml11.isMap)(node2)) node2 = pairOf(node2, segment)?.value;
-    else if ((0, import_yaml11.isSeq)(node2) && /^\d+$/.test(segment)) node2 = node2.items[Number(segment)];
-    else return false;
-    if (node2 === void 0) return false;
-  }
-  return nonEmpty(deref(node2, ctx));
-}
-function nonEmpty(node2) {
-  if (node2 === null || node2 === void 0) return false;
-  if ((0, import_yaml11.isScalar)(node2)) return node2.value !== null && node2.value !== "";
-  if ((0, import_yaml11.isMap)(node2) || (0, import_yaml11.isSeq)(node2)) return node2.items.length > 0;
-  return true;
-}
-function fieldPresentInData(data, field) {
-  const record2 = data;
-  if (record2 && typeof record2 === "object" && Object.prototype.hasOwnProperty.call(record2, field)) return nonEmptyValue(record2[field]);
-  let value = data;
-  for (const segment of field.split(".")) {
-    if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, segment)) return false;
-    value = value[segment];
-  }
-  return nonEmptyValue(value);
-}
-function nonEmptyValue(value) {
-  if (value === null || value === void 0 || value === "") return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === "object") return Object.keys(value).length > 0;
-  return true;
-}
-function checkRequiredFields(config2, present, where, findings) {
-  for (const field of config2.require.fields) {
-    if (present(field)) continue;
-    findings.push(
-      finding(
-        "policy/required-field",
-        where,
-        `The card has no ${quote(field)} (this repository requires it).`,
-        `Add \`${field}\` to the card's metadata; the list of required fields is in ${CONFIG} (require.fields).`
-      )
-    );
-  }
-}
-function checkRequiredSections(config2, available, style, where, findings) {
-  if (config2.require.sections.length === 0) return;
-  const present = available();
-  for (const section of config2.require.sections) {
-    const wanted = style === "heading" ? normalizeHeading(section) : normalizeKey(section);
-    if (present.has(wanted)) continue;
-    findings.push(
-      finding(
-        "policy/required-section",
-        where,
-        `The card has no ${quote(section)} section (this repository requires it).`,
-        style === "heading" ? `Add a heading such as \`## ${section.replace(/[\r\n]+/g, " ")}\` with its text; required sections are listed in ${CONFIG} (require.sections).` : `Add a \`${normalizeKey(section).replace(/ /g, "_")}\` key with its text; required sections are listed in ${CONFIG} (require.sections).`
-      )
-    );
-  }
-}
-function normalizeKey(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(" ");
-}
-function keysOfData(data) {
-  const keys = /* @__PURE__ */ new Set();
-  if (data === null || typeof data !== "object" || Array.isArray(data)) return keys;
-  for (const [key, value] of Object.entries(data)) {
-    if (nonEmptyValue(value)) keys.add(normalizeKey(key));
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-      for (const [inner, v] of Object.entries(value)) if (nonEmptyValue(v)) keys.add(normalizeKey(inner));
-    }
-  }
-  return keys;
-}
-function keysOfYaml(root, ctx) {
-  const keys = /* @__PURE__ */ new Set();
-  if (!root) return keys;
-  for (const pair of root.items) {
-    const key = keyOf(pair);
-    const value = deref(pair.value, ctx);
-    if (key !== null && nonEmpty(value)) keys.add(normalizeKey(key));
-    if ((0, import_yaml11.isMap)(value)) {
-      for (const inner of value.items) {
-        const k = keyOf(inner);
-        if (k !== null && nonEmpty(deref(inner.value, ctx))) keys.add(normalizeKey(k));
-      }
-    }
-  }
-  return keys;
-}
-function allowedList(allow) {
-  const shown = allow.slice(0, 10).join(", ");
-  return allow.length > 10 ? `${shown}, \u2026` : shown;
-}
-function checkHfLicenseAllowed(config2, root, where, ctx) {
-  const allow = config2.licenses.allow;
-  if (!allow) return;
-  const license = root ? pairOf(root, "license") : void 0;
-  const value = license ? scalarValue(license.value, ctx) : null;
-  if (value === void 0) return;
-  if (value === null || value === "") {
-    if (config2.require.fields.includes("license")) return;
-    ctx.findings.push(
-      finding(
-        "policy/license-not-allowed",
-        license ? valueAt2(license, ctx) : where,
-        "The card declares no license; this repository allows only: " + allowedList(allow) + ".",
-        `Add \`license:\` with one of the allowed licenses (${CONFIG}, licenses.allow).`
-      )
-    );
-    return;
-  }
-  if (typeof value !== "string") return;
-  if (allow.includes(value)) return;
-  const name = value === "other" && root ? scalarValue(pairOf(root, "license_name")?.value, ctx) : null;
-  if (typeof name === "string" && allow.includes(name)) return;
-  ctx.findings.push(
-    finding(
-      "policy/license-not-allowed",
-      valueAt2(license, ctx),
-      `License ${quote(typeof name === "string" ? name : value)} is not allowed in this repository (allowed: ${allowedList(allow)}).`,
-      `Use an allowed license, or ask the repository owners to add it to licenses.allow in ${CONFIG}.`
-    )
-  );
-}
-function checkMctLicensesAllowed(config2, data, at3, findings) {
-  const allow = config2.licenses.allow;
-  if (!allow) return;
-  const allowed = new Set(allow.map((a) => a.toLowerCase()));
-  const details = data?.model_details;
-  const licenses = Array.isArray(details?.licenses) ? details.licenses : [];
-  if (licenses.length === 0) {
-    if (config2.require.fields.includes("model_details.licenses")) return;
-    findings.push(
-      finding(
-        "policy/license-not-allowed",
-        at3(["model_details"]),
-        "The card declares no license; this repository allows only: " + allowedList(allow) + ".",
-        `Add \`model_details.licenses\` with an allowed license identifier (${CONFIG}, licenses.allow).`
-      )
-    );
-    return;
-  }
-  licenses.forEach((license, i) => {
-    const id = license?.identifier;
-    if (typeof id === "string" && allowed.has(id.toLowerCase())) return;
-    findings.push(
-      finding(
-        "policy/license-not-allowed",
-        at3(["model_details", "licenses", i]),
-        typeof id === "string" ? `License ${quote(id)} is not allowed in this repository (allowed: ${allowedList(allow)}).` : `A custom license text (${show(license?.custom_text ?? null)}) is not on this repository's allowed list (${allowedList(allow)}).`,
-        `Use an allowed license identifier, or ask the repository owners to add it to licenses.allow in ${CONFIG}.`
-      )
-    );
-  });
-}
-
-// src/core/cards/read.ts
-var MAX_CARD_BYTES = 1024 * 1024;
-var utf8 = new TextDecoder("utf-8", { fatal: true });
-var lenient = new TextDecoder("utf-8");
-function readCard(content) {
-  if (typeof content === "string") return readString(content);
-  if (content.length > MAX_CARD_BYTES) return tooLarge();
-  if (content.length === 0) return empty();
-  const nul = content.indexOf(0);
-  if (nul !== -1) return binary(bytePosition(content, nul));
-  let text;
-  try {
-    text = utf8.decode(content);
-  } catch {
-    const at3 = firstInvalidUtf8(content);
-    return {
-      ok: false,
-      finding: finding(
-        "card/invalid-encoding",
-        bytePosition(content, at3),
-        `The file is not valid UTF-8 (byte 0x${content[at3].toString(16).padStart(2, "0")} at offset ${at3}).`,
-        "Save the card as UTF-8; a Latin-1 or UTF-16 file must be converted first."
-      )
-    };
-  }
-  return whitespaceOnly(text) ? empty() : { ok: true, text };
-}
-function readString(text) {
-  if (text.length > MAX_CARD_BYTES) return tooLarge();
-  if (text.length * 3 > MAX_CARD_BYTES) {
-    if (utf8Length(text) > MAX_CARD_BYTES) return tooLarge();
-  }
-  if (text.charCodeAt(0) === 65279) text = text.slice(1);
-  if (text.length === 0) return empty();
-  const nul = text.indexOf("\0");
-  if (nul !== -1) return binary(stringPosition(text, nul));
-  return whitespaceOnly(text) ? empty() : { ok: true, text };
-}
-function tooLarge() {
-  return {
-    ok: false,
-    finding: finding(
-      "card/file-too-large",
-      START,
-      "The file is larger than 1 MiB, the limit for a model card.",
-      "Keep large content (tables, images, logs) in separate files and link to them from the card."
-    )
-  };
-}
-function empty() {
-  return {
-    ok: false,
-    finding: finding("card/empty-file", START, "The file is empty.", "Write the model card, or delete the file.")
-  };
-}
-function binary(at3) {
-  return {
-    ok: false,
-    finding: finding(
-      "card/binary-content",
-      at3,
-      `The file holds binary data (a NUL byte at line ${at3.line}).`,
-      "A model card is text: check that the right file was committed under this name."
-    )
-  };
-}
-function whitespaceOnly(text) {
-  return !/\S/.test(text);
-}
-function utf8Length(text) {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) n += 1;
-    else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-function bytePosition(bytes, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (bytes[i] === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  let prefix = lenient.decode(bytes.subarray(lineStart, offset));
-  if (line === 1 && prefix.charCodeAt(0) === 65279) prefix = prefix.slice(1);
-  return { line, column: prefix.length + 1 };
-}
-function stringPosition(text, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-function firstInvalidUtf8(bytes) {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    if (b < 128) {
-      i++;
-      continue;
-    }
-    let need;
-    let min;
-    let max = 191;
-    if (b >= 194 && b <= 223) {
-      need = 1;
-      min = 128;
-    } else if (b >= 224 && b <= 239) {
-      need = 2;
-      min = b === 224 ? 160 : 128;
-      if (b === 237) max = 159;
-    } else if (b >= 240 && b <= 244) {
-      need = 3;
-      min = b === 240 ? 144 : 128;
-      if (b === 244) max = 143;
-    } else {
-      return i;
-    }
-    const second = bytes[i + 1];
-    if (second === void 0 || second < min || second > max) return i;
-    for (let k = 2; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === void 0 || c < 128 || c > 191) return i;
-    }
-    i += need + 1;
-  }
-  return bytes.length;
-}
-
-// src/core/cards/style.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-var YAML11_BOOLEAN = /^(?:y|n|yes|no|on|off)$/i;
-var YAML11_TRUE = /^(?:y|yes|on)$/i;
-function checkYamlPortability(root, text, ctx) {
-  const hasTabs = text.includes("	");
-  const scalarRanges = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const node2 = stack.pop();
-    if ((0, import_yaml12.isScalar)(node2)) {
-      if (hasTabs && node2.range) scalarRanges.push([node2.range[0], node2.range[1]]);
-      if (node2.type === import_yaml12.Scalar.PLAIN && typeof node2.value === "string" && node2.value.length <= 3 && YAML11_BOOLEAN.test(node2.value)) {
-        const v = node2.value;
-        ctx.findings.push(
-          finding(
-            "card/yaml11-boolean",
-            node2.range ? ctx.map.at(node2.range[0]) : ctx.map.start(),
-            `Unquoted ${quote(v)} is the text ${quote(v)} here, but the boolean ${YAML11_TRUE.test(v)} to YAML 1.1 parsers such as PyYAML.`,
-            `Quote it ("${v}") if you mean the text, or write ${YAML11_TRUE.test(v)} if you mean a boolean.`
-          )
-        );
-      }
-    } else if ((0, import_yaml12.isMap)(node2) || (0, import_yaml12.isSeq)(node2)) {
-      for (let i = node2.items.length - 1; i >= 0; i--) stack.push(node2.items[i]);
-    } else if ((0, import_yaml12.isPair)(node2)) {
-      stack.push(node2.value, node2.key);
-    }
-  }
-  if (hasTabs) checkTabs(text, scalarRanges, ctx);
-}
-function checkTabs(text, scalarRanges, ctx) {
-  scalarRanges.sort((a, b) => a[0] - b[0]);
-  const inScalar = (offset) => {
-    let lo = 0;
-    let hi = scalarRanges.length - 1;
-    while (lo <= hi) {
-      const mid = lo + hi >> 1;
-      const [start, end] = scalarRanges[mid];
-      if (offset < start) hi = mid - 1;
-      else if (offset >= end) lo = mid + 1;
-      else return true;
-    }
-    return false;
-  };
-  let lineEnd = -1;
-  let lineStart = 0;
-  let reported = false;
-  let scanned = 0;
-  let comment = -1;
-  for (let tab = text.indexOf("	"); tab !== -1; tab = text.indexOf("	", tab + 1)) {
-    if (tab > lineEnd) {
-      lineStart = text.lastIndexOf("\n", tab) + 1;
-      lineEnd = text.indexOf("\n", tab);
-      if (lineEnd === -1) lineEnd = text.length;
-      reported = false;
-      scanned = lineStart;
-      comment = -1;
-    }
-    if (reported || inScalar(tab)) continue;
-    for (; comment === -1 && scanned < tab; scanned++) {
-      const prev = text[scanned - 1];
-      if (text[scanned] === "#" && (scanned === lineStart || prev === " " || prev === "	") && !inScalar(scanned)) comment = scanned;
-    }
-    if (comment !== -1 && comment < tab) continue;
-    reported = true;
-    ctx.findings.push(
-      finding(
-        "card/tab-indentation",
-        ctx.map.at(tab),
-        "A tab character in the metadata: PyYAML and other YAML parsers reject tabs outside quoted text.",
-        "Replace the tab with spaces."
-      )
-    );
-  }
-}
-
-// src/core/cards/template.ts
-var PLACEHOLDER = /\[?more information needed\]?/gi;
-function checkTemplate(text, bodyStart, scan, map2, findings) {
-  PLACEHOLDER.lastIndex = bodyStart;
-  for (let m = PLACEHOLDER.exec(text); m !== null; m = PLACEHOLDER.exec(text)) {
-    if (isHidden(scan().hidden, m.index)) continue;
-    findings.push(
-      finding(
-        "card/unfilled-template",
-        map2().at(m.index),
-        `Unfilled template placeholder ${quote(m[0])}.`,
-        "Write this section, or remove it if it does not apply to the model."
-      )
-    );
-  }
-}
-
-// src/core/cards/text-map.ts
-var import_yaml13 = __toESM(require_dist(), 1);
-function textMap(text) {
-  const counter = new import_yaml13.LineCounter();
-  counter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
-  return new SourceMap(counter, 0);
-}
-
-// src/core/cards/to-plain.ts
-var import_yaml14 = __toESM(require_dist(), 1);
-function toPlain(node2, ctx) {
-  const n = deref(node2, ctx);
-  if ((0, import_yaml14.isScalar)(n)) return n.value;
-  if ((0, import_yaml14.isSeq)(n)) return n.items.map((item) => toPlain(item, ctx));
-  if ((0, import_yaml14.isMap)(n)) {
-    const out = {};
-    for (const pair of n.items) {
-      if (!(0, import_yaml14.isPair)(pair)) continue;
-      const key = String(toPlain(pair.key, ctx));
-      const value = toPlain(pair.value, ctx);
-      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      else out[key] = value;
-    }
-    return out;
-  }
-  return null;
-}
-
-// src/core/cards/validate.ts
-function validateCard(path, content, config2) {
-  const cleanPath2 = path.replace(/\\/g, "/").replace(/^\.\//, "");
-  let outcome;
-  try {
-    outcome = check2(cleanPath2, content, config2);
-  } catch (e) {
-    outcome = {
-      format: null,
-      model: safeFolderIdentity(cleanPath2),
-      findings: [
-        finding(
-          "card/validator-error",
-          START,
-          `modelgate could not check this card: ${e instanceof Error ? e.name : "unknown error"}.`,
-          "This is a bug in modelgate, not in the card; please report it with the card attached."
-        )
-      ]
-    };
-  }
-  const findings = applySeverities(outcome.findings, config2.rules);
-  sortFindings(findings);
-  return { path: cleanPath2, format: outcome.format, model: outcome.model, findings, ...countBySeverity(findings) };
-}
-function applySeverities(findings, rules) {
-  const out = [];
-  for (const f of findings) {
-    const setting = rules[f.rule];
-    if (setting === "off") continue;
-    if (setting === "error" || setting === "warning") f.severity = setting;
-    out.push(f);
-  }
-  return out;
-}
-function safeFolderIdentity(path) {
-  try {
-    return folderIdentity(path);
-  } catch {
-    return null;
-  }
-}
-function check2(path, content, config2) {
-  const read = readCard(content);
-  if (!read.ok) return { format: null, model: folderIdentity(path), findings: [read.finding] };
-  const text = read.text;
-  const kind = detectKind(path, text);
-  if (kind === "markdown") return checkMarkdown(path, text, config2);
-  if (kind === "yaml") return checkYamlCard(path, text, config2);
-  return checkJsonCard(path, text, config2);
-}
-function checkMarkdown(path, text, config2) {
-  const findings = [];
-  const fm = extractFrontMatter(text);
-  const bodyStart = fm.kind === "present" ? fm.bodyStart : 0;
-  let scan;
-  const body = () => scan ??= scanBody(text, bodyStart);
-  let fileMap;
-  const lines = () => fileMap ??= textMap(text);
-  checkTemplate(text, bodyStart, body, lines, findings);
-  const headings = () => new Set(body().headings.map((h) => h.key));
-  if (fm.kind === "unclosed") {
-    findings.push(
-      finding(
-        "card/unclosed-front-matter",
-        START,
-        "The front matter starts with `---` on line 1 but has no closing `---` line.",
-        "Add a line with just `---` after the metadata (or remove the first line if it is not front matter)."
-      )
-    );
-    return { format: "markdown", model: folderIdentity(path), findings };
-  }
-  if (fm.kind === "none") {
-    findings.push(
-      finding(
-        "card/no-metadata",
-        START,
-        "The card has no metadata: no YAML front matter.",
-        "Start the file with a `---` line, the metadata (license, language, tags, model-index, \u2026), and another `---` line."
-      )
-    );
-    checkRequiredFields(config2, () => false, START, findings);
-    checkRequiredSections(config2, headings, "heading", START, findings);
-    if (config2.licenses.allow) checkHfLicenseAllowed(config2, null, START, { map: lines(), aliases: null, findings });
-    return { format: "markdown", model: folderIdentity(path), findings };
-  }
-  const parsed = parseYaml(fm.yaml, fm.yamlLineOffset);
-  findings.push(...parsed.findings);
-  checkRequiredSections(config2, headings, "heading", START, findings);
-  if (parsed.fatal) return { format: "markdown", model: folderIdentity(path), findings };
-  const ctx = { map: parsed.map, aliases: parsed.aliases, findings };
-  checkYamlPortability(parsed.root, fm.yaml, ctx);
-  const model = checkHfDocument(path, parsed.root, ctx, config2, { where: `between the \`---\` lines (1\u2013${fm.closeLine})`, sectionKeys: false });
-  return { format: "markdown", model, findings };
-}
-function checkYamlCard(path, text, config2) {
-  const parsed = parseYaml(text, 0);
-  const findings = [...parsed.findings];
-  if (parsed.fatal) return { format: "yaml", model: folderIdentity(path), findings };
-  const ctx = { map: parsed.map, aliases: parsed.aliases, findings };
-  checkYamlPortability(parsed.root, text, ctx);
-  if ((0, import_yaml15.isMap)(parsed.root) && (has(parsed.root, "schema_version") || has(parsed.root, "model_details"))) {
-    return checkToolkit(path, toPlain(parsed.root, ctx), parsed.root, parsed.map, config2, findings);
-  }
-  const model = checkHfDocument(path, parsed.root, ctx, config2, { where: "in the file", sectionKeys: true });
-  return { format: "yaml", model, findings };
-}
-function checkJsonCard(path, text, config2) {
-  const parsed = parseJson(text);
-  const findings = [...parsed.findings];
-  if (parsed.fatal) return { format: "json", model: folderIdentity(path), findings };
-  if (isMctData(parsed.value)) return checkToolkit(path, parsed.value, parsed.root, parsed.map, config2, findings);
-  const ctx = { map: parsed.map, aliases: null, findings };
-  const model = checkHfDocument(path, parsed.root, ctx, config2, { where: "in the file", sectionKeys: true });
-  return { format: "json", model, findings };
-}
-function checkHfDocument(path, root, ctx, config2, { where, sectionKeys }) {
-  const start = ctx.map.start();
-  if (root === null || (0, import_yaml15.isScalar)(root) && root.value === null) {
-    ctx.findings.push(
-      finding("card/no-metadata", start, `The metadata is empty: there is nothing ${where}.`, "Add the card's metadata: license, language, tags, model-index, \u2026")
-    );
-    checkRequiredFields(config2, () => false, start, ctx.findings);
-    checkHfLicenseAllowed(config2, null, start, ctx);
-    return folderIdentity(path);
-  }
-  if (!(0, import_yaml15.isMap)(root)) {
-    ctx.findings.push(
-      finding(
-        "card/not-a-mapping",
-        at2(root, ctx, start),
-        `The metadata must be a mapping of keys to values (such as \`license: mit\`), not ${describeNode(root)}.`,
-        "Write the metadata as `key: value` lines; a list of tags goes under `tags:`."
-      )
-    );
-    return folderIdentity(path);
-  }
-  const map2 = root;
-  checkHfMetadata(map2, ctx);
-  const model = hfIdentity(map2, path, ctx);
-  checkRequiredFields(config2, (field) => fieldPresentInYaml(map2, field, ctx), start, ctx.findings);
-  if (sectionKeys) checkRequiredSections(config2, () => keysOfYaml(map2, ctx), "key", start, ctx.findings);
-  checkHfLicenseAllowed(config2, map2, start, ctx);
-  return model;
-}
-function checkToolkit(path, data, root, map2, config2, findings) {
-  const locate = pathLocator(root, map2);
-  checkMct(data, locate, findings);
-  checkRequiredFields(config2, (field) => fieldPresentInData(data, field), START, findings);
-  checkRequiredSections(config2, () => keysOfData(data), "key", START, findings);
-  checkMctLicensesAllowed(config2, data, (p) => locate(p), findings);
-  return { format: "mct", model: mctIdentity(data, path), findings };
-}
-function describeNode(node2) {
-  if ((0, import_yaml15.isSeq)(node2)) return "a list";
-  if ((0, import_yaml15.isScalar)(node2)) return typeof node2.value === "string" ? "a single text value" : `the value ${String(node2.value)}`;
-  return "an alias";
 }
 
 // src/node/errors.ts
@@ -68710,7 +68722,7 @@ var Builder = class {
 };
 
 // node_modules/tinyglobby/dist/index.mjs
-var import_picomatch = __toESM(require_picomatch2(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
 var isReadonlyArray = Array.isArray;
 var BACKSLASHES = /\\/g;
 var DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
@@ -68726,7 +68738,7 @@ function getPartialMatcher(patterns, options = {}) {
     patternsParts[i] = parts;
     const partsCount = parts.length;
     const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch.default)(parts[j], options);
+    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch2.default)(parts[j], options);
     matchers2[i] = partMatchers;
   }
   return (input2) => {
@@ -68785,7 +68797,7 @@ function ensureNonDriveRelativePath(path) {
 var splitPatternOptions = { parts: true };
 function splitPattern(path) {
   var _result$parts;
-  const result = import_picomatch.default.scan(path, splitPatternOptions);
+  const result = import_picomatch2.default.scan(path, splitPatternOptions);
   return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
 }
 var POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
@@ -68795,7 +68807,7 @@ var escapeWin32Path = (path) => path.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&
 var escapePath = isWin ? escapeWin32Path : escapePosixPath;
 function isDynamicPattern(pattern, options) {
   if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan = import_picomatch.default.scan(pattern);
+  const scan = import_picomatch2.default.scan(pattern);
   return scan.isGlob || scan.negated;
 }
 function log(...tasks) {
@@ -68885,8 +68897,8 @@ function buildCrawler(options, patterns) {
     noglobstar: options.globstar === false,
     posix: true
   };
-  const matcher = (0, import_picomatch.default)(processed.match, matchOptions);
-  const ignore = (0, import_picomatch.default)(processed.ignore, matchOptions);
+  const matcher = (0, import_picomatch2.default)(processed.match, matchOptions);
+  const ignore = (0, import_picomatch2.default)(processed.ignore, matchOptions);
   const partialMatcher = getPartialMatcher(processed.match, matchOptions);
   const format = buildFormat(cwd, root, absolute);
   const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
@@ -68967,22 +68979,6 @@ function getCrawler(globInput, inputOptions = {}) {
 async function glob(globInput, options) {
   const [crawler, relative3] = getCrawler(globInput, options);
   return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
-}
-
-// src/core/cards/paths.ts
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-var matchers = /* @__PURE__ */ new Map();
-function cardMatcher(globs) {
-  const key = globs.join("\0");
-  let m = matchers.get(key);
-  if (!m) {
-    m = (0, import_picomatch2.default)([...globs], { dot: true });
-    matchers.set(key, m);
-  }
-  return m;
-}
-function isCardPath(path, globs) {
-  return cardMatcher(globs)(path.replace(/\\/g, "/").replace(/^\.\//, ""));
 }
 
 // src/node/paths.ts
@@ -69108,7 +69104,8 @@ async function run() {
       ({ config: config2 } = await loadConfig({ root, file: file2 }));
     } catch (error63) {
       if (!(error63 instanceof ConfigError)) throw error63;
-      await report2(findingsToAnnotations(error63.file, error63.findings), summarizeConfigErrors(error63.file, error63.findings), false);
+      const verdict2 = configVerdict(error63.file, error63.findings);
+      await report2([{ path: error63.file, findings: error63.findings }], { title: verdict2.title, errors: error63.findings.length, warnings: 0 }, configMarkdown(verdict2, { maxLength: SUMMARY_MAX_CHARS }), false);
       setFailed(error63.message);
       return;
     }
@@ -69118,12 +69115,8 @@ async function run() {
       reports.push(validateCard(card.path, await readCard2(card.absolute, card.path), config2));
     }
     const valid = reports.every((r) => cardPasses(r, failOn));
-    const verdict = summarizeCards(reports, failOn, "repository");
-    await report2(
-      reports.flatMap((r) => findingsToAnnotations(r.path, r.findings)),
-      verdict,
-      valid
-    );
+    const verdict = cardsVerdict(reports, failOn, "repository");
+    await report2(reports, verdict, cardsMarkdown(verdict, reports, { maxLength: SUMMARY_MAX_CHARS }), valid);
     if (reports.length === 0) info(`No model cards found (card globs: ${config2.cards.join(", ")}).`);
     else info(verdict.title);
     if (!valid) setFailed(verdict.title);
@@ -69139,21 +69132,25 @@ function parseFailOn(value) {
   if (value === "error" || value === "warning") return value;
   throw new InputError(`The fail-on input must be 'error' or 'warning', not '${value}'.`);
 }
-async function report2(annotations, verdict, valid) {
-  for (const a of annotations) {
-    const properties = { file: a.path, startLine: a.start_line, title: a.title };
-    if (a.end_line !== a.start_line) properties.endLine = a.end_line;
-    if (a.start_column !== void 0) properties.startColumn = a.start_column;
-    if (a.annotation_level === "failure") error(a.message, properties);
-    else warning(a.message, properties);
+var SUMMARY_MAX_CHARS = 65535;
+async function report2(files, counts, summary2, valid) {
+  for (const { path, findings } of files) {
+    for (const f of findings) {
+      const span = findingSpan(f);
+      const properties = { file: path, startLine: span.line, title: f.rule };
+      if (span.endLine !== span.line) properties.endLine = span.endLine;
+      if (span.column !== null) properties.startColumn = span.column;
+      if (f.severity === "error") error(findingText(f), properties);
+      else warning(findingText(f), properties);
+    }
   }
   setOutput("valid", String(valid));
-  setOutput("errors", String(verdict.errors));
-  setOutput("warnings", String(verdict.warnings));
+  setOutput("errors", String(counts.errors));
+  setOutput("warnings", String(counts.warnings));
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await summary.addRaw(`## Model cards: ${escapeMarkdown(verdict.title)}
+    await summary.addRaw(`## Model cards: ${escapeMarkdown(counts.title)}
 
-${verdict.summary}
+${summary2}
 `).write();
   }
 }

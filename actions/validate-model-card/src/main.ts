@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
-import { CONFIG_PATH } from '../../../src/core/config/parse.js';
+import { cardPasses, cardsVerdict, configVerdict, validateCard, type CardReport } from '../../../src/core/cards/index.js';
+import { findingSpan, findingText, type Finding } from '../../../src/core/common/index.js';
+import { CONFIG_PATH } from '../../../src/core/config/index.js';
+import { cardsMarkdown, configMarkdown } from '../../../src/render/markdown/cards.js';
 import { escapeMarkdown } from '../../../src/render/markdown/escape.js';
-import { findingsToAnnotations, summarizeCards, summarizeConfigErrors, type CheckAnnotation, type CardsVerdict } from '../../../src/render/markdown/cards.js';
-import { cardPasses, type CardReport } from '../../../src/core/cards/types.js';
-import { validateCard } from '../../../src/core/cards/validate.js';
 import { ConfigError, InputError } from '../../../src/node/errors.js';
 import { findCards } from '../../../src/node/find-cards.js';
 import { loadConfig } from '../../../src/node/load-config.js';
@@ -27,7 +27,8 @@ export async function run(): Promise<void> {
       ({ config } = await loadConfig({ root, file }));
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      await report(findingsToAnnotations(error.file, error.findings), summarizeConfigErrors(error.file, error.findings), false);
+      const verdict = configVerdict(error.file, error.findings);
+      await report([{ path: error.file, findings: error.findings }], { title: verdict.title, errors: error.findings.length, warnings: 0 }, configMarkdown(verdict, { maxLength: SUMMARY_MAX_CHARS }), false);
       core.setFailed(error.message);
       return;
     }
@@ -38,12 +39,8 @@ export async function run(): Promise<void> {
       reports.push(validateCard(card.path, await readCard(card.absolute, card.path), config));
     }
     const valid = reports.every((r) => cardPasses(r, failOn));
-    const verdict = summarizeCards(reports, failOn, 'repository');
-    await report(
-      reports.flatMap((r) => findingsToAnnotations(r.path, r.findings)),
-      verdict,
-      valid,
-    );
+    const verdict = cardsVerdict(reports, failOn, 'repository');
+    await report(reports, verdict, cardsMarkdown(verdict, reports, { maxLength: SUMMARY_MAX_CHARS }), valid);
     if (reports.length === 0) core.info(`No model cards found (card globs: ${config.cards.join(', ')}).`);
     else core.info(verdict.title);
     if (!valid) core.setFailed(verdict.title);
@@ -62,19 +59,31 @@ function parseFailOn(value: string): 'error' | 'warning' | undefined {
   throw new InputError(`The fail-on input must be 'error' or 'warning', not '${value}'.`);
 }
 
-async function report(annotations: readonly CheckAnnotation[], verdict: CardsVerdict, valid: boolean): Promise<void> {
-  for (const a of annotations) {
-    const properties: core.AnnotationProperties = { file: a.path, startLine: a.start_line, title: a.title };
-    if (a.end_line !== a.start_line) properties.endLine = a.end_line;
-    if (a.start_column !== undefined) properties.startColumn = a.start_column;
-    if (a.annotation_level === 'failure') core.error(a.message, properties);
-    else core.warning(a.message, properties);
+/** A job summary may hold 1 MiB; the cards table is readable long before that. */
+const SUMMARY_MAX_CHARS = 65_535;
+
+/** Every finding becomes an annotation on its line (columns only on one-line findings, as GitHub takes them). */
+async function report(
+  files: ReadonlyArray<{ path: string; findings: readonly Finding[] }>,
+  counts: { title: string; errors: number; warnings: number },
+  summary: string,
+  valid: boolean,
+): Promise<void> {
+  for (const { path, findings } of files) {
+    for (const f of findings) {
+      const span = findingSpan(f);
+      const properties: core.AnnotationProperties = { file: path, startLine: span.line, title: f.rule };
+      if (span.endLine !== span.line) properties.endLine = span.endLine;
+      if (span.column !== null) properties.startColumn = span.column;
+      if (f.severity === 'error') core.error(findingText(f), properties);
+      else core.warning(findingText(f), properties);
+    }
   }
   core.setOutput('valid', String(valid));
-  core.setOutput('errors', String(verdict.errors));
-  core.setOutput('warnings', String(verdict.warnings));
+  core.setOutput('errors', String(counts.errors));
+  core.setOutput('warnings', String(counts.warnings));
   // Outside a job (e.g. `act` without summaries) there is nowhere to write the summary.
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(`## Model cards: ${escapeMarkdown(verdict.title)}\n\n${verdict.summary}\n`).write();
+    await core.summary.addRaw(`## Model cards: ${escapeMarkdown(counts.title)}\n\n${summary}\n`).write();
   }
 }

@@ -1,17 +1,11 @@
-import type { CardReport } from '../../core/cards/types.js';
-import type { Config } from '../../core/config/schema.js';
-import { compareMetrics, metricsDiffMarker, readMetrics, type MetricSet } from '../../core/metrics/index.js';
+import type { CardReport } from '../../core/cards/index.js';
+import type { Config } from '../../core/config/index.js';
+import { cardsWithMetrics, emptyMetricSet, noBaseline, type ModelResult } from '../../core/evaluation/index.js';
+import { compareMetrics } from '../../core/metrics/index.js';
+import { metricsDiffMarker } from '../../github/markers.js';
 import type { ContentsClient } from '../../github/read-file.js';
+import { findBaseline, type BaselineTarget } from './baseline.js';
 import type { SnapshotCard } from './snapshot.js';
-import { emptyMetricSet, findBaseline, isCardMetricSet, noBaseline, type BaselineTarget } from './baseline.js';
-import type { ModelResult } from './publish.js';
-
-/** A changed card that has metrics to compare. */
-interface CardWithMetrics {
-  card: SnapshotCard;
-  model: string;
-  head: MetricSet;
-}
 
 /**
  * The metric diff of every changed card that has metrics (`model-index` results), against
@@ -26,32 +20,13 @@ export async function cardMetricResults(
   reports: readonly CardReport[],
 ): Promise<ModelResult[]> {
   const results: ModelResult[] = [];
-  for (const { card, model, head } of cardsWithMetrics(cards, reports)) {
+  const headCards = cards.map((card) => ({ path: card.path, basePath: card.basePath, bytes: card.read.kind === 'file' ? card.read.bytes : null }));
+  // Models whose markers coincide would share one sticky comment, so the marker decides what "same name" is.
+  for (const { card, model, head } of cardsWithMetrics(headCards, reports, metricsDiffMarker)) {
     // Card metrics are compared with the card on the base branch (see BaselineSources.store).
     const found = await findBaseline({ octokit, store: null }, pr, model, card);
     const diff = compareMetrics(found?.metrics ?? emptyMetricSet(card.basePath ?? card.path), head, { rules: config.metrics });
     results.push({ model, diff, baseline: found?.baseline ?? noBaseline(pr), runUrl: null, source: card.path });
   }
   return results;
-}
-
-/**
- * The cards with at least one metric, each with the model it is about: the card's identity,
- * else the `model-index` name, else its path. Two cards that would share a name (and so one
- * comment) are told apart by path.
- */
-export function cardsWithMetrics(cards: readonly SnapshotCard[], reports: readonly CardReport[]): CardWithMetrics[] {
-  const reportFor = new Map(reports.map((r) => [r.path, r]));
-  const markers = new Set<string>();
-  const found: CardWithMetrics[] = [];
-  for (const card of cards) {
-    if (card.read.kind !== 'file') continue;
-    const read = readMetrics(card.path, card.read.bytes);
-    if (!read.ok || !isCardMetricSet(read.value) || read.value.metrics.size === 0) continue;
-    let model = reportFor.get(card.path)?.model?.name ?? read.value.model ?? card.path;
-    if (markers.has(metricsDiffMarker(model))) model = card.path;
-    markers.add(metricsDiffMarker(model));
-    found.push({ card, model, head: read.value });
-  }
-  return found;
 }

@@ -1,4 +1,4 @@
-import { isCardPath } from '../../core/cards/paths.js';
+import { isCardPath } from '../../core/cards/index.js';
 import type { PullRequestFile } from '../../github/list-pr-files.js';
 
 /** A card the pull request leaves behind at its head, and where it was at the base. */

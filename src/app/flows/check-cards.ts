@@ -1,5 +1,5 @@
-import { validateCard } from '../../core/cards/validate.js';
-import type { CardReport } from '../../core/cards/types.js';
+import { validateCard } from '../../core/cards/index.js';
+import type { CardReport } from '../../core/cards/index.js';
 import { cardsOutput, crashedOutput, invalidConfigOutput, skippedCardNote, unlistedFilesNote } from './check-output.js';
 import { completeCheckRun, externalIdFor, startCheckRun, type CheckOutput, type ChecksClient } from '../../github/check-runs.js';
 import type { PullTarget } from './pull-target.js';

@@ -1,10 +1,12 @@
-import { summarizeCards, summarizeConfigErrors, findingsToAnnotations } from '../../render/markdown/cards.js';
-import type { CardReport } from '../../core/cards/types.js';
-import { CONFIG_PATH } from '../../core/config/parse.js';
-import type { Finding } from '../../core/common/findings.js';
-import { escapeMarkdown, inlineCode, truncate } from '../../render/markdown/escape.js';
+import { cardsVerdict, configVerdict, type CardReport } from '../../core/cards/index.js';
+import { truncate, type Finding } from '../../core/common/index.js';
+import { CONFIG_PATH } from '../../core/config/index.js';
+import { findingsToAnnotations } from '../../github/annotations.js';
 import type { CheckOutput } from '../../github/check-runs.js';
+import { CHECK_SUMMARY_MAX_CHARS } from '../../github/limits.js';
 import { MAX_LISTED_FILES } from '../../github/list-pr-files.js';
+import { cardsMarkdown, configMarkdown } from '../../render/markdown/cards.js';
+import { escapeMarkdown, inlineCode } from '../../render/markdown/escape.js';
 
 /**
  * The check run's output for the cards a pull request changed; notes (skipped cards, files
@@ -16,23 +18,25 @@ export function cardsOutput(
   notes: readonly string[],
   skipped = 0,
 ): CheckOutput {
-  const verdict = summarizeCards(reports, failOn);
+  const verdict = cardsVerdict(reports, failOn);
   const nothingRead = reports.length === 0 && skipped > 0;
+  const noted = notes.join('\n\n');
+  const budget = CHECK_SUMMARY_MAX_CHARS - (noted ? noted.length + 2 : 0);
   return {
     conclusion: verdict.conclusion,
     title: nothingRead ? 'No model cards checked' : verdict.title,
-    summary: [...notes, verdict.summary].join('\n\n'),
+    summary: [...notes, cardsMarkdown(verdict, reports, { maxLength: budget })].join('\n\n'),
     annotations: reports.flatMap((r) => findingsToAnnotations(r.path, r.findings)),
   };
 }
 
 /** A bad config fails the check, with the errors annotated on the config file itself. */
 export function invalidConfigOutput(errors: readonly Finding[]): CheckOutput {
-  const verdict = summarizeConfigErrors(CONFIG_PATH, errors);
+  const verdict = configVerdict(CONFIG_PATH, errors);
   return {
     conclusion: 'failure',
     title: verdict.title,
-    summary: verdict.summary,
+    summary: configMarkdown(verdict, { maxLength: CHECK_SUMMARY_MAX_CHARS }),
     annotations: findingsToAnnotations(CONFIG_PATH, errors),
   };
 }

@@ -1,8 +1,9 @@
-import type { Logger } from 'probot';
-import { escapeMarkdown } from '../../render/markdown/escape.js';
-import { forkEvaluationNote, startEvaluation } from './start-evaluation.js';
 import { EVALUATION_CHECK_NAME, externalIdFor, reportCheckRun, type ChecksClient } from '../../github/check-runs.js';
 import type { DispatchClient } from '../../github/dispatch.js';
+import { escapeMarkdown } from '../../render/markdown/escape.js';
+import { forkEvaluationMarkdown } from '../../render/markdown/evaluation-run.js';
+import type { Log } from '../log.js';
+import { startEvaluation } from './start-evaluation.js';
 import type { PullTarget } from './pull-target.js';
 import type { PullRequestSnapshot } from './snapshot.js';
 
@@ -19,12 +20,12 @@ export interface PullHead {
  * dispatched, so its evaluation check waits (queued) with a note on what runs it instead; a
  * dispatch GitHub refuses fails the evaluation check with what to fix.
  */
-export async function evaluateChangedCards(
+export async function dispatchEvaluation(
   octokit: DispatchClient & ChecksClient,
   pr: PullTarget,
   head: PullHead,
   snapshot: PullRequestSnapshot,
-  log: Logger,
+  log: Log,
 ): Promise<void> {
   if (!snapshot.ok || snapshot.cards.length === 0) return;
   const workflow = snapshot.config.evaluation.workflow;
@@ -36,7 +37,7 @@ export async function evaluateChangedCards(
   }
   const check = { name: EVALUATION_CHECK_NAME, headSha: pr.headSha, externalId: externalIdFor(pr.number) };
   if (started.reason === 'fork') {
-    await reportCheckRun(octokit, pr.base, check, { status: 'queued', title: 'Waiting for the fork\'s evaluation workflow', summary: forkEvaluationNote(workflow) });
+    await reportCheckRun(octokit, pr.base, check, { status: 'queued', title: 'Waiting for the fork\'s evaluation workflow', summary: forkEvaluationMarkdown(workflow) });
   } else {
     await reportCheckRun(octokit, pr.base, check, { status: 'completed', conclusion: 'failure', title: 'The evaluation workflow could not be started', summary: escapeMarkdown(started.error) });
   }

@@ -1,19 +1,18 @@
-import type { Logger } from 'probot';
-import type { Store } from '../../store/store.js';
+import type { Log } from '../log.js';
 import { cardMetricResults } from './card-metrics.js';
-import { publishEvaluation, type PublishClient } from './publish.js';
+import { checkPullRequestCards, type CardCheckClient } from './check-cards.js';
+import { publishEvaluation, type PublishClient, type PublishStore } from './publish.js';
 import type { PullTarget } from './pull-target.js';
 import type { PullRequestSnapshot } from './snapshot.js';
-import { checkPullRequestCards, type CardCheckClient } from './check-cards.js';
 
-export type ReviewClient = CardCheckClient & PublishClient;
+export type InspectClient = CardCheckClient & PublishClient;
 
 /**
  * Everything modelgate says about a pull request's head: the card check, then the metric diff
  * of the changed cards that have metrics (reusing the cards and config the check read).
  * Returns what was read, for the steps after it (dispatching the evaluation workflow).
  */
-export async function reviewPullRequest(octokit: ReviewClient, store: Store, pr: PullTarget, log: Logger): Promise<PullRequestSnapshot> {
+export async function inspectPullRequest(octokit: InspectClient, store: PublishStore, pr: PullTarget, log: Log): Promise<PullRequestSnapshot> {
   const { output, snapshot, reports } = await checkPullRequestCards(octokit, pr);
   log.info({ pull: pr.number, conclusion: output.conclusion }, output.title);
   if (!snapshot.ok) return snapshot;

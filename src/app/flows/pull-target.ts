@@ -1,3 +1,4 @@
+import type { PullRequestLike, RepositoryLike } from '../../github/pull-request.js';
 import type { RepoRef } from '../../github/repo-ref.js';
 
 /** The pull request a check run is about: everything the card check and the metric diff need, from any event. */
@@ -17,22 +18,6 @@ export interface PullTarget {
   /** The branch the PR merges into and its commit, when the event carries them (the metric baseline). */
   baseRef: string | null;
   baseSha: string | null;
-}
-
-/** The parts of a webhook's `repository` we use. */
-export interface RepositoryLike {
-  id: number;
-  name: string;
-  owner: { login: string };
-  default_branch: string;
-}
-
-/** The parts of a full pull request object (webhook or REST) we use. */
-export interface PullRequestLike {
-  number: number;
-  head: { sha: string; repo: { name: string; owner: { login: string } | null } | null };
-  base?: { ref: string; sha: string };
-  changed_files?: number;
 }
 
 export function pullTarget(repository: RepositoryLike, pr: PullRequestLike): PullTarget {

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readArtifactZip, type ArtifactEvaluation } from '../../core/evaluation/index.js';
 import { downloadArtifact, type ArtifactsClient, type RunArtifact } from '../../github/artifacts.js';
 import type { RepoRef } from '../../github/repo-ref.js';
-import { readArtifactZip, type ArtifactEvaluation } from '../../core/evaluation/artifact.js';
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** An evaluation artifact's zip is small (metrics, per-example results, a manifest); more is refused before download. */
 export const MAX_ARTIFACT_BYTES = 50 * 1024 * 1024;
@@ -26,7 +29,7 @@ export async function readRunEvaluations(octokit: ArtifactsClient, repo: RepoRef
       problems.push(download.error);
       continue;
     }
-    const read = readArtifactZip(artifact.name, download.bytes);
+    const read = readArtifactZip(artifact.name, download.bytes, sha256);
     if (read.ok) evaluations.push(read.evaluation);
     else problems.push(read.error);
   }

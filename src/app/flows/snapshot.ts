@@ -1,5 +1,5 @@
-import type { Config } from '../../core/config/schema.js';
-import type { Finding } from '../../core/common/findings.js';
+import type { Config } from '../../core/config/index.js';
+import type { Finding } from '../../core/common/index.js';
 import { changedCards } from './changed-cards.js';
 import { listPullRequestFiles, type PullFilesClient, type PullRequestFile } from '../../github/list-pr-files.js';
 import { readCards } from '../../github/read-cards.js';

@@ -36,11 +36,3 @@ export async function startEvaluation(
   return result.ok ? { started: true } : { started: false, reason: 'dispatch failed', error: result.error };
 }
 
-/** Why a fork pull request is not evaluated by the App, and what evaluates it instead (Markdown). */
-export function forkEvaluationNote(workflow: string): string {
-  return [
-    'This pull request comes from a fork, and GitHub does not let the modelgate App start workflows on a fork\'s branch.',
-    '',
-    `The evaluation has to run in the pull request's own \`pull_request\` workflow (for example \`.github/workflows/${workflow}\` with \`on: pull_request\`); modelgate posts the metric diff when that run completes. A maintainer may have to approve the run first.`,
-  ].join('\n');
-}

@@ -1,8 +1,9 @@
 import type { Context } from 'probot';
-import type { Store } from '../../store/store.js';
+import type { PullHeads } from '../../store/index.js';
+import { dispatchEvaluation } from '../flows/dispatch-evaluation.js';
+import { inspectPullRequest } from '../flows/inspect-pull-request.js';
+import type { PublishStore } from '../flows/publish.js';
 import { pullTarget } from '../flows/pull-target.js';
-import { evaluateChangedCards } from '../flows/dispatch-evaluation.js';
-import { reviewPullRequest } from '../flows/inspect-pull-request.js';
 
 /** The pull request actions that put new code in front of reviewers. */
 export const PULL_REQUEST_EVENTS = [
@@ -12,14 +13,15 @@ export const PULL_REQUEST_EVENTS = [
   'pull_request.ready_for_review',
 ] as const;
 
-export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS)[number]>, store: Store): Promise<void> {
+/** New code on a pull request: remember its head, check its cards and metrics, start its evaluation. */
+export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS)[number]>, store: PublishStore & Pick<PullHeads, 'recordHeadSha'>): Promise<void> {
   const { repository, pull_request } = context.payload;
   const pr = pullTarget(repository, pull_request);
   // Webhooks can arrive out of order: the newest event's head wins, and results for any
-  // other head are not published (see publishEvaluation).
+  // other head are not published (see headMovedPast).
   const follows = context.payload.action === 'synchronize' ? context.payload.before : undefined;
-  await store.recordHeadSha({ repoId: pr.repoId, pr: pr.number, sha: pr.headSha, at: new Date(pull_request.updated_at), follows });
-  const snapshot = await reviewPullRequest(context.octokit, store, pr, context.log);
+  await store.recordHeadSha({ repoId: pr.repoId, pr: pr.number, sha: pr.headSha, at: new Date(pull_request.updated_at), ...(follows === undefined ? {} : { follows }) });
+  const snapshot = await inspectPullRequest(context.octokit, store, pr, context.log);
   const head = { ref: pull_request.head.ref, sameRepository: pull_request.head.repo?.id === repository.id };
-  await evaluateChangedCards(context.octokit, pr, head, snapshot, context.log);
+  await dispatchEvaluation(context.octokit, pr, head, snapshot, context.log);
 }

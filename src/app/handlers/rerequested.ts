@@ -1,12 +1,14 @@
 import type { Context } from 'probot';
-import type { Store } from '../../store/store.js';
 import { ownAppId, type AppAuthClient } from '../../github/app-id.js';
 import { CHECK_NAME, EVALUATION_CHECK_NAME, pullNumberFrom } from '../../github/check-runs.js';
 import { getOpenPullRequest, openPullRequestsWithHead, type PullRequestsClient } from '../../github/find-pull-requests.js';
-import { pullTarget, type PullRequestLike, type RepositoryLike } from '../flows/pull-target.js';
-import { reviewPullRequest, type ReviewClient } from '../flows/inspect-pull-request.js';
+import type { PullRequestLike, RepositoryLike } from '../../github/pull-request.js';
+import { inspectPullRequest, type InspectClient } from '../flows/inspect-pull-request.js';
+import type { PublishStore } from '../flows/publish.js';
+import { pullTarget } from '../flows/pull-target.js';
 
-type Client = ReviewClient & PullRequestsClient & AppAuthClient;
+type Client = InspectClient & PullRequestsClient & AppAuthClient;
+type Store = PublishStore;
 
 /** The entries of `pull_requests` in check_run and check_suite payloads: no owner, no files. */
 interface ListedPullRequest {
@@ -45,7 +47,7 @@ async function recheck(
   // A re-run of an older commit's check is moot once the PR has moved on: its head has its own check.
   const current = pulls.filter((pr) => pr.head.sha === sha);
   if (current.length === 0) context.log.info({ sha }, 'No open pull request has this commit as its head; nothing to re-check.');
-  for (const pr of current) await reviewPullRequest(context.octokit, store, pullTarget(repository, pr), context.log);
+  for (const pr of current) await inspectPullRequest(context.octokit, store, pullTarget(repository, pr), context.log);
 }
 
 /**

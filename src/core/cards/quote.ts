@@ -1,4 +1,4 @@
-import { truncate } from '../../render/markdown/escape.js';
+import { truncate } from '../common/text.js';
 
 /** Longest stretch of a card's text that a message quotes. */
 export const MAX_QUOTED = 200;

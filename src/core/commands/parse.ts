@@ -1,37 +1,31 @@
 import { isSafeName } from '../cards/identity.js';
-import { inlineCode, truncate } from '../../render/markdown/escape.js';
 import { didYouMean } from '../common/suggest.js';
 
 /**
- * Slash commands in pull request comments, parsed strictly: the command must be the first
- * non-empty line of the comment that is not quoted (`>`) or inside a fenced code block, so
- * quoting or documenting a command never runs it. What follows the command line is free text.
+ * modelgate's commands, parsed strictly into neutral results. Adapters render the replies: a PR
+ * comment in Markdown (src/render/markdown/commands.ts), later Slack. In a pull request comment
+ * the command must be the first line that counts (see commandLine), so quoting or documenting a
+ * command never runs it; what follows that line is free text.
  */
 
 export const COMMAND_PREFIX = '/modelgate';
 
 export const VERBS = ['evaluate', 'help'] as const;
+export type Verb = (typeof VERBS)[number];
 
-export const HELP_TEXT = [
-  '**modelgate commands** (comment on a pull request; commands that run workflows need write access to the repository):',
-  '',
-  '- `/modelgate evaluate`: run the evaluation workflow on the pull request\'s head commit and post the metric diffs.',
-  '- `/modelgate evaluate <model>`: evaluate one model, e.g. `/modelgate evaluate sentiment-v2`.',
-  '- `/modelgate help`: show this help.',
-  '',
-  'The command must be the first line of the comment; quoted lines and code blocks are ignored.',
-].join('\n');
+/** Why a known verb's arguments were refused; the offending user text is kept raw, for the renderer to quote safely. */
+export type CommandProblem =
+  | { kind: 'too-many-arguments'; max: number; got: readonly string[] }
+  | { kind: 'invalid-model'; value: string };
 
 export type Command =
   /** `model` null: every model the evaluation workflow knows. */
   | { kind: 'evaluate'; model: string | null }
   | { kind: 'help' }
-  /** An unknown verb. `help` is the whole reply: what went wrong, a suggestion, the commands. */
-  | { kind: 'unknown'; verb: string; suggestion: string | null; help: string }
-  /** A known verb with bad arguments. `help` is the whole reply. */
-  | { kind: 'invalid'; verb: string; message: string; help: string };
-
-const MAX_ECHO = 64;
+  /** An unknown verb, as typed, with the closest known one. */
+  | { kind: 'unknown'; verb: string; suggestion: Verb | null }
+  /** A known verb with bad arguments. */
+  | { kind: 'invalid'; verb: Verb; problem: CommandProblem };
 
 /** The command a comment gives, or null when the comment is not a command. Never throws. */
 export function parseCommand(body: string | null | undefined): Command | null {
@@ -47,38 +41,19 @@ export function parseCommand(body: string | null | undefined): Command | null {
       return { kind: 'help' };
     case 'evaluate': {
       if (args.length === 0) return { kind: 'evaluate', model: null };
-      if (args.length > 1) {
-        return invalid(verb, `\`/modelgate evaluate\` takes at most one model name; got ${args.length} words (${args.map(echo).join(', ')}).`);
-      }
+      if (args.length > 1) return { kind: 'invalid', verb, problem: { kind: 'too-many-arguments', max: 1, got: args } };
       const model = args[0]!;
       // The same rule as model cards and manifests: names become paths and git refs.
-      if (!isSafeName(model)) {
-        return invalid(
-          verb,
-          `${echo(model)} is not a valid model name: use lowercase letters, digits, \`.\`, \`_\` and \`-\`, starting with a letter or digit, at most 64 characters, without \`..\`.`,
-        );
-      }
+      if (!isSafeName(model)) return { kind: 'invalid', verb, problem: { kind: 'invalid-model', value: model } };
       return { kind: 'evaluate', model };
     }
-    default: {
-      const suggestion = didYouMean(verb, VERBS) ?? null;
-      const hint = suggestion ? ` Did you mean \`/modelgate ${suggestion}\`?` : '';
-      return { kind: 'unknown', verb: verbToken, suggestion, help: `Unknown command ${echo(verbToken)}.${hint}\n\n${HELP_TEXT}` };
-    }
+    default:
+      return { kind: 'unknown', verb: verbToken, suggestion: (didYouMean(verb, VERBS) as Verb | undefined) ?? null };
   }
 }
 
-function invalid(verb: string, message: string): Command {
-  return { kind: 'invalid', verb, message, help: `${message}\n\n${HELP_TEXT}` };
-}
-
-/** User text, echoed safely: inline code (no mentions, no HTML) and bounded. */
-function echo(text: string): string {
-  return inlineCode(truncate(text, MAX_ECHO));
-}
-
-/** The first line that counts: not blank, not quoted, not code. Trimmed. */
-function commandLine(body: string): string | null {
+/** The first line of a comment that counts: not blank, not quoted, not code. Trimmed; null when none. */
+export function commandLine(body: string): string | null {
   let fence: { char: string; length: number } | null = null;
   for (const raw of body.split(/\r\n?|\n/)) {
     const line = raw.trim();

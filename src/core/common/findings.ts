@@ -1,3 +1,5 @@
+import { truncate } from './text.js';
+
 /** A finding is one thing wrong with one file, pinned to a position in the original bytes. */
 export type Severity = 'error' | 'warning';
 
@@ -35,4 +37,19 @@ export function sortFindings(findings: Finding[]): Finding[] {
       (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
       a.rule.localeCompare(b.rule),
   );
+}
+
+/** Plain-text outputs keep each finding a message, not a document. */
+const FINDING_TEXT_CHARS = 4000;
+
+/** A finding as one plain-text message: the message, then the hint on a second line; bounded. */
+export function findingText(f: Pick<Finding, 'message' | 'hint'>): string {
+  const text = f.hint ? `${f.message}\n${f.hint}` : f.message;
+  return truncate(text, FINDING_TEXT_CHARS);
+}
+
+/** Where a finding is, as line annotations take it: columns only on single-line findings (GitHub ignores them otherwise). */
+export function findingSpan(f: Finding): { line: number; endLine: number; column: number | null; endColumn: number | null } {
+  const endLine = f.endLine ?? f.line;
+  return endLine === f.line ? { line: f.line, endLine, column: f.column, endColumn: f.endColumn ?? f.column } : { line: f.line, endLine, column: null, endColumn: null };
 }

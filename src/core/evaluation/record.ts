@@ -1,6 +1,6 @@
 import type { ManifestMetricValue } from './manifest.js';
 import type { MetricsDiff } from '../metrics/index.js';
-import type { NewEvaluation, StoredMetrics, StoredMetricValue } from '../../store/store.js';
+import type { NewEvaluation, StoredMetrics, StoredMetricValue } from './evaluation.js';
 import type { ArtifactEvaluation } from './artifact.js';
 
 /** The parts of a `workflow_run` payload an evaluation records. */
@@ -24,7 +24,6 @@ export function newEvaluation(
   where: { ref: string; pr: number | null; diff: MetricsDiff | null },
 ): NewEvaluation {
   const { manifest } = evaluation;
-  const gated = where.diff !== null && where.diff.gates.pass + where.diff.gates.fail > 0;
   return {
     repoId: repository.id,
     repoFullName: repository.full_name,
@@ -41,9 +40,15 @@ export function newEvaluation(
     predictionsDigest: manifest.files.predictions?.sha256 ?? null,
     cardDigest: manifest.card?.sha256 ?? null,
     manifest,
-    verdict: gated ? where.diff!.gatesPassed : null,
+    verdict: gateVerdict(where.diff),
     createdAt: new Date(run.updated_at),
   };
+}
+
+/** An evaluation's verdict: whether its gates passed, or null when no gate applied (nothing was judged). */
+export function gateVerdict(diff: MetricsDiff | null): boolean | null {
+  if (diff === null || diff.gates.pass + diff.gates.fail === 0) return null;
+  return diff.gatesPassed;
 }
 
 export const pullRequestRef = (number: number): string => `refs/pull/${number}/head`;

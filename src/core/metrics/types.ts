@@ -63,3 +63,12 @@ export function formatInputError(error: MetricsInputError): string {
 export function formatNote(file: string, note: Finding): string {
   return `${file}:${note.line}:${note.column}: ${note.message}${note.hint ? ` ${note.hint}` : ''}`;
 }
+
+/** What the head is compared against; shown in the verdict and the JSON output. */
+export interface Baseline {
+  /** For people, e.g. "main" or "production model". */
+  label: string;
+  ref?: string;
+  sha?: string;
+  version?: string;
+}

@@ -1,7 +1,4 @@
-import type { DiffRow, MetricsDiff, Status } from '../../core/metrics/compare.js';
-import type { GateResult } from '../../core/metrics/gates.js';
-import type { Baseline } from '../metrics-present.js';
-import type { MetricValue } from '../../core/metrics/types.js';
+import type { Baseline, DiffRow, GateResult, MetricsDiff, MetricValue, Status } from '../../core/metrics/index.js';
 
 /** A value in the JSON output: a number, the raw token for NaN/±Infinity/null, text, or null when missing. */
 export type JsonValue = number | string | null;

@@ -43,11 +43,14 @@ export function inlineCode(text: string, { inTable = false } = {}): string {
   return `${fence}${pad}${oneLine}${pad}${fence}`;
 }
 
-/** Truncates to at most `max` characters without splitting a surrogate pair. */
-export function truncate(text: string, max: number, ellipsis = '…'): string {
-  if (text.length <= max) return text;
-  let cut = max - ellipsis.length;
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut--;
-  return text.slice(0, Math.max(0, cut)) + ellipsis;
+/** An absolute http(s) URL for a Markdown link, percent-encoded so it cannot end the link early; null for anything else. */
+export function safeLinkUrl(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+  return parsed.href.replace(/[()<>\s"'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }

@@ -3,8 +3,9 @@
  * compare: the run failed, or its artifacts were refused. Run names and artifact errors come
  * from the run (a fork's workflow, for fork PRs), so they are escaped.
  */
-import { escapeMarkdown, inlineCode, truncate } from './escape.js';
-import type { CheckConclusion } from '../../github/check-runs.js';
+import { truncate } from '../../core/common/index.js';
+import type { FailedRun } from '../../core/evaluation/index.js';
+import { escapeMarkdown, inlineCode, safeLinkUrl } from './escape.js';
 
 /** The parts of a workflow run the messages name. */
 export interface RunLike {
@@ -14,31 +15,14 @@ export interface RunLike {
   head_sha: string;
 }
 
-export interface RunCheckResult {
-  status: 'completed';
-  conclusion: CheckConclusion;
+/** A check's text: its title (plain) and summary (Markdown). */
+export interface CheckText {
   title: string;
   summary: string;
 }
 
-/** The run conclusions that mean "no metrics": the check mirrors them. */
-const FAILED: Record<string, { conclusion: CheckConclusion; verb: string }> = {
-  failure: { conclusion: 'failure', verb: 'failed' },
-  timed_out: { conclusion: 'timed_out', verb: 'timed out' },
-  cancelled: { conclusion: 'cancelled', verb: 'was cancelled' },
-  startup_failure: { conclusion: 'failure', verb: 'could not start' },
-};
-
-/** Whether a run's conclusion is one the check reports as a failed evaluation. */
-export function isFailedRun(conclusion: string | null): boolean {
-  return conclusion !== null && Object.hasOwn(FAILED, conclusion);
-}
-
-export function failedRunOutput(run: RunLike & { conclusion: string | null }): RunCheckResult {
-  const { conclusion, verb } = FAILED[run.conclusion ?? ''] ?? FAILED.failure!;
+export function failedRunMarkdown(run: RunLike, { verb }: FailedRun): CheckText {
   return {
-    status: 'completed',
-    conclusion,
     title: `The evaluation run ${verb}`,
     summary: [
       `The evaluation run ${runLink(run)} ${verb} on commit ${inlineCode(run.head_sha.slice(0, 7))}, so there are no metrics to compare.`,
@@ -51,12 +35,10 @@ export function failedRunOutput(run: RunLike & { conclusion: string | null }): R
 /** At most this many problems are listed; the rest are counted. */
 const MAX_LISTED = 10;
 
-export function refusedArtifactsOutput(run: RunLike, problems: readonly string[]): RunCheckResult {
+export function refusedArtifactsMarkdown(run: RunLike, problems: readonly string[]): CheckText {
   const listed = problems.slice(0, MAX_LISTED).map((p) => `- ${escapeMarkdown(truncate(p, 1000))}`);
   if (problems.length > MAX_LISTED) listed.push(`- …and ${problems.length - MAX_LISTED} more`);
   return {
-    status: 'completed',
-    conclusion: 'failure',
     title: problems.length === 1 ? 'The evaluation results could not be read' : `${problems.length} problems with the evaluation results`,
     summary: [
       `modelgate refused the evaluation artifacts of ${runLink(run)}, so no metrics were published:`,
@@ -71,16 +53,15 @@ export function refusedArtifactsOutput(run: RunLike, problems: readonly string[]
 /** "[Evaluate models #12](url)", the URL percent-encoded so it cannot end the link early. */
 export function runLink(run: RunLike): string {
   const text = `${escapeMarkdown(truncate(run.name || 'evaluation', 100))} #${run.run_number}`;
-  const url = safeUrl(run.html_url);
+  const url = safeLinkUrl(run.html_url);
   return url ? `[${text}](${url})` : text;
 }
 
-function safeUrl(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
-    return parsed.href.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  } catch {
-    return null;
-  }
+/** Why a fork pull request is not evaluated by the App, and what evaluates it instead. */
+export function forkEvaluationMarkdown(workflow: string): string {
+  return [
+    'This pull request comes from a fork, and GitHub does not let the modelgate App start workflows on a fork\'s branch.',
+    '',
+    `The evaluation has to run in the pull request's own \`pull_request\` workflow (for example ${inlineCode(`.github/workflows/${workflow}`)} with \`on: pull_request\`); modelgate posts the metric diff when that run completes. A maintainer may have to approve the run first.`,
+  ].join('\n');
 }

@@ -1,12 +1,7 @@
-import { escapeMarkdown, escapeTableCell, inlineCode, truncate } from './escape.js';
-import type { DiffRow, MetricsDiff, Status } from '../../core/metrics/compare.js';
-import { formatInterval, formatNumber } from '../../core/metrics/format-number.js';
-import { baselineParts, displayOrder, formatDelta, isQuiet, formatRelative, formatValues, plural, statusSummary, verdictText, type Baseline } from '../metrics-present.js';
-
-/** GitHub rejects comment bodies and check summaries over 65,536 / 65,535 characters. */
-export const MAX_MARKDOWN_CHARS = 65_535;
-
-export const METRICS_DIFF_MARKER_PREFIX = '<!-- modelgate:metrics-diff';
+import { plural, truncate } from '../../core/common/index.js';
+import { formatInterval, formatNumber, statusSummary, verdictText, type Baseline, type DiffRow, type MetricsDiff, type Status } from '../../core/metrics/index.js';
+import { baselineParts, displayOrder, formatDelta, formatRelative, formatValues, isQuiet } from '../metrics-present.js';
+import { escapeMarkdown, escapeTableCell, inlineCode, safeLinkUrl } from './escape.js';
 
 const MAX_NAME_CHARS = 120;
 const MAX_REASON_CHARS = 300;
@@ -16,21 +11,10 @@ const CHART_METRICS = 6;
 
 export interface MarkdownOptions {
   baseline: Baseline;
-  /** The model, for the hidden marker (so each model gets its own sticky comment). */
-  model?: string | null;
   /** A link to the evaluation run (http or https only). */
   runUrl?: string | null;
-  /** Character budget; the body is shortened, with a note, to fit. */
-  maxLength?: number;
-}
-
-/**
- * The hidden first line of the comment/summary body. The App and Action find their sticky
- * comment by it. The model name is reduced to characters that cannot end the HTML comment.
- */
-export function metricsDiffMarker(model?: string | null): string {
-  const safe = (model ?? '').replace(/[^A-Za-z0-9._/@+-]/g, '_').replace(/-{2,}/g, '-').slice(0, 100) || 'default';
-  return `${METRICS_DIFF_MARKER_PREFIX} model=${safe} -->`;
+  /** Character budget (the caller's limit, e.g. GitHub's for a comment); the body is shortened, with a note, to fit. */
+  maxLength: number;
 }
 
 const STATUS_LABEL: Record<Status, string> = {
@@ -46,17 +30,17 @@ const STATUS_LABEL: Record<Status, string> = {
 const TABLE_HEAD = ['| Metric | Base | Head | Δ | Δ% | 95 % CI | Status |', '| :-- | --: | --: | --: | --: | :-- | :-- |'];
 
 /**
- * The Markdown used by the PR comment, the check summary, the Action's job summary and
- * `modelgate diff --format md`. Every name and value from the inputs is escaped. Over the
- * budget, rows are dropped (unchanged ones first) and a note says how many.
+ * The metric diff as Markdown: the body of the PR comment, the check summary, the Action's job
+ * summary and `modelgate diff --format md`. Every name and value from the inputs is escaped.
+ * Over the budget, rows are dropped (unchanged ones first) and a note says how many.
  */
 export function renderMarkdown(diff: MetricsDiff, options: MarkdownOptions): string {
-  const maxLength = options.maxLength ?? MAX_MARKDOWN_CHARS;
+  const { maxLength } = options;
   const ordered = displayOrder(diff.rows);
   const changed = ordered.filter((r) => !isQuiet(r));
   const unchanged = ordered.filter(isQuiet);
 
-  const head = [metricsDiffMarker(options.model ?? diff.model), verdictLine(diff, options), '', summaryLine(diff, options)];
+  const head = [verdictLine(diff, options), '', summaryLine(diff, options)];
   const failed = failedGates(ordered);
   const changedRows = changed.map(tableRow);
   const unchangedRows = unchanged.map(tableRow);
@@ -82,7 +66,7 @@ export function renderMarkdown(diff: MetricsDiff, options: MarkdownOptions): str
     const hidden = changed.length - nChanged + (unchanged.length - nUnchanged);
     if (hidden > 0) {
       parts.push(
-        `> [!NOTE]\n> ${plural(hidden, 'metric')} not shown: this text is limited to ${maxLength.toLocaleString('en-US')} characters. \`modelgate diff --format json\` lists every metric.`,
+        `> [!NOTE]\n> ${plural(hidden, 'metric')} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`,
       );
     }
     return parts.join('\n\n') + '\n';
@@ -126,22 +110,9 @@ function verdictLine(diff: MetricsDiff, options: MarkdownOptions): string {
 
 function summaryLine(diff: MetricsDiff, options: MarkdownOptions): string {
   const parts = [statusSummary(diff)];
-  const url = safeUrl(options.runUrl);
+  const url = options.runUrl ? safeLinkUrl(options.runUrl) : null;
   if (url) parts.push(`[Evaluation run](${url})`);
   return parts.join(' · ');
-}
-
-/** Only absolute http(s) URLs, percent-encoded so they cannot end the link early. */
-function safeUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
-  return parsed.href.replace(/[()<>\s"'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 function metricName(name: string, inTable: boolean): string {

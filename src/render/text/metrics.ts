@@ -1,6 +1,6 @@
-import type { DiffRow, MetricsDiff, Status } from '../../core/metrics/compare.js';
-import { formatInterval } from '../../core/metrics/format-number.js';
-import { baselineParts, displayOrder, formatDelta, isQuiet, formatRelative, formatValues, plural, statusSummary, verdictText, type Baseline } from '../metrics-present.js';
+import { plural } from '../../core/common/index.js';
+import { formatInterval, statusSummary, verdictText, type Baseline, type DiffRow, type MetricsDiff, type Status } from '../../core/metrics/index.js';
+import { baselineParts, displayOrder, formatDelta, formatRelative, formatValues, isQuiet } from '../metrics-present.js';
 
 export interface TextOptions {
   baseline: Baseline;

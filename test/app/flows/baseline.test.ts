@@ -1,18 +1,20 @@
 import { describe, expect, jest, test } from '@jest/globals';
-import { evaluationMetricSet, findBaseline, noBaseline } from '../../../src/app/flows/baseline.js';
-import type { LatestEvaluationQuery, NewEvaluation } from '../../../src/store/store.js';
+import { findBaseline } from '../../../src/app/flows/baseline.js';
+import { evaluationMetricSet, noBaseline, type NewEvaluation } from '../../../src/core/evaluation/index.js';
+import type { LatestEvaluationQuery } from '../../../src/store/index.js';
 import { memoryStore } from '../../helpers/probot.js';
-import type { ContentsClient, GetContentParams } from '../../../src/github/read-file.js';
+import type { ContentsClient } from '../../../src/github/read-file.js';
 import { metricsCard } from '../../helpers/cards.js';
 import { httpError } from '../../helpers/http-error.js';
+import { fakeClient } from '../../helpers/fake-client.js';
 
-type GetContent = (params: GetContentParams) => Promise<{ data: unknown }>;
+type GetContent = (params: { owner: string; repo: string; path: string; ref: string; mediaType?: { format: string } }) => Promise<any>;
 
 function client(response: unknown): { octokit: ContentsClient; getContent: jest.Mock<GetContent> } {
   const getContent = jest.fn<GetContent>();
   if (response instanceof Error) getContent.mockRejectedValue(response);
   else getContent.mockResolvedValue({ data: response });
-  return { octokit: { rest: { repos: { getContent } } }, getContent };
+  return { octokit: fakeClient<ContentsClient>({ repos: { getContent } }), getContent };
 }
 
 const file = (text: string) => ({ type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { compareMetrics, readMetrics, type MetricSet } from '../../../src/core/metrics/index.js';
 import { commentKey, evaluationOutput, publishEvaluation, type EvaluationTarget, type ModelResult, type PublishClient } from '../../../src/app/flows/publish.js';
-import type { Store } from '../../../src/store/store.js';
+import type { Store } from '../../../src/store/index.js';
 import { httpError } from '../../helpers/http-error.js';
 import { memoryStore } from '../../helpers/probot.js';
 
@@ -23,7 +23,12 @@ function result(model: string, head: number, base = 0.9, extra: Record<string, n
 }
 
 /** An Octokit with just what publishing uses, recording every call; `onComment` runs before each comment write. */
-class FakeOctokit implements PublishClient {
+class FakeOctokit {
+  /** Typed as the client publishing takes: the fake implements only what publishing calls. */
+  get client(): PublishClient {
+    return this as unknown as PublishClient;
+  }
+
   calls: string[] = [];
   bodies: string[] = [];
   nextCommentId = 100;
@@ -78,13 +83,13 @@ afterEach(() => store.close());
 
 describe('publishEvaluation', () => {
   test('nothing to report: no call at all', async () => {
-    await expect(publishEvaluation(octokit, store, PR, [])).resolves.toEqual({ published: false, reason: 'nothing to report' });
+    await expect(publishEvaluation(octokit.client, store, PR, [])).resolves.toEqual({ published: false, reason: 'nothing to report' });
     expect(octokit.calls).toEqual([]);
   });
 
   test('an outdated head SHA (the store has a newer head): no call at all', async () => {
     await store.recordHeadSha({ repoId: 42, pr: 7, sha: NEWER, at: new Date('2024-01-02T00:00:00Z') });
-    await expect(publishEvaluation(octokit, store, PR, [result('sentiment', 0.8)])).resolves.toEqual({
+    await expect(publishEvaluation(octokit.client, store, PR, [result('sentiment', 0.8)])).resolves.toEqual({
       published: false,
       reason: 'outdated head',
       currentHead: NEWER,
@@ -94,7 +99,7 @@ describe('publishEvaluation', () => {
 
   test('the current head: check created, comment, check completed with the verdict', async () => {
     await store.recordHeadSha({ repoId: 42, pr: 7, sha: HEAD, at: new Date('2024-01-02T00:00:00Z') });
-    const outcome = await publishEvaluation(octokit, store, PR, [result('sentiment', 0.8)]);
+    const outcome = await publishEvaluation(octokit.client, store, PR, [result('sentiment', 0.8)]);
     expect(octokit.calls).toEqual([
       'create check modelgate / evaluation',
       'list comments',
@@ -111,7 +116,7 @@ describe('publishEvaluation', () => {
 
     // Again: the id is remembered now, so one comment call.
     octokit.calls = [];
-    await publishEvaluation(octokit, store, PR, [result('sentiment', 0.95)]);
+    await publishEvaluation(octokit.client, store, PR, [result('sentiment', 0.95)]);
     expect(octokit.calls).toEqual(['create check modelgate / evaluation', 'update comment 100', 'complete check success: The metric gate passed (sentiment)']);
   });
 
@@ -119,7 +124,7 @@ describe('publishEvaluation', () => {
     octokit.onComment = async () => {
       await store.recordHeadSha({ repoId: 42, pr: 7, sha: NEWER, at: new Date('2024-01-03T00:00:00Z') });
     };
-    const outcome = await publishEvaluation(octokit, store, PR, [result('a', 0.8), result('b', 0.8)]);
+    const outcome = await publishEvaluation(octokit.client, store, PR, [result('a', 0.8), result('b', 0.8)]);
     expect(octokit.calls).toEqual(['create check modelgate / evaluation', 'list comments', 'create comment', 'complete check failure: 2 of 2 metric gates failed (a, b)']);
     expect(outcome).toMatchObject({ published: true, comments: [{ model: 'a' }], stoppedAt: NEWER });
   });
@@ -139,14 +144,14 @@ describe('publishEvaluation', () => {
       { id: 60, body: marker, user: { login: 'mallory' }, performed_via_github_app: null },
       { id: 61, body: marker, user: { login: 'modelgate[bot]' }, performed_via_github_app: { id: 5 } },
     ];
-    await publishEvaluation(octokit, store, PR, [result('sentiment', 0.9)]);
+    await publishEvaluation(octokit.client, store, PR, [result('sentiment', 0.9)]);
     expect(octokit.calls.slice(1, -1)).toEqual(['update comment 50 (404)', 'list comments', 'update comment 61']);
     await expect(store.getCommentId({ repoId: 42, pr: 7, key: commentKey('sentiment') })).resolves.toBe(61);
   });
 
   test('without an App id nothing is posted: our comments could not be told apart', async () => {
     octokit.appId = null;
-    await expect(publishEvaluation(octokit, store, PR, [result('sentiment', 0.8)])).rejects.toThrow('Cannot tell which GitHub App this is');
+    await expect(publishEvaluation(octokit.client, store, PR, [result('sentiment', 0.8)])).rejects.toThrow('Cannot tell which GitHub App this is');
     expect(octokit.calls).toEqual([]);
   });
 
@@ -154,12 +159,12 @@ describe('publishEvaluation', () => {
     octokit.onComment = async () => {
       throw httpError(500, 'Server Error');
     };
-    await expect(publishEvaluation(octokit, store, PR, [result('sentiment', 0.8)])).rejects.toThrow('Server Error');
+    await expect(publishEvaluation(octokit.client, store, PR, [result('sentiment', 0.8)])).rejects.toThrow('Server Error');
     expect(octokit.calls).toEqual(['create check modelgate / evaluation', 'list comments', 'complete check failure: modelgate could not publish the evaluation']);
   });
 
   test('no head recorded (App installed after the PR was opened): published; the comment names the baseline and links the run', async () => {
-    await publishEvaluation(octokit, store, PR, [{ ...result('sentiment', 0.8), runUrl: 'https://github.com/acme/models/actions/runs/9' }]);
+    await publishEvaluation(octokit.client, store, PR, [{ ...result('sentiment', 0.8), runUrl: 'https://github.com/acme/models/actions/runs/9' }]);
     const [body] = octokit.bodies;
     expect(body!.split('\n').slice(0, 4)).toEqual([
       '<!-- modelgate:metrics-diff model=sentiment -->',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { HELP_TEXT } from '../../../src/core/commands/parse.js';
+import { COMMANDS_HELP as HELP_TEXT } from '../../../src/render/markdown/commands.js';
 import { FakeGitHub } from '../../helpers/fake-github.js';
 import { example, HEAD_SHA, REPO_ID } from '../../helpers/payloads.js';
 import type { TestApp } from '../../helpers/probot.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { HELP_TEXT, parseCommand } from '../../../src/core/commands/parse.js';
+import { parseCommand } from '../../../src/core/commands/parse.js';
 
 describe('parseCommand', () => {
   it('parses evaluate, with and without a model', () => {
@@ -57,11 +57,8 @@ describe('parseCommand', () => {
     expect(parseCommand('\t/modelgate evaluate')).toBeNull();
   });
 
-  it('rejects unsafe model names with a clear message', () => {
-    const bad = parseCommand('/modelgate evaluate ../../etc/passwd');
-    const message =
-      '`../../etc/passwd` is not a valid model name: use lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 64 characters, without `..`.';
-    expect(bad).toEqual({ kind: 'invalid', verb: 'evaluate', message, help: `${message}\n\n${HELP_TEXT}` });
+  it('rejects unsafe model names, keeping the raw value for the reply', () => {
+    expect(parseCommand('/modelgate evaluate ../../etc/passwd')).toEqual({ kind: 'invalid', verb: 'evaluate', problem: { kind: 'invalid-model', value: '../../etc/passwd' } });
     for (const name of ['-rf', '.hidden', 'a'.repeat(65), 'a/b', 'a$b', '`x`', 'é', 'a..b', 'model.', 'model.lock']) {
       expect(parseCommand(`/modelgate evaluate ${name}`)).toMatchObject({ kind: 'invalid' });
     }
@@ -69,40 +66,11 @@ describe('parseCommand', () => {
   });
 
   it('rejects more than one model', () => {
-    expect(parseCommand('/modelgate evaluate a b')).toMatchObject({
-      kind: 'invalid',
-      verb: 'evaluate',
-      message: '`/modelgate evaluate` takes at most one model name; got 2 words (`a`, `b`).',
-    });
+    expect(parseCommand('/modelgate evaluate a b')).toEqual({ kind: 'invalid', verb: 'evaluate', problem: { kind: 'too-many-arguments', max: 1, got: ['a', 'b'] } });
   });
 
-  it('answers an unknown verb with a suggestion and the command list', () => {
-    expect(parseCommand('/modelgate evalute')).toEqual({
-      kind: 'unknown',
-      verb: 'evalute',
-      suggestion: 'evaluate',
-      help: `Unknown command \`evalute\`. Did you mean \`/modelgate evaluate\`?\n\n${HELP_TEXT}`,
-    });
-    expect(parseCommand('/modelgate deploy prod')).toEqual({
-      kind: 'unknown',
-      verb: 'deploy',
-      suggestion: null,
-      help: `Unknown command \`deploy\`.\n\n${HELP_TEXT}`,
-    });
-  });
-
-  it('echoes hostile verbs as bounded inline code: no mentions, no HTML, no breaking out', () => {
-    const result = parseCommand('/modelgate `@org/team<img>`' + 'x'.repeat(100));
-    if (result?.kind !== 'unknown') throw new Error('expected an unknown command');
-    const echoed = result.help.split('\n')[0]!;
-    expect(echoed).toBe(`Unknown command \`\` \`@org/team<img>\`${'x'.repeat(47)}… \`\`.`);
-  });
-});
-
-describe('HELP_TEXT', () => {
-  it('lists every command', () => {
-    expect(HELP_TEXT).toContain('`/modelgate evaluate`');
-    expect(HELP_TEXT).toContain('`/modelgate evaluate <model>`');
-    expect(HELP_TEXT).toContain('`/modelgate help`');
+  it('answers an unknown verb with the closest known one', () => {
+    expect(parseCommand('/modelgate evalute')).toEqual({ kind: 'unknown', verb: 'evalute', suggestion: 'evaluate' });
+    expect(parseCommand('/modelgate deploy prod')).toEqual({ kind: 'unknown', verb: 'deploy', suggestion: null });
   });
 });

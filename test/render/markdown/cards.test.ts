@@ -1,12 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Finding } from '../../../src/core/common/findings.js';
-import {
-  MAX_SUMMARY_CHARS,
-  summarizeCards,
-  summarizeConfigErrors,
-  toAnnotations,
-} from '../../../src/render/markdown/cards.js';
-import type { CardReport } from '../../../src/core/cards/types.js';
+import { cardsVerdict, configVerdict, type CardReport, type CardsScope } from '../../../src/core/cards/index.js';
+import { cardsMarkdown, configMarkdown } from '../../../src/render/markdown/cards.js';
+
+/** GitHub's check summary limit, the budget the App passes. */
+const MAX_SUMMARY_CHARS = 65_535;
+
+/** The neutral verdict with its Markdown, as the check run shows both. */
+function summarizeCards(reports: CardReport[], failOn: 'error' | 'warning', scope: CardsScope = 'change') {
+  const verdict = cardsVerdict(reports, failOn, scope);
+  return { ...verdict, summary: cardsMarkdown(verdict, reports, { maxLength: MAX_SUMMARY_CHARS }) };
+}
+
+function summarizeConfigErrors(path: string, errors: Finding[]) {
+  const verdict = configVerdict(path, errors);
+  return { ...verdict, errors: errors.length, summary: configMarkdown(verdict, { maxLength: MAX_SUMMARY_CHARS }) };
+}
 
 const finding = (over: Partial<Finding> = {}): Finding => ({
   severity: 'error',
@@ -29,7 +38,7 @@ function report(path: string, findings: Finding[], model: CardReport['model'] = 
   };
 }
 
-describe('summarizeCards', () => {
+describe('cards verdict and its Markdown', () => {
   it('is neutral when no cards changed', () => {
     expect(summarizeCards([], 'error')).toMatchObject({ conclusion: 'neutral', title: 'No model cards changed', cards: 0 });
     const scan = summarizeCards([], 'error', 'repository');
@@ -89,42 +98,10 @@ describe('summarizeCards', () => {
   });
 });
 
-describe('summarizeConfigErrors', () => {
+describe('config verdict and its Markdown', () => {
   it('fails and names the config file', () => {
     const v = summarizeConfigErrors('.github/modelgate.yml', [finding({ rule: 'config/unknown-key', message: 'Unknown key `x`.' })]);
     expect(v).toMatchObject({ conclusion: 'failure', title: 'Invalid configuration: 1 error in .github/modelgate.yml', errors: 1 });
     expect(v.summary).toContain('`config/unknown-key`');
-  });
-});
-
-describe('toAnnotations', () => {
-  it('maps severities and keeps columns only on single-line findings', () => {
-    expect(
-      toAnnotations([
-        report('a/MODEL_CARD.md', [
-          finding(),
-          finding({ severity: 'warning', rule: 'card/tab-indentation', hint: undefined, line: 5, endLine: 7 }),
-        ]),
-      ]),
-    ).toEqual([
-      {
-        path: 'a/MODEL_CARD.md',
-        start_line: 3,
-        end_line: 3,
-        start_column: 10,
-        end_column: 10,
-        annotation_level: 'failure',
-        title: 'card/invalid-license',
-        message: 'License `foo` is not a Hub license id.\nUse one of the Hub ids.',
-      },
-      {
-        path: 'a/MODEL_CARD.md',
-        start_line: 5,
-        end_line: 7,
-        annotation_level: 'warning',
-        title: 'card/tab-indentation',
-        message: 'License `foo` is not a Hub license id.',
-      },
-    ]);
   });
 });

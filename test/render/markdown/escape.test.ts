@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { escapeMarkdown, inlineCode, truncate } from '../../../src/render/markdown/escape.js';
+import { truncate } from '../../../src/core/common/index.js';
+import { escapeMarkdown, inlineCode } from '../../../src/render/markdown/escape.js';
 import { didYouMean, editDistance } from '../../../src/core/common/suggest.js';
 
 describe('escapeMarkdown', () => {

@@ -1,14 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
-import { cardsWithMetrics } from '../../../src/app/flows/card-metrics.js';
-import type { SnapshotCard } from '../../../src/app/flows/snapshot.js';
 import { validateCard } from '../../../src/core/cards/validate.js';
 import { DEFAULT_CONFIG } from '../../../src/core/config/schema.js';
+import { cardsWithMetrics, type HeadCard } from '../../../src/core/evaluation/card-metrics.js';
 import { metricsCard } from '../../helpers/cards.js';
 
-const card = (path: string, text: string): SnapshotCard => ({ path, basePath: path, read: { kind: 'file', bytes: new TextEncoder().encode(text) } });
-const reportsOf = (cards: SnapshotCard[]) =>
-  cards.flatMap((c) => (c.read.kind === 'file' ? [validateCard(c.path, c.read.bytes, DEFAULT_CONFIG)] : []));
-const models = (cards: SnapshotCard[]) => cardsWithMetrics(cards, reportsOf(cards)).map((c) => [c.card.path, c.model, [...c.head.metrics.keys()]]);
+const card = (path: string, text: string): HeadCard => ({ path, basePath: path, bytes: new TextEncoder().encode(text) });
+const reportsOf = (cards: HeadCard[]) => cards.flatMap((c) => (c.bytes === null ? [] : [validateCard(c.path, c.bytes, DEFAULT_CONFIG)]));
+const models = (cards: HeadCard[], slot?: (model: string) => string) =>
+  cardsWithMetrics(cards, reportsOf(cards), slot).map((c) => [c.card.path, c.model, [...c.head.metrics.keys()]]);
 
 describe('cardsWithMetrics', () => {
   test('only cards with model-index metrics; named by card identity, else model-index name, else path', () => {
@@ -17,7 +16,7 @@ describe('cardsWithMetrics', () => {
       card('README.md', metricsCard({ accuracy: 0.7, f1: 0.6 }, 'root-model')),
       card('models/plain/README.md', '---\nlicense: mit\n---\n# Plain\n'),
       card('models/meta/model_card.yml', 'license: mit\ntags: [a, b]\n'),
-      { path: 'models/gone/README.md', basePath: null, read: { kind: 'missing' as const } },
+      { path: 'models/gone/README.md', basePath: null, bytes: null },
     ];
     expect(models(cards)).toEqual([
       ['models/sentiment/README.md', 'sentiment', ['imdb/accuracy', 'imdb/f1']],
@@ -38,5 +37,13 @@ describe('cardsWithMetrics', () => {
   test('a card with model-index but no metric values in it has nothing to compare', () => {
     const empty = '---\nlicense: mit\nmodel-index:\n- name: m\n  results: []\n---\n# M\n';
     expect(models([card('models/m/README.md', empty)])).toEqual([]);
+  });
+
+  test('names that share a slot (e.g. one sticky comment) are told apart by path too', () => {
+    const named = (name: string) => metricsCard({ accuracy: 0.9, f1: 0.8 }, name);
+    const cards = [card('README.md', named('org/model v2')), card('MODEL_CARD.md', named('org_model_v2'))];
+    const squash = (model: string) => model.replace(/[^a-z0-9]/g, '_');
+    expect(models(cards).map(([, model]) => model)).toEqual(['org/model v2', 'org_model_v2']);
+    expect(models(cards, squash).map(([, model]) => model)).toEqual(['org/model v2', 'MODEL_CARD.md']);
   });
 });

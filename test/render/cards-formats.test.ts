@@ -1,6 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
-import { printable, renderFindingsText, renderGithub, renderJson, renderText } from '../../src/render/cards-output.js';
-import type { CardReport } from '../../src/core/cards/types.js';
+import type { CardReport } from '../../src/core/cards/index.js';
+import { renderJson } from '../../src/render/json/cards.js';
+import { printable, renderFindingsText, renderText } from '../../src/render/text/cards.js';
+import { cardsWorkflowCommands as renderGithub } from '../../src/render/workflow-commands.js';
+
+/** The three sibling renderers of `modelgate validate`'s results: text, JSON, workflow commands. */
 
 const failing: CardReport = {
   path: 'models/a/README.md',

@@ -1,53 +1,12 @@
-import { summarizeCards, toAnnotations } from './markdown/cards.js';
-import { cardPasses, type CardReport } from '../core/cards/types.js';
-import type { Finding } from '../core/common/findings.js';
-import { annotationCommand } from './workflow-commands.js';
-
-/** How `modelgate validate` prints its results. */
-export const FORMATS = ['text', 'json', 'github'] as const;
-export type OutputFormat = (typeof FORMATS)[number];
-export type FailOn = 'error' | 'warning';
+import { cardsVerdict, type CardReport } from '../../core/cards/index.js';
+import type { Finding } from '../../core/common/index.js';
 
 export interface TextOptions {
   color: boolean;
 }
 
-/** `--format json`: one document, stable keys, for scripts. */
-export function renderJson(reports: readonly CardReport[], failOn: FailOn): string {
-  const files = reports.map((r) => ({
-    path: r.path,
-    format: r.format,
-    model: r.model,
-    valid: cardPasses(r, failOn),
-    findings: r.findings.map((f) => ({
-      severity: f.severity,
-      rule: f.rule,
-      message: f.message,
-      hint: f.hint ?? null,
-      line: f.line,
-      column: f.column,
-    })),
-  }));
-  const valid = files.filter((f) => f.valid).length;
-  const summary = {
-    files: files.length,
-    valid,
-    invalid: files.length - valid,
-    errors: reports.reduce((n, r) => n + r.errors, 0),
-    warnings: reports.reduce((n, r) => n + r.warnings, 0),
-  };
-  return JSON.stringify({ files, summary }, null, 2) + '\n';
-}
-
-/** `--format github`: workflow commands the Actions runner turns into annotations. */
-export function renderGithub(reports: readonly CardReport[], failOn: FailOn): string {
-  const lines = toAnnotations(reports).map(annotationCommand);
-  lines.push(reports.length === 0 ? 'No model cards found.' : summarizeCards(reports, failOn).title);
-  return lines.join('\n') + '\n';
-}
-
 /** `--format text`: for people; `path:line:col` first so terminals and editors can jump there. */
-export function renderText(reports: readonly CardReport[], failOn: FailOn, { color }: TextOptions): string {
+export function renderText(reports: readonly CardReport[], failOn: 'error' | 'warning', { color }: TextOptions): string {
   const paint = painter(color);
   const blocks: string[] = [];
   for (const report of reports) {
@@ -78,9 +37,9 @@ function findingLines(path: string, f: Finding, paint: Paint): string {
   return f.hint ? `${head}\n    ${paint('dim', `hint: ${printable(f.hint)}`)}` : head;
 }
 
-function summaryLine(reports: readonly CardReport[], failOn: FailOn, paint: Paint): string {
+function summaryLine(reports: readonly CardReport[], failOn: 'error' | 'warning', paint: Paint): string {
   if (reports.length === 0) return 'No model cards found.';
-  const verdict = summarizeCards(reports, failOn, 'repository');
+  const verdict = cardsVerdict(reports, failOn, 'repository');
   return verdict.conclusion === 'failure' ? paint('red', `✖ ${verdict.title}`) : paint('green', `✔ ${verdict.title}`);
 }
 
