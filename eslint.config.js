@@ -1,5 +1,56 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The architecture's boundaries (docs/architecture.md), as lint rules: the core is pure (no
+ * I/O, no GitHub, Slack, Actions or database libraries, no adapter code), and adapters reach a
+ * core module only through its public entry, `src/core/<module>/index.ts`. Exported so that
+ * test/lint-boundaries.test.ts checks these very objects.
+ */
+export const boundaries = [
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', ...builtinModules],
+              message: 'The core does no I/O: pass data (or a function, such as a hash) in from an adapter instead.',
+            },
+            {
+              group: ['probot', '@octokit/*', '@actions/*', '@slack/*', 'pg', 'better-sqlite3'],
+              message: 'The core speaks no wire format and holds no client: put this in an adapter (src/github, src/slack, src/store, …).',
+            },
+            {
+              regex: '^(\\.\\./)+(app|cli|github|node|promotion|render|slack|store)(/|$)|^(\\.\\./)+server\\.js$',
+              message: 'The core may not import adapters; adapters import the core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'actions/*/src/**/*.ts'],
+    ignores: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)core/[a-z-]+/(?!index\\.js$)[^/]+$',
+              message: 'Import a core module through its public entry (core/<module>/index.js), not its internals.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
 
 export default tseslint.config(
   { ignores: ['lib/', 'node_modules/', 'actions/*/dist/', 'coverage/', 'data/'] },
@@ -12,11 +63,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+    // Type-aware rules: a promise nobody awaits (or one handed to a callback that ignores it) loses its errors.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
+  ...boundaries,
   {
     files: ['test/**/*.ts', 'bench/**'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

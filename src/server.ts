@@ -59,10 +59,10 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       const cwd = options.cwd ?? process.cwd();
       checkEnv(env, cwd);
       // Opened first, so a bad DATABASE_URL (or a schema from a newer modelgate) stops the start.
-      store = await (options.openStore ?? openStore)({ DATABASE_URL: env.DATABASE_URL }, cwd);
+      store = await (options.openStore ?? openStore)({ DATABASE_URL: env['DATABASE_URL'] }, cwd);
       try {
         // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
-        const port = env.PORT === '0' ? await freePort(env.HOST || 'localhost') : undefined;
+        const port = env['PORT'] === '0' ? await freePort(env['HOST'] || 'localhost') : undefined;
         server = await run(withServerParts(createApp({ store }), store, (timer) => (pruning = timer)), {
           env: port === undefined ? env : { ...env, PORT: String(port) },
           ...(options.Octokit ? { Octokit: options.Octokit } : {}),
@@ -113,7 +113,7 @@ function withServerParts(app: (probot: Probot) => void, store: Store, onTimer: (
         (error: unknown) => probot.log.warn(`Could not prune old webhook deliveries: ${(error as Error).message}`),
       );
     void prune();
-    onTimer(setInterval(prune, DAY_MS).unref());
+    onTimer(setInterval(() => void prune(), DAY_MS).unref());
     app(probot);
   };
 }
@@ -132,47 +132,47 @@ function healthz(req: IncomingMessage, res: ServerResponse): boolean {
  */
 export function checkEnv(env: Env, cwd: string): void {
   const problems: string[] = [];
-  if (env.PORT && !(/^\d+$/.test(env.PORT) && Number(env.PORT) <= 65535)) {
-    problems.push(`PORT must be a port number from 0 to 65535 (0 picks a free port); got "${env.PORT}".`);
+  if (env['PORT'] && !(/^\d+$/.test(env['PORT']) && Number(env['PORT']) <= 65535)) {
+    problems.push(`PORT must be a port number from 0 to 65535 (0 picks a free port); got "${env['PORT']}".`);
   }
-  if (env.LOG_LEVEL && !LOG_LEVELS.includes(env.LOG_LEVEL)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env.LOG_LEVEL}".`);
+  if (env['LOG_LEVEL'] && !LOG_LEVELS.includes(env['LOG_LEVEL'])) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${env['LOG_LEVEL']}".`);
   }
-  if (env.GHE_HOST && /[/:]/.test(env.GHE_HOST.replace(/:\d+$/, ''))) {
-    problems.push(`GHE_HOST is a host name such as github.example.com, without a scheme or path; got "${env.GHE_HOST}".`);
+  if (env['GHE_HOST'] && /[/:]/.test(env['GHE_HOST'].replace(/:\d+$/, ''))) {
+    problems.push(`GHE_HOST is a host name such as github.example.com, without a scheme or path; got "${env['GHE_HOST']}".`);
   }
-  if (env.GHE_PROTOCOL && !['http', 'https'].includes(env.GHE_PROTOCOL)) {
-    problems.push(`GHE_PROTOCOL must be https (or http); got "${env.GHE_PROTOCOL}".`);
+  if (env['GHE_PROTOCOL'] && !['http', 'https'].includes(env['GHE_PROTOCOL'])) {
+    problems.push(`GHE_PROTOCOL must be https (or http); got "${env['GHE_PROTOCOL']}".`);
   }
-  if (env.APP_ID && !/^\d+$/.test(env.APP_ID)) {
-    problems.push(`APP_ID must be the numeric App ID from the GitHub App's settings page; got "${env.APP_ID}".`);
+  if (env['APP_ID'] && !/^\d+$/.test(env['APP_ID'])) {
+    problems.push(`APP_ID must be the numeric App ID from the GitHub App's settings page; got "${env['APP_ID']}".`);
   }
   const key = privateKeyProblem(env, cwd);
   if (key.problem) problems.push(key.problem);
-  if (env.APP_ID && !key.present) {
+  if (env['APP_ID'] && !key.present) {
     problems.push('APP_ID is set but no private key is: set PRIVATE_KEY (the .pem contents) or PRIVATE_KEY_PATH (its path). Unset APP_ID to register a new App through the setup page instead.');
   }
-  if (!env.APP_ID && key.present) {
+  if (!env['APP_ID'] && key.present) {
     problems.push('A private key is set but APP_ID is not: set APP_ID to the App ID from the GitHub App\'s settings page.');
   }
-  if (env.APP_ID && key.present && !env.WEBHOOK_SECRET) {
+  if (env['APP_ID'] && key.present && !env['WEBHOOK_SECRET']) {
     problems.push('WEBHOOK_SECRET is not set: set it to the webhook secret in the GitHub App\'s settings, so only GitHub\'s deliveries are accepted.');
   }
   if (problems.length > 0) throw new EnvError(problems.join('\n'));
 }
 
 function privateKeyProblem(env: Env, cwd: string): { present: boolean; problem?: string } {
-  if (env.PRIVATE_KEY) {
-    const raw = env.PRIVATE_KEY;
+  if (env['PRIVATE_KEY']) {
+    const raw = env['PRIVATE_KEY'];
     const text = /^[A-Za-z0-9+/=\s]+$/.test(raw) ? Buffer.from(raw, 'base64').toString() : raw;
     return /-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)
       ? { present: true }
       : { present: true, problem: 'PRIVATE_KEY is not a PEM private key: paste the whole .pem file (or its base64), including the BEGIN and END lines.' };
   }
-  if (env.PRIVATE_KEY_PATH) {
-    return existsSync(resolve(cwd, env.PRIVATE_KEY_PATH))
+  if (env['PRIVATE_KEY_PATH']) {
+    return existsSync(resolve(cwd, env['PRIVATE_KEY_PATH']))
       ? { present: true }
-      : { present: true, problem: `PRIVATE_KEY_PATH points to "${env.PRIVATE_KEY_PATH}", which does not exist.` };
+      : { present: true, problem: `PRIVATE_KEY_PATH points to "${env['PRIVATE_KEY_PATH']}", which does not exist.` };
   }
   // Like Probot, accept a single .pem file in the working directory.
   return { present: readdirSync(cwd).filter((f) => f.endsWith('.pem')).length === 1 };

@@ -9,7 +9,8 @@ import { checkEnv, createServer, EnvError, type ModelgateServer } from '../src/s
 import { openStore } from '../src/store/open.js';
 import { StoreError, type Store } from '../src/store/index.js';
 import { ACCURACY_GATE, metricsCard } from './helpers/cards.js';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from './helpers/fake-github.js';
+import { FakeGitHub } from './helpers/fake-github.js';
+import { assertAllMocksUsed, isolateNetwork } from './helpers/nock.js';
 import { BASE_SHA, HEAD_SHA, pullRequestEvent } from './helpers/payloads.js';
 import { privateKey, TestOctokit } from './helpers/probot.js';
 import { evaluationZip, listedArtifact } from './helpers/evaluation-artifacts.js';
@@ -17,7 +18,7 @@ import { BASE_REPO_ID, RUN_HEAD_SHA, workflowRunEvent } from './helpers/workflow
 
 const SECRET = 'a-webhook-secret';
 const REPO = 'Codertocat/Hello-World';
-const APP_ENV = { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.DEBUG_LOG ?? 'silent', DATABASE_URL: ':memory:' };
+const APP_ENV = { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env['DEBUG_LOG'] ?? 'silent', DATABASE_URL: ':memory:' };
 const SETUP_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: ':memory:' };
 
 let server: ModelgateServer | null = null;

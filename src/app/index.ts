@@ -29,7 +29,7 @@ export function createApp({ store }: AppDependencies): (app: Probot) => void {
  * uses createApp and closes the store on stop.
  */
 const modelgate: ApplicationFunction = async (app) => {
-  const store = await openStore({ DATABASE_URL: process.env.DATABASE_URL }, process.cwd());
+  const store = await openStore({ DATABASE_URL: process.env['DATABASE_URL'] }, process.cwd());
   app.log.info(`modelgate store: ${store.label}`);
   createApp({ store })(app);
 };

@@ -63,7 +63,7 @@ interface DiffOptions {
   format: Format;
   basePredictions: string | undefined;
   headPredictions: string | undefined;
-  baseline: Omit<Baseline, 'label'> & { label: string | undefined };
+  baseline: { label: string | undefined; ref: string | undefined; sha: string | undefined; version: string | undefined };
   runUrl: string | undefined;
   model: string | undefined;
   seed: number;
@@ -78,7 +78,7 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
   }
   const options = parsed;
   const root = io.cwd;
-  const color = io.isTTY && !io.env.NO_COLOR;
+  const color = io.isTTY && !io.env['NO_COLOR'];
 
   let config;
   try {

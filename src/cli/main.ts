@@ -34,7 +34,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`modelgate: ${error.message}\n`);
       return error.exitCode;
     }
-    const debug = io.env.MODELGATE_DEBUG === '1';
+    const debug = io.env['MODELGATE_DEBUG'] === '1';
     // Duck-typed: errors thrown by node internals may come from another realm.
     const { message: rawMessage, stack } = (error ?? {}) as { message?: unknown; stack?: unknown };
     const message = typeof rawMessage === 'string' ? rawMessage : String(error);

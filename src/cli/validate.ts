@@ -55,7 +55,7 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
     io.stdout(VALIDATE_USAGE);
     return EXIT.ok;
   }
-  const color = io.isTTY && !io.env.NO_COLOR;
+  const color = io.isTTY && !io.env['NO_COLOR'];
   const root = io.cwd;
 
   let loaded;

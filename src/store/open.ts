@@ -36,7 +36,7 @@ export function resolveDatabaseLocation(databaseUrl: string | undefined, cwd: st
 
 /** Opens (and migrates) the store DATABASE_URL names; see resolveDatabaseLocation. */
 export async function openStore(
-  env: { DATABASE_URL?: string },
+  env: { DATABASE_URL?: string | undefined },
   cwd: string,
   options: StoreOptions = {},
 ): Promise<Store> {

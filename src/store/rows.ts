@@ -107,16 +107,16 @@ const HeadRow = z
 const CommentRow = z.object({ comment_id: dbInteger.pipe(z.number().int().positive()) });
 
 export function decodeEvaluation(row: unknown): Evaluation {
-  return decode('evaluations', row, (r) => display(r.id), EvaluationRow);
+  return decode('evaluations', row, (r) => display(r['id']), EvaluationRow);
 }
 
 export function decodeHead(row: unknown): HeadSha {
-  return decode('pr_heads', row, (r) => `(repo_id ${display(r.repo_id)}, pr ${display(r.pr)})`, HeadRow);
+  return decode('pr_heads', row, (r) => `(repo_id ${display(r['repo_id'])}, pr ${display(r['pr'])})`, HeadRow);
 }
 
 export function decodeCommentId(row: unknown): number {
   const key = (r: Record<string, unknown>): string =>
-    `(repo_id ${display(r.repo_id)}, pr ${display(r.pr)}, comment_key ${display(r.comment_key)})`;
+    `(repo_id ${display(r['repo_id'])}, pr ${display(r['pr'])}, comment_key ${display(r['comment_key'])})`;
   return decode('pr_comments', row, key, CommentRow).comment_id;
 }
 

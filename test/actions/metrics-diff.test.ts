@@ -5,6 +5,7 @@ import { run, type Dependencies } from '../../actions/metrics-diff/src/main.js';
 import type { CommentsApi } from '../../src/github/sticky-comment.js';
 import { tmpRepo, type TmpRepo } from '../helpers/tmp-repo.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
+import { useNock } from '../helpers/nock.js';
 
 const API = 'https://api.github.com';
 const MARKER = '<!-- modelgate:metrics-diff model=sentiment -->';
@@ -20,8 +21,9 @@ let repo: TmpRepo | undefined;
 
 afterAll(() => runner.dispose());
 
+useNock();
+
 beforeEach(() => {
-  nock.disableNetConnect();
   runner.start();
 });
 
@@ -29,9 +31,6 @@ afterEach(() => {
   runner.reset();
   repo?.remove();
   repo = undefined;
-  expect(nock.pendingMocks()).toEqual([]);
-  nock.cleanAll();
-  nock.enableNetConnect();
 });
 
 interface Scenario {
@@ -86,7 +85,7 @@ describe('metrics-diff action', () => {
     expect(result.failed).toBe(false);
     expect(result.outputs['gates-passed']).toBe('true');
     expect(result.outputs['comment-id']).toBe('901');
-    const report = JSON.parse(result.outputs.report!);
+    const report = JSON.parse(result.outputs['report']!);
     expect(report.gates_passed).toBe(true);
     expect(report.rows.find((r: { metric: string }) => r.metric === 'eval.accuracy')).toMatchObject({
       base: 0.91,

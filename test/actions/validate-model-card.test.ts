@@ -86,7 +86,7 @@ describe('validate-model-card action', () => {
     const card = '---\nlicense: mit\npipeline_tag: text-clasification\n---\n# Model\n';
     const result = await runAction({ 'MODEL_CARD.md': card, '.github/modelgate.yml': 'fail_on: warning\n' });
     expect(result.failed).toBe(true);
-    expect(result.outputs.valid).toBe('false');
+    expect(result.outputs['valid']).toBe('false');
   });
 
   test('an invalid config: annotations on the config file, a summary, the step fails', async () => {
@@ -110,7 +110,7 @@ describe('validate-model-card action', () => {
   test('the default config path may be absent', async () => {
     const result = await runAction({ 'MODEL_CARD.md': VALID_CARD }, { config: '.github/modelgate.yml' });
     expect(result.failed).toBe(false);
-    expect(result.outputs.valid).toBe('true');
+    expect(result.outputs['valid']).toBe('true');
   });
 
   test('a config named in the inputs is used', async () => {
@@ -141,7 +141,7 @@ describe('validate-model-card action', () => {
   test('without GITHUB_STEP_SUMMARY the action still runs', async () => {
     repo = tmpRepo({ 'MODEL_CARD.md': BAD_LICENSE_CARD });
     runner.prepare({ inputs: {}, env: { GITHUB_WORKSPACE: repo.root } });
-    delete process.env.GITHUB_STEP_SUMMARY;
+    delete process.env['GITHUB_STEP_SUMMARY'];
     await run();
     const result = runner.result();
     expect(result.failed).toBe(true);

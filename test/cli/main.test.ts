@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { main, USAGE } from '../../src/cli/main.js';
 import { VALIDATE_USAGE } from '../../src/cli/validate.js';
 import { fakeIO } from '../helpers/fake-io.js';
+import { describeWith } from '../helpers/prerequisite.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -95,7 +96,7 @@ describe('main', () => {
 
 // The installed command runs the build in lib/ (made by `npm ci` through `prepare`, or `npm run build`).
 const built = existsSync(new URL('../../lib/cli/main.js', import.meta.url));
-(built ? describe : describe.skip)('bin/modelgate.js (built lib/)', () => {
+describeWith('bin/modelgate.js (built lib/)', built ? null : 'lib/ is not built (run `npm run build`)', () => {
   const run = promisify(execFile);
   const bin = new URL('../../bin/modelgate.js', import.meta.url).pathname;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Finding } from '../../src/core/common/index.js';
 import { findingsToAnnotations } from '../../src/github/annotations.js';
 
-const finding = (over: Partial<Finding> = {}): Finding => ({
+const finding = (over: { [K in keyof Finding]?: Finding[K] | undefined } = {}): Finding => ({
   severity: 'error',
   rule: 'card/invalid-license',
   message: 'License `foo` is not a Hub license id.',
@@ -10,7 +10,7 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
   line: 3,
   column: 10,
   ...over,
-});
+}) as Finding;
 
 describe('findingsToAnnotations', () => {
   it('maps severities and keeps columns only on single-line findings', () => {

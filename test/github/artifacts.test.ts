@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import nock from 'nock';
 import { strToU8, zipSync } from 'fflate';
 import { downloadArtifact, listRunArtifacts, type RunArtifact } from '../../src/github/artifacts.js';
 import { readZip } from '../../src/core/evaluation/unzip.js';
 import { API, restOctokit } from '../helpers/rest-octokit.js';
+import { useNock } from '../helpers/nock.js';
 
 const repo = { owner: 'acme', repo: 'models' };
 const BLOB = 'https://pipelinesghubeus2.actions.githubusercontent.com';
@@ -25,12 +26,7 @@ const artifact = (id: number, name: string, extra: Record<string, unknown> = {})
 });
 
 describe('listRunArtifacts', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('keeps the unexpired modelgate-eval- artifacts across pages', async () => {
     const filler = Array.from({ length: 98 }, (_, i) => artifact(1000 + i, `coverage-${i}`));
@@ -62,12 +58,7 @@ describe('downloadArtifact', () => {
   const zip = zipSync({ 'modelgate-eval.json': strToU8('{"schema_version": 1}'), 'metrics.json': strToU8('{"accuracy": 0.91}') });
   const target: RunArtifact = { id: 123, name: 'modelgate-eval-sentiment', sizeInBytes: zip.length };
 
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   /** GitHub's answer: a redirect to a signed blob URL on another host. */
   const redirect = () =>

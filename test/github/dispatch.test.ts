@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { dispatchEvaluation } from '../../src/github/dispatch.js';
 import { API, restOctokit } from '../helpers/rest-octokit.js';
+import { useNock } from '../helpers/nock.js';
 
 const repo = { owner: 'acme', repo: 'models' };
 const inputs = { pr: '7', sha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', model: 'sentiment' };
 const path = '/repos/acme/models/actions/workflows/evaluate.yml/dispatches';
 
 describe('dispatchEvaluation', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('dispatches the workflow on the ref with the inputs', async () => {
     const bodies: unknown[] = [];

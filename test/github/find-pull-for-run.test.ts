@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { findPullRequestsForRun, type RunPullsClient } from '../../src/github/find-pull-for-run.js';
 import { API, restOctokit } from '../helpers/rest-octokit.js';
 import { BASE_REPO_ID, FORK_REPO_ID, forkWorkflowRunEvent, RUN_HEAD_SHA, workflowRunEvent } from '../helpers/workflow-runs.js';
+import { useNock } from '../helpers/nock.js';
 
 const repo = { owner: 'Codertocat', repo: 'Hello-World' };
 const BASE_SHA = 'b'.repeat(40);
@@ -17,12 +18,7 @@ const listed = (number: number, sha: string, headRepoId: number | null, state = 
 });
 
 describe('findPullRequestsForRun', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('matches a same-repository PR from the payload, without a request', async () => {
     const { workflow_run: run } = workflowRunEvent();

@@ -1,18 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { hasWriteAccess } from '../../src/github/permissions.js';
 import { API, restOctokit } from '../helpers/rest-octokit.js';
+import { useNock } from '../helpers/nock.js';
 
 const repo = { owner: 'acme', repo: 'models' };
 const level = (permission: string, role_name: string) => ({ permission, role_name, user: { login: 'octocat' } });
 
 describe('hasWriteAccess', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it.each([
     ['admin', 'admin', true],

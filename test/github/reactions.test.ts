@@ -1,18 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { acknowledge } from '../../src/github/reactions.js';
 import { API, restOctokit } from '../helpers/rest-octokit.js';
+import { useNock } from '../helpers/nock.js';
 
 const repo = { owner: 'acme', repo: 'models' };
 const reaction = { id: 1, content: 'eyes', user: { login: 'modelgate[bot]' } };
 
 describe('acknowledge', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('adds 👀 to the comment', async () => {
     const bodies: unknown[] = [];

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { Octokit } from '@octokit/rest';
 import { upsertStickyComment, type CommentsApi } from '../../src/github/sticky-comment.js';
+import { useNock } from '../helpers/nock.js';
 
 const API = 'https://api.github.com';
 const MARKER = '<!-- modelgate:metrics-diff model=sentiment -->';
@@ -19,12 +20,7 @@ const filler = (from: number, n: number) => Array.from({ length: n }, (_, i) => 
 const target = { owner: 'acme', repo: 'models', issue_number: 7, marker: MARKER, author: { appId: APP_ID } };
 
 describe('upsertStickyComment', () => {
-  beforeEach(() => nock.disableNetConnect());
-  afterEach(() => {
-    expect(nock.pendingMocks()).toEqual([]);
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  useNock();
 
   it('updates a known comment with exactly one call', async () => {
     const scope = nock(API)

@@ -175,13 +175,3 @@ export class FakeGitHub {
   }
 }
 
-export function isolateNetwork(): void {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-}
-
-export function assertAllMocksUsed(): void {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  if (pending.length > 0) throw new Error(`Unused GitHub mocks:\n${pending.join('\n')}`);
-}

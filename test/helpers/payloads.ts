@@ -8,7 +8,7 @@ const definitions = createRequire(import.meta.url)('@octokit/webhooks-examples')
 
 /** A deep copy of the first example of `event` with `action`, from @octokit/webhooks-examples. */
 export function example(event: string, action: string): any {
-  const found = definitions.find((d) => d.name === event)?.examples.find((e) => e.action === action && e.installation);
+  const found = definitions.find((d) => d.name === event)?.examples.find((e) => e['action'] === action && e['installation']);
   if (!found) throw new Error(`No ${event}.${action} example with an installation`);
   return structuredClone(found);
 }

@@ -22,7 +22,7 @@ export const privateKey = generateKeyPairSync('rsa', {
 export const TestOctokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
   ...options,
   retry: { enabled: false },
-  throttle: { ...options.throttle, enabled: false },
+  throttle: { ...options['throttle'], enabled: false },
 }));
 
 /** A fresh in-memory SQLite store: nothing shared between tests. */

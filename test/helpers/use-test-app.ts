@@ -1,5 +1,6 @@
 import { afterEach, beforeEach } from '@jest/globals';
-import { assertAllMocksUsed, FakeGitHub, isolateNetwork } from './fake-github.js';
+import { FakeGitHub } from './fake-github.js';
+import { assertAllMocksUsed, isolateNetwork } from './nock.js';
 import { testApp, type TestApp } from './probot.js';
 
 /**

@@ -18,14 +18,14 @@ export const FORK_REPO_ID = 999;
 export function workflowRunEvent(): any {
   const found = definitions
     .find((d) => d.name === 'workflow_run')
-    ?.examples.find((e) => e.action === 'completed' && e.workflow_run.pull_requests.length > 0);
+    ?.examples.find((e) => e['action'] === 'completed' && e['workflow_run'].pull_requests.length > 0);
   if (!found) throw new Error('No workflow_run.completed example with a pull request');
   const payload = structuredClone(found);
-  const run = payload.workflow_run;
+  const run = payload['workflow_run'];
   const base = { ...run.repository, id: BASE_REPO_ID, name: 'Hello-World', full_name: 'Codertocat/Hello-World', owner: { ...run.repository.owner, login: 'Codertocat' } };
   // The event's own repository is the full object (with the default branch); the run's is a summary.
-  payload.repository = { ...base, default_branch: 'master' };
-  payload.installation = { id: 1, node_id: 'x' };
+  payload['repository'] = { ...base, default_branch: 'master' };
+  payload['installation'] = { id: 1, node_id: 'x' };
   run.event = 'pull_request';
   run.head_sha = RUN_HEAD_SHA;
   run.head_branch = 'changes';

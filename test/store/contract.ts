@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SqlParam } from '../../src/store/driver.js';
 import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations.js';
 import type { Evaluation, NewEvaluation } from '../../src/core/evaluation/index.js';
-import { StoreCorruptRowError, StoreInputError, type Store, type StoreOptions } from '../../src/store/index.js';
+import {
+  StoreCorruptRowError,
+  StoreInputError,
+  type CommentIds,
+  type Deliveries,
+  type Evaluations,
+  type PullHeads,
+  type Store,
+  type StoreOptions,
+} from '../../src/store/index.js';
 
 /** One test's database, reached through the store and, for setting up corruption, directly. */
 export interface StoreHarness {
@@ -85,14 +94,17 @@ export function describeStoreContract(name: string, createHarness: () => Promise
       await harness.dispose();
     });
 
-    describe('evaluations', () => {
+    describe('the Evaluations port', () => {
+      // Only the port's own methods: each port is a contract of its own.
+      const evaluations = (): Evaluations => store;
+
       test('records an evaluation and reads every field back unchanged', async () => {
         const input = evaluation();
-        const { evaluation: recorded, created } = await store.recordEvaluation(input);
+        const { evaluation: recorded, created } = await evaluations().recordEvaluation(input);
         expect(created).toBe(true);
         expect(recorded).toEqual(stored(input, recorded.id));
         expect(Number.isSafeInteger(recorded.id) && recorded.id > 0).toBe(true);
-        expect(await store.getEvaluation(recorded.id)).toEqual(stored(input, recorded.id));
+        expect(await evaluations().getEvaluation(recorded.id)).toEqual(stored(input, recorded.id));
       });
 
       test('stores nulls as nulls and defaults createdAt to the clock', async () => {
@@ -107,23 +119,23 @@ export function describeStoreContract(name: string, createHarness: () => Promise
           metrics: {},
           createdAt: undefined,
         });
-        const { evaluation: recorded } = await store.recordEvaluation(input);
+        const { evaluation: recorded } = await evaluations().recordEvaluation(input);
         const { createdAt: _omitted, ...rest } = input;
         expect(recorded).toEqual({ ...rest, id: recorded.id, createdAt: '2025-03-01T12:00:00.000Z' });
-        expect(await store.getEvaluation(recorded.id)).toEqual(recorded);
+        expect(await evaluations().getEvaluation(recorded.id)).toEqual(recorded);
       });
 
       test('a failed verdict reads back as false, not null', async () => {
-        const { evaluation: recorded } = await store.recordEvaluation(evaluation({ verdict: false, status: 'failure' }));
-        expect((await store.getEvaluation(recorded.id))?.verdict).toBe(false);
-        expect((await store.getEvaluation(recorded.id))?.status).toBe('failure');
+        const { evaluation: recorded } = await evaluations().recordEvaluation(evaluation({ verdict: false, status: 'failure' }));
+        expect((await evaluations().getEvaluation(recorded.id))?.verdict).toBe(false);
+        expect((await evaluations().getEvaluation(recorded.id))?.status).toBe('failure');
       });
 
       test('a redelivery of the same run, attempt and model returns the first record unchanged', async () => {
-        const first = await store.recordEvaluation(evaluation());
-        const again = await store.recordEvaluation(evaluation({ metrics: { 'eval.accuracy': 0.1 }, verdict: false }));
+        const first = await evaluations().recordEvaluation(evaluation());
+        const again = await evaluations().recordEvaluation(evaluation({ metrics: { 'eval.accuracy': 0.1 }, verdict: false }));
         expect(again).toEqual({ evaluation: first.evaluation, created: false });
-        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([first.evaluation]);
+        expect(await evaluations().evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([first.evaluation]);
       });
 
       test('another attempt, model or repo of the same run is a new record', async () => {
@@ -134,7 +146,7 @@ export function describeStoreContract(name: string, createHarness: () => Promise
           evaluation({ model: 'toxicity' }),
           evaluation({ repoId: 7, repoFullName: 'other/repo' }),
         ]) {
-          const result = await store.recordEvaluation(input);
+          const result = await evaluations().recordEvaluation(input);
           expect(result.created).toBe(true);
           ids.add(result.evaluation.id);
         }
@@ -142,8 +154,8 @@ export function describeStoreContract(name: string, createHarness: () => Promise
       });
 
       test('a run without an attempt number is still recorded once', async () => {
-        const first = await store.recordEvaluation(evaluation({ runAttempt: null }));
-        const again = await store.recordEvaluation(evaluation({ runAttempt: null }));
+        const first = await evaluations().recordEvaluation(evaluation({ runAttempt: null }));
+        const again = await evaluations().recordEvaluation(evaluation({ runAttempt: null }));
         expect(again).toEqual({ evaluation: first.evaluation, created: false });
       });
 
@@ -154,13 +166,13 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         );
         expect(results.filter((r) => r.created)).toHaveLength(1);
         expect(new Set(results.map((r) => r.evaluation.id)).size).toBe(1);
-        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toHaveLength(1);
+        expect(await evaluations().evaluationsForCommit(4_200_000_001, SHA_A)).toHaveLength(1);
       });
 
       test('latestEvaluation returns the newest matching run: the baseline of a branch', async () => {
         const day = (n: number): Date => new Date(T0.getTime() + n * 86_400_000);
         const record = async (overrides: Partial<NewEvaluation>): Promise<number> =>
-          (await store.recordEvaluation(evaluation(overrides))).evaluation.id;
+          (await evaluations().recordEvaluation(evaluation(overrides))).evaluation.id;
         const oldMain = await record({ runId: 1, sha: SHA_A, createdAt: day(0) });
         const newMain = await record({ runId: 2, sha: SHA_B, createdAt: day(2) });
         await record({ runId: 3, sha: SHA_C, createdAt: day(3), status: 'failure' });
@@ -169,7 +181,7 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         await record({ runId: 6, sha: SHA_C, createdAt: day(6), repoId: 99, repoFullName: 'acme/other' });
 
         const latest = (query: Partial<Parameters<Store['latestEvaluation']>[0]>) =>
-          store.latestEvaluation({ repoId: 4_200_000_001, model: 'sentiment', status: 'success', ...query });
+          evaluations().latestEvaluation({ repoId: 4_200_000_001, model: 'sentiment', status: 'success', ...query });
         expect((await latest({ ref: 'main' }))?.id).toBe(newMain);
         expect((await latest({}))?.id).toBe(feature);
         expect((await latest({ sha: SHA_A }))?.id).toBe(oldMain);
@@ -180,48 +192,51 @@ export function describeStoreContract(name: string, createHarness: () => Promise
       });
 
       test('latestEvaluation breaks a tie on createdAt by the later record', async () => {
-        await store.recordEvaluation(evaluation({ runId: 1 }));
-        const second = await store.recordEvaluation(evaluation({ runId: 2 }));
-        const found = await store.latestEvaluation({ repoId: 4_200_000_001, model: 'sentiment', status: 'success', ref: 'main' });
+        await evaluations().recordEvaluation(evaluation({ runId: 1 }));
+        const second = await evaluations().recordEvaluation(evaluation({ runId: 2 }));
+        const found = await evaluations().latestEvaluation({ repoId: 4_200_000_001, model: 'sentiment', status: 'success', ref: 'main' });
         expect(found?.id).toBe(second.evaluation.id);
       });
 
       test('evaluationsForCommit lists the commit evaluations oldest first, nothing else', async () => {
-        const later = await store.recordEvaluation(evaluation({ runId: 1, model: 'b', createdAt: new Date(T0.getTime() + 1000) }));
-        const earlier = await store.recordEvaluation(evaluation({ runId: 1, model: 'a' }));
-        await store.recordEvaluation(evaluation({ runId: 2, sha: SHA_B }));
-        await store.recordEvaluation(evaluation({ runId: 3, repoId: 5, repoFullName: 'x/y' }));
-        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([earlier.evaluation, later.evaluation]);
-        expect(await store.evaluationsForCommit(4_200_000_001, SHA_C)).toEqual([]);
+        const later = await evaluations().recordEvaluation(evaluation({ runId: 1, model: 'b', createdAt: new Date(T0.getTime() + 1000) }));
+        const earlier = await evaluations().recordEvaluation(evaluation({ runId: 1, model: 'a' }));
+        await evaluations().recordEvaluation(evaluation({ runId: 2, sha: SHA_B }));
+        await evaluations().recordEvaluation(evaluation({ runId: 3, repoId: 5, repoFullName: 'x/y' }));
+        expect(await evaluations().evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([earlier.evaluation, later.evaluation]);
+        expect(await evaluations().evaluationsForCommit(4_200_000_001, SHA_C)).toEqual([]);
       });
 
       test('getEvaluation of an unknown id is null', async () => {
-        expect(await store.getEvaluation(123456)).toBeNull();
+        expect(await evaluations().getEvaluation(123456)).toBeNull();
       });
 
       test('refuses values it could not read back the same way', async () => {
-        await expect(store.recordEvaluation(evaluation({ metrics: { 'eval.accuracy': Number.NaN } }))).rejects.toThrow(
+        await expect(evaluations().recordEvaluation(evaluation({ metrics: { 'eval.accuracy': Number.NaN } }))).rejects.toThrow(
           new StoreInputError(
             'invalid evaluation of model "sentiment": metrics.eval.accuracy: expected a finite number, a string, null or { "invalid": "NaN" | "Infinity" | "-Infinity" }',
           ),
         );
-        await expect(store.recordEvaluation(evaluation({ sha: 'HEAD' }))).rejects.toThrow(
+        await expect(evaluations().recordEvaluation(evaluation({ sha: 'HEAD' }))).rejects.toThrow(
           'invalid evaluation of model "sentiment": sha: expected a full lowercase hex commit SHA',
         );
-        await expect(store.recordEvaluation(evaluation({ runId: 1.5 }))).rejects.toThrow(StoreInputError);
-        expect(await store.evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([]);
+        await expect(evaluations().recordEvaluation(evaluation({ runId: 1.5 }))).rejects.toThrow(StoreInputError);
+        expect(await evaluations().evaluationsForCommit(4_200_000_001, SHA_A)).toEqual([]);
       });
     });
 
-    describe('webhook deliveries', () => {
+    describe('the Deliveries port', () => {
+      // Only the port's own methods: each port is a contract of its own.
+      const deliveries = (): Deliveries => store;
+
       test('only the first claim of a delivery wins', async () => {
-        expect(await store.claimDelivery('delivery-1', 'workflow_run')).toBe(true);
-        expect(await store.claimDelivery('delivery-1', 'workflow_run')).toBe(false);
-        expect(await store.claimDelivery('delivery-2', 'pull_request')).toBe(true);
+        expect(await deliveries().claimDelivery('delivery-1', 'workflow_run')).toBe(true);
+        expect(await deliveries().claimDelivery('delivery-1', 'workflow_run')).toBe(false);
+        expect(await deliveries().claimDelivery('delivery-2', 'pull_request')).toBe(true);
       });
 
       test('many concurrent claims of one delivery record exactly one', async () => {
-        const claims = await Promise.all(Array.from({ length: 50 }, () => store.claimDelivery('racy', 'push')));
+        const claims = await Promise.all(Array.from({ length: 50 }, () => deliveries().claimDelivery('racy', 'push')));
         expect(claims.filter(Boolean)).toHaveLength(1);
       });
 
@@ -229,105 +244,111 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         const other = await open();
         const ids = Array.from({ length: 25 }, (_, i) => `delivery-${i}`);
         const claims = await Promise.all(
-          ids.flatMap((id) => [store.claimDelivery(id, 'push'), other.claimDelivery(id, 'push')]),
+          ids.flatMap((id) => [deliveries().claimDelivery(id, 'push'), other.claimDelivery(id, 'push')]),
         );
         expect(claims.filter(Boolean)).toHaveLength(ids.length);
         for (let i = 0; i < ids.length; i++) expect([claims[2 * i], claims[2 * i + 1]].filter(Boolean)).toHaveLength(1);
       });
 
       test('a released claim can be claimed again', async () => {
-        expect(await store.claimDelivery('d', 'push')).toBe(true);
-        await store.releaseDelivery('d');
-        await store.releaseDelivery('never-claimed');
-        expect(await store.claimDelivery('d', 'push')).toBe(true);
-        expect(await store.claimDelivery('d', 'push')).toBe(false);
+        expect(await deliveries().claimDelivery('d', 'push')).toBe(true);
+        await deliveries().releaseDelivery('d');
+        await deliveries().releaseDelivery('never-claimed');
+        expect(await deliveries().claimDelivery('d', 'push')).toBe(true);
+        expect(await deliveries().claimDelivery('d', 'push')).toBe(false);
       });
 
       test('pruning forgets only deliveries older than the given age', async () => {
-        await store.claimDelivery('old', 'push');
+        await deliveries().claimDelivery('old', 'push');
         clock.advanceDays(10);
-        await store.claimDelivery('recent', 'push');
+        await deliveries().claimDelivery('recent', 'push');
         clock.advanceDays(1);
-        expect(await store.pruneDeliveries(7)).toBe(1);
-        expect(await store.pruneDeliveries(7)).toBe(0);
-        expect(await store.claimDelivery('recent', 'push')).toBe(false);
-        expect(await store.claimDelivery('old', 'push')).toBe(true);
-        expect(await store.pruneDeliveries(0)).toBe(1);
+        expect(await deliveries().pruneDeliveries(7)).toBe(1);
+        expect(await deliveries().pruneDeliveries(7)).toBe(0);
+        expect(await deliveries().claimDelivery('recent', 'push')).toBe(false);
+        expect(await deliveries().claimDelivery('old', 'push')).toBe(true);
+        expect(await deliveries().pruneDeliveries(0)).toBe(1);
       });
 
       test('an empty delivery id is refused', async () => {
-        await expect(store.claimDelivery('', 'push')).rejects.toThrow(
+        await expect(deliveries().claimDelivery('', 'push')).rejects.toThrow(
           new StoreInputError('invalid delivery id: Too small: expected string to have >=1 characters'),
         );
       });
     });
 
-    describe('PR comment ids', () => {
+    describe('the CommentIds port', () => {
+      // Only the port's own methods: each port is a contract of its own.
+      const commentIds = (): CommentIds => store;
+
       const where = { repoId: 4_200_000_001, pr: 17, key: 'metrics-diff:sentiment' };
 
       test('unknown until set, then upserted', async () => {
-        expect(await store.getCommentId(where)).toBeNull();
-        await store.setCommentId({ ...where, commentId: 3_000_000_001 });
-        expect(await store.getCommentId(where)).toBe(3_000_000_001);
-        await store.setCommentId({ ...where, commentId: 3_000_000_002 });
-        expect(await store.getCommentId(where)).toBe(3_000_000_002);
+        expect(await commentIds().getCommentId(where)).toBeNull();
+        await commentIds().setCommentId({ ...where, commentId: 3_000_000_001 });
+        expect(await commentIds().getCommentId(where)).toBe(3_000_000_001);
+        await commentIds().setCommentId({ ...where, commentId: 3_000_000_002 });
+        expect(await commentIds().getCommentId(where)).toBe(3_000_000_002);
       });
 
       test('each repo, PR and key has its own comment', async () => {
-        await store.setCommentId({ ...where, commentId: 1 });
-        await store.setCommentId({ ...where, key: 'metrics-diff:toxicity', commentId: 2 });
-        await store.setCommentId({ ...where, pr: 18, commentId: 3 });
-        await store.setCommentId({ ...where, repoId: 5, commentId: 4 });
-        expect(await store.getCommentId(where)).toBe(1);
-        expect(await store.getCommentId({ ...where, key: 'metrics-diff:toxicity' })).toBe(2);
-        expect(await store.getCommentId({ ...where, pr: 18 })).toBe(3);
-        expect(await store.getCommentId({ ...where, repoId: 5 })).toBe(4);
-        expect(await store.getCommentId({ ...where, key: 'card-report' })).toBeNull();
+        await commentIds().setCommentId({ ...where, commentId: 1 });
+        await commentIds().setCommentId({ ...where, key: 'metrics-diff:toxicity', commentId: 2 });
+        await commentIds().setCommentId({ ...where, pr: 18, commentId: 3 });
+        await commentIds().setCommentId({ ...where, repoId: 5, commentId: 4 });
+        expect(await commentIds().getCommentId(where)).toBe(1);
+        expect(await commentIds().getCommentId({ ...where, key: 'metrics-diff:toxicity' })).toBe(2);
+        expect(await commentIds().getCommentId({ ...where, pr: 18 })).toBe(3);
+        expect(await commentIds().getCommentId({ ...where, repoId: 5 })).toBe(4);
+        expect(await commentIds().getCommentId({ ...where, key: 'card-report' })).toBeNull();
       });
     });
 
-    describe('PR head SHAs', () => {
+    describe('the PullHeads port', () => {
+      // Only the port's own methods: each port is a contract of its own.
+      const pullHeads = (): PullHeads => store;
+
       const pr = { repoId: 4_200_000_001, pr: 17 };
       const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
       test('an older observation never replaces a newer one', async () => {
-        expect(await store.getHeadSha(pr)).toBeNull();
-        expect(await store.recordHeadSha({ ...pr, sha: SHA_B, at: at(10) })).toEqual({
+        expect(await pullHeads().getHeadSha(pr)).toBeNull();
+        expect(await pullHeads().recordHeadSha({ ...pr, sha: SHA_B, at: at(10) })).toEqual({
           ...pr,
           sha: SHA_B,
           at: '2025-03-01T12:00:10.000Z',
         });
         // A late, out-of-order event for the previous head.
-        expect(await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(5) })).toEqual({
+        expect(await pullHeads().recordHeadSha({ ...pr, sha: SHA_A, at: at(5) })).toEqual({
           ...pr,
           sha: SHA_B,
           at: '2025-03-01T12:00:10.000Z',
         });
         // Same time: the stored head stays.
-        expect((await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(10) })).sha).toBe(SHA_B);
-        expect(await store.recordHeadSha({ ...pr, sha: SHA_C, at: at(11) })).toEqual({
+        expect((await pullHeads().recordHeadSha({ ...pr, sha: SHA_A, at: at(10) })).sha).toBe(SHA_B);
+        expect(await pullHeads().recordHeadSha({ ...pr, sha: SHA_C, at: at(11) })).toEqual({
           ...pr,
           sha: SHA_C,
           at: '2025-03-01T12:00:11.000Z',
         });
-        expect(await store.getHeadSha(pr)).toEqual({ ...pr, sha: SHA_C, at: '2025-03-01T12:00:11.000Z' });
-        expect(await store.getHeadSha({ ...pr, pr: 18 })).toBeNull();
+        expect(await pullHeads().getHeadSha(pr)).toEqual({ ...pr, sha: SHA_C, at: '2025-03-01T12:00:11.000Z' });
+        expect(await pullHeads().getHeadSha({ ...pr, pr: 18 })).toBeNull();
       });
 
       test('in the same second, a push that follows the stored head replaces it, and nothing else does', async () => {
-        await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(20) });
+        await pullHeads().recordHeadSha({ ...pr, sha: SHA_A, at: at(20) });
         // Same second, but it follows another commit: not known to be newer.
-        expect((await store.recordHeadSha({ ...pr, sha: SHA_C, at: at(20), follows: SHA_B })).sha).toBe(SHA_A);
+        expect((await pullHeads().recordHeadSha({ ...pr, sha: SHA_C, at: at(20), follows: SHA_B })).sha).toBe(SHA_A);
         // Same second, and its `before` is the stored head: the newer push.
-        expect(await store.recordHeadSha({ ...pr, sha: SHA_B, at: at(20), follows: SHA_A })).toEqual({
+        expect(await pullHeads().recordHeadSha({ ...pr, sha: SHA_B, at: at(20), follows: SHA_A })).toEqual({
           ...pr,
           sha: SHA_B,
           at: '2025-03-01T12:00:20.000Z',
         });
         // The earlier push's late delivery cannot take the head back.
-        expect((await store.recordHeadSha({ ...pr, sha: SHA_A, at: at(20) })).sha).toBe(SHA_B);
+        expect((await pullHeads().recordHeadSha({ ...pr, sha: SHA_A, at: at(20) })).sha).toBe(SHA_B);
         // An older time never wins, whatever it follows.
-        expect((await store.recordHeadSha({ ...pr, sha: SHA_C, at: at(19), follows: SHA_B })).sha).toBe(SHA_B);
+        expect((await pullHeads().recordHeadSha({ ...pr, sha: SHA_C, at: at(19), follows: SHA_B })).sha).toBe(SHA_B);
       });
     });
 

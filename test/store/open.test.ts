@@ -101,7 +101,7 @@ describe('openStore', () => {
   });
 
   test('a postgres:// URL opens PostgreSQL (schema chosen in the URL)', async () => {
-    const url = process.env.MODELGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const url = process.env['MODELGATE_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
     const { Pool } = createRequire(import.meta.url)('pg') as {
       Pool: new (config: { connectionString: string; connectionTimeoutMillis: number }) => {
         query(sql: string): Promise<unknown>;
@@ -114,7 +114,7 @@ describe('openStore', () => {
       await admin.query(`CREATE SCHEMA ${schema}`);
     } catch (error) {
       await admin.end();
-      if (process.env.CI) {
+      if (process.env['CI']) {
         throw new Error(`cannot reach PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
       }
       console.warn(`Skipping the openStore PostgreSQL test: cannot reach ${redactUrl(url)}.`);

@@ -6,6 +6,7 @@ import { openPostgresStore } from '../../src/store/postgres.js';
 import { redactUrl } from '../../src/store/redact.js';
 import { StoreError } from '../../src/store/index.js';
 import { describeStoreContract, type StoreHarness } from './contract.js';
+import { describeWith } from '../helpers/prerequisite.js';
 
 interface Pool {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -16,7 +17,7 @@ const { Pool } = require('pg') as {
   Pool: new (config: { connectionString: string; options?: string; connectionTimeoutMillis?: number; max?: number }) => Pool;
 };
 
-const url = process.env.MODELGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = process.env['MODELGATE_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** One prefix per test run, so parallel runs on one server never collide. */
 const runPrefix = `mg_test_${randomBytes(4).toString('hex')}`;
 let schemaCount = 0;
@@ -55,7 +56,8 @@ async function postgresHarness(): Promise<StoreHarness> {
 
 const unreachable = await reachable();
 
-if (unreachable === null) {
+const missing = unreachable === null ? null : `a PostgreSQL server at ${redactUrl(url)} (${unreachable}); start it or set MODELGATE_TEST_DATABASE_URL`;
+describeWith('the PostgreSQL store', missing, () => {
   describeStoreContract('PostgreSQL', postgresHarness);
 
   describe('PostgreSQL specifics', () => {
@@ -94,20 +96,7 @@ if (unreachable === null) {
       ).rejects.toThrow(/^cannot prepare the PostgreSQL database at .*: no schema has been selected to create in$/);
     });
   });
-} else if (process.env.CI) {
-  test('PostgreSQL is reachable for the store tests', () => {
-    throw new Error(
-      `cannot reach PostgreSQL at ${redactUrl(url)} (${unreachable}). CI must start it before the tests ` +
-        '(see .ci/run), or set MODELGATE_TEST_DATABASE_URL to a reachable server.',
-    );
-  });
-} else {
-  console.warn(
-    `Skipping the PostgreSQL store tests: cannot reach ${redactUrl(url)} (${unreachable}). ` +
-      'Start PostgreSQL or set MODELGATE_TEST_DATABASE_URL to run them; in CI they fail instead.',
-  );
-  test.skip('PostgreSQL store contract (server unreachable)', () => undefined);
-}
+});
 
 describe('PostgreSQL without a server', () => {
   test('an unreachable server is a clear error without the password', async () => {

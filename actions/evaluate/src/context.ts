@@ -19,19 +19,19 @@ const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * checks that the commit evaluated is still that PR's head, so the input is never trusted alone.
  */
 export async function readRunContext(env: NodeJS.ProcessEnv): Promise<RunContext> {
-  const pull = await readPullRequest(env.GITHUB_EVENT_PATH);
-  const commit = pull?.headSha ?? env.GITHUB_SHA?.toLowerCase() ?? '';
+  const pull = await readPullRequest(env['GITHUB_EVENT_PATH']);
+  const commit = pull?.headSha ?? env['GITHUB_SHA']?.toLowerCase() ?? '';
   if (!COMMIT_SHA.test(commit)) {
     throw new InputError(
-      env.GITHUB_SHA
-        ? `GITHUB_SHA is '${env.GITHUB_SHA}', not a full commit SHA.`
+      env['GITHUB_SHA']
+        ? `GITHUB_SHA is '${env['GITHUB_SHA']}', not a full commit SHA.`
         : 'GITHUB_SHA is not set: this action runs in a GitHub Actions job, where the runner sets it to the commit being evaluated.',
     );
   }
   return {
     commit,
     pullRequest: pull?.number ?? null,
-    runner: { os: env.RUNNER_OS || null, arch: env.RUNNER_ARCH || null, name: env.RUNNER_NAME || null },
+    runner: { os: env['RUNNER_OS'] || null, arch: env['RUNNER_ARCH'] || null, name: env['RUNNER_NAME'] || null },
   };
 }
 
@@ -45,17 +45,17 @@ async function readPullRequest(eventPath: string | undefined): Promise<{ number:
     // No readable payload: not an event with a pull request.
     return null;
   }
-  const pull = isObject(event) ? event.pull_request : undefined;
+  const pull = isObject(event) ? event['pull_request'] : undefined;
   if (!isObject(pull)) return dispatchedPullRequest(event);
-  if (typeof pull.number !== 'number' || !Number.isInteger(pull.number) || pull.number <= 0) return null;
-  const sha = isObject(pull.head) && typeof pull.head.sha === 'string' ? pull.head.sha.toLowerCase() : null;
-  return { number: pull.number, headSha: sha !== null && COMMIT_SHA.test(sha) ? sha : null };
+  if (typeof pull['number'] !== 'number' || !Number.isInteger(pull['number']) || pull['number'] <= 0) return null;
+  const sha = isObject(pull['head']) && typeof pull['head']['sha'] === 'string' ? pull['head']['sha'].toLowerCase() : null;
+  return { number: pull['number'], headSha: sha !== null && COMMIT_SHA.test(sha) ? sha : null };
 }
 
 /** A `workflow_dispatch` by the App carries `inputs.pr`; the commit is the dispatched ref's head. */
 function dispatchedPullRequest(event: unknown): { number: number; headSha: null } | null {
-  const inputs = isObject(event) && isObject(event.inputs) ? event.inputs : undefined;
-  const pr = typeof inputs?.pr === 'string' ? inputs.pr.trim() : '';
+  const inputs = isObject(event) && isObject(event['inputs']) ? event['inputs'] : undefined;
+  const pr = typeof inputs?.['pr'] === 'string' ? inputs['pr'].trim() : '';
   return /^[1-9]\d{0,9}$/.test(pr) ? { number: Number(pr), headSha: null } : null;
 }
 

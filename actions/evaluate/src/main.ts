@@ -65,7 +65,7 @@ interface Inputs {
 export async function run(deps: Dependencies = defaults): Promise<void> {
   try {
     const inputs = readInputs();
-    const workspace = resolve(deps.env.GITHUB_WORKSPACE || process.cwd());
+    const workspace = resolve(deps.env['GITHUB_WORKSPACE'] || process.cwd());
     const workingDirectory = await resolveWorkingDirectory(workspace, inputs.workingDirectory);
     // Everything that can be checked before the (possibly hours long) evaluation, is.
     const model = await resolveModel(inputs.model, workingDirectory, workspace);
@@ -94,7 +94,7 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
 
     // Copied first, then read: the bytes checked are the bytes uploaded and digested.
     // The artifact is flat: the manifest plus the files under fixed names, so readers need no search.
-    const staging = await mkdtemp(join(deps.env.RUNNER_TEMP || tmpdir(), 'modelgate-eval-'));
+    const staging = await mkdtemp(join(deps.env['RUNNER_TEMP'] || tmpdir(), 'modelgate-eval-'));
     const metricsFile = displayPath(workspace, metricsPath);
     await checkWritten(metricsPath, metricsFile, before.metrics, 'metrics');
     const stagedMetrics = await stage(metricsPath, staging, 'metrics', stagedExtension(metricsPath, true));
@@ -140,7 +140,7 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
     else core.warning(`The metrics output is left empty: ${metrics.metrics.size} metrics are too many for an output. They are all in ${MANIFEST_FILE} in the artifact ${name}.`);
     core.setOutput('artifact-name', name);
     core.setOutput('model', model.identity.name);
-    if (deps.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(manifest, metrics, name)).write();
+    if (deps.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(renderSummary(manifest, metrics, name)).write();
   } catch (error) {
     // Input errors are complete sentences for people; anything else is a bug, so keep its stack in the log.
     if (!(error instanceof InputError) && error instanceof Error && error.stack) core.debug(error.stack);

@@ -55036,12 +55036,12 @@ async function readInput(root, path, what, limit, read) {
 // actions/metrics-diff/src/main.ts
 var WORKFLOW_TOKEN_LOGIN = "github-actions[bot]";
 var defaults = {
-  octokit: (token) => new Octokit2({ auth: token, baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" }),
+  octokit: (token) => new Octokit2({ auth: token, baseUrl: process.env["GITHUB_API_URL"] || "https://api.github.com" }),
   env: process.env
 };
 async function run(deps = defaults) {
   try {
-    const root = deps.env.GITHUB_WORKSPACE || process.cwd();
+    const root = deps.env["GITHUB_WORKSPACE"] || process.cwd();
     const comment = parseBoolean("comment", getInput("comment") || "true");
     const configInput = getInput("config");
     const file2 = configInput === "" || configInput === CONFIG_PATH ? void 0 : configInput;
@@ -55073,7 +55073,7 @@ async function run(deps = defaults) {
     }
     setOutput("gates-passed", String(diff.gatesPassed));
     setOutput("report", JSON.stringify(toJson(diff, baseline)));
-    if (deps.env.GITHUB_STEP_SUMMARY) await summary.addRaw(markdown).write();
+    if (deps.env["GITHUB_STEP_SUMMARY"]) await summary.addRaw(markdown).write();
     if (comment) await postComment(deps, markdown, metricsDiffMarker(model));
     if (!diff.gatesPassed) setFailed(`Metric gates failed against ${baseline.label}: see the job summary.`);
     else info(`All metric gates passed against ${baseline.label}.`);
@@ -55092,7 +55092,7 @@ async function postComment(deps, body, marker) {
     info("Not a pull request event: no comment to post.");
     return;
   }
-  const [owner, repo] = (deps.env.GITHUB_REPOSITORY ?? "").split("/");
+  const [owner, repo] = (deps.env["GITHUB_REPOSITORY"] ?? "").split("/");
   if (!owner || !repo) throw new InputError("GITHUB_REPOSITORY is not set; is this running in GitHub Actions?");
   if (pr.head?.repo?.full_name && pr.head.repo.full_name !== `${owner}/${repo}`) {
     notice("This pull request comes from a fork, whose workflow token cannot comment: the diff is in the job summary instead.");
@@ -55120,9 +55120,9 @@ async function postComment(deps, body, marker) {
   }
 }
 function readEvent(env) {
-  if (!env.GITHUB_EVENT_PATH) return null;
+  if (!env["GITHUB_EVENT_PATH"]) return null;
   try {
-    return JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"));
+    return JSON.parse(readFileSync(env["GITHUB_EVENT_PATH"], "utf8"));
   } catch {
     return null;
   }

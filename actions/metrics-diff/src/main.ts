@@ -21,7 +21,7 @@ export interface Dependencies {
 }
 
 const defaults: Dependencies = {
-  octokit: (token) => new Octokit({ auth: token, baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com' }),
+  octokit: (token) => new Octokit({ auth: token, baseUrl: process.env['GITHUB_API_URL'] || 'https://api.github.com' }),
   env: process.env,
 };
 
@@ -32,7 +32,7 @@ const defaults: Dependencies = {
  */
 export async function run(deps: Dependencies = defaults): Promise<void> {
   try {
-    const root = deps.env.GITHUB_WORKSPACE || process.cwd();
+    const root = deps.env['GITHUB_WORKSPACE'] || process.cwd();
     const comment = parseBoolean('comment', core.getInput('comment') || 'true');
     const configInput = core.getInput('config');
     const file = configInput === '' || configInput === CONFIG_PATH ? undefined : configInput;
@@ -67,7 +67,7 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
     }
     core.setOutput('gates-passed', String(diff.gatesPassed));
     core.setOutput('report', JSON.stringify(toJson(diff, baseline)));
-    if (deps.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+    if (deps.env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(markdown).write();
 
     if (comment) await postComment(deps, markdown, metricsDiffMarker(model));
     if (!diff.gatesPassed) core.setFailed(`Metric gates failed against ${baseline.label}: see the job summary.`);
@@ -89,7 +89,7 @@ async function postComment(deps: Dependencies, body: string, marker: string): Pr
     core.info('Not a pull request event: no comment to post.');
     return;
   }
-  const [owner, repo] = (deps.env.GITHUB_REPOSITORY ?? '').split('/');
+  const [owner, repo] = (deps.env['GITHUB_REPOSITORY'] ?? '').split('/');
   if (!owner || !repo) throw new InputError('GITHUB_REPOSITORY is not set; is this running in GitHub Actions?');
   // A fork's pull_request workflow gets a read-only token: say so instead of failing on a 403.
   if (pr.head?.repo?.full_name && pr.head.repo.full_name !== `${owner}/${repo}`) {
@@ -123,9 +123,9 @@ interface PullRequestEvent {
 }
 
 function readEvent(env: NodeJS.ProcessEnv): PullRequestEvent | null {
-  if (!env.GITHUB_EVENT_PATH) return null;
+  if (!env['GITHUB_EVENT_PATH']) return null;
   try {
-    return JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as PullRequestEvent;
+    return JSON.parse(readFileSync(env['GITHUB_EVENT_PATH'], 'utf8')) as PullRequestEvent;
   } catch {
     return null;
   }

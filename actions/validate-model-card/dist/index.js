@@ -46112,9 +46112,9 @@ function hfIdentity(root, path, ctx) {
 }
 function mctIdentity(value, path) {
   const folder = folderIdentity(path);
-  const details = isRecord(value) ? value.model_details : void 0;
-  const name = isRecord(details) && typeof details.name === "string" && isSafeName(details.name) ? details.name : null;
-  const version2 = isRecord(details) && isRecord(details.version) ? details.version.name : void 0;
+  const details = isRecord(value) ? value["model_details"] : void 0;
+  const name = isRecord(details) && typeof details["name"] === "string" && isSafeName(details["name"]) ? details["name"] : null;
+  const version2 = isRecord(details) && isRecord(details["version"]) ? details["version"]["name"] : void 0;
   const safeVersion = typeof version2 === "string" && isSafeVersion(version2) ? version2 : null;
   if (name !== null) return { name, version: safeVersion, source: "card" };
   return folder ? { ...folder, version: safeVersion } : null;
@@ -69094,7 +69094,7 @@ async function readCard2(absolutePath, displayPath3 = absolutePath) {
 // actions/validate-model-card/src/main.ts
 async function run() {
   try {
-    const root = process.env.GITHUB_WORKSPACE || process.cwd();
+    const root = process.env["GITHUB_WORKSPACE"] || process.cwd();
     const paths = getInput("paths").split(/\s+/).filter(Boolean);
     const failOnInput = parseFailOn(getInput("fail-on"));
     const configInput = getInput("config");
@@ -69147,7 +69147,7 @@ async function report2(files, counts, summary2, valid) {
   setOutput("valid", String(valid));
   setOutput("errors", String(counts.errors));
   setOutput("warnings", String(counts.warnings));
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (process.env["GITHUB_STEP_SUMMARY"]) {
     await summary.addRaw(`## Model cards: ${escapeMarkdown(counts.title)}
 
 ${summary2}

@@ -15,7 +15,7 @@ import { readCard } from '../../../src/node/read-card.js';
  */
 export async function run(): Promise<void> {
   try {
-    const root = process.env.GITHUB_WORKSPACE || process.cwd();
+    const root = process.env['GITHUB_WORKSPACE'] || process.cwd();
     const paths = core.getInput('paths').split(/\s+/).filter(Boolean);
     const failOnInput = parseFailOn(core.getInput('fail-on'));
     const configInput = core.getInput('config');
@@ -83,7 +83,7 @@ async function report(
   core.setOutput('errors', String(counts.errors));
   core.setOutput('warnings', String(counts.warnings));
   // Outside a job (e.g. `act` without summaries) there is nowhere to write the summary.
-  if (process.env.GITHUB_STEP_SUMMARY) {
+  if (process.env['GITHUB_STEP_SUMMARY']) {
     await core.summary.addRaw(`## Model cards: ${escapeMarkdown(counts.title)}\n\n${summary}\n`).write();
   }
 }

@@ -119,9 +119,9 @@ export function hfIdentity(root: YAMLMap, path: string, ctx: Ctx): ModelIdentity
 /** A Model Card Toolkit card names itself in `model_details`; used only when safe. */
 export function mctIdentity(value: unknown, path: string): ModelIdentity | null {
   const folder = folderIdentity(path);
-  const details = isRecord(value) ? value.model_details : undefined;
-  const name = isRecord(details) && typeof details.name === 'string' && isSafeName(details.name) ? details.name : null;
-  const version = isRecord(details) && isRecord(details.version) ? details.version.name : undefined;
+  const details = isRecord(value) ? value['model_details'] : undefined;
+  const name = isRecord(details) && typeof details['name'] === 'string' && isSafeName(details['name']) ? details['name'] : null;
+  const version = isRecord(details) && isRecord(details['version']) ? details['version']['name'] : undefined;
   const safeVersion = typeof version === 'string' && isSafeVersion(version) ? version : null;
   if (name !== null) return { name, version: safeVersion, source: 'card' };
   return folder ? { ...folder, version: safeVersion } : null;

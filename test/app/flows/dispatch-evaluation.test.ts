@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { assertAllMocksUsed, FakeGitHub } from '../../helpers/fake-github.js';
+import { FakeGitHub } from '../../helpers/fake-github.js';
+import { assertAllMocksUsed } from '../../helpers/nock.js';
 import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../../helpers/payloads.js';
 import type { TestApp } from '../../helpers/probot.js';
 import { useTestApp } from '../../helpers/use-test-app.js';

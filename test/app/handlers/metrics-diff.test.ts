@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { ACCURACY_GATE, metricsCard } from '../../helpers/cards.js';
-import { assertAllMocksUsed, FakeGitHub } from '../../helpers/fake-github.js';
+import { FakeGitHub } from '../../helpers/fake-github.js';
+import { assertAllMocksUsed } from '../../helpers/nock.js';
 import { BASE_SHA, HEAD_SHA, pullRequestEvent, REPO_ID } from '../../helpers/payloads.js';
 import { APP_ID, type TestApp } from '../../helpers/probot.js';
 import { useTestApp } from '../../helpers/use-test-app.js';

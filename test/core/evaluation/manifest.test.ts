@@ -116,32 +116,32 @@ describe('parseManifest', () => {
   });
 
   it('refuses a newer schema version with advice, rather than misreading it', () => {
-    expect(error(withChange((m) => (m.schema_version = 2)))).toBe(
+    expect(error(withChange((m) => (m['schema_version'] = 2)))).toBe(
       'modelgate-eval.json has schema_version 2, newer than this modelgate understands (1). Update modelgate.',
     );
   });
 
   it.each<[string, (m: Record<string, any>) => void, string]>([
-    ['an unsafe model name', (m) => (m.model.name = '../etc'), 'model.name: expected a model name: lowercase letters, digits, `.`, `_` and `-`, at most 64 characters'],
-    ['a version git refuses', (m) => (m.model.version = 'v1.lock'), 'model.version: expected a version: letters, digits, `.`, `_` and `-`, at most 64 characters'],
-    ['an abbreviated commit', (m) => (m.commit = 'a1b2c3d'), 'commit: expected a full lowercase hex commit SHA'],
-    ['a card path leaving the repository', (m) => (m.card.path = 'models/../../secret'), 'card.path: expected a path relative to the repository root, with forward slashes and no `.` or `..` segments'],
-    ['an absolute card path', (m) => (m.card.path = '/etc/passwd'), 'card.path: expected a path relative to the repository root, with forward slashes and no `.` or `..` segments'],
-    ['a file name with a directory', (m) => (m.files.metrics.name = 'sub/metrics.json'), 'files.metrics.name: expected a plain file name (letters, digits, `.`, `_`, `-`; no directories)'],
-    ['the manifest as a data file', (m) => (m.files.predictions.name = 'modelgate-eval.json'), 'files.predictions.name: must not be modelgate-eval.json'],
-    ['an uppercase digest', (m) => (m.files.metrics.sha256 = DIGEST.toUpperCase()), 'files.metrics.sha256: expected a lowercase hex SHA-256 digest (64 characters)'],
-    ['a boolean metric', (m) => (m.metrics['eval.accuracy'] = true), 'metrics["eval.accuracy"]: expected a finite number, a string, or {"invalid": "NaN" | "Infinity" | "-Infinity" | "null"}'],
-    ['an unknown invalid marker', (m) => (m.metrics.best = { invalid: 'inf' }), 'metrics.best: expected a finite number, a string, or {"invalid": "NaN" | "Infinity" | "-Infinity" | "null"}'],
-    ['a PR number of 0', (m) => (m.pull_request = 0), 'pull_request: Too small: expected number to be >0'],
-    ['a local time without zone', (m) => (m.started_at = '2024-05-01 12:00'), 'started_at: expected an ISO 8601 UTC timestamp such as 2024-05-01T12:00:00.000Z'],
-    ['an unknown top-level key', (m) => (m.extra = 1), '(top level): Unrecognized key: "extra"'],
+    ['an unsafe model name', (m) => (m['model'].name = '../etc'), 'model.name: expected a model name: lowercase letters, digits, `.`, `_` and `-`, at most 64 characters'],
+    ['a version git refuses', (m) => (m['model'].version = 'v1.lock'), 'model.version: expected a version: letters, digits, `.`, `_` and `-`, at most 64 characters'],
+    ['an abbreviated commit', (m) => (m['commit'] = 'a1b2c3d'), 'commit: expected a full lowercase hex commit SHA'],
+    ['a card path leaving the repository', (m) => (m['card'].path = 'models/../../secret'), 'card.path: expected a path relative to the repository root, with forward slashes and no `.` or `..` segments'],
+    ['an absolute card path', (m) => (m['card'].path = '/etc/passwd'), 'card.path: expected a path relative to the repository root, with forward slashes and no `.` or `..` segments'],
+    ['a file name with a directory', (m) => (m['files'].metrics.name = 'sub/metrics.json'), 'files.metrics.name: expected a plain file name (letters, digits, `.`, `_`, `-`; no directories)'],
+    ['the manifest as a data file', (m) => (m['files'].predictions.name = 'modelgate-eval.json'), 'files.predictions.name: must not be modelgate-eval.json'],
+    ['an uppercase digest', (m) => (m['files'].metrics.sha256 = DIGEST.toUpperCase()), 'files.metrics.sha256: expected a lowercase hex SHA-256 digest (64 characters)'],
+    ['a boolean metric', (m) => (m['metrics']['eval.accuracy'] = true), 'metrics["eval.accuracy"]: expected a finite number, a string, or {"invalid": "NaN" | "Infinity" | "-Infinity" | "null"}'],
+    ['an unknown invalid marker', (m) => (m['metrics'].best = { invalid: 'inf' }), 'metrics.best: expected a finite number, a string, or {"invalid": "NaN" | "Infinity" | "-Infinity" | "null"}'],
+    ['a PR number of 0', (m) => (m['pull_request'] = 0), 'pull_request: Too small: expected number to be >0'],
+    ['a local time without zone', (m) => (m['started_at'] = '2024-05-01 12:00'), 'started_at: expected an ISO 8601 UTC timestamp such as 2024-05-01T12:00:00.000Z'],
+    ['an unknown top-level key', (m) => (m['extra'] = 1), '(top level): Unrecognized key: "extra"'],
   ])('names the field: %s', (_, change, message) => {
     expect(error(withChange(change))).toBe(`modelgate-eval.json is not a valid evaluation manifest: ${message}.`);
   });
 
   it('lists at most five problems and counts the rest', () => {
     const text = withChange((m) => {
-      for (let i = 0; i < 8; i++) (m.metrics as Record<string, unknown>)[`bad${i}`] = [];
+      for (let i = 0; i < 8; i++) (m['metrics'] as Record<string, unknown>)[`bad${i}`] = [];
     });
     const message = error(text);
     expect(message.match(/metrics\.bad\d/g)).toEqual(['metrics.bad0', 'metrics.bad1', 'metrics.bad2', 'metrics.bad3', 'metrics.bad4']);
