@@ -55109,7 +55109,7 @@ async function postComment(deps, body, marker) {
     setOutput("comment-id", String(result.id));
     info(`${result.action === "created" ? "Posted" : "Updated"} the metrics comment on #${pr.number}.`);
   } catch (error63) {
-    const status = error63.status;
+    const status = httpStatus(error63);
     if (status === 403 || status === 404) {
       notice(
         `The token cannot comment on #${pr.number} (HTTP ${status}): give the job \`permissions: pull-requests: write\`. The diff is in the job summary.`

@@ -5,6 +5,7 @@ import { CONFIG_PATH } from '../../../src/core/config/index.js';
 import { compareMetrics, type Baseline } from '../../../src/core/metrics/index.js';
 import { metricsDiffMarker } from '../../../src/github/markers.js';
 import { metricsCommentBody } from '../../../src/github/metrics-comment.js';
+import { httpStatus } from '../../../src/github/http-status.js';
 import { upsertStickyComment, type CommentsApi } from '../../../src/github/sticky-comment.js';
 import { toJson } from '../../../src/render/json/metrics.js';
 import { ConfigError, InputError } from '../../../src/node/errors.js';
@@ -107,7 +108,7 @@ async function postComment(deps: Dependencies, body: string, marker: string): Pr
     core.setOutput('comment-id', String(result.id));
     core.info(`${result.action === 'created' ? 'Posted' : 'Updated'} the metrics comment on #${pr.number}.`);
   } catch (error) {
-    const status = (error as { status?: number }).status;
+    const status = httpStatus(error);
     if (status === 403 || status === 404) {
       core.notice(
         `The token cannot comment on #${pr.number} (HTTP ${status}): give the job \`permissions: pull-requests: write\`. The diff is in the job summary.`,
