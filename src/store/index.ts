@@ -1,4 +1,17 @@
 /** The App's state: ports per concern, two backends (SQLite by default, PostgreSQL for replicas). */
 export { openStore, resolveDatabaseLocation, DEFAULT_DATABASE_PATH, type DatabaseLocation } from './open.js';
 export { StoreCorruptRowError, StoreError, StoreInputError } from './errors.js';
-export type { CommentIds, CommentKey, Deliveries, Evaluations, HeadSha, LatestEvaluationQuery, PullHeads, Store, StoreOptions } from './ports.js';
+export type {
+  CommentIds,
+  CommentKey,
+  Deliveries,
+  Evaluations,
+  HeadSha,
+  LatestEvaluationQuery,
+  NewPromotion,
+  PromotionTransition,
+  Promotions,
+  PullHeads,
+  Store,
+  StoreOptions,
+} from './ports.js';

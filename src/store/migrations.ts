@@ -74,6 +74,71 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'promotion requests',
+    statements: (t) => [
+      `CREATE TABLE promotions (
+        id TEXT PRIMARY KEY,
+        repo_id BIGINT NOT NULL,
+        repo_full_name TEXT NOT NULL,
+        installation_id BIGINT NOT NULL,
+        model TEXT NOT NULL,
+        version TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        emergency TEXT,
+        from_version TEXT,
+        requested_by_id BIGINT NOT NULL,
+        requested_by_login TEXT NOT NULL,
+        state TEXT NOT NULL,
+        state_reason TEXT,
+        evidence_digest TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        approvals_required INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at ${t.timestamp} NOT NULL,
+        updated_at ${t.timestamp} NOT NULL,
+        expires_at ${t.timestamp} NOT NULL,
+        lease_owner TEXT,
+        lease_until ${t.timestamp}
+      )`,
+      // One active request per (repository, model, stage), also across replicas: the database decides.
+      "CREATE UNIQUE INDEX promotions_one_active ON promotions (repo_id, model, stage) WHERE state IN ('requested', 'approved', 'executing')",
+      'CREATE INDEX promotions_by_state ON promotions (state, expires_at)',
+      'CREATE INDEX promotions_by_model ON promotions (repo_id, model, created_at)',
+      `CREATE TABLE promotion_approvals (
+        promotion_id TEXT NOT NULL,
+        approver_id BIGINT NOT NULL,
+        approver_login TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        via TEXT NOT NULL,
+        approved_at ${t.timestamp} NOT NULL,
+        PRIMARY KEY (promotion_id, approver_id)
+      )`,
+      `CREATE TABLE promotion_steps (
+        promotion_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        result TEXT NOT NULL,
+        recorded_at ${t.timestamp} NOT NULL,
+        PRIMARY KEY (promotion_id, step)
+      )`,
+      `CREATE TABLE promotion_audit (
+        id ${t.id},
+        promotion_id TEXT NOT NULL,
+        at ${t.timestamp} NOT NULL,
+        actor_id BIGINT,
+        actor_login TEXT,
+        action TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        digest TEXT,
+        detail TEXT
+      )`,
+      'CREATE INDEX promotion_audit_by_promotion ON promotion_audit (promotion_id, id)',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
@@ -94,8 +159,8 @@ export class StoreSchemaTooNewError extends StoreError {
 }
 
 /**
- * Brings the schema up to LATEST_SCHEMA_VERSION in one write transaction; a no-op when it is
- * current. On PostgreSQL an advisory lock makes replicas that start together take turns.
+ * Applies every migration the database has not recorded, in one write transaction; a no-op when
+ * it is current. On PostgreSQL an advisory lock makes replicas that start together take turns.
  * Returns the versions before and after.
  */
 export async function migrate(
@@ -117,9 +182,11 @@ export async function migrate(
         applied_at ${types.timestamp} NOT NULL
       )`,
     );
-    const from = await currentVersion(tx);
+    const applied = await appliedVersions(tx);
+    const from = applied.reduce((max, v) => Math.max(max, v), 0);
     if (from > known) throw new StoreSchemaTooNewError(from, known, driver.label);
-    const pending = [...migrations].filter((m) => m.version > from).sort((a, b) => a.version - b.version);
+    // Every migration not yet recorded, in order: one merged after a higher-numbered one still runs.
+    const pending = [...migrations].filter((m) => !applied.includes(m.version)).sort((a, b) => a.version - b.version);
     for (const migration of pending) {
       for (const statement of migration.statements(types)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
@@ -132,13 +199,14 @@ export async function migrate(
   });
 }
 
-async function currentVersion(tx: SqlExecutor): Promise<number> {
-  const { rows } = await tx.query('SELECT MAX(version) AS version FROM schema_migrations');
-  const value = (rows[0] as { version?: unknown } | undefined)?.version ?? null;
-  if (value === null) return 0;
-  const version = typeof value === 'string' ? Number(value) : value;
-  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
-    throw new StoreError(`schema_migrations holds an unreadable version (${String(value)}); fix or drop the table`);
-  }
-  return version;
+async function appliedVersions(tx: SqlExecutor): Promise<number[]> {
+  const { rows } = await tx.query('SELECT version FROM schema_migrations ORDER BY version');
+  return rows.map((row) => {
+    const value = (row as { version?: unknown }).version;
+    const version = typeof value === 'string' ? Number(value) : value;
+    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+      throw new StoreError(`schema_migrations holds an unreadable version (${String(value)}); fix or drop the table`);
+    }
+    return version;
+  });
 }

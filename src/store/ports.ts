@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Evaluation, EvaluationStatus, NewEvaluation } from '../core/evaluation/index.js';
+import type { Actor, Approval, AuditEntry, Evidence, ExecutionStep, Promotion, PromotionResult, PromotionState } from '../core/promotion/index.js';
 
 /**
  * The App's persistent memory, one small port per concern: flows depend on the ports they use,
@@ -60,8 +61,64 @@ export interface Evaluations {
   getEvaluation(id: number): Promise<Evaluation | null>;
 }
 
+/** A new request: what the requester asked for and the evidence it was checked against. */
+export type NewPromotion = Omit<Promotion, 'state' | 'stateReason' | 'createdAt' | 'updatedAt' | 'result'>;
+
+/** A state change, applied only when the request is still in one of `from` (compare-and-set). */
+export interface PromotionTransition {
+  from: readonly PromotionState[];
+  to: PromotionState;
+  actor: Actor | null;
+  /** Why, for people (a rejection's reason, what voided the approvals, a failure). */
+  reason: string | null;
+  /** New evidence and digest, when the request was re-checked. */
+  evidence?: { digest: string; evidence: Evidence };
+  /** Merged into the request's result. */
+  result?: PromotionResult;
+}
+
+/**
+ * Promotion requests: the persisted state machine, approvals bound to digests, the execution
+ * steps recorded one by one, and an append-only audit log of every change.
+ */
+export interface Promotions {
+  /**
+   * Records a new request in state `requested`. At most one request per (repository, model,
+   * stage) is active, across processes and replicas: when one is, nothing is created and that
+   * one is returned.
+   */
+  createPromotion(request: NewPromotion): Promise<{ created: true; promotion: Promotion } | { created: false; active: Promotion }>;
+  getPromotion(id: string): Promise<Promotion | null>;
+  /** The active (requested, approved or executing) request for a model's stage. */
+  activePromotion(where: { repoId: number; model: string; stage: string }): Promise<Promotion | null>;
+  /** Requests of a repository (one model's, or all), newest first. */
+  listPromotions(query: { repoId: number; model?: string; states?: readonly PromotionState[]; limit?: number }): Promise<Promotion[]>;
+  /** Moves a request to `to` if it is still in one of `from`; null when it was not (someone else moved it first). */
+  transitionPromotion(id: string, change: PromotionTransition): Promise<Promotion | null>;
+  /** Adds an approval; one per approver id. `added` is false when that person had already approved. */
+  addApproval(id: string, approval: Approval): Promise<{ added: boolean; approvals: Approval[] }>;
+  approvals(id: string): Promise<Approval[]>;
+  /** Records an execution step's result; the first record of a step wins (a redo finds it). */
+  recordStep(id: string, step: ExecutionStep, result: Record<string, unknown>): Promise<void>;
+  steps(id: string): Promise<Map<ExecutionStep, Record<string, unknown>>>;
+  /** Merges into the request's result (links to the commit and the deployment as they appear). */
+  updateResult(id: string, result: PromotionResult): Promise<void>;
+  /**
+   * Takes the right to execute a request until `until`, when no one else holds it (or theirs
+   * ran out): one replica executes a request at a time. True when taken.
+   */
+  leaseExecution(id: string, owner: string, until: Date): Promise<boolean>;
+  releaseExecution(id: string, owner: string): Promise<void>;
+  /** Requests left approved or executing whose lease is free: what a starting App resumes. */
+  resumablePromotions(now: Date): Promise<Promotion[]>;
+  /** Moves every request still `requested` past its expiry to `expired`; returns them. */
+  expirePromotions(now: Date): Promise<Promotion[]>;
+  /** The request's audit log, oldest first. */
+  auditLog(id: string): Promise<AuditEntry[]>;
+}
+
 /** Every port, on one database. */
-export interface Store extends Deliveries, PullHeads, CommentIds, Evaluations {
+export interface Store extends Deliveries, PullHeads, CommentIds, Evaluations, Promotions {
   /** Where the data lives (a file path or a redacted URL), for the startup log line. */
   readonly label: string;
   /** Releases the connection(s). Safe to call twice; the store is unusable afterwards. */
@@ -78,8 +135,12 @@ export interface LatestEvaluationQuery {
   repoId: number;
   model: string;
   status: EvaluationStatus;
+  /** Only evaluations of this model version. */
+  modelVersion?: string;
   /** Only evaluations of this branch/ref. */
   ref?: string;
+  /** Only evaluations of one of these branches/refs. */
+  refs?: readonly string[];
   /** Only evaluations of this commit. */
   sha?: string;
 }

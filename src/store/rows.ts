@@ -9,7 +9,7 @@ import { HeadShaSchema, type HeadSha } from './ports.js';
  * returns booleans as 0/1 and timestamps as ISO text.
  */
 
-const dbInteger = z.union([
+export const dbInteger = z.union([
   z.number(),
   z
     .string()
@@ -24,7 +24,7 @@ const dbBoolean = z.union([
   z.literal(1).transform(() => true),
 ]);
 
-const dbTimestamp = z.union([z.date(), z.string()]).transform((value, ctx) => {
+export const dbTimestamp = z.union([z.date(), z.string()]).transform((value, ctx) => {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) {
     ctx.addIssue({ code: 'custom', message: `not a timestamp (${JSON.stringify(String(value))})` });
@@ -33,7 +33,7 @@ const dbTimestamp = z.union([z.date(), z.string()]).transform((value, ctx) => {
   return date.toISOString();
 });
 
-const jsonText = z.string().transform((text, ctx): unknown => {
+export const jsonText = z.string().transform((text, ctx): unknown => {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -120,7 +120,7 @@ export function decodeCommentId(row: unknown): number {
   return decode('pr_comments', row, key, CommentRow).comment_id;
 }
 
-function decode<T>(
+export function decode<T>(
   table: string,
   row: unknown,
   rowId: (row: Record<string, unknown>) => string | null,

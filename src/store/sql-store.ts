@@ -4,6 +4,7 @@ import { EVALUATION_COLUMNS, decodeCommentId, decodeEvaluation, decodeHead } fro
 import { NewEvaluationSchema, type Evaluation, type NewEvaluation } from '../core/evaluation/index.js';
 import { StoreError, StoreInputError } from './errors.js';
 import type { CommentKey, HeadSha, LatestEvaluationQuery, Store } from './ports.js';
+import { SqlPromotions } from './sql-promotions.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,14 +21,15 @@ const HeadInputSchema = z.object({
     .optional(),
 });
 
-/** The Store, written once against SqlDriver; the SQL is the same on SQLite and PostgreSQL. */
-export class SqlStore implements Store {
+/**
+ * The Store, written once against SqlDriver; the SQL is the same on SQLite and PostgreSQL. The
+ * promotion port's SQL is in sql-promotions.ts; this class exposes it as part of the one store.
+ */
+export class SqlStore extends SqlPromotions implements Store {
   readonly label: string;
 
-  constructor(
-    private readonly db: SqlDriver,
-    private readonly now: () => Date,
-  ) {
+  constructor(db: SqlDriver, now: () => Date) {
+    super(db, now);
     this.label = db.label;
   }
 
@@ -79,9 +81,18 @@ export class SqlStore implements Store {
   async latestEvaluation(query: LatestEvaluationQuery): Promise<Evaluation | null> {
     const conditions = ['repo_id = ?', 'model = ?', 'status = ?'];
     const params: SqlParam[] = [query.repoId, query.model, query.status];
+    if (query.modelVersion !== undefined) {
+      conditions.push('model_version = ?');
+      params.push(query.modelVersion);
+    }
     if (query.ref !== undefined) {
       conditions.push('ref = ?');
       params.push(query.ref);
+    }
+    if (query.refs !== undefined) {
+      if (query.refs.length === 0) return null;
+      conditions.push(`ref IN (${query.refs.map(() => '?').join(', ')})`);
+      params.push(...query.refs);
     }
     if (query.sha !== undefined) {
       conditions.push('sha = ?');

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SqlParam } from '../../src/store/driver.js';
-import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
+
+/** Every schema version the migrations record. */
+const VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
+/** Every table the migrations create. */
+const TABLES = ['evaluations', 'webhook_deliveries', 'pr_comments', 'pr_heads', 'promotions', 'promotion_approvals', 'promotion_steps', 'promotion_audit'];
 import type { Evaluation, NewEvaluation } from '../../src/core/evaluation/index.js';
 import {
   StoreCorruptRowError,
@@ -8,10 +13,13 @@ import {
   type CommentIds,
   type Deliveries,
   type Evaluations,
+  type NewPromotion,
+  type Promotions,
   type PullHeads,
   type Store,
   type StoreOptions,
 } from '../../src/store/index.js';
+import type { Evidence } from '../../src/core/promotion/index.js';
 
 /** One test's database, reached through the store and, for setting up corruption, directly. */
 export interface StoreHarness {
@@ -60,6 +68,46 @@ function evaluation(overrides: Partial<NewEvaluation> = {}): NewEvaluation {
     manifest: { files: ['metrics.json'], nested: { ok: true, n: 3 } },
     verdict: true,
     createdAt: T0,
+    ...overrides,
+  };
+}
+
+const EVIDENCE: Evidence = {
+  repoId: 4_200_000_001,
+  model: 'sentiment',
+  version: 'v3',
+  stage: 'production',
+  kind: 'promote',
+  emergency: false,
+  current: 'v2',
+  registered: { commit: SHA_A, card: 'models/sentiment/README.md', cardDigest: 'sha256:' + '3'.repeat(64), pr: 12 },
+  card: { digest: 'sha256:' + '3'.repeat(64), errors: 0, warnings: 1 },
+  evaluation: { id: 7, metricsDigest: 'sha256:' + '4'.repeat(64), gatesPassed: true, runUrl: 'https://github.com/acme/models/actions/runs/1' },
+  pr: { number: 12, merged: true, approved: true, decision: 'APPROVED', author: { id: 11, login: 'carol' }, url: 'https://github.com/acme/models/pull/12' },
+  soak: null,
+  policy: { name: 'production', approvals: 1, approvers: ['bob'], after: null, soakMs: 0, require: ['card_valid', 'gates_passed', 'pr_approved'], rollbackApprovals: 1, emergency: 'deny', emergencySelfApprove: false, excludePrAuthor: false, environment: '{model}/{stage}' },
+};
+
+let promotionCount = 0;
+function promotionRequest(overrides: Partial<NewPromotion> = {}): NewPromotion {
+  promotionCount += 1;
+  return {
+    id: `p-${'abcdefghijklmnopqrstuvwxyz234567'[promotionCount % 32]}${'a'.repeat(11)}`,
+    repoId: 4_200_000_001,
+    repoFullName: 'acme/models',
+    installationId: 5,
+    model: 'sentiment',
+    version: 'v3',
+    stage: 'production',
+    kind: 'promote',
+    emergency: null,
+    fromVersion: 'v2',
+    requestedBy: { id: 10, login: 'alice' },
+    evidenceDigest: 'sha256:' + '5'.repeat(64),
+    evidence: EVIDENCE,
+    approvalsRequired: 1,
+    source: { kind: 'github', issue: 12 },
+    expiresAt: new Date(T0.getTime() + 24 * 3600 * 1000).toISOString(),
     ...overrides,
   };
 }
@@ -352,6 +400,162 @@ export function describeStoreContract(name: string, createHarness: () => Promise
       });
     });
 
+    describe('the Promotions port', () => {
+      // Only the port's own methods: each port is a contract of its own.
+      const promotions = (): Promotions => store;
+      const approval = (id: number, login: string, digest = 'sha256:' + '5'.repeat(64)) => ({ approver: { id, login }, digest, at: T0.toISOString(), via: 'github' as const });
+
+      test('records a request and reads every field back', async () => {
+        const input = promotionRequest({ emergency: 'the model leaks PII', source: { kind: 'slack', team: 'T1', channel: 'C1', user: 'U1' } });
+        const created = await promotions().createPromotion(input);
+        const expected = { ...input, state: 'requested', stateReason: null, createdAt: T0.toISOString(), updatedAt: T0.toISOString(), result: {} };
+        expect(created).toEqual({ created: true, promotion: expected });
+        expect(await promotions().getPromotion(input.id)).toEqual(expected);
+        expect(await promotions().getPromotion('p-missingmissi')).toBeNull();
+      });
+
+      test('one active request per repository, model and stage; others are free', async () => {
+        const first = promotionRequest();
+        await promotions().createPromotion(first);
+        const blocked = await promotions().createPromotion(promotionRequest());
+        expect(blocked).toMatchObject({ created: false, active: { id: first.id, state: 'requested' } });
+        expect(await promotions().createPromotion(promotionRequest({ stage: 'staging' }))).toMatchObject({ created: true });
+        expect(await promotions().createPromotion(promotionRequest({ model: 'fraud' }))).toMatchObject({ created: true });
+        expect(await promotions().createPromotion(promotionRequest({ repoId: 7 }))).toMatchObject({ created: true });
+        expect((await promotions().activePromotion({ repoId: first.repoId, model: 'sentiment', stage: 'production' }))?.id).toBe(first.id);
+        // A finished request frees the slot.
+        await promotions().transitionPromotion(first.id, { from: ['requested'], to: 'rejected', actor: { id: 20, login: 'bob' }, reason: 'not now' });
+        expect(await promotions().activePromotion({ repoId: first.repoId, model: 'sentiment', stage: 'production' })).toBeNull();
+        expect(await promotions().createPromotion(promotionRequest())).toMatchObject({ created: true });
+      });
+
+      test('racing requests for the same stage over two connections create exactly one', async () => {
+        const other = await open();
+        const requests = Array.from({ length: 12 }, () => promotionRequest());
+        const results = await Promise.all(requests.map((r, i) => (i % 2 ? other : store).createPromotion(r)));
+        const created = results.filter((r) => r.created);
+        expect(created).toHaveLength(1);
+        const winner = (created[0] as { promotion: { id: string } }).promotion.id;
+        expect(results.filter((r) => !r.created).map((r) => (r as { active: { id: string } }).active.id)).toEqual(Array(11).fill(winner));
+      });
+
+      test('transitions are compare-and-set, and every change is in the audit log', async () => {
+        const p = promotionRequest();
+        await promotions().createPromotion(p);
+        expect(await promotions().transitionPromotion(p.id, { from: ['approved'], to: 'executing', actor: null, reason: null })).toBeNull();
+        const approved = await promotions().transitionPromotion(p.id, {
+          from: ['requested'],
+          to: 'approved',
+          actor: { id: 20, login: 'bob' },
+          reason: null,
+          evidence: { digest: 'sha256:' + '6'.repeat(64), evidence: { ...EVIDENCE, current: 'v1' } },
+          result: { environment: 'sentiment/production' },
+        });
+        expect(approved).toMatchObject({ state: 'approved', evidenceDigest: 'sha256:' + '6'.repeat(64), evidence: { current: 'v1' }, result: { environment: 'sentiment/production' } });
+        await promotions().updateResult(p.id, { registryCommit: SHA_B });
+        // Racing moves out of one state: one wins.
+        const other = await open();
+        const moves = await Promise.all([
+          promotions().transitionPromotion(p.id, { from: ['approved'], to: 'executing', actor: null, reason: null }),
+          other.transitionPromotion(p.id, { from: ['approved'], to: 'void', actor: null, reason: 'evidence changed' }),
+        ]);
+        expect(moves.filter((m) => m !== null)).toHaveLength(1);
+        const final = await promotions().getPromotion(p.id);
+        expect(final?.result).toEqual({ environment: 'sentiment/production', registryCommit: SHA_B });
+        const log = await promotions().auditLog(p.id);
+        expect(log.map((e) => [e.action, e.fromState, e.toState, e.actor?.login ?? null])).toEqual([
+          ['requested', null, 'requested', 'alice'],
+          ['approved', 'requested', 'approved', 'bob'],
+          [final!.state, 'approved', final!.state, null],
+        ]);
+        expect(log[1]!.digest).toBe('sha256:' + '6'.repeat(64));
+      });
+
+      test('approvals: one per person, in order, each bound to its digest', async () => {
+        const p = promotionRequest();
+        await promotions().createPromotion(p);
+        expect(await promotions().addApproval(p.id, approval(20, 'bob'))).toEqual({ added: true, approvals: [approval(20, 'bob')] });
+        const again = await promotions().addApproval(p.id, approval(20, 'bob-renamed', 'sha256:' + '7'.repeat(64)));
+        expect(again).toEqual({ added: false, approvals: [approval(20, 'bob')] });
+        const racing = await Promise.all(Array.from({ length: 10 }, () => promotions().addApproval(p.id, approval(21, 'dave'))));
+        expect(racing.filter((r) => r.added)).toHaveLength(1);
+        expect(await promotions().approvals(p.id)).toEqual([approval(20, 'bob'), approval(21, 'dave')]);
+        expect((await promotions().auditLog(p.id)).filter((e) => e.action === 'approved').map((e) => e.actor?.login)).toEqual(['bob', 'dave']);
+      });
+
+      test('execution steps: the first record of a step wins', async () => {
+        const p = promotionRequest();
+        await promotions().createPromotion(p);
+        await promotions().recordStep(p.id, 'registry_commit', { sha: SHA_B });
+        await promotions().recordStep(p.id, 'registry_commit', { sha: SHA_C });
+        await promotions().recordStep(p.id, 'deployment', { id: 44 });
+        expect([...(await promotions().steps(p.id))]).toEqual([
+          ['registry_commit', { sha: SHA_B }],
+          ['deployment', { id: 44 }],
+        ]);
+      });
+
+      test('an execution lease has one holder until it runs out', async () => {
+        const p = promotionRequest();
+        await promotions().createPromotion(p);
+        const until = new Date(T0.getTime() + 60_000);
+        expect(await promotions().leaseExecution(p.id, 'replica-a', until)).toBe(true);
+        expect(await promotions().leaseExecution(p.id, 'replica-b', until)).toBe(false);
+        expect(await promotions().leaseExecution(p.id, 'replica-a', until)).toBe(true);
+        await promotions().transitionPromotion(p.id, { from: ['requested'], to: 'approved', actor: null, reason: null });
+        expect(await promotions().resumablePromotions(T0)).toEqual([]);
+        // Past the lease, another replica may take it over, and a restarted App finds it.
+        expect((await promotions().resumablePromotions(new Date(until.getTime() + 1))).map((r) => r.id)).toEqual([p.id]);
+        clock.advanceDays(1);
+        expect(await promotions().leaseExecution(p.id, 'replica-b', new Date(clock.now().getTime() + 60_000))).toBe(true);
+        await promotions().releaseExecution(p.id, 'replica-a');
+        expect(await promotions().leaseExecution(p.id, 'replica-a', new Date(clock.now().getTime() + 60_000))).toBe(false);
+        await promotions().releaseExecution(p.id, 'replica-b');
+        expect((await promotions().resumablePromotions(clock.now())).map((r) => r.id)).toEqual([p.id]);
+      });
+
+      test('expiry moves only pending requests past their time, once', async () => {
+        const pending = promotionRequest({ expiresAt: new Date(T0.getTime() + 1000).toISOString() });
+        const later = promotionRequest({ stage: 'staging', expiresAt: new Date(T0.getTime() + 10_000).toISOString() });
+        const approved = promotionRequest({ model: 'fraud', expiresAt: new Date(T0.getTime() + 1000).toISOString() });
+        for (const p of [pending, later, approved]) await promotions().createPromotion(p);
+        await promotions().transitionPromotion(approved.id, { from: ['requested'], to: 'approved', actor: null, reason: null });
+        const expired = await promotions().expirePromotions(new Date(T0.getTime() + 5000));
+        expect(expired.map((p) => [p.id, p.state, p.stateReason])).toEqual([[pending.id, 'expired', 'the request expired before it was approved']]);
+        expect(await promotions().expirePromotions(new Date(T0.getTime() + 5000))).toEqual([]);
+      });
+
+      test('lists a repository\'s requests newest first, by model and state', async () => {
+        const a = promotionRequest({ stage: 'staging' });
+        await promotions().createPromotion(a);
+        clock.advanceDays(1);
+        const b = promotionRequest();
+        await promotions().createPromotion(b);
+        clock.advanceDays(1);
+        const c = promotionRequest({ model: 'fraud' });
+        await promotions().createPromotion(c);
+        await promotions().transitionPromotion(a.id, { from: ['requested'], to: 'rejected', actor: null, reason: null });
+        expect((await promotions().listPromotions({ repoId: a.repoId })).map((p) => p.id)).toEqual([c.id, b.id, a.id]);
+        expect((await promotions().listPromotions({ repoId: a.repoId, limit: 1 })).map((p) => p.id)).toEqual([c.id]);
+        expect((await promotions().listPromotions({ repoId: a.repoId, model: 'sentiment' })).map((p) => p.id)).toEqual([b.id, a.id]);
+        expect((await promotions().listPromotions({ repoId: a.repoId, states: ['requested'] })).map((p) => p.model).sort()).toEqual(['fraud', 'sentiment']);
+        expect(await promotions().listPromotions({ repoId: a.repoId, states: [] })).toEqual([]);
+      });
+
+      test('a corrupt request row names the table, the row and the column', async () => {
+        const p = promotionRequest();
+        await promotions().createPromotion(p);
+        await harness.query('UPDATE promotions SET evidence = ? WHERE id = ?', ['{"model": 3}', p.id]);
+        const error = await promotions().getPromotion(p.id).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreCorruptRowError);
+        expect((error as Error).message).toMatch(new RegExp(`^promotions row ${p.id} is corrupt: column evidence`));
+      });
+
+      test('refuses a request it could not read back the same way', async () => {
+        await expect(promotions().createPromotion(promotionRequest({ approvalsRequired: -1 }))).rejects.toThrow(StoreInputError);
+      });
+    });
+
     describe('migrations', () => {
       test('opening again is a no-op that keeps the data', async () => {
         await store.claimDelivery('kept', 'push');
@@ -360,20 +564,16 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         expect(await store.claimDelivery('kept', 'push')).toBe(false);
         const versions = await harness.query('SELECT version FROM schema_migrations ORDER BY version');
         expect(versions.map((r) => Number((r as { version: unknown }).version))).toEqual(
-          Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1),
+          VERSIONS,
         );
       });
 
       test('stores opened together migrate once', async () => {
-        await harness.query('DROP TABLE evaluations');
-        await harness.query('DROP TABLE webhook_deliveries');
-        await harness.query('DROP TABLE pr_comments');
-        await harness.query('DROP TABLE pr_heads');
-        await harness.query('DROP TABLE schema_migrations');
+        for (const table of [...TABLES, 'schema_migrations']) await harness.query(`DROP TABLE ${table}`);
         const stores = await Promise.all([open(), open(), open()]);
         const claims = await Promise.all(stores.map((s) => s.claimDelivery('once', 'push')));
         expect(claims.filter(Boolean)).toHaveLength(1);
-        expect(await harness.query('SELECT version FROM schema_migrations')).toHaveLength(LATEST_SCHEMA_VERSION);
+        expect(await harness.query('SELECT version FROM schema_migrations')).toHaveLength(VERSIONS.length);
       });
 
       test('a database from a newer modelgate is refused at open', async () => {

@@ -69,7 +69,7 @@ describeWith('the PostgreSQL store', missing, () => {
         const [row] = (await harness.query('SELECT received_at FROM webhook_deliveries')) as { received_at: unknown }[];
         expect(row?.received_at).toEqual(new Date('2025-01-02T03:04:05.678Z'));
         const types = await harness.query(
-          "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'created_at'",
+          "SELECT DISTINCT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'created_at'",
         );
         expect(types).toEqual([{ data_type: 'timestamp with time zone' }]);
       } finally {

@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import type { SqlParam } from '../../src/store/driver.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { StoreError } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { describeStoreContract, type StoreHarness } from './contract.js';
 
 interface Statement {
@@ -140,7 +141,7 @@ describe('SQLite specifics', () => {
       expect(won.sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
 
       const direct = new Database(file);
-      expect(direct.prepare('SELECT COUNT(*) AS n FROM schema_migrations').all()).toEqual([{ n: 1 }]);
+      expect(direct.prepare('SELECT COUNT(*) AS n FROM schema_migrations').all()).toEqual([{ n: MIGRATIONS.length }]);
       direct.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { isSafeName } from '../cards/identity.js';
 import { didYouMean } from '../common/suggest.js';
+import { parsePromotionArguments, PROMOTION_VERBS, type ArgumentProblem, type PromotionCommand, type PromotionVerb } from '../promotion/commands.js';
 
 /**
  * modelgate's commands, parsed strictly into neutral results. Adapters render the replies: a PR
@@ -10,18 +11,18 @@ import { didYouMean } from '../common/suggest.js';
 
 export const COMMAND_PREFIX = '/modelgate';
 
-export const VERBS = ['evaluate', 'help'] as const;
+export const VERBS = ['evaluate', ...PROMOTION_VERBS, 'help'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** Why a known verb's arguments were refused; the offending user text is kept raw, for the renderer to quote safely. */
-export type CommandProblem =
-  | { kind: 'too-many-arguments'; max: number; got: readonly string[] }
-  | { kind: 'invalid-model'; value: string };
+export type CommandProblem = ArgumentProblem;
 
 export type Command =
   /** `model` null: every model the evaluation workflow knows. */
   | { kind: 'evaluate'; model: string | null }
   | { kind: 'help' }
+  /** promote, approve, reject, rollback, status: the same grammar as Slack's commands. */
+  | { kind: 'promotion'; command: PromotionCommand }
   /** An unknown verb, as typed, with the closest known one. */
   | { kind: 'unknown'; verb: string; suggestion: Verb | null }
   /** A known verb with bad arguments. */
@@ -36,6 +37,12 @@ export function parseCommand(body: string | null | undefined): Command | null {
   if (verbToken === undefined) return { kind: 'help' };
   const verb = verbToken.toLowerCase();
 
+  if ((PROMOTION_VERBS as readonly string[]).includes(verb)) {
+    // The rest of the line, as typed: reasons may be quoted and hold spaces.
+    const rest = line.slice(line.toLowerCase().indexOf(verb, prefix.length) + verb.length);
+    const parsed = parsePromotionArguments(verb as PromotionVerb, rest);
+    return parsed.ok ? { kind: 'promotion', command: parsed.command } : { kind: 'invalid', verb: verb as Verb, problem: parsed.problem };
+  }
   switch (verb) {
     case 'help':
       return { kind: 'help' };

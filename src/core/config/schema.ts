@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PromotionPolicySchema, resolvePromotionPolicy, type PromotionPolicy } from '../promotion/policy-schema.js';
 
 /**
  * The schema of `.github/modelgate.yml`. It is the single source of truth: the TypeScript
@@ -89,6 +90,7 @@ export const ConfigSchema = z
       })
       .optional()
       .describe('How the App runs evaluations.'),
+    promotion: PromotionPolicySchema.optional(),
   })
   .describe('modelgate configuration (.github/modelgate.yml).');
 
@@ -104,6 +106,8 @@ export interface Config {
   licenses: { allow: string[] | null };
   metrics: MetricRule[];
   evaluation: { workflow: string | null };
+  /** Null when the repository has no `promotion:` section: it has no stages, and promotion commands say how to add them. */
+  promotion: PromotionPolicy | null;
 }
 
 export function resolveConfig(input: ConfigInput = {}): Config {
@@ -115,6 +119,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     licenses: { allow: input.licenses?.allow ?? null },
     metrics: input.metrics ?? [],
     evaluation: { workflow: input.evaluation?.workflow ?? null },
+    promotion: input.promotion ? resolvePromotionPolicy(input.promotion) : null,
   };
 }
 
