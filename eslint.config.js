@@ -25,7 +25,8 @@ export const boundaries = [
               message: 'The core speaks no wire format and holds no client: put this in an adapter (src/github, src/slack, src/store, …).',
             },
             {
-              regex: '^(\\.\\./)+(app|cli|github|node|promotion|render|slack|store)(/|$)|^(\\.\\./)+server\\.js$',
+              // From src/core/<module>/, `../x` is another core module and `../../x` is src/x: an adapter.
+              regex: '^(\\.\\./){2,}(app|cli|github|node|promotion|render|slack|store)(/|$)|^(\\.\\./){2,}server\\.js$',
               message: 'The core may not import adapters; adapters import the core.',
             },
           ],

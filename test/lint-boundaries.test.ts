@@ -31,12 +31,14 @@ describe('architecture boundaries (eslint no-restricted-imports)', () => {
     ["import Database from 'better-sqlite3';", 'The core speaks no wire format'],
     ["import { escapeMarkdown } from '../../render/markdown/escape.js';", 'The core may not import adapters'],
     ["import type { Store } from '../../store/index.js';", 'The core may not import adapters'],
+    ["import { requestPromotion } from '../../promotion/service.js';", 'The core may not import adapters'],
   ])('the core refuses %s', async (line, message) => {
     expect(await boundaryErrors('src/core/cards/example.ts', line)).toEqual([expect.stringContaining(message)]);
   });
 
   test('the core may import its own modules, zod and yaml', async () => {
-    const code = "import { z } from 'zod';\nimport { parseDocument } from 'yaml';\nimport { truncate } from '../common/text.js';\nimport { readMetrics } from '../metrics/index.js';\n";
+    const code =
+      "import { z } from 'zod';\nimport { parseDocument } from 'yaml';\nimport { truncate } from '../common/text.js';\nimport { readMetrics } from '../metrics/index.js';\nimport { readRegistry } from '../promotion/index.js';\n";
     expect(await boundaryErrors('src/core/cards/example.ts', code)).toEqual([]);
   });
 

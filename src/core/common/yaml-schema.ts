@@ -79,7 +79,8 @@ export function parseSchemaFile<S extends z.ZodType>(text: string, schema: S, op
       }
       continue;
     }
-    const pos = positionOf(doc, map, path);
+    // A record key that breaks its rule (a model name, a version) is pointed at itself.
+    const pos = positionOf(doc, map, path, issue.code === 'invalid_key');
     const given = valueAt(data, path);
     const suggestion = issue.code === 'invalid_value' && typeof given === 'string' ? didYouMean(given, issue.values.map(String)) : undefined;
     errors.push(

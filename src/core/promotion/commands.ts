@@ -175,8 +175,9 @@ function tokenize(text: string): Token[] | null {
       if (close !== undefined) {
         const end = text.indexOf(close, i + 1);
         if (end === -1) return null;
+        // A token that starts with a quote is a value, never a flag (`"--dry-run"` is text).
+        if (word === '') quoted = true;
         word += text.slice(i + 1, end);
-        quoted = true;
         i = end + 1;
         continue;
       }

@@ -215,7 +215,7 @@ export type RegistryEdit =
   | { kind: 'register'; model: string; version: string; entry: RegisteredVersion }
   | { kind: 'move'; model: string; stage: string; entry: HistoryEntry };
 
-export type ApplyResult = { ok: true; text: string; registry: Registry } | { ok: false; error: string };
+export type ApplyResult = { ok: true; text: string; registry: Registry; unchanged?: true } | { ok: false; error: string };
 
 /**
  * Applies edits to a registry file and returns the new text. Refuses (never overwrites) when an
@@ -224,6 +224,7 @@ export type ApplyResult = { ok: true; text: string; registry: Registry } | { ok:
  */
 export function applyEdits(file: RegistryFile, edits: readonly RegistryEdit[]): ApplyResult {
   const doc = file.doc.clone();
+  let changed = false;
   const registry = structuredClone(file.registry);
   if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as YAMLMap;
   for (const edit of edits) {
@@ -239,6 +240,7 @@ export function applyEdits(file: RegistryFile, edits: readonly RegistryEdit[]): 
       }
       model.versions[edit.version] = edit.entry;
       setFlow(doc, ['models', edit.model, 'versions', edit.version], edit.entry);
+      changed = true;
       continue;
     }
     const { entry } = edit;
@@ -255,9 +257,11 @@ export function applyEdits(file: RegistryFile, edits: readonly RegistryEdit[]): 
     const node = doc.createNode(withoutUndefined(entry)) as YAMLMap;
     node.flow = true;
     history.items.push(node);
+    changed = true;
   }
-  // The written text must read back as the same registry: never write what could not be read.
-  const text = doc.toString({ lineWidth: 0 });
+  if (!changed) return { ok: true, text: file.doc.toString(), registry, unchanged: true };
+  // `{card: …}` as people write it; the written text must read back: never write what could not be read.
+  const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   const again = readRegistry(text);
   if (!again.ok) return { ok: false, error: `the edited registry would be invalid: ${again.errors[0]?.message ?? 'unknown error'}` };
   return { ok: true, text, registry };

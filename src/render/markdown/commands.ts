@@ -1,16 +1,20 @@
 import { truncate } from '../../core/common/index.js';
-import type { Command, CommandProblem } from '../../core/commands/index.js';
+import { MAX_COMMAND_CHARS, MAX_REASON_CHARS, type Command, type CommandProblem } from '../../core/commands/index.js';
 import { inlineCode } from './escape.js';
 
 /** The commands, as a PR comment lists them. */
 export const COMMANDS_HELP = [
-  '**modelgate commands** (comment on a pull request; commands that run workflows need write access to the repository):',
+  '**modelgate commands** (the first line of a comment on any issue or pull request of this repository):',
   '',
-  '- `/modelgate evaluate`: run the evaluation workflow on the pull request\'s head commit and post the metric diffs.',
-  '- `/modelgate evaluate <model>`: evaluate one model, e.g. `/modelgate evaluate sentiment-v2`.',
+  '- `/modelgate evaluate [model]`: run the evaluation workflow on this pull request\'s head commit (write access).',
+  '- `/modelgate promote <model> <version> [stage] [--dry-run] [--emergency "reason"]`: request a promotion; without a stage, the next one in order.',
+  '- `/modelgate approve <request-id>`: approve a request (someone other than the requester, from the stage\'s approvers).',
+  '- `/modelgate reject <request-id> [reason]`: reject a request.',
+  '- `/modelgate rollback <model> <stage> [--dry-run]`: move a stage back to the version it held before.',
+  '- `/modelgate status [model]`: what each stage holds, and the pending requests.',
   '- `/modelgate help`: show this help.',
   '',
-  'The command must be the first line of the comment; quoted lines and code blocks are ignored.',
+  'Quoted lines and code blocks are ignored, so quoting a command never runs it.',
 ].join('\n');
 
 const MAX_ECHO = 64;
@@ -20,13 +24,45 @@ function echo(text: string): string {
   return inlineCode(truncate(text, MAX_ECHO));
 }
 
+const NAMES = {
+  model: 'lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 64 characters, without `..`',
+  version: 'letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 64 characters, without `..`, not ending in `.lock`',
+  stage: 'lowercase letters, digits, `-` and `_`, starting with a letter, at most 32 characters',
+};
+
 /** What was wrong with a known command's arguments, in one Markdown sentence. */
 export function problemMarkdown(verb: string, problem: CommandProblem): string {
   switch (problem.kind) {
     case 'too-many-arguments':
-      return `\`/modelgate ${verb}\` takes at most one model name; got ${problem.got.length} words (${problem.got.map(echo).join(', ')}).`;
+      return verb === 'evaluate'
+        ? `\`/modelgate ${verb}\` takes at most one model name; got ${problem.got.length} words (${problem.got.map(echo).join(', ')}).`
+        : `\`/modelgate ${verb}\` takes at most ${problem.max} ${problem.max === 1 ? 'argument' : 'arguments'}; got ${problem.got.length} (${problem.got.map(echo).join(', ')}).`;
+    case 'missing-argument':
+      return `\`/modelgate ${verb}\` needs a ${problem.name}.`;
     case 'invalid-model':
-      return `${echo(problem.value)} is not a valid model name: use lowercase letters, digits, \`.\`, \`_\` and \`-\`, starting with a letter or digit, at most 64 characters, without \`..\`.`;
+      return `${echo(problem.value)} is not a valid model name: use ${NAMES.model}.`;
+    case 'invalid-repo':
+      return `${echo(problem.value)} is not a repository: write it as \`owner/name\`.`;
+    case 'invalid-version':
+      return `${echo(problem.value)} is not a valid version: use ${NAMES.version}.`;
+    case 'invalid-stage':
+      return `${echo(problem.value)} is not a valid stage name: use ${NAMES.stage}.`;
+    case 'invalid-id':
+      return `${echo(problem.value)} is not a request id: ids look like \`p-abcdefgh2345\` (the request's comment shows it).`;
+    case 'unknown-flag':
+      return `Unknown option ${echo(problem.flag)}.${problem.suggestion ? ` Did you mean \`${problem.suggestion}\`?` : ''}`;
+    case 'flag-needs-value':
+      return `\`${problem.flag}\` needs a reason, e.g. \`${problem.flag} "the model leaks PII"\`.`;
+    case 'invalid-reason':
+      return problem.why === 'too long'
+        ? `The reason is too long: at most ${MAX_REASON_CHARS} characters.`
+        : problem.why === 'empty'
+          ? 'The reason is empty: say why.'
+          : 'The reason holds control characters: write it as plain text.';
+    case 'unclosed-quote':
+      return 'A quote is not closed: end the reason with the same quote it starts with.';
+    case 'too-long':
+      return `The command is too long: at most ${MAX_COMMAND_CHARS.toLocaleString('en-US')} characters.`;
   }
 }
 

@@ -31,8 +31,8 @@ describe('commandHelpReply', () => {
   });
 
   it('lists every command', () => {
-    expect(COMMANDS_HELP).toContain('`/modelgate evaluate`');
-    expect(COMMANDS_HELP).toContain('`/modelgate evaluate <model>`');
-    expect(COMMANDS_HELP).toContain('`/modelgate help`');
+    for (const verb of ['evaluate [model]', 'promote <model> <version> [stage]', 'approve <request-id>', 'reject <request-id> [reason]', 'rollback <model> <stage>', 'status [model]', 'help']) {
+      expect(COMMANDS_HELP).toContain(`\`/modelgate ${verb}`);
+    }
   });
 });
