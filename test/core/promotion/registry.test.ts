@@ -144,7 +144,7 @@ describe('historyRewrites', () => {
     expect(historyRewrites(base, file(edited))).toEqual([
       expect.objectContaining({ rule: 'registry/history-rewritten', line: 8, column: 9, message: 'The history of `sentiment` was changed at entry 1: its 1 earlier entry must stay as they are, in order.' }),
     ]);
-    const removed = TEXT.replace(/    history:\n.*\n/, '');
+    const removed = TEXT.replace(/ {4}history:\n.*\n/, '');
     expect(historyRewrites(base, file(removed.replace('{staging: v2}', '{}')))).toHaveLength(1);
   });
 });
