@@ -3,6 +3,7 @@ import {
   ACTIVE_STATES,
   ApprovalSchema,
   AuditEntrySchema,
+  ComparisonSchema,
   EvidenceSchema,
   EXECUTION_STEPS,
   ExecutionStepSchema,
@@ -34,15 +35,17 @@ export class SqlPromotions implements Promotions {
     return this.db.transaction(async (tx) => {
       // The partial unique index (one active request per model and stage) decides races, across replicas too.
       const inserted = await tx.query(
-        `INSERT INTO promotions (id, repo_id, repo_full_name, installation_id, model, version, stage, kind, emergency, from_version,
-           requested_by_id, requested_by_login, state, state_reason, evidence_digest, evidence, approvals_required, source, result,
+        `INSERT INTO promotions (id, repo_id, repo_full_name, repo_url, branch, installation_id, model, version, stage, kind, emergency, from_version,
+           requested_by_id, requested_by_login, state, state_reason, evidence_digest, evidence, approvals_required, source, comparison, result,
            created_at, updated_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
         [
           p.id,
           p.repoId,
           p.repoFullName,
+          p.repoUrl,
+          p.branch,
           p.installationId,
           p.model,
           p.version,
@@ -58,6 +61,7 @@ export class SqlPromotions implements Promotions {
           JSON.stringify(p.evidence),
           p.approvalsRequired,
           JSON.stringify(p.source),
+          JSON.stringify(p.comparison),
           JSON.stringify(p.result),
           p.createdAt,
           p.updatedAt,
@@ -203,8 +207,8 @@ export class SqlPromotions implements Promotions {
 }
 
 const COLUMNS =
-  'id, repo_id, repo_full_name, installation_id, model, version, stage, kind, emergency, from_version, requested_by_id, requested_by_login, ' +
-  'state, state_reason, evidence_digest, evidence, approvals_required, source, result, created_at, updated_at, expires_at';
+  'id, repo_id, repo_full_name, repo_url, branch, installation_id, model, version, stage, kind, emergency, from_version, requested_by_id, requested_by_login, ' +
+  'state, state_reason, evidence_digest, evidence, approvals_required, source, comparison, result, created_at, updated_at, expires_at';
 
 async function selectOne(db: SqlExecutor, where: string, params: SqlParam[]): Promise<Promotion | null> {
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM promotions WHERE ${where} LIMIT 1`, params);
@@ -233,6 +237,8 @@ const PromotionRow = z
     id: P.id,
     repo_id: dbInteger.pipe(P.repoId),
     repo_full_name: P.repoFullName,
+    repo_url: P.repoUrl,
+    branch: P.branch,
     installation_id: dbInteger.pipe(P.installationId),
     model: P.model,
     version: P.version,
@@ -248,6 +254,7 @@ const PromotionRow = z
     evidence: jsonText.pipe(EvidenceSchema),
     approvals_required: dbInteger.pipe(P.approvalsRequired),
     source: jsonText.pipe(RequestSourceSchema),
+    comparison: jsonText.pipe(ComparisonSchema),
     result: jsonText.pipe(PromotionResultSchema),
     created_at: dbTimestamp,
     updated_at: dbTimestamp,
@@ -258,6 +265,8 @@ const PromotionRow = z
       id: r.id,
       repoId: r.repo_id,
       repoFullName: r.repo_full_name,
+      repoUrl: r.repo_url,
+      branch: r.branch,
       installationId: r.installation_id,
       model: r.model,
       version: r.version,
@@ -272,6 +281,7 @@ const PromotionRow = z
       evidence: r.evidence,
       approvalsRequired: r.approvals_required,
       source: r.source,
+      comparison: r.comparison,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       expiresAt: r.expires_at,

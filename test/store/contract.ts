@@ -85,7 +85,7 @@ const EVIDENCE: Evidence = {
   evaluation: { id: 7, metricsDigest: 'sha256:' + '4'.repeat(64), gatesPassed: true, runUrl: 'https://github.com/acme/models/actions/runs/1' },
   pr: { number: 12, merged: true, approved: true, decision: 'APPROVED', author: { id: 11, login: 'carol' }, url: 'https://github.com/acme/models/pull/12' },
   soak: null,
-  policy: { name: 'production', approvals: 1, approvers: ['bob'], after: null, soakMs: 0, require: ['card_valid', 'gates_passed', 'pr_approved'], rollbackApprovals: 1, emergency: 'deny', emergencySelfApprove: false, excludePrAuthor: false, environment: '{model}/{stage}' },
+  policy: { name: 'production', registry: 'models/registry.yaml', approvals: 1, approvers: ['bob'], after: null, soakMs: 0, require: ['card_valid', 'gates_passed', 'pr_approved'], rollbackApprovals: 1, emergency: 'deny', emergencySelfApprove: false, excludePrAuthor: false, environment: '{model}/{stage}' },
 };
 
 let promotionCount = 0;
@@ -95,6 +95,8 @@ function promotionRequest(overrides: Partial<NewPromotion> = {}): NewPromotion {
     id: `p-${'abcdefghijklmnopqrstuvwxyz234567'[promotionCount % 32]}${'a'.repeat(11)}`,
     repoId: 4_200_000_001,
     repoFullName: 'acme/models',
+    repoUrl: 'https://github.com/acme/models',
+    branch: 'main',
     installationId: 5,
     model: 'sentiment',
     version: 'v3',
@@ -107,6 +109,7 @@ function promotionRequest(overrides: Partial<NewPromotion> = {}): NewPromotion {
     evidence: EVIDENCE,
     approvalsRequired: 1,
     source: { kind: 'github', issue: 12 },
+    comparison: { head: 7, base: { version: 'v2', evaluation: 6 }, rules: [{ match: 'eval.*', max_regression: 0.01 }] },
     expiresAt: new Date(T0.getTime() + 24 * 3600 * 1000).toISOString(),
     ...overrides,
   };

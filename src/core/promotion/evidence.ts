@@ -60,6 +60,7 @@ export function buildEvidence(input: EvidenceInput): { evidence: Evidence; cardR
       soak: stage.after === null ? null : timeInStage(record, stage.after, version),
       policy: {
         ...stage,
+        registry: input.policy.registry,
         emergency: input.policy.emergency,
         emergencySelfApprove: input.policy.emergencySelfApprove,
         excludePrAuthor: input.policy.excludePrAuthor,

@@ -35,6 +35,7 @@ export {
 } from './registry.js';
 export { buildEvidence, canonicalJson, evidenceChanges, evidenceDigestInput, pullApproved, timeInStage, type EvidenceInput, type PullFacts } from './evidence.js';
 export {
+  approverCandidates,
   approverProblem,
   assessEvidence,
   chooseStage,
@@ -65,6 +66,7 @@ export {
   ActorSchema,
   ApprovalSchema,
   AuditEntrySchema,
+  ComparisonSchema,
   EvidenceSchema,
   EXECUTION_STEPS,
   ExecutionStepSchema,
@@ -77,6 +79,7 @@ export {
   type Actor,
   type Approval,
   type AuditEntry,
+  type Comparison,
   type Evidence,
   type ExecutionStep,
   type Promotion,

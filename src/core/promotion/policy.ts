@@ -190,20 +190,26 @@ export function describeApprovers(approvers: readonly string[] | null): string {
 /**
  * Whether the request can ever be approved: enough distinct eligible people besides the
  * requester (and the PR's author, when excluded). `candidates` are the people the approvers
- * list stands for (listed logins and team members, or the collaborators with write access).
+ * list stands for (listed logins and team members, or the collaborators with write access);
+ * people are told apart by login here, as listed logins have no id until they act.
  */
-export function satisfiable(request: { requestedBy: Actor; evidence: Evidence }, required: number, candidates: readonly Actor[]): { ok: true } | { ok: false; error: string } {
+export function satisfiable(request: { requestedBy: Actor; evidence: Evidence }, required: number, candidates: ReadonlyArray<{ login: string }>): { ok: true } | { ok: false; error: string } {
   const { policy } = request.evidence;
   if (required === 0) return { ok: true };
-  const excluded = new Set<number>();
-  if (!(request.evidence.emergency && policy.emergencySelfApprove)) excluded.add(request.requestedBy.id);
-  if (policy.excludePrAuthor && request.evidence.pr?.author) excluded.add(request.evidence.pr.author.id);
-  const eligible = new Set(candidates.filter((c) => !excluded.has(c.id)).map((c) => c.id));
+  const excluded = new Set<string>();
+  if (!(request.evidence.emergency && policy.emergencySelfApprove)) excluded.add(request.requestedBy.login.toLowerCase());
+  if (policy.excludePrAuthor && request.evidence.pr?.author) excluded.add(request.evidence.pr.author.login.toLowerCase());
+  const eligible = new Set(candidates.map((c) => c.login.toLowerCase()).filter((login) => !excluded.has(login)));
   if (eligible.size >= required) return { ok: true };
   return {
     ok: false,
     error: `${request.evidence.stage} needs ${required} ${required === 1 ? 'approval' : 'approvals'} from ${describeApprovers(policy.approvers)}, but only ${eligible.size} eligible ${eligible.size === 1 ? 'person is' : 'people are'} left besides the requester${policy.excludePrAuthor ? ' and the pull request\'s author' : ''}. Add approvers to the stage in .github/modelgate.yml.`,
   };
+}
+
+/** The people a stage's approvers list stands for: its logins, and the members of its teams as GitHub listed them. */
+export function approverCandidates(approvers: readonly string[], teams: ReadonlyMap<string, readonly Actor[]>): Array<{ login: string }> {
+  return approvers.flatMap((a) => (parseTeam(a) ? [...(teams.get(a.toLowerCase()) ?? [])] : [{ login: a }]));
 }
 
 /** The approvals that count: given for the request's current evidence digest. */

@@ -32,6 +32,8 @@ export type RequestSource = z.infer<typeof RequestSourceSchema>;
 
 const EvidencePolicySchema = z.strictObject({
   name: z.string(),
+  /** The registry file the policy names. */
+  registry: z.string(),
   approvals: z.number().int().nonnegative(),
   approvers: z.array(z.string()).nullable(),
   after: z.string().nullable(),
@@ -87,13 +89,27 @@ export const PromotionResultSchema = z.strictObject({
   deploymentUrl: z.string().optional(),
   environment: z.string().optional(),
   error: z.string().optional(),
+  /** Failed execution attempts so far (each retried until the cap). */
+  attempts: z.number().int().nonnegative().optional(),
 });
 export type PromotionResult = z.infer<typeof PromotionResultSchema>;
+
+/** What the request's metric diff compares: the candidate's evaluation with the stage holder's, under these rules. */
+export const ComparisonSchema = z.strictObject({
+  head: Id.nullable(),
+  base: z.strictObject({ version: z.string(), evaluation: Id }).nullable(),
+  rules: z.array(z.record(z.string(), z.unknown())),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
 
 export const PromotionSchema = z.strictObject({
   id: z.string(),
   repoId: Id,
   repoFullName: z.string(),
+  /** The repository's web address (github.com or a GitHub Enterprise host), for links. */
+  repoUrl: z.string(),
+  /** The default branch: the registry lives there. */
+  branch: z.string(),
   installationId: Id,
   model: z.string(),
   version: z.string(),
@@ -111,6 +127,7 @@ export const PromotionSchema = z.strictObject({
   evidence: EvidenceSchema,
   approvalsRequired: z.number().int().nonnegative(),
   source: RequestSourceSchema,
+  comparison: ComparisonSchema,
   createdAt: Timestamp,
   updatedAt: Timestamp,
   expiresAt: Timestamp,

@@ -238,11 +238,11 @@ describe('approvers', () => {
 
   it('says at once when the policy cannot be satisfied', () => {
     const e = evidence();
-    expect(satisfiable(request(e), 2, [{ id: 10, login: 'alice' }, { id: 40, login: 'carol' }, { id: 40, login: 'carol' }])).toEqual({
+    expect(satisfiable(request(e), 2, [{ login: 'alice' }, { login: 'carol' }, { login: 'Carol' }])).toEqual({
       ok: false,
       error: 'production needs 2 approvals from carol or members of @acme/ml-leads, but only 1 eligible person is left besides the requester. Add approvers to the stage in .github/modelgate.yml.',
     });
-    expect(satisfiable(request(e), 2, [{ id: 40, login: 'carol' }, { id: 41, login: 'dave' }])).toEqual({ ok: true });
+    expect(satisfiable(request(e), 2, [{ login: 'carol' }, { login: 'dave' }])).toEqual({ ok: true });
     expect(satisfiable(request(e), 0, [])).toEqual({ ok: true });
   });
 });
