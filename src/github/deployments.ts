@@ -67,7 +67,7 @@ export async function setDeploymentStatus(
       ...(status.logUrl ? { log_url: status.logUrl } : {}),
     });
   } catch (error) {
-    if (httpStatus(error) === 404) throw new Error(`Deployment ${id} is gone (deleted on GitHub?).`);
+    if (httpStatus(error) === 404) throw new Error(`Deployment ${id} is gone (deleted on GitHub?).`, { cause: error });
     throw error;
   }
 }

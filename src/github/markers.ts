@@ -36,3 +36,8 @@ export function withMarker(marker: string, text: string): string {
 export function withoutMarker(body: string): string {
   return body.startsWith(PREFIX) ? body.slice(body.indexOf('\n') + 1) : body;
 }
+
+/** `<!-- modelgate:promotion id=p-abcdefgh2345 -->`: one comment per promotion request. */
+export function promotionMarker(id: string): string {
+  return `${PREFIX}promotion id=${markerValue(id)} -->`;
+}

@@ -88,3 +88,4 @@ export {
   type PromotionState,
   type RequestSource,
 } from './types.js';
+export type { PromotionView, StatusModel } from './view.js';
