@@ -1,4 +1,5 @@
 import type { ApplicationFunction, Probot } from 'probot';
+import type { PromotionService } from '../promotion/service.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/index.js';
 import { onIssueComment } from './handlers/issue-comment.js';
@@ -6,20 +7,26 @@ import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/pull-request.js';
 import { onCheckRunRerequested, onCheckSuiteRerequested } from './handlers/rerequested.js';
 import { onWorkflowRunCompleted } from './handlers/workflow-run.js';
 import { once } from './once.js';
+import { appPromotions, type PromotionOptions } from './promotions.js';
 
 export interface AppDependencies {
-  /** Where deliveries, comment ids and PR heads are remembered. The caller opens and closes it. */
+  /** Where deliveries, comment ids, PR heads, evaluations and promotions are remembered. The caller opens and closes it. */
   store: Store;
+  promotions?: PromotionOptions;
+  /** Handed the promotion service once the App is loaded (the server resumes and expires requests with it). */
+  onPromotions?: (service: PromotionService) => void;
 }
 
 /** modelgate's GitHub App: which event runs which handler, each delivery handled once. */
-export function createApp({ store }: AppDependencies): (app: Probot) => void {
+export function createApp({ store, promotions: options, onPromotions }: AppDependencies): (app: Probot) => void {
   return (app) => {
+    const promotions = appPromotions(app, store, options);
+    onPromotions?.(promotions);
     app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
     app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
     app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));
     app.on('workflow_run.completed', once(store, (context) => onWorkflowRunCompleted(context, store)));
-    app.on('issue_comment.created', once(store, (context) => onIssueComment(context)));
+    app.on('issue_comment.created', once(store, (context) => onIssueComment(context, promotions, store)));
   };
 }
 

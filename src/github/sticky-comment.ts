@@ -31,6 +31,8 @@ export interface StickyCommentTarget {
   author: Author;
   /** The comment's id when it is already known (remembered from an earlier update). */
   knownId?: number | null;
+  /** The comment cannot exist yet (its topic was just created): create it without searching. */
+  isNew?: boolean;
 }
 
 export interface StickyCommentResult {
@@ -81,7 +83,7 @@ export async function upsertStickyComment(
       if (httpStatus(error) !== 404) throw error;
     }
   }
-  const existing = await findStickyComment(octokit, target);
+  const existing = target.isNew ? null : await findStickyComment(octokit, target);
   if (existing) {
     await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
     return { id: existing.id, action: 'updated' };

@@ -1,16 +1,20 @@
 import type { Context } from 'probot';
 import { parseCommand } from '../../core/commands/index.js';
+import type { PromotionService } from '../../promotion/service.js';
 import { commandHelpReply } from '../../render/markdown/commands.js';
+import type { CommentIds } from '../../store/index.js';
 import { runEvaluateCommand } from '../flows/evaluate-command.js';
+import { runPromotionCommand } from '../flows/promotion-command.js';
 
 /**
- * `/modelgate …` in a pull request comment. `help`, unknown verbs and bad arguments get the
- * help; `evaluate` runs its flow. Comments by bots, on issues, and comments that are not
- * commands are ignored without a request.
+ * `/modelgate …` as the first line of a comment on an issue or pull request. `help`, unknown
+ * verbs and bad arguments get the help; `evaluate` runs its flow (pull requests only); the
+ * promotion verbs go to the promotion service. Comments by bots, and comments that are not
+ * commands, are ignored without a request.
  */
-export async function onIssueComment(context: Context<'issue_comment.created'>): Promise<void> {
-  const { issue, comment, repository } = context.payload;
-  if (!issue.pull_request || comment.user?.type === 'Bot') return;
+export async function onIssueComment(context: Context<'issue_comment.created'>, promotions: PromotionService, comments: CommentIds): Promise<void> {
+  const { issue, comment, repository, installation } = context.payload;
+  if (comment.user?.type === 'Bot') return;
   const command = parseCommand(comment.body);
   if (command === null) return;
 
@@ -23,6 +27,10 @@ export async function onIssueComment(context: Context<'issue_comment.created'>):
       await reply(commandHelpReply(command));
       return;
     case 'evaluate':
+      if (!issue.pull_request) {
+        await reply('`/modelgate evaluate` runs on a pull request: comment it there.');
+        return;
+      }
       await runEvaluateCommand(
         context.octokit,
         {
@@ -35,6 +43,30 @@ export async function onIssueComment(context: Context<'issue_comment.created'>):
           model: command.model,
         },
         reply,
+        context.log,
+      );
+      return;
+    case 'promotion':
+      if (!comment.user || installation === undefined) return;
+      await runPromotionCommand(
+        promotions,
+        context.octokit,
+        comments,
+        {
+          repo: {
+            id: repository.id,
+            owner: repository.owner.login,
+            name: repository.name,
+            fullName: repository.full_name,
+            defaultBranch: repository.default_branch,
+            htmlUrl: repository.html_url,
+            installationId: installation.id,
+          },
+          issue: issue.number,
+          author: { id: comment.user.id, login: comment.user.login },
+          association: comment.author_association,
+          command: command.command,
+        },
         context.log,
       );
   }

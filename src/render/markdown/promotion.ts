@@ -134,3 +134,23 @@ export function statusMarkdown(models: readonly StatusModel[], stages: readonly 
   const text = lines.join('\n') + '\n';
   return text.length <= maxLength ? text : `${text.slice(0, text.lastIndexOf('\n', maxLength - 80))}\n\n_…more models than fit here._\n`;
 }
+
+/** A plain-text message of the service (it names only allow-listed things, but is escaped all the same). */
+export function messageMarkdown(text: string): string {
+  return escapeMarkdown(truncate(text, 3000));
+}
+
+/** A request refused before it was recorded: why, and the checks when they were the reason. */
+export function refusedMarkdown(message: string, view: PromotionView | null, { maxLength }: { maxLength: number }): string {
+  const head = `**The request was not made.** ${messageMarkdown(message)}`;
+  if (view === null || view.checks.every((c) => c.ok)) return head;
+  const failed = view.checks.filter((c) => !c.ok);
+  const table = ['| Requirement | | Detail |', '| --- | :-: | --- |', ...failed.map((c) => `| ${CHECK_LABEL[c.id]} | ❌ | ${escapeTableCell(c.message)} |`)].join('\n');
+  const text = `${head}\n\n${table}\n\nFix these, or see them all with \`--dry-run\`.`;
+  return text.length <= maxLength ? text : head;
+}
+
+/** The active request that stands in the way of a new one. */
+export function existsMarkdown(p: Promotion): string {
+  return `There is already an active request for ${inlineCode(p.model)} ${inlineCode(p.stage)}: ${inlineCode(p.id)} (${p.kind === 'rollback' ? 'rollback' : 'promotion'} of ${inlineCode(p.version)}, ${STATE[p.state].toLowerCase()}). Approve or reject it first: \`/modelgate approve ${p.id}\` or \`/modelgate reject ${p.id}\`.`;
+}

@@ -103,11 +103,16 @@ describe('issue_comment: other comments', () => {
     expect(replies()).toEqual([{ body: HELP_TEXT }]);
   });
 
-  test('bots, comments on issues, and comments that are not commands: no request at all', async () => {
-    await app.receive('issue_comment', commentEvent('/modelgate evaluate', 'modelgate[bot]', 'Bot'));
+  test('`evaluate` on an issue (not a pull request): one reply saying where it runs', async () => {
+    github.token().createComment(REPO, 2, 5);
     const onIssue = commentEvent('/modelgate evaluate');
     delete onIssue.issue.pull_request;
     await app.receive('issue_comment', onIssue);
+    expect(github.commentBodies).toEqual(['`/modelgate evaluate` runs on a pull request: comment it there.']);
+  });
+
+  test('bots, and comments that are not commands: no request at all', async () => {
+    await app.receive('issue_comment', commentEvent('/modelgate evaluate', 'modelgate[bot]', 'Bot'));
     await app.receive('issue_comment', commentEvent('Looks good. Run `/modelgate evaluate` later?'));
     await app.receive('issue_comment', commentEvent('> /modelgate evaluate\n\nquoting the docs'));
     expect(github.calls).toEqual([]);

@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Probot } from 'probot';
+import type { Promotion } from '../core/promotion/index.js';
+import { ownAppId, type AppAuthClient } from '../github/app-id.js';
+import { promotionGitHub, type PromotionClient } from '../github/promotion-github.js';
+import type { CommentsApi } from '../github/sticky-comment.js';
+import { newPromotionId } from '../promotion/ids.js';
+import type { Notify, PromotionRepo } from '../promotion/ports.js';
+import { PromotionService } from '../promotion/service.js';
+import type { Store } from '../store/index.js';
+import { commentIssue, publishPromotionComment } from './flows/promotion-comment.js';
+
+export interface PromotionOptions {
+  now?: () => Date;
+  newId?: () => string;
+  /** Other places a request's messages go (Slack); each updates its own message. */
+  notifiers?: Notify[];
+}
+
+/**
+ * The promotion service as the App runs it: GitHub through each installation's client, the
+ * request's PR comment kept up to date on every change, and any other notifiers.
+ */
+export function appPromotions(app: Probot, store: Store, options: PromotionOptions = {}): PromotionService {
+  const now = options.now ?? (() => new Date());
+  // Probot's installation client has every REST method, GraphQL and app auth.
+  const installation = async (id: number) => (await app.auth(id)) as unknown as PromotionClient & CommentsApi & AppAuthClient;
+  const service: PromotionService = new PromotionService({
+    store,
+    github: async (repo: PromotionRepo) => promotionGitHub(await installation(repo.installationId), repo),
+    notify: async (p: Promotion) => {
+      const issue = commentIssue(p);
+      if (issue !== null) {
+        const octokit = await installation(p.installationId);
+        const appId = await ownAppId(octokit);
+        if (appId === null) throw new Error('Cannot tell which GitHub App this is, so its comment cannot be updated safely.');
+        await publishPromotionComment(octokit, store, await service.view(p), { issue, appId, now: now() });
+      }
+      for (const notify of options.notifiers ?? []) await notify(p);
+    },
+    now,
+    sha256: (data) => createHash('sha256').update(data).digest('hex'),
+    newId: options.newId ?? newPromotionId,
+    owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    log: app.log,
+  });
+  return service;
+}
