@@ -74,7 +74,7 @@ export default tseslint.config(
   },
   ...boundaries,
   {
-    files: ['test/**/*.ts', 'bench/**'],
+    files: ['test/**/*.ts', 'test/**/*.mts', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

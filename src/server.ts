@@ -15,6 +15,9 @@ import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { run, type ApplicationFunction, type Logger, type Probot, type ProbotOctokit, type Server } from 'probot';
 import { createApp } from './app/index.js';
+import type { Log } from './app/log.js';
+import type { PromotionOptions } from './app/promotions.js';
+import type { PromotionService } from './promotion/service.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/index.js';
 
@@ -28,6 +31,8 @@ export interface ServerOptions {
   cwd?: string;
   /** For tests: how the store is opened (default: openStore, from DATABASE_URL). */
   openStore?: typeof openStore;
+  /** For tests: the promotion service's clock, ids and extra notifiers. */
+  promotions?: PromotionOptions;
 }
 
 export interface ModelgateServer {
@@ -48,11 +53,27 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 /** Delivery ids are kept this long to refuse redeliveries (GitHub offers redelivery for a few days). */
 const DELIVERY_RETENTION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How often promotions left in progress are resumed and stale requests expired. */
+const SWEEP_MS = 60_000;
 
 export function createServer(env: Env = process.env, options: ServerOptions = {}): ModelgateServer {
   let server: Server | null = null;
   let store: Store | null = null;
   let pruning: NodeJS.Timeout | null = null;
+  let sweeping: NodeJS.Timeout | null = null;
+  /** Resumes promotions left behind (a crash, a restart) and expires stale requests: at start, then every minute. */
+  const sweep = (service: PromotionService, log: Log) => {
+    const run = () =>
+      service
+        .expire()
+        .then(() => service.resume())
+        .then(
+          (resumed) => resumed.length > 0 && log.info({ promotions: resumed.map((p) => p.id) }, `Resumed ${resumed.length} promotion${resumed.length === 1 ? '' : 's'} left in progress.`),
+          (error: unknown) => log.warn({ error: (error as Error).message }, 'Could not resume or expire promotions.'),
+        );
+    void run();
+    sweeping = setInterval(() => void run(), SWEEP_MS).unref();
+  };
   return {
     async start() {
       if (server || store) throw new Error('The server is already started.');
@@ -63,14 +84,20 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       try {
         // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
         const port = env['PORT'] === '0' ? await freePort(env['HOST'] || 'localhost') : undefined;
-        server = await run(withServerParts(createApp({ store }), store, (timer) => (pruning = timer)), {
+        const app = createApp({
+          store,
+          ...(options.promotions ? { promotions: options.promotions } : {}),
+          onPromotions: sweep,
+        });
+        server = await run(withServerParts(app, store, (timer) => (pruning = timer)), {
           env: port === undefined ? env : { ...env, PORT: String(port) },
           ...(options.Octokit ? { Octokit: options.Octokit } : {}),
           ...(options.log ? { log: options.log } : {}),
         });
       } catch (error) {
         if (pruning) clearInterval(pruning);
-        pruning = null;
+        if (sweeping) clearInterval(sweeping);
+        pruning = sweeping = null;
         await store.close().catch(() => undefined);
         store = null;
         throw error;
@@ -78,7 +105,8 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
     },
     async stop() {
       if (pruning) clearInterval(pruning);
-      pruning = null;
+      if (sweeping) clearInterval(sweeping);
+      pruning = sweeping = null;
       try {
         await server?.stop();
       } finally {

@@ -6,6 +6,7 @@ import { onIssueComment } from './handlers/issue-comment.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/pull-request.js';
 import { onCheckRunRerequested, onCheckSuiteRerequested } from './handlers/rerequested.js';
 import { onWorkflowRunCompleted } from './handlers/workflow-run.js';
+import type { Log } from './log.js';
 import { once } from './once.js';
 import { appPromotions, type PromotionOptions } from './promotions.js';
 
@@ -14,14 +15,14 @@ export interface AppDependencies {
   store: Store;
   promotions?: PromotionOptions;
   /** Handed the promotion service once the App is loaded (the server resumes and expires requests with it). */
-  onPromotions?: (service: PromotionService) => void;
+  onPromotions?: (service: PromotionService, log: Log) => void;
 }
 
 /** modelgate's GitHub App: which event runs which handler, each delivery handled once. */
 export function createApp({ store, promotions: options, onPromotions }: AppDependencies): (app: Probot) => void {
   return (app) => {
     const promotions = appPromotions(app, store, options);
-    onPromotions?.(promotions);
+    onPromotions?.(promotions, app.log);
     app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
     app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
     app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));

@@ -35,7 +35,7 @@ export function appPromotions(app: Probot, store: Store, options: PromotionOptio
         const octokit = await installation(p.installationId);
         const appId = await ownAppId(octokit);
         if (appId === null) throw new Error('Cannot tell which GitHub App this is, so its comment cannot be updated safely.');
-        await publishPromotionComment(octokit, store, await service.view(p), { issue, appId, now: now() });
+        await publishPromotionComment(octokit, store, await service.view(p), { issue, appId });
       }
       for (const notify of options.notifiers ?? []) await notify(p);
     },

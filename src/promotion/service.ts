@@ -534,7 +534,7 @@ export class PromotionService {
     // Another repository's request is as good as unknown: ids say nothing across repositories.
     if (promotion === null || promotion.repoId !== repo.id) return { kind: 'unknown', message: `There is no promotion request ${id} in ${repo.fullName}.` };
     if (promotion.state === 'requested' && new Date(promotion.expiresAt) <= this.deps.now()) {
-      const expired = await this.deps.store.transitionPromotion(id, { from: ['requested'], to: 'expired', actor: null, reason: 'the request expired before it was approved' });
+      const expired = await this.deps.store.transitionPromotion(id, { from: ['requested'], to: 'expired', actor: null, reason: 'The request expired before it was approved.' });
       const after = expired ?? (await this.deps.store.getPromotion(id))!;
       await this.notifySafely(after);
       return { kind: 'done', promotion: after };

@@ -191,7 +191,7 @@ export class SqlPromotions implements Promotions {
     const expired: Promotion[] = [];
     for (const row of rows) {
       const id = String((row as { id: unknown }).id);
-      const moved = await this.transitionPromotion(id, { from: ['requested'], to: 'expired', actor: null, reason: 'the request expired before it was approved' });
+      const moved = await this.transitionPromotion(id, { from: ['requested'], to: 'expired', actor: null, reason: 'The request expired before it was approved.' });
       if (moved) expired.push(moved);
     }
     return expired;

@@ -524,7 +524,7 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         for (const p of [pending, later, approved]) await promotions().createPromotion(p);
         await promotions().transitionPromotion(approved.id, { from: ['requested'], to: 'approved', actor: null, reason: null });
         const expired = await promotions().expirePromotions(new Date(T0.getTime() + 5000));
-        expect(expired.map((p) => [p.id, p.state, p.stateReason])).toEqual([[pending.id, 'expired', 'the request expired before it was approved']]);
+        expect(expired.map((p) => [p.id, p.state, p.stateReason])).toEqual([[pending.id, 'expired', 'The request expired before it was approved.']]);
         expect(await promotions().expirePromotions(new Date(T0.getTime() + 5000))).toEqual([]);
       });
 

@@ -101,7 +101,7 @@ export async function runPromotionCommand(
           await reply(messageMarkdown(`Your approval was not counted: ${outcome.view.promotion.stateReason ?? outcome.changes.join('; ')}`));
           return;
         case 'not-pending':
-          await reply(messageMarkdown(`${outcome.view.promotion.id} is ${outcome.view.promotion.state}, so it cannot be approved any more.${outcome.view.promotion.stateReason ? ` ${outcome.view.promotion.stateReason}` : ''}`));
+          await reply(messageMarkdown(`\`${outcome.view.promotion.id}\` is ${outcome.view.promotion.state}, so it cannot be approved any more.${outcome.view.promotion.stateReason ? ` ${outcome.view.promotion.stateReason}` : ''}`));
           return;
         case 'ineligible':
         case 'unknown':
@@ -118,7 +118,7 @@ export async function runPromotionCommand(
         return;
       }
       if (outcome.kind === 'not-pending') {
-        await reply(messageMarkdown(`${outcome.view.promotion.id} is ${outcome.view.promotion.state}, so it cannot be rejected any more.`));
+        await reply(messageMarkdown(`\`${outcome.view.promotion.id}\` is ${outcome.view.promotion.state}, so it cannot be rejected any more.`));
         return;
       }
       await reply(messageMarkdown(outcome.message));

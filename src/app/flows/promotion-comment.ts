@@ -21,14 +21,14 @@ export async function publishPromotionComment(
   octokit: CommentsApi,
   comments: CommentIds,
   view: PromotionView,
-  where: { issue: number; appId: number; isNew?: boolean; now?: Date },
+  where: { issue: number; appId: number; isNew?: boolean },
 ): Promise<number> {
   const p = view.promotion;
   const [owner = '', repo = ''] = p.repoFullName.split('/');
   const marker = promotionMarker(p.id);
   const key = { repoId: p.repoId, pr: where.issue, key: promotionCommentKey(p.id) };
   const knownId = where.isNew ? null : await comments.getCommentId(key);
-  const body = withMarker(marker, promotionMarkdown(view, { maxLength: COMMENT_MAX_CHARS - marker.length - 1, ...(where.now ? { now: where.now } : {}) }));
+  const body = withMarker(marker, promotionMarkdown(view, { maxLength: COMMENT_MAX_CHARS - marker.length - 1 }));
   const written = await upsertStickyComment(
     octokit,
     { owner, repo, issue_number: where.issue, marker, author: { appId: where.appId }, knownId, ...(where.isNew ? { isNew: true } : {}) },

@@ -54,3 +54,14 @@ export function safeLinkUrl(url: string): string | null {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
   return parsed.href.replace(/[()<>\s"'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
+
+/**
+ * Plain text in which `backticks` mark code, as modelgate's own messages write names: the code
+ * spans become inline code (which nothing can break out of) and the rest is escaped.
+ */
+export function textWithCode(text: string): string {
+  return text
+    .split(/`([^`\n]*)`/)
+    .map((part, i) => (i % 2 === 1 ? inlineCode(part) : escapeMarkdown(part)))
+    .join('');
+}

@@ -1,6 +1,6 @@
 import { truncate } from '../../core/common/index.js';
 import { describeApprovers, formatDuration, type Check, type Promotion, type PromotionState, type PromotionView, type StatusModel } from '../../core/promotion/index.js';
-import { escapeMarkdown, escapeTableCell, inlineCode, safeLinkUrl } from './escape.js';
+import { escapeMarkdown, inlineCode, safeLinkUrl, textWithCode } from './escape.js';
 import { renderMarkdown } from './metrics.js';
 
 /**
@@ -27,6 +27,7 @@ export interface PromotionMarkdownOptions {
   dryRun?: boolean;
   /** Why a dry run could not become a request (no eligible approver). */
   unsatisfiable?: string | null;
+  /** The moment "expires in …" counts from (default: the request's last change). */
   now?: Date;
 }
 
@@ -40,12 +41,13 @@ export function promotionMarkdown(view: PromotionView, options: PromotionMarkdow
   if (p.emergency !== null) {
     lines.push(`> [!CAUTION]\n> **EMERGENCY** requested by ${person(p.requestedBy.login)}: ${escapeMarkdown(truncate(p.emergency, 500))}\n> The evaluation and soak requirements are skipped.`, '');
   }
-  lines.push(`**${stateLine(view, options.now ?? new Date())}**`);
+  // Time left as of the request's last change: the moment this text is written.
+  lines.push(`**${stateLine(view, options.now ?? new Date(p.updatedAt))}**`);
   lines.push('');
   lines.push(`${p.fromVersion ? `Replaces ${inlineCode(p.fromVersion)} in ${inlineCode(p.stage)}` : `${inlineCode(p.stage)} holds no version yet`}. Requested by ${person(p.requestedBy.login)}${p.source.kind === 'slack' ? ' in Slack' : ''}.`);
   lines.push('');
   lines.push('| Requirement | | Detail |', '| --- | :-: | --- |');
-  for (const check of view.checks) lines.push(`| ${CHECK_LABEL[check.id]} | ${check.skipped ? '➖' : check.ok ? '✅' : '❌'} | ${escapeTableCell(check.message)} |`);
+  for (const check of view.checks) lines.push(`| ${CHECK_LABEL[check.id]} | ${check.skipped ? '➖' : check.ok ? '✅' : '❌'} | ${cell(check.message)} |`);
   lines.push('');
   const pr = p.evidence.pr;
   if (pr) {
@@ -58,7 +60,7 @@ export function promotionMarkdown(view: PromotionView, options: PromotionMarkdow
       '',
     );
   }
-  if (options.dryRun && options.unsatisfiable) lines.push(`> [!WARNING]\n> ${escapeMarkdown(options.unsatisfiable)}`, '');
+  if (options.dryRun && options.unsatisfiable) lines.push(`> [!WARNING]\n> ${textWithCode(options.unsatisfiable)}`, '');
   if (view.approvals.length > 0) {
     lines.push(`**Approvals:** ${view.approvals.map((a) => `${person(a.approver.login)}${a.via === 'slack' ? ' (Slack)' : ''}`).join(', ')}.`, '');
   }
@@ -95,7 +97,7 @@ function stateLine(view: PromotionView, now: Date): string {
     case 'rejected':
     case 'void':
     case 'expired':
-      return p.stateReason ? `${base}: ${escapeMarkdown(truncate(p.stateReason, 800))}` : base;
+      return p.stateReason ? `${base}: ${textWithCode(truncate(p.stateReason, 800))}` : base;
     default:
       return base;
   }
@@ -137,7 +139,12 @@ export function statusMarkdown(models: readonly StatusModel[], stages: readonly 
 
 /** A plain-text message of the service (it names only allow-listed things, but is escaped all the same). */
 export function messageMarkdown(text: string): string {
-  return escapeMarkdown(truncate(text, 3000));
+  return textWithCode(truncate(text, 3000));
+}
+
+/** A message in a table cell: `|` cannot end the cell inside code either. */
+function cell(text: string): string {
+  return textWithCode(text).replace(/(?<!\\)\|/g, '\\|');
 }
 
 /** A request refused before it was recorded: why, and the checks when they were the reason. */
@@ -145,7 +152,7 @@ export function refusedMarkdown(message: string, view: PromotionView | null, { m
   const head = `**The request was not made.** ${messageMarkdown(message)}`;
   if (view === null || view.checks.every((c) => c.ok)) return head;
   const failed = view.checks.filter((c) => !c.ok);
-  const table = ['| Requirement | | Detail |', '| --- | :-: | --- |', ...failed.map((c) => `| ${CHECK_LABEL[c.id]} | ❌ | ${escapeTableCell(c.message)} |`)].join('\n');
+  const table = ['| Requirement | | Detail |', '| --- | :-: | --- |', ...failed.map((c) => `| ${CHECK_LABEL[c.id]} | ❌ | ${cell(c.message)} |`)].join('\n');
   const text = `${head}\n\n${table}\n\nFix these, or see them all with \`--dry-run\`.`;
   return text.length <= maxLength ? text : head;
 }

@@ -52,6 +52,7 @@ describe('parseConfig', () => {
           { match: 'latency_ms.*', max_regression: '10%' },
         ],
         evaluation: { workflow: 'evaluate.yml' },
+        promotion: null,
       },
     });
   });

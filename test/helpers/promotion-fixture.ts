@@ -1,0 +1,127 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { metricsCard } from './cards.js';
+import { FakeGitHubServer, fakePull } from './fake-github-server.mjs';
+
+/**
+ * A repository set up for promotion tests on the loopback fake GitHub: a promotion policy on
+ * main, `sentiment` v2 in production and v3 registered from pull request #12 (its card at the
+ * merge commit), and helpers to deliver signed issue comments as GitHub does.
+ */
+
+export const SECRET = 'a-webhook-secret';
+export const REPO_ID = 4242;
+export const INSTALLATION = 7;
+export const ALICE = { id: 10, login: 'alice' };
+export const BOB = { id: 20, login: 'bob' };
+export const CAROL = { id: 40, login: 'carol' };
+export const MALLORY = { id: 66, login: 'mallory' };
+
+export const CONFIG = `metrics:
+  - match: "eval.accuracy"
+    goal: maximize
+    max_regression: 0.02
+promotion:
+  stages:
+    - name: staging
+      approvals: 1
+      approvers: [bob, carol]
+    - name: production
+      after: staging
+      soak: 24h
+      approvals: 1
+      approvers: ["@acme/ml-leads"]
+`;
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface PromotionRepoFixture {
+  github: FakeGitHubServer;
+  v3Commit: string;
+  v2Commit: string;
+  cardV3: string;
+  registry: string;
+}
+
+/** The fake GitHub with the repository as it is before `/modelgate promote sentiment v3`. */
+export async function promotionRepo(options: { config?: string; delayMs?: number } = {}): Promise<PromotionRepoFixture> {
+  const github = new FakeGitHubServer({ owner: 'acme', repo: 'models', repoId: REPO_ID, delayMs: options.delayMs ?? 0 });
+  const cardV2 = metricsCard({ accuracy: 0.9, f1: 0.8 }).replace('license: mit\n', 'license: mit\nmodelgate: {model: sentiment, version: v2}\n');
+  const cardV3 = metricsCard({ accuracy: 0.92, f1: 0.81 }).replace('license: mit\n', 'license: mit\nmodelgate: {model: sentiment, version: v3}\n');
+  const v2Commit = github.detachedCommit({ 'models/sentiment/README.md': cardV2 }, 'Merge pull request #11');
+  const v3Commit = github.detachedCommit({ 'models/sentiment/README.md': cardV3 }, 'Merge pull request #12');
+  const registry = `# The model registry: modelgate writes it; hand edits are checked on every pull request.
+models:
+  sentiment:
+    versions:
+      v2: {card: models/sentiment/README.md, commit: ${v2Commit}, pr: 11, card_digest: "sha256:${sha256(cardV2)}", evaluation: null, registered_at: "2026-11-01T10:00:00Z"}
+      v3: {card: models/sentiment/README.md, commit: ${v3Commit}, pr: 12, card_digest: "sha256:${sha256(cardV3)}", evaluation: null, registered_at: "2026-11-30T10:00:00Z"}
+    stages: {staging: v2, production: v2}
+    history:
+      - {stage: staging, from: null, to: v2, promotion: p-aaaaaaaaaaaa, requested_by: alice, approved_by: [bob], at: "2026-11-02T09:00:00Z"}
+      - {stage: production, from: null, to: v2, promotion: p-bbbbbbbbbbbb, requested_by: alice, approved_by: [dave], at: "2026-11-05T09:00:00Z"}
+`;
+  github.setFiles({ '.github/modelgate.yml': options.config ?? CONFIG, 'models/registry.yaml': registry, 'models/sentiment/README.md': cardV3 }, 'main');
+  github.pulls.set(12, fakePull(12));
+  github.pulls.set(11, fakePull(11));
+  github.teams.set('@acme/ml-leads', [{ id: 41, login: 'dave' }, { id: 40, login: 'carol' }]);
+  await github.start();
+  return { github, v3Commit, v2Commit, cardV3, registry };
+}
+
+interface Definition {
+  name: string;
+  examples: Array<Record<string, any>>;
+}
+const definitions = createRequire(import.meta.url)('@octokit/webhooks-examples') as Definition[];
+
+/** An `issue_comment.created` delivery on issue or PR `issue` of acme/models, from @octokit/webhooks-examples. */
+export function commentPayload(body: string, author: { id: number; login: string }, options: { issue?: number; association?: string; commentId?: number } = {}): any {
+  const example = definitions.find((d) => d.name === 'issue_comment')?.examples.find((e) => e['action'] === 'created');
+  if (!example) throw new Error('no issue_comment.created example');
+  const payload: any = structuredClone(example);
+  payload.installation = { id: INSTALLATION, node_id: 'x' };
+  payload.repository = {
+    ...payload.repository,
+    id: REPO_ID,
+    name: 'models',
+    full_name: 'acme/models',
+    owner: { ...payload.repository.owner, login: 'acme' },
+    default_branch: 'main',
+    html_url: 'https://github.com/acme/models',
+  };
+  payload.issue.number = options.issue ?? 12;
+  payload.issue.pull_request = { url: `https://api.github.com/repos/acme/models/pulls/${options.issue ?? 12}` };
+  payload.comment = {
+    ...payload.comment,
+    id: options.commentId ?? Math.floor(Math.random() * 1e9),
+    body,
+    author_association: options.association ?? 'MEMBER',
+    user: { ...payload.comment.user, id: author.id, login: author.login, type: 'User' },
+  };
+  return payload;
+}
+
+/** POSTs a delivery the way GitHub does, signed. */
+export function deliver(url: string, name: string, payload: unknown, id = randomUUID()): Promise<Response> {
+  const body = JSON.stringify(payload);
+  return fetch(`${url}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': name,
+      'x-github-delivery': id,
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    },
+    body,
+  });
+}
+
+/** Waits until `ready()` holds (the App may acknowledge a delivery before it has acted on it). */
+export async function until(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
