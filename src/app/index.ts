@@ -4,6 +4,7 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/index.js';
 import { onIssueComment } from './handlers/issue-comment.js';
 import { onPullRequest, PULL_REQUEST_EVENTS } from './handlers/pull-request.js';
+import { onPullRequestClosed } from './handlers/pull-request-closed.js';
 import { onCheckRunRerequested, onCheckSuiteRerequested } from './handlers/rerequested.js';
 import { onWorkflowRunCompleted } from './handlers/workflow-run.js';
 import type { Log } from './log.js';
@@ -24,6 +25,7 @@ export function createApp({ store, promotions: options, onPromotions }: AppDepen
     const promotions = appPromotions(app, store, options);
     onPromotions?.(promotions, app.log);
     app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
+    app.on('pull_request.closed', once(store, (context) => onPullRequestClosed(context, store, (repo) => promotions.github(repo), options?.now ?? (() => new Date()))));
     app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
     app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));
     app.on('workflow_run.completed', once(store, (context) => onWorkflowRunCompleted(context, store)));

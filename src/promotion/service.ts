@@ -124,6 +124,11 @@ const MAX_ATTEMPTS = 5;
 export class PromotionService {
   constructor(private readonly deps: PromotionDeps) {}
 
+  /** The GitHub side of a repository, as the service reaches it (registration uses it too). */
+  github(repo: PromotionRepo): Promise<PromotionGitHub> {
+    return this.deps.github(repo);
+  }
+
   /** A new promotion or rollback request (or its dry run). */
   async request(input: MoveInput): Promise<RequestOutcome> {
     const github = await this.deps.github(input.repo);

@@ -2,41 +2,13 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
-import type { NewEvaluation } from '../../src/core/evaluation/index.js';
-import { createServer, type ModelgateServer } from '../../src/server.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import type { ModelgateServer } from '../../src/server.js';
+import type { Store } from '../../src/store/index.js';
 import { isolateNetwork } from '../helpers/nock.js';
-import { privateKey, TestOctokit } from '../helpers/probot.js';
 import { describeWith } from '../helpers/prerequisite.js';
-import { ALICE, BOB, commentPayload, CONFIG, deliver, MALLORY, promotionRepo, REPO_ID, SECRET, sha256, until, type PromotionRepoFixture } from '../helpers/promotion-fixture.js';
+import { ALICE, BOB, commentPayload, CONFIG, deliver, evaluation, MALLORY, promotionRepo, REPO_ID, startApp, T0, until, type PromotionRepoFixture } from '../helpers/promotion-fixture.js';
 
-const T0 = new Date('2026-12-01T12:00:00.000Z');
 const ID = 'p-abcdefghij23';
-
-/** The evaluation actions/evaluate would have recorded for `version`. */
-function evaluation(version: string, accuracy: number, over: Partial<NewEvaluation> = {}): NewEvaluation {
-  const metricsDigest = sha256(`metrics of ${version} ${accuracy}`);
-  return {
-    repoId: REPO_ID,
-    repoFullName: 'acme/models',
-    model: 'sentiment',
-    modelVersion: version,
-    sha: 'e'.repeat(40),
-    ref: version === 'v3' ? 'refs/pull/12/head' : 'main',
-    pr: version === 'v3' ? 12 : null,
-    runId: version === 'v3' ? 903 : 902,
-    runAttempt: 1,
-    runUrl: `https://github.com/acme/models/actions/runs/${version === 'v3' ? 903 : 902}`,
-    status: 'success',
-    metrics: { 'eval.accuracy': accuracy, 'eval.f1': 0.8 },
-    predictionsDigest: null,
-    cardDigest: null,
-    manifest: { files: { metrics: { name: 'metrics.json', sha256: metricsDigest } } },
-    verdict: true,
-    createdAt: new Date(T0.getTime() - 3600_000),
-    ...over,
-  };
-}
 
 interface Database {
   /** Null when the database is there; else what is missing. */
@@ -60,24 +32,16 @@ function suite(name: string, database: Database) {
       clock = T0;
       ids = [ID, 'p-abcdefghij24', 'p-abcdefghij25'];
       repo = await promotionRepo();
-      server = createServer(
-        { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: await database.create(), GHE_HOST: `127.0.0.1:${repo.github.port}`, GHE_PROTOCOL: 'http' },
-        {
-          Octokit: TestOctokit,
-          openStore: async (env, cwd) => {
-            store = await openStore(env, cwd, { now: () => clock });
-            await store.recordEvaluation(evaluation('v2', 0.9));
-            await store.recordEvaluation(evaluation('v3', 0.92));
-            return store;
-          },
-          promotions: { now: () => clock, newId: () => ids.shift() ?? `p-zzzzzzzzzz${String(ids.length).padStart(2, '2')}` },
+      const app = await startApp(repo.github, {
+        databaseUrl: await database.create(),
+        now: () => clock,
+        newId: () => ids.shift() ?? 'p-zzzzzzzzzzzz',
+        seed: async (s) => {
+          await s.recordEvaluation(evaluation('v2', 0.9));
+          await s.recordEvaluation(evaluation('v3', 0.92));
         },
-      );
-      await server.start();
-      url = `http://127.0.0.1:${server.port}`;
-      // The App's start-up sweep reads nothing while there is nothing to resume; start counting now.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      repo.github.calls.length = 0;
+      });
+      ({ server, store, url } = app);
     });
 
     afterEach(async () => {

@@ -20,6 +20,7 @@ export class FakeGitHubServer {
   pulls: Map<number, object>;
   teams: Map<string, Array<{ id: number; login: string }>>;
   permissions: Map<string, string>;
+  pullFiles: Map<number, Array<{ filename: string; status: string }>>;
   calls: RecordedCall[];
   comments: Array<{ id: number; issue: number; body: string }>;
   deployments: Array<{ id: number; ref: string; environment: string; payload: any; [key: string]: any }>;

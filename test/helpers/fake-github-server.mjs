@@ -25,6 +25,8 @@ export class FakeGitHubServer {
     this.pulls = new Map();
     /** @type {Map<string, Array<{ id: number, login: string }>>} */
     this.teams = new Map();
+    /** @type {Map<number, Array<{ filename: string, status: string }>>} a pull request's changed files */
+    this.pullFiles = new Map();
     /** @type {Map<string, string>} login → permission */
     this.permissions = new Map();
     this.calls = [];
@@ -115,6 +117,10 @@ export class FakeGitHubServer {
     if (method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {
       const text = this.file(m[1], this.#resolve(query.get('ref')));
       return text === null ? [404, { message: 'Not Found' }] : [200, { type: 'file', encoding: 'base64', content: Buffer.from(text).toString('base64') }];
+    }
+    if (method === 'GET' && (m = /^\/pulls\/(\d+)\/files$/.exec(rest))) {
+      const page = Number(query.get('page') ?? 1);
+      return [200, (this.pullFiles.get(Number(m[1])) ?? []).slice((page - 1) * 100, page * 100)];
     }
     if (method === 'POST' && rest === '/git/trees') {
       const id = sha(`tree ${JSON.stringify(body)}`);

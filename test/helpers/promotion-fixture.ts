@@ -1,6 +1,10 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { NewEvaluation } from '../../src/core/evaluation/index.js';
+import { createServer, type ModelgateServer } from '../../src/server.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { metricsCard } from './cards.js';
+import { privateKey, TestOctokit } from './probot.js';
 import { FakeGitHubServer, fakePull } from './fake-github-server.mjs';
 
 /**
@@ -34,6 +38,36 @@ promotion:
 `;
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The tests' clock starts here. */
+export const T0 = new Date('2026-12-01T12:00:00.000Z');
+
+/** The evaluation actions/evaluate would have recorded for `version`. */
+export function evaluation(version: string, accuracy: number, over: Partial<NewEvaluation> = {}): NewEvaluation {
+  const metricsDigest = sha256(`metrics of ${version} ${accuracy}`);
+  return {
+    repoId: REPO_ID,
+    repoFullName: 'acme/models',
+    model: 'sentiment',
+    modelVersion: version,
+    sha: 'e'.repeat(40),
+    ref: version === 'v3' ? 'refs/pull/12/head' : 'main',
+    pr: version === 'v3' ? 12 : null,
+    runId: version === 'v3' ? 903 : 902,
+    runAttempt: 1,
+    runUrl: `https://github.com/acme/models/actions/runs/${version === 'v3' ? 903 : 902}`,
+    status: 'success',
+    metrics: { 'eval.accuracy': accuracy, 'eval.f1': 0.8 },
+    predictionsDigest: null,
+    cardDigest: null,
+    manifest: { files: { metrics: { name: 'metrics.json', sha256: metricsDigest } } },
+    verdict: true,
+    createdAt: new Date(T0.getTime() - 3600_000),
+    ...over,
+  };
+}
+
+
 
 export interface PromotionRepoFixture {
   github: FakeGitHubServer;
@@ -103,7 +137,7 @@ export function commentPayload(body: string, author: { id: number; login: string
 }
 
 /** POSTs a delivery the way GitHub does, signed. */
-export function deliver(url: string, name: string, payload: unknown, id = randomUUID()): Promise<Response> {
+export function deliver(url: string, name: string, payload: unknown, id: string = randomUUID()): Promise<Response> {
   const body = JSON.stringify(payload);
   return fetch(`${url}/api/github/webhooks`, {
     method: 'POST',
@@ -124,4 +158,38 @@ export async function until(ready: () => boolean, what: string, timeoutMs = 10_0
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+export interface RunningApp {
+  server: ModelgateServer;
+  store: Store;
+  url: string;
+}
+
+/**
+ * The real server (signed webhooks over HTTP) against the fake GitHub, on `databaseUrl`, with the
+ * promotion service's clock and ids under the test's control. `seed` fills the store first.
+ */
+export async function startApp(
+  github: FakeGitHubServer,
+  options: { databaseUrl: string; now: () => Date; newId?: () => string; seed?: (store: Store) => Promise<void> },
+): Promise<RunningApp> {
+  let store: Store | null = null;
+  const server = createServer(
+    { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: options.databaseUrl, GHE_HOST: `127.0.0.1:${github.port}`, GHE_PROTOCOL: 'http' },
+    {
+      Octokit: TestOctokit,
+      openStore: async (env, cwd) => {
+        store = await openStore(env, cwd, { now: options.now });
+        await options.seed?.(store);
+        return store;
+      },
+      promotions: { now: options.now, ...(options.newId ? { newId: options.newId } : {}) },
+    },
+  );
+  await server.start();
+  // The start-up sweep (resume, expire) reads nothing while there is nothing to resume; start counting after it.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  github.calls.length = 0;
+  return { server, store: store!, url: `http://127.0.0.1:${server.port}` };
 }
