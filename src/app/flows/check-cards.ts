@@ -1,9 +1,11 @@
-import { validateCard } from '../../core/cards/index.js';
-import type { CardReport } from '../../core/cards/index.js';
-import { cardsOutput, crashedOutput, invalidConfigOutput, skippedCardNote, unlistedFilesNote } from './check-output.js';
+import { validateCard, type CardReport } from '../../core/cards/index.js';
+import { countBySeverity } from '../../core/common/index.js';
+import { checkRegistryChange } from '../../core/promotion/index.js';
 import { completeCheckRun, externalIdFor, startCheckRun, type CheckOutput, type ChecksClient } from '../../github/check-runs.js';
+import type { FileRead } from '../../github/read-file.js';
+import { cardsOutput, crashedOutput, invalidConfigOutput, skippedCardNote, unlistedFilesNote } from './check-output.js';
 import type { PullTarget } from './pull-target.js';
-import { pullRequestSnapshot, type PullRequestSnapshot, type SnapshotClient } from './snapshot.js';
+import { pullRequestSnapshot, type PullRequestSnapshot, type RegistryChange, type SnapshotClient } from './snapshot.js';
 
 export type CardCheckClient = ChecksClient & SnapshotClient;
 
@@ -46,5 +48,15 @@ function validateSnapshot(snapshot: PullRequestSnapshot, pr: PullTarget): { outp
     if (card.read.kind === 'file') reports.push(validateCard(card.path, card.read.bytes, config));
     else notes.push(skippedCardNote(card.path, card.read.kind === 'missing' ? 'not found at the head commit' : `it is a ${card.read.type}, not a file`));
   }
-  return { output: cardsOutput(reports, config.failOn, notes, cards.length - reports.length), reports };
+  const registry = snapshot.registry ? registryReport(snapshot.registry) : null;
+  const checked = registry ? [...reports, registry] : reports;
+  return { output: cardsOutput(checked, config.failOn, notes, cards.length - reports.length), reports };
+}
+
+/** The registry's hand edits as a report of their own: each problem annotated on its line. */
+function registryReport(change: RegistryChange): CardReport {
+  const text = (read: FileRead | null) => (read?.kind === 'file' ? new TextDecoder().decode(read.bytes) : null);
+  const head = text(change.head);
+  const findings = head === null ? [] : checkRegistryChange(head, text(change.base));
+  return { path: change.path, format: null, model: null, findings, ...countBySeverity(findings) };
 }

@@ -18,6 +18,7 @@ export { durationMs, formatDuration } from './duration.js';
 export { GITHUB_LOGIN, GITHUB_TEAM, isGitHubLogin, isModelName, isPromotionId, isStageName, isVersionName, parseTeam, PROMOTION_ID, STAGE_NAME } from './names.js';
 export {
   applyEdits,
+  checkRegistryChange,
   historyRewrites,
   modelRecord,
   readRegistry,

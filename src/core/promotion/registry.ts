@@ -307,3 +307,17 @@ export function registryJsonSchema(): Record<string, unknown> {
     ...z.toJSONSchema(RegistrySchema, { target: 'draft-2020-12', io: 'input' }),
   };
 }
+
+/**
+ * A pull request's change to the registry, checked like a config: the new file must read
+ * (schema, consistency), and the history must only have grown. Findings are positioned in the
+ * new file; none when it is fine.
+ */
+export function checkRegistryChange(head: string, base: string | null): Finding[] {
+  const read = readRegistry(head);
+  if (!read.ok) return read.errors;
+  if (base === null) return [];
+  const before = readRegistry(base);
+  // A base that does not read cannot be compared with; the head is valid, which is what matters now.
+  return before.ok ? historyRewrites(before.file.registry, read.file) : [];
+}
