@@ -38,13 +38,13 @@ import { isWorkflowFile } from '../../github/workflow-path.js';
 import { failedRunMarkdown, refusedArtifactsMarkdown, type CheckText, type RunLike } from '../../render/markdown/evaluation-run.js';
 import type { Evaluations } from '../../store/index.js';
 import type { Log } from '../log.js';
-import { findBaseline, type BaselineTarget } from './baseline.js';
+import { findBaseline, stageHolders, type BaselineTarget, type StageHolder } from './baseline.js';
 import { headMovedPast } from './head.js';
 import { publishEvaluation, type PublishClient, type PublishStore } from './publish.js';
 import { readRunEvaluations } from './run-artifacts.js';
 
 export type EvaluationRunClient = PublishClient & ArtifactsClient & RunPullsClient & PullRequestsClient & ContentsClient;
-export type EvaluationRunStore = PublishStore & Pick<Evaluations, 'recordEvaluation' | 'latestEvaluation'>;
+export type EvaluationRunStore = PublishStore & Pick<Evaluations, 'recordEvaluation' | 'latestEvaluation' | 'getEvaluation'>;
 
 /** The run, as the `workflow_run` payload gives it. */
 export type CompletedRun = RecordedRun &
@@ -132,11 +132,12 @@ async function recordAndPublish(
     await reportOnPulls(octokit, store, repo, repository.id, run, destination.pulls, { conclusion: 'failure', ...refusedArtifactsMarkdown(run, [error]) }, log);
     return;
   }
+  const holders = await stageHolders(octokit, repo, repository.default_branch, loaded.config);
   for (const pull of destination.pulls) {
     const target: BaselineTarget = { base: repo, repoId: repository.id, baseRef: pull.baseRef, baseSha: pull.baseSha };
     const results: ModelResult[] = [];
     for (const evaluation of evaluations) {
-      const result = await compareWithBaseline(octokit, store, target, evaluation, loaded.config.metrics, run.html_url);
+      const result = await compareWithBaseline(octokit, store, target, evaluation, loaded.config.metrics, run.html_url, holders(evaluation.manifest.model.name));
       results.push(result);
       await store.recordEvaluation(newEvaluation(run, repository, evaluation, { ref: pullRequestRef(pull.number), pr: pull.number, diff: result.diff }));
     }
@@ -180,16 +181,17 @@ async function resolveDestination(
 
 async function compareWithBaseline(
   octokit: ContentsClient,
-  store: Pick<Evaluations, 'latestEvaluation'>,
+  store: Pick<Evaluations, 'latestEvaluation' | 'getEvaluation'>,
   target: BaselineTarget,
   evaluation: ArtifactEvaluation,
   rules: Config['metrics'],
   runUrl: string,
+  holder: StageHolder | null,
 ): Promise<ModelResult> {
   const { manifest, metrics } = evaluation;
   const model = manifest.model.name;
   const card = manifest.card ? { path: manifest.card.path, basePath: manifest.card.path } : null;
-  const found = await findBaseline({ octokit, store }, target, model, card);
+  const found = await findBaseline({ octokit, store, holder }, target, model, card);
   const diff = compareMetrics(found?.metrics ?? emptyMetricSet(metrics.file), metrics, { rules });
   const baseline = found?.baseline ?? noBaseline(target, `no evaluation of this model on ${target.baseRef} yet`);
   return { model, diff, baseline, runUrl, source: evaluation.artifact };

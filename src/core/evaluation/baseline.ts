@@ -2,7 +2,8 @@ import { readMetrics, type Baseline, type MetricSet, type MetricValue } from '..
 import type { Evaluation, StoredMetricValue } from './evaluation.js';
 
 /**
- * What a pull request's metrics are compared against, decided in one place: the latest successful
+ * What a pull request's metrics are compared against, decided in one place: the version the
+ * registry has in the baseline stage (what the change would replace), else the latest successful
  * evaluation of the same model on the base branch (evaluation runs on the default branch record
  * it), else the model's card on the base branch at the commit the pull request is based on, else
  * nothing (every metric is then `added`). The flows fetch the sources; this decides.
@@ -19,16 +20,29 @@ export interface BaseCommit {
   baseSha: string;
 }
 
+/** The registry's version in the baseline stage, with metrics of the same kind as the head's. */
+export interface StageBaseline {
+  stage: string;
+  version: string;
+  sha: string;
+  metrics: MetricSet;
+}
+
 export interface BaselineSources {
+  /**
+   * The version the registry has in the baseline stage (production, by default) and its metrics,
+   * when there is one: what the change will replace, so it comes first.
+   */
+  stage?: StageBaseline | null;
   /** The latest successful evaluation of the model on the base branch; null when none is recorded (or not looked up). */
   evaluation: Evaluation | null;
   /** The card at the base commit, by its base path; null when the PR adds the card or it could not be read. */
   card: { path: string; bytes: Uint8Array } | null;
 }
 
-/** Whether the card must be read at all: only when no evaluation is recorded (a read costs an API call). */
-export function needsCardBaseline(evaluation: Evaluation | null): boolean {
-  return evaluation === null;
+/** Whether the card must be read at all: only when neither the stage's version nor an evaluation gives a baseline (a read costs an API call). */
+export function needsCardBaseline(evaluation: Evaluation | null, stage: BaselineSources['stage'] = null): boolean {
+  return evaluation === null && !stage;
 }
 
 /**
@@ -36,6 +50,10 @@ export function needsCardBaseline(evaluation: Evaluation | null): boolean {
  * metrics is a baseline with no metrics (so still named).
  */
 export function chooseBaseline(base: BaseCommit, sources: BaselineSources): FoundBaseline | null {
+  if (sources.stage) {
+    const { stage, version, sha, metrics } = sources.stage;
+    return { metrics, baseline: { label: `${stage} (${version})`, sha, version } };
+  }
   if (sources.evaluation) return { metrics: evaluationMetricSet(sources.evaluation), baseline: evaluationBaseline(sources.evaluation) };
   if (sources.card === null) return null;
   const { path, bytes } = sources.card;

@@ -49,6 +49,7 @@ export {
   type BaseCommit,
   type BaselineSources,
   type FoundBaseline,
+  type StageBaseline,
 } from './baseline.js';
 export { cardsWithMetrics, type CardWithMetrics, type HeadCard } from './card-metrics.js';
 export { failedRun, type FailedRun, type FailedRunConclusion } from './run-outcome.js';

@@ -97,7 +97,7 @@ describe('findBaseline with the store (evaluations first)', () => {
       await store.recordEvaluation(stored({ runId: 126, status: 'failure', createdAt: new Date('2026-02-01T00:00:00Z') }));
       const { octokit, getContent } = client(file('unused'));
       const queries: LatestEvaluationQuery[] = [];
-      const spy = { latestEvaluation: (q: LatestEvaluationQuery) => (queries.push(q), store.latestEvaluation(q)) };
+      const spy = { latestEvaluation: (q: LatestEvaluationQuery) => (queries.push(q), store.latestEvaluation(q)), getEvaluation: (id: number) => store.getEvaluation(id) };
 
       const found = await findBaseline({ octokit, store: spy }, PR, 'sentiment', { path: 'models/s/README.md', basePath: 'models/s/README.md' });
 
@@ -135,5 +135,38 @@ describe('findBaseline with the store (evaluations first)', () => {
     const set = evaluationMetricSet({ runId: 9, model: 'm', metrics: { b: 1, a: 2 } });
     expect([...set.metrics.keys()]).toEqual(['b', 'a']);
     expect(set.model).toBe('m');
+  });
+});
+
+describe('findBaseline with the version in the baseline stage (the registry)', () => {
+  const holder = { stage: 'production', version: 'v2', commit: 'c'.repeat(40), card: 'models/s/README.md', evaluation: null };
+
+  test('card diffs compare with the stage holder\'s card at its commit, named after the stage and version', async () => {
+    const { octokit, getContent } = client(file(metricsCard({ accuracy: 0.8, f1: 0.7 })));
+    const found = await findBaseline({ octokit, store: null, holder }, PR, 'sentiment', { path: 'models/s/README.md', basePath: 'models/s/README.md' });
+    expect(getContent.mock.calls).toEqual([[{ owner: 'acme', repo: 'models', path: 'models/s/README.md', ref: 'c'.repeat(40) }]]);
+    expect(found?.baseline).toEqual({ label: 'production (v2)', sha: 'c'.repeat(40), version: 'v2' });
+    expect(found?.metrics.metrics.get('imdb/accuracy')?.value).toEqual({ kind: 'number', value: 0.8 });
+  });
+
+  test('evaluation diffs compare with the stage holder\'s evaluation; without one, the base branch as before', async () => {
+    const store = await memoryStore();
+    try {
+      const v2 = await store.recordEvaluation(stored({ runId: 200, modelVersion: 'v2', metrics: { 'eval.accuracy': 0.8 } }));
+      await store.recordEvaluation(stored({ runId: 201, modelVersion: 'v3', createdAt: new Date('2026-03-01T00:00:00Z') }));
+      const { octokit, getContent } = client(file('unused'));
+      const found = await findBaseline({ octokit, store, holder: { ...holder, evaluation: v2.evaluation.id } }, PR, 'sentiment', null);
+      expect(found?.baseline).toEqual({ label: 'production (v2)', sha: 'a'.repeat(40), version: 'v2' });
+      expect([...found!.metrics.metrics.keys()]).toEqual(['eval.accuracy']);
+      // The registry names no evaluation: the latest successful one of that version.
+      const latest = await findBaseline({ octokit, store, holder }, PR, 'sentiment', null);
+      expect(latest?.baseline.label).toBe('production (v2)');
+      // A holder with no evaluation at all: the base branch's latest evaluation, as without a registry.
+      const none = await findBaseline({ octokit, store, holder: { ...holder, version: 'v9' } }, PR, 'sentiment', null);
+      expect(none?.baseline.label).toBe('main (evaluation run #201)');
+      expect(getContent).not.toHaveBeenCalled();
+    } finally {
+      await store.close();
+    }
   });
 });
