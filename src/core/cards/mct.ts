@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Document, type Node } from 'yaml';
 import type { Finding } from '../findings.js';
+import type { FindingCollector } from './collector.js';
 import { didYouMean } from '../suggest.js';
 import { positionOf, type PathSegment, type Position, type SourceMap } from '../yaml-positions.js';
 import { MCT_SCHEMA } from './data/mct-schema.js';
@@ -42,7 +43,7 @@ export function pathLocator(root: Node | null, map: SourceMap): (path: PathSegme
  * (or key) it is about. Format violations (dates, URIs) are `card/mct-format` warnings: the schema
  * declares the formats, but the toolkit's own validator does not enforce them.
  */
-export function checkMct(data: unknown, locate: (path: PathSegment[], key?: boolean) => Position, findings: Finding[]): void {
+export function checkMct(data: unknown, locate: (path: PathSegment[], key?: boolean) => Position, findings: FindingCollector): void {
   const version = (data as { schema_version?: unknown }).schema_version;
   if (typeof version === 'string' && !MCT_VERSIONS.includes(version)) {
     findings.push(
