@@ -112,6 +112,8 @@ export type YamlRead =
       secondDoc: number | null;
       /** Where reading stopped when the text is over MAX_YAML_TOKENS (the document is then what comes before). */
       stoppedAt: number | null;
+      /** Syntax errors past `maxErrors`, counted but not built. */
+      droppedErrors: number;
     }
   | { kind: 'too-deep'; offset: number | null }
   /** Over the budget with no place to stop where the text read so far is a document of its own. */
@@ -131,7 +133,7 @@ const STOP_SEARCH_TOKENS = 5_000;
  * the text read so far is itself a YAML document, parsed exactly as the same lines are in the whole
  * text (`yaml`'s parser never looks ahead) — and composes that, so a syntax error in it is still found.
  */
-export function readYaml(text: string, counter: LineCounter): YamlRead {
+export function readYaml(text: string, counter: LineCounter, { maxErrors = MAX_YAML_ERRORS, maxTokens = MAX_YAML_TOKENS } = {}): YamlRead {
   // Drive the parser token by token so that nesting is measured before anything recursive
   // (the composer, later walks) sees it, and a hostile `[[[[…` stops at once instead of after seconds.
   counter.addNewLine(0);
@@ -147,12 +149,12 @@ export function readYaml(text: string, counter: LineCounter): YamlRead {
       // cheap at any length, so they count once.
       const first = lexeme.charCodeAt(0);
       const weight = first === 32 || first === 9 ? 1 : 1 + (lexeme.length >> 3);
-      if (count + weight > MAX_YAML_TOKENS) {
+      if (count + weight > maxTokens) {
         if (atLineStart && inBlockContext(parser.stack)) {
           stoppedAt = parser.offset;
           break;
         }
-        if (count + weight > MAX_YAML_TOKENS + STOP_SEARCH_TOKENS) return { kind: 'too-complex', offset: lineStartBefore(text, parser.offset) };
+        if (count + weight > maxTokens + STOP_SEARCH_TOKENS) return { kind: 'too-complex', offset: lineStartBefore(text, parser.offset) };
       }
       const offset = parser.offset;
       for (const token of parser.next(lexeme)) tokens.push(token);
@@ -168,11 +170,12 @@ export function readYaml(text: string, counter: LineCounter): YamlRead {
 
   let doc: Document | null = null;
   let secondDoc: number | null = null;
+  let dropped: () => number;
   const end = stoppedAt ?? text.length;
   try {
     // Duplicate keys are found below: `yaml`'s own check is quadratic in the size of a mapping.
     const composer = new Composer({ uniqueKeys: false, prettyErrors: false });
-    boundErrors(composer);
+    dropped = boundErrors(composer, maxErrors);
     for (const d of composer.compose(tokens, true, end)) {
       if (!doc) doc = d as Document;
       else {
@@ -184,29 +187,35 @@ export function readYaml(text: string, counter: LineCounter): YamlRead {
     if (e instanceof RangeError) return { kind: 'too-deep', offset: null };
     throw e;
   }
-  return { kind: 'document', doc, secondDoc, stoppedAt };
+  return { kind: 'document', doc, secondDoc, stoppedAt, droppedErrors: dropped() };
 }
 
 type ErrorHandler = (source: unknown, code: ErrorCode, message: string, warning?: boolean) => void;
 
 /**
- * Makes the composer build at most MAX_YAML_ERRORS error objects. Every error of `yaml`'s composer
- * goes through its `onError` (an instance property, undeclared in its types); this wraps it so
- * that the first errors are kept exactly as before (and in order), later ones and warnings (never
- * reported here) are dropped before an Error with its stack trace is built. With a `yaml` that
- * works otherwise, nothing changes but the speed.
+ * Makes the composer build at most `max` error objects; returns how many more there were. Every
+ * error of `yaml`'s composer goes through its `onError` (an instance property, undeclared in its
+ * types); this wraps it so that the first errors are kept exactly as before (and in order), and
+ * later ones and warnings (never reported) are dropped before an Error with its stack trace is
+ * built. With a `yaml` that works otherwise, nothing changes but the speed.
  */
-function boundErrors(composer: Composer): void {
+function boundErrors(composer: Composer, max: number): () => number {
   const original: unknown = Reflect.get(composer, 'onError');
-  if (typeof original !== 'function') return;
+  if (typeof original !== 'function') return () => 0;
   const keep = original as ErrorHandler;
   let kept = 0;
+  let dropped = 0;
   const bounded: ErrorHandler = (source, code, message, warning) => {
-    if (warning || kept >= MAX_YAML_ERRORS) return;
+    if (warning) return;
+    if (kept >= max) {
+      dropped++;
+      return;
+    }
     kept++;
     keep(source, code, message, warning);
   };
   Reflect.set(composer, 'onError', bounded);
+  return () => dropped;
 }
 
 /** Only block collections are open: a line that starts here starts a new entry (or ends some). */
