@@ -140,7 +140,6 @@ export function readYaml(text: string, counter: LineCounter, { maxErrors = MAX_Y
   const parser = new Parser(counter.addNewLine);
   const tokens: Token[] = [];
   let count = 0;
-  let atLineStart = false;
   let stoppedAt: number | null = null;
   try {
     for (const lexeme of new Lexer().lex(text)) {
@@ -150,7 +149,7 @@ export function readYaml(text: string, counter: LineCounter, { maxErrors = MAX_Y
       const first = lexeme.charCodeAt(0);
       const weight = first === 32 || first === 9 ? 1 : 1 + (lexeme.length >> 3);
       if (count + weight > maxTokens) {
-        if (atLineStart && inBlockContext(parser.stack)) {
+        if (text.charCodeAt(parser.offset - 1) === 10 && inBlockContext(parser.stack)) {
           stoppedAt = parser.offset;
           break;
         }
@@ -159,7 +158,6 @@ export function readYaml(text: string, counter: LineCounter, { maxErrors = MAX_Y
       const offset = parser.offset;
       for (const token of parser.next(lexeme)) tokens.push(token);
       count += weight;
-      atLineStart = lexeme === '\n' || lexeme === '\r\n';
       if (parser.stack.length > MAX_DEPTH && collectionDepth(parser.stack) > MAX_DEPTH) return { kind: 'too-deep', offset };
     }
     for (const token of parser.end()) tokens.push(token);
