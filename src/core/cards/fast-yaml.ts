@@ -3,14 +3,17 @@ import { MAX_DEPTH, MAX_METADATA_NODES } from './limits.js';
 
 /**
  * A fast parser for the plain subset of YAML that model card metadata is almost always written
- * in: block mappings and sequences, one-line plain and quoted scalars, one-line flow sequences of
- * scalars, `[]`/`{}`, and comments. It builds the same nodes (with the same values, types and start
- * offsets) as the `yaml` package, which is several times slower on large cards (a 60 KB
- * `model-index` takes ~30 ms there).
+ * in: block mappings and sequences, one-line plain and quoted scalars, one-line flow collections
+ * (nested, of scalars), anchors and aliases with plain names, and comments. It builds the same
+ * nodes (with the same values, types, anchors and start offsets) as the `yaml` package, which is
+ * several times slower on large cards (a 60 KB `model-index` takes ~30 ms there) and has to stop
+ * at a work budget (parse-yaml.ts).
  *
- * Anything outside the subset — and anything that might be an error — makes it give up (return
- * null), and the caller parses with `yaml`, which then reports errors with its own messages. So the
- * fast path never decides that a card is wrong; a differential test holds it to `yaml`'s output.
+ * Anything outside the subset — and anything that might be a syntax error — makes it give up
+ * (return null), and the caller parses with `yaml`, which then reports errors with its own
+ * messages. So the fast path never decides that the syntax is wrong; duplicate keys, which `yaml`
+ * keeps too, are reported by the caller for either parser. A differential test holds it to
+ * `yaml`'s output.
  */
 export interface FastParse {
   root: Node | null;
