@@ -33,7 +33,7 @@ export function scanBody(text: string, start: number): BodyScan {
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl === -1) nl = text.length;
-    const line = text.slice(pos, nl).replace(/\r$/, '');
+    const line = text.slice(pos, text.charCodeAt(nl - 1) === 13 && nl > pos ? nl - 1 : nl);
     const lineStart = pos;
     pos = nl + 1;
 
@@ -121,12 +121,16 @@ function atxText(line: string): string {
 
 /** Longer heading text is cut before normalising: no required section is that long. */
 const MAX_HEADING = 500;
+// Words separated by single spaces, without markup characters, whitespace at either end or a final colon.
+const PLAIN_HEADING = /^[^\s<>[\]()!*_`:]+(?: [^\s<>[\]()!*_`:]+)*$/;
 
 /**
  * Heading text as compared with a required section: inline markup (emphasis, code, links, HTML
  * tags) dropped, whitespace collapsed, trailing colons ignored, lowercased.
  */
 export function normalizeHeading(text: string): string {
+  // Most headings are words and single spaces: nothing to drop or collapse.
+  if (text.length <= MAX_HEADING && PLAIN_HEADING.test(text)) return text.toLowerCase();
   let s = text
     .slice(0, MAX_HEADING)
     .replace(/<[^>]*>/g, '')

@@ -4,7 +4,7 @@ import { countBySeverity } from '../findings.js';
 import type { Position, SourceMap } from '../yaml-positions.js';
 import { at, has, type Ctx } from './ast.js';
 import { FindingCollector } from './collector.js';
-import { scanBody, type BodyScan } from './body.js';
+import { normalizeHeading, scanBody, type BodyScan } from './body.js';
 import { detectKind } from './detect.js';
 import { finding, START } from './finding.js';
 import { extractFrontMatter } from './front-matter.js';
@@ -93,7 +93,13 @@ function checkMarkdown(path: string, text: string, config: Config, findings: Fin
   let fileMap: SourceMap | undefined;
   const lines = (): SourceMap => (fileMap ??= textMap(text));
   checkTemplate(text, bodyStart, body, lines, findings);
-  const headings = (): Set<string> => new Set(body().headings.map((h) => h.key));
+  // Only the headings that are required sections: a body can have 200,000 headings.
+  const headings = (): Set<string> => {
+    const wanted = new Set(config.require.sections.map(normalizeHeading));
+    const found = new Set<string>();
+    for (const h of body().headings) if (wanted.has(h.key)) found.add(h.key);
+    return found;
+  };
 
   if (fm.kind === 'unclosed') {
     findings.push(
