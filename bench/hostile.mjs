@@ -105,6 +105,12 @@ const shapes = [
   ['JSON card: 99,000 non-string tags', () => `{"tags": [${times(99_000, (i) => `${i}, `)}0]}`, DEFAULT_CONFIG, 'models/x/model_card.json'],
   ['toolkit card: 24,000 bad dates', () => `{"schema_version": "0.0.2", "model_details": {"name": "m"}, "x": [${'{"date": "08/09/2020"}, '.repeat(24_000)}{}]}`, DEFAULT_CONFIG, 'models/x/model_card.json'],
   ['toolkit card: 24,000 references with bad types', () => `{"schema_version": "0.0.2", "model_details": {"name": "m", "references": [${'{"reference": 1}, '.repeat(24_000)}{"reference": 1}]}}`, DEFAULT_CONFIG, 'models/x/model_card.json'],
+  ['toolkit card: 20,000 empty licenses (a oneOf each)', () => `{"schema_version": "0.0.2", "model_details": {"name": "m", "licenses": [${Array(20_000).fill('{}').join(', ')}]}}`, DEFAULT_CONFIG, 'models/x/model_card.json'],
+  ['toolkit card in YAML: 30,000 empty licenses', () => `schema_version: "0.0.2"\nmodel_details:\n  name: m\n  licenses:\n${'  - {}\n'.repeat(30_000)}`, DEFAULT_CONFIG, 'models/x/model_card.yml'],
+  ['100,000 empty keys', () => fm(': v\n'.repeat(100_000))],
+  ['200,000 `...` lines in the front matter', () => fm(`a: 1\n${'...\n'.repeat(200_000)}`)],
+  ['150,000 lines ending in a lone CR', () => fm(`${'a: 1\r'.repeat(150_000)}\n`)],
+  ['1,000 quoted keys of 1,000 characters', () => fm(times(1_000, (i) => `"${'k'.repeat(1_000)}${i}": v\n`))],
   ['toolkit card: 24,000 bad formats', () => `{"schema_version": "0.0.2", "model_details": {"name": "m", "version": {"date": "x"}, "references": [${'{"reference": "not a uri"}, '.repeat(24_000)}{"reference": "x"}]}}`, DEFAULT_CONFIG, 'models/x/model_card.json'],
 ].map(([name, make, config = DEFAULT_CONFIG, path = 'models/x/README.md']) => ({ name, make, config, path }));
 
