@@ -128,10 +128,11 @@ const STOP_SEARCH_TOKENS = 5_000;
 
 /**
  * Lexes, parses and composes `text` with `yaml` (registering line starts in `counter`), doing a
- * bounded amount of work: at most MAX_YAML_TOKENS (plus a few lines), and at most MAX_YAML_ERRORS
- * error objects. When the budget runs out, it stops at the start of a line in block context — where
- * the text read so far is itself a YAML document, parsed exactly as the same lines are in the whole
- * text (`yaml`'s parser never looks ahead) — and composes that, so a syntax error in it is still found.
+ * bounded amount of work: at most `maxTokens` (plus a few lines), and at most `maxErrors` error
+ * objects. When the budget runs out, it stops at the start of a line in block context, and composes
+ * what it read, so a syntax error there is still found. That prefix is parsed exactly as the same
+ * lines are in the whole text: `yaml`'s parser is a push parser that never looks ahead, and no
+ * token spans a line start in block context (a value that spans lines is one token).
  */
 export function readYaml(text: string, counter: LineCounter, { maxErrors = MAX_YAML_ERRORS, maxTokens = MAX_YAML_TOKENS } = {}): YamlRead {
   // Drive the parser token by token so that nesting is measured before anything recursive
