@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Finding, Severity } from '../findings.js';
+import { sortFindings, type Finding, type Severity } from '../findings.js';
 import type { Position } from '../yaml-positions.js';
 import { finding } from './finding.js';
 import { MAX_FINDINGS_PER_FILE } from './limits.js';
@@ -46,13 +46,7 @@ export class FindingCollector {
 
   /** The kept findings in reading order, then (when any were left out) the one that says how many. */
   finish(): Finding[] {
-    const kept = [...this.heap].sort(
-      (a, b) =>
-        a.line - b.line ||
-        a.column - b.column ||
-        (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
-        a.rule.localeCompare(b.rule),
-    );
+    const kept = sortFindings([...this.heap]);
     const { error, warning } = this.omitted;
     const more = error + warning;
     if (more === 0) return kept;
