@@ -1,8 +1,9 @@
 // Hostile cards under the 1 MiB cap: `npm run build && node bench/hostile.mjs [filter]`.
-// Prints, per shape, the median time to validate it (after a warm-up) next to two same-run
-// references, so a reader sees ratios rather than absolute figures of one machine: `yaml`'s own
-// parseDocument on the front matter of a typical corpus card, and validating the largest corpus
-// card. Target: every shape < 200 ms. (The tests check the findings of these shapes, never times.)
+// Prints, per shape, the time to validate it — the best of RUNS runs after a warm-up, the figure
+// least disturbed by other load on the machine, and the median — next to two same-run references,
+// so a reader sees ratios rather than one machine's figures: `yaml`'s own parseDocument of the
+// largest corpus card's front matter (62 KB), and validating that card. Target: every shape
+// < 200 ms. (The tests check the findings of these shapes, never times.)
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { validateCard } from '../lib/core/cards/validate.js';
@@ -12,7 +13,7 @@ import { parseConfig } from '../lib/core/config/parse.js';
 const MiB = 1024 * 1024;
 const filter = process.argv[2];
 // Fewer runs to measure a slow build: RUNS=1 WARM=0 node bench/hostile.mjs
-const RUNS = Number(process.env.RUNS ?? 5);
+const RUNS = Number(process.env.RUNS ?? 7);
 const WARM = Number(process.env.WARM ?? 2);
 
 /** Repeats `unit(i)` for i = 0, 1, … while the result stays under `limit` characters. */
@@ -129,7 +130,7 @@ function time(fn, runs, warm = WARM) {
     fn();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  return median(times);
+  return { best: Math.min(...times), median: median(times) };
 }
 
 // Same-run references.
@@ -138,17 +139,22 @@ const cards = readdirSync(corpus)
   .filter((f) => /^card-\d+\.md$/.test(f))
   .map((f) => ({ name: f, text: readFileSync(new URL(f, corpus), 'utf8') }))
   .sort((a, b) => a.text.length - b.text.length);
-const typical = cards[cards.length >> 1];
 const largest = cards[cards.length - 1];
-const typicalYaml = typical.text.slice(4, typical.text.indexOf('\n---', 4) + 1);
+const largestYaml = largest.text.slice(4, largest.text.indexOf('\n---', 4) + 1);
 // (NOREF=1 skips them, for profiling one shape.)
-const refYaml = process.env.NOREF ? 1 : time(() => parseDocument(typicalYaml), 200, 50);
-const refLargest = process.env.NOREF ? 1 : time(() => validateCard('models/x/README.md', largest.text, DEFAULT_CONFIG), 30, 10);
+const refYaml = process.env.NOREF ? 1 : time(() => parseDocument(largestYaml), 30, 10).best;
+const refLargest = process.env.NOREF ? 1 : time(() => validateCard('models/x/README.md', largest.text, DEFAULT_CONFIG), 30, 10).best;
 
-console.log(`references: yaml parseDocument of ${typical.name}'s front matter (${(typicalYaml.length / 1024).toFixed(1)} KB) ${refYaml.toFixed(3)} ms;`);
-console.log(`            validating the largest corpus card, ${largest.name} (${(largest.text.length / 1024).toFixed(0)} KB), ${refLargest.toFixed(2)} ms`);
+console.log(`references (best of 30): yaml parseDocument of ${largest.name}'s front matter (${(largestYaml.length / 1024).toFixed(0)} KB) ${refYaml.toFixed(2)} ms;`);
+console.log(`            validating ${largest.name} (${(largest.text.length / 1024).toFixed(0)} KB, the largest corpus card) ${refLargest.toFixed(2)} ms`);
 console.log('');
-console.log(`${'shape'.padEnd(52)} ${'KiB'.padStart(5)} ${'ms'.padStart(8)} ${'× yaml ref'.padStart(11)} ${'× largest'.padStart(10)}  findings (first)`);
+const header = (what) =>
+  console.log(`${what.padEnd(52)} ${'KiB'.padStart(5)} ${'best ms'.padStart(8)} ${'median'.padStart(8)} ${'× yaml'.padStart(7)} ${'× card'.padStart(7)}  findings (first)`);
+const row = (name, kib, ms, summary) =>
+  console.log(
+    `${name.padEnd(52)} ${kib.toFixed(0).padStart(5)} ${ms.best.toFixed(1).padStart(8)} ${ms.median.toFixed(1).padStart(8)} ${(ms.best / refYaml).toFixed(1).padStart(7)} ${(ms.best / refLargest).toFixed(1).padStart(7)}  ${summary}`,
+  );
+header('shape');
 let worst = 0;
 for (const shape of shapes) {
   if (filter && !shape.name.includes(filter)) continue;
@@ -157,15 +163,10 @@ for (const shape of shapes) {
   if (bytes > MiB) throw new Error(`${shape.name}: ${bytes} bytes, over the cap`);
   let report;
   const ms = time(() => (report = validateCard(shape.path, text, shape.config)), RUNS);
-  worst = Math.max(worst, ms);
+  worst = Math.max(worst, ms.best);
   const first = report.findings[0];
-  const summary = `${report.findings.length} (${first ? `${first.line}:${first.column} ${first.rule}` : '-'})`;
-  console.log(
-    `${shape.name.padEnd(52)} ${(bytes / 1024).toFixed(0).padStart(5)} ${ms.toFixed(1).padStart(8)} ${(ms / refYaml).toFixed(0).padStart(11)} ${(ms / refLargest).toFixed(1).padStart(10)}  ${summary}`,
-  );
+  row(shape.name, bytes / 1024, ms, `${report.findings.length} (${first ? `${first.line}:${first.column} ${first.rule}` : '-'})`);
 }
-console.log('');
-console.log(`slowest shape: ${worst.toFixed(1)} ms (target < 200 ms)`);
 
 // The config file (256 KiB cap) has the same exposure: a hostile .github/modelgate.yml.
 const KiB256 = 256 * 1024 - 64;
@@ -178,12 +179,14 @@ const configs = [
   ['config: 3,000 aliases', `a: &a [x]\n${times(3_000, (i) => `b${i}: *a\n`)}`],
 ];
 console.log('');
+header('config');
 for (const [name, text] of configs) {
   if (filter && !name.includes(filter)) continue;
   let result;
-  const ms = time(() => (result = parseConfig(text)), Math.min(RUNS, 3));
-  worst = Math.max(worst, ms);
+  const ms = time(() => (result = parseConfig(text)), RUNS);
+  worst = Math.max(worst, ms.best);
   const errors = result.ok ? [] : result.errors;
-  const first = errors[0] ? ` (${errors[0].line}:${errors[0].column} ${errors[0].rule})` : '';
-  console.log(`${name.padEnd(52)} ${(text.length / 1024).toFixed(0).padStart(5)} ${ms.toFixed(1).padStart(8)} ${(ms / refYaml).toFixed(0).padStart(11)} ${(ms / refLargest).toFixed(1).padStart(10)}  ${errors.length} errors${first}`);
+  row(name, text.length / 1024, ms, `${errors.length} errors${errors[0] ? ` (${errors[0].line}:${errors[0].column} ${errors[0].rule})` : ''}`);
 }
+console.log('');
+console.log(`slowest: ${worst.toFixed(1)} ms, best of ${RUNS} (target < 200 ms)`);

@@ -78,34 +78,41 @@ export function stringValue(node: unknown, ctx: Ctx): string | null {
  * Flags an unknown key only when it is a near miss of a known one. Stricter than `didYouMean`
  * alone: at most one edit per four characters, so deliberate custom keys such as `model_type`
  * (three edits from `model_name`) pass, while `licence`, `pipline_tag` or `types` are caught.
- *
- * The answer is `didYouMean`'s suggestion when it is that close: the first known key at the least
- * distance, if that distance is within both its limit and this one. Computed here with that bound
- * from the start, on candidates of a possible length only, because a card can have 100,000
- * unknown keys and each one is compared with every known key.
+ * (That is `didYouMean`'s suggestion when it is within this tighter limit too.)
  */
 export function nearMiss(key: string, known: Iterable<string>): string | undefined {
   const lower = key.toLowerCase();
-  const limit = Math.min(
-    Math.max(1, Math.floor(key.length / 4)),
-    Math.min(3, Math.max(1, Math.floor(lower.length / 3))), // didYouMean's own limit
-  );
+  const best = closest(lower, known, Math.max(1, Math.floor(key.length / 4)));
+  if (best !== undefined && best !== key) return best;
+  // Two swapped letters (`tpye`) are two edits, but the commonest typo of all.
+  for (const c of lowered(known)) if (c.lower.length === lower.length && isTransposition(lower, c.lower)) return c.name;
+  return undefined;
+}
+
+/**
+ * `didYouMean` from suggest.ts, with the same answer — the first candidate at the least distance,
+ * when that is within its limit — computed faster: candidates of an impossible length are not
+ * compared, the others only within the distance still to beat, in a band. A card can ask this
+ * for 100,000 keys (and the Hub's task ids are 150 candidates).
+ */
+export function closestKnown(input: string, known: Iterable<string>): string | undefined {
+  return closest(input.toLowerCase(), known, Infinity);
+}
+
+function closest(needle: string, known: Iterable<string>, extraLimit: number): string | undefined {
+  const limit = Math.min(extraLimit, 3, Math.max(1, Math.floor(needle.length / 3))); // didYouMean's limit
   let best: string | undefined;
   let bestDistance = limit + 1;
-  const candidates = lowered(known);
-  for (const c of candidates) {
-    if (Math.abs(c.lower.length - lower.length) >= bestDistance) continue;
-    const d = boundedDistance(lower, c.lower, bestDistance - 1);
+  for (const c of lowered(known)) {
+    if (Math.abs(c.lower.length - needle.length) >= bestDistance) continue;
+    const d = boundedDistance(needle, c.lower, bestDistance - 1);
     if (d < bestDistance) {
       best = c.name;
       bestDistance = d;
       if (d === 0) break;
     }
   }
-  if (best !== undefined && best !== key) return best;
-  // Two swapped letters (`tpye`) are two edits, but the commonest typo of all.
-  for (const c of candidates) if (c.lower.length === lower.length && isTransposition(lower, c.lower)) return c.name;
-  return undefined;
+  return best;
 }
 
 let row = new Int32Array(64);

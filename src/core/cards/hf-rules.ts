@@ -1,5 +1,4 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
-import { didYouMean } from '../suggest.js';
 import {
   asMap,
   asScalar,
@@ -12,6 +11,7 @@ import {
   pairOf,
   scalarValue,
   stringValue,
+  closestKnown,
   valueAt,
   type Ctx,
 } from './ast.js';
@@ -161,7 +161,7 @@ function checkLicense(pair: Pair, ctx: Ctx): void {
   if (typeof value === 'string') {
     const lower = value.toLowerCase();
     const exact = HF_LICENSE_IDS.find((id) => id === lower);
-    const close = exact ?? didYouMean(value, HF_LICENSE_IDS);
+    const close = exact ?? closestKnown(value, HF_LICENSE_IDS);
     if (close) hint = `Did you mean \`${close}\`? License ids are lowercase and case-sensitive (${LICENSES_URL}).`;
   } else if (value === undefined) {
     hint = `\`license\` takes a single license id. ${hint}`;
@@ -174,7 +174,7 @@ function checkLibrary(pair: Pair, ctx: Ctx): void {
   if (typeof value === 'string' && LIBRARY_NAMES.has(value)) return;
   const where = valueAt(pair, ctx);
   if (ctx.findings.skip('card/unknown-library', where)) return;
-  const suggestion = typeof value === 'string' ? didYouMean(value, LIBRARY_NAMES) : undefined;
+  const suggestion = typeof value === 'string' ? closestKnown(value, LIBRARY_NAMES) : undefined;
   ctx.findings.push(
     finding(
       'card/unknown-library',
@@ -237,7 +237,7 @@ function checkPipelineTag(pair: Pair, ctx: Ctx): void {
   let hint = 'Use one of the Hub\'s tasks (https://huggingface.co/tasks), e.g. `text-generation` or `text-classification`.';
   if (typeof value === 'string') {
     const parent = SUBTASK_PARENT.get(value);
-    const close = didYouMean(value, PIPELINE_TAGS);
+    const close = closestKnown(value, PIPELINE_TAGS);
     if (parent) hint = `\`${value}\` is no longer a pipeline tag on the Hub (it is now a subtask of \`${parent}\`): use \`pipeline_tag: ${parent}\`.`;
     else if (close) hint = `Did you mean \`${close}\`?`;
   }
@@ -340,7 +340,7 @@ function checkResult(node: unknown, path: string, ctx: Ctx): void {
     const value = type ? stringValue(type.value, ctx) : null;
     if (value === null) missing('`task.type`', type ? valueAt(type, ctx) : at(taskMap, ctx));
     else if (!TASK_IDS.has(value) && !ctx.findings.skip('card/unknown-task-type', valueAt(type!, ctx))) {
-      const close = didYouMean(value, TASK_IDS);
+      const close = closestKnown(value, TASK_IDS);
       ctx.findings.push(
         finding(
           'card/unknown-task-type',

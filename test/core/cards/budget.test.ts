@@ -1,8 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { LineCounter } from 'yaml';
-import { boundedDistance, nearMiss } from '../../../src/core/cards/ast.js';
+import { boundedDistance, closestKnown, nearMiss } from '../../../src/core/cards/ast.js';
 import { FindingCollector } from '../../../src/core/cards/collector.js';
 import { METRIC_KEYS, RESULT_KEYS, TOP_LEVEL_KEYS } from '../../../src/core/cards/data/hf-keys.js';
+import { TASK_IDS } from '../../../src/core/cards/data/hub-metadata.js';
+import { HF_LICENSE_IDS } from '../../../src/core/cards/data/licenses.js';
 import { finding } from '../../../src/core/cards/finding.js';
 import { MAX_FINDINGS_PER_FILE, MAX_METADATA_NODES, MAX_YAML_ERRORS, MAX_YAML_TOKENS } from '../../../src/core/cards/limits.js';
 import { readYaml } from '../../../src/core/cards/parse-yaml.js';
@@ -236,6 +238,24 @@ describe('near misses are found as before, faster', () => {
         if (random() < 0.1) key = key.toUpperCase();
         if (known.has(key)) continue;
         expect({ key, suggestion: nearMiss(key, known) }).toEqual({ key, suggestion: before(key, known) });
+      }
+    }
+  });
+
+  test('closestKnown answers as didYouMean does', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (const known of [[...TASK_IDS], HF_LICENSE_IDS, [...TOP_LEVEL_KEYS]]) {
+      for (let n = 0; n < 2_000; n++) {
+        let input = known[Math.floor(random() * known.length)]!;
+        for (let e = Math.floor(random() * 5); e > 0; e--) {
+          const p = Math.floor(random() * (input.length + 1));
+          input = random() < 0.5 ? input.slice(0, p) + 'xq-'[Math.floor(random() * 3)] + input.slice(p) : input.slice(0, p) + input.slice(p + 1);
+        }
+        expect({ input, suggestion: closestKnown(input, known) }).toEqual({ input, suggestion: didYouMean(input, known) });
       }
     }
   });
