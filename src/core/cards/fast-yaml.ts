@@ -24,6 +24,8 @@ export interface FastParse {
    * holds up to a million of them (`[[[[]]]]`), so the work stops there.
    */
   overBudgetAt: number | null;
+  /** Keys equal (by value) to an earlier key of the same mapping; `yaml` keeps them too. */
+  duplicates: Scalar[];
 }
 
 interface MapFrame {
@@ -36,6 +38,7 @@ interface MapFrame {
   pendingAt: number;
   /** `key: &name` at the end of the line: the anchor of the block collection that follows. */
   pendingAnchor: string | null;
+  keys: Set<unknown>;
 }
 
 interface SeqFrame {
@@ -84,6 +87,7 @@ class FastParser {
   private eol = 0;
   private lineStart = 0;
   private nodes = 0;
+  private readonly duplicates: Scalar[] = [];
 
   constructor(private readonly text: string) {}
 
@@ -93,8 +97,14 @@ class FastParser {
     if (this.nodes > MAX_METADATA_NODES) throw OVER_BUDGET;
   }
 
+  /** Notes `key` in its mapping's keys; a repeat is a duplicate (compared as parse-yaml's walk compares them). */
+  private seen(keys: Set<unknown>, key: Scalar): void {
+    if (keys.has(key.value)) this.duplicates.push(key);
+    else keys.add(key.value);
+  }
+
   overBudget(): FastParse {
-    return { root: null, counter: this.counter, overBudgetAt: this.lineStart };
+    return { root: null, counter: this.counter, overBudgetAt: this.lineStart, duplicates: [] };
   }
 
   parse(): FastParse {
@@ -113,7 +123,7 @@ class FastParser {
       pos = nl + 1;
     }
     while (this.stack.length > 0) this.close();
-    return { root: this.root, counter: this.counter, overBudgetAt: null };
+    return { root: this.root, counter: this.counter, overBudgetAt: null, duplicates: this.duplicates };
   }
 
   private push(frame: Frame): void {
@@ -186,7 +196,7 @@ class FastParser {
       const map = new YAMLMap();
       map.range = [j, j, j];
       seqFrame.node.items.push(map);
-      const mapFrame: MapFrame = { kind: 'map', indent: j - this.lineStart, node: map, pending: null, pendingAt: 0, pendingAnchor: null };
+      const mapFrame: MapFrame = { kind: 'map', indent: j - this.lineStart, node: map, pending: null, pendingAt: 0, pendingAnchor: null, keys: new Set() };
       this.push(mapFrame);
       this.pair(mapFrame, key.node, key.valueStart);
     } else {
@@ -205,7 +215,7 @@ class FastParser {
       const map = new YAMLMap();
       map.range = [i, i, i];
       this.attach(map, col);
-      frame = { kind: 'map', indent: col, node: map, pending: null, pendingAt: 0, pendingAnchor: null };
+      frame = { kind: 'map', indent: col, node: map, pending: null, pendingAt: 0, pendingAnchor: null, keys: new Set() };
       this.push(frame);
     }
     this.pair(frame as MapFrame, key.node, key.valueStart);
@@ -237,6 +247,7 @@ class FastParser {
 
   private pair(frame: MapFrame, key: Scalar, valueStart: number): void {
     // A duplicate key is kept, as `yaml` keeps it (with uniqueKeys off); the caller reports it.
+    this.seen(frame.keys, key);
     this.grow();
     const pair = new Pair(key);
     frame.node.items.push(pair);
@@ -379,6 +390,7 @@ class FastParser {
     const close = isMap ? '}' : ']';
     this.grow();
     const map = isMap ? new YAMLMap() : null;
+    const keys = isMap ? new Set<unknown>() : null;
     const seq = isMap ? null : new YAMLSeq();
     let k = j + 1;
     for (;;) {
@@ -389,6 +401,7 @@ class FastParser {
         const key = this.flowKey(k);
         const value = this.flowItem(this.spaces(key.end + 1), depth);
         this.grow();
+        this.seen(keys!, key.node);
         map.items.push(new Pair(key.node, value.node));
         k = value.end;
       } else {

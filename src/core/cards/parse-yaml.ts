@@ -33,7 +33,7 @@ export function parseYaml(text: string, lineOffset: number, findings: FindingCol
       findings.push(tooManyNodes(map.at(fast.overBudgetAt)));
       return { root: null, map, fatal: true, aliases: null };
     }
-    return checkTree(fast.root, map, text, findings);
+    return checkTree(fast.root, map, text, findings, fast.duplicates);
   }
   return slowParse(text, lineOffset, findings);
 }
@@ -68,19 +68,26 @@ function slowParse(text: string, lineOffset: number, findings: FindingCollector)
   return checkTree((doc.contents as Node | null) ?? null, map, text, findings);
 }
 
-/** A parsed tree (from either parser): its aliases measured, then its duplicate keys. */
-function checkTree(root: Node | null, map: SourceMap, text: string, findings: FindingCollector): ParsedYaml {
+/**
+ * A parsed tree (from either parser): its aliases measured, then its duplicate keys reported
+ * (`duplicates` when the parser found them already, else found with a walk).
+ */
+function checkTree(root: Node | null, map: SourceMap, text: string, findings: FindingCollector, duplicates?: readonly Scalar[]): ParsedYaml {
+  const reportDuplicates = (): void => {
+    if (duplicates) for (const key of duplicates) duplicateKey(key, map, findings);
+    else duplicateKeys(root, map, findings);
+  };
   const fatal = (f: Finding): ParsedYaml => {
     findings.push(f);
     return { root: null, map, fatal: true, aliases: null };
   };
   if (!text.includes('*')) {
-    duplicateKeys(root, map, findings);
+    reportDuplicates();
     return { root, map, fatal: false, aliases: null };
   }
   const aliases = checkAliases(root);
   if (aliases.ok) {
-    duplicateKeys(root, map, findings);
+    reportDuplicates();
     return { root, map, fatal: false, aliases: aliases.targets };
   }
   const at = aliases.at.range ? map.at(aliases.at.range[0]) : map.start();

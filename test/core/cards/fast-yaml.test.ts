@@ -25,6 +25,25 @@ function shape(node: unknown): unknown {
   return 'other';
 }
 
+function duplicateKeyOffsets(root: unknown): number[] {
+  const out: number[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          if (seen.has(pair.key.value)) out.push(pair.key.range![0]);
+          seen.add(pair.key.value);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return out.sort((x, y) => x - y);
+}
+
 /** Returns whether the fast path handled `text`; when it did, it must match `yaml` exactly. */
 function agrees(text: string): boolean {
   const fast = fastParse(text);
@@ -33,6 +52,11 @@ function agrees(text: string): boolean {
   if (!fast) return false;
   expect({ text, errors: doc.errors.map((e) => e.code) }).toEqual({ text, errors: [] });
   expect({ text, tree: shape(fast.root) }).toEqual({ text, tree: shape(doc.contents) });
+  // The duplicate keys it notes are as many as `yaml`'s own check finds, and at the same keys of
+  // `yaml`'s tree as the validator's walk finds on the slow path.
+  const unique = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  expect({ text, duplicates: fast.duplicates.length }).toEqual({ text, duplicates: unique.errors.filter((e) => e.code === 'DUPLICATE_KEY').length });
+  expect({ text, at: fast.duplicates.map((k) => k.range![0]).sort((x, y) => x - y) }).toEqual({ text, at: duplicateKeyOffsets(doc.contents) });
   // Line starts agree too: positions are computed from them.
   const lines = text.split('\n').length;
   for (let line = 1; line <= lines; line++) {
@@ -181,7 +205,7 @@ describe('fastParse agrees with yaml', () => {
       '- {type: accuracy, value: 0.9}\n- [a, [b, [c]]]\n',
       'a: &m\n  x: 1\nb: *m # c\nc: [*m, &s q, *s]\nd: {e: *m, f: &t "x"}\n',
       'l: &l\n- y\nm:\n- &n\n  k: v\n- *n\n',
-      'a: 1\na: 2\n',
+      'a: 1\na: 2\nb: {x: 1, "x": 2, y: [{z: 1, z: 2}]}\nc:\n  a: 1\n  a: 1\n',
       `k: ${'['.repeat(99)}${']'.repeat(99)}\n`,
     ];
     for (const text of handled) expect({ text, handled: agrees(text) }).toEqual({ text, handled: true });
