@@ -1,5 +1,5 @@
 import { Alias, isAlias, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
-import { MAX_DEPTH, MAX_METADATA_NODES } from './limits.js';
+import { COLLECTION_COST, MAX_DEPTH, MAX_METADATA_NODES } from './limits.js';
 
 /**
  * A fast parser for the plain subset of YAML that model card metadata is almost always written
@@ -163,7 +163,7 @@ class FastParser {
     if (frame && frame.kind === 'seq' && frame.indent === col) {
       if (frame.pending) this.fillPending(frame);
     } else {
-      this.grow();
+      this.grow(COLLECTION_COST);
       const seq = new YAMLSeq();
       seq.range = [i, i, i];
       this.attach(seq, col);
@@ -192,7 +192,7 @@ class FastParser {
     }
     const key = this.key(j);
     if (key) {
-      this.grow();
+      this.grow(COLLECTION_COST);
       const map = new YAMLMap();
       map.range = [j, j, j];
       seqFrame.node.items.push(map);
@@ -211,7 +211,7 @@ class FastParser {
     if (frame && frame.kind === 'map' && frame.indent === col) {
       if (frame.pending) this.fillPending(frame);
     } else {
-      this.grow();
+      this.grow(COLLECTION_COST);
       const map = new YAMLMap();
       map.range = [i, i, i];
       this.attach(map, col);
@@ -388,7 +388,7 @@ class FastParser {
     const { text, eol } = this;
     const isMap = text[j] === '{';
     const close = isMap ? '}' : ']';
-    this.grow();
+    this.grow(COLLECTION_COST);
     const map = isMap ? new YAMLMap() : null;
     const keys = isMap ? new Set<unknown>() : null;
     const seq = isMap ? null : new YAMLSeq();

@@ -3,7 +3,7 @@ import { decodeJsonString } from '../json-string.js';
 import { SourceMap } from '../yaml-positions.js';
 import type { FindingCollector } from './collector.js';
 import { finding } from './finding.js';
-import { MAX_DEPTH, MAX_METADATA_NODES } from './limits.js';
+import { COLLECTION_COST, MAX_DEPTH, MAX_METADATA_NODES } from './limits.js';
 import { tooDeep, tooManyNodes } from './parse-yaml.js';
 import { quote } from './quote.js';
 
@@ -134,8 +134,8 @@ class JsonParser {
     this.ws();
     const { text } = this;
     const start = this.i;
-    this.grow(1, start);
     const c = text[start];
+    this.grow(c === '{' || c === '[' ? COLLECTION_COST : 1, start);
     switch (c) {
       case '{':
         if (depth >= MAX_DEPTH) throw new TooDeep(start);

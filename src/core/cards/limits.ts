@@ -16,11 +16,15 @@ export const MAX_FINDINGS_PER_FILE = 200;
 
 /**
  * Most nodes (keys, values, list items, collections) the metadata of one card may have. Every
- * check walks them, and building one costs about a microsecond, so this bounds the work: 1 MiB
+ * check walks them, and building one costs a microsecond or two, so this bounds the work: 1 MiB
  * holds up to a million (`[[[[]]]]`), while the largest real card known (69 KB, ~1,000 metrics)
- * has 8,900. Past it the card is refused (`card/metadata-too-complex`).
+ * has 8,900. (It is no lower so that 30,000 aliases, 90,000 nodes, stay fine.) Past it the card
+ * is refused (`card/metadata-too-complex`).
  */
 export const MAX_METADATA_NODES = 100_000;
+
+/** A list or mapping counts as this many nodes: `yaml`'s collections cost about twice a scalar to build. */
+export const COLLECTION_COST = 2;
 
 /**
  * Most YAML tokens (the `yaml` lexer's lexemes; a long one counts once more per 8 characters) of

@@ -251,7 +251,7 @@ export function tooManyNodes(at: Position): Finding {
   return finding(
     'card/metadata-too-complex',
     at,
-    `The metadata is too large to check: over ${thousands(MAX_METADATA_NODES)} values (keys, items and lists) by this line; the largest real cards have under 10,000.`,
+    `The metadata is too large to check: over ${thousands(MAX_METADATA_NODES)} values (keys, items, and lists and mappings, which count twice) by this line; the largest real cards have under 10,000.`,
     TOO_COMPLEX_HINT,
   );
 }
