@@ -5862,7 +5862,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser2 = class {
+    var Parser3 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6289,7 +6289,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser2(client, socket, llhttpInstance);
+      socket[kParser] = new Parser3(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -19166,12 +19166,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias6 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isMap7 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isPair3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isScalar8 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq7 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -19192,7 +19192,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar3(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar8(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19201,14 +19201,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias6;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap7;
     exports.isNode = isNode;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq3;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar8;
+    exports.isSeq = isSeq7;
   }
 });
 
@@ -19741,7 +19741,7 @@ var require_Alias = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node.NodeBase {
+    var Alias2 = class extends Node.NodeBase {
       constructor(source) {
         super(identity.ALIAS);
         this.source = source;
@@ -19846,7 +19846,7 @@ var require_Alias = __commonJS({
       }
       return 1;
     }
-    exports.Alias = Alias;
+    exports.Alias = Alias2;
   }
 });
 
@@ -19858,7 +19858,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node.NodeBase {
+    var Scalar3 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -19870,12 +19870,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar2;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar3;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -19884,9 +19884,9 @@ var require_Scalar = __commonJS({
 var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -19917,7 +19917,7 @@ var require_createNode = __commonJS({
         ref = sourceObjects.get(value);
         if (ref) {
           ref.anchor ?? (ref.anchor = onAnchor(value));
-          return new Alias.Alias(ref.anchor);
+          return new Alias2.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
           sourceObjects.set(value, ref);
@@ -19931,7 +19931,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node3 = new Scalar2.Scalar(value);
+          const node3 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node3;
           return node3;
@@ -19942,7 +19942,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName)
         node2.tag = tagName;
       else if (!tagObj.default)
@@ -20255,7 +20255,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -20398,7 +20398,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp;
@@ -20453,7 +20453,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -20476,7 +20476,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -20501,20 +20501,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar2.Scalar.QUOTE_DOUBLE;
+          type = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -20663,7 +20663,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -20678,7 +20678,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -20818,19 +20818,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -20948,9 +20948,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      return new Pair2(k, v);
     }
-    var Pair = class _Pair {
+    var Pair2 = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
@@ -20972,7 +20972,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair;
+    exports.Pair = Pair2;
     exports.createPair = createPair;
   }
 });
@@ -21136,8 +21136,8 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Pair2 = require_Pair();
+    var Scalar3 = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -21150,7 +21150,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection2.Collection {
+    var YAMLMap2 = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -21171,7 +21171,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair2.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -21196,15 +21196,15 @@ var require_YAMLMap = __commonJS({
         if (identity.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+          _pair = new Pair2.Pair(pair, pair?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair2.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -21234,7 +21234,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+        this.add(new Pair2.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -21267,7 +21267,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap;
+    exports.YAMLMap = YAMLMap2;
     exports.findPair = findPair;
   }
 });
@@ -21277,18 +21277,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map2 = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
         if (!identity.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
     };
     exports.map = map2;
   }
@@ -21302,9 +21302,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection2.Collection {
+    var YAMLSeq2 = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -21359,7 +21359,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -21406,7 +21406,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq;
+    exports.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -21415,18 +21415,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
     };
     exports.seq = seq;
   }
@@ -21455,14 +21455,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -21473,13 +21473,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -21524,7 +21524,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21552,7 +21552,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node2 = new Scalar2.Scalar(parseFloat(str));
+        const node2 = new Scalar3.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node2.minFractionDigits = str.length - dot - 1;
@@ -21643,7 +21643,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map2 = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -21660,7 +21660,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -21711,7 +21711,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -21755,15 +21755,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -21777,9 +21777,9 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar3 = require_Scalar();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -21789,7 +21789,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair2.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -21800,7 +21800,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity.isPair(item) ? item : new Pair2.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -21808,7 +21808,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -21833,7 +21833,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair2.createPair(key, value, ctx));
         }
       return pairs2;
     }
@@ -21856,17 +21856,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -21932,7 +21932,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -21944,7 +21944,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -21952,7 +21952,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -21964,7 +21964,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -21992,7 +21992,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node2 = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node2 = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -22093,9 +22093,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -22105,10 +22105,10 @@ var require_set = __commonJS({
         if (identity.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+          pair = new Pair2.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair = new Pair2.Pair(key, null);
+        const prev = YAMLMap2.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -22117,17 +22117,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+        const pair = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair2.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -22148,7 +22148,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set3.items.push(Pair.createPair(value, null, ctx));
+            set3.items.push(Pair2.createPair(value, null, ctx));
           }
         return set3;
       }
@@ -22519,10 +22519,10 @@ var require_stringifyDocument = __commonJS({
 var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var Collection2 = require_Collection();
     var identity = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -22612,7 +22612,7 @@ var require_Document = __commonJS({
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
           !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
         }
-        return new Alias.Alias(node2.anchor);
+        return new Alias2.Alias(node2.anchor);
       }
       createNode(value, replacer, options) {
         let _replacer = void 0;
@@ -22657,7 +22657,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        return new Pair2.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -23103,15 +23103,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -23179,7 +23179,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -23192,7 +23192,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair = new Pair2.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map2.items.push(pair);
@@ -23211,11 +23211,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -23306,9 +23306,9 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -23316,9 +23316,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap7 = fc.start.source === "{";
+      const fcName = isMap7 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap7 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23354,7 +23354,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap7 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23394,7 +23394,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
+        if (!isMap7 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23417,7 +23417,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
+            if (!isMap7 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -23446,16 +23446,16 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap7) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map2.items.push(pair);
           } else {
-            const map2 = new YAMLMap.YAMLMap(ctx.schema);
+            const map2 = new YAMLMap2.YAMLMap(ctx.schema);
             map2.flow = true;
             map2.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -23465,7 +23465,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap7 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -23500,9 +23500,9 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -23529,7 +23529,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
@@ -23549,7 +23549,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node2 = identity.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node2 = identity.isNode(res) ? res : new Scalar3.Scalar(res);
       node2.range = coll.range;
       node2.tag = tagName;
       if (tag?.format)
@@ -23564,13 +23564,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -23632,7 +23632,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep2 + indent.slice(trimIndent) + content;
           sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -23747,7 +23747,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -23756,15 +23756,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
+          _type = Scalar3.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -23969,7 +23969,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -23987,11 +23987,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error63) {
         const msg = error63 instanceof Error ? error63.message : String(error63);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar2.Scalar(value);
+        scalar = new Scalar3.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -24079,7 +24079,7 @@ var require_util_empty_scalar_position = __commonJS({
 var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var identity = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
@@ -24164,7 +24164,7 @@ var require_compose_node = __commonJS({
       return node2;
     }
     function composeAlias({ options }, { offset, source, end }, onError) {
-      const alias = new Alias.Alias(source.substring(1));
+      const alias = new Alias2.Alias(source.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
@@ -24268,7 +24268,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -24428,7 +24428,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -24752,7 +24752,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24836,7 +24836,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -24864,7 +24864,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -25160,9 +25160,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -25427,7 +25427,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -25435,7 +25435,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter5 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -25458,7 +25458,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter5;
   }
 });
 
@@ -25559,7 +25559,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser2 = class {
+    var Parser3 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -26332,7 +26332,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser2;
+    exports.Parser = Parser3;
   }
 });
 
@@ -26441,12 +26441,12 @@ var require_dist = __commonJS({
     var Document = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var identity = require_identity();
-    var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -26459,7 +26459,7 @@ var require_dist = __commonJS({
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
-    exports.Alias = Alias.Alias;
+    exports.Alias = Alias2.Alias;
     exports.isAlias = identity.isAlias;
     exports.isCollection = identity.isCollection;
     exports.isDocument = identity.isDocument;
@@ -26468,10 +26468,10 @@ var require_dist = __commonJS({
     exports.isPair = identity.isPair;
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
-    exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar2.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.Pair = Pair2.Pair;
+    exports.Scalar = Scalar3.Scalar;
+    exports.YAMLMap = YAMLMap2.YAMLMap;
+    exports.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
@@ -27122,7 +27122,7 @@ var require_parse2 = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let value = "";
       let escaped = false;
       for (const ch of input2) {
@@ -27137,11 +27137,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote === 0) {
+        if (quote2 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -27218,7 +27218,7 @@ var require_parse2 = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let escaped = false;
       for (let i = 1; i < pattern.length; i++) {
         const ch = pattern[i];
@@ -27231,10 +27231,10 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           continue;
         }
-        if (quote === 1) {
+        if (quote2 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -28600,8 +28600,8 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
+    const tableBody = rows.map((row2) => {
+      const cells = row2.map((cell) => {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
@@ -32816,9 +32816,6 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 // actions/metrics-diff/src/main.ts
 import { readFileSync } from "node:fs";
 
-// src/core/config/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-
 // src/core/common/suggest.ts
 function editDistance(a, b, limit = Infinity) {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -32902,6 +32899,23 @@ function isNodeLike(v) {
   return typeof v === "object" && v !== null && "range" in v;
 }
 
+// src/core/common/text.ts
+function truncate(text, max, ellipsis = "\u2026") {
+  if (text.length <= max) return text;
+  let cut = max - ellipsis.length;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 55296 && code <= 56319) cut--;
+  return text.slice(0, Math.max(0, cut)) + ellipsis;
+}
+function plural(n, word, words = `${word}s`) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? word : words}`;
+}
+
+// src/core/cards/quote.ts
+function thousands(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 // src/core/cards/rules.ts
 var RULES = [
   // Reading the file at all
@@ -32911,7 +32925,9 @@ var RULES = [
   { id: "card/invalid-encoding", severity: "error", description: "The file is not valid UTF-8." },
   { id: "card/nesting-too-deep", severity: "error", description: "The metadata nests deeper than 100 levels." },
   { id: "card/too-many-aliases", severity: "error", description: "The YAML expands too many aliases (an alias bomb)." },
+  { id: "card/metadata-too-complex", severity: "error", description: "The metadata is over the work budget: more than 100,000 values, or 50,000 YAML tokens in styles only the general YAML parser reads." },
   { id: "card/validator-error", severity: "error", description: "modelgate failed while checking the card (a bug in modelgate, not the card)." },
+  { id: "card/too-many-findings", severity: "warning", description: "More than 200 findings in one file: the first 200 are kept (errors first), and this last one counts the rest." },
   // Syntax and structure
   { id: "card/yaml-syntax", severity: "error", description: "The YAML (or JSON) does not parse." },
   { id: "card/duplicate-key", severity: "error", description: "A mapping has the same key twice." },
@@ -32952,6 +32968,264 @@ var RULES = [
 ];
 var RULE_IDS = RULES.map((r) => r.id);
 var DEFAULTS2 = new Map(RULES.map((r) => [r.id, r.severity]));
+
+// src/core/config/schema-file.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+
+// src/core/cards/limits.ts
+var MAX_DEPTH = 100;
+var MAX_YAML_TOKENS = 5e4;
+var MAX_YAML_ERRORS = 1;
+
+// src/core/cards/parse-yaml.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/core/cards/fast-yaml.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var GiveUp = class extends Error {
+};
+var GIVE_UP = new GiveUp();
+var OverBudget = class extends Error {
+};
+var OVER_BUDGET = new OverBudget();
+
+// src/core/cards/aliases.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/core/cards/parse-yaml.ts
+var STOP_SEARCH_TOKENS = 5e3;
+function readYaml(text, counter, { maxErrors = MAX_YAML_ERRORS, maxTokens = MAX_YAML_TOKENS } = {}) {
+  counter.addNewLine(0);
+  const parser = new import_yaml4.Parser(counter.addNewLine);
+  const tokens = [];
+  let count = 0;
+  let stoppedAt = null;
+  try {
+    for (const lexeme of new import_yaml4.Lexer().lex(text)) {
+      const first = lexeme.charCodeAt(0);
+      const weight = first === 32 || first === 9 ? 1 : 1 + (lexeme.length >> 3);
+      if (count + weight > maxTokens) {
+        if (text.charCodeAt(parser.offset - 1) === 10 && inBlockContext(parser.stack)) {
+          stoppedAt = parser.offset;
+          break;
+        }
+        if (count + weight > maxTokens + STOP_SEARCH_TOKENS) return { kind: "too-complex", offset: lineStartBefore(text, parser.offset) };
+      }
+      const offset = parser.offset;
+      for (const token of parser.next(lexeme)) tokens.push(token);
+      count += weight;
+      if (parser.stack.length > MAX_DEPTH && collectionDepth(parser.stack) > MAX_DEPTH) return { kind: "too-deep", offset };
+    }
+    for (const token of parser.end()) tokens.push(token);
+  } catch (e) {
+    if (e instanceof RangeError) return { kind: "too-deep", offset: null };
+    throw e;
+  }
+  let doc = null;
+  let secondDoc = null;
+  let dropped;
+  const end = stoppedAt ?? text.length;
+  try {
+    const composer = new import_yaml4.Composer({ uniqueKeys: false, prettyErrors: false });
+    dropped = boundErrors(composer, maxErrors);
+    for (const d of composer.compose(tokens, true, end)) {
+      if (!doc) doc = d;
+      else {
+        secondDoc = d.range?.[0] ?? end;
+        break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof RangeError) return { kind: "too-deep", offset: null };
+    throw e;
+  }
+  return { kind: "document", doc, secondDoc, stoppedAt, droppedErrors: dropped() };
+}
+function boundErrors(composer, max) {
+  const original = Reflect.get(composer, "onError");
+  if (typeof original !== "function") return () => 0;
+  const keep = original;
+  let kept = 0;
+  let dropped = 0;
+  const bounded = (source, code, message, warning2) => {
+    if (warning2) return;
+    if (kept >= max) {
+      dropped++;
+      return;
+    }
+    kept++;
+    keep(source, code, message, warning2);
+  };
+  Reflect.set(composer, "onError", bounded);
+  return () => dropped;
+}
+function inBlockContext(stack) {
+  for (const token of stack) if (token.type !== "document" && token.type !== "block-map" && token.type !== "block-seq") return false;
+  return true;
+}
+function lineStartBefore(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function collectionDepth(stack) {
+  let depth = 0;
+  for (const token of stack) {
+    if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") depth++;
+  }
+  return depth;
+}
+
+// src/core/config/schema-file.ts
+function parseSchemaFile(text, schema, options) {
+  const { prefix, what } = options;
+  const at2 = (line, column, rule, message, hint) => ({ severity: "error", rule: `${prefix}/${rule}`, message, hint, line, column });
+  const capped = (errors2, more2) => {
+    const extra = more2 + Math.max(0, errors2.length - options.maxErrors);
+    if (extra === 0) return errors2;
+    const kept = errors2.slice(0, options.maxErrors);
+    const last = kept[kept.length - 1];
+    kept.push(at2(last.line, last.column, "too-many-errors", `\u2026and ${thousands(extra)} more errors in ${what.toLowerCase()}.`, "Fix the errors above and check again."));
+    return kept;
+  };
+  if (text.length > options.maxChars) {
+    return { ok: false, errors: [at2(1, 1, "too-large", `${what} is over ${Math.round(options.maxChars / 1024)} KiB.`, `Keep ${what.toLowerCase()} smaller.`)] };
+  }
+  const counter = new import_yaml5.LineCounter();
+  const map2 = new SourceMap(counter);
+  const read = readYaml(text, counter, { maxErrors: options.maxErrors, maxTokens: options.maxTokens });
+  if (read.kind === "too-deep") {
+    const pos = read.offset === null ? map2.start() : map2.at(read.offset);
+    return { ok: false, errors: [at2(pos.line, pos.column, "yaml-syntax", `${what} nests deeper than ${MAX_DEPTH} levels.`, "Flatten it.")] };
+  }
+  const syntax = [];
+  let more = 0;
+  if (read.kind === "document" && read.doc) {
+    for (const e of read.doc.errors) {
+      const pos = map2.at(e.pos[0]);
+      syntax.push({ offset: e.pos[0], finding: at2(pos.line, pos.column, "yaml-syntax", firstLine(e.message), "Fix the YAML syntax; a YAML linter or your editor shows the exact problem.") });
+    }
+    more += read.droppedErrors;
+    if (read.secondDoc !== null) {
+      const pos = map2.at(read.secondDoc);
+      syntax.push({ offset: read.secondDoc, finding: at2(pos.line, pos.column, "yaml-syntax", `${what} holds more than one YAML document.`, "Keep one YAML document: remove the extra `---` line.") });
+    }
+  }
+  if (read.kind === "too-complex" || read.kind === "document" && read.stoppedAt !== null && syntax.length === 0) {
+    return { ok: false, errors: [at2(1, 1, "too-large", `${what} is too large to check: over ${thousands(options.maxTokens)} YAML tokens.`, `Keep ${what.toLowerCase()} smaller.`)] };
+  }
+  const doc = read.kind === "document" ? read.doc : null;
+  if (doc && read.kind === "document" && read.stoppedAt === null) {
+    for (const key of duplicateKeys(doc.contents)) {
+      const pos = map2.at(key);
+      syntax.push({ offset: key, finding: at2(pos.line, pos.column, "duplicate-key", "Map keys must be unique", "Remove one of the two keys.") });
+    }
+  }
+  if (syntax.length > 0) {
+    syntax.sort((a, b) => a.offset - b.offset);
+    return { ok: false, errors: capped(syntax.map((s) => s.finding), more) };
+  }
+  if (!doc) return { ok: true, value: null, doc: (0, import_yaml5.parseDocument)(""), map: map2 };
+  if (countAliases(doc.contents) > options.maxAliases) {
+    return { ok: false, errors: [at2(1, 1, "yaml-syntax", `${what} cannot be read: it uses more than ${options.maxAliases} YAML aliases.`, "Remove YAML aliases.")] };
+  }
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: options.maxAliases });
+  } catch (e) {
+    return { ok: false, errors: [at2(1, 1, "yaml-syntax", `${what} cannot be read: ${e.message}`, "Remove YAML aliases.")] };
+  }
+  if (data === null || data === void 0) return { ok: true, value: null, doc, map: map2 };
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { ok: true, value: parsed.data, doc, map: map2 };
+  const errors = [];
+  let omitted = 0;
+  for (const issue3 of parsed.error.issues) {
+    const path = issue3.path.filter((p) => typeof p !== "symbol");
+    if (issue3.code === "unrecognized_keys") {
+      for (const key of issue3.keys) {
+        if (errors.length >= options.maxErrors) {
+          omitted++;
+          continue;
+        }
+        const known = knownKeysAt(schema, path);
+        const suggestion2 = didYouMean(key, known);
+        const pos2 = positionOf(doc, map2, [...path, key], true);
+        errors.push(
+          at2(pos2.line, pos2.column, "unknown-key", `Unknown key \`${key}\`${path.length ? ` in \`${formatPath(path)}\`` : ""}.`, suggestion2 ? `Did you mean \`${suggestion2}\`?` : `Known keys here: ${known.join(", ")}.`)
+        );
+      }
+      continue;
+    }
+    if (errors.length >= options.maxErrors) {
+      omitted++;
+      continue;
+    }
+    const pos = positionOf(doc, map2, path, issue3.code === "invalid_key");
+    const given = valueAt(data, path);
+    const suggestion = issue3.code === "invalid_value" && typeof given === "string" ? didYouMean(given, issue3.values.map(String)) : void 0;
+    errors.push(at2(pos.line, pos.column, "invalid", `\`${formatPath(path) || "(root)"}\`: ${issue3.message}.`, suggestion ? `Did you mean \`${suggestion}\`?` : `See ${options.schemaFile} for what each key accepts.`));
+  }
+  return { ok: false, errors: capped(errors, omitted) };
+}
+function duplicateKeys(root) {
+  const out = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if ((0, import_yaml5.isMap)(node2)) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair of node2.items) {
+        const key = pair.key;
+        if ((0, import_yaml5.isScalar)(key) && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) out.push(key.range?.[0] ?? 0);
+          else seen.add(key.value);
+        }
+        stack.push(pair.value, pair.key);
+      }
+    } else if ((0, import_yaml5.isSeq)(node2)) {
+      for (const item of node2.items) stack.push(item);
+    }
+  }
+  return out;
+}
+function countAliases(root) {
+  let n = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if ((0, import_yaml5.isAlias)(node2)) n++;
+    else if ((0, import_yaml5.isMap)(node2) || (0, import_yaml5.isSeq)(node2)) for (const item of node2.items) stack.push(item);
+    else if ((0, import_yaml5.isPair)(node2)) stack.push(node2.key, node2.value);
+  }
+  return n;
+}
+function knownKeysAt(schema, path) {
+  let s = schema;
+  for (const segment of path) {
+    s = unwrap(s);
+    const def = s?.def;
+    if (typeof segment === "number") s = s.element;
+    else if (def?.type === "record") s = def.valueType;
+    else s = s.shape?.[segment];
+  }
+  const shape = unwrap(s)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+function unwrap(schema) {
+  let s = schema;
+  while (s?.def && ["optional", "nullable", "default", "pipe"].includes(s.def.type ?? "")) s = s.def.type === "pipe" ? s.def.in : s.def.innerType;
+  return s;
+}
+function valueAt(data, path) {
+  let v = data;
+  for (const p of path) v = v !== null && typeof v === "object" ? v[p] : void 0;
+  return v;
+}
+function formatPath(path) {
+  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+}
+function firstLine(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -51955,7 +52229,7 @@ function containsRef(value) {
     return Object.values(sub).some(containsRef);
   });
 }
-function plural(n) {
+function plural2(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
@@ -51994,7 +52268,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (matches < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches}`,
           input: items,
           continue: true
         });
@@ -52002,7 +52276,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (guards.maxContains !== void 0 && matches > guards.maxContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
+          message: `Array must contain at most ${guards.maxContains} matching ${plural2(guards.maxContains)}`,
           input: items,
           continue: true
         });
@@ -52670,6 +52944,95 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/promotion/duration.ts
+var DURATION = /^([1-9]\d{0,5})(s|m|h|d|w)$/;
+var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+function durationMs(text) {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
+
+// src/core/cards/identity.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+
+// src/core/cards/ast.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+var row = new Int32Array(64);
+var previous = new Int32Array(64);
+
+// src/core/promotion/names.ts
+var STAGE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var GITHUB_TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})\/([A-Za-z0-9][A-Za-z0-9._-]{0,99})$/;
+
+// src/core/promotion/policy-schema.ts
+var Duration = external_exports.string().regex(DURATION, 'a duration such as "30m", "24h" or "7d"');
+var StageName = external_exports.string().regex(STAGE_NAME, "a stage name: lowercase letters, digits, `-` and `_`, starting with a letter, at most 32 characters");
+var REQUIREMENTS = ["card_valid", "gates_passed", "pr_approved"];
+var Approver = external_exports.string().refine((s) => GITHUB_LOGIN.test(s) || GITHUB_TEAM.test(s), 'a GitHub login (alice) or a team as "@org/team-slug"').describe('A GitHub login, or a team as "@org/team-slug" (its members, checked through the API at approval time).');
+var StagePolicySchema = external_exports.strictObject({
+  name: StageName.describe("The stage, e.g. staging or production. It names the deployment environment."),
+  approvals: external_exports.number().int().min(0).max(10).optional().describe("Approvals needed from distinct eligible approvers other than the requester (default 1; 0 promotes on the request alone)."),
+  approvers: external_exports.array(Approver).min(1).optional().describe("Who may approve: logins and @org/team slugs. Default: anyone with write access to the repository."),
+  after: StageName.optional().describe("A stage the version must have been in first (an earlier stage)."),
+  soak: Duration.optional().describe('How long the version must have been in `after` first, e.g. "24h".'),
+  require: external_exports.array(external_exports.enum(REQUIREMENTS)).optional().describe("Evidence required: card_valid (the card has no errors), gates_passed (a recorded evaluation of the version passed its gates), pr_approved (the version's pull request was approved and merged). Default: all three."),
+  rollback_approvals: external_exports.number().int().min(0).max(10).optional().describe("Approvals a rollback of this stage needs (default: `approvals`).")
+}).describe("One stage of the promotion path.");
+var PromotionPolicySchema = external_exports.strictObject({
+  registry: external_exports.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]+\.ya?ml$/, 'a repository path to a .yaml file, such as "models/registry.yaml"').optional().describe("The registry file (default models/registry.yaml)."),
+  expire_after: Duration.optional().describe("Pending requests expire after this long (default 24h)."),
+  emergency: external_exports.enum(["allow", "deny"]).optional().describe('Whether `--emergency "reason"` may skip the evaluation and soak requirements (default deny).'),
+  emergency_self_approve: external_exports.boolean().optional().describe("Let the requester approve their own emergency request (default false)."),
+  exclude_pr_author: external_exports.boolean().optional().describe("The author of the version's pull request may not approve its promotion (default false)."),
+  environment: external_exports.string().regex(/^[A-Za-z0-9._/{}-]{1,100}$/, "letters, digits, `.`, `_`, `-`, `/` and the placeholders {model} and {stage}").optional().describe('The GitHub deployment environment (default "{model}/{stage}").'),
+  slack_channel: external_exports.string().regex(/^[CG][A-Z0-9]{2,20}$/, "a Slack channel id such as C0123ABCD (not its name)").optional().describe("The Slack channel (its id) where requests made in pull request comments are announced."),
+  baseline_stage: StageName.optional().describe("Metric diffs compare against the version in this stage (default: the last stage)."),
+  stages: external_exports.array(StagePolicySchema).min(1).describe("The stages, in promotion order.")
+}).superRefine((policy, ctx) => {
+  const seen = /* @__PURE__ */ new Set();
+  for (const [i, stage] of policy.stages.entries()) {
+    if (seen.has(stage.name)) ctx.addIssue({ code: "custom", path: ["stages", i, "name"], message: `stage "${stage.name}" is listed twice` });
+    if (stage.after !== void 0 && !seen.has(stage.after)) {
+      ctx.addIssue({ code: "custom", path: ["stages", i, "after"], message: `"${stage.after}" is not an earlier stage` });
+    }
+    if (stage.soak !== void 0 && stage.after === void 0) {
+      ctx.addIssue({ code: "custom", path: ["stages", i, "soak"], message: "soak needs `after`: the stage whose time it counts" });
+    }
+    seen.add(stage.name);
+  }
+  if (policy.baseline_stage !== void 0 && !seen.has(policy.baseline_stage)) {
+    ctx.addIssue({ code: "custom", path: ["baseline_stage"], message: `"${policy.baseline_stage}" is not one of the stages` });
+  }
+}).describe("How models are promoted: the registry, the stages and what each requires.");
+var DEFAULT_REGISTRY_PATH = "models/registry.yaml";
+function resolvePromotionPolicy(input2) {
+  const stages = input2.stages.map((s) => {
+    const approvals = s.approvals ?? 1;
+    return {
+      name: s.name,
+      approvals,
+      approvers: s.approvers ?? null,
+      after: s.after ?? null,
+      soakMs: s.soak === void 0 ? 0 : durationMs(s.soak),
+      require: s.require ?? [...REQUIREMENTS],
+      rollbackApprovals: s.rollback_approvals ?? approvals
+    };
+  });
+  return {
+    registry: input2.registry ?? DEFAULT_REGISTRY_PATH,
+    expireAfterMs: durationMs(input2.expire_after ?? "24h"),
+    emergency: input2.emergency ?? "deny",
+    emergencySelfApprove: input2.emergency_self_approve ?? false,
+    excludePrAuthor: input2.exclude_pr_author ?? false,
+    environment: input2.environment ?? "{model}/{stage}",
+    slackChannel: input2.slack_channel ?? null,
+    baselineStage: input2.baseline_stage ?? stages[stages.length - 1].name,
+    stages
+  };
+}
+
 // src/core/config/schema.ts
 var DEFAULT_CARD_GLOBS = [
   "**/MODEL_CARD.md",
@@ -52705,7 +53068,8 @@ var ConfigSchema = external_exports.strictObject({
     workflow: external_exports.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, 'a workflow file name in .github/workflows, such as "evaluate.yml"').optional().describe(
       "The workflow (file name in .github/workflows, with a workflow_dispatch trigger) the App dispatches when a pull request changes a model card, and on `/modelgate evaluate`."
     )
-  }).optional().describe("How the App runs evaluations.")
+  }).optional().describe("How the App runs evaluations."),
+  promotion: PromotionPolicySchema.optional()
 }).describe("modelgate configuration (.github/modelgate.yml).");
 function resolveConfig(input2 = {}) {
   return {
@@ -52715,7 +53079,8 @@ function resolveConfig(input2 = {}) {
     require: { fields: input2.require?.fields ?? [], sections: input2.require?.sections ?? [] },
     licenses: { allow: input2.licenses?.allow ?? null },
     metrics: input2.metrics ?? [],
-    evaluation: { workflow: input2.evaluation?.workflow ?? null }
+    evaluation: { workflow: input2.evaluation?.workflow ?? null },
+    promotion: input2.promotion ? resolvePromotionPolicy(input2.promotion) : null
   };
 }
 var DEFAULT_CONFIG = resolveConfig();
@@ -52723,119 +53088,40 @@ var DEFAULT_CONFIG = resolveConfig();
 // src/core/config/parse.ts
 var CONFIG_PATH = ".github/modelgate.yml";
 var MAX_CONFIG_BYTES = 256 * 1024;
+var MAX_CONFIG_ERRORS = 20;
+var MAX_CONFIG_ALIASES = 100;
+var MAX_CONFIG_TOKENS = 2e4;
 function parseConfig(text) {
-  if (text.length > MAX_CONFIG_BYTES) {
-    return fail([at(1, 1, "config/too-large", `The config is over ${MAX_CONFIG_BYTES / 1024} KiB.`, "Keep the config small; it only holds settings.")]);
-  }
-  const counter = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
-  const map2 = new SourceMap(counter);
-  if (doc.errors.length > 0) {
-    return fail(
-      doc.errors.map((e) => {
-        const pos = map2.at(e.pos[0]);
-        const duplicate = e.code === "DUPLICATE_KEY";
-        return at(
-          pos.line,
-          pos.column,
-          duplicate ? "config/duplicate-key" : "config/yaml-syntax",
-          firstLine(e.message),
-          duplicate ? "Remove one of the two keys." : "Fix the YAML syntax; a YAML linter or your editor shows the exact problem."
-        );
-      })
-    );
-  }
-  let data;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return fail([at(1, 1, "config/yaml-syntax", `The config cannot be read: ${e.message}`, "Remove YAML aliases from the config.")]);
-  }
-  if (data === null || data === void 0) return { ok: true, config: resolveConfig() };
-  const parsed = ConfigSchema.safeParse(data);
-  if (!parsed.success) {
-    const errors2 = [];
-    for (const issue3 of parsed.error.issues) {
-      const path = issue3.path.filter((p) => typeof p !== "symbol");
-      if (issue3.code === "unrecognized_keys") {
-        for (const key of issue3.keys) {
-          const known = knownKeysAt(path);
-          const suggestion2 = didYouMean(key, known);
-          const pos2 = positionOf(doc, map2, [...path, key], true);
-          errors2.push(
-            at(
-              pos2.line,
-              pos2.column,
-              "config/unknown-key",
-              `Unknown key \`${key}\`${path.length ? ` in \`${formatPath(path)}\`` : ""}.`,
-              suggestion2 ? `Did you mean \`${suggestion2}\`?` : `Known keys here: ${known.join(", ")}.`
-            )
-          );
-        }
-        continue;
-      }
-      const pos = positionOf(doc, map2, path);
-      const given = valueAt(data, path);
-      const suggestion = issue3.code === "invalid_value" && typeof given === "string" ? didYouMean(given, issue3.values.map(String)) : void 0;
-      errors2.push(
-        at(
-          pos.line,
-          pos.column,
-          "config/invalid",
-          `\`${formatPath(path) || "(root)"}\`: ${issue3.message}.`,
-          suggestion ? `Did you mean \`${suggestion}\`?` : "See schema/modelgate.schema.json for what each key accepts."
-        )
-      );
-    }
-    return fail(errors2);
-  }
+  const parsed = parseSchemaFile(text, ConfigSchema, {
+    prefix: "config",
+    what: "The config",
+    maxChars: MAX_CONFIG_BYTES,
+    maxTokens: MAX_CONFIG_TOKENS,
+    maxErrors: MAX_CONFIG_ERRORS,
+    maxAliases: MAX_CONFIG_ALIASES,
+    schemaFile: "schema/modelgate.schema.json"
+  });
+  if (!parsed.ok) return parsed;
+  if (parsed.value === null) return { ok: true, config: resolveConfig() };
   const errors = [];
-  for (const rule of Object.keys(parsed.data.rules ?? {})) {
-    if (!RULE_IDS.includes(rule)) {
-      const pos = positionOf(doc, map2, ["rules", rule], true);
-      const suggestion = didYouMean(rule, RULE_IDS);
-      errors.push(
-        at(pos.line, pos.column, "config/unknown-rule", `Unknown rule \`${rule}\`.`, suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.")
-      );
+  let omitted = 0;
+  const known = new Set(RULE_IDS);
+  for (const rule of Object.keys(parsed.value.rules ?? {})) {
+    if (known.has(rule)) continue;
+    if (errors.length >= MAX_CONFIG_ERRORS) {
+      omitted++;
+      continue;
     }
+    const pos = positionOf(parsed.doc, parsed.map, ["rules", rule], true);
+    const suggestion = didYouMean(rule, RULE_IDS);
+    errors.push({ severity: "error", rule: "config/unknown-rule", message: `Unknown rule \`${rule}\`.`, hint: suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.", line: pos.line, column: pos.column });
   }
-  if (errors.length) return fail(errors);
-  return { ok: true, config: resolveConfig(parsed.data) };
-}
-function knownKeysAt(path) {
-  let schema = ConfigSchema;
-  for (const segment of path) {
-    schema = unwrap(schema);
-    if (typeof segment === "number") {
-      schema = schema.element;
-    } else {
-      schema = schema.shape?.[segment];
-    }
+  if (omitted > 0) {
+    const last = errors[errors.length - 1];
+    errors.push({ severity: "error", rule: "config/too-many-errors", message: `\u2026and ${thousands(omitted)} more errors in the config.`, hint: "Fix the errors above and check the config again.", line: last.line, column: last.column });
   }
-  const shape = unwrap(schema)?.shape;
-  return shape ? Object.keys(shape) : [];
-}
-function unwrap(schema) {
-  let s = schema;
-  while (s?.def && ["optional", "nullable", "default"].includes(s.def.type ?? "")) s = s.def.innerType;
-  return s;
-}
-function valueAt(data, path) {
-  let v = data;
-  for (const p of path) v = v !== null && typeof v === "object" ? v[p] : void 0;
-  return v;
-}
-function formatPath(path) {
-  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
-}
-function firstLine(message) {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-}
-function at(line, column, rule, message, hint) {
-  return { severity: "error", rule, message, hint, line, column };
-}
-function fail(errors) {
-  return { ok: false, errors };
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, config: resolveConfig(parsed.value) };
 }
 
 // src/core/metrics/scalars.ts
@@ -52880,7 +53166,7 @@ function readCellValue(text) {
 }
 
 // src/core/metrics/tree.ts
-var MAX_DEPTH = 64;
+var MAX_DEPTH2 = 64;
 var MAX_NODES = 2e6;
 function child(tree, key) {
   if (tree?.kind !== "map") return void 0;
@@ -52984,7 +53270,7 @@ function addCandidates(candidates, collector, notes, locator) {
       continue;
     }
     const used = [];
-    const keyOf = (c) => {
+    const keyOf2 = (c) => {
       const parts = used.flatMap((i) => {
         const [name, v] = c.qualifiers[i];
         return v === void 0 ? [] : [`${name}=${v}`];
@@ -52992,12 +53278,12 @@ function addCandidates(candidates, collector, notes, locator) {
       return parts.length ? `${base}#${parts.join(",")}` : base;
     };
     for (let i = 0; i < group[0].qualifiers.length; i++) {
-      if (new Set(group.map(keyOf)).size === group.length) break;
+      if (new Set(group.map(keyOf2)).size === group.length) break;
       if (new Set(group.map((c) => c.qualifiers[i][1] ?? "")).size > 1) used.push(i);
     }
     const seen = /* @__PURE__ */ new Map();
     for (const c of group) {
-      let key = keyOf(c);
+      let key = keyOf2(c);
       const n = (seen.get(key) ?? 0) + 1;
       seen.set(key, n);
       if (n > 1) key = `${key}#${n}`;
@@ -53153,9 +53439,9 @@ var MetricCollector = class {
   metrics = /* @__PURE__ */ new Map();
   add(key, value, offset) {
     const { line, column } = this.locator.at(offset);
-    const previous = this.metrics.get(key);
-    if (previous) {
-      this.notes.add(line, column, "metrics/duplicate-key", `\`${key}\` appears twice (first on line ${previous.line}); the later value is used.`);
+    const previous2 = this.metrics.get(key);
+    if (previous2) {
+      this.notes.add(line, column, "metrics/duplicate-key", `\`${key}\` appears twice (first on line ${previous2.line}); the later value is used.`);
     } else if (this.metrics.size >= MAX_METRICS) {
       throw new TooManyMetricsError(offset);
     }
@@ -53252,7 +53538,7 @@ var JsonSyntaxError = class extends Error {
   offset;
 };
 function parseJsonTree(text) {
-  const parser = new Parser(text);
+  const parser = new Parser2(text);
   try {
     parser.skipSpace();
     const tree = parser.value(0);
@@ -53265,7 +53551,7 @@ function parseJsonTree(text) {
   }
 }
 var NUMBER2 = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-var Parser = class {
+var Parser2 = class {
   constructor(text) {
     this.text = text;
   }
@@ -53335,7 +53621,7 @@ var Parser = class {
   }
   object(depth) {
     const offset = this.pos;
-    if (depth > MAX_DEPTH) this.fail(`Objects and arrays are nested more than ${MAX_DEPTH} levels deep.`);
+    if (depth > MAX_DEPTH2) this.fail(`Objects and arrays are nested more than ${MAX_DEPTH2} levels deep.`);
     this.pos++;
     const entries = [];
     this.skipSpace();
@@ -53370,7 +53656,7 @@ var Parser = class {
   }
   array(depth) {
     const offset = this.pos;
-    if (depth > MAX_DEPTH) this.fail(`Objects and arrays are nested more than ${MAX_DEPTH} levels deep.`);
+    if (depth > MAX_DEPTH2) this.fail(`Objects and arrays are nested more than ${MAX_DEPTH2} levels deep.`);
     this.pos++;
     const items = [];
     this.skipSpace();
@@ -53449,7 +53735,7 @@ var MIB = 1024 * 1024;
 function decodeText(file2, content, maxBytes) {
   const size = typeof content === "string" ? content.length : content.byteLength;
   if (size > maxBytes) {
-    return fail2(file2, 1, 1, `The file is ${(size / MIB).toFixed(1)} MiB, over the ${maxBytes / MIB} MiB limit.`, "Write fewer values, or split the file.");
+    return fail(file2, 1, 1, `The file is ${(size / MIB).toFixed(1)} MiB, over the ${maxBytes / MIB} MiB limit.`, "Write fewer values, or split the file.");
   }
   if (typeof content === "string") return { ok: true, value: content.charCodeAt(0) === 65279 ? content.slice(1) : content };
   let text;
@@ -53461,12 +53747,12 @@ function decodeText(file2, content, maxBytes) {
     const nul = content.indexOf(0);
     if (nul !== -1) {
       const at2 = locateBytes(content, nul);
-      return fail2(file2, at2.line, at2.column, "The file is binary (it contains a NUL byte), not text.", "Give a JSON, YAML, CSV or Markdown file.");
+      return fail(file2, at2.line, at2.column, "The file is binary (it contains a NUL byte), not text.", "Give a JSON, YAML, CSV or Markdown file.");
     }
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(content);
     } catch {
-      return fail2(file2, 1, 1, "The file is not valid UTF-8.", "Save it as UTF-8.");
+      return fail(file2, 1, 1, "The file is not valid UTF-8.", "Save it as UTF-8.");
     }
   }
   return { ok: true, value: text };
@@ -53507,14 +53793,14 @@ function locateBytes(bytes, offset) {
   }
   return { line, column: offset - start + 1 };
 }
-function fail2(file2, line, column, message, hint) {
+function fail(file2, line, column, message, hint) {
   const error63 = { file: file2, line, column, message };
   if (hint) error63.hint = hint;
   return { ok: false, error: error63 };
 }
 
 // src/core/metrics/yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 var NON_FINITE_PLAIN = /* @__PURE__ */ new Map([
   ["nan", NaN],
   ["NaN", NaN],
@@ -53534,9 +53820,9 @@ var YamlTreeError = class extends Error {
 function parseYamlTree(text) {
   let doc;
   try {
-    doc = (0, import_yaml3.parseDocument)(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+    doc = (0, import_yaml8.parseDocument)(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
   } catch (e) {
-    if (e instanceof RangeError) return { ok: false, offset: 0, message: `The YAML is nested too deeply to read (over ${MAX_DEPTH} levels).` };
+    if (e instanceof RangeError) return { ok: false, offset: 0, message: `The YAML is nested too deeply to read (over ${MAX_DEPTH2} levels).` };
     throw e;
   }
   const error63 = doc.errors[0];
@@ -53554,19 +53840,19 @@ var MAX_ALIAS_EXPANSIONS = 1e3;
 function convert(doc, node2, depth, state) {
   const offset = node2?.range?.[0] ?? 0;
   if (++state.nodes > MAX_NODES) throw new YamlTreeError(offset, `The document has over ${MAX_NODES.toLocaleString("en-US")} values (aliases included).`);
-  if (depth > MAX_DEPTH) throw new YamlTreeError(offset, `Mappings and lists are nested more than ${MAX_DEPTH} levels deep.`);
-  if ((0, import_yaml3.isAlias)(node2)) {
+  if (depth > MAX_DEPTH2) throw new YamlTreeError(offset, `Mappings and lists are nested more than ${MAX_DEPTH2} levels deep.`);
+  if ((0, import_yaml8.isAlias)(node2)) {
     if (++state.aliases > MAX_ALIAS_EXPANSIONS) throw new YamlTreeError(offset, `Aliases expand to over ${MAX_ALIAS_EXPANSIONS.toLocaleString("en-US")} copies.`);
     const target = node2.resolve(doc);
     if (!target) throw new YamlTreeError(offset, `Unknown alias *${node2.source}.`);
     return convert(doc, target, depth + 1, state);
   }
-  if ((0, import_yaml3.isMap)(node2)) {
+  if ((0, import_yaml8.isMap)(node2)) {
     const entries = [];
     for (const pair of node2.items) {
       const keyNode = pair.key;
       const keyOffset = keyNode?.range?.[0] ?? offset;
-      if (keyNode !== null && !(0, import_yaml3.isScalar)(keyNode)) {
+      if (keyNode !== null && !(0, import_yaml8.isScalar)(keyNode)) {
         throw new YamlTreeError(keyOffset, "A mapping key is itself a mapping or list; metric names must be plain text.");
       }
       const key = keyNode === null || keyNode.value === null ? "" : String(keyNode.value);
@@ -53575,16 +53861,16 @@ function convert(doc, node2, depth, state) {
     }
     return { kind: "map", entries, offset };
   }
-  if ((0, import_yaml3.isSeq)(node2)) {
+  if ((0, import_yaml8.isSeq)(node2)) {
     return { kind: "list", items: node2.items.map((item) => convert(doc, item, depth + 1, state)), offset };
   }
-  if ((0, import_yaml3.isScalar)(node2)) {
+  if ((0, import_yaml8.isScalar)(node2)) {
     const v = node2.value;
     if (typeof v === "number") return { kind: "number", value: v, offset };
     if (typeof v === "boolean") return { kind: "bool", value: v, offset };
     if (v === null || v === void 0) return { kind: "null", offset };
     if (typeof v === "string") {
-      const nonFinite = node2.type === import_yaml3.Scalar.PLAIN ? NON_FINITE_PLAIN.get(v) : void 0;
+      const nonFinite = node2.type === import_yaml8.Scalar.PLAIN ? NON_FINITE_PLAIN.get(v) : void 0;
       if (nonFinite !== void 0) return { kind: "number", value: nonFinite, offset };
       return { kind: "string", value: v, offset };
     }
@@ -53603,7 +53889,7 @@ function readMetrics(file2, content, options = {}) {
   const decoded = decodeText(file2, content, MAX_METRICS_BYTES);
   if (!decoded.ok) return decoded;
   const text = decoded.value;
-  if (text.trim() === "") return fail2(file2, 1, 1, "The file is empty.", "Write the metrics as JSON, YAML or CSV.");
+  if (text.trim() === "") return fail(file2, 1, 1, "The file is empty.", "Write the metrics as JSON, YAML or CSV.");
   const syntax = options.format ?? detectSyntax(file2, text);
   try {
     switch (syntax) {
@@ -53618,7 +53904,7 @@ function readMetrics(file2, content, options = {}) {
   } catch (e) {
     if (e instanceof TooManyMetricsError) {
       const at2 = new Locator(text).at(e.offset);
-      return fail2(file2, at2.line, at2.column, e.message, `Keep it under ${MAX_METRICS.toLocaleString("en-US")}; per-example values belong in a predictions file.`);
+      return fail(file2, at2.line, at2.column, e.message, `Keep it under ${MAX_METRICS.toLocaleString("en-US")}; per-example values belong in a predictions file.`);
     }
     throw e;
   }
@@ -53654,23 +53940,23 @@ function readTreeMetrics(file2, text, syntax, lineOffset, cardOnly = false) {
     const parsed = parseJsonTree(text);
     if (!parsed.ok) {
       const at2 = locator.at(parsed.offset);
-      return fail2(file2, at2.line, at2.column, `Invalid JSON: ${parsed.message}`);
+      return fail(file2, at2.line, at2.column, `Invalid JSON: ${parsed.message}`);
     }
     tree = parsed.tree;
   } else {
     const parsed = parseYamlTree(text);
     if (!parsed.ok) {
       const at2 = locator.at(parsed.offset);
-      return fail2(file2, at2.line, at2.column, `Invalid YAML: ${parsed.message}`);
+      return fail(file2, at2.line, at2.column, `Invalid YAML: ${parsed.message}`);
     }
     tree = parsed.tree;
   }
   const start = locator.at(0);
-  if (tree === null) return fail2(file2, start.line, start.column, "The document is empty.", "Write the metrics as `name: value` pairs.");
+  if (tree === null) return fail(file2, start.line, start.column, "The document is empty.", "Write the metrics as `name: value` pairs.");
   if (tree.kind !== "map") {
     const at2 = locator.at(tree.offset);
     const found = tree.kind === "list" ? "a list" : "a single value";
-    return fail2(file2, at2.line, at2.column, `Expected an object of metrics (name: value) at the top level, found ${found}.`, 'Write e.g. {"accuracy": 0.91, "loss": 0.23}.');
+    return fail(file2, at2.line, at2.column, `Expected an object of metrics (name: value) at the top level, found ${found}.`, 'Write e.g. {"accuracy": 0.91, "loss": 0.23}.');
   }
   const notes = new Notes();
   const collector = new MetricCollector(locator, notes);
@@ -53683,7 +53969,7 @@ function readTreeMetrics(file2, text, syntax, lineOffset, cardOnly = false) {
     format = "mct";
     model = readModelCardToolkit(tree, collector, notes, locator);
   } else if (cardOnly) {
-    return fail2(file2, start.line, start.column, "The front matter has no `model-index` results to compare.", "Add `model-index` results to the card, or give a JSON, YAML or CSV metrics file.");
+    return fail(file2, start.line, start.column, "The front matter has no `model-index` results to compare.", "Add `model-index` results to the card, or give a JSON, YAML or CSV metrics file.");
   } else {
     format = syntax;
     flattenTree(tree, collector, notes, locator);
@@ -53693,12 +53979,12 @@ function readTreeMetrics(file2, text, syntax, lineOffset, cardOnly = false) {
 function readMarkdownCard(file2, text) {
   const open4 = /^---[ \t]*\r?\n/.exec(text);
   if (!open4) {
-    return fail2(file2, 1, 1, "The Markdown file has no YAML front matter (a first line of `---`).", "A model card keeps its metrics in `model-index` in the front matter.");
+    return fail(file2, 1, 1, "The Markdown file has no YAML front matter (a first line of `---`).", "A model card keeps its metrics in `model-index` in the front matter.");
   }
   const close = /^(?:---|\.\.\.)[ \t]*\r?$/m;
   const rest = text.slice(open4[0].length);
   const end = close.exec(rest);
-  if (!end) return fail2(file2, 1, 1, "The front matter is never closed (no second `---` line).", "End the front matter with a line of `---`.");
+  if (!end) return fail(file2, 1, 1, "The front matter is never closed (no second `---` line).", "End the front matter with a line of `---`.");
   return readTreeMetrics(file2, rest.slice(0, end.index), "yaml", 1, true);
 }
 function readCsvMetrics(file2, text, syntax) {
@@ -53707,7 +53993,7 @@ function readCsvMetrics(file2, text, syntax) {
   const parsed = parseCsv(text, delimiter, { maxRows: MAX_METRICS + 1, maxColumns: MAX_METRICS });
   if (!parsed.ok) {
     const at2 = locator.at(parsed.offset);
-    return fail2(file2, at2.line, at2.column, `Invalid ${syntax.toUpperCase()}: ${parsed.message}`);
+    return fail(file2, at2.line, at2.column, `Invalid ${syntax.toUpperCase()}: ${parsed.message}`);
   }
   const { rows, offsets } = parsed.table;
   const notes = new Notes();
@@ -53733,10 +54019,10 @@ function readCsvMetrics(file2, text, syntax) {
     }
     collector.add(key, reading.value, offset);
   };
-  const checkWidth = (row, width) => {
-    if (rows[row].length === width) return null;
-    const at2 = locator.at(offsets[row]);
-    return fail2(file2, at2.line, at2.column, `This row has ${rows[row].length} columns but the ${headerless ? "first row" : "header"} has ${width}.`, "Quote values that contain the delimiter.");
+  const checkWidth = (row2, width) => {
+    if (rows[row2].length === width) return null;
+    const at2 = locator.at(offsets[row2]);
+    return fail(file2, at2.line, at2.column, `This row has ${rows[row2].length} columns but the ${headerless ? "first row" : "header"} has ${width}.`, "Quote values that contain the delimiter.");
   };
   if (nameCol !== -1 && valueCol !== -1 && nameCol !== valueCol || headerless) {
     const [n, v] = headerless ? [0, 1] : [nameCol, valueCol];
@@ -53756,7 +54042,7 @@ function readCsvMetrics(file2, text, syntax) {
     for (let c = 0; c < header.length; c++) add(header[c], rows[1][c], cells[c]);
   } else {
     const at2 = locator.at(offsets[rows.length === 1 ? 0 : 2]);
-    return fail2(
+    return fail(
       file2,
       at2.line,
       at2.column,
@@ -53774,7 +54060,7 @@ function readPredictions(file2, content, options = {}) {
   const decoded = decodeText(file2, content, MAX_PREDICTIONS_BYTES);
   if (!decoded.ok) return decoded;
   const text = decoded.value;
-  if (text.trim() === "") return fail2(file2, 1, 1, "The per-example results file is empty.");
+  if (text.trim() === "") return fail(file2, 1, 1, "The per-example results file is empty.");
   const format = options.format ?? detect(file2, text);
   return format === "jsonl" ? readJsonLines(file2, text) : readTable(file2, text, format);
 }
@@ -53799,9 +54085,9 @@ var Builder = class {
   row(id, line, column) {
     const first = this.idLines.get(id);
     if (first !== void 0) {
-      return fail2(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${first}).`, "Each example needs a unique id to be paired.");
+      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${first}).`, "Each example needs a unique id to be paired.");
     }
-    if (this.ids.length >= MAX_PREDICTION_ROWS) return fail2(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString("en-US")} examples.`);
+    if (this.ids.length >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString("en-US")} examples.`);
     this.idLines.set(id, line);
     this.ids.push(id);
     return null;
@@ -53810,7 +54096,7 @@ var Builder = class {
     let c = this.columns.get(name);
     if (!c) {
       if (this.columns.size >= MAX_PREDICTION_COLUMNS) {
-        return fail2(this.file, line, col, `Over ${MAX_PREDICTION_COLUMNS.toLocaleString("en-US")} different fields.`, "Keep per-example metrics only.");
+        return fail(this.file, line, col, `Over ${MAX_PREDICTION_COLUMNS.toLocaleString("en-US")} different fields.`, "Keep per-example metrics only.");
       }
       c = { values: [], textAt: null, nonFinite: 0 };
       this.columns.set(name, c);
@@ -53830,9 +54116,9 @@ var Builder = class {
     this.put(c, NaN);
   }
   put(c, value) {
-    const row = this.ids.length - 1;
-    while (c.values.length < row) c.values.push(NaN);
-    c.values[row] = value;
+    const row2 = this.ids.length - 1;
+    while (c.values.length < row2) c.values.push(NaN);
+    c.values[row2] = value;
   }
   done() {
     const columns = /* @__PURE__ */ new Map();
@@ -53848,7 +54134,7 @@ var Builder = class {
       }
       columns.set(name, values);
     }
-    if (this.ids.length === 0) return fail2(this.file, 1, 1, "The file has no examples.");
+    if (this.ids.length === 0) return fail(this.file, 1, 1, "The file has no examples.");
     return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done() } };
   }
 };
@@ -53869,11 +54155,11 @@ function readJsonLines(file2, text) {
     const record2 = parseRecord(line);
     if (!record2.ok) {
       const at2 = new Locator(line).at(record2.offset);
-      return fail2(file2, lineNo, at2.column, `Invalid JSON: ${record2.message}`, "Each line must be one JSON object.");
+      return fail(file2, lineNo, at2.column, `Invalid JSON: ${record2.message}`, "Each line must be one JSON object.");
     }
     const idValue = record2.fields.get("id");
     if (idValue === void 0 || !(typeof idValue === "string" || typeof idValue === "number" && Number.isFinite(idValue))) {
-      return fail2(file2, lineNo, 1, idValue === void 0 ? "This record has no `id`." : "The `id` must be a string or a number.", "Give every example an `id` so base and head can be paired.");
+      return fail(file2, lineNo, 1, idValue === void 0 ? "This record has no `id`." : "The `id` must be a string or a number.", "Give every example an `id` so base and head can be paired.");
     }
     const bad = b.row(String(idValue), lineNo, 1);
     if (bad) return bad;
@@ -53927,12 +54213,12 @@ function readTable(file2, text, format) {
   const parsed = parseCsv(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 });
   if (!parsed.ok) {
     const at2 = locator.at(parsed.offset);
-    return fail2(file2, at2.line, at2.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
+    return fail(file2, at2.line, at2.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
   }
   const { rows, offsets } = parsed.table;
   const header = rows[0].map((h) => h.trim());
   const idCol = header.findIndex((h) => h.toLowerCase() === "id");
-  if (idCol === -1) return fail2(file2, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
+  if (idCol === -1) return fail(file2, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
   const b = new Builder(file2);
   const columns = [];
   for (let c = 0; c < header.length; c++) {
@@ -53945,22 +54231,22 @@ function readTable(file2, text, format) {
     columns.push(col);
   }
   for (let r = 1; r < rows.length; r++) {
-    const row = rows[r];
+    const row2 = rows[r];
     const at2 = locator.at(offsets[r]);
-    if (row.length !== header.length) {
-      return fail2(file2, at2.line, at2.column, `This row has ${row.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
+    if (row2.length !== header.length) {
+      return fail(file2, at2.line, at2.column, `This row has ${row2.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
     }
-    const id = row[idCol].trim();
+    const id = row2[idCol].trim();
     if (id === "") {
       const cell = locator.at(cellOffsets(text, offsets[r], delimiter)[idCol]);
-      return fail2(file2, cell.line, cell.column, "This row has an empty `id`.", "Give every example an id.");
+      return fail(file2, cell.line, cell.column, "This row has an empty `id`.", "Give every example an id.");
     }
     const bad = b.row(id, at2.line, at2.column);
     if (bad) return bad;
-    for (let c = 0; c < row.length; c++) {
+    for (let c = 0; c < row2.length; c++) {
       const col = columns[c];
       if (!col) continue;
-      const reading = readCellValue(row[c]);
+      const reading = readCellValue(row2[c]);
       if (reading === null) {
         b.missing(col);
       } else if (reading.value.kind === "invalid") {
@@ -54436,9 +54722,9 @@ function compareMetrics(base, head, options = {}) {
   });
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
   const gates = { pass: 0, fail: 0, none: 0 };
-  for (const row of rows) {
-    counts[row.status]++;
-    gates[row.gate]++;
+  for (const row2 of rows) {
+    counts[row2.status]++;
+    gates[row2.gate]++;
   }
   return { rows, gatesPassed: gates.fail === 0, gates, counts, significance, notes, model: head.model ?? base.model };
 }
@@ -54524,18 +54810,6 @@ function checkMean(key, head, column, predictions, notes) {
   }
 }
 
-// src/core/common/text.ts
-function truncate(text, max, ellipsis = "\u2026") {
-  if (text.length <= max) return text;
-  let cut = max - ellipsis.length;
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 55296 && code <= 56319) cut--;
-  return text.slice(0, Math.max(0, cut)) + ellipsis;
-}
-function plural2(n, word, words = `${word}s`) {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? word : words}`;
-}
-
 // src/core/metrics/summary.ts
 function statusSummary(diff, separator = " \xB7 ") {
   const order = ["regressed", "invalid", "removed", "changed", "added", "improved", "unchanged"];
@@ -54544,8 +54818,8 @@ function statusSummary(diff, separator = " \xB7 ") {
 }
 function verdictText(diff) {
   const gated = diff.gates.pass + diff.gates.fail;
-  if (diff.gates.fail > 0) return `${diff.gates.fail.toLocaleString("en-US")} of ${plural2(gated, "metric gate")} failed`;
-  if (gated > 0) return gated === 1 ? "The metric gate passed" : `All ${plural2(gated, "metric gate")} passed`;
+  if (diff.gates.fail > 0) return `${diff.gates.fail.toLocaleString("en-US")} of ${plural(gated, "metric gate")} failed`;
+  if (gated > 0) return gated === 1 ? "The metric gate passed" : `All ${plural(gated, "metric gate")} passed`;
   return "No metric gates apply";
 }
 
@@ -54570,13 +54844,13 @@ ${text}`;
 // src/render/metrics-present.ts
 var STATUS_RANK = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
 function displayOrder(rows) {
-  return rows.map((row, i) => ({ row, i })).sort((a, b) => Number(b.row.gate === "fail") - Number(a.row.gate === "fail") || STATUS_RANK[a.row.status] - STATUS_RANK[b.row.status] || a.i - b.i).map(({ row }) => row);
+  return rows.map((row2, i) => ({ row: row2, i })).sort((a, b) => Number(b.row.gate === "fail") - Number(a.row.gate === "fail") || STATUS_RANK[a.row.status] - STATUS_RANK[b.row.status] || a.i - b.i).map(({ row: row2 }) => row2);
 }
-function isQuiet(row) {
-  return row.status === "unchanged" && row.gate !== "fail";
+function isQuiet(row2) {
+  return row2.status === "unchanged" && row2.gate !== "fail";
 }
-function formatValues(row) {
-  const { base, head } = row;
+function formatValues(row2) {
+  const { base, head } = row2;
   if (base?.kind === "number" && head?.kind === "number") return formatPair(base.value, head.value);
   return [formatValue(base), formatValue(head)];
 }
@@ -54591,11 +54865,11 @@ function formatValue(value) {
       return JSON.stringify(value.value.length > 60 ? `${value.value.slice(0, 59)}\u2026` : value.value);
   }
 }
-function formatDelta(row) {
-  return row.delta === null ? "\u2014" : formatSigned(row.delta);
+function formatDelta(row2) {
+  return row2.delta === null ? "\u2014" : formatSigned(row2.delta);
 }
-function formatRelative(row) {
-  return row.relativeDelta === null ? "\u2014" : formatPercent(row.relativeDelta);
+function formatRelative(row2) {
+  return row2.relativeDelta === null ? "\u2014" : formatPercent(row2.relativeDelta);
 }
 function baselineParts(baseline) {
   return {
@@ -54676,7 +54950,7 @@ function renderMarkdown(diff, options) {
     if (nChanged2 > 0) parts.push([...TABLE_HEAD, ...changedRows.slice(0, nChanged2)].join("\n"));
     if (nUnchanged2 > 0) {
       parts.push(
-        [`<details><summary>${plural2(unchanged.length, "unchanged metric")}</summary>`, "", ...TABLE_HEAD, ...unchangedRows.slice(0, nUnchanged2), "", "</details>"].join("\n")
+        [`<details><summary>${plural(unchanged.length, "unchanged metric")}</summary>`, "", ...TABLE_HEAD, ...unchangedRows.slice(0, nUnchanged2), "", "</details>"].join("\n")
       );
     }
     if (diff.rows.some((r) => r.significant)) parts.push("_Intervals in bold exclude 0: the change is significant at 95 %._");
@@ -54687,7 +54961,7 @@ function renderMarkdown(diff, options) {
     if (hidden > 0) {
       parts.push(
         `> [!NOTE]
-> ${plural2(hidden, "metric")} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`
+> ${plural(hidden, "metric")} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`
       );
     }
     return parts.join("\n\n") + "\n";
@@ -54735,30 +55009,30 @@ function failedGates(rows) {
   const failed = rows.filter((r) => r.gate === "fail");
   if (failed.length === 0) return [];
   const lines = ["**Failed gates**", ""];
-  for (const row of failed.slice(0, MAX_FAILED_LISTED)) lines.push(`- ${metricName(row.metric, false)}: ${escapeMarkdown(truncate(row.reason, MAX_REASON_CHARS))}`);
+  for (const row2 of failed.slice(0, MAX_FAILED_LISTED)) lines.push(`- ${metricName(row2.metric, false)}: ${escapeMarkdown(truncate(row2.reason, MAX_REASON_CHARS))}`);
   if (failed.length > MAX_FAILED_LISTED) lines.push(`- \u2026and ${(failed.length - MAX_FAILED_LISTED).toLocaleString("en-US")} more (see the table)`);
   return [lines.join("\n")];
 }
-function tableRow(row) {
-  const [base, head] = formatValues(row);
+function tableRow(row2) {
+  const [base, head] = formatValues(row2);
   const cell = (text, value) => value?.kind === "text" ? escapeTableCell(text) : text;
-  const ci = row.ci ? row.significant ? `**${formatInterval(row.ci)}**` : formatInterval(row.ci) : "\u2014";
-  const gate = row.gate === "fail" ? " \xB7 \u274C gate failed" : row.gate === "pass" ? " \xB7 \u2705 gate passed" : "";
-  const cells = [metricName(row.metric, true), cell(base, row.base), cell(head, row.head), formatDelta(row), formatRelative(row), ci, `${STATUS_LABEL[row.status]}${gate}`];
+  const ci = row2.ci ? row2.significant ? `**${formatInterval(row2.ci)}**` : formatInterval(row2.ci) : "\u2014";
+  const gate = row2.gate === "fail" ? " \xB7 \u274C gate failed" : row2.gate === "pass" ? " \xB7 \u2705 gate passed" : "";
+  const cells = [metricName(row2.metric, true), cell(base, row2.base), cell(head, row2.head), formatDelta(row2), formatRelative(row2), ci, `${STATUS_LABEL[row2.status]}${gate}`];
   return `| ${cells.join(" | ")} |`;
 }
 function significanceLine(diff) {
   const s = diff.significance;
   if (!s.computed) return `**Significance** not computed: ${escapeMarkdown(s.reason)}.`;
   const unpaired = s.baseOnly + s.headOnly;
-  return `**Significance**: ${escapeMarkdown(s.reason)}${unpaired ? ` (${plural2(unpaired, "unpaired id")} left out)` : ""}.`;
+  return `**Significance**: ${escapeMarkdown(s.reason)}${unpaired ? ` (${plural(unpaired, "unpaired id")} left out)` : ""}.`;
 }
 function notesBlock(diff, rows) {
   const all = [...rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...diff.notes];
   if (all.length === 0) return null;
   const lines = all.slice(0, MAX_NOTES_SHOWN).map((n) => `- ${escapeMarkdown(truncate(n, 500))}`);
   if (all.length > MAX_NOTES_SHOWN) lines.push(`- \u2026and ${(all.length - MAX_NOTES_SHOWN).toLocaleString("en-US")} more`);
-  return [`<details><summary>${plural2(all.length, "note")} about the inputs</summary>`, "", ...lines, "", "</details>"].join("\n");
+  return [`<details><summary>${plural(all.length, "note")} about the inputs</summary>`, "", ...lines, "", "</details>"].join("\n");
 }
 function mermaidChart(rows) {
   const candidates = rows.filter(
@@ -54856,7 +55130,7 @@ async function upsertStickyComment(octokit, target, body) {
       if (httpStatus(error63) !== 404) throw error63;
     }
   }
-  const existing = await findStickyComment(octokit, target);
+  const existing = target.isNew ? null : await findStickyComment(octokit, target);
   if (existing) {
     await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
     return { id: existing.id, action: "updated" };
@@ -54885,19 +55159,19 @@ function toJson(diff, baseline) {
     notes: [...diff.rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...diff.notes]
   };
 }
-function jsonRow(row) {
+function jsonRow(row2) {
   return {
-    metric: row.metric,
-    base: jsonValue(row.base),
-    head: jsonValue(row.head),
-    delta: row.delta,
-    relative_delta: row.relativeDelta,
-    status: row.status,
-    gate: row.gate,
-    reason: row.reason,
-    ci: row.ci,
-    significant: row.significant,
-    goal: row.goal
+    metric: row2.metric,
+    base: jsonValue(row2.base),
+    head: jsonValue(row2.head),
+    delta: row2.delta,
+    relative_delta: row2.relativeDelta,
+    status: row2.status,
+    gate: row2.gate,
+    reason: row2.reason,
+    ci: row2.ci,
+    significant: row2.significant,
+    goal: row2.goal
   };
 }
 function jsonValue(value) {

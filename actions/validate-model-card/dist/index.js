@@ -3674,8 +3674,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural3 = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural3}: ${context.types.join(", ")}.`;
+      const plural4 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural4}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -5811,35 +5811,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at3, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at3, len) => {
+          wasm_on_status: (p, at2, len) => {
             assert2(currentParser.ptr === p);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert2(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at3, len) => {
+          wasm_on_header_field: (p, at2, len) => {
             assert2(currentParser.ptr === p);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at3, len) => {
+          wasm_on_header_value: (p, at2, len) => {
             assert2(currentParser.ptr === p);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert2(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at3, len) => {
+          wasm_on_body: (p, at2, len) => {
             assert2(currentParser.ptr === p);
-            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -11238,9 +11238,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural3) {
+      constructor(singular, plural4) {
         this.singular = singular;
-        this.plural = plural3;
+        this.plural = plural4;
       }
       pluralize(count) {
         const one = count === 1;
@@ -19166,12 +19166,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap10 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair4 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar11 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq10 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isMap11 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isPair5 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isScalar12 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq11 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -19192,7 +19192,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar11(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar12(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -19201,14 +19201,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias3;
+    exports.isAlias = isAlias5;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap10;
+    exports.isMap = isMap11;
     exports.isNode = isNode;
-    exports.isPair = isPair4;
-    exports.isScalar = isScalar11;
-    exports.isSeq = isSeq10;
+    exports.isPair = isPair5;
+    exports.isScalar = isScalar12;
+    exports.isSeq = isSeq11;
   }
 });
 
@@ -19741,7 +19741,7 @@ var require_Alias = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node.NodeBase {
+    var Alias2 = class extends Node.NodeBase {
       constructor(source) {
         super(identity.ALIAS);
         this.source = source;
@@ -19846,7 +19846,7 @@ var require_Alias = __commonJS({
       }
       return 1;
     }
-    exports.Alias = Alias;
+    exports.Alias = Alias2;
   }
 });
 
@@ -19884,7 +19884,7 @@ var require_Scalar = __commonJS({
 var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var identity = require_identity();
     var Scalar4 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
@@ -19917,7 +19917,7 @@ var require_createNode = __commonJS({
         ref = sourceObjects.get(value);
         if (ref) {
           ref.anchor ?? (ref.anchor = onAnchor(value));
-          return new Alias.Alias(ref.anchor);
+          return new Alias2.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
           sourceObjects.set(value, ref);
@@ -22519,7 +22519,7 @@ var require_stringifyDocument = __commonJS({
 var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var Collection = require_Collection();
     var identity = require_identity();
     var Pair3 = require_Pair();
@@ -22612,7 +22612,7 @@ var require_Document = __commonJS({
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
           !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
         }
-        return new Alias.Alias(node2.anchor);
+        return new Alias2.Alias(node2.anchor);
       }
       createNode(value, replacer, options) {
         let _replacer = void 0;
@@ -23316,9 +23316,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap10 = fc.start.source === "{";
-      const fcName = isMap10 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap10 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
+      const isMap11 = fc.start.source === "{";
+      const fcName = isMap11 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap11 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -23354,7 +23354,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap10 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap11 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -23394,7 +23394,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap10 && !sep2 && !props.found) {
+        if (!isMap11 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -23417,7 +23417,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap10 && !props.found && ctx.options.strict) {
+            if (!isMap11 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -23449,7 +23449,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair3.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap10) {
+          if (isMap11) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -23465,7 +23465,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap10 ? "}" : "]";
+      const expectedEnd = isMap11 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -24079,7 +24079,7 @@ var require_util_empty_scalar_position = __commonJS({
 var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var identity = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
@@ -24164,7 +24164,7 @@ var require_compose_node = __commonJS({
       return node2;
     }
     function composeAlias({ options }, { offset, source, end }, onError) {
-      const alias = new Alias.Alias(source.substring(1));
+      const alias = new Alias2.Alias(source.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
@@ -24752,7 +24752,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar11 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar12 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -24836,7 +24836,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar11;
+    exports.isScalar = isScalar12;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -26441,7 +26441,7 @@ var require_dist = __commonJS({
     var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
-    var Alias = require_Alias();
+    var Alias2 = require_Alias();
     var identity = require_identity();
     var Pair3 = require_Pair();
     var Scalar4 = require_Scalar();
@@ -26459,7 +26459,7 @@ var require_dist = __commonJS({
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
-    exports.Alias = Alias.Alias;
+    exports.Alias = Alias2.Alias;
     exports.isAlias = identity.isAlias;
     exports.isCollection = identity.isCollection;
     exports.isDocument = identity.isDocument;
@@ -35505,8 +35505,8 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
+    const tableBody = rows.map((row2) => {
+      const cells = row2.map((cell) => {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
@@ -35709,40 +35709,6 @@ function findingSpan(f) {
 // src/core/cards/ast.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/common/suggest.ts
-function editDistance(a, b, limit = Infinity) {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > limit) return limit + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-function didYouMean(input2, candidates) {
-  const needle = input2.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(needle.length / 3)));
-  let best;
-  let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(needle, candidate.toLowerCase(), bestDistance - 1 < 0 ? 0 : limit);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-      if (d === 0) break;
-    }
-  }
-  return best;
-}
-
 // src/core/cards/rules.ts
 var RULES = [
   // Reading the file at all
@@ -35752,7 +35718,9 @@ var RULES = [
   { id: "card/invalid-encoding", severity: "error", description: "The file is not valid UTF-8." },
   { id: "card/nesting-too-deep", severity: "error", description: "The metadata nests deeper than 100 levels." },
   { id: "card/too-many-aliases", severity: "error", description: "The YAML expands too many aliases (an alias bomb)." },
+  { id: "card/metadata-too-complex", severity: "error", description: "The metadata is over the work budget: more than 100,000 values, or 50,000 YAML tokens in styles only the general YAML parser reads." },
   { id: "card/validator-error", severity: "error", description: "modelgate failed while checking the card (a bug in modelgate, not the card)." },
+  { id: "card/too-many-findings", severity: "warning", description: "More than 200 findings in one file: the first 200 are kept (errors first), and this last one counts the rest." },
   // Syntax and structure
   { id: "card/yaml-syntax", severity: "error", description: "The YAML (or JSON) does not parse." },
   { id: "card/duplicate-key", severity: "error", description: "A mapping has the same key twice." },
@@ -35798,8 +35766,8 @@ function defaultSeverity(rule) {
 }
 
 // src/core/cards/finding.ts
-function finding(rule, at3, message, hint) {
-  return { severity: defaultSeverity(rule), rule, message, hint, line: at3.line, column: at3.column };
+function finding(rule, at2, message, hint) {
+  return { severity: defaultSeverity(rule), rule, message, hint, line: at2.line, column: at2.column };
 }
 var START = { line: 1, column: 1 };
 
@@ -35828,6 +35796,9 @@ function show(value) {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (Array.isArray(value)) return "a list";
   return "a mapping";
+}
+function thousands(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 // src/core/cards/ast.ts
@@ -35877,14 +35848,66 @@ function stringValue(node2, ctx) {
   return typeof v === "string" && v.trim() !== "" ? v : null;
 }
 function nearMiss(key, known) {
-  const suggestion = didYouMean(key, known);
-  if (suggestion !== void 0 && suggestion !== key) {
-    const limit = Math.max(1, Math.floor(key.length / 4));
-    if (editDistance(key.toLowerCase(), suggestion.toLowerCase(), limit) <= limit) return suggestion;
-  }
   const lower = key.toLowerCase();
-  for (const candidate of known) if (isTransposition(lower, candidate.toLowerCase())) return candidate;
+  const best = closest(lower, known, Math.max(1, Math.floor(key.length / 4)));
+  if (best !== void 0 && best !== key) return best;
+  for (const c of lowered(known)) if (c.lower.length === lower.length && isTransposition(lower, c.lower)) return c.name;
   return void 0;
+}
+function closestKnown(input2, known) {
+  return closest(input2.toLowerCase(), known, Infinity);
+}
+function closest(needle, known, extraLimit) {
+  const limit = Math.min(extraLimit, 3, Math.max(1, Math.floor(needle.length / 3)));
+  let best;
+  let bestDistance = limit + 1;
+  for (const c of lowered(known)) {
+    if (Math.abs(c.lower.length - needle.length) >= bestDistance) continue;
+    const d = boundedDistance(needle, c.lower, bestDistance - 1);
+    if (d < bestDistance) {
+      best = c.name;
+      bestDistance = d;
+      if (d === 0) break;
+    }
+  }
+  return best;
+}
+var row = new Int32Array(64);
+var previous = new Int32Array(64);
+function boundedDistance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  if (b.length + 1 > row.length) {
+    row = new Int32Array(b.length + 1);
+    previous = new Int32Array(b.length + 1);
+  }
+  const big = limit + 1;
+  for (let j = 0; j <= b.length; j++) previous[j] = j <= limit ? j : big;
+  for (let i = 1; i <= a.length; i++) {
+    const from = Math.max(1, i - limit);
+    const to = Math.min(b.length, i + limit);
+    row[0] = i <= limit ? i : big;
+    if (from > 1) row[from - 1] = big;
+    let rowMin = row[0];
+    for (let j = from; j <= to; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost, big);
+      row[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (to < b.length) row[to + 1] = big;
+    if (rowMin > limit) return big;
+    [row, previous] = [previous, row];
+  }
+  return Math.min(previous[b.length], big);
+}
+var loweredSets = /* @__PURE__ */ new WeakMap();
+function lowered(known) {
+  let list = loweredSets.get(known);
+  if (!list) {
+    list = [...known].map((name) => ({ name, lower: name.toLowerCase() }));
+    loweredSets.set(known, list);
+  }
+  return list;
 }
 function isTransposition(a, b) {
   if (a.length !== b.length || a === b) return false;
@@ -35910,6 +35933,126 @@ function checkKeys(map2, known, where, ctx) {
   }
 }
 
+// src/core/cards/limits.ts
+var MAX_DEPTH = 100;
+var MAX_ALIAS_EXPANSION = 1e4;
+var MAX_FINDINGS_PER_FILE = 200;
+var MAX_METADATA_NODES = 1e5;
+var COLLECTION_COST = 2;
+var MAX_YAML_TOKENS = 5e4;
+var MAX_YAML_ERRORS = 1;
+
+// src/core/cards/collector.ts
+var FindingCollector = class {
+  constructor(rules, cap = MAX_FINDINGS_PER_FILE) {
+    this.rules = rules;
+    this.cap = cap;
+  }
+  rules;
+  cap;
+  /** A max-heap by `order`: the root is the kept finding that would go first when a better one comes. */
+  heap = [];
+  omitted = { error: 0, warning: 0 };
+  firstOmitted = null;
+  push(...findings) {
+    for (const f of findings) this.add(f);
+  }
+  /**
+   * True when a finding of `rule` at `at` would not be kept (an `off` rule, or the cap is reached
+   * by findings that come first); it is then counted as left out, and the caller need not build it.
+   */
+  skip(rule, at2) {
+    const severity = this.severity(rule);
+    if (severity === null) return true;
+    if (this.heap.length < this.cap || order(severity, at2, this.heap[0]) < 0) return false;
+    this.omit(severity, at2);
+    return true;
+  }
+  /** The kept findings in reading order, then (when any were left out) the one that says how many. */
+  finish() {
+    const kept = sortFindings([...this.heap]);
+    const { error: error63, warning: warning2 } = this.omitted;
+    const more = error63 + warning2;
+    if (more === 0) return kept;
+    const severity = this.severity("card/too-many-findings");
+    if (severity === null) return kept;
+    const counts = [error63 ? plural2(error63, "error") : "", warning2 ? plural2(warning2, "warning") : ""].filter(Boolean).join(" and ");
+    const last = finding(
+      "card/too-many-findings",
+      this.firstOmitted,
+      `\u2026and ${thousands(more)} more findings (${counts}) not shown: only the first ${this.cap} of a file are, errors first.`,
+      "Fix the findings shown (often one mistake repeated) and validate again to see the rest."
+    );
+    last.severity = severity;
+    kept.push(last);
+    return kept;
+  }
+  severity(rule) {
+    const setting = this.rules[rule];
+    if (setting === "off") return null;
+    if (setting === "error" || setting === "warning") return setting;
+    return defaultSeverity(rule);
+  }
+  add(f) {
+    const severity = this.severity(f.rule);
+    if (severity === null) return;
+    f.severity = severity;
+    const { heap } = this;
+    if (heap.length < this.cap) {
+      heap.push(f);
+      this.siftUp(heap.length - 1);
+      return;
+    }
+    const worst = heap[0];
+    if (order(severity, f, worst) >= 0) {
+      this.omit(severity, f);
+      return;
+    }
+    this.omit(worst.severity, worst);
+    heap[0] = f;
+    this.siftDown(0);
+  }
+  omit(severity, at2) {
+    this.omitted[severity]++;
+    const first = this.firstOmitted;
+    if (first === null || at2.line < first.line || at2.line === first.line && at2.column < first.column) {
+      this.firstOmitted = { line: at2.line, column: at2.column };
+    }
+  }
+  siftUp(i) {
+    const { heap } = this;
+    while (i > 0) {
+      const parent = i - 1 >> 1;
+      if (compare(heap[i], heap[parent]) <= 0) return;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+  siftDown(i) {
+    const { heap } = this;
+    for (; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let largest = i;
+      if (left < heap.length && compare(heap[left], heap[largest]) > 0) largest = left;
+      if (right < heap.length && compare(heap[right], heap[largest]) > 0) largest = right;
+      if (largest === i) return;
+      [heap[i], heap[largest]] = [heap[largest], heap[i]];
+      i = largest;
+    }
+  }
+};
+function order(severity, at2, b) {
+  if (severity !== b.severity) return severity === "error" ? -1 : 1;
+  return at2.line - b.line || at2.column - b.column;
+}
+function compare(a, b) {
+  return order(a.severity, a, b);
+}
+function plural2(n, word) {
+  return `${thousands(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
 // src/core/cards/body.ts
 var FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 var ATX_START = /^ {0,3}#{1,6}(?:[ \t]|$)/;
@@ -35925,7 +36068,7 @@ function scanBody(text, start) {
   while (pos < text.length) {
     let nl = text.indexOf("\n", pos);
     if (nl === -1) nl = text.length;
-    const line = text.slice(pos, nl).replace(/\r$/, "");
+    const line = text.slice(pos, text.charCodeAt(nl - 1) === 13 && nl > pos ? nl - 1 : nl);
     const lineStart = pos;
     pos = nl + 1;
     if (fence) {
@@ -35977,7 +36120,20 @@ function scanBody(text, start) {
   }
   if (fence) hidden.push([fence.start, text.length]);
   if (comment !== null) hidden.push([comment, text.length]);
-  return { headings, hidden };
+  return { headings, hidden: disjoint(hidden) };
+}
+function disjoint(ranges) {
+  let sorted = true;
+  for (let i = 1; i < ranges.length && sorted; i++) if (ranges[i][0] < ranges[i - 1][1]) sorted = false;
+  if (sorted) return ranges;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const range of ranges) {
+    const last = out[out.length - 1];
+    if (last && range[0] < last[1]) last[1] = Math.max(last[1], range[1]);
+    else out.push([range[0], range[1]]);
+  }
+  return out;
 }
 function atxText(line) {
   let text = line.trimStart().replace(/^#+/, "").trim();
@@ -35988,13 +36144,23 @@ function atxText(line) {
   return text;
 }
 var MAX_HEADING = 500;
+var PLAIN_HEADING = /^[^\s<>[\]()!*_`:]+(?: [^\s<>[\]()!*_`:]+)*$/;
 function normalizeHeading(text) {
+  if (text.length <= MAX_HEADING && PLAIN_HEADING.test(text)) return text.toLowerCase();
   let s = text.slice(0, MAX_HEADING).replace(/<[^>]*>/g, "").replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[*_`]/g, "").replace(/\s+/g, " ").trim();
   while (s.endsWith(":")) s = s.slice(0, -1).trimEnd();
   return s.toLowerCase();
 }
 function isHidden(hidden, offset) {
-  for (const [start, end] of hidden) if (offset >= start && offset < end) return true;
+  let lo = 0;
+  let hi = hidden.length - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    const [start, end] = hidden[mid];
+    if (offset < start) hi = mid - 1;
+    else if (offset >= end) lo = mid + 1;
+    else return true;
+  }
   return false;
 }
 
@@ -45716,6 +45882,8 @@ function checkLanguage(pair, ctx) {
 function checkLanguageCode(node2, ctx) {
   const value = scalarValue(node2, ctx);
   if (typeof value === "string" && isLanguageCode(value)) return;
+  const where = at(node2, ctx);
+  if (ctx.findings.skip("card/invalid-language", where)) return;
   let hint = "Use ISO 639 codes such as `en`, `fr` or `zh`, optionally with a region (`en-US`), or `multilingual`.";
   if (typeof value === "string") {
     if (value.includes("_") && isLanguageCode(value.replace(/_/g, "-"))) hint = `Use a hyphen: \`${value.replace(/_/g, "-")}\`.`;
@@ -45724,7 +45892,7 @@ function checkLanguageCode(node2, ctx) {
     else if (value.length > 3 && /^[A-Za-z]+$/.test(value)) hint = `Use the ISO 639 code, not the language's name: codes such as \`en\`, \`fr\` or \`zh\`.`;
     else if (isLanguageCode(value.toLowerCase())) hint = `Write language codes in lowercase: \`${value.toLowerCase()}\`.`;
   }
-  ctx.findings.push(finding("card/invalid-language", at(node2, ctx), `Language ${show(value)} is not an ISO 639 language code.`, hint));
+  ctx.findings.push(finding("card/invalid-language", where, `Language ${show(value)} is not an ISO 639 language code.`, hint));
 }
 function isLanguageCode(value) {
   if (value === "multilingual") return true;
@@ -45738,25 +45906,29 @@ function checkLicense(pair, ctx) {
     ctx.findings.push(finding("card/invalid-license", valueAt(pair, ctx), "`license` is empty.", `Set it to one of the Hub's license ids (${LICENSES_URL}), or remove it.`));
     return;
   }
+  const where = valueAt(pair, ctx);
+  if (ctx.findings.skip("card/invalid-license", where)) return;
   let hint = `Use one of the Hub's license ids (${LICENSES_URL}), or \`license: other\` with \`license_name\` and \`license_link\`.`;
   if (typeof value === "string") {
     const lower = value.toLowerCase();
     const exact = HF_LICENSE_IDS.find((id) => id === lower);
-    const close = exact ?? didYouMean(value, HF_LICENSE_IDS);
+    const close = exact ?? closestKnown(value, HF_LICENSE_IDS);
     if (close) hint = `Did you mean \`${close}\`? License ids are lowercase and case-sensitive (${LICENSES_URL}).`;
   } else if (value === void 0) {
     hint = `\`license\` takes a single license id. ${hint}`;
   }
-  ctx.findings.push(finding("card/invalid-license", valueAt(pair, ctx), `License ${show(value)} is not a Hugging Face Hub license id.`, hint));
+  ctx.findings.push(finding("card/invalid-license", where, `License ${show(value)} is not a Hugging Face Hub license id.`, hint));
 }
 function checkLibrary(pair, ctx) {
   const value = scalarValue(pair.value, ctx);
   if (typeof value === "string" && LIBRARY_NAMES.has(value)) return;
-  const suggestion = typeof value === "string" ? didYouMean(value, LIBRARY_NAMES) : void 0;
+  const where = valueAt(pair, ctx);
+  if (ctx.findings.skip("card/unknown-library", where)) return;
+  const suggestion = typeof value === "string" ? closestKnown(value, LIBRARY_NAMES) : void 0;
   ctx.findings.push(
     finding(
       "card/unknown-library",
-      valueAt(pair, ctx),
+      where,
       `Library ${show(value)} is not a library the Hugging Face Hub knows.`,
       suggestion ? `Did you mean \`${suggestion}\`?` : "Use a library id the Hub knows (transformers, diffusers, sentence-transformers, peft, \u2026), or remove `library_name`."
     )
@@ -45785,10 +45957,12 @@ function checkStringList(key, pair, ctx) {
   seq.items.forEach((item, i) => {
     const v = scalarValue(item, ctx);
     if (typeof v === "string") return;
+    const where = at(item, ctx, item?.range ? void 0 : valueAt(pair, ctx));
+    if (ctx.findings.skip("card/non-string-item", where)) return;
     ctx.findings.push(
       finding(
         "card/non-string-item",
-        at(item, ctx, valueAt(pair, ctx)),
+        where,
         `\`${key}[${i}]\` is ${describe(item, ctx)}, not a string.`,
         (0, import_yaml2.isMap)(deref(item, ctx)) ? `Each item must be a plain string (one of the ${LIST_HINTS[key]}); a \`name: value\` item is a mapping.` : v === null ? "Remove the empty item, or fill it in." : `Quote it (\`"${String(v)}"\`) if it is meant as text; items must be ${LIST_HINTS[key]}.`
       )
@@ -45798,14 +45972,16 @@ function checkStringList(key, pair, ctx) {
 function checkPipelineTag(pair, ctx) {
   const value = scalarValue(pair.value, ctx);
   if (typeof value === "string" && PIPELINE_TAGS.has(value)) return;
+  const where = valueAt(pair, ctx);
+  if (ctx.findings.skip("card/unknown-pipeline-tag", where)) return;
   let hint = "Use one of the Hub's tasks (https://huggingface.co/tasks), e.g. `text-generation` or `text-classification`.";
   if (typeof value === "string") {
     const parent = SUBTASK_PARENT.get(value);
-    const close = didYouMean(value, PIPELINE_TAGS);
+    const close = closestKnown(value, PIPELINE_TAGS);
     if (parent) hint = `\`${value}\` is no longer a pipeline tag on the Hub (it is now a subtask of \`${parent}\`): use \`pipeline_tag: ${parent}\`.`;
     else if (close) hint = `Did you mean \`${close}\`?`;
   }
-  ctx.findings.push(finding("card/unknown-pipeline-tag", valueAt(pair, ctx), `Pipeline tag ${show(value)} is not a Hugging Face Hub task.`, hint));
+  ctx.findings.push(finding("card/unknown-pipeline-tag", where, `Pipeline tag ${show(value)} is not a Hugging Face Hub task.`, hint));
 }
 function checkModelIndex(pair, ctx) {
   const seq = asSeq(pair.value, ctx);
@@ -45895,8 +46071,8 @@ function checkResult(node2, path, ctx) {
     const type = pairOf(taskMap, "type");
     const value = type ? stringValue(type.value, ctx) : null;
     if (value === null) missing("`task.type`", type ? valueAt(type, ctx) : at(taskMap, ctx));
-    else if (!TASK_IDS.has(value)) {
-      const close = didYouMean(value, TASK_IDS);
+    else if (!TASK_IDS.has(value) && !ctx.findings.skip("card/unknown-task-type", valueAt(type, ctx))) {
+      const close = closestKnown(value, TASK_IDS);
       ctx.findings.push(
         finding(
           "card/unknown-task-type",
@@ -46227,10 +46403,6 @@ function isNodeLike(v) {
   return typeof v === "object" && v !== null && "range" in v;
 }
 
-// src/core/cards/limits.ts
-var MAX_DEPTH = 100;
-var MAX_ALIAS_EXPANSION = 1e4;
-
 // src/core/cards/parse-yaml.ts
 var import_yaml7 = __toESM(require_dist(), 1);
 
@@ -46239,15 +46411,20 @@ var import_yaml5 = __toESM(require_dist(), 1);
 var GiveUp = class extends Error {
 };
 var GIVE_UP = new GiveUp();
+var OverBudget = class extends Error {
+};
+var OVER_BUDGET = new OverBudget();
 var INDICATORS = /* @__PURE__ */ new Set([",", "[", "]", "{", "}", "#", "&", "*", "!", "|", ">", "'", '"', "%", "@", "`"]);
 var AWKWARD_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]|\r(?!\n)/;
 var MAX_IMPLICIT_KEY = 1024;
 function fastParse(text) {
   if (AWKWARD_CHARS.test(text)) return null;
+  const parser = new FastParser(text);
   try {
-    return new FastParser(text).parse();
+    return parser.parse();
   } catch (e) {
     if (e === GIVE_UP) return null;
+    if (e === OVER_BUDGET) return parser.overBudget();
     throw e;
   }
 }
@@ -46263,6 +46440,21 @@ var FastParser = class {
   /** End (exclusive) of the current line's content, without its line break. */
   eol = 0;
   lineStart = 0;
+  nodes = 0;
+  duplicates = [];
+  /** Counts `n` new nodes against MAX_METADATA_NODES. */
+  grow(n = 1) {
+    this.nodes += n;
+    if (this.nodes > MAX_METADATA_NODES) throw OVER_BUDGET;
+  }
+  /** Notes `key` in its mapping's keys; a repeat is a duplicate (compared as parse-yaml's walk compares them). */
+  seen(keys, key) {
+    if (keys.has(key.value)) this.duplicates.push(key);
+    else keys.add(key.value);
+  }
+  overBudget() {
+    return { root: null, counter: this.counter, overBudgetAt: this.lineStart, duplicates: [] };
+  }
   parse() {
     const { text } = this;
     let pos = 0;
@@ -46279,7 +46471,7 @@ var FastParser = class {
       pos = nl + 1;
     }
     while (this.stack.length > 0) this.close();
-    return { root: this.root, counter: this.counter };
+    return { root: this.root, counter: this.counter, overBudgetAt: null, duplicates: this.duplicates };
   }
   push(frame) {
     if (this.stack.length >= MAX_DEPTH - 1) throw GIVE_UP;
@@ -46312,10 +46504,11 @@ var FastParser = class {
     if (frame && frame.kind === "seq" && frame.indent === col) {
       if (frame.pending) this.fillPending(frame);
     } else {
+      this.grow(COLLECTION_COST);
       const seq = new import_yaml5.YAMLSeq();
       seq.range = [i, i, i];
       this.attach(seq, col);
-      frame = { kind: "seq", indent: col, node: seq, pending: false, pendingAt: 0 };
+      frame = { kind: "seq", indent: col, node: seq, pending: false, pendingAt: 0, pendingAnchor: null };
       this.push(frame);
     }
     const seqFrame = frame;
@@ -46327,12 +46520,24 @@ var FastParser = class {
       return;
     }
     if (text[j] === "-" && (j + 1 === eol || text[j + 1] === " ")) throw GIVE_UP;
+    const anchor2 = this.anchor(j);
+    if (anchor2) {
+      if (anchor2.next === eol) {
+        seqFrame.pending = true;
+        seqFrame.pendingAt = anchor2.next;
+        seqFrame.pendingAnchor = anchor2.name;
+      } else {
+        seqFrame.node.items.push(withAnchor(this.value(anchor2.next), anchor2.name));
+      }
+      return;
+    }
     const key = this.key(j);
     if (key) {
+      this.grow(COLLECTION_COST);
       const map2 = new import_yaml5.YAMLMap();
       map2.range = [j, j, j];
       seqFrame.node.items.push(map2);
-      const mapFrame = { kind: "map", indent: j - this.lineStart, node: map2, pending: null, pendingAt: 0, keys: /* @__PURE__ */ new Set() };
+      const mapFrame = { kind: "map", indent: j - this.lineStart, node: map2, pending: null, pendingAt: 0, pendingAnchor: null, keys: /* @__PURE__ */ new Set() };
       this.push(mapFrame);
       this.pair(mapFrame, key.node, key.valueStart);
     } else {
@@ -46346,10 +46551,11 @@ var FastParser = class {
     if (frame && frame.kind === "map" && frame.indent === col) {
       if (frame.pending) this.fillPending(frame);
     } else {
+      this.grow(COLLECTION_COST);
       const map2 = new import_yaml5.YAMLMap();
       map2.range = [i, i, i];
       this.attach(map2, col);
-      frame = { kind: "map", indent: col, node: map2, pending: null, pendingAt: 0, keys: /* @__PURE__ */ new Set() };
+      frame = { kind: "map", indent: col, node: map2, pending: null, pendingAt: 0, pendingAnchor: null, keys: /* @__PURE__ */ new Set() };
       this.push(frame);
     }
     this.pair(frame, key.node, key.valueStart);
@@ -46364,20 +46570,22 @@ var FastParser = class {
       return;
     }
     if (top.kind === "map" && top.pending && (col > top.indent || col === top.indent && node2 instanceof import_yaml5.YAMLSeq)) {
-      top.pending.value = node2;
+      top.pending.value = withAnchor(node2, top.pendingAnchor);
       top.pending = null;
+      top.pendingAnchor = null;
       return;
     }
     if (top.kind === "seq" && top.pending && col > top.indent) {
-      top.node.items.push(node2);
+      top.node.items.push(withAnchor(node2, top.pendingAnchor));
       top.pending = false;
+      top.pendingAnchor = null;
       return;
     }
     throw GIVE_UP;
   }
   pair(frame, key, valueStart) {
-    if (frame.keys.has(key.value)) throw GIVE_UP;
-    frame.keys.add(key.value);
+    this.seen(frame.keys, key);
+    this.grow();
     const pair = new import_yaml5.Pair(key);
     frame.node.items.push(pair);
     const { text, eol } = this;
@@ -46388,9 +46596,45 @@ var FastParser = class {
       frame.pendingAt = j;
       return;
     }
-    pair.value = this.value(j);
+    const anchor2 = this.anchor(j);
+    if (!anchor2) {
+      pair.value = this.value(j);
+    } else if (anchor2.next === eol) {
+      frame.pending = pair;
+      frame.pendingAt = anchor2.next;
+      frame.pendingAnchor = anchor2.name;
+    } else {
+      pair.value = withAnchor(this.value(anchor2.next), anchor2.name);
+    }
+  }
+  /**
+   * An anchor `&name` at `j`, if there is one: its name and where its node starts (after spaces),
+   * which is the end of the line when the node is a block collection on the lines below. Names
+   * are held to a plain alphabet, and a comment after an anchor is left to `yaml`.
+   */
+  anchor(j) {
+    const { text, eol } = this;
+    if (text[j] !== "&") return null;
+    const end = nameEnd(text, j + 1, eol);
+    if (end === j + 1 || end < eol && text[end] !== " ") throw GIVE_UP;
+    const next = this.spaces(end);
+    if (text[next] === "#" || text[next] === "&" || text[next] === "*") throw GIVE_UP;
+    return { name: text.slice(j + 1, end), next };
+  }
+  /** An alias `*name` at `j`; in a flow collection a `,` or closing bracket may follow it directly. */
+  alias(j, inFlow) {
+    const { text, eol } = this;
+    const end = nameEnd(text, j + 1, eol);
+    const next = text[end];
+    if (end === j + 1 || end < eol && next !== " " && !(inFlow && (next === "," || next === "]" || next === "}"))) throw GIVE_UP;
+    this.grow();
+    const node2 = new import_yaml5.Alias(text.slice(j + 1, end));
+    node2.range = [j, end, end];
+    return { node: node2, end };
   }
   fillPending(frame) {
+    if (frame.pendingAnchor !== null) throw GIVE_UP;
+    this.grow();
     const empty3 = emptyScalar(frame.pendingAt);
     if (frame.kind === "map") {
       frame.pending.value = empty3;
@@ -46424,6 +46668,7 @@ var FastParser = class {
         let keyEnd = k;
         while (text.charCodeAt(keyEnd - 1) === 32) keyEnd--;
         if (k - i > MAX_IMPLICIT_KEY) throw GIVE_UP;
+        this.grow();
         return { node: plainScalar(text.slice(i, keyEnd), i, keyEnd), valueStart: k + 1 };
       }
     }
@@ -46438,16 +46683,15 @@ var FastParser = class {
       this.expectLineEnd(q.end);
       return q.node;
     }
-    if (ch === "[") return this.flowSeq(j);
-    if (ch === "{") {
-      let k = j + 1;
-      while (k < eol && text.charCodeAt(k) === 32) k++;
-      if (text[k] !== "}") throw GIVE_UP;
-      this.expectLineEnd(k + 1);
-      const map2 = new import_yaml5.YAMLMap();
-      map2.flow = true;
-      map2.range = [j, k + 1, k + 1];
-      return map2;
+    if (ch === "[" || ch === "{") {
+      const flow = this.flow(j, 0);
+      this.expectLineEnd(flow.end);
+      return flow.node;
+    }
+    if (ch === "*") {
+      const alias = this.alias(j, false);
+      this.expectLineEnd(alias.end);
+      return alias.node;
     }
     if (startsIndicator(text, j, eol)) throw GIVE_UP;
     let end = eol;
@@ -46460,47 +46704,112 @@ var FastParser = class {
       if (c === 58 && (k + 1 === eol || text.charCodeAt(k + 1) === 32)) throw GIVE_UP;
     }
     while (text.charCodeAt(end - 1) === 32) end--;
+    this.grow();
     return plainScalar(text.slice(j, end), j, end);
   }
-  /** A one-line flow sequence of scalars, `[a, "b", 3]`. */
-  flowSeq(j) {
+  /**
+   * A flow collection on one line, of scalars and flow collections: `[a, "b", 3]`,
+   * `{type: accuracy, value: 0.91}`, `[{a: 1}, [b]]`. `j` is at its bracket; `depth` counts the flow
+   * collections around it. Returns the node and the offset after its closing bracket.
+   */
+  flow(j, depth) {
+    if (this.stack.length + depth + 1 > MAX_DEPTH) throw GIVE_UP;
     const { text, eol } = this;
-    const seq = new import_yaml5.YAMLSeq();
-    seq.flow = true;
+    const isMap11 = text[j] === "{";
+    const close = isMap11 ? "}" : "]";
+    this.grow(COLLECTION_COST);
+    const map2 = isMap11 ? new import_yaml5.YAMLMap() : null;
+    const keys = isMap11 ? /* @__PURE__ */ new Set() : null;
+    const seq = isMap11 ? null : new import_yaml5.YAMLSeq();
     let k = j + 1;
     for (; ; ) {
-      while (k < eol && text.charCodeAt(k) === 32) k++;
+      k = this.spaces(k);
       if (k >= eol) throw GIVE_UP;
-      const ch = text[k];
-      if (ch === "]") break;
-      if (ch === '"' || ch === "'") {
-        const q = ch === '"' ? this.doubleQuoted(k) : this.singleQuoted(k);
-        seq.items.push(q.node);
-        k = q.end;
+      if (text[k] === close) break;
+      if (map2) {
+        const key = this.flowKey(k);
+        const value = this.flowItem(this.spaces(key.end + 1), depth);
+        this.grow();
+        this.seen(keys, key.node);
+        map2.items.push(new import_yaml5.Pair(key.node, value.node));
+        k = value.end;
       } else {
-        if (ch === "," || startsIndicator(text, k, eol)) throw GIVE_UP;
-        let end = k;
-        for (; end < eol; end++) {
-          const c = text[end];
-          if (c === "," || c === "]") break;
-          if (c === ":" || c === "[" || c === "{" || c === "}" || c === "#" && text[end - 1] === " ") throw GIVE_UP;
-        }
-        const start = k;
-        k = end;
-        while (text.charCodeAt(end - 1) === 32) end--;
-        seq.items.push(plainScalar(text.slice(start, end), start, end));
+        const item = this.flowItem(k, depth);
+        seq.items.push(item.node);
+        k = item.end;
       }
-      while (k < eol && text.charCodeAt(k) === 32) k++;
+      k = this.spaces(k);
       if (text[k] === ",") {
         k++;
         continue;
       }
-      if (text[k] === "]") break;
+      if (text[k] === close) break;
       throw GIVE_UP;
     }
-    seq.range = [j, k + 1, k + 1];
-    this.expectLineEnd(k + 1);
-    return seq;
+    const node2 = map2 ?? seq;
+    node2.flow = true;
+    node2.range = [j, k + 1, k + 1];
+    return { node: node2, end: k + 1 };
+  }
+  spaces(k) {
+    const { text, eol } = this;
+    while (k < eol && text.charCodeAt(k) === 32) k++;
+    return k;
+  }
+  /** A key in a flow mapping, followed by `: `; returns the node and the offset of the `:`. */
+  flowKey(k) {
+    const { text, eol } = this;
+    const ch = text[k];
+    let node2;
+    let end;
+    if (ch === '"' || ch === "'") {
+      const q = ch === '"' ? this.doubleQuoted(k) : this.singleQuoted(k);
+      node2 = q.node;
+      end = q.end;
+    } else {
+      if (startsIndicator(text, k, eol)) throw GIVE_UP;
+      end = k;
+      while (end < eol && !(text[end] === ":" && text[end + 1] === " ")) {
+        const c = text[end];
+        if (c === ":" || c === "," || c === "[" || c === "]" || c === "{" || c === "}" || c === "#" && text[end - 1] === " ") throw GIVE_UP;
+        end++;
+      }
+      let keyEnd = end;
+      while (text.charCodeAt(keyEnd - 1) === 32) keyEnd--;
+      this.grow();
+      node2 = plainScalar(text.slice(k, keyEnd), k, keyEnd);
+    }
+    if (end - k > MAX_IMPLICIT_KEY || text[end] !== ":" || text[end + 1] !== " ") throw GIVE_UP;
+    return { node: node2, end };
+  }
+  /** An item of a flow collection (or the value of a flow mapping's pair), starting at `k`. */
+  flowItem(k, depth) {
+    const { text, eol } = this;
+    if (k >= eol) throw GIVE_UP;
+    const ch = text[k];
+    if (ch === "[" || ch === "{") return this.flow(k, depth + 1);
+    if (ch === "*") return this.alias(k, true);
+    if (ch === "&") {
+      const anchor2 = this.anchor(k);
+      if (!anchor2 || anchor2.next >= eol) throw GIVE_UP;
+      const item = this.flowItem(anchor2.next, depth);
+      return { node: withAnchor(item.node, anchor2.name), end: item.end };
+    }
+    if (ch === '"' || ch === "'") {
+      const q = ch === '"' ? this.doubleQuoted(k) : this.singleQuoted(k);
+      return { node: q.node, end: q.end };
+    }
+    if (ch === "," || startsIndicator(text, k, eol)) throw GIVE_UP;
+    let end = k;
+    for (; end < eol; end++) {
+      const c = text[end];
+      if (c === "," || c === "]" || c === "}") break;
+      if (c === ":" || c === "[" || c === "{" || c === "#" && text[end - 1] === " ") throw GIVE_UP;
+    }
+    const next = end;
+    while (text.charCodeAt(end - 1) === 32) end--;
+    this.grow();
+    return { node: plainScalar(text.slice(k, end), k, end), end: next };
   }
   /** After a complete value, only spaces and a comment may follow on the line. */
   expectLineEnd(k) {
@@ -46524,6 +46833,7 @@ var FastParser = class {
         continue;
       }
       value += text.slice(from, q);
+      this.grow();
       const node2 = new import_yaml5.Scalar(value);
       node2.type = import_yaml5.Scalar.QUOTE_SINGLE;
       node2.range = [start, q + 1, q + 1];
@@ -46539,6 +46849,7 @@ var FastParser = class {
       const ch = text[i];
       if (ch === '"') {
         value += text.slice(from, i);
+        this.grow();
         const node2 = new import_yaml5.Scalar(value);
         node2.type = import_yaml5.Scalar.QUOTE_DOUBLE;
         node2.range = [start, i + 1, i + 1];
@@ -46594,10 +46905,25 @@ function startsIndicator(text, i, eol) {
   if (ch === "-" || ch === "?" || ch === ":") return i + 1 >= eol || text[i + 1] === " ";
   return INDICATORS.has(ch);
 }
-function emptyScalar(at3) {
+function nameEnd(text, i, eol) {
+  let k = i;
+  for (; k < eol; k++) {
+    const c = text.charCodeAt(k);
+    const ok = c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45 || c === 46;
+    if (!ok) break;
+  }
+  return k;
+}
+function withAnchor(node2, anchor2) {
+  if (anchor2 === null) return node2;
+  if ((0, import_yaml5.isAlias)(node2)) throw GIVE_UP;
+  node2.anchor = anchor2;
+  return node2;
+}
+function emptyScalar(at2) {
   const node2 = new import_yaml5.Scalar(null);
   node2.type = import_yaml5.Scalar.PLAIN;
-  node2.range = [at3, at3, at3];
+  node2.range = [at2, at2, at2];
   node2.source = "";
   return node2;
 }
@@ -46657,6 +46983,14 @@ function checkAliases(root) {
     if ((0, import_yaml6.isMap)(node2) || (0, import_yaml6.isSeq)(node2)) for (let i = node2.items.length - 1; i >= 0; i--) stack.push(node2.items[i]);
   }
   if (!first) return { ok: true, targets };
+  let collection = false;
+  for (const target of targets.values()) {
+    if (!(0, import_yaml6.isScalar)(target)) {
+      collection = true;
+      break;
+    }
+  }
+  if (!collection) return { ok: true, targets };
   const size = /* @__PURE__ */ new Map();
   const depth = /* @__PURE__ */ new Map();
   const state = /* @__PURE__ */ new Map();
@@ -46708,92 +47042,167 @@ function childrenOf(node2) {
 }
 
 // src/core/cards/parse-yaml.ts
-function parseYaml(text, lineOffset) {
+function parseYaml(text, lineOffset, findings) {
   const fast = fastParse(text);
   if (fast) {
-    return { root: fast.root, map: new SourceMap(fast.counter, lineOffset), findings: [], fatal: false, aliases: null };
+    const map2 = new SourceMap(fast.counter, lineOffset);
+    if (fast.overBudgetAt !== null) {
+      findings.push(tooManyNodes(map2.at(fast.overBudgetAt)));
+      return { root: null, map: map2, fatal: true, aliases: null };
+    }
+    return checkTree(fast.root, map2, text, findings, fast.duplicates);
   }
-  return slowParse(text, lineOffset);
+  return slowParse(text, lineOffset, findings);
 }
-function slowParse(text, lineOffset) {
+function slowParse(text, lineOffset, findings) {
   const counter = new import_yaml7.LineCounter();
   const map2 = new SourceMap(counter, lineOffset);
-  const result = (findings2, fatal, root2 = null, aliases2 = null) => ({
-    root: root2,
-    map: map2,
-    findings: findings2,
-    fatal,
-    aliases: aliases2
-  });
+  const fatal = (f) => {
+    findings.push(f);
+    return { root: null, map: map2, fatal: true, aliases: null };
+  };
+  const read = readYaml(text, counter);
+  if (read.kind === "too-deep") return fatal(tooDeep(read.offset === null ? map2.start() : map2.at(read.offset)));
+  if (read.kind === "too-complex") return fatal(tooManyTokens(map2.at(read.offset), false));
+  const { doc, secondDoc, stoppedAt } = read;
+  if (!doc) return { root: null, map: map2, fatal: false, aliases: null };
+  const syntax = doc.errors[0];
+  if (syntax) return fatal(syntaxError(map2, syntax));
+  if (secondDoc !== null) {
+    return fatal(
+      finding(
+        "card/yaml-syntax",
+        map2.at(secondDoc),
+        "YAML syntax error: the metadata holds more than one YAML document.",
+        "Keep one YAML document: remove the extra `---` line."
+      )
+    );
+  }
+  if (stoppedAt !== null) return fatal(tooManyTokens(map2.at(stoppedAt), true));
+  return checkTree(doc.contents ?? null, map2, text, findings);
+}
+function checkTree(root, map2, text, findings, duplicates) {
+  const reportDuplicates = () => {
+    if (duplicates) for (const key of duplicates) duplicateKey(key, map2, findings);
+    else duplicateKeys(root, map2, findings);
+  };
+  const fatal = (f) => {
+    findings.push(f);
+    return { root: null, map: map2, fatal: true, aliases: null };
+  };
+  if (!text.includes("*")) {
+    reportDuplicates();
+    return { root, map: map2, fatal: false, aliases: null };
+  }
+  const aliases = checkAliases(root);
+  if (aliases.ok) {
+    reportDuplicates();
+    return { root, map: map2, fatal: false, aliases: aliases.targets };
+  }
+  const at2 = aliases.at.range ? map2.at(aliases.at.range[0]) : map2.start();
+  if (aliases.problem === "depth") return fatal(tooDeep(at2));
+  return fatal(
+    aliases.problem === "cycle" ? finding(
+      "card/too-many-aliases",
+      at2,
+      "A YAML alias refers to a node that contains it, so it expands forever.",
+      "Remove the alias, or write the value out."
+    ) : finding(
+      "card/too-many-aliases",
+      at2,
+      `YAML aliases expand the metadata by more than ${thousands(MAX_ALIAS_EXPANSION)} values (an alias bomb).`,
+      "Write the values out instead of nesting aliases (*name) of aliases."
+    )
+  );
+}
+var STOP_SEARCH_TOKENS = 5e3;
+function readYaml(text, counter, { maxErrors = MAX_YAML_ERRORS, maxTokens = MAX_YAML_TOKENS } = {}) {
   counter.addNewLine(0);
   const parser = new import_yaml7.Parser(counter.addNewLine);
   const tokens = [];
+  let count = 0;
+  let stoppedAt = null;
   try {
     for (const lexeme of new import_yaml7.Lexer().lex(text)) {
+      const first = lexeme.charCodeAt(0);
+      const weight = first === 32 || first === 9 ? 1 : 1 + (lexeme.length >> 3);
+      if (count + weight > maxTokens) {
+        if (text.charCodeAt(parser.offset - 1) === 10 && inBlockContext(parser.stack)) {
+          stoppedAt = parser.offset;
+          break;
+        }
+        if (count + weight > maxTokens + STOP_SEARCH_TOKENS) return { kind: "too-complex", offset: lineStartBefore(text, parser.offset) };
+      }
       const offset = parser.offset;
       for (const token of parser.next(lexeme)) tokens.push(token);
-      if (parser.stack.length > MAX_DEPTH && collectionDepth(parser.stack) > MAX_DEPTH) {
-        return result([tooDeep(map2.at(offset))], true);
-      }
+      count += weight;
+      if (parser.stack.length > MAX_DEPTH && collectionDepth(parser.stack) > MAX_DEPTH) return { kind: "too-deep", offset };
     }
     for (const token of parser.end()) tokens.push(token);
   } catch (e) {
-    if (e instanceof RangeError) return result([tooDeep(map2.start())], true);
+    if (e instanceof RangeError) return { kind: "too-deep", offset: null };
     throw e;
   }
   let doc = null;
   let secondDoc = null;
+  let dropped;
+  const end = stoppedAt ?? text.length;
   try {
     const composer = new import_yaml7.Composer({ uniqueKeys: false, prettyErrors: false });
-    for (const d of composer.compose(tokens, true, text.length)) {
+    dropped = boundErrors(composer, maxErrors);
+    for (const d of composer.compose(tokens, true, end)) {
       if (!doc) doc = d;
       else {
-        secondDoc = d.range?.[0] ?? text.length;
+        secondDoc = d.range?.[0] ?? end;
         break;
       }
     }
   } catch (e) {
-    if (e instanceof RangeError) return result([tooDeep(map2.start())], true);
+    if (e instanceof RangeError) return { kind: "too-deep", offset: null };
     throw e;
   }
-  if (!doc) return result([], false);
-  const syntax = doc.errors[0];
-  if (syntax) return result([syntaxError(map2, syntax)], true);
-  if (secondDoc !== null) {
-    return result(
-      [
-        finding(
-          "card/yaml-syntax",
-          map2.at(secondDoc),
-          "YAML syntax error: the metadata holds more than one YAML document.",
-          "Keep one YAML document: remove the extra `---` line."
-        )
-      ],
-      true
-    );
-  }
-  const root = doc.contents ?? null;
-  const findings = duplicateKeys(root, map2);
-  if (!text.includes("*")) return result(findings, false, root);
-  const aliases = checkAliases(root);
-  if (aliases.ok) return result(findings, false, root, aliases.targets);
-  const at3 = aliases.at.range ? map2.at(aliases.at.range[0]) : map2.start();
-  if (aliases.problem === "depth") return result([tooDeep(at3)], true);
-  return result(
-    [
-      aliases.problem === "cycle" ? finding(
-        "card/too-many-aliases",
-        at3,
-        "A YAML alias refers to a node that contains it, so it expands forever.",
-        "Remove the alias, or write the value out."
-      ) : finding(
-        "card/too-many-aliases",
-        at3,
-        `YAML aliases expand the metadata by more than ${MAX_ALIAS_EXPANSION.toLocaleString("en-US")} values (an alias bomb).`,
-        "Write the values out instead of nesting aliases (*name) of aliases."
-      )
-    ],
-    true
+  return { kind: "document", doc, secondDoc, stoppedAt, droppedErrors: dropped() };
+}
+function boundErrors(composer, max) {
+  const original = Reflect.get(composer, "onError");
+  if (typeof original !== "function") return () => 0;
+  const keep = original;
+  let kept = 0;
+  let dropped = 0;
+  const bounded = (source, code, message, warning2) => {
+    if (warning2) return;
+    if (kept >= max) {
+      dropped++;
+      return;
+    }
+    kept++;
+    keep(source, code, message, warning2);
+  };
+  Reflect.set(composer, "onError", bounded);
+  return () => dropped;
+}
+function inBlockContext(stack) {
+  for (const token of stack) if (token.type !== "document" && token.type !== "block-map" && token.type !== "block-seq") return false;
+  return true;
+}
+function lineStartBefore(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+var TOO_COMPLEX_HINT = "Keep bulky data (long result tables, logs) out of the metadata: put it in a separate file and link to it from the card.";
+function tooManyTokens(at2, checkedBefore) {
+  return finding(
+    "card/metadata-too-complex",
+    at2,
+    `The metadata is too large to check: over ${thousands(MAX_YAML_TOKENS)} YAML tokens in a style only the general YAML parser reads${checkedBefore ? " (the lines before this one have no syntax error)" : ""}.`,
+    `${TOO_COMPLEX_HINT} Plain block style (\`key: value\` lines and \`- item\` lists, without tabs, block scalars or values that span lines) is read faster, up to ${thousands(MAX_METADATA_NODES)} values.`
+  );
+}
+function tooManyNodes(at2) {
+  return finding(
+    "card/metadata-too-complex",
+    at2,
+    `The metadata is too large to check: over ${thousands(MAX_METADATA_NODES)} values (keys, items, and lists and mappings, which count twice) by this line; the largest real cards have under 10,000.`,
+    TOO_COMPLEX_HINT
   );
 }
 var SYNTAX_HINT = "Fix the YAML syntax; a YAML linter or your editor shows the exact problem.";
@@ -46801,8 +47210,7 @@ function syntaxError(map2, error63) {
   const hint = error63.code === "MISSING_CHAR" && error63.message.includes("quote") ? "Close the quote. A quoted value that spans lines must indent its continuation lines more than its key." : error63.code === "TAB_AS_INDENT" ? "Indent with spaces: YAML does not allow tabs for indentation." : SYNTAX_HINT;
   return finding("card/yaml-syntax", map2.at(error63.pos[0]), `YAML syntax error: ${firstLine(error63.message)}`, hint);
 }
-function duplicateKeys(root, map2) {
-  const findings = [];
+function duplicateKeys(root, map2, findings) {
   const stack = [root];
   while (stack.length > 0) {
     const node2 = stack.pop();
@@ -46811,7 +47219,7 @@ function duplicateKeys(root, map2) {
       for (const pair of node2.items) {
         const key = pair.key;
         if ((0, import_yaml7.isScalar)(key)) {
-          if (seen.has(key.value)) findings.push(duplicateKey(key, map2));
+          if (seen.has(key.value)) duplicateKey(key, map2, findings);
           else seen.add(key.value);
         }
         stack.push(pair.value);
@@ -46820,20 +47228,23 @@ function duplicateKeys(root, map2) {
       for (const item of node2.items) stack.push(item);
     }
   }
-  return findings;
 }
-function duplicateKey(key, map2) {
-  return finding(
-    "card/duplicate-key",
-    key.range ? map2.at(key.range[0]) : map2.start(),
-    `The key ${quote(String(key.value))} appears twice in the same mapping.`,
-    "Remove one of them: parsers disagree on which value wins (the Hub keeps the last, others the first)."
+function duplicateKey(key, map2, findings) {
+  const at2 = key.range ? map2.at(key.range[0]) : map2.start();
+  if (findings.skip("card/duplicate-key", at2)) return;
+  findings.push(
+    finding(
+      "card/duplicate-key",
+      at2,
+      `The key ${quote(String(key.value))} appears twice in the same mapping.`,
+      "Remove one of them: parsers disagree on which value wins (the Hub keeps the last, others the first)."
+    )
   );
 }
-function tooDeep(at3) {
+function tooDeep(at2) {
   return finding(
     "card/nesting-too-deep",
-    at3,
+    at2,
     `The metadata nests deeper than ${MAX_DEPTH} levels.`,
     "Flatten the structure: model card metadata needs only a few levels."
   );
@@ -46866,44 +47277,77 @@ var TooDeep = class extends Error {
   }
   offset;
 };
+var OverBudget2 = class extends Error {
+  constructor(offset) {
+    super("over budget");
+    this.offset = offset;
+  }
+  offset;
+};
 var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
-function parseJson(text) {
+function parseJson(text, findings) {
   const counter = new import_yaml8.LineCounter();
   counter.addNewLine(0);
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) counter.addNewLine(i + 1);
   const map2 = new SourceMap(counter, 0);
-  const parser = new JsonParser(text, map2);
+  const parser = new JsonParser(text);
   try {
     const { node: node2, value } = parser.parse();
-    return { root: node2, value, map: map2, findings: parser.findings, fatal: false };
-  } catch (e) {
-    if (e instanceof TooDeep) return { root: null, value: void 0, map: map2, findings: [tooDeep(map2.at(e.offset))], fatal: true };
-    if (e instanceof JsonSyntaxError) {
-      const f = finding(
-        "card/yaml-syntax",
-        map2.at(e.offset),
-        `JSON syntax error: ${e.message}`,
-        e.hint ?? "Fix the JSON syntax; a JSON linter or your editor shows the exact problem."
+    parser.duplicates.forEach(({ key, offset }) => {
+      const at2 = map2.at(offset);
+      if (findings.skip("card/duplicate-key", at2)) return;
+      findings.push(
+        finding(
+          "card/duplicate-key",
+          at2,
+          `The key ${quote(key)} appears twice in the same object.`,
+          "Remove one of them: JSON.parse keeps the last value silently, other parsers the first."
+        )
       );
-      return { root: null, value: void 0, map: map2, findings: [f], fatal: true };
+    });
+    return { root: node2, value, map: map2, fatal: false };
+  } catch (e) {
+    if (e instanceof TooDeep) {
+      findings.push(tooDeep(map2.at(e.offset)));
+      return { root: null, value: void 0, map: map2, fatal: true };
+    }
+    if (e instanceof OverBudget2) {
+      findings.push(tooManyNodes(map2.at(e.offset)));
+      return { root: null, value: void 0, map: map2, fatal: true };
+    }
+    if (e instanceof JsonSyntaxError) {
+      findings.push(
+        finding(
+          "card/yaml-syntax",
+          map2.at(e.offset),
+          `JSON syntax error: ${e.message}`,
+          e.hint ?? "Fix the JSON syntax; a JSON linter or your editor shows the exact problem."
+        )
+      );
+      return { root: null, value: void 0, map: map2, fatal: true };
     }
     throw e;
   }
 }
 var JsonParser = class {
-  constructor(text, map2) {
+  constructor(text) {
     this.text = text;
-    this.map = map2;
   }
   text;
-  map;
-  findings = [];
+  /** Keys that appear twice in an object, where the second one starts. */
+  duplicates = [];
   i = 0;
+  /** Nodes built, against MAX_METADATA_NODES (see limits.ts). */
+  nodes = 0;
   parse() {
     const result = this.value(0);
     this.ws();
     if (this.i < this.text.length) throw this.unexpected("after the end of the JSON value");
     return result;
+  }
+  grow(n, offset) {
+    this.nodes += n;
+    if (this.nodes > MAX_METADATA_NODES) throw new OverBudget2(offset);
   }
   ws() {
     const { text } = this;
@@ -46920,6 +47364,7 @@ var JsonParser = class {
     const { text } = this;
     const start = this.i;
     const c = text[start];
+    this.grow(c === "{" || c === "[" ? COLLECTION_COST : 1, start);
     switch (c) {
       case "{":
         if (depth >= MAX_DEPTH) throw new TooDeep(start);
@@ -46968,18 +47413,10 @@ var JsonParser = class {
           if (text[keyStart] === "}") throw new JsonSyntaxError(keyStart, 'a trailing comma before "}".', "Remove the comma after the last property.");
           throw this.unexpected("where a property name should be", "Property names must be in double quotes.");
         }
+        this.grow(2, keyStart);
         const key = this.string();
         const keyNode = scalar(key, import_yaml8.Scalar.QUOTE_DOUBLE, keyStart, this.i, key);
-        if (keys.has(key)) {
-          this.findings.push(
-            finding(
-              "card/duplicate-key",
-              this.map.at(keyStart),
-              `The key ${quote(key)} appears twice in the same object.`,
-              "Remove one of them: JSON.parse keeps the last value silently, other parsers the first."
-            )
-          );
-        }
+        if (keys.has(key)) this.duplicates.push({ key, offset: keyStart });
         keys.add(key);
         this.ws();
         if (text[this.i] !== ":") throw this.unexpected("after a property name", 'Put a ":" between the property name and its value.');
@@ -47077,6 +47514,40 @@ function scalar(value, type, start, end, source) {
 // src/core/cards/mct.ts
 var import_ajv = __toESM(require_ajv(), 1);
 var import_yaml9 = __toESM(require_dist(), 1);
+
+// src/core/common/suggest.ts
+function editDistance(a, b, limit = Infinity) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return limit + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function didYouMean(input2, candidates) {
+  const needle = input2.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(needle.length / 3)));
+  let best;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(needle, candidate.toLowerCase(), bestDistance - 1 < 0 ? 0 : limit);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+      if (d === 0) break;
+    }
+  }
+  return best;
+}
 
 // src/core/cards/data/mct-schema.ts
 var MCT_SCHEMA = {
@@ -47488,10 +47959,20 @@ function checkMct(data, locate, findings) {
   }
 }
 function relevantErrors(errors) {
-  const oneOfs = errors.filter((e) => e.keyword === "oneOf");
-  return errors.filter(
-    (e) => e.keyword === "oneOf" || !oneOfs.some((o) => o.instancePath === e.instancePath && e.schemaPath.startsWith(`${o.schemaPath}/`))
-  );
+  const oneOfs = /* @__PURE__ */ new Map();
+  for (const e of errors) {
+    if (e.keyword !== "oneOf") continue;
+    const prefix = `${e.schemaPath}/`;
+    const prefixes = oneOfs.get(e.instancePath);
+    if (prefixes) prefixes.push(prefix);
+    else oneOfs.set(e.instancePath, [prefix]);
+  }
+  if (oneOfs.size === 0) return errors;
+  return errors.filter((e) => {
+    if (e.keyword === "oneOf") return true;
+    const prefixes = oneOfs.get(e.instancePath);
+    return prefixes === void 0 || !prefixes.some((prefix) => e.schemaPath.startsWith(prefix));
+  });
 }
 var TOP_LEVEL = Object.keys(MCT_SCHEMA.properties);
 function toFinding(error63, data, locate) {
@@ -47710,7 +48191,7 @@ function checkHfLicenseAllowed(config2, root, where, ctx) {
     )
   );
 }
-function checkMctLicensesAllowed(config2, data, at3, findings) {
+function checkMctLicensesAllowed(config2, data, at2, findings) {
   const allow = config2.licenses.allow;
   if (!allow) return;
   const allowed = new Set(allow.map((a) => a.toLowerCase()));
@@ -47721,7 +48202,7 @@ function checkMctLicensesAllowed(config2, data, at3, findings) {
     findings.push(
       finding(
         "policy/license-not-allowed",
-        at3(["model_details"]),
+        at2(["model_details"]),
         "The card declares no license; this repository allows only: " + allowedList(allow) + ".",
         `Add \`model_details.licenses\` with an allowed license identifier (${CONFIG}, licenses.allow).`
       )
@@ -47734,7 +48215,7 @@ function checkMctLicensesAllowed(config2, data, at3, findings) {
     findings.push(
       finding(
         "policy/license-not-allowed",
-        at3(["model_details", "licenses", i]),
+        at2(["model_details", "licenses", i]),
         typeof id === "string" ? `License ${quote(id)} is not allowed in this repository (allowed: ${allowedList(allow)}).` : `A custom license text (${show(license?.custom_text ?? null)}) is not on this repository's allowed list (${allowedList(allow)}).`,
         `Use an allowed license identifier, or ask the repository owners to add it to licenses.allow in ${CONFIG}.`
       )
@@ -47756,13 +48237,13 @@ function readCard(content) {
   try {
     text = utf8.decode(content);
   } catch {
-    const at3 = firstInvalidUtf8(content);
+    const at2 = firstInvalidUtf8(content);
     return {
       ok: false,
       finding: finding(
         "card/invalid-encoding",
-        bytePosition(content, at3),
-        `The file is not valid UTF-8 (byte 0x${content[at3].toString(16).padStart(2, "0")} at offset ${at3}).`,
+        bytePosition(content, at2),
+        `The file is not valid UTF-8 (byte 0x${content[at2].toString(16).padStart(2, "0")} at offset ${at2}).`,
         "Save the card as UTF-8; a Latin-1 or UTF-16 file must be converted first."
       )
     };
@@ -47797,13 +48278,13 @@ function empty() {
     finding: finding("card/empty-file", START, "The file is empty.", "Write the model card, or delete the file.")
   };
 }
-function binary(at3) {
+function binary(at2) {
   return {
     ok: false,
     finding: finding(
       "card/binary-content",
-      at3,
-      `The file holds binary data (a NUL byte at line ${at3.line}).`,
+      at2,
+      `The file holds binary data (a NUL byte at line ${at2.line}).`,
       "A model card is text: check that the right file was committed under this name."
     )
   };
@@ -47896,10 +48377,12 @@ function checkYamlPortability(root, text, ctx) {
       if (hasTabs && node2.range) scalarRanges.push([node2.range[0], node2.range[1]]);
       if (node2.type === import_yaml11.Scalar.PLAIN && typeof node2.value === "string" && node2.value.length <= 3 && YAML11_BOOLEAN.test(node2.value)) {
         const v = node2.value;
+        const at2 = node2.range ? ctx.map.at(node2.range[0]) : ctx.map.start();
+        if (ctx.findings.skip("card/yaml11-boolean", at2)) continue;
         ctx.findings.push(
           finding(
             "card/yaml11-boolean",
-            node2.range ? ctx.map.at(node2.range[0]) : ctx.map.start(),
+            at2,
             `Unquoted ${quote(v)} is the text ${quote(v)} here, but the boolean ${YAML11_TRUE.test(v)} to YAML 1.1 parsers such as PyYAML.`,
             `Quote it ("${v}") if you mean the text, or write ${YAML11_TRUE.test(v)} if you mean a boolean.`
           )
@@ -47948,10 +48431,12 @@ function checkTabs(text, scalarRanges, ctx) {
     }
     if (comment !== -1 && comment < tab) continue;
     reported = true;
+    const at2 = ctx.map.at(tab);
+    if (ctx.findings.skip("card/tab-indentation", at2)) continue;
     ctx.findings.push(
       finding(
         "card/tab-indentation",
-        ctx.map.at(tab),
+        at2,
         "A tab character in the metadata: PyYAML and other YAML parsers reject tabs outside quoted text.",
         "Replace the tab with spaces."
       )
@@ -47965,10 +48450,12 @@ function checkTemplate(text, bodyStart, scan, map2, findings) {
   PLACEHOLDER.lastIndex = bodyStart;
   for (let m = PLACEHOLDER.exec(text); m !== null; m = PLACEHOLDER.exec(text)) {
     if (isHidden(scan().hidden, m.index)) continue;
+    const at2 = map2().at(m.index);
+    if (findings.skip("card/unfilled-template", at2)) continue;
     findings.push(
       finding(
         "card/unfilled-template",
-        map2().at(m.index),
+        at2,
         `Unfilled template placeholder ${quote(m[0])}.`,
         "Write this section, or remove it if it does not apply to the model."
       )
@@ -48009,35 +48496,23 @@ function toPlain(node2, ctx) {
 function validateCard(path, content, config2) {
   const cleanPath2 = path.replace(/\\/g, "/").replace(/^\.\//, "");
   let outcome;
+  let collected = new FindingCollector(config2.rules);
   try {
-    outcome = check(cleanPath2, content, config2);
+    outcome = check(cleanPath2, content, config2, collected);
   } catch (e) {
-    outcome = {
-      format: null,
-      model: safeFolderIdentity(cleanPath2),
-      findings: [
-        finding(
-          "card/validator-error",
-          START,
-          `modelgate could not check this card: ${e instanceof Error ? e.name : "unknown error"}.`,
-          "This is a bug in modelgate, not in the card; please report it with the card attached."
-        )
-      ]
-    };
+    outcome = { format: null, model: safeFolderIdentity(cleanPath2) };
+    collected = new FindingCollector(config2.rules);
+    collected.push(
+      finding(
+        "card/validator-error",
+        START,
+        `modelgate could not check this card: ${e instanceof Error ? e.name : "unknown error"}.`,
+        "This is a bug in modelgate, not in the card; please report it with the card attached."
+      )
+    );
   }
-  const findings = applySeverities(outcome.findings, config2.rules);
-  sortFindings(findings);
+  const findings = collected.finish();
   return { path: cleanPath2, format: outcome.format, model: outcome.model, findings, ...countBySeverity(findings) };
-}
-function applySeverities(findings, rules) {
-  const out = [];
-  for (const f of findings) {
-    const setting = rules[f.rule];
-    if (setting === "off") continue;
-    if (setting === "error" || setting === "warning") f.severity = setting;
-    out.push(f);
-  }
-  return out;
 }
 function safeFolderIdentity(path) {
   try {
@@ -48046,17 +48521,19 @@ function safeFolderIdentity(path) {
     return null;
   }
 }
-function check(path, content, config2) {
+function check(path, content, config2, findings) {
   const read = readCard(content);
-  if (!read.ok) return { format: null, model: folderIdentity(path), findings: [read.finding] };
+  if (!read.ok) {
+    findings.push(read.finding);
+    return { format: null, model: folderIdentity(path) };
+  }
   const text = read.text;
   const kind = detectKind(path, text);
-  if (kind === "markdown") return checkMarkdown(path, text, config2);
-  if (kind === "yaml") return checkYamlCard(path, text, config2);
-  return checkJsonCard(path, text, config2);
+  if (kind === "markdown") return checkMarkdown(path, text, config2, findings);
+  if (kind === "yaml") return checkYamlCard(path, text, config2, findings);
+  return checkJsonCard(path, text, config2, findings);
 }
-function checkMarkdown(path, text, config2) {
-  const findings = [];
+function checkMarkdown(path, text, config2, findings) {
   const fm = extractFrontMatter(text);
   const bodyStart = fm.kind === "present" ? fm.bodyStart : 0;
   let scan;
@@ -48064,7 +48541,12 @@ function checkMarkdown(path, text, config2) {
   let fileMap;
   const lines = () => fileMap ??= textMap(text);
   checkTemplate(text, bodyStart, body, lines, findings);
-  const headings = () => new Set(body().headings.map((h) => h.key));
+  const headings = () => {
+    const wanted = new Set(config2.require.sections.map(normalizeHeading));
+    const found = /* @__PURE__ */ new Set();
+    for (const h of body().headings) if (wanted.has(h.key)) found.add(h.key);
+    return found;
+  };
   if (fm.kind === "unclosed") {
     findings.push(
       finding(
@@ -48074,7 +48556,7 @@ function checkMarkdown(path, text, config2) {
         "Add a line with just `---` after the metadata (or remove the first line if it is not front matter)."
       )
     );
-    return { format: "markdown", model: folderIdentity(path), findings };
+    return { format: "markdown", model: folderIdentity(path) };
   }
   if (fm.kind === "none") {
     findings.push(
@@ -48088,37 +48570,34 @@ function checkMarkdown(path, text, config2) {
     checkRequiredFields(config2, () => false, START, findings);
     checkRequiredSections(config2, headings, "heading", START, findings);
     if (config2.licenses.allow) checkHfLicenseAllowed(config2, null, START, { map: lines(), aliases: null, findings });
-    return { format: "markdown", model: folderIdentity(path), findings };
+    return { format: "markdown", model: folderIdentity(path) };
   }
-  const parsed = parseYaml(fm.yaml, fm.yamlLineOffset);
-  findings.push(...parsed.findings);
+  const parsed = parseYaml(fm.yaml, fm.yamlLineOffset, findings);
   checkRequiredSections(config2, headings, "heading", START, findings);
-  if (parsed.fatal) return { format: "markdown", model: folderIdentity(path), findings };
+  if (parsed.fatal) return { format: "markdown", model: folderIdentity(path) };
   const ctx = { map: parsed.map, aliases: parsed.aliases, findings };
   checkYamlPortability(parsed.root, fm.yaml, ctx);
   const model = checkHfDocument(path, parsed.root, ctx, config2, { where: `between the \`---\` lines (1\u2013${fm.closeLine})`, sectionKeys: false });
-  return { format: "markdown", model, findings };
+  return { format: "markdown", model };
 }
-function checkYamlCard(path, text, config2) {
-  const parsed = parseYaml(text, 0);
-  const findings = [...parsed.findings];
-  if (parsed.fatal) return { format: "yaml", model: folderIdentity(path), findings };
+function checkYamlCard(path, text, config2, findings) {
+  const parsed = parseYaml(text, 0, findings);
+  if (parsed.fatal) return { format: "yaml", model: folderIdentity(path) };
   const ctx = { map: parsed.map, aliases: parsed.aliases, findings };
   checkYamlPortability(parsed.root, text, ctx);
   if ((0, import_yaml14.isMap)(parsed.root) && (has(parsed.root, "schema_version") || has(parsed.root, "model_details"))) {
     return checkToolkit(path, toPlain(parsed.root, ctx), parsed.root, parsed.map, config2, findings);
   }
   const model = checkHfDocument(path, parsed.root, ctx, config2, { where: "in the file", sectionKeys: true });
-  return { format: "yaml", model, findings };
+  return { format: "yaml", model };
 }
-function checkJsonCard(path, text, config2) {
-  const parsed = parseJson(text);
-  const findings = [...parsed.findings];
-  if (parsed.fatal) return { format: "json", model: folderIdentity(path), findings };
+function checkJsonCard(path, text, config2, findings) {
+  const parsed = parseJson(text, findings);
+  if (parsed.fatal) return { format: "json", model: folderIdentity(path) };
   if (isMctData(parsed.value)) return checkToolkit(path, parsed.value, parsed.root, parsed.map, config2, findings);
   const ctx = { map: parsed.map, aliases: null, findings };
   const model = checkHfDocument(path, parsed.root, ctx, config2, { where: "in the file", sectionKeys: true });
-  return { format: "json", model, findings };
+  return { format: "json", model };
 }
 function checkHfDocument(path, root, ctx, config2, { where, sectionKeys }) {
   const start = ctx.map.start();
@@ -48155,7 +48634,7 @@ function checkToolkit(path, data, root, map2, config2, findings) {
   checkRequiredFields(config2, (field) => fieldPresentInData(data, field), START, findings);
   checkRequiredSections(config2, () => keysOfData(data), "key", START, findings);
   checkMctLicensesAllowed(config2, data, (p) => locate(p), findings);
-  return { format: "mct", model: mctIdentity(data, path), findings };
+  return { format: "mct", model: mctIdentity(data, path) };
 }
 function describeNode(node2) {
   if ((0, import_yaml14.isSeq)(node2)) return "a list";
@@ -48201,8 +48680,159 @@ function isCardPath(path, globs) {
   return cardMatcher(globs)(path.replace(/\\/g, "/").replace(/^\.\//, ""));
 }
 
-// src/core/config/parse.ts
+// src/core/config/schema-file.ts
 var import_yaml15 = __toESM(require_dist(), 1);
+function parseSchemaFile(text, schema, options) {
+  const { prefix, what } = options;
+  const at2 = (line, column, rule, message, hint) => ({ severity: "error", rule: `${prefix}/${rule}`, message, hint, line, column });
+  const capped = (errors2, more2) => {
+    const extra = more2 + Math.max(0, errors2.length - options.maxErrors);
+    if (extra === 0) return errors2;
+    const kept = errors2.slice(0, options.maxErrors);
+    const last = kept[kept.length - 1];
+    kept.push(at2(last.line, last.column, "too-many-errors", `\u2026and ${thousands(extra)} more errors in ${what.toLowerCase()}.`, "Fix the errors above and check again."));
+    return kept;
+  };
+  if (text.length > options.maxChars) {
+    return { ok: false, errors: [at2(1, 1, "too-large", `${what} is over ${Math.round(options.maxChars / 1024)} KiB.`, `Keep ${what.toLowerCase()} smaller.`)] };
+  }
+  const counter = new import_yaml15.LineCounter();
+  const map2 = new SourceMap(counter);
+  const read = readYaml(text, counter, { maxErrors: options.maxErrors, maxTokens: options.maxTokens });
+  if (read.kind === "too-deep") {
+    const pos = read.offset === null ? map2.start() : map2.at(read.offset);
+    return { ok: false, errors: [at2(pos.line, pos.column, "yaml-syntax", `${what} nests deeper than ${MAX_DEPTH} levels.`, "Flatten it.")] };
+  }
+  const syntax = [];
+  let more = 0;
+  if (read.kind === "document" && read.doc) {
+    for (const e of read.doc.errors) {
+      const pos = map2.at(e.pos[0]);
+      syntax.push({ offset: e.pos[0], finding: at2(pos.line, pos.column, "yaml-syntax", firstLine2(e.message), "Fix the YAML syntax; a YAML linter or your editor shows the exact problem.") });
+    }
+    more += read.droppedErrors;
+    if (read.secondDoc !== null) {
+      const pos = map2.at(read.secondDoc);
+      syntax.push({ offset: read.secondDoc, finding: at2(pos.line, pos.column, "yaml-syntax", `${what} holds more than one YAML document.`, "Keep one YAML document: remove the extra `---` line.") });
+    }
+  }
+  if (read.kind === "too-complex" || read.kind === "document" && read.stoppedAt !== null && syntax.length === 0) {
+    return { ok: false, errors: [at2(1, 1, "too-large", `${what} is too large to check: over ${thousands(options.maxTokens)} YAML tokens.`, `Keep ${what.toLowerCase()} smaller.`)] };
+  }
+  const doc = read.kind === "document" ? read.doc : null;
+  if (doc && read.kind === "document" && read.stoppedAt === null) {
+    for (const key of duplicateKeys2(doc.contents)) {
+      const pos = map2.at(key);
+      syntax.push({ offset: key, finding: at2(pos.line, pos.column, "duplicate-key", "Map keys must be unique", "Remove one of the two keys.") });
+    }
+  }
+  if (syntax.length > 0) {
+    syntax.sort((a, b) => a.offset - b.offset);
+    return { ok: false, errors: capped(syntax.map((s) => s.finding), more) };
+  }
+  if (!doc) return { ok: true, value: null, doc: (0, import_yaml15.parseDocument)(""), map: map2 };
+  if (countAliases(doc.contents) > options.maxAliases) {
+    return { ok: false, errors: [at2(1, 1, "yaml-syntax", `${what} cannot be read: it uses more than ${options.maxAliases} YAML aliases.`, "Remove YAML aliases.")] };
+  }
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: options.maxAliases });
+  } catch (e) {
+    return { ok: false, errors: [at2(1, 1, "yaml-syntax", `${what} cannot be read: ${e.message}`, "Remove YAML aliases.")] };
+  }
+  if (data === null || data === void 0) return { ok: true, value: null, doc, map: map2 };
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { ok: true, value: parsed.data, doc, map: map2 };
+  const errors = [];
+  let omitted = 0;
+  for (const issue3 of parsed.error.issues) {
+    const path = issue3.path.filter((p) => typeof p !== "symbol");
+    if (issue3.code === "unrecognized_keys") {
+      for (const key of issue3.keys) {
+        if (errors.length >= options.maxErrors) {
+          omitted++;
+          continue;
+        }
+        const known = knownKeysAt(schema, path);
+        const suggestion2 = didYouMean(key, known);
+        const pos2 = positionOf(doc, map2, [...path, key], true);
+        errors.push(
+          at2(pos2.line, pos2.column, "unknown-key", `Unknown key \`${key}\`${path.length ? ` in \`${formatPath(path)}\`` : ""}.`, suggestion2 ? `Did you mean \`${suggestion2}\`?` : `Known keys here: ${known.join(", ")}.`)
+        );
+      }
+      continue;
+    }
+    if (errors.length >= options.maxErrors) {
+      omitted++;
+      continue;
+    }
+    const pos = positionOf(doc, map2, path, issue3.code === "invalid_key");
+    const given = valueAt3(data, path);
+    const suggestion = issue3.code === "invalid_value" && typeof given === "string" ? didYouMean(given, issue3.values.map(String)) : void 0;
+    errors.push(at2(pos.line, pos.column, "invalid", `\`${formatPath(path) || "(root)"}\`: ${issue3.message}.`, suggestion ? `Did you mean \`${suggestion}\`?` : `See ${options.schemaFile} for what each key accepts.`));
+  }
+  return { ok: false, errors: capped(errors, omitted) };
+}
+function duplicateKeys2(root) {
+  const out = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if ((0, import_yaml15.isMap)(node2)) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const pair of node2.items) {
+        const key = pair.key;
+        if ((0, import_yaml15.isScalar)(key) && !Number.isNaN(key.value)) {
+          if (seen.has(key.value)) out.push(key.range?.[0] ?? 0);
+          else seen.add(key.value);
+        }
+        stack.push(pair.value, pair.key);
+      }
+    } else if ((0, import_yaml15.isSeq)(node2)) {
+      for (const item of node2.items) stack.push(item);
+    }
+  }
+  return out;
+}
+function countAliases(root) {
+  let n = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if ((0, import_yaml15.isAlias)(node2)) n++;
+    else if ((0, import_yaml15.isMap)(node2) || (0, import_yaml15.isSeq)(node2)) for (const item of node2.items) stack.push(item);
+    else if ((0, import_yaml15.isPair)(node2)) stack.push(node2.key, node2.value);
+  }
+  return n;
+}
+function knownKeysAt(schema, path) {
+  let s = schema;
+  for (const segment of path) {
+    s = unwrap(s);
+    const def = s?.def;
+    if (typeof segment === "number") s = s.element;
+    else if (def?.type === "record") s = def.valueType;
+    else s = s.shape?.[segment];
+  }
+  const shape = unwrap(s)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+function unwrap(schema) {
+  let s = schema;
+  while (s?.def && ["optional", "nullable", "default", "pipe"].includes(s.def.type ?? "")) s = s.def.type === "pipe" ? s.def.in : s.def.innerType;
+  return s;
+}
+function valueAt3(data, path) {
+  let v = data;
+  for (const p of path) v = v !== null && typeof v === "object" ? v[p] : void 0;
+  return v;
+}
+function formatPath(path) {
+  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+}
+function firstLine2(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -58915,8 +59545,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
+        const plural4 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural4} inv\xE1lida${plural4}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -59060,8 +59690,8 @@ var error45 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
       case "unrecognized_keys": {
-        const plural3 = issue3.keys.length > 1 ? "s" : "";
-        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue3.keys, ", ")}`;
+        const plural4 = issue3.keys.length > 1 ? "s" : "";
+        return `Chave${plural4} inv\xE1lida${plural4}: ${joinValues(issue3.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
@@ -67206,7 +67836,7 @@ function containsRef(value) {
     return Object.values(sub).some(containsRef);
   });
 }
-function plural2(n) {
+function plural3(n) {
   return n === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
@@ -67245,7 +67875,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (matches < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural3(minContains)}; found ${matches}`,
           input: items,
           continue: true
         });
@@ -67253,7 +67883,7 @@ function checkArrayGuards(arraySchema, guards) {
       if (guards.maxContains !== void 0 && matches > guards.maxContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at most ${guards.maxContains} matching ${plural2(guards.maxContains)}`,
+          message: `Array must contain at most ${guards.maxContains} matching ${plural3(guards.maxContains)}`,
           input: items,
           continue: true
         });
@@ -67921,6 +68551,87 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/promotion/duration.ts
+var DURATION = /^([1-9]\d{0,5})(s|m|h|d|w)$/;
+var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+function durationMs(text) {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
+
+// src/core/promotion/names.ts
+var STAGE_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var GITHUB_TEAM = /^@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})\/([A-Za-z0-9][A-Za-z0-9._-]{0,99})$/;
+
+// src/core/promotion/policy-schema.ts
+var Duration = external_exports.string().regex(DURATION, 'a duration such as "30m", "24h" or "7d"');
+var StageName = external_exports.string().regex(STAGE_NAME, "a stage name: lowercase letters, digits, `-` and `_`, starting with a letter, at most 32 characters");
+var REQUIREMENTS = ["card_valid", "gates_passed", "pr_approved"];
+var Approver = external_exports.string().refine((s) => GITHUB_LOGIN.test(s) || GITHUB_TEAM.test(s), 'a GitHub login (alice) or a team as "@org/team-slug"').describe('A GitHub login, or a team as "@org/team-slug" (its members, checked through the API at approval time).');
+var StagePolicySchema = external_exports.strictObject({
+  name: StageName.describe("The stage, e.g. staging or production. It names the deployment environment."),
+  approvals: external_exports.number().int().min(0).max(10).optional().describe("Approvals needed from distinct eligible approvers other than the requester (default 1; 0 promotes on the request alone)."),
+  approvers: external_exports.array(Approver).min(1).optional().describe("Who may approve: logins and @org/team slugs. Default: anyone with write access to the repository."),
+  after: StageName.optional().describe("A stage the version must have been in first (an earlier stage)."),
+  soak: Duration.optional().describe('How long the version must have been in `after` first, e.g. "24h".'),
+  require: external_exports.array(external_exports.enum(REQUIREMENTS)).optional().describe("Evidence required: card_valid (the card has no errors), gates_passed (a recorded evaluation of the version passed its gates), pr_approved (the version's pull request was approved and merged). Default: all three."),
+  rollback_approvals: external_exports.number().int().min(0).max(10).optional().describe("Approvals a rollback of this stage needs (default: `approvals`).")
+}).describe("One stage of the promotion path.");
+var PromotionPolicySchema = external_exports.strictObject({
+  registry: external_exports.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]+\.ya?ml$/, 'a repository path to a .yaml file, such as "models/registry.yaml"').optional().describe("The registry file (default models/registry.yaml)."),
+  expire_after: Duration.optional().describe("Pending requests expire after this long (default 24h)."),
+  emergency: external_exports.enum(["allow", "deny"]).optional().describe('Whether `--emergency "reason"` may skip the evaluation and soak requirements (default deny).'),
+  emergency_self_approve: external_exports.boolean().optional().describe("Let the requester approve their own emergency request (default false)."),
+  exclude_pr_author: external_exports.boolean().optional().describe("The author of the version's pull request may not approve its promotion (default false)."),
+  environment: external_exports.string().regex(/^[A-Za-z0-9._/{}-]{1,100}$/, "letters, digits, `.`, `_`, `-`, `/` and the placeholders {model} and {stage}").optional().describe('The GitHub deployment environment (default "{model}/{stage}").'),
+  slack_channel: external_exports.string().regex(/^[CG][A-Z0-9]{2,20}$/, "a Slack channel id such as C0123ABCD (not its name)").optional().describe("The Slack channel (its id) where requests made in pull request comments are announced."),
+  baseline_stage: StageName.optional().describe("Metric diffs compare against the version in this stage (default: the last stage)."),
+  stages: external_exports.array(StagePolicySchema).min(1).describe("The stages, in promotion order.")
+}).superRefine((policy, ctx) => {
+  const seen = /* @__PURE__ */ new Set();
+  for (const [i, stage] of policy.stages.entries()) {
+    if (seen.has(stage.name)) ctx.addIssue({ code: "custom", path: ["stages", i, "name"], message: `stage "${stage.name}" is listed twice` });
+    if (stage.after !== void 0 && !seen.has(stage.after)) {
+      ctx.addIssue({ code: "custom", path: ["stages", i, "after"], message: `"${stage.after}" is not an earlier stage` });
+    }
+    if (stage.soak !== void 0 && stage.after === void 0) {
+      ctx.addIssue({ code: "custom", path: ["stages", i, "soak"], message: "soak needs `after`: the stage whose time it counts" });
+    }
+    seen.add(stage.name);
+  }
+  if (policy.baseline_stage !== void 0 && !seen.has(policy.baseline_stage)) {
+    ctx.addIssue({ code: "custom", path: ["baseline_stage"], message: `"${policy.baseline_stage}" is not one of the stages` });
+  }
+}).describe("How models are promoted: the registry, the stages and what each requires.");
+var DEFAULT_REGISTRY_PATH = "models/registry.yaml";
+function resolvePromotionPolicy(input2) {
+  const stages = input2.stages.map((s) => {
+    const approvals = s.approvals ?? 1;
+    return {
+      name: s.name,
+      approvals,
+      approvers: s.approvers ?? null,
+      after: s.after ?? null,
+      soakMs: s.soak === void 0 ? 0 : durationMs(s.soak),
+      require: s.require ?? [...REQUIREMENTS],
+      rollbackApprovals: s.rollback_approvals ?? approvals
+    };
+  });
+  return {
+    registry: input2.registry ?? DEFAULT_REGISTRY_PATH,
+    expireAfterMs: durationMs(input2.expire_after ?? "24h"),
+    emergency: input2.emergency ?? "deny",
+    emergencySelfApprove: input2.emergency_self_approve ?? false,
+    excludePrAuthor: input2.exclude_pr_author ?? false,
+    environment: input2.environment ?? "{model}/{stage}",
+    slackChannel: input2.slack_channel ?? null,
+    baselineStage: input2.baseline_stage ?? stages[stages.length - 1].name,
+    stages
+  };
+}
+
 // src/core/config/schema.ts
 var DEFAULT_CARD_GLOBS = [
   "**/MODEL_CARD.md",
@@ -67956,7 +68667,8 @@ var ConfigSchema = external_exports.strictObject({
     workflow: external_exports.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, 'a workflow file name in .github/workflows, such as "evaluate.yml"').optional().describe(
       "The workflow (file name in .github/workflows, with a workflow_dispatch trigger) the App dispatches when a pull request changes a model card, and on `/modelgate evaluate`."
     )
-  }).optional().describe("How the App runs evaluations.")
+  }).optional().describe("How the App runs evaluations."),
+  promotion: PromotionPolicySchema.optional()
 }).describe("modelgate configuration (.github/modelgate.yml).");
 function resolveConfig(input2 = {}) {
   return {
@@ -67966,7 +68678,8 @@ function resolveConfig(input2 = {}) {
     require: { fields: input2.require?.fields ?? [], sections: input2.require?.sections ?? [] },
     licenses: { allow: input2.licenses?.allow ?? null },
     metrics: input2.metrics ?? [],
-    evaluation: { workflow: input2.evaluation?.workflow ?? null }
+    evaluation: { workflow: input2.evaluation?.workflow ?? null },
+    promotion: input2.promotion ? resolvePromotionPolicy(input2.promotion) : null
   };
 }
 var DEFAULT_CONFIG = resolveConfig();
@@ -67974,119 +68687,40 @@ var DEFAULT_CONFIG = resolveConfig();
 // src/core/config/parse.ts
 var CONFIG_PATH = ".github/modelgate.yml";
 var MAX_CONFIG_BYTES = 256 * 1024;
+var MAX_CONFIG_ERRORS = 20;
+var MAX_CONFIG_ALIASES = 100;
+var MAX_CONFIG_TOKENS = 2e4;
 function parseConfig(text) {
-  if (text.length > MAX_CONFIG_BYTES) {
-    return fail([at2(1, 1, "config/too-large", `The config is over ${MAX_CONFIG_BYTES / 1024} KiB.`, "Keep the config small; it only holds settings.")]);
-  }
-  const counter = new import_yaml15.LineCounter();
-  const doc = (0, import_yaml15.parseDocument)(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
-  const map2 = new SourceMap(counter);
-  if (doc.errors.length > 0) {
-    return fail(
-      doc.errors.map((e) => {
-        const pos = map2.at(e.pos[0]);
-        const duplicate = e.code === "DUPLICATE_KEY";
-        return at2(
-          pos.line,
-          pos.column,
-          duplicate ? "config/duplicate-key" : "config/yaml-syntax",
-          firstLine2(e.message),
-          duplicate ? "Remove one of the two keys." : "Fix the YAML syntax; a YAML linter or your editor shows the exact problem."
-        );
-      })
-    );
-  }
-  let data;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return fail([at2(1, 1, "config/yaml-syntax", `The config cannot be read: ${e.message}`, "Remove YAML aliases from the config.")]);
-  }
-  if (data === null || data === void 0) return { ok: true, config: resolveConfig() };
-  const parsed = ConfigSchema.safeParse(data);
-  if (!parsed.success) {
-    const errors2 = [];
-    for (const issue3 of parsed.error.issues) {
-      const path = issue3.path.filter((p) => typeof p !== "symbol");
-      if (issue3.code === "unrecognized_keys") {
-        for (const key of issue3.keys) {
-          const known = knownKeysAt(path);
-          const suggestion2 = didYouMean(key, known);
-          const pos2 = positionOf(doc, map2, [...path, key], true);
-          errors2.push(
-            at2(
-              pos2.line,
-              pos2.column,
-              "config/unknown-key",
-              `Unknown key \`${key}\`${path.length ? ` in \`${formatPath(path)}\`` : ""}.`,
-              suggestion2 ? `Did you mean \`${suggestion2}\`?` : `Known keys here: ${known.join(", ")}.`
-            )
-          );
-        }
-        continue;
-      }
-      const pos = positionOf(doc, map2, path);
-      const given = valueAt3(data, path);
-      const suggestion = issue3.code === "invalid_value" && typeof given === "string" ? didYouMean(given, issue3.values.map(String)) : void 0;
-      errors2.push(
-        at2(
-          pos.line,
-          pos.column,
-          "config/invalid",
-          `\`${formatPath(path) || "(root)"}\`: ${issue3.message}.`,
-          suggestion ? `Did you mean \`${suggestion}\`?` : "See schema/modelgate.schema.json for what each key accepts."
-        )
-      );
-    }
-    return fail(errors2);
-  }
+  const parsed = parseSchemaFile(text, ConfigSchema, {
+    prefix: "config",
+    what: "The config",
+    maxChars: MAX_CONFIG_BYTES,
+    maxTokens: MAX_CONFIG_TOKENS,
+    maxErrors: MAX_CONFIG_ERRORS,
+    maxAliases: MAX_CONFIG_ALIASES,
+    schemaFile: "schema/modelgate.schema.json"
+  });
+  if (!parsed.ok) return parsed;
+  if (parsed.value === null) return { ok: true, config: resolveConfig() };
   const errors = [];
-  for (const rule of Object.keys(parsed.data.rules ?? {})) {
-    if (!RULE_IDS.includes(rule)) {
-      const pos = positionOf(doc, map2, ["rules", rule], true);
-      const suggestion = didYouMean(rule, RULE_IDS);
-      errors.push(
-        at2(pos.line, pos.column, "config/unknown-rule", `Unknown rule \`${rule}\`.`, suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.")
-      );
+  let omitted = 0;
+  const known = new Set(RULE_IDS);
+  for (const rule of Object.keys(parsed.value.rules ?? {})) {
+    if (known.has(rule)) continue;
+    if (errors.length >= MAX_CONFIG_ERRORS) {
+      omitted++;
+      continue;
     }
+    const pos = positionOf(parsed.doc, parsed.map, ["rules", rule], true);
+    const suggestion = didYouMean(rule, RULE_IDS);
+    errors.push({ severity: "error", rule: "config/unknown-rule", message: `Unknown rule \`${rule}\`.`, hint: suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.", line: pos.line, column: pos.column });
   }
-  if (errors.length) return fail(errors);
-  return { ok: true, config: resolveConfig(parsed.data) };
-}
-function knownKeysAt(path) {
-  let schema = ConfigSchema;
-  for (const segment of path) {
-    schema = unwrap(schema);
-    if (typeof segment === "number") {
-      schema = schema.element;
-    } else {
-      schema = schema.shape?.[segment];
-    }
+  if (omitted > 0) {
+    const last = errors[errors.length - 1];
+    errors.push({ severity: "error", rule: "config/too-many-errors", message: `\u2026and ${thousands(omitted)} more errors in the config.`, hint: "Fix the errors above and check the config again.", line: last.line, column: last.column });
   }
-  const shape = unwrap(schema)?.shape;
-  return shape ? Object.keys(shape) : [];
-}
-function unwrap(schema) {
-  let s = schema;
-  while (s?.def && ["optional", "nullable", "default"].includes(s.def.type ?? "")) s = s.def.innerType;
-  return s;
-}
-function valueAt3(data, path) {
-  let v = data;
-  for (const p of path) v = v !== null && typeof v === "object" ? v[p] : void 0;
-  return v;
-}
-function formatPath(path) {
-  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
-}
-function firstLine2(message) {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-}
-function at2(line, column, rule, message, hint) {
-  return { severity: "error", rule, message, hint, line, column };
-}
-function fail(errors) {
-  return { ok: false, errors };
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, config: resolveConfig(parsed.value) };
 }
 
 // src/render/markdown/escape.ts

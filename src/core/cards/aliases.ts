@@ -43,6 +43,16 @@ export function checkAliases(root: Node | null): AliasCheck {
     if (isMap(node) || isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
   }
   if (!first) return { ok: true, targets };
+  // Aliases of scalars add nothing when expanded (no size, depth or cycle): the measure below
+  // walks the whole graph, so it runs only when some alias names a collection.
+  let collection = false;
+  for (const target of targets.values()) {
+    if (!isScalar(target)) {
+      collection = true;
+      break;
+    }
+  }
+  if (!collection) return { ok: true, targets };
 
   // Post-order over the graph where each alias stands for its target, with memoised size and
   // depth per node, so shared subtrees are measured once.

@@ -1,5 +1,4 @@
-import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
-import { didYouMean } from '../common/suggest.js';
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import {
   asMap,
   asScalar,
@@ -12,6 +11,7 @@ import {
   pairOf,
   scalarValue,
   stringValue,
+  closestKnown,
   valueAt,
   type Ctx,
 } from './ast.js';
@@ -126,6 +126,8 @@ function checkLanguage(pair: Pair, ctx: Ctx): void {
 function checkLanguageCode(node: unknown, ctx: Ctx): void {
   const value = scalarValue(node, ctx);
   if (typeof value === 'string' && isLanguageCode(value)) return;
+  const where = at(node, ctx);
+  if (ctx.findings.skip('card/invalid-language', where)) return;
   let hint = 'Use ISO 639 codes such as `en`, `fr` or `zh`, optionally with a region (`en-US`), or `multilingual`.';
   if (typeof value === 'string') {
     if (value.includes('_') && isLanguageCode(value.replace(/_/g, '-'))) hint = `Use a hyphen: \`${value.replace(/_/g, '-')}\`.`;
@@ -134,7 +136,7 @@ function checkLanguageCode(node: unknown, ctx: Ctx): void {
     else if (value.length > 3 && /^[A-Za-z]+$/.test(value)) hint = `Use the ISO 639 code, not the language's name: codes such as \`en\`, \`fr\` or \`zh\`.`;
     else if (isLanguageCode(value.toLowerCase())) hint = `Write language codes in lowercase: \`${value.toLowerCase()}\`.`;
   }
-  ctx.findings.push(finding('card/invalid-language', at(node, ctx), `Language ${show(value)} is not an ISO 639 language code.`, hint));
+  ctx.findings.push(finding('card/invalid-language', where, `Language ${show(value)} is not an ISO 639 language code.`, hint));
 }
 
 function isLanguageCode(value: string): boolean {
@@ -153,26 +155,30 @@ function checkLicense(pair: Pair, ctx: Ctx): void {
     ctx.findings.push(finding('card/invalid-license', valueAt(pair, ctx), '`license` is empty.', `Set it to one of the Hub's license ids (${LICENSES_URL}), or remove it.`));
     return;
   }
+  const where = valueAt(pair, ctx);
+  if (ctx.findings.skip('card/invalid-license', where)) return;
   let hint = `Use one of the Hub's license ids (${LICENSES_URL}), or \`license: other\` with \`license_name\` and \`license_link\`.`;
   if (typeof value === 'string') {
     const lower = value.toLowerCase();
     const exact = HF_LICENSE_IDS.find((id) => id === lower);
-    const close = exact ?? didYouMean(value, HF_LICENSE_IDS);
+    const close = exact ?? closestKnown(value, HF_LICENSE_IDS);
     if (close) hint = `Did you mean \`${close}\`? License ids are lowercase and case-sensitive (${LICENSES_URL}).`;
   } else if (value === undefined) {
     hint = `\`license\` takes a single license id. ${hint}`;
   }
-  ctx.findings.push(finding('card/invalid-license', valueAt(pair, ctx), `License ${show(value)} is not a Hugging Face Hub license id.`, hint));
+  ctx.findings.push(finding('card/invalid-license', where, `License ${show(value)} is not a Hugging Face Hub license id.`, hint));
 }
 
 function checkLibrary(pair: Pair, ctx: Ctx): void {
   const value = scalarValue(pair.value, ctx);
   if (typeof value === 'string' && LIBRARY_NAMES.has(value)) return;
-  const suggestion = typeof value === 'string' ? didYouMean(value, LIBRARY_NAMES) : undefined;
+  const where = valueAt(pair, ctx);
+  if (ctx.findings.skip('card/unknown-library', where)) return;
+  const suggestion = typeof value === 'string' ? closestKnown(value, LIBRARY_NAMES) : undefined;
   ctx.findings.push(
     finding(
       'card/unknown-library',
-      valueAt(pair, ctx),
+      where,
       `Library ${show(value)} is not a library the Hugging Face Hub knows.`,
       suggestion
         ? `Did you mean \`${suggestion}\`?`
@@ -206,10 +212,12 @@ function checkStringList(key: string, pair: Pair, ctx: Ctx): void {
   seq.items.forEach((item, i) => {
     const v = scalarValue(item, ctx);
     if (typeof v === 'string') return;
+    const where = at(item, ctx, (item as Node | null)?.range ? undefined : valueAt(pair, ctx));
+    if (ctx.findings.skip('card/non-string-item', where)) return;
     ctx.findings.push(
       finding(
         'card/non-string-item',
-        at(item, ctx, valueAt(pair, ctx)),
+        where,
         `\`${key}[${i}]\` is ${describe(item, ctx)}, not a string.`,
         isMap(deref(item, ctx))
           ? `Each item must be a plain string (one of the ${LIST_HINTS[key]}); a \`name: value\` item is a mapping.`
@@ -224,14 +232,16 @@ function checkStringList(key: string, pair: Pair, ctx: Ctx): void {
 function checkPipelineTag(pair: Pair, ctx: Ctx): void {
   const value = scalarValue(pair.value, ctx);
   if (typeof value === 'string' && PIPELINE_TAGS.has(value)) return;
+  const where = valueAt(pair, ctx);
+  if (ctx.findings.skip('card/unknown-pipeline-tag', where)) return;
   let hint = 'Use one of the Hub\'s tasks (https://huggingface.co/tasks), e.g. `text-generation` or `text-classification`.';
   if (typeof value === 'string') {
     const parent = SUBTASK_PARENT.get(value);
-    const close = didYouMean(value, PIPELINE_TAGS);
+    const close = closestKnown(value, PIPELINE_TAGS);
     if (parent) hint = `\`${value}\` is no longer a pipeline tag on the Hub (it is now a subtask of \`${parent}\`): use \`pipeline_tag: ${parent}\`.`;
     else if (close) hint = `Did you mean \`${close}\`?`;
   }
-  ctx.findings.push(finding('card/unknown-pipeline-tag', valueAt(pair, ctx), `Pipeline tag ${show(value)} is not a Hugging Face Hub task.`, hint));
+  ctx.findings.push(finding('card/unknown-pipeline-tag', where, `Pipeline tag ${show(value)} is not a Hugging Face Hub task.`, hint));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,8 +339,8 @@ function checkResult(node: unknown, path: string, ctx: Ctx): void {
     const type = pairOf(taskMap, 'type');
     const value = type ? stringValue(type.value, ctx) : null;
     if (value === null) missing('`task.type`', type ? valueAt(type, ctx) : at(taskMap, ctx));
-    else if (!TASK_IDS.has(value)) {
-      const close = didYouMean(value, TASK_IDS);
+    else if (!TASK_IDS.has(value) && !ctx.findings.skip('card/unknown-task-type', valueAt(type!, ctx))) {
+      const close = closestKnown(value, TASK_IDS);
       ctx.findings.push(
         finding(
           'card/unknown-task-type',

@@ -1,10 +1,10 @@
 import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import { decodeJsonString } from '../common/json-string.js';
-import type { Finding } from '../common/findings.js';
 import { SourceMap } from '../common/yaml-positions.js';
+import type { FindingCollector } from './collector.js';
 import { finding } from './finding.js';
-import { MAX_DEPTH } from './limits.js';
-import { tooDeep } from './parse-yaml.js';
+import { COLLECTION_COST, MAX_DEPTH, MAX_METADATA_NODES } from './limits.js';
+import { tooDeep, tooManyNodes } from './parse-yaml.js';
 import { quote } from './quote.js';
 
 /**
@@ -18,7 +18,6 @@ export interface ParsedJson {
   root: Node | null;
   value: unknown;
   map: SourceMap;
-  findings: Finding[];
   /** The JSON does not parse (or nests too deep): nothing else can be checked. */
   fatal: boolean;
 }
@@ -39,6 +38,12 @@ class TooDeep extends Error {
   }
 }
 
+class OverBudget extends Error {
+  constructor(readonly offset: number) {
+    super('over budget');
+  }
+}
+
 interface Parsed {
   node: Node;
   value: unknown;
@@ -46,44 +51,72 @@ interface Parsed {
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?/y;
 
-export function parseJson(text: string): ParsedJson {
+/** Parses a JSON card; syntax, depth and duplicate-key findings go to `findings`. */
+export function parseJson(text: string, findings: FindingCollector): ParsedJson {
   const counter = new LineCounter();
   counter.addNewLine(0);
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
   const map = new SourceMap(counter, 0);
-  const parser = new JsonParser(text, map);
+  const parser = new JsonParser(text);
   try {
     const { node, value } = parser.parse();
-    return { root: node, value, map, findings: parser.findings, fatal: false };
-  } catch (e) {
-    if (e instanceof TooDeep) return { root: null, value: undefined, map, findings: [tooDeep(map.at(e.offset))], fatal: true };
-    if (e instanceof JsonSyntaxError) {
-      const f = finding(
-        'card/yaml-syntax',
-        map.at(e.offset),
-        `JSON syntax error: ${e.message}`,
-        e.hint ?? 'Fix the JSON syntax; a JSON linter or your editor shows the exact problem.',
+    // Reported only when the whole file parses: a syntax error is then the one finding.
+    parser.duplicates.forEach(({ key, offset }) => {
+      const at = map.at(offset);
+      if (findings.skip('card/duplicate-key', at)) return;
+      findings.push(
+        finding(
+          'card/duplicate-key',
+          at,
+          `The key ${quote(key)} appears twice in the same object.`,
+          'Remove one of them: JSON.parse keeps the last value silently, other parsers the first.',
+        ),
       );
-      return { root: null, value: undefined, map, findings: [f], fatal: true };
+    });
+    return { root: node, value, map, fatal: false };
+  } catch (e) {
+    if (e instanceof TooDeep) {
+      findings.push(tooDeep(map.at(e.offset)));
+      return { root: null, value: undefined, map, fatal: true };
+    }
+    if (e instanceof OverBudget) {
+      findings.push(tooManyNodes(map.at(e.offset)));
+      return { root: null, value: undefined, map, fatal: true };
+    }
+    if (e instanceof JsonSyntaxError) {
+      findings.push(
+        finding(
+          'card/yaml-syntax',
+          map.at(e.offset),
+          `JSON syntax error: ${e.message}`,
+          e.hint ?? 'Fix the JSON syntax; a JSON linter or your editor shows the exact problem.',
+        ),
+      );
+      return { root: null, value: undefined, map, fatal: true };
     }
     throw e;
   }
 }
 
 class JsonParser {
-  readonly findings: Finding[] = [];
+  /** Keys that appear twice in an object, where the second one starts. */
+  readonly duplicates: { key: string; offset: number }[] = [];
   private i = 0;
+  /** Nodes built, against MAX_METADATA_NODES (see limits.ts). */
+  private nodes = 0;
 
-  constructor(
-    private readonly text: string,
-    private readonly map: SourceMap,
-  ) {}
+  constructor(private readonly text: string) {}
 
   parse(): Parsed {
     const result = this.value(0);
     this.ws();
     if (this.i < this.text.length) throw this.unexpected('after the end of the JSON value');
     return result;
+  }
+
+  private grow(n: number, offset: number): void {
+    this.nodes += n;
+    if (this.nodes > MAX_METADATA_NODES) throw new OverBudget(offset);
   }
 
   private ws(): void {
@@ -102,6 +135,7 @@ class JsonParser {
     const { text } = this;
     const start = this.i;
     const c = text[start];
+    this.grow(c === '{' || c === '[' ? COLLECTION_COST : 1, start);
     switch (c) {
       case '{':
         if (depth >= MAX_DEPTH) throw new TooDeep(start);
@@ -151,18 +185,10 @@ class JsonParser {
           if (text[keyStart] === '}') throw new JsonSyntaxError(keyStart, 'a trailing comma before "}".', 'Remove the comma after the last property.');
           throw this.unexpected('where a property name should be', 'Property names must be in double quotes.');
         }
+        this.grow(2, keyStart); // the pair and its key
         const key = this.string();
         const keyNode = scalar(key, Scalar.QUOTE_DOUBLE, keyStart, this.i, key);
-        if (keys.has(key)) {
-          this.findings.push(
-            finding(
-              'card/duplicate-key',
-              this.map.at(keyStart),
-              `The key ${quote(key)} appears twice in the same object.`,
-              'Remove one of them: JSON.parse keeps the last value silently, other parsers the first.',
-            ),
-          );
-        }
+        if (keys.has(key)) this.duplicates.push({ key, offset: keyStart });
         keys.add(key);
         this.ws();
         if (text[this.i] !== ':') throw this.unexpected('after a property name', 'Put a ":" between the property name and its value.');

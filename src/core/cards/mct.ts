@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Document, type Node } from 'yaml';
 import type { Finding } from '../common/findings.js';
+import type { FindingCollector } from './collector.js';
 import { didYouMean } from '../common/suggest.js';
 import { positionOf, type PathSegment, type Position, type SourceMap } from '../common/yaml-positions.js';
 import { MCT_SCHEMA } from './data/mct-schema.js';
@@ -42,7 +43,7 @@ export function pathLocator(root: Node | null, map: SourceMap): (path: PathSegme
  * (or key) it is about. Format violations (dates, URIs) are `card/mct-format` warnings: the schema
  * declares the formats, but the toolkit's own validator does not enforce them.
  */
-export function checkMct(data: unknown, locate: (path: PathSegment[], key?: boolean) => Position, findings: Finding[]): void {
+export function checkMct(data: unknown, locate: (path: PathSegment[], key?: boolean) => Position, findings: FindingCollector): void {
   const version = (data as { schema_version?: unknown }).schema_version;
   if (typeof version === 'string' && !MCT_VERSIONS.includes(version)) {
     findings.push(
@@ -70,12 +71,26 @@ export function checkMct(data: unknown, locate: (path: PathSegment[], key?: bool
   }
 }
 
-/** Drops the per-branch errors under a failed `oneOf`: the `oneOf` error itself says it better. */
+/**
+ * Drops the per-branch errors under a failed `oneOf`: the `oneOf` error itself says it better.
+ * The `oneOf` errors are looked up by instance path: a card with 20,000 bad licenses has 20,000
+ * of them and 40,000 branch errors.
+ */
 function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
-  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
-  return errors.filter(
-    (e) => e.keyword === 'oneOf' || !oneOfs.some((o) => o.instancePath === e.instancePath && e.schemaPath.startsWith(`${o.schemaPath}/`)),
-  );
+  const oneOfs = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf') continue;
+    const prefix = `${e.schemaPath}/`;
+    const prefixes = oneOfs.get(e.instancePath);
+    if (prefixes) prefixes.push(prefix);
+    else oneOfs.set(e.instancePath, [prefix]);
+  }
+  if (oneOfs.size === 0) return errors;
+  return errors.filter((e) => {
+    if (e.keyword === 'oneOf') return true;
+    const prefixes = oneOfs.get(e.instancePath);
+    return prefixes === undefined || !prefixes.some((prefix) => e.schemaPath.startsWith(prefix));
+  });
 }
 
 const TOP_LEVEL = Object.keys((MCT_SCHEMA as { properties: Record<string, unknown> }).properties);

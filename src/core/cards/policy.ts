@@ -1,9 +1,9 @@
 import { isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import type { Config } from '../config/schema.js';
-import type { Finding } from '../common/findings.js';
 import type { Position } from '../common/yaml-positions.js';
 import { deref, keyOf, pairOf, scalarValue, valueAt, type Ctx } from './ast.js';
 import { normalizeHeading } from './body.js';
+import type { FindingCollector } from './collector.js';
 import { finding } from './finding.js';
 import { quote, show } from './quote.js';
 
@@ -58,7 +58,7 @@ function nonEmptyValue(value: unknown): boolean {
   return true;
 }
 
-export function checkRequiredFields(config: Config, present: (field: string) => boolean, where: Position, findings: Finding[]): void {
+export function checkRequiredFields(config: Config, present: (field: string) => boolean, where: Position, findings: FindingCollector): void {
   for (const field of config.require.fields) {
     if (present(field)) continue;
     findings.push(
@@ -84,7 +84,7 @@ export function checkRequiredSections(
   available: () => ReadonlySet<string>,
   style: 'heading' | 'key',
   where: Position,
-  findings: Finding[],
+  findings: FindingCollector,
 ): void {
   if (config.require.sections.length === 0) return;
   const present = available();
@@ -190,7 +190,7 @@ export function checkHfLicenseAllowed(config: Config, root: YAMLMap | null, wher
  * The licenses of a Model Card Toolkit card (`model_details.licenses[].identifier`, SPDX ids,
  * compared case-insensitively with the allowed Hub ids); a custom license text never matches.
  */
-export function checkMctLicensesAllowed(config: Config, data: unknown, at: (path: (string | number)[]) => Position, findings: Finding[]): void {
+export function checkMctLicensesAllowed(config: Config, data: unknown, at: (path: (string | number)[]) => Position, findings: FindingCollector): void {
   const allow = config.licenses.allow;
   if (!allow) return;
   const allowed = new Set(allow.map((a) => a.toLowerCase()));

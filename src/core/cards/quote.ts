@@ -36,3 +36,11 @@ export function show(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   return 'a mapping';
 }
+
+/**
+ * An integer with thousands separators, as `toLocaleString('en-US')` writes it, without its cost:
+ * the first call of that sets up Intl, some 50 ms.
+ */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

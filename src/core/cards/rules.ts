@@ -18,7 +18,9 @@ export const RULES = [
   { id: 'card/invalid-encoding', severity: 'error', description: 'The file is not valid UTF-8.' },
   { id: 'card/nesting-too-deep', severity: 'error', description: 'The metadata nests deeper than 100 levels.' },
   { id: 'card/too-many-aliases', severity: 'error', description: 'The YAML expands too many aliases (an alias bomb).' },
+  { id: 'card/metadata-too-complex', severity: 'error', description: 'The metadata is over the work budget: more than 100,000 values, or 50,000 YAML tokens in styles only the general YAML parser reads.' },
   { id: 'card/validator-error', severity: 'error', description: 'modelgate failed while checking the card (a bug in modelgate, not the card).' },
+  { id: 'card/too-many-findings', severity: 'warning', description: 'More than 200 findings in one file: the first 200 are kept (errors first), and this last one counts the rest.' },
   // Syntax and structure
   { id: 'card/yaml-syntax', severity: 'error', description: 'The YAML (or JSON) does not parse.' },
   { id: 'card/duplicate-key', severity: 'error', description: 'A mapping has the same key twice.' },

@@ -22,10 +22,12 @@ export function checkYamlPortability(root: Node | null, text: string, ctx: Ctx):
       if (hasTabs && node.range) scalarRanges.push([node.range[0], node.range[1]]);
       if (node.type === Scalar.PLAIN && typeof node.value === 'string' && node.value.length <= 3 && YAML11_BOOLEAN.test(node.value)) {
         const v = node.value;
+        const at = node.range ? ctx.map.at(node.range[0]) : ctx.map.start();
+        if (ctx.findings.skip('card/yaml11-boolean', at)) continue;
         ctx.findings.push(
           finding(
             'card/yaml11-boolean',
-            node.range ? ctx.map.at(node.range[0]) : ctx.map.start(),
+            at,
             `Unquoted ${quote(v)} is the text ${quote(v)} here, but the boolean ${YAML11_TRUE.test(v)} to YAML 1.1 parsers such as PyYAML.`,
             `Quote it ("${v}") if you mean the text, or write ${YAML11_TRUE.test(v)} if you mean a boolean.`,
           ),
@@ -78,10 +80,12 @@ function checkTabs(text: string, scalarRanges: [number, number][], ctx: Ctx): vo
     }
     if (comment !== -1 && comment < tab) continue;
     reported = true;
+    const at = ctx.map.at(tab);
+    if (ctx.findings.skip('card/tab-indentation', at)) continue;
     ctx.findings.push(
       finding(
         'card/tab-indentation',
-        ctx.map.at(tab),
+        at,
         'A tab character in the metadata: PyYAML and other YAML parsers reject tabs outside quoted text.',
         'Replace the tab with spaces.',
       ),

@@ -24,7 +24,10 @@ export interface CardReport {
   format: CardFormat | null;
   /** Null when no safe name could be determined. */
   model: ModelIdentity | null;
-  /** Sorted by position. */
+  /**
+   * Sorted by position; at most MAX_FINDINGS_PER_FILE (errors first), then, when more were found,
+   * a last `card/too-many-findings` that says how many. `errors` and `warnings` count this list.
+   */
   findings: Finding[];
   errors: number;
   warnings: number;

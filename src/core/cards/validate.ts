@@ -1,9 +1,10 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../config/schema.js';
-import { countBySeverity, sortFindings, type Finding } from '../common/findings.js';
+import { countBySeverity } from '../common/findings.js';
 import type { Position, SourceMap } from '../common/yaml-positions.js';
 import { at, has, type Ctx } from './ast.js';
-import { scanBody, type BodyScan } from './body.js';
+import { FindingCollector } from './collector.js';
+import { normalizeHeading, scanBody, type BodyScan } from './body.js';
 import { detectKind } from './detect.js';
 import { finding, START } from './finding.js';
 import { extractFrontMatter } from './front-matter.js';
@@ -38,42 +39,28 @@ import { toPlain } from './to-plain.js';
 export function validateCard(path: string, content: Uint8Array | string, config: Config): CardReport {
   const cleanPath = path.replace(/\\/g, '/').replace(/^\.\//, '');
   let outcome: Outcome;
+  let collected = new FindingCollector(config.rules);
   try {
-    outcome = check(cleanPath, content, config);
+    outcome = check(cleanPath, content, config, collected);
   } catch (e) {
-    outcome = {
-      format: null,
-      model: safeFolderIdentity(cleanPath),
-      findings: [
-        finding(
-          'card/validator-error',
-          START,
-          `modelgate could not check this card: ${e instanceof Error ? e.name : 'unknown error'}.`,
-          'This is a bug in modelgate, not in the card; please report it with the card attached.',
-        ),
-      ],
-    };
+    outcome = { format: null, model: safeFolderIdentity(cleanPath) };
+    collected = new FindingCollector(config.rules);
+    collected.push(
+      finding(
+        'card/validator-error',
+        START,
+        `modelgate could not check this card: ${e instanceof Error ? e.name : 'unknown error'}.`,
+        'This is a bug in modelgate, not in the card; please report it with the card attached.',
+      ),
+    );
   }
-  const findings = applySeverities(outcome.findings, config.rules);
-  sortFindings(findings);
+  const findings = collected.finish();
   return { path: cleanPath, format: outcome.format, model: outcome.model, findings, ...countBySeverity(findings) };
 }
 
 interface Outcome {
   format: CardFormat | null;
   model: ModelIdentity | null;
-  findings: Finding[];
-}
-
-function applySeverities(findings: Finding[], rules: Config['rules']): Finding[] {
-  const out: Finding[] = [];
-  for (const f of findings) {
-    const setting = rules[f.rule];
-    if (setting === 'off') continue;
-    if (setting === 'error' || setting === 'warning') f.severity = setting;
-    out.push(f);
-  }
-  return out;
 }
 
 function safeFolderIdentity(path: string): ModelIdentity | null {
@@ -84,19 +71,21 @@ function safeFolderIdentity(path: string): ModelIdentity | null {
   }
 }
 
-function check(path: string, content: Uint8Array | string, config: Config): Outcome {
+function check(path: string, content: Uint8Array | string, config: Config, findings: FindingCollector): Outcome {
   const read = readCard(content);
-  if (!read.ok) return { format: null, model: folderIdentity(path), findings: [read.finding] };
+  if (!read.ok) {
+    findings.push(read.finding);
+    return { format: null, model: folderIdentity(path) };
+  }
   const text = read.text;
   const kind = detectKind(path, text);
-  if (kind === 'markdown') return checkMarkdown(path, text, config);
-  if (kind === 'yaml') return checkYamlCard(path, text, config);
-  return checkJsonCard(path, text, config);
+  if (kind === 'markdown') return checkMarkdown(path, text, config, findings);
+  if (kind === 'yaml') return checkYamlCard(path, text, config, findings);
+  return checkJsonCard(path, text, config, findings);
 }
 
 /** Markdown with YAML front matter: the Hugging Face model card format. */
-function checkMarkdown(path: string, text: string, config: Config): Outcome {
-  const findings: Finding[] = [];
+function checkMarkdown(path: string, text: string, config: Config, findings: FindingCollector): Outcome {
   const fm = extractFrontMatter(text);
   const bodyStart = fm.kind === 'present' ? fm.bodyStart : 0;
   let scan: BodyScan | undefined;
@@ -104,7 +93,13 @@ function checkMarkdown(path: string, text: string, config: Config): Outcome {
   let fileMap: SourceMap | undefined;
   const lines = (): SourceMap => (fileMap ??= textMap(text));
   checkTemplate(text, bodyStart, body, lines, findings);
-  const headings = (): Set<string> => new Set(body().headings.map((h) => h.key));
+  // Only the headings that are required sections: a body can have 200,000 headings.
+  const headings = (): Set<string> => {
+    const wanted = new Set(config.require.sections.map(normalizeHeading));
+    const found = new Set<string>();
+    for (const h of body().headings) if (wanted.has(h.key)) found.add(h.key);
+    return found;
+  };
 
   if (fm.kind === 'unclosed') {
     findings.push(
@@ -115,7 +110,7 @@ function checkMarkdown(path: string, text: string, config: Config): Outcome {
         'Add a line with just `---` after the metadata (or remove the first line if it is not front matter).',
       ),
     );
-    return { format: 'markdown', model: folderIdentity(path), findings };
+    return { format: 'markdown', model: folderIdentity(path) };
   }
 
   if (fm.kind === 'none') {
@@ -130,43 +125,40 @@ function checkMarkdown(path: string, text: string, config: Config): Outcome {
     checkRequiredFields(config, () => false, START, findings);
     checkRequiredSections(config, headings, 'heading', START, findings);
     if (config.licenses.allow) checkHfLicenseAllowed(config, null, START, { map: lines(), aliases: null, findings });
-    return { format: 'markdown', model: folderIdentity(path), findings };
+    return { format: 'markdown', model: folderIdentity(path) };
   }
 
-  const parsed = parseYaml(fm.yaml, fm.yamlLineOffset);
-  findings.push(...parsed.findings);
+  const parsed = parseYaml(fm.yaml, fm.yamlLineOffset, findings);
   checkRequiredSections(config, headings, 'heading', START, findings);
-  if (parsed.fatal) return { format: 'markdown', model: folderIdentity(path), findings };
+  if (parsed.fatal) return { format: 'markdown', model: folderIdentity(path) };
 
   const ctx: Ctx = { map: parsed.map, aliases: parsed.aliases, findings };
   checkYamlPortability(parsed.root, fm.yaml, ctx);
   const model = checkHfDocument(path, parsed.root, ctx, config, { where: `between the \`---\` lines (1–${fm.closeLine})`, sectionKeys: false });
-  return { format: 'markdown', model, findings };
+  return { format: 'markdown', model };
 }
 
 /** A YAML card (`model_card.yml`): the same keys as front matter, or a toolkit card written in YAML. */
-function checkYamlCard(path: string, text: string, config: Config): Outcome {
-  const parsed = parseYaml(text, 0);
-  const findings = [...parsed.findings];
-  if (parsed.fatal) return { format: 'yaml', model: folderIdentity(path), findings };
+function checkYamlCard(path: string, text: string, config: Config, findings: FindingCollector): Outcome {
+  const parsed = parseYaml(text, 0, findings);
+  if (parsed.fatal) return { format: 'yaml', model: folderIdentity(path) };
   const ctx: Ctx = { map: parsed.map, aliases: parsed.aliases, findings };
   checkYamlPortability(parsed.root, text, ctx);
   if (isMap(parsed.root) && (has(parsed.root, 'schema_version') || has(parsed.root, 'model_details'))) {
     return checkToolkit(path, toPlain(parsed.root, ctx), parsed.root, parsed.map, config, findings);
   }
   const model = checkHfDocument(path, parsed.root, ctx, config, { where: 'in the file', sectionKeys: true });
-  return { format: 'yaml', model, findings };
+  return { format: 'yaml', model };
 }
 
 /** A JSON card: Model Card Toolkit when it has the toolkit's keys, else Hugging Face keys in JSON. */
-function checkJsonCard(path: string, text: string, config: Config): Outcome {
-  const parsed = parseJson(text);
-  const findings = [...parsed.findings];
-  if (parsed.fatal) return { format: 'json', model: folderIdentity(path), findings };
+function checkJsonCard(path: string, text: string, config: Config, findings: FindingCollector): Outcome {
+  const parsed = parseJson(text, findings);
+  if (parsed.fatal) return { format: 'json', model: folderIdentity(path) };
   if (isMctData(parsed.value)) return checkToolkit(path, parsed.value, parsed.root, parsed.map, config, findings);
   const ctx: Ctx = { map: parsed.map, aliases: null, findings };
   const model = checkHfDocument(path, parsed.root, ctx, config, { where: 'in the file', sectionKeys: true });
-  return { format: 'json', model, findings };
+  return { format: 'json', model };
 }
 
 /** Hugging Face metadata, its identity and the repository policy; returns the model identity. */
@@ -206,13 +198,13 @@ function checkHfDocument(
   return model;
 }
 
-function checkToolkit(path: string, data: unknown, root: Node | null, map: SourceMap, config: Config, findings: Finding[]): Outcome {
+function checkToolkit(path: string, data: unknown, root: Node | null, map: SourceMap, config: Config, findings: FindingCollector): Outcome {
   const locate = pathLocator(root, map);
   checkMct(data, locate, findings);
   checkRequiredFields(config, (field) => fieldPresentInData(data, field), START, findings);
   checkRequiredSections(config, () => keysOfData(data), 'key', START, findings);
   checkMctLicensesAllowed(config, data, (p) => locate(p), findings);
-  return { format: 'mct', model: mctIdentity(data, path), findings };
+  return { format: 'mct', model: mctIdentity(data, path) };
 }
 
 function describeNode(node: Node): string {

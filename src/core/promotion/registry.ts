@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import type { Finding } from '../common/findings.js';
-import { at, parseSchemaFile } from '../common/yaml-schema.js';
+import { parseSchemaFile } from '../config/schema-file.js';
 import { positionOf, type SourceMap } from '../common/yaml-positions.js';
 import { GITHUB_LOGIN, isModelName, isVersionName, PROMOTION_ID, STAGE_NAME } from './names.js';
 
@@ -13,7 +13,16 @@ import { GITHUB_LOGIN, isModelName, isVersionName, PROMOTION_ID, STAGE_NAME } fr
  */
 
 export const REGISTRY_SCHEMA_VERSION = 1;
-const MAX_REGISTRY_CHARS = 4 * 1024 * 1024;
+/**
+ * The registry's bounds: a registry of thousands of versions is well under them, and a hostile
+ * edit in a pull request cannot make reading it take long.
+ */
+const MAX_REGISTRY_CHARS = 2 * 1024 * 1024;
+const MAX_REGISTRY_TOKENS = 500_000;
+
+function at(line: number, column: number, rule: string, message: string, hint: string): Finding {
+  return { severity: 'error', rule, message, hint, line, column };
+}
 
 const CommitSha = z.string().regex(/^[0-9a-f]{40}$/, 'a full lowercase commit SHA (40 hex characters)');
 const Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a digest such as "sha256:" and 64 hex characters');
@@ -109,6 +118,9 @@ export function readRegistry(text: string): ReadRegistryResult {
     prefix: 'registry',
     what: 'The registry',
     maxChars: MAX_REGISTRY_CHARS,
+    maxTokens: MAX_REGISTRY_TOKENS,
+    maxErrors: 20,
+    maxAliases: 100,
     schemaFile: 'schema/registry.schema.json',
   });
   if (!parsed.ok) return parsed;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { fastParse, resolvePlain } from '../../../src/core/cards/fast-yaml.js';
 import { extractFrontMatter } from '../../../src/core/cards/front-matter.js';
 import { CORPUS } from './helpers.js';
@@ -11,25 +11,52 @@ import { CORPUS } from './helpers.js';
  * documents.
  */
 
-/** A comparable description of a node tree: kinds, values, scalar styles, start offsets. */
+/** A comparable description of a node tree: kinds, values, scalar styles, anchors, start offsets. */
 function shape(node: unknown): unknown {
   if (node === null || node === undefined) return null;
+  if (isAlias(node)) return { alias: node.source, at: node.range?.[0], end: node.range?.[1] };
+  const anchor = (node as { anchor?: string }).anchor;
   if (isScalar(node)) {
     const v = node.value;
-    return { s: typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v, t: node.type, at: node.range?.[0], end: node.range?.[1] };
+    return { s: typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v, t: node.type, anchor, at: node.range?.[0], end: node.range?.[1] };
   }
-  if (isSeq(node)) return { seq: node.items.map(shape), at: node.range?.[0], flow: Boolean(node.flow) };
-  if (isMap(node)) return { map: node.items.map((p) => (isPair(p) ? [shape(p.key), shape(p.value)] : '?')), at: node.range?.[0], flow: Boolean(node.flow) };
+  if (isSeq(node)) return { seq: node.items.map(shape), anchor, at: node.range?.[0], flow: Boolean(node.flow) };
+  if (isMap(node)) return { map: node.items.map((p) => (isPair(p) ? [shape(p.key), shape(p.value)] : '?')), anchor, at: node.range?.[0], flow: Boolean(node.flow) };
   return 'other';
+}
+
+function duplicateKeyOffsets(root: unknown): number[] {
+  const out: number[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          if (seen.has(pair.key.value)) out.push(pair.key.range![0]);
+          seen.add(pair.key.value);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return out.sort((x, y) => x - y);
 }
 
 /** Returns whether the fast path handled `text`; when it did, it must match `yaml` exactly. */
 function agrees(text: string): boolean {
   const fast = fastParse(text);
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // As the validator parses: duplicate keys are kept (and reported by the validator, not `yaml`).
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
   if (!fast) return false;
   expect({ text, errors: doc.errors.map((e) => e.code) }).toEqual({ text, errors: [] });
   expect({ text, tree: shape(fast.root) }).toEqual({ text, tree: shape(doc.contents) });
+  // The duplicate keys it notes are as many as `yaml`'s own check finds, and at the same keys of
+  // `yaml`'s tree as the validator's walk finds on the slow path.
+  const unique = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  expect({ text, duplicates: fast.duplicates.length }).toEqual({ text, duplicates: unique.errors.filter((e) => e.code === 'DUPLICATE_KEY').length });
+  expect({ text, at: fast.duplicates.map((k) => k.range![0]).sort((x, y) => x - y) }).toEqual({ text, at: duplicateKeyOffsets(doc.contents) });
   // Line starts agree too: positions are computed from them.
   const lines = text.split('\n').length;
   for (let line = 1; line <= lines; line++) {
@@ -82,6 +109,21 @@ describe('fastParse agrees with yaml', () => {
     'x: |\n  block\n',
     'x: >-\n  folded\n',
     'a: &anchor 1\nb: *anchor\n',
+    'a: &m\n  x: 1\nb: *m # c\nc: [*m, &s q, *s]\nd: {e: *m, f: &t "x"}\n',
+    '- &a x\n- *a\n- &l\n  - y\n- &m\n  k: v\nk: &s\n- z\n',
+    'a: &x.y-z_1 v\nb: *x.y-z_1\n',
+    'a: &a\nb: 1\n',
+    'a: &a # c\n  b: 1\n',
+    'a: &a &b x\n',
+    'a: &a *b\n',
+    'a: *a b\n',
+    'a: *a:\n',
+    'a: &a&b x\n',
+    'a: &ä x\n',
+    '*a : v\n',
+    '&a k: v\n',
+    'a: [&a, b]\n',
+    'a: [*a,b, *c]\n',
     'a: !!str 1\n',
     'a: 1\na: 2\n',
     'a: b: c\n',
@@ -91,6 +133,25 @@ describe('fastParse agrees with yaml', () => {
     '? complex\n: key\n',
     'a: [b, [c]]\n',
     'a: {b: c}\n',
+    'a: {b: c, "d": \'e\', f: [g, {h: 1}], i: {}, j: []}\n',
+    'a: {b: c, }\nb: { x : 1 }\nc: {"q":1}\nd: {x:1}\ne: {a: b c, d: 1.5e3}\n',
+    'm: [{type: accuracy, value: 0.9}, {type: f1, value: NA}]\n- x\n',
+    '- {type: accuracy, value: 0.9}\n- [a, [b, [c]]]\n',
+    'a: {b: c\n',
+    'a: {b}\n',
+    'a: {b: }\n',
+    'a: {b: c: d}\n',
+    'a: {b: c,, d: e}\n',
+    'a: {b: c] \n',
+    'a: [b: c]\n',
+    'a: [b, {c: d]]\n',
+    'a: {url: https://x.y/z}\n',
+    'a: [https://x.y/z, a:b]\n',
+    'a: {? b: c}\n',
+    'a: {b: c} # comment\n',
+    'a: {b: c} d\n',
+    'a: {b #: c}\n',
+    'a: {b: [c #]}\n',
     'a: [b,\n  c]\n',
     '- -\n',
     'key: -\n',
@@ -122,17 +183,34 @@ describe('fastParse agrees with yaml', () => {
       'x: "line\n  continued"\n',
       'x: plain\n  continued\n',
       'x: |\n  block\n',
-      'a: &anchor 1\nb: *anchor\n',
-      'a: 1\na: 2\n',
+      'a: &anchor\nb: 1\n',
+      'a: *a b\n',
       'a:\tb\n',
       '---\na: 1\n',
-      'a: {b: c}\n',
+      'a: {b}\n',
+      'a: {url: https://x.y/z}\n',
       'a: [b,\n  c]\n',
       'just a scalar\n',
       'a: x\r',
       '- - b\n',
     ];
     for (const text of giveUp) expect({ text, parsed: fastParse(text) }).toEqual({ text, parsed: null });
+  });
+
+  test('handles one-line flow mappings, nested flow collections, anchors, aliases and duplicate keys', () => {
+    // What large hostile cards use to reach the slower general parser (and its work budget).
+    const handled = [
+      'a: {b: c, "d": \'e\', f: [g, {h: 1}], i: {}, j: []}\n',
+      'm: [{type: accuracy, value: 0.9}, {type: f1, value: NA}]\n',
+      '- {type: accuracy, value: 0.9}\n- [a, [b, [c]]]\n',
+      'a: &m\n  x: 1\nb: *m # c\nc: [*m, &s q, *s]\nd: {e: *m, f: &t "x"}\n',
+      'l: &l\n- y\nm:\n- &n\n  k: v\n- *n\n',
+      'a: 1\na: 2\nb: {x: 1, "x": 2, y: [{z: 1, z: 2}]}\nc:\n  a: 1\n  a: 1\n',
+      `k: ${'['.repeat(99)}${']'.repeat(99)}\n`,
+    ];
+    for (const text of handled) expect({ text, handled: agrees(text) }).toEqual({ text, handled: true });
+    // 101 levels in all are for the general parser to report.
+    expect(fastParse(`k: ${'['.repeat(100)}${']'.repeat(100)}\n`)).toBeNull();
   });
 
   test('on generated documents', () => {
@@ -151,6 +229,7 @@ describe('fastParse agrees with yaml', () => {
       'text', 'two words', '1', '-2', '3.5', '1e3', '.5', '0o17', '0x1F', '+7', '007', '1_000', '1.', '~', 'null', 'Null', 'true', 'FALSE',
       'yes', 'No', '.inf', '-.INF', '.nan', '"a\\"b"', '"tab\\t"', '"\\u00e9"', "'it''s'", '""', "''", 'a#b', 'a # comment', '[a, 1, "x"]',
       '[]', '{}', '[a, b, ]', '67.6%', '-x', 'https://x.y/z?q=1', 'acc@1', 'v: w', '- x', '"open', '@at', '!tag x', '*alias', '&anchor x',
+      '{a: 1, "b": x}', '[{t: a, v: 0.5}, [b, []]]', '{k: [1, 2], m: {}}', '&an [x, *an]', '*an', '&an2 "q"', '{a: b', '[a, {b}]',
     ];
     const block = (depth: number, indent: number): string[] => {
       const pad = ' '.repeat(indent);
