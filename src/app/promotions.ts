@@ -16,6 +16,8 @@ export interface PromotionOptions {
   newId?: () => string;
   /** Other places a request's messages go (Slack); each updates its own message. */
   notifiers?: Notify[];
+  /** How long an execution lease lasts (tests of crashes shorten it). */
+  leaseMs?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export function appPromotions(app: Probot, store: Store, options: PromotionOptio
     sha256: (data) => createHash('sha256').update(data).digest('hex'),
     newId: options.newId ?? newPromotionId,
     owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
     log: app.log,
   });
   return service;

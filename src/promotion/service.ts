@@ -66,6 +66,8 @@ export interface PromotionDeps {
   newId(): string;
   /** This replica, for execution leases. */
   owner: string;
+  /** How long a replica holds a request's execution without renewing it (default 2 min; renewed at every step). */
+  leaseMs?: number;
   log: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
@@ -114,8 +116,8 @@ export type StatusOutcome =
   | { kind: 'status'; models: StatusModel[]; stages: string[] }
   | { kind: 'lookup-failed'; message: string };
 
-/** How long one replica may hold a request's execution before another may take over. */
-const LEASE_MS = 5 * 60_000;
+/** How long one replica may hold a request's execution before another may take over (renewed at every step). */
+const LEASE_MS = 2 * 60_000;
 /** A registry commit raced by other pushes is re-read and re-applied this many times. */
 const COMMIT_ATTEMPTS = 5;
 /** Execution is retried this many times (across deliveries and restarts) before the request fails. */
@@ -263,8 +265,11 @@ export class PromotionService {
       teams: new Set([...gathered.facts.teams].filter(([, members]) => members.some((m) => m.id === input.approver.id)).map(([team]) => team)),
       writeAccess: promotion.evidence.policy.approvers === null ? await github.hasWriteAccess(input.approver.login) : null,
     };
-    const approvals = await this.deps.store.approvals(promotion.id);
-    const problem = approverProblem(promotion, input.approver, facts, countingApprovals(approvals, promotion.evidenceDigest));
+    const approvals = countingApprovals(await this.deps.store.approvals(promotion.id), promotion.evidenceDigest);
+    // Whether this person may approve at all; having approved already is decided below, after
+    // recording, so that an approval recorded just before a crash still completes the quorum.
+    const others = approvals.filter((a) => a.approver.id !== input.approver.id);
+    const problem = approverProblem(promotion, input.approver, facts, others);
     if (problem !== null) return { kind: 'ineligible', message: `@${input.approver.login}: ${problem}`, view: await this.view(promotion) };
 
     const checks = assessEvidence(gathered.evidence, this.deps.now());
@@ -284,6 +289,7 @@ export class PromotionService {
     const added = await this.deps.store.addApproval(promotion.id, { approver: input.approver, digest, at: this.deps.now().toISOString(), via: input.via });
     const counting = countingApprovals(added.approvals, digest);
     const missing = promotion.approvalsRequired - counting.length;
+    if (!added.added && missing > 0) return { kind: 'ineligible', message: `@${input.approver.login}: you have already approved it; each person counts once.`, view: await this.view(promotion) };
     this.deps.log.info({ promotion: promotion.id, approver: input.approver.login, approvals: counting.length, required: promotion.approvalsRequired }, 'Promotion approved.');
     if (missing > 0) {
       await this.notifySafely(promotion);
@@ -403,25 +409,23 @@ export class PromotionService {
         if (executing === null) return (await store.getPromotion(current.id)) ?? current;
         current = executing;
       }
-      if (current.state !== 'executing') return current;
+      // Done, but its messages may not say so yet (a crash right after): only the last step is left.
+      if (current.state !== 'executing' && current.state !== 'done') return current;
       const approvals = countingApprovals(await store.approvals(current.id), current.evidenceDigest);
       const steps = await store.steps(current.id);
       const repo = repoOf(current);
       for (let step = nextStep(new Set(steps.keys())); step !== null; step = nextStep(new Set(steps.keys()))) {
+        // Deployed: done, before the messages say so (a crash in between is resumed from here).
+        if (steps.has('deployment_success') && current.state === 'executing') current = await this.markDone(current);
         await store.leaseExecution(current.id, this.deps.owner, this.leaseUntil());
         const result = await this.runStep(step, current, approvals, steps, github, facts, resumed, repo);
         if (result.kind === 'failed') return await this.fail(current, github, steps, result.reason);
         await store.recordStep(current.id, step, result.record);
         steps.set(step, result.record);
         if (result.patch) await store.updateResult(current.id, result.patch);
-        if (step === 'deployment_success') {
-          const done = await store.transitionPromotion(current.id, { from: ['executing'], to: 'done', actor: null, reason: null });
-          current = done ?? (await store.getPromotion(current.id))!;
-          this.deps.log.info({ promotion: current.id, commit: current.result.registryCommit, deployment: current.result.deploymentId }, 'Promotion done.');
-        } else {
-          current = (await store.getPromotion(current.id))!;
-        }
+        current = (await store.getPromotion(current.id))!;
       }
+      if (steps.has('deployment_success') && current.state === 'executing') current = await this.markDone(current);
       return current;
     } catch (error) {
       const attempts = (promotion.result.attempts ?? 0) + 1;
@@ -509,6 +513,13 @@ export class PromotionService {
         await this.deps.notify((await this.deps.store.getPromotion(p.id)) ?? p);
         return { kind: 'ok', record: { at: this.deps.now().toISOString() } };
     }
+  }
+
+  private async markDone(p: Promotion): Promise<Promotion> {
+    const done = await this.deps.store.transitionPromotion(p.id, { from: ['executing'], to: 'done', actor: null, reason: null });
+    const after = done ?? (await this.deps.store.getPromotion(p.id))!;
+    this.deps.log.info({ promotion: p.id, commit: after.result.registryCommit, deployment: after.result.deploymentId }, 'Promotion done.');
+    return after;
   }
 
   /** Ends a request as failed, with the reason everywhere: its state, the deployment (if any), its messages. */
@@ -640,7 +651,7 @@ export class PromotionService {
   }
 
   private leaseUntil(): Date {
-    return new Date(this.deps.now().getTime() + LEASE_MS);
+    return new Date(this.deps.now().getTime() + (this.deps.leaseMs ?? LEASE_MS));
   }
 }
 

@@ -109,7 +109,7 @@ export interface Promotions {
    */
   leaseExecution(id: string, owner: string, until: Date): Promise<boolean>;
   releaseExecution(id: string, owner: string): Promise<void>;
-  /** Requests left approved or executing whose lease is free: what a starting App resumes. */
+  /** Requests left approved or executing, or done with their messages not yet updated, whose lease is free: what a starting App resumes. */
   resumablePromotions(now: Date): Promise<Promotion[]>;
   /** Moves every request still `requested` past its expiry to `expired`; returns them. */
   expirePromotions(now: Date): Promise<Promotion[]>;

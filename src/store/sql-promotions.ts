@@ -180,7 +180,11 @@ export class SqlPromotions implements Promotions {
 
   async resumablePromotions(now: Date): Promise<Promotion[]> {
     const { rows } = await this.db.query(
-      `SELECT ${COLUMNS} FROM promotions WHERE state IN ('approved', 'executing') AND (lease_owner IS NULL OR lease_until < ?) ORDER BY updated_at LIMIT 100`,
+      `SELECT ${COLUMNS} FROM promotions
+       WHERE (state IN ('approved', 'executing')
+              OR (state = 'done' AND NOT EXISTS (SELECT 1 FROM promotion_steps s WHERE s.promotion_id = promotions.id AND s.step = 'notify')))
+         AND (lease_owner IS NULL OR lease_until < ?)
+       ORDER BY updated_at LIMIT 100`,
       [now.toISOString()],
     );
     return rows.map(decodePromotion);

@@ -26,6 +26,7 @@ export class FakeGitHubServer {
   deployments: Array<{ id: number; ref: string; environment: string; payload: any; [key: string]: any }>;
   statuses: Array<{ deployment: number; state: string; [key: string]: any }>;
   onCall: ((call: string) => void) | null;
+  killAt: ((call: string) => boolean) | null;
   setFiles(files: Record<string, string | null>, message?: string): string;
   detachedCommit(files: Record<string, string>, message?: string): string;
   file(path: string, ref?: string): string | null;

@@ -39,6 +39,11 @@ export class FakeGitHubServer {
     this.onCall = null;
     /** Faults: the next requests matching `match` get `status` and `body` instead. */
     this.faults = [];
+    /**
+     * Called with "METHOD path" once a request's effect is applied, before it is answered; when it
+     * returns true the request is never answered (the test killed the App: a crash at the worst moment).
+     */
+    this.killAt = null;
   }
 
   /** A commit on the default branch that sets these files (text). */
@@ -92,6 +97,7 @@ export class FakeGitHubServer {
         }
         try {
           const [status, data] = this.#route(req.method ?? 'GET', path, url.searchParams, body ? safeJson(body) : undefined);
+          if (this.killAt?.(call)) return;
           send(status, data);
         } catch (error) {
           send(500, { message: String(error?.stack ?? error) });

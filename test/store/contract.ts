@@ -515,6 +515,12 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         expect(await promotions().leaseExecution(p.id, 'replica-a', new Date(clock.now().getTime() + 60_000))).toBe(false);
         await promotions().releaseExecution(p.id, 'replica-b');
         expect((await promotions().resumablePromotions(clock.now())).map((r) => r.id)).toEqual([p.id]);
+        // Done, but its messages not yet updated: still to resume, until the notify step is recorded.
+        await promotions().transitionPromotion(p.id, { from: ['approved'], to: 'executing', actor: null, reason: null });
+        await promotions().transitionPromotion(p.id, { from: ['executing'], to: 'done', actor: null, reason: null });
+        expect((await promotions().resumablePromotions(clock.now())).map((r) => r.id)).toEqual([p.id]);
+        await promotions().recordStep(p.id, 'notify', {});
+        expect(await promotions().resumablePromotions(clock.now())).toEqual([]);
       });
 
       test('expiry moves only pending requests past their time, once', async () => {
