@@ -31,6 +31,9 @@ export async function createDeployment(octokit: DeploymentsClient, repo: RepoRef
     required_contexts: [],
     production_environment: d.production,
     transient_environment: false,
+    // Never re-sent blindly: a lost answer could mean a second deployment. The caller looks it up
+    // (findDeployment) before trying again.
+    request: { retries: 0 },
   });
   const data = response.data as { id?: unknown; url?: unknown; message?: unknown };
   if (typeof data.id !== 'number') throw new Error(`GitHub did not create the deployment: ${typeof data.message === 'string' ? data.message : 'no id in its answer'}`);

@@ -463,6 +463,11 @@ export class PromotionService {
           current ??= await github.facts({ registryPath });
           const registry = readRegistry(current.registry ?? '');
           if (!registry.ok) return { kind: 'failed', reason: `${registryPath} on ${p.branch} is invalid (${registry.errors[0]?.message ?? 'unknown error'}), so it was not changed. Fix it first.` };
+          // The branch "moved" because our own commit landed (an answer lost on the way): done, not a conflict.
+          if (attempt > 1 && registry.file.registry.models[p.model]?.history.some((h) => h.promotion === p.id)) {
+            const landed = await github.findCommit({ path: registryPath, since: p.createdAt }, (message) => hasPromotionTrailer(message, p.id));
+            if (landed) return { kind: 'ok', record: landed, patch: { registryCommit: landed.sha, commitUrl: landed.url } };
+          }
           const edited = applyEdits(registry.file, [moveEdit(p, entry)]);
           if (!edited.ok) return { kind: 'failed', reason: `The registry changed since the approval: ${edited.error}` };
           const outcome = await github.commitFile({

@@ -213,6 +213,31 @@ function suite(name: string, database: Database) {
       expect((await store.getPromotion(ID))?.state).toBe('done');
     });
 
+    test('a ref update that landed though GitHub answered "not a fast forward" (a retried request) is found, not redone', async () => {
+      await say('/modelgate promote sentiment v3', ALICE);
+      repo.github.failAfterEffect(/^PATCH \/repos\/acme\/models\/git\/refs/, 422, { message: 'Update is not a fast forward' });
+      const approve = await say(`/modelgate approve ${ID}`, BOB);
+      expect(summary(approve).slice(0, 6)).toEqual(['POST /graphql', 'POST /git/trees', 'POST /git/commits', 'PATCH /git/refs/heads/main', 'POST /graphql', 'GET /commits']);
+      expect(parse(repo.github.file('models/registry.yaml')!).models.sentiment.history.filter((h: { promotion: string }) => h.promotion === ID)).toHaveLength(1);
+      expect(approve.filter((c) => c.path.endsWith('/git/commits'))).toHaveLength(1);
+      expect((await store.getPromotion(ID))?.state).toBe('done');
+    });
+
+    test('an emergency, where allowed, skips the evaluation and soak, and says so everywhere', async () => {
+      repo.github.setFiles({ '.github/modelgate.yml': CONFIG.replace('promotion:\n', 'promotion:\n  emergency: allow\n') });
+      await store.recordEvaluation(evaluation('v3', 0.5, { runId: 905, verdict: false, createdAt: T0 }));
+      await say('/modelgate promote sentiment v3 production --emergency "v2 leaks PII"', ALICE);
+      const p = (await store.listPromotions({ repoId: REPO_ID, states: ['requested'] }))[0]!;
+      expect(p).toMatchObject({ stage: 'production', emergency: 'v2 leaks PII' });
+      expect(repo.github.comments[0]!.body).toContain('> [!CAUTION]\n> **EMERGENCY** requested by @\u200dalice: v2 leaks PII');
+      await say(`/modelgate approve ${p.id}`, { id: 41, login: 'dave' });
+      const commit = repo.github.calls.find((c) => c.path.endsWith('/git/commits'))!;
+      expect(commit.body.message.split('\n').slice(0, 3)).toEqual(['[EMERGENCY] Promote sentiment v3 to production (replacing v2)', '', 'EMERGENCY: v2 leaks PII']);
+      expect(parse(repo.github.file('models/registry.yaml')!).models.sentiment.history.at(-1)).toMatchObject({ stage: 'production', to: 'v3', emergency: true, reason: 'v2 leaks PII' });
+      expect(repo.github.deployments.at(-1)!.payload).toMatchObject({ emergency: true, reason: 'v2 leaks PII' });
+      expect(repo.github.deployments.at(-1)!['description']).toBe(`EMERGENCY promotion ${p.id}: sentiment v3 to production`);
+    });
+
     test('a push the branch protection refuses fails the request with what to do', async () => {
       await say('/modelgate promote sentiment v3', ALICE);
       repo.github.fail(/^PATCH \/repos\/acme\/models\/git\/refs/, 422, { message: 'Protected branch update failed for refs/heads/main.' });

@@ -31,6 +31,7 @@ export class FakeGitHubServer {
   detachedCommit(files: Record<string, string>, message?: string): string;
   file(path: string, ref?: string): string | null;
   fail(match: RegExp, status: number, body?: unknown): void;
+  failAfterEffect(match: RegExp, status: number, body?: unknown): void;
   start(): Promise<number>;
   stop(): Promise<void>;
 }

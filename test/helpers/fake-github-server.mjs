@@ -70,6 +70,11 @@ export class FakeGitHubServer {
     this.faults.push({ match, status, body });
   }
 
+  /** Like fail, but the request's effect happens first: GitHub did it, and the answer says otherwise (a lost answer, retried). */
+  failAfterEffect(match, status, body) {
+    this.faults.push({ match, status, body, afterEffect: true });
+  }
+
   #commit(files, parent, message) {
     const id = sha(`${parent}\n${message}\n${[...files].map(([p, t]) => `${p}\0${t}`).join('\n')}\n${this.commits.size}`);
     this.commits.set(id, { files, parent, message });
@@ -91,12 +96,11 @@ export class FakeGitHubServer {
             this.onCall?.(call);
           }, this.delayMs);
         const fault = this.faults.findIndex((f) => f.match.test(call));
-        if (fault !== -1) {
-          const [f] = this.faults.splice(fault, 1);
-          return send(f.status, f.body ?? { message: 'fault' });
-        }
+        const f = fault === -1 ? null : this.faults.splice(fault, 1)[0];
+        if (f && !f.afterEffect) return send(f.status, f.body ?? { message: 'fault' });
         try {
           const [status, data] = this.#route(req.method ?? 'GET', path, url.searchParams, body ? safeJson(body) : undefined);
+          if (f) return send(f.status, f.body ?? { message: 'fault' });
           if (this.killAt?.(call)) return;
           send(status, data);
         } catch (error) {
