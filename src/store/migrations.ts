@@ -142,6 +142,57 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX promotion_audit_by_promotion ON promotion_audit (promotion_id, id)',
     ],
   },
+  {
+    version: 4,
+    name: 'slack: identities, messages, repositories',
+    statements: (t) => [
+      // A Slack user linked to a GitHub identity through GitHub's OAuth (or an operator's seed file).
+      `CREATE TABLE slack_links (
+        team_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        github_id BIGINT NOT NULL,
+        github_login TEXT NOT NULL,
+        source TEXT NOT NULL,
+        linked_at ${t.timestamp} NOT NULL,
+        PRIMARY KEY (team_id, user_id)
+      )`,
+      'CREATE INDEX slack_links_by_github ON slack_links (github_id)',
+      // One-time link states: single use, expiring, bound to the Slack user who asked.
+      `CREATE TABLE slack_link_states (
+        state TEXT PRIMARY KEY,
+        team_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        response_url TEXT,
+        expires_at ${t.timestamp} NOT NULL,
+        used_at ${t.timestamp}
+      )`,
+      // The Slack message that shows a promotion request, updated in place as it moves.
+      `CREATE TABLE slack_messages (
+        promotion_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        team_id TEXT,
+        PRIMARY KEY (promotion_id, channel)
+      )`,
+      // Repositories the App has seen, and the models their registries hold: how Slack finds a model.
+      `CREATE TABLE repositories (
+        repo_id BIGINT PRIMARY KEY,
+        full_name TEXT NOT NULL,
+        installation_id BIGINT NOT NULL,
+        default_branch TEXT NOT NULL,
+        html_url TEXT NOT NULL,
+        seen_at ${t.timestamp} NOT NULL
+      )`,
+      'CREATE INDEX repositories_by_name ON repositories (full_name)',
+      `CREATE TABLE repository_models (
+        repo_id BIGINT NOT NULL,
+        model TEXT NOT NULL,
+        seen_at ${t.timestamp} NOT NULL,
+        PRIMARY KEY (repo_id, model)
+      )`,
+      'CREATE INDEX repository_models_by_model ON repository_models (model)',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -117,8 +117,61 @@ export interface Promotions {
   auditLog(id: string): Promise<AuditEntry[]>;
 }
 
+/** A Slack user linked to a GitHub identity: the identity policy checks. */
+export interface SlackLink {
+  team: string;
+  user: string;
+  githubId: number;
+  githubLogin: string;
+  /** `oauth`: the user authorized the App on GitHub; `seed`: an operator's links file. */
+  source: 'oauth' | 'seed';
+  linkedAt: string;
+}
+
+/** Slack users linked to GitHub identities, and the one-time states of link requests. */
+export interface SlackLinks {
+  /** Links (or re-links) a Slack user. */
+  linkSlackUser(link: Omit<SlackLink, 'linkedAt'>): Promise<SlackLink>;
+  /** True when there was a link to remove. */
+  unlinkSlackUser(team: string, user: string): Promise<boolean>;
+  slackLink(team: string, user: string): Promise<SlackLink | null>;
+  /** Records a link request's state, bound to the Slack user who asked. */
+  createLinkState(state: { state: string; team: string; user: string; responseUrl: string | null; expiresAt: Date }): Promise<void>;
+  /**
+   * Uses a state: once, before it expires. Null when it is unknown, used or expired; else who it
+   * was made for. Safe across replicas (the database decides who uses it).
+   */
+  consumeLinkState(state: string, now: Date): Promise<{ team: string; user: string; responseUrl: string | null } | null>;
+}
+
+/** The Slack messages that show promotion requests, so each is updated in place. */
+export interface SlackMessages {
+  slackMessages(promotionId: string): Promise<Array<{ channel: string; ts: string; team: string | null }>>;
+  setSlackMessage(message: { promotionId: string; channel: string; ts: string; team: string | null }): Promise<void>;
+}
+
+/** A repository the App is installed on, as it was last seen in a webhook. */
+export interface KnownRepository {
+  repoId: number;
+  fullName: string;
+  installationId: number;
+  defaultBranch: string;
+  htmlUrl: string;
+}
+
+/** The repositories the App has seen and the models their registries hold: how a model named in Slack is found. */
+export interface Repositories {
+  rememberRepository(repo: KnownRepository): Promise<void>;
+  repository(where: { repoId: number } | { fullName: string }): Promise<KnownRepository | null>;
+  /** Records the models a repository's registry holds (replacing what was recorded for it). */
+  rememberModels(repoId: number, models: readonly string[]): Promise<void>;
+  repositoriesWithModel(model: string): Promise<KnownRepository[]>;
+  /** Every known repository, by name (at most 500). */
+  listRepositories(): Promise<KnownRepository[]>;
+}
+
 /** Every port, on one database. */
-export interface Store extends Deliveries, PullHeads, CommentIds, Evaluations, Promotions {
+export interface Store extends Deliveries, PullHeads, CommentIds, Evaluations, Promotions, SlackLinks, SlackMessages, Repositories {
   /** Where the data lives (a file path or a redacted URL), for the startup log line. */
   readonly label: string;
   /** Releases the connection(s). Safe to call twice; the store is unusable afterwards. */

@@ -5,7 +5,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js
 /** Every schema version the migrations record. */
 const VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
 /** Every table the migrations create. */
-const TABLES = ['evaluations', 'webhook_deliveries', 'pr_comments', 'pr_heads', 'promotions', 'promotion_approvals', 'promotion_steps', 'promotion_audit'];
+const TABLES = ['evaluations', 'webhook_deliveries', 'pr_comments', 'pr_heads', 'promotions', 'promotion_approvals', 'promotion_steps', 'promotion_audit', 'slack_links', 'slack_link_states', 'slack_messages', 'repositories', 'repository_models'];
 import type { Evaluation, NewEvaluation } from '../../src/core/evaluation/index.js';
 import {
   StoreCorruptRowError,
@@ -15,6 +15,9 @@ import {
   type Evaluations,
   type NewPromotion,
   type Promotions,
+  type Repositories,
+  type SlackLinks,
+  type SlackMessages,
   type PullHeads,
   type Store,
   type StoreOptions,
@@ -562,6 +565,65 @@ export function describeStoreContract(name: string, createHarness: () => Promise
 
       test('refuses a request it could not read back the same way', async () => {
         await expect(promotions().createPromotion(promotionRequest({ approvalsRequired: -1 }))).rejects.toThrow(StoreInputError);
+      });
+    });
+
+    describe('the SlackLinks port', () => {
+      const links = (): SlackLinks => store;
+
+      test('links, re-links and unlinks a Slack user', async () => {
+        expect(await links().slackLink('T1', 'U1')).toBeNull();
+        expect(await links().linkSlackUser({ team: 'T1', user: 'U1', githubId: 10, githubLogin: 'alice', source: 'oauth' })).toEqual({
+          team: 'T1', user: 'U1', githubId: 10, githubLogin: 'alice', source: 'oauth', linkedAt: T0.toISOString(),
+        });
+        await links().linkSlackUser({ team: 'T1', user: 'U1', githubId: 11, githubLogin: 'alice2', source: 'seed' });
+        expect(await links().slackLink('T1', 'U1')).toMatchObject({ githubId: 11, githubLogin: 'alice2', source: 'seed' });
+        expect(await links().slackLink('T2', 'U1')).toBeNull();
+        expect(await links().unlinkSlackUser('T1', 'U1')).toBe(true);
+        expect(await links().unlinkSlackUser('T1', 'U1')).toBe(false);
+      });
+
+      test('a link state is used once, before it expires, also when two try at once', async () => {
+        const expiresAt = new Date(T0.getTime() + 600_000);
+        await links().createLinkState({ state: 's'.repeat(32), team: 'T1', user: 'U1', responseUrl: 'https://hooks.slack.com/x', expiresAt });
+        const other = await open();
+        const both = await Promise.all([links().consumeLinkState('s'.repeat(32), T0), other.consumeLinkState('s'.repeat(32), T0)]);
+        expect(both.filter((r) => r !== null)).toEqual([{ team: 'T1', user: 'U1', responseUrl: 'https://hooks.slack.com/x' }]);
+        await links().createLinkState({ state: 't'.repeat(32), team: 'T1', user: 'U2', responseUrl: null, expiresAt });
+        expect(await links().consumeLinkState('t'.repeat(32), new Date(expiresAt.getTime() + 1))).toBeNull();
+        expect(await links().consumeLinkState('u'.repeat(32), T0)).toBeNull();
+      });
+    });
+
+    describe('the SlackMessages port', () => {
+      const messages = (): SlackMessages => store;
+      test('one message per request and channel, replaced when posted again', async () => {
+        await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C1', ts: '1.1', team: 'T1' });
+        await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C2', ts: '2.2', team: null });
+        await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C1', ts: '1.5', team: 'T1' });
+        expect(await messages().slackMessages('p-aaaaaaaaaaaa')).toEqual([
+          { channel: 'C1', ts: '1.5', team: 'T1' },
+          { channel: 'C2', ts: '2.2', team: null },
+        ]);
+        expect(await messages().slackMessages('p-bbbbbbbbbbbb')).toEqual([]);
+      });
+    });
+
+    describe('the Repositories port', () => {
+      const repos = (): Repositories => store;
+      const repo = (id: number, fullName: string) => ({ repoId: id, fullName, installationId: 5, defaultBranch: 'main', htmlUrl: `https://github.com/${fullName}` });
+      test('remembers repositories and the models their registries hold', async () => {
+        await repos().rememberRepository(repo(1, 'acme/models'));
+        await repos().rememberRepository(repo(2, 'acme/other'));
+        await repos().rememberRepository({ ...repo(1, 'acme/models-renamed'), defaultBranch: 'trunk' });
+        expect(await repos().repository({ repoId: 1 })).toEqual({ ...repo(1, 'acme/models-renamed'), defaultBranch: 'trunk' });
+        expect(await repos().repository({ fullName: 'ACME/Other' })).toEqual(repo(2, 'acme/other'));
+        await repos().rememberModels(1, ['sentiment', 'fraud']);
+        await repos().rememberModels(2, ['sentiment']);
+        expect((await repos().repositoriesWithModel('sentiment')).map((r) => r.fullName)).toEqual(['acme/models-renamed', 'acme/other']);
+        await repos().rememberModels(1, ['fraud']);
+        expect((await repos().repositoriesWithModel('sentiment')).map((r) => r.fullName)).toEqual(['acme/other']);
+        expect((await repos().listRepositories()).map((r) => r.repoId)).toEqual([1, 2]);
       });
     });
 
