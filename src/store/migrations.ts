@@ -167,11 +167,15 @@ export const MIGRATIONS: readonly Migration[] = [
         used_at ${t.timestamp}
       )`,
       // The Slack message that shows a promotion request, updated in place as it moves.
+      // ts is null while the replica that claimed the message posts it; replied_state is the
+      // state whose outcome was posted in its thread (each outcome posted at most once).
       `CREATE TABLE slack_messages (
         promotion_id TEXT NOT NULL,
         channel TEXT NOT NULL,
-        ts TEXT NOT NULL,
+        ts TEXT,
         team_id TEXT,
+        claimed_at ${t.timestamp} NOT NULL,
+        replied_state TEXT,
         PRIMARY KEY (promotion_id, channel)
       )`,
       // Repositories the App has seen, and the models their registries hold: how Slack finds a model.

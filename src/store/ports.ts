@@ -144,10 +144,31 @@ export interface SlackLinks {
   consumeLinkState(state: string, now: Date): Promise<{ team: string; user: string; responseUrl: string | null } | null>;
 }
 
-/** The Slack messages that show promotion requests, so each is updated in place. */
+/** A Slack message that shows a promotion request. */
+export interface SlackMessage {
+  channel: string;
+  /** Null while the replica that claimed it is posting it. */
+  ts: string | null;
+  team: string | null;
+  /** When it was claimed (a claim whose post never came is taken over after a while). */
+  claimedAt: string;
+  /** The state whose outcome was last posted in the message's thread. */
+  repliedState: string | null;
+}
+
+/** The Slack messages that show promotion requests, so each is posted once and then updated in place. */
 export interface SlackMessages {
-  slackMessages(promotionId: string): Promise<Array<{ channel: string; ts: string; team: string | null }>>;
+  slackMessages(promotionId: string): Promise<SlackMessage[]>;
+  /**
+   * Claims the right to post a request's message in a channel: true for exactly one caller
+   * (across replicas), or for a caller taking over a claim older than `staleBefore` whose message
+   * was never posted.
+   */
+  claimSlackMessage(message: { promotionId: string; channel: string; team: string | null; staleBefore: Date }): Promise<boolean>;
+  /** Records the posted message's ts. */
   setSlackMessage(message: { promotionId: string; channel: string; ts: string; team: string | null }): Promise<void>;
+  /** Claims posting the outcome `state` in the message's thread: true once per state. */
+  claimSlackReply(promotionId: string, channel: string, state: string): Promise<boolean>;
 }
 
 /** A repository the App is installed on, as it was last seen in a webhook. */

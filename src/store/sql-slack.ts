@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SqlParam } from './driver.js';
 import { StoreInputError } from './errors.js';
-import type { KnownRepository, Repositories, SlackLink, SlackLinks, SlackMessages } from './ports.js';
+import type { KnownRepository, Repositories, SlackLink, SlackLinks, SlackMessage, SlackMessages } from './ports.js';
 import { dbInteger, dbTimestamp, decode } from './rows.js';
 import { SqlPromotions } from './sql-promotions.js';
 
@@ -56,18 +56,46 @@ export class SqlSlack extends SqlPromotions implements SlackLinks, SlackMessages
     return { team: String(row.team_id), user: String(row.user_id), responseUrl: typeof row.response_url === 'string' ? row.response_url : null };
   }
 
-  async slackMessages(promotionId: string): Promise<Array<{ channel: string; ts: string; team: string | null }>> {
-    const { rows } = await this.db.query('SELECT channel, ts, team_id FROM slack_messages WHERE promotion_id = ? ORDER BY channel', [promotionId]);
+  async slackMessages(promotionId: string): Promise<SlackMessage[]> {
+    const { rows } = await this.db.query('SELECT channel, ts, team_id, claimed_at, replied_state FROM slack_messages WHERE promotion_id = ? ORDER BY channel', [promotionId]);
     return rows.map((row) => decode('slack_messages', row, () => promotionId, MessageRow));
+  }
+
+  async claimSlackMessage(message: { promotionId: string; channel: string; team: string | null; staleBefore: Date }): Promise<boolean> {
+    const m = check(z.object({ promotionId: Text, channel: Text, team: Text.nullable(), staleBefore: z.date() }), message, 'Slack message');
+    const at = this.now().toISOString();
+    // The primary key decides between replicas; a claim whose post never came (a crash) is taken over.
+    const inserted = await this.db.query('INSERT INTO slack_messages (promotion_id, channel, team_id, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT (promotion_id, channel) DO NOTHING', [
+      m.promotionId,
+      m.channel,
+      m.team,
+      at,
+    ]);
+    if (inserted.changes > 0) return true;
+    const taken = await this.db.query('UPDATE slack_messages SET claimed_at = ? WHERE promotion_id = ? AND channel = ? AND ts IS NULL AND claimed_at < ?', [
+      at,
+      m.promotionId,
+      m.channel,
+      m.staleBefore.toISOString(),
+    ]);
+    return taken.changes > 0;
   }
 
   async setSlackMessage(message: { promotionId: string; channel: string; ts: string; team: string | null }): Promise<void> {
     const m = check(z.object({ promotionId: Text, channel: Text, ts: Text, team: Text.nullable() }), message, 'Slack message');
     await this.db.query(
-      `INSERT INTO slack_messages (promotion_id, channel, ts, team_id) VALUES (?, ?, ?, ?)
+      `INSERT INTO slack_messages (promotion_id, channel, ts, team_id, claimed_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (promotion_id, channel) DO UPDATE SET ts = excluded.ts, team_id = excluded.team_id`,
-      [m.promotionId, m.channel, m.ts, m.team],
+      [m.promotionId, m.channel, m.ts, m.team, this.now().toISOString()],
     );
+  }
+
+  async claimSlackReply(promotionId: string, channel: string, state: string): Promise<boolean> {
+    const { changes } = await this.db.query(
+      'UPDATE slack_messages SET replied_state = ? WHERE promotion_id = ? AND channel = ? AND ts IS NOT NULL AND (replied_state IS NULL OR replied_state <> ?)',
+      [state, promotionId, channel, state],
+    );
+    return changes > 0;
   }
 
   async rememberRepository(repo: KnownRepository): Promise<void> {
@@ -115,8 +143,8 @@ const LinkRow = z
   .transform((r): SlackLink => ({ team: r.team_id, user: r.user_id, githubId: r.github_id, githubLogin: r.github_login, source: r.source, linkedAt: r.linked_at }));
 
 const MessageRow = z
-  .object({ channel: z.string(), ts: z.string(), team_id: z.string().nullable() })
-  .transform((r) => ({ channel: r.channel, ts: r.ts, team: r.team_id }));
+  .object({ channel: z.string(), ts: z.string().nullable(), team_id: z.string().nullable(), claimed_at: dbTimestamp, replied_state: z.string().nullable() })
+  .transform((r): SlackMessage => ({ channel: r.channel, ts: r.ts, team: r.team_id, claimedAt: r.claimed_at, repliedState: r.replied_state }));
 
 const RepositoryRow = z
   .object({ repo_id: dbInteger.pipe(Id), full_name: z.string(), installation_id: dbInteger.pipe(Id), default_branch: z.string(), html_url: z.string() })

@@ -601,11 +601,36 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C1', ts: '1.1', team: 'T1' });
         await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C2', ts: '2.2', team: null });
         await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C1', ts: '1.5', team: 'T1' });
+        const at = T0.toISOString();
         expect(await messages().slackMessages('p-aaaaaaaaaaaa')).toEqual([
-          { channel: 'C1', ts: '1.5', team: 'T1' },
-          { channel: 'C2', ts: '2.2', team: null },
+          { channel: 'C1', ts: '1.5', team: 'T1', claimedAt: at, repliedState: null },
+          { channel: 'C2', ts: '2.2', team: null, claimedAt: at, repliedState: null },
         ]);
         expect(await messages().slackMessages('p-bbbbbbbbbbbb')).toEqual([]);
+      });
+
+      test('a message is claimed by one replica; a claim never posted is taken over once stale', async () => {
+        const other = await open();
+        const claim = (s: SlackMessages, staleBefore = new Date(T0.getTime() - 60_000)) =>
+          s.claimSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C1', team: 'T1', staleBefore });
+        expect((await Promise.all([claim(messages()), claim(other)])).filter(Boolean)).toHaveLength(1);
+        expect(await messages().slackMessages('p-aaaaaaaaaaaa')).toEqual([{ channel: 'C1', ts: null, team: 'T1', claimedAt: T0.toISOString(), repliedState: null }]);
+        expect(await claim(messages())).toBe(false);
+        // Stale: claimed before staleBefore and still without a ts.
+        expect(await claim(messages(), new Date(T0.getTime() + 1))).toBe(true);
+        await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C1', ts: '1.1', team: 'T1' });
+        expect(await claim(messages(), new Date(T0.getTime() + 60_000))).toBe(false);
+      });
+
+      test('each outcome is posted in the thread once', async () => {
+        expect(await messages().claimSlackReply('p-aaaaaaaaaaaa', 'C1', 'done')).toBe(false); // no message yet
+        await messages().setSlackMessage({ promotionId: 'p-aaaaaaaaaaaa', channel: 'C1', ts: '1.1', team: 'T1' });
+        const other = await open();
+        const both = await Promise.all([messages().claimSlackReply('p-aaaaaaaaaaaa', 'C1', 'done'), other.claimSlackReply('p-aaaaaaaaaaaa', 'C1', 'done')]);
+        expect(both.filter(Boolean)).toHaveLength(1);
+        expect(await messages().claimSlackReply('p-aaaaaaaaaaaa', 'C1', 'done')).toBe(false);
+        expect(await messages().claimSlackReply('p-aaaaaaaaaaaa', 'C1', 'failed')).toBe(true);
+        expect((await messages().slackMessages('p-aaaaaaaaaaaa'))[0]?.repliedState).toBe('failed');
       });
     });
 
