@@ -29,7 +29,7 @@ export function createApp({ store, promotions: options, onPromotions }: AppDepen
     app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
     app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));
     app.on('workflow_run.completed', once(store, (context) => onWorkflowRunCompleted(context, store)));
-    app.on('issue_comment.created', once(store, (context) => onIssueComment(context, promotions, store)));
+    app.on('issue_comment.created', once(store, (context) => onIssueComment(context, promotions)));
   };
 }
 

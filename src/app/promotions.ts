@@ -31,15 +31,21 @@ export function appPromotions(app: Probot, store: Store, options: PromotionOptio
   const service: PromotionService = new PromotionService({
     store,
     github: async (repo: PromotionRepo) => promotionGitHub(await installation(repo.installationId), repo),
-    notify: async (p: Promotion) => {
-      const issue = commentIssue(p);
-      if (issue !== null) {
-        const octokit = await installation(p.installationId);
-        const appId = await ownAppId(octokit);
-        if (appId === null) throw new Error('Cannot tell which GitHub App this is, so its comment cannot be updated safely.');
-        await publishPromotionComment(octokit, store, await service.view(p), { issue, appId });
-      }
-      for (const notify of options.notifiers ?? []) await notify(p);
+    // Every place is told, even when one fails; the first failure is then the caller's.
+    notify: async (p: Promotion, change?: { created: boolean }) => {
+      const places: Array<() => Promise<void>> = [
+        async () => {
+          const issue = commentIssue(p);
+          if (issue === null) return;
+          const octokit = await installation(p.installationId);
+          const appId = await ownAppId(octokit);
+          if (appId === null) throw new Error('Cannot tell which GitHub App this is, so its comment cannot be updated safely.');
+          await publishPromotionComment(octokit, store, await service.view(p), { issue, appId, ...(change?.created ? { isNew: true } : {}) });
+        },
+        ...(options.notifiers ?? []).map((notify) => () => notify(p, change)),
+      ];
+      const failures = (await Promise.allSettled(places.map((place) => place()))).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failures[0]) throw failures[0].reason;
     },
     now,
     sha256: (data) => createHash('sha256').update(data).digest('hex'),

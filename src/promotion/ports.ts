@@ -30,7 +30,11 @@ export interface PromotionGitHub {
   setDeploymentStatus(id: number, status: { state: DeploymentState; description: string; logUrl?: string | null; environment: string }): Promise<void>;
 }
 
-/** Tells people that a request changed: the PR comment, the Slack message. Idempotent: a redo updates in place. */
-export type Notify = (promotion: Promotion) => Promise<void>;
+/**
+ * Tells people that a request changed: the PR comment, the Slack message. Idempotent: a redo
+ * updates in place. `created`: the request was just made, so its messages are new (no search
+ * for an earlier one).
+ */
+export type Notify = (promotion: Promotion, change?: { created: boolean }) => Promise<void>;
 
 export type PromotionStore = Promotions & Pick<Evaluations, 'latestEvaluation' | 'getEvaluation'>;

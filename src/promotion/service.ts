@@ -193,7 +193,7 @@ export class PromotionService {
       evidenceDigest: this.digest(evidence),
       evidence,
       approvalsRequired,
-      source: input.source,
+      source: input.source.kind === 'github' && policy.slackChannel !== null ? { ...input.source, slackChannel: policy.slackChannel } : input.source,
       comparison: gathered.comparison,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
@@ -217,6 +217,9 @@ export class PromotionService {
       const approved = await this.deps.store.transitionPromotion(draft.id, { from: ['requested'], to: 'approved', actor: input.requester, reason: 'the stage needs no approval' });
       if (approved) return { kind: 'created', view: await this.view(await this.execute(approved, github, gathered.facts, false)) };
     }
+    // The request's messages (its comment, its Slack message) are posted here, for every adapter
+    // alike. A failure is the caller's to report: the request exists, and asking again says so.
+    await this.deps.notify(created.promotion, { created: true });
     return { kind: 'created', view: await this.view(created.promotion) };
   }
 

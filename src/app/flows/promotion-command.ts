@@ -1,14 +1,12 @@
 import type { PromotionCommand } from '../../core/commands/index.js';
 import type { Actor } from '../../core/promotion/index.js';
-import { ownAppId, type AppAuthClient } from '../../github/app-id.js';
 import { COMMENT_MAX_CHARS } from '../../github/limits.js';
 import type { CommentsApi } from '../../github/sticky-comment.js';
 import { existsMarkdown, messageMarkdown, promotionMarkdown, refusedMarkdown, statusMarkdown } from '../../render/markdown/promotion.js';
 import type { PromotionRepo } from '../../promotion/ports.js';
 import type { PromotionService } from '../../promotion/service.js';
-import type { CommentIds } from '../../store/index.js';
 import type { Log } from '../log.js';
-import { commentIssue, publishPromotionComment } from './promotion-comment.js';
+import { commentIssue } from './promotion-comment.js';
 
 /** A promotion command as a comment gave it. */
 export interface CommentCommand {
@@ -31,8 +29,7 @@ const REQUESTERS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
  */
 export async function runPromotionCommand(
   service: PromotionService,
-  octokit: CommentsApi & AppAuthClient,
-  comments: CommentIds,
+  octokit: CommentsApi,
   c: CommentCommand,
   log: Log,
 ): Promise<void> {
@@ -64,13 +61,10 @@ export async function runPromotionCommand(
         source: { kind: 'github', issue: c.issue },
       });
       switch (outcome.kind) {
-        case 'created': {
-          const appId = await ownAppId(octokit);
-          if (appId === null) throw new Error('Cannot tell which GitHub App this is (no App id in its credentials).');
-          await publishPromotionComment(octokit, comments, outcome.view, { issue: c.issue, appId, isNew: true });
+        case 'created':
+          // The service posted the request's comment (and its Slack message) through its notifier.
           log.info({ promotion: outcome.view.promotion.id, issue: c.issue }, 'Posted the promotion request.');
           return;
-        }
         case 'dry-run':
           await reply(promotionMarkdown(outcome.view, { maxLength: COMMENT_MAX_CHARS, dryRun: true, unsatisfiable: outcome.unsatisfiable }));
           return;

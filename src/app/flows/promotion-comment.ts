@@ -8,9 +8,12 @@ import type { CommentIds } from '../../store/index.js';
 /** The store key of a request's sticky comment. */
 export const promotionCommentKey = (id: string): string => `promotion:${id}`;
 
-/** Where a request's comment lives: the issue or pull request it was requested on; null for requests made elsewhere (Slack). */
+/**
+ * Where a request's comment lives: the issue or pull request it was requested on; for a request
+ * made in Slack, the version's pull request (so both sides see it); null when it has none.
+ */
 export function commentIssue(p: Promotion): number | null {
-  return p.source.kind === 'github' ? p.source.issue : null;
+  return p.source.kind === 'github' ? p.source.issue : (p.evidence.pr?.number ?? null);
 }
 
 /**

@@ -2,7 +2,6 @@ import type { Context } from 'probot';
 import { parseCommand } from '../../core/commands/index.js';
 import type { PromotionService } from '../../promotion/service.js';
 import { commandHelpReply } from '../../render/markdown/commands.js';
-import type { CommentIds } from '../../store/index.js';
 import { runEvaluateCommand } from '../flows/evaluate-command.js';
 import { runPromotionCommand } from '../flows/promotion-command.js';
 
@@ -12,7 +11,7 @@ import { runPromotionCommand } from '../flows/promotion-command.js';
  * promotion verbs go to the promotion service. Comments by bots, and comments that are not
  * commands, are ignored without a request.
  */
-export async function onIssueComment(context: Context<'issue_comment.created'>, promotions: PromotionService, comments: CommentIds): Promise<void> {
+export async function onIssueComment(context: Context<'issue_comment.created'>, promotions: PromotionService): Promise<void> {
   const { issue, comment, repository, installation } = context.payload;
   if (comment.user?.type === 'Bot') return;
   const command = parseCommand(comment.body);
@@ -51,7 +50,6 @@ export async function onIssueComment(context: Context<'issue_comment.created'>, 
       await runPromotionCommand(
         promotions,
         context.octokit,
-        comments,
         {
           repo: {
             id: repository.id,

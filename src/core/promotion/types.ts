@@ -25,7 +25,12 @@ export type Actor = z.infer<typeof ActorSchema>;
 
 /** Where a request was made, so its messages go back there. */
 export const RequestSourceSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('github'), issue: Id }),
+  z.strictObject({
+    kind: z.literal('github'),
+    issue: Id,
+    /** The Slack channel the repository's policy announces requests in (promotion.slack_channel), when it names one. */
+    slackChannel: z.string().optional(),
+  }),
   z.strictObject({ kind: z.literal('slack'), team: z.string().min(1), channel: z.string().min(1), user: z.string().min(1) }),
 ]);
 export type RequestSource = z.infer<typeof RequestSourceSchema>;
