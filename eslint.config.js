@@ -54,7 +54,7 @@ export const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['lib/', 'node_modules/', 'actions/*/dist/', 'coverage/', 'data/'] },
+  { ignores: ['lib/', 'node_modules/', 'actions/*/dist/', 'packages/cli/dist/', 'coverage/', 'data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,7 +7,7 @@
 // the time until the request is done. The reference is the floor those calls cost one after
 // another at 20 ms each. Octokit's throttling (writes spaced ~1 s apart) is off unless
 // --throttle. Loopback only; bounded; stops by itself. Prints figures only.
-/* global fetch */
+/* global fetch, setTimeout */
 import { createHash, createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ProbotOctokit } from 'probot';

@@ -1,9 +1,11 @@
 // Bundles every actions/<name>/src/index.ts into actions/<name>/dist/index.js: one file that
-// GitHub runs without `npm install`. The output is committed, so it must be reviewable (not
-// minified) and reproducible (same bytes on every machine). `--check` rebuilds in memory and
-// fails when a committed bundle is stale; CI runs it.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+// GitHub runs without `npm install`; and the CLI (src/cli/bin.ts) into packages/cli/dist/, the
+// published `modelgate` package and the pre-commit hook, with no dependencies to install. The
+// output is committed, so it must be reviewable (not minified) and reproducible (same bytes on
+// every machine). `--check` rebuilds in memory and fails when a committed bundle is stale; CI runs it.
+import { chmodSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -56,10 +58,53 @@ for (const name of actions) {
   }
 }
 
+// The CLI: split into chunks so each command loads only its own code (validate never parses the
+// metrics engine); `../ops/*` (the App's operator commands) stays an import the package cannot
+// satisfy, so `modelgate deliveries` says it needs the App.
+const cliDir = join(root, 'packages', 'cli');
+const cliDist = join(cliDir, 'dist');
+const cliVersion = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).version;
+const cli = await build({
+  absWorkingDir: root,
+  entryPoints: { modelgate: join(root, 'src', 'cli', 'bin.ts') },
+  outdir: cliDist,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['../ops/*'],
+  define: { MODELGATE_VERSION: JSON.stringify(cliVersion) },
+  banner: { js: ['#!/usr/bin/env node', banner].join('\n') },
+  minify: false,
+  sourcemap: false,
+  legalComments: 'eof',
+  charset: 'ascii',
+  logLevel: 'warning',
+  write: false,
+});
+const committed = existsSync(cliDist) ? readdirSync(cliDist, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name)) : [];
+if (check) {
+  const built = new Set(cli.outputFiles.map((f) => f.path));
+  for (const file of cli.outputFiles) {
+    if (!existsSync(file.path) || !Buffer.from(file.contents).equals(readFileSync(file.path))) stale.push(relative(root, file.path));
+  }
+  for (const file of committed) if (!built.has(file)) stale.push(`${relative(root, file)} (no longer built: delete it)`);
+} else {
+  rmSync(cliDist, { recursive: true, force: true });
+  for (const file of cli.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.contents);
+  }
+  chmodSync(join(cliDist, 'modelgate.js'), 0o755);
+  console.log(`bundle-actions: wrote ${relative(root, cliDist)}/ (${cli.outputFiles.length} files, modelgate ${cliVersion})`);
+}
+
 if (check) {
   if (stale.length > 0) {
     console.error(`bundle-actions: out of date (run \`npm run bundle\` and commit the result):\n${stale.map((p) => `  ${p}`).join('\n')}`);
     process.exit(1);
   }
-  console.log(`bundle-actions: ${actions.length} bundle(s) up to date`);
+  console.log(`bundle-actions: ${actions.length} action bundle(s) and the CLI (packages/cli/dist) up to date`);
 }

@@ -2,3 +2,4 @@
 import type { Problem } from './workflow-checks.mjs';
 
 export function collectProblems(root: string): Promise<Problem[]>;
+export function markdownSnippets(markdown: string): ({ kind: 'workflow'; line: number; offset: number; text: string } | { kind: 'yaml'; line: number } | { kind: 'problem'; line: number; message: string })[];

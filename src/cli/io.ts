@@ -6,6 +6,8 @@ export interface CliIO {
   /** Whether stdout is a terminal (colours, layout for people). */
   isTTY: boolean;
   env: Record<string, string | undefined>;
+  /** Standard input, at most `limit` bytes (for `-` as a file); absent where there is none. */
+  readStdin?: (limit: number) => Promise<Uint8Array>;
 }
 
 /** Exit codes shared by every command. */

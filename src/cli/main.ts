@@ -1,21 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { didYouMean } from '../core/common/index.js';
-import { runDiff } from './diff.js';
 import { CliError, EXIT, type CliIO } from './io.js';
-import { runValidate } from './validate.js';
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  validate: { run: runValidate, summary: 'Check model cards (front matter, metrics, license, repository policy)' },
-  diff: { run: runDiff, summary: 'Compare two metrics files (JSON, YAML, CSV or model cards) under your gates' },
+/**
+ * The commands, each loaded only when it runs: `validate` never loads the metrics engine,
+ * `diff` never the card validator, and neither loads the App (`deliveries`).
+ */
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  validate: { load: async () => (await import('./validate.js')).runValidate, summary: 'Check model cards (front matter, metrics, license, repository policy)' },
+  diff: { load: async () => (await import('./diff.js')).runDiff, summary: 'Compare metrics: two files, or git revisions (modelgate diff main), under your gates' },
+  'explain-metric': { load: async () => (await import('./explain.js')).runExplainMetric, summary: 'Show which metric rules apply to a metric, and why' },
+  deliveries: { load: () => loadOperatorCommand(DELIVERIES_MODULE, 'runDeliveries', 'deliveries'), summary: 'App operators: list or replay stored webhook deliveries' },
 };
+
+/**
+ * The App's operator command lives with the App (it needs its store: pg or better-sqlite3). It is
+ * imported by a name the bundler leaves alone, so the CLI package never contains it; where it
+ * (or what it imports) is not installed, the command says so in one line.
+ */
+const DELIVERIES_MODULE = '../ops/deliveries.js';
 
 export const USAGE = `Usage: modelgate <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`)
+  .map(([name, { summary }]) => `  ${name.padEnd(16)}${summary}`)
   .join('\n')}
 
 Options:
@@ -64,12 +75,12 @@ async function dispatch(argv: string[], io: CliIO): Promise<number> {
       io.stdout(USAGE);
       return EXIT.ok;
     }
-    return command(rest[0]).run(['--help'], io);
+    return (await command(rest[0]).load())(['--help'], io);
   }
-  return command(first).run(rest, io);
+  return (await command(first).load())(rest, io);
 }
 
-function command(name: string): { run: Command } {
+function command(name: string): { load: () => Promise<Command> } {
   const found = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (found) return found;
   const suggestion = didYouMean(name, Object.keys(COMMANDS));
@@ -79,8 +90,32 @@ function command(name: string): { run: Command } {
   );
 }
 
-/** From package.json: two levels up from both src/cli/ and the built lib/cli/. */
+/**
+ * Loads a command that lives with the App: `specifier` is relative to this file. A missing module,
+ * or a module whose own imports (the App's server dependencies) are missing, is one clear line.
+ */
+export async function loadOperatorCommand(specifier: string, exported: string, name: string): Promise<Command> {
+  const unavailable = new CliError(
+    `'modelgate ${name}' is an App operator command: it needs the modelgate App and its store (pg or better-sqlite3), which this installation does not have. Run it where the App runs, in the modelgate repository after 'npm ci'.`,
+  );
+  let loaded: unknown;
+  try {
+    loaded = await import(specifier);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)|Could not locate module/.test(String((error as { message?: unknown } | null)?.message))) throw unavailable;
+    throw error;
+  }
+  const run = (loaded as Record<string, unknown> | null)?.[exported];
+  if (typeof run !== 'function') throw unavailable;
+  return run as Command;
+}
+
+/** Set by the bundler (the CLI package); from package.json two levels up in src/cli/ and the built lib/cli/. */
+declare const MODELGATE_VERSION: string | undefined;
+
 function version(): string {
+  if (typeof MODELGATE_VERSION === 'string') return MODELGATE_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

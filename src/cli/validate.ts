@@ -1,7 +1,7 @@
 import { cardPasses, validateCard, type CardReport } from '../core/cards/index.js';
 import { ConfigError, InputError } from '../node/errors.js';
 import { findCards } from '../node/find-cards.js';
-import { loadConfig } from '../node/load-config.js';
+import { loadProjectConfig } from '../node/load-config.js';
 import { readCard } from '../node/read-card.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
@@ -20,13 +20,21 @@ Validates model cards: Markdown with YAML front matter (Hugging Face), model_car
 and Model Card Toolkit JSON.
 
 PATHS are files, directories or globs, relative to the current directory (default: all of it).
-Directories are searched for files matching the config's \`cards\` globs; files you name are
-always checked. Run it from the repository root, where .github/modelgate.yml lives.
+Files you name are always checked (they must be Markdown, YAML or JSON); directories are
+searched for files matching the config's \`cards\` globs, and for the repository's root
+README.md when its front matter has model-card keys (the Hugging Face Hub layout). A directory
+that holds no card is an error.
+
+The config is .github/modelgate.yml in the current directory or the nearest parent up to the
+repository root (like git and eslint); paths in the output are relative to the directory that
+holds it (else to the repository root).
 
 Options:
-  -c, --config FILE     Config file (default: .github/modelgate.yml, if it exists)
+  -c, --config FILE     Config file (default: the nearest .github/modelgate.yml, if any)
   -f, --format FORMAT   text (default), json, or github (workflow command annotations)
       --fail-on LEVEL   error or warning (default: fail_on from the config, else error)
+      --only-cards      Check only the named files that are cards by the config, skip the
+                        rest silently (what the pre-commit hook passes)
   -h, --help            Show this help
 
 Exit status: 0 when every card passes, 1 when a card fails, 2 on usage or input errors.
@@ -36,6 +44,7 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   format: { type: 'string', short: 'f' },
   'fail-on': { type: 'string' },
+  'only-cards': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -46,6 +55,7 @@ interface ValidateOptions {
   config: string | undefined;
   format: OutputFormat;
   failOn: FailOn | undefined;
+  onlyCards: boolean;
   help: boolean;
 }
 
@@ -56,11 +66,9 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const color = io.isTTY && !io.env['NO_COLOR'];
-  const root = io.cwd;
-
   let loaded;
   try {
-    loaded = await loadConfig({ root, file: options.config });
+    loaded = await loadProjectConfig(io.cwd, options.config);
   } catch (error) {
     if (error instanceof ConfigError) {
       // In CI the config errors become annotations on the config file; elsewhere they go with the error.
@@ -72,12 +80,12 @@ export async function runValidate(args: string[], io: CliIO): Promise<number> {
     }
     throw asCliError(error);
   }
-  const { config } = loaded;
+  const { config, root } = loaded;
   const failOn = options.failOn ?? config.failOn;
 
   const reports: CardReport[] = [];
   try {
-    for (const card of await findCards({ root, paths: options.paths, globs: config.cards })) {
+    for (const card of await findCards({ root, cwd: io.cwd, paths: options.paths, globs: config.cards, onlyCards: options.onlyCards })) {
       reports.push(validateCard(card.path, await readCard(card.absolute, card.path), config));
     }
   } catch (error) {
@@ -99,6 +107,7 @@ function parseOptions(args: string[]): ValidateOptions {
     config: values.config,
     format: oneOf('--format', values.format ?? 'text', FORMATS),
     failOn: values['fail-on'] === undefined ? undefined : oneOf('--fail-on', values['fail-on'], FAIL_ON),
+    onlyCards: values['only-cards'] ?? false,
     help: values.help ?? false,
   };
 }

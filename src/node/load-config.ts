@@ -3,6 +3,7 @@ import { CONFIG_PATH, parseConfig } from '../core/config/index.js';
 import { DEFAULT_CONFIG, type Config } from '../core/config/index.js';
 import { ConfigError, describeFsError, InputError } from './errors.js';
 import { displayPath } from './paths.js';
+import { findProject } from './project.js';
 import { readUpTo } from './read-limited.js';
 
 /** Larger than parseConfig's cap, so that parseConfig is the one that reports the size. */
@@ -53,3 +54,14 @@ export async function loadConfig({ root, file }: LoadConfigOptions): Promise<Loa
   return { config: result.config, file: display };
 }
 
+
+/**
+ * Loads the config of the project the working directory is in (see findProject): the config
+ * found walking up to the repository root, or the one named with --config. `root` is what card
+ * globs and reported paths are relative to.
+ */
+export async function loadProjectConfig(cwd: string, file?: string): Promise<LoadedConfig & { root: string }> {
+  const project = findProject(cwd, file);
+  if (project.configFile === null) return { config: DEFAULT_CONFIG, file: null, root: project.root };
+  return { ...(await loadConfig({ root: project.root, file: project.configFile })), root: project.root };
+}

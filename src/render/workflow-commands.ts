@@ -1,5 +1,6 @@
 import { cardsVerdict, type CardReport } from '../core/cards/index.js';
 import { findingSpan, findingText, type Finding } from '../core/common/index.js';
+import { verdictText, type Baseline, type MetricsDiff } from '../core/metrics/index.js';
 
 /**
  * GitHub Actions workflow commands (`::error file=…::message`), as the runner parses them from
@@ -36,5 +37,34 @@ export function findingCommand(path: string, f: Finding): string {
 export function cardsWorkflowCommands(reports: readonly CardReport[], failOn: 'error' | 'warning'): string {
   const lines = reports.flatMap((r) => r.findings.map((f) => findingCommand(r.path, f)));
   lines.push(reports.length === 0 ? 'No model cards found.' : cardsVerdict(reports, failOn).title);
+  return lines.join('\n') + '\n';
+}
+
+/** Where a diff row's metric is written: the file (head's, else base's), its line, and its name in that file. */
+export interface MetricLocation {
+  file: string;
+  line: number;
+  key: string;
+}
+
+/**
+ * `modelgate diff --format github`: an `::error` on the metric's line for each failing gate, a
+ * `::warning` for each other regression, then the verdict. The table goes to the job summary.
+ */
+export function metricsWorkflowCommands(diff: MetricsDiff, locations: ReadonlyMap<string, MetricLocation>, baseline: Baseline): string {
+  const lines: string[] = [];
+  for (const row of diff.rows) {
+    const failing = row.gate === 'fail';
+    if (!failing && row.status !== 'regressed' && row.status !== 'invalid') continue;
+    const at = locations.get(row.metric);
+    lines.push(
+      workflowCommand(
+        failing ? 'error' : 'warning',
+        { file: at?.file, line: at?.line, title: `modelgate: ${row.metric}`.slice(0, 255) },
+        `${row.metric} ${failing ? 'fails its gate' : row.status} against ${baseline.label}: ${row.reason}`,
+      ),
+    );
+  }
+  lines.push(`${diff.gates.fail > 0 ? 'FAIL' : diff.gates.pass > 0 ? 'PASS' : 'INFO'}: ${verdictText(diff)} (baseline: ${baseline.label})`);
   return lines.join('\n') + '\n';
 }

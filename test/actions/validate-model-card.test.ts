@@ -150,10 +150,10 @@ describe('validate-model-card action', () => {
 });
 
 describe('action.yml', () => {
-  test('declares the inputs main.ts reads and the outputs it sets, on node20 with the bundle', async () => {
+  test('declares the inputs main.ts reads and the outputs it sets, on node24 with the bundle', async () => {
     const { parse } = await import('yaml');
     const action = parse(readFileSync(new URL('../../actions/validate-model-card/action.yml', import.meta.url), 'utf8'));
-    expect(action.runs).toEqual({ using: 'node20', main: 'dist/index.js' });
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(Object.keys(action.inputs)).toEqual(['paths', 'config', 'fail-on']);
     expect(action.inputs.config.default).toBe('.github/modelgate.yml');
     expect(Object.keys(action.outputs)).toEqual(['valid', 'errors', 'warnings']);

@@ -58,7 +58,7 @@ describe('modelgate diff', () => {
   it('prints usage for --help', async () => {
     expect(await run('--help')).toBe(0);
     expect(out).toBe(DIFF_USAGE);
-    expect(out.startsWith('Usage: modelgate diff BASE HEAD [options]')).toBe(true);
+    expect(out.startsWith('Usage: modelgate diff [BASE] [HEAD] [-- PATHS...] [options]')).toBe(true);
   });
 
   it('exits 0 and prints exactly one JSON document when every gate passes', async () => {
@@ -66,7 +66,8 @@ describe('modelgate diff', () => {
     expect(await run('base.json', 'head.json', '--config', 'gates.yml', '--format', 'json', '--base-label', 'main', '--base-sha', 'abc123', '--base-version', '1.0')).toBe(0);
     expect(err).toBe('');
     const doc = JSON.parse(out);
-    expect(Object.keys(doc)).toEqual(['rows', 'gates_passed', 'baseline', 'significance', 'notes']);
+    expect(Object.keys(doc)).toEqual(['schema', 'rows', 'gates_passed', 'baseline', 'significance', 'notes']);
+    expect(doc.schema).toBe(1);
     expect(doc.gates_passed).toBe(true);
     expect(doc.baseline).toEqual({ label: 'main', sha: 'abc123', version: '1.0' });
     expect(doc.rows).toEqual([
@@ -82,6 +83,7 @@ describe('modelgate diff', () => {
         ci: null,
         significant: null,
         goal: 'maximize',
+        rules: [0],
       },
       {
         metric: 'eval.loss',
@@ -95,8 +97,9 @@ describe('modelgate diff', () => {
         ci: null,
         significant: null,
         goal: 'minimize',
+        rules: [],
       },
-      { metric: 'f1', base: null, head: 'NaN', delta: null, relative_delta: null, status: 'invalid', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: 'maximize' },
+      { metric: 'f1', base: null, head: 'NaN', delta: null, relative_delta: null, status: 'invalid', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: 'maximize', rules: [] },
     ]);
   });
 
@@ -153,17 +156,20 @@ describe('modelgate diff', () => {
   });
 
   it.each([
-    [[], "Missing arguments: give exactly two metric files, BASE and HEAD (got 0). Run 'modelgate diff --help' for usage."],
-    [['a', 'b', 'c'], "Too many arguments: give exactly two metric files, BASE and HEAD (got 3). Run 'modelgate diff --help' for usage."],
+    [[], 'Nothing to compare: give two metrics files (modelgate diff BASE HEAD), or run it in a git repository with a commit to compare the working tree with.'],
+    [['a', 'b', 'c'], "Too many arguments before '--': give BASE and HEAD (files or revisions), then '--' and the paths to compare (got 3). Run 'modelgate diff --help' for usage."],
+    [['base.json'], "Missing HEAD: with a file as BASE, name the HEAD file too (modelgate diff base.json HEAD_FILE), or '-' for standard input."],
+    [['-', '-'], "Only one side can be read from standard input ('-')."],
+    [['base.json', 'head.json', '--', 'x.json'], "Paths after '--' go with git revisions; two files are compared with each other as they are."],
     [['base.json', 'head.json', '--fromat', 'json'], "Unknown option '--fromat'. Did you mean '--format'? Run 'modelgate diff --help' for the options."],
-    [['base.json', 'head.json', '--format', 'markdown'], "--format must be one of text, md, json, not 'markdown'."],
-    [['base.json', 'head.json', '--format', 'jsn'], "--format must be one of text, md, json, not 'jsn'. Did you mean 'json'?"],
+    [['base.json', 'head.json', '--format', 'markdown'], "--format must be one of text, md, json, github, not 'markdown'."],
+    [['base.json', 'head.json', '--format', 'jsn'], "--format must be one of text, md, json, github, not 'jsn'. Did you mean 'json'?"],
     [['base.json', 'head.json', '--format'], "Option '--format' needs a value, e.g. '--format=VALUE'."],
     [['base.json', 'head.json', '--base-predictions', 'p.jsonl'], '--base-predictions and --head-predictions go together: significance needs per-example results for both sides (only --base-predictions was given).'],
     [['base.json', 'head.json', '--seed=-1'], "--seed must be a whole number from 0 to 4,294,967,295, not '-1'."],
     [['base.json', 'head.json', '--seed', '-1'], "Option '--seed' needs a value, e.g. '--seed=VALUE'."],
     [['base.json', 'head.json', '--resamples', '10'], "--resamples must be a whole number from 100 to 100,000, not '10'."],
-    [['base.json', 'missing.json'], 'Cannot read the head metrics file missing.json: not found.'],
+    [['base.json', 'missing.json'], "'missing.json' is neither a file nor a git revision here. Check the name (a branch, tag or commit, or a metrics file)."],
     [['base.json', 'head.json', '--config', 'nope.yml'], 'Cannot read config file nope.yml: not found.'],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     expect(await usageError(...args)).toBe(message);

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { main, USAGE } from '../../src/cli/main.js';
+import { loadOperatorCommand, main, USAGE } from '../../src/cli/main.js';
 import { VALIDATE_USAGE } from '../../src/cli/validate.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { describeWith } from '../helpers/prerequisite.js';
@@ -82,6 +82,18 @@ describe('main', () => {
     expect(io.err).toBe(
       "modelgate: unexpected error: stdout is gone\nSet MODELGATE_DEBUG=1 for details, and please report this at the project's issue tracker.\n",
     );
+  });
+
+  test("'deliveries' (the App's operator command) is loaded only when run; without the App's module it is one clear line", async () => {
+    const io = fakeIO('/');
+    const code = await main(['deliveries', 'list'], io);
+    // On a branch with the App's src/ops/deliveries.ts this runs it; the loader itself is tested below.
+    if (code === 2) expect(io.err).toMatch(/^modelgate: 'modelgate deliveries' is an App operator command: it needs the modelgate App and its store \(pg or better-sqlite3\)/);
+    await expect(loadOperatorCommand('../ops/no-such-module.js', 'run', 'deliveries')).rejects.toThrow(/is an App operator command/);
+    // A module that is there but whose own imports (the App's server dependencies) are not installed.
+    await expect(loadOperatorCommand('../../test/fixtures/cli/needs-missing-package.js', 'run', 'deliveries')).rejects.toThrow(/is an App operator command/);
+    const run = await loadOperatorCommand('../../test/fixtures/cli/operator-command.js', 'run', 'deliveries');
+    expect(await run(['x'], io)).toBe(7);
   });
 
   test('MODELGATE_DEBUG=1 adds the stack', async () => {

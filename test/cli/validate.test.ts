@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { main } from '../../src/cli/main.js';
 import { runValidate } from '../../src/cli/validate.js';
 import { fakeIO } from '../helpers/fake-io.js';
 import { BAD_LICENSE_CARD, tmpRepo, VALID_CARD, YAML_ERROR_CARD, type TmpRepo } from '../helpers/tmp-repo.js';
@@ -194,5 +195,44 @@ describe('modelgate validate', () => {
     expect(await main(['validate', '--format', 'github'], io)).toBe(2);
     expect(io.out).toMatch(/^::error file=\.github\/modelgate\.yml,line=1,col=10,title=config\/invalid::.+%0ADid you mean `error`\?\n$/);
     expect(io.err).toBe('modelgate: .github/modelgate.yml is not a valid modelgate config (1 error).\n');
+  });
+
+  test('from a subdirectory: the config is found up to the repository root, and paths are relative to the working directory', async () => {
+    repo = tmpRepo({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.github/modelgate.yml': 'require:\n  fields: [language, datasets, base_model]\n  sections: [Limitations]\nlicenses:\n  allow: [apache-2.0]\n',
+      'models/ner/README.md': '---\nlicense: not-a-license\npipeline_tag: token-classification\n---\n# NER\n',
+    });
+    const io = fakeIO(`${repo.root}/models`);
+    expect(await runValidate(['ner/README.md', '--format', 'json'], io)).toBe(1);
+    const doc = JSON.parse(io.out);
+    expect(doc.files[0].path).toBe('models/ner/README.md');
+    expect(doc.summary.errors).toBe(6);
+  });
+
+  test('a Hub-layout repository: the root README.md is the card', async () => {
+    const r = await validate({ '.git/HEAD': 'x', 'README.md': BAD_LICENSE_CARD, 'config.json': '{}' });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('README.md:2:10  error    License "not-a-license"');
+  });
+
+  test('a named path that is not a card: exit 2 with what to do, not "No model cards found"', async () => {
+    const viaMain = async (files: Record<string, string>, args: string[]) => {
+      repo?.remove();
+      repo = tmpRepo(files);
+      const io = fakeIO(repo.root);
+      return { code: await main(['validate', ...args], io), out: io.out, err: io.err };
+    };
+    const r = await viaMain({ 'docs/guide.md': '# Guide\n', 'notes.txt': 'x' }, ['docs']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^modelgate: docs holds no model card: no file in it matches the card globs/);
+    const t = await viaMain({ 'notes.txt': 'x' }, ['notes.txt']);
+    expect(t).toMatchObject({ code: 2, out: '' });
+    expect(t.err).toMatch(/^modelgate: notes\.txt is not a model card/);
+  });
+
+  test('--only-cards: named files that are not cards by the config are skipped (the pre-commit hook)', async () => {
+    const r = await validate({ 'models/a/README.md': VALID_CARD, 'docs/guide.md': '# Guide\n', 'package.json': '{}' }, ['--only-cards', 'docs/guide.md', 'package.json', 'models/a/README.md']);
+    expect(r).toEqual({ code: 0, out: '✔ 1 model card valid\n', err: '' });
   });
 });

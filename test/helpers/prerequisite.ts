@@ -1,4 +1,5 @@
 import { describe, test } from '@jest/globals';
+import { existsSync } from 'node:fs';
 
 /**
  * `describe` for tests that need something outside the repository's control (a PostgreSQL
@@ -22,4 +23,18 @@ export function describeWith(what: string, missing: string | null, define: () =>
   }
   console.warn(`Skipping ${what}: ${missing}.`);
   describe.skip(what, define);
+}
+
+/**
+ * The project's shared real-world data beside the checkout (`../shared`: the corpus of real
+ * model cards, the Hub's reference files). CI has it; a clone from GitHub does not. Tests that
+ * read it go in `describeWith(what, sharedMissing(path), …)`; the project's own fixtures cover
+ * every rule without it, and the product never reads it.
+ */
+export const SHARED = new URL('../../../shared/', import.meta.url);
+
+/** Null when every `paths` (relative to ../shared) exists, else what is missing, for describeWith. */
+export function sharedMissing(...paths: string[]): string | null {
+  const absent = paths.filter((path) => !existsSync(new URL(path, SHARED)));
+  return absent.length === 0 ? null : `../shared/${absent[0]} is not beside the checkout (only CI and the project's machines have the shared corpus)`;
 }

@@ -51,7 +51,41 @@ describe('findCards', () => {
   test('a directory is searched with globs relative to the root, not to the directory', async () => {
     expect(await paths(['models'])).toEqual(['models/README.md', 'models/bert/README.md', 'models/gpt/model_card.yaml']);
     // `models/**/README.md` must not match docs/README.md just because docs/ was the directory searched.
-    expect(await paths(['docs/'])).toEqual([]);
+    await expect(paths(['docs/'])).rejects.toThrow(
+      new InputError(
+        'docs/ holds no model card: no file in it matches the card globs (**/MODEL_CARD.md, **/model_card.md, **/model_card.{yml,yaml,json}, models/**/README.md). Name the card itself, or set `cards:` in .github/modelgate.yml.',
+      ),
+    );
+  });
+
+  test('a named file that is not in a card format is an error, not a silent pass', async () => {
+    repo.write('notes.txt', 'hello');
+    await expect(paths(['notes.txt'])).rejects.toThrow(/^notes\.txt is not a model card: modelgate reads Markdown cards/);
+  });
+
+  test('the Hub layout: the root README.md is a card when its front matter has model-card keys', async () => {
+    expect(await paths([])).not.toContain('README.md'); // 'not a card'
+    repo.write('README.md', '---\ntitle: My site\nlayout: home\n---\n# Site\n');
+    expect(await paths([])).not.toContain('README.md');
+    repo.write('README.md', '---\nlanguage: en\nlicense: apache-2.0\npipeline_tag: fill-mask\n---\n# bert\n');
+    expect(await paths([])).toContain('README.md');
+    expect(await paths(['.'])).toContain('README.md');
+    // Only the root one: docs/README.md with the same front matter is not a card by the globs.
+    repo.write('docs/README.md', '---\nlicense: mit\n---\n');
+    expect(await paths([])).not.toContain('docs/README.md');
+  });
+
+  test('--only-cards keeps the named files that are cards by the config and skips the rest', async () => {
+    repo.write('notes.txt', 'hello');
+    const only = async (targets: string[]) => (await findCards({ root: repo.root, paths: targets, globs, onlyCards: true })).map((c) => c.path);
+    expect(await only(['notes.txt', 'docs/guide.md', 'models/bert/README.md', 'README.md'])).toEqual(['models/bert/README.md']);
+    repo.write('README.md', '---\nlicense: mit\nbase_model: bert-base-uncased\n---\n');
+    expect(await only(['README.md'])).toEqual(['README.md']);
+  });
+
+  test('paths are relative to cwd, reported relative to the root', async () => {
+    const cards = await findCards({ root: repo.root, cwd: join(repo.root, 'models'), paths: ['bert/README.md', 'gpt'], globs });
+    expect(cards.map((c) => c.path)).toEqual(['models/bert/README.md', 'models/gpt/model_card.yaml']);
   });
 
   test('the config globs decide what a card is', async () => {

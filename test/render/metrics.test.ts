@@ -185,11 +185,12 @@ describe('toJson', () => {
   it('gives one row per metric with raw tokens for invalid values', () => {
     const diff = diffOf('{"accuracy": 0.9, "f1": NaN, "name": "a"}', '{"accuracy": 0.8, "f1": 0.5, "name": "a", "new": 1}', [{ match: 'accuracy', max_regression: 0.2 }]);
     expect(toJson(diff, { label: 'main', sha: 'abc' })).toEqual({
+      schema: 1,
       rows: [
-        { metric: 'accuracy', base: 0.9, head: 0.8, delta: 0.8 - 0.9, relative_delta: (0.8 - 0.9) / 0.9, status: 'regressed', gate: 'pass', reason: 'regressed by 0.1, within the allowed 0.2', ci: null, significant: null, goal: 'maximize' },
-        { metric: 'f1', base: 'NaN', head: 0.5, delta: null, relative_delta: null, status: 'invalid', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: 'maximize' },
-        { metric: 'name', base: 'a', head: 'a', delta: null, relative_delta: null, status: 'unchanged', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: null },
-        { metric: 'new', base: null, head: 1, delta: null, relative_delta: null, status: 'added', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: null },
+        { metric: 'accuracy', base: 0.9, head: 0.8, delta: 0.8 - 0.9, relative_delta: (0.8 - 0.9) / 0.9, status: 'regressed', gate: 'pass', reason: 'regressed by 0.1, within the allowed 0.2', ci: null, significant: null, goal: 'maximize', rules: [0] },
+        { metric: 'f1', base: 'NaN', head: 0.5, delta: null, relative_delta: null, status: 'invalid', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: 'maximize', rules: [] },
+        { metric: 'name', base: 'a', head: 'a', delta: null, relative_delta: null, status: 'unchanged', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: null, rules: [] },
+        { metric: 'new', base: null, head: 1, delta: null, relative_delta: null, status: 'added', gate: 'none', reason: 'no rule matches', ci: null, significant: null, goal: null, rules: [] },
       ],
       gates_passed: true,
       baseline: { label: 'main', sha: 'abc' },

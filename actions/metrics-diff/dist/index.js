@@ -32908,7 +32908,10 @@ function truncate(text, max, ellipsis = "\u2026") {
   return text.slice(0, Math.max(0, cut)) + ellipsis;
 }
 function plural(n, word, words = `${word}s`) {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? word : words}`;
+  return `${groupThousands(n)} ${n === 1 ? word : words}`;
+}
+function groupThousands(n) {
+  return Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",") : n.toLocaleString("en-US");
 }
 
 // src/core/cards/quote.ts
@@ -32968,6 +32971,568 @@ var RULES = [
 ];
 var RULE_IDS = RULES.map((r) => r.id);
 var DEFAULTS2 = new Map(RULES.map((r) => [r.id, r.severity]));
+
+// src/core/cards/data/licenses.ts
+var HF_LICENSE_IDS = [
+  "apache-2.0",
+  "mit",
+  "openrail",
+  "bigscience-openrail-m",
+  "creativeml-openrail-m",
+  "bigscience-bloom-rail-1.0",
+  "bigcode-openrail-m",
+  "afl-3.0",
+  "artistic-2.0",
+  "bsl-1.0",
+  "bsd",
+  "bsd-2-clause",
+  "bsd-3-clause",
+  "bsd-3-clause-clear",
+  "c-uda",
+  "cc",
+  "cc0-1.0",
+  "cc-by-2.0",
+  "cc-by-2.5",
+  "cc-by-3.0",
+  "cc-by-4.0",
+  "cc-by-sa-3.0",
+  "cc-by-sa-4.0",
+  "cc-by-nc-2.0",
+  "cc-by-nc-3.0",
+  "cc-by-nc-4.0",
+  "cc-by-nd-4.0",
+  "cc-by-nc-nd-3.0",
+  "cc-by-nc-nd-4.0",
+  "cc-by-nc-sa-2.0",
+  "cc-by-nc-sa-3.0",
+  "cc-by-nc-sa-4.0",
+  "cdla-sharing-1.0",
+  "cdla-permissive-1.0",
+  "cdla-permissive-2.0",
+  "wtfpl",
+  "ecl-2.0",
+  "epl-1.0",
+  "epl-2.0",
+  "etalab-2.0",
+  "eupl-1.1",
+  "eupl-1.2",
+  "agpl-3.0",
+  "gfdl",
+  "gpl",
+  "gpl-2.0",
+  "gpl-3.0",
+  "lgpl",
+  "lgpl-2.1",
+  "lgpl-3.0",
+  "isc",
+  "h-research",
+  "intel-research",
+  "lppl-1.3c",
+  "ms-pl",
+  "apple-ascl",
+  "apple-amlr",
+  "mpl-2.0",
+  "odc-by",
+  "odbl",
+  "openmdw-1.0",
+  "openmdw-1.1",
+  "openrail++",
+  "osl-3.0",
+  "postgresql",
+  "ofl-1.1",
+  "ncsa",
+  "unlicense",
+  "zlib",
+  "pddl",
+  "lgpl-lr",
+  "deepfloyd-if-license",
+  "fair-noncommercial-research-license",
+  "llama2",
+  "llama3",
+  "llama3.1",
+  "llama3.2",
+  "llama3.3",
+  "llama4",
+  "grok2-community",
+  "gemma",
+  "unknown",
+  "other"
+];
+var HF_LICENSE_SET = new Set(HF_LICENSE_IDS);
+
+// src/core/cards/data/hf-keys.ts
+var TOP_LEVEL_KEYS = /* @__PURE__ */ new Set([
+  "language",
+  "license",
+  "license_name",
+  "license_link",
+  "library_name",
+  "tags",
+  "datasets",
+  "metrics",
+  "base_model",
+  "base_model_relation",
+  "new_version",
+  "pipeline_tag",
+  "model-index",
+  "model_name",
+  "inference",
+  "widget",
+  "co2_eq_emissions",
+  "thumbnail",
+  "extra_gated_prompt",
+  "extra_gated_fields",
+  "extra_gated_heading",
+  "extra_gated_description",
+  "extra_gated_button_content",
+  "extra_gated_eu_disallowed",
+  // modelgate's own namespace: cannot collide with a Hub key.
+  "modelgate"
+]);
+var ENTRY_KEYS = /* @__PURE__ */ new Set(["name", "results"]);
+var RESULT_KEYS = /* @__PURE__ */ new Set(["task", "dataset", "metrics", "source"]);
+var TASK_KEYS = /* @__PURE__ */ new Set(["type", "name"]);
+var DATASET_KEYS = /* @__PURE__ */ new Set(["type", "name", "config", "split", "revision", "args"]);
+var METRIC_KEYS = /* @__PURE__ */ new Set(["type", "value", "name", "config", "args", "verified", "verifyToken"]);
+var SOURCE_KEYS = /* @__PURE__ */ new Set(["name", "url"]);
+var MODELGATE_KEYS = /* @__PURE__ */ new Set(["model", "version"]);
+
+// src/core/cards/data/mct-schema.ts
+var MCT_SCHEMA = {
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "Model Card",
+  "$id": "https://modelcards.withgoogle.com/v0.0.1/model_card.schema.json",
+  "description": "https://modelcards.withgoogle.com/",
+  "type": "object",
+  "properties": {
+    "schema_version": {
+      "description": "The version of the schema.",
+      "type": "string"
+    },
+    "model_details": {
+      "description": "Metadata about the model.",
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the model.",
+          "type": "string"
+        },
+        "overview": {
+          "description": "A brief, one-line description of the model card.",
+          "type": "string"
+        },
+        "documentation": {
+          "description": "A thorough description of the model and its usage.",
+          "type": "string"
+        },
+        "owners": {
+          "description": "The individuals or teams who own the model.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/owner" }
+        },
+        "version": { "$ref": "#/definitions/version" },
+        "licenses": {
+          "description": "The model's license for use.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/license" }
+        },
+        "references": {
+          "description": "Links providing more information about the model.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/reference" }
+        },
+        "citations": {
+          "description": "How to reference this model card.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/citation" }
+        },
+        "path": {
+          "description": "The path where the model is stored.",
+          "type": "string"
+        }
+      }
+    },
+    "model_parameters": {
+      "description": "Parameters for construction of the model.",
+      "type": "object",
+      "properties": {
+        "model_architecture": {
+          "description": "The architecture of the model.",
+          "type": "string"
+        },
+        "data": {
+          "description": "The datasets used to train and evaluate the model.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/dataset" }
+        },
+        "input_format": {
+          "description": "The data format for inputs to the model.",
+          "type": "string"
+        },
+        "input_format_map": {
+          "description": "The data format for inputs to the model, in key-value format.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/keyval" }
+        },
+        "output_format": {
+          "description": "The data format for outputs from the model.",
+          "type": "string"
+        },
+        "output_format_map": {
+          "description": "The data format for outputs from the model, in key-value format.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/keyval" }
+        }
+      }
+    },
+    "quantitative_analysis": {
+      "description": "A quantitative analysis of the model",
+      "type": "object",
+      "properties": {
+        "performance_metrics": {
+          "description": "The model performance metrics being reported.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/performance_metric" }
+        },
+        "graphics": { "$ref": "#/definitions/graphics_collection" }
+      }
+    },
+    "considerations": {
+      "description": "What considerations should be taken into account regarding the model's construction, training, and application?",
+      "type": "object",
+      "properties": {
+        "users": {
+          "description": "Who are the intended users of the model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/user" }
+        },
+        "use_cases": {
+          "description": "What are the intended use cases of the model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/use_case" }
+        },
+        "limitations": {
+          "description": "What are the known technical limitations of the model? E.g. What kind(s) of data should the model be expected not to perform well on? What are the factors that might degrade model performance?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/limitation" }
+        },
+        "tradeoffs": {
+          "description": "What are the known tradeoffs in accuracy/performance of the model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/tradeoff" }
+        },
+        "ethical_considerations": {
+          "description": "What are the ethical (or environmental) risks involved in the application of this model?",
+          "type": "array",
+          "items": { "$ref": "#/definitions/risk" }
+        }
+      }
+    }
+  },
+  "additionalProperties": false,
+  "definitions": {
+    "owner": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the owner.",
+          "type": "string"
+        },
+        "contact": {
+          "description": "The contact information of the owner.",
+          "type": "string"
+        }
+      }
+    },
+    "version": {
+      "description": "The version of the model.",
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the version.",
+          "type": "string"
+        },
+        "date": {
+          "description": "The date the version was released.",
+          "type": "string",
+          "format": "date"
+        },
+        "diff": {
+          "description": "The changes from the previous version.",
+          "type": "string"
+        }
+      }
+    },
+    "license": {
+      "type": "object",
+      "properties": {
+        "identifier": {
+          "description": 'A standard SPDX license identifier (https://spdx.org/licenses/), or "proprietary" for an unlicensed module.',
+          "type": "string"
+        },
+        "custom_text": {
+          "description": "A text of a custom license.",
+          "type": "string"
+        }
+      },
+      "oneOf": [
+        { "required": ["identifier"] },
+        { "required": ["custom_text"] }
+      ]
+    },
+    "reference": {
+      "type": "object",
+      "properties": {
+        "reference": {
+          "description": "A reference to a resource.",
+          "type": "string",
+          "format": "uri"
+        }
+      }
+    },
+    "citation": {
+      "type": "object",
+      "properties": {
+        "style": {
+          "description": "The citation style.",
+          "type": "string"
+        },
+        "citation": {
+          "description": "The citation itself.",
+          "type": "string"
+        }
+      }
+    },
+    "keyval": {
+      "type": "object",
+      "properties": {
+        "key": {
+          "description": "The key of a key-value pair.",
+          "type": "string"
+        },
+        "value": {
+          "description": "The value of a key-value pair.",
+          "type": "string"
+        }
+      }
+    },
+    "dataset": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the dataset.",
+          "type": "string"
+        },
+        "link": {
+          "description": "A link to the dataset.",
+          "type": "string",
+          "format": "uri"
+        },
+        "sensitive": { "$ref": "#/definitions/sensitive_data" },
+        "graphics": { "$ref": "#/definitions/graphics_collection" },
+        "description": {
+          "description": "A description of the dataset. Can describe size of dataset, whether it's used for training, testing, or validation, etc.",
+          "type": "string"
+        }
+      }
+    },
+    "performance_metric": {
+      "type": "object",
+      "properties": {
+        "type": {
+          "description": "The type of performance metric.",
+          "type": "string"
+        },
+        "value": {
+          "description": "The value of the performance metric.",
+          "type": "string"
+        },
+        "slice": {
+          "description": "The name of the slice this metric was computed on. By default, assume this metric is not sliced.",
+          "type": "string"
+        },
+        "confidence_interval": {
+          "description": "The confidence interval of the metric.",
+          "type": "object",
+          "properties": {
+            "lower_bound": {
+              "description": "The lower bound of the confidence interval.",
+              "type": "string"
+            },
+            "upper_bound": {
+              "description": "The upper bound of the confidence interval.",
+              "type": "string"
+            }
+          }
+        }
+      }
+    },
+    "sensitive_data": {
+      "type": "object",
+      "properties": {
+        "sensitive_data": {
+          "description": "A description of any sensitive data in a dataset.",
+          "type": "array",
+          "items": { "type": "string" }
+        }
+      }
+    },
+    "graphics_collection": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of this collection of graphics.",
+          "type": "string"
+        },
+        "collection": {
+          "description": "A collection of graphics.",
+          "type": "array",
+          "items": { "$ref": "#/definitions/graphic" }
+        }
+      }
+    },
+    "graphic": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the graphic.",
+          "type": "string"
+        },
+        "image": {
+          "description": "The graphic, encoded as a base64 string.",
+          "type": "string",
+          "contentEncoding": "base64",
+          "contentMediaType": "image/png"
+        }
+      }
+    },
+    "user": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the user.",
+          "type": "string"
+        }
+      }
+    },
+    "use_case": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the use case.",
+          "type": "string"
+        }
+      }
+    },
+    "limitation": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the limitation.",
+          "type": "string"
+        }
+      }
+    },
+    "tradeoff": {
+      "type": "object",
+      "properties": {
+        "description": {
+          "description": "A description of the tradeoff.",
+          "type": "string"
+        }
+      }
+    },
+    "risk": {
+      "type": "object",
+      "properties": {
+        "name": {
+          "description": "The name of the risk.",
+          "type": "string"
+        },
+        "mitigation_strategy": {
+          "description": "Strategy used to address this risk.",
+          "type": "string"
+        }
+      }
+    }
+  }
+};
+
+// src/core/config/fields.ts
+var leaf = (keys) => ({ keys, children: /* @__PURE__ */ new Map() });
+var HF_TREE = {
+  keys: /* @__PURE__ */ new Set([...TOP_LEVEL_KEYS, "modelgate"]),
+  children: /* @__PURE__ */ new Map([
+    ["modelgate", leaf(MODELGATE_KEYS)],
+    [
+      "model-index",
+      {
+        keys: ENTRY_KEYS,
+        children: /* @__PURE__ */ new Map([
+          [
+            "results",
+            {
+              keys: RESULT_KEYS,
+              children: /* @__PURE__ */ new Map([
+                ["task", leaf(TASK_KEYS)],
+                ["dataset", leaf(DATASET_KEYS)],
+                ["metrics", leaf(METRIC_KEYS)],
+                ["source", leaf(SOURCE_KEYS)]
+              ])
+            }
+          ]
+        ])
+      }
+    ]
+  ])
+};
+function schemaTree(schema, depth = 0) {
+  let node2 = schema;
+  if (node2 && node2.items && !node2.properties) node2 = node2.items;
+  const properties = node2?.properties ?? {};
+  const children = /* @__PURE__ */ new Map();
+  if (depth < 4) for (const [key, value] of Object.entries(properties)) children.set(key, schemaTree(value, depth + 1));
+  return { keys: new Set(Object.keys(properties)), children };
+}
+var mctTree;
+function fieldSegments(field) {
+  return field.split(".");
+}
+function requiredFieldProblem(field) {
+  const segments = fieldSegments(field);
+  if (segments.some((s) => s.trim() === "")) {
+    return {
+      message: `\`${field}\` in require.fields is not a field path: it has an empty part.`,
+      hint: "Write a key (`license`) or dotted keys (`modelgate.version`, `model-index.results`), without leading, trailing or doubled dots."
+    };
+  }
+  mctTree ??= schemaTree(MCT_SCHEMA);
+  const hf = walk(segments, HF_TREE);
+  const mct = walk(segments, mctTree);
+  if (hf === "known" || mct === "known") return null;
+  const miss = hf === "custom" ? mct : mct === "custom" ? hf : hf.index >= mct.index ? hf : mct;
+  if (miss === "custom") return null;
+  const { index, suggestion } = miss;
+  const fixed = [...segments.slice(0, index), suggestion, ...segments.slice(index + 1)].join(".");
+  return {
+    message: `\`${field}\` in require.fields names \`${segments[index]}\`, which is not a model card key, so no card would ever have it.`,
+    hint: `Did you mean \`${fixed}\`? Fields are metadata keys, dotted for nested ones (see the README's configuration reference).`
+  };
+}
+function walk(segments, tree) {
+  let level = tree;
+  for (let i = 0; i < segments.length && level; i++) {
+    const segment = segments[i];
+    if (/^\d+$/.test(segment)) continue;
+    if (level.keys.has(segment)) {
+      level = level.children.get(segment);
+      continue;
+    }
+    const suggestion = didYouMean(segment, level.keys);
+    return suggestion ? { index: i, suggestion } : "custom";
+  }
+  return "known";
+}
 
 // src/core/config/schema-file.ts
 var import_yaml5 = __toESM(require_dist(), 1);
@@ -53040,32 +53605,34 @@ var DEFAULT_CARD_GLOBS = [
   "**/model_card.{yml,yaml,json}",
   "models/**/README.md"
 ];
-var severitySetting = external_exports.enum(["error", "warning", "off"]).describe("Severity for this rule: error fails the check, warning is shown, off disables it.");
-var relativeRegression = external_exports.string().regex(/^\d+(\.\d+)?%$/, 'a percentage such as "10%"').describe('Relative to the baseline, e.g. "10%".');
-var MetricRuleSchema = external_exports.strictObject({
-  match: external_exports.string().min(1).describe('Glob over flattened metric keys, e.g. "eval.accuracy" or "latency_ms.*".'),
-  goal: external_exports.enum(["maximize", "minimize"]).optional().describe("Which direction is better."),
-  tolerance: external_exports.number().nonnegative().optional().describe("Differences up to this (absolute) count as unchanged."),
-  max_regression: external_exports.union([external_exports.number().nonnegative(), relativeRegression]).optional().describe(`Largest allowed regression: absolute in the metric's units, or relative like "10%".`),
-  min: external_exports.number().optional().describe("The head value must be at least this."),
-  max: external_exports.number().optional().describe("The head value must be at most this."),
-  required: external_exports.boolean().optional().describe("Fail the gate when the metric is missing in head."),
-  fail_only_if_significant: external_exports.boolean().optional().describe("Only fail a regression gate when the bootstrap interval says the change is real. Without max_regression, any significant regression fails.")
+var severitySetting = _enum2(["error", "warning", "off"]).describe("Severity for this rule: error fails the check, warning is shown, off disables it.");
+var relativeRegression = string2().regex(/^\d+(\.\d+)?%$/, 'a percentage such as "10%"').describe('Relative to the baseline, e.g. "10%".');
+var MetricRuleSchema = strictObject({
+  match: string2().min(1).describe('Glob over flattened metric keys, e.g. "eval.accuracy" or "latency_ms.*".'),
+  goal: _enum2(["maximize", "minimize"]).optional().describe("Which direction is better."),
+  tolerance: number2().nonnegative().optional().describe("Differences up to this (absolute) count as unchanged."),
+  max_regression: union([number2().nonnegative(), relativeRegression]).optional().describe(`Largest allowed regression: absolute in the metric's units, or relative like "10%".`),
+  min: number2().optional().describe("The head value must be at least this."),
+  max: number2().optional().describe("The head value must be at most this."),
+  required: boolean2().optional().describe("Fail the gate when the metric is missing in head."),
+  fail_only_if_significant: boolean2().optional().describe("Only fail a regression gate when the bootstrap interval says the change is real. Without max_regression, any significant regression fails.")
 }).describe("A metric rule: matches metrics by glob and sets direction and gates.");
-var ConfigSchema = external_exports.strictObject({
-  cards: external_exports.array(external_exports.string().min(1)).min(1).optional().describe(`Globs of the files that are model cards. Default: ${DEFAULT_CARD_GLOBS.join(", ")}.`),
-  fail_on: external_exports.enum(["error", "warning"]).optional().describe("Fail the check on errors only (default) or on warnings too."),
-  rules: external_exports.record(external_exports.string(), severitySetting).optional().describe('Severity per rule id, e.g. { "card/unknown-pipeline-tag": "off" }.'),
-  require: external_exports.strictObject({
-    fields: external_exports.array(external_exports.string().min(1)).optional().describe("Metadata keys every card must have, e.g. license."),
-    sections: external_exports.array(external_exports.string().min(1)).optional().describe('Markdown headings every card must have, e.g. "Intended use" (case-insensitive).')
+var ConfigSchema = strictObject({
+  cards: array(string2().min(1)).min(1).optional().describe(`Globs of the files that are model cards. Default: ${DEFAULT_CARD_GLOBS.join(", ")}.`),
+  fail_on: _enum2(["error", "warning"]).optional().describe("Fail the check on errors only (default) or on warnings too."),
+  rules: record(string2(), severitySetting).optional().describe('Severity per rule id, e.g. { "card/unknown-pipeline-tag": "off" }.'),
+  require: strictObject({
+    fields: array(string2().min(1)).optional().describe(
+      "Metadata fields every card must have: a key (license) or a dotted path (modelgate.version, model-index.results: a list on the way needs the rest in every item; model-index.0.results picks one)."
+    ),
+    sections: array(string2().min(1)).optional().describe('Markdown headings every card must have, e.g. "Intended use" (case-insensitive).')
   }).optional().describe("What every model card in this repository must contain."),
-  licenses: external_exports.strictObject({
-    allow: external_exports.array(external_exports.string().min(1)).min(1).optional().describe("The only licenses allowed, as Hub license ids.")
+  licenses: strictObject({
+    allow: array(string2().min(1)).min(1).optional().describe("The only licenses allowed, as Hub license ids (lowercase: mit, apache-2.0); other:NAME allows license: other with license_name: NAME.")
   }).optional().describe("License policy."),
-  metrics: external_exports.array(MetricRuleSchema).optional().describe("Metric directions and regression gates."),
-  evaluation: external_exports.strictObject({
-    workflow: external_exports.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, 'a workflow file name in .github/workflows, such as "evaluate.yml"').optional().describe(
+  metrics: array(MetricRuleSchema).optional().describe("Metric directions and regression gates."),
+  evaluation: strictObject({
+    workflow: string2().regex(/^[A-Za-z0-9._-]+\.ya?ml$/, 'a workflow file name in .github/workflows, such as "evaluate.yml"').optional().describe(
       "The workflow (file name in .github/workflows, with a workflow_dispatch trigger) the App dispatches when a pull request changes a model card, and on `/modelgate evaluate`."
     )
   }).optional().describe("How the App runs evaluations."),
@@ -53105,23 +53672,46 @@ function parseConfig(text) {
   if (parsed.value === null) return { ok: true, config: resolveConfig() };
   const errors = [];
   let omitted = 0;
+  const add = (path, rule, message, hint, key = false) => {
+    if (errors.length >= MAX_CONFIG_ERRORS) {
+      omitted++;
+      return;
+    }
+    const pos = positionOf(parsed.doc, parsed.map, path, key);
+    errors.push({ severity: "error", rule, message, hint, line: pos.line, column: pos.column });
+  };
   const known = new Set(RULE_IDS);
   for (const rule of Object.keys(parsed.value.rules ?? {})) {
     if (known.has(rule)) continue;
-    if (errors.length >= MAX_CONFIG_ERRORS) {
-      omitted++;
-      continue;
-    }
-    const pos = positionOf(parsed.doc, parsed.map, ["rules", rule], true);
-    const suggestion = didYouMean(rule, RULE_IDS);
-    errors.push({ severity: "error", rule: "config/unknown-rule", message: `Unknown rule \`${rule}\`.`, hint: suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.", line: pos.line, column: pos.column });
+    const suggestion = errors.length < MAX_CONFIG_ERRORS ? didYouMean(rule, RULE_IDS) : void 0;
+    add(["rules", rule], "config/unknown-rule", `Unknown rule \`${rule}\`.`, suggestion ? `Did you mean \`${suggestion}\`?` : "The README lists every rule id.", true);
   }
+  (parsed.value.licenses?.allow ?? []).forEach((license, i) => {
+    const problem = allowedLicenseProblem(license);
+    if (problem) add(["licenses", "allow", i], "config/unknown-license", problem.message, problem.hint);
+  });
+  (parsed.value.require?.fields ?? []).forEach((field, i) => {
+    const problem = requiredFieldProblem(field);
+    if (problem) add(["require", "fields", i], "config/unknown-field", problem.message, problem.hint);
+  });
   if (omitted > 0) {
     const last = errors[errors.length - 1];
     errors.push({ severity: "error", rule: "config/too-many-errors", message: `\u2026and ${thousands(omitted)} more errors in the config.`, hint: "Fix the errors above and check the config again.", line: last.line, column: last.column });
   }
   if (errors.length) return { ok: false, errors };
   return { ok: true, config: resolveConfig(parsed.value) };
+}
+var CUSTOM_LICENSE_PREFIX = "other:";
+function allowedLicenseProblem(license) {
+  if (HF_LICENSE_SET.has(license)) return null;
+  if (license.startsWith(CUSTOM_LICENSE_PREFIX) && license.length > CUSTOM_LICENSE_PREFIX.length) return null;
+  const lower = license.toLowerCase();
+  const exact = HF_LICENSE_IDS.find((id) => id === lower);
+  const suggestion = exact ?? didYouMean(license, HF_LICENSE_IDS);
+  return {
+    message: `\`${license}\` in licenses.allow is not a Hugging Face Hub license id, so no card's \`license:\` would ever match it.`,
+    hint: suggestion ? `Did you mean \`${suggestion}\`? Hub license ids are lowercase (https://huggingface.co/docs/hub/repositories-licenses).` : `Use a Hub license id (https://huggingface.co/docs/hub/repositories-licenses), or \`${CUSTOM_LICENSE_PREFIX}${license}\` to allow cards with \`license: other\` and \`license_name: ${license}\`.`
+  };
 }
 
 // src/core/metrics/scalars.ts
@@ -53466,15 +54056,15 @@ var MetricCollector = class {
   }
 };
 function flattenTree(tree, collector, notes, locator) {
-  walk(tree, "", collector, notes, locator);
+  walk2(tree, "", collector, notes, locator);
 }
-function walk(tree, prefix, collector, notes, locator) {
+function walk2(tree, prefix, collector, notes, locator) {
   for (const entry of tree.entries) {
     const key = prefix === "" ? entry.key : `${prefix}.${entry.key}`;
     const value = entry.value;
     switch (value.kind) {
       case "map":
-        walk(value, key, collector, notes, locator);
+        walk2(value, key, collector, notes, locator);
         break;
       case "list": {
         const { line, column } = locator.at(value.offset);
@@ -54265,11 +54855,33 @@ function readTable(file2, text, format) {
 
 // src/core/metrics/direction.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
+var RULE_PROPERTIES = ["goal", "tolerance", "max_regression", "min", "max", "required", "fail_only_if_significant"];
+function globSpecificity(glob) {
+  const exact = !/[*?[\]{}()!+@\\]/.test(glob);
+  const literals = glob.replace(/\[[^\]]*\]/g, "").replace(/\{[^}]*\}/g, "").replace(/[*?!+@()]/g, "").length;
+  return { exact, literals };
+}
 function compileRules(rules) {
-  const matchers = rules.map((rule) => (0, import_picomatch.default)(rule.match, { dot: true }));
+  const compiled = rules.map((rule, index) => ({ rule, index, test: (0, import_picomatch.default)(rule.match, { dot: true }), ...globSpecificity(rule.match) }));
+  const ordered = [...compiled].sort((a, b) => Number(b.exact) - Number(a.exact) || b.literals - a.literals);
   return (key) => {
-    for (let i = 0; i < matchers.length; i++) if (matchers[i](key)) return { rule: rules[i], index: i };
-    return null;
+    const matching = ordered.filter((r) => r.test(key));
+    if (matching.length === 0) return null;
+    const top = matching[0];
+    if (matching.length === 1) {
+      const sources2 = {};
+      for (const p of RULE_PROPERTIES) if (top.rule[p] !== void 0) sources2[p] = top.index;
+      return { rule: top.rule, index: top.index, indices: [top.index], sources: sources2 };
+    }
+    const merged = { match: top.rule.match };
+    const sources = {};
+    for (const p of RULE_PROPERTIES) {
+      const from = matching.find((r) => r.rule[p] !== void 0);
+      if (!from) continue;
+      merged[p] = from.rule[p];
+      sources[p] = from.index;
+    }
+    return { rule: merged, index: top.index, indices: matching.map((r) => r.index), sources };
   };
 }
 function goalFor(key, match) {
@@ -54675,7 +55287,7 @@ function compareMetrics(base, head, options = {}) {
     const b = base.metrics.get(key)?.value ?? null;
     const h = head.metrics.get(key)?.value ?? null;
     const m = match(key);
-    if (m) ruleUsed.add(m.index);
+    if (m) for (const index of m.indices) ruleUsed.add(index);
     const { goal, source } = goalFor(key, m);
     const column = columnFor.get(key);
     const sig = column === void 0 ? void 0 : significance.columns.get(column);
@@ -54693,6 +55305,7 @@ function compareMetrics(base, head, options = {}) {
       goal,
       goalSource: source,
       rule: m?.index ?? null,
+      rules: m?.indices ?? [],
       gate,
       reason,
       ci,
@@ -54713,6 +55326,7 @@ function compareMetrics(base, head, options = {}) {
       goal: rule.goal ?? null,
       goalSource: rule.goal ? "rule" : null,
       rule: index,
+      rules: [index],
       gate: "fail",
       reason: `required, but no metric matching ${JSON.stringify(rule.match)} is in head (or base)`,
       ci: null,
@@ -55140,9 +55754,11 @@ async function upsertStickyComment(octokit, target, body) {
 }
 
 // src/render/json/metrics.ts
+var DIFF_SCHEMA_VERSION = 1;
 function toJson(diff, baseline) {
   const s = diff.significance;
   return {
+    schema: DIFF_SCHEMA_VERSION,
     rows: diff.rows.map(jsonRow),
     gates_passed: diff.gatesPassed,
     baseline: { ...baseline },
@@ -55171,7 +55787,8 @@ function jsonRow(row2) {
     reason: row2.reason,
     ci: row2.ci,
     significant: row2.significant,
-    goal: row2.goal
+    goal: row2.goal,
+    rules: row2.rules
   };
 }
 function jsonValue(value) {

@@ -12,6 +12,7 @@ import {
   destinationFromPull,
   destinationFromRunPulls,
   emptyMetricSet,
+  evaluationsThatCount,
   failedRun,
   newEvaluation,
   noBaseline,
@@ -78,6 +79,7 @@ export async function handleCompletedRun(octokit: EvaluationRunClient, store: Ev
     if (artifacts.length > 0) await recordAndPublish(octokit, store, repository, run, artifacts, log);
     return;
   }
+  if (artifacts.length > 0) await recordBranchBaselines(octokit, store, repository, run, artifacts, log);
   if (artifacts.length === 0 && !(await isEvaluationWorkflow(octokit, repo, repository.default_branch, run.path))) return;
   const { destination } = await resolveDestination(octokit, repo, repository.id, run, { kind: 'run-pulls', checkNamed: false }, []);
   if (destination.kind !== 'pulls') {
@@ -144,6 +146,36 @@ async function recordAndPublish(
     const outcome = await publishEvaluation(octokit, store, { base: repo, repoId: repository.id, number: pull.number, headSha: run.head_sha }, results);
     if (outcome.published) log.info({ run: run.id, pull: pull.number, conclusion: outcome.conclusion }, outcome.title);
     else log.info({ run: run.id, pull: pull.number, currentHead: outcome.currentHead }, `No metric diff published: ${outcome.reason}.`);
+  }
+}
+
+/**
+ * A failed run on a branch (one model's job failed): the models whose evaluations succeeded are
+ * still that branch's baselines. Fetch the artifacts, keep those that count, record them.
+ */
+async function recordBranchBaselines(
+  octokit: EvaluationRunClient,
+  store: EvaluationRunStore,
+  repository: RunRepository,
+  run: CompletedRun,
+  artifacts: readonly RunArtifact[],
+  log: Log,
+): Promise<void> {
+  const facts = runFacts(run);
+  const plan = planDestination(facts, [], repository.id);
+  if (plan.lookup.kind !== 'known' || plan.lookup.destination.kind !== 'branch') return;
+  const ref = plan.lookup.destination.ref;
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const { evaluations, problems } = await readRunEvaluations(octokit, repo, artifacts);
+  const counted = evaluationsThatCount(evaluations);
+  problems.push(...commitProblems(facts, counted));
+  if (problems.length > 0) {
+    log.warn({ run: run.id, problems }, 'The evaluation artifacts of the failed run were refused; nothing stored.');
+    return;
+  }
+  for (const evaluation of counted) await store.recordEvaluation(newEvaluation(run, repository, evaluation, { ref, pr: null, diff: null }));
+  if (counted.length > 0) {
+    log.info({ run: run.id, ref, models: counted.map((e) => e.manifest.model.name) }, 'The run failed, but these models were evaluated: stored as the branch baseline.');
   }
 }
 

@@ -6,6 +6,7 @@ import { normalizeHeading } from './body.js';
 import type { FindingCollector } from './collector.js';
 import { finding } from './finding.js';
 import { quote, show } from './quote.js';
+import { didYouMean } from '../common/suggest.js';
 
 /**
  * The repository's own rules from `.github/modelgate.yml`: required metadata fields, required
@@ -17,20 +18,32 @@ const CONFIG = '.github/modelgate.yml';
 /**
  * A field is present when it is there and not empty (null, "", [] or {}). A dotted field
  * (`modelgate.version`) is looked up through nested mappings when no key has the dotted name.
+ * A list on the way applies the rest of the path to every item (`model-index.results`: each
+ * entry has results; an empty list has none); a number picks one item (`model-index.0.results`).
  */
 export function fieldPresentInYaml(root: YAMLMap | null, field: string, ctx: Ctx): boolean {
   if (!root) return false;
   const direct = pairOf(root, field);
   if (direct) return nonEmpty(deref(direct.value, ctx));
-  let node: unknown = root;
-  for (const segment of field.split('.')) {
-    node = deref(node, ctx);
-    if (isMap(node)) node = pairOf(node, segment)?.value;
-    else if (isSeq(node) && /^\d+$/.test(segment)) node = node.items[Number(segment)];
-    else return false;
-    if (node === undefined) return false;
+  return yamlPathPresent(root, field.split('.'), ctx);
+}
+
+function yamlPathPresent(start: unknown, segments: readonly string[], ctx: Ctx): boolean {
+  const node = deref(start, ctx);
+  if (segments.length === 0) return nonEmpty(node);
+  const [segment, ...rest] = segments as [string, ...string[]];
+  if (isMap(node)) {
+    const next = pairOf(node, segment)?.value;
+    return next !== undefined && yamlPathPresent(next, rest, ctx);
   }
-  return nonEmpty(deref(node, ctx));
+  if (isSeq(node)) {
+    if (/^\d+$/.test(segment)) {
+      const item: unknown = node.items[Number(segment)];
+      return item !== undefined && yamlPathPresent(item, rest, ctx);
+    }
+    return node.items.length > 0 && node.items.every((item) => yamlPathPresent(item, segments, ctx));
+  }
+  return false;
 }
 
 function nonEmpty(node: unknown): boolean {
@@ -43,12 +56,18 @@ function nonEmpty(node: unknown): boolean {
 export function fieldPresentInData(data: unknown, field: string): boolean {
   const record = data as Record<string, unknown> | null;
   if (record && typeof record === 'object' && Object.prototype.hasOwnProperty.call(record, field)) return nonEmptyValue(record[field]);
-  let value: unknown = data;
-  for (const segment of field.split('.')) {
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, segment)) return false;
-    value = (value as Record<string, unknown>)[segment];
+  return dataPathPresent(data, field.split('.'));
+}
+
+function dataPathPresent(value: unknown, segments: readonly string[]): boolean {
+  if (segments.length === 0) return nonEmptyValue(value);
+  const [segment, ...rest] = segments as [string, ...string[]];
+  if (Array.isArray(value)) {
+    if (/^\d+$/.test(segment)) return Number(segment) < value.length && dataPathPresent(value[Number(segment)], rest);
+    return value.length > 0 && value.every((item) => dataPathPresent(item, segments));
   }
-  return nonEmptyValue(value);
+  if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, segment)) return false;
+  return dataPathPresent((value as Record<string, unknown>)[segment], rest);
 }
 
 function nonEmptyValue(value: unknown): boolean {
@@ -58,15 +77,34 @@ function nonEmptyValue(value: unknown): boolean {
   return true;
 }
 
-export function checkRequiredFields(config: Config, present: (field: string) => boolean, where: Position, findings: FindingCollector): void {
+/** The top-level keys of a card's metadata, for "did you mean" when a required field is missing. */
+export function topLevelKeysOfYaml(root: YAMLMap | null): string[] {
+  return root ? root.items.map((pair) => keyOf(pair)).filter((k): k is string => k !== null) : [];
+}
+
+export function topLevelKeysOfData(data: unknown): string[] {
+  return data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.keys(data) : [];
+}
+
+export function checkRequiredFields(
+  config: Config,
+  present: (field: string) => boolean,
+  where: Position,
+  findings: FindingCollector,
+  keys: () => readonly string[] = () => [],
+): void {
   for (const field of config.require.fields) {
     if (present(field)) continue;
+    const first = field.split('.')[0]!;
+    const near = keys().includes(first) ? undefined : didYouMean(first, keys());
     findings.push(
       finding(
         'policy/required-field',
         where,
         `The card has no ${quote(field)} (this repository requires it).`,
-        `Add \`${field}\` to the card's metadata; the list of required fields is in ${CONFIG} (require.fields).`,
+        near
+          ? `The card has \`${near}\`: did you mean \`${first}\`? Rename it, or add \`${field}\`; required fields are listed in ${CONFIG} (require.fields).`
+          : `Add \`${field}\` to the card's metadata${field.includes('.') ? ' (a dotted field is a nested key; a list on the way needs it in every item)' : ''}; the list of required fields is in ${CONFIG} (require.fields).`,
       ),
     );
   }
@@ -175,7 +213,8 @@ export function checkHfLicenseAllowed(config: Config, root: YAMLMap | null, wher
   if (typeof value !== 'string') return; // not a license id at all: card/invalid-license says so
   if (allow.includes(value)) return;
   const name = value === 'other' && root ? scalarValue(pairOf(root, 'license_name')?.value, ctx) : null;
-  if (typeof name === 'string' && allow.includes(name)) return;
+  // A custom license is allowed as `other:<license_name>` (the config checks every other entry is a Hub id).
+  if (typeof name === 'string' && allow.includes(`other:${name}`)) return;
   ctx.findings.push(
     finding(
       'policy/license-not-allowed',

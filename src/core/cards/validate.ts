@@ -22,6 +22,8 @@ import {
   fieldPresentInYaml,
   keysOfData,
   keysOfYaml,
+  topLevelKeysOfData,
+  topLevelKeysOfYaml,
 } from './policy.js';
 import { readCard } from './read.js';
 import { checkYamlPortability } from './style.js';
@@ -192,7 +194,7 @@ function checkHfDocument(
   const map = root as YAMLMap;
   checkHfMetadata(map, ctx);
   const model = hfIdentity(map, path, ctx);
-  checkRequiredFields(config, (field) => fieldPresentInYaml(map, field, ctx), start, ctx.findings);
+  checkRequiredFields(config, (field) => fieldPresentInYaml(map, field, ctx), start, ctx.findings, () => topLevelKeysOfYaml(map));
   if (sectionKeys) checkRequiredSections(config, () => keysOfYaml(map, ctx), 'key', start, ctx.findings);
   checkHfLicenseAllowed(config, map, start, ctx);
   return model;
@@ -201,7 +203,7 @@ function checkHfDocument(
 function checkToolkit(path: string, data: unknown, root: Node | null, map: SourceMap, config: Config, findings: FindingCollector): Outcome {
   const locate = pathLocator(root, map);
   checkMct(data, locate, findings);
-  checkRequiredFields(config, (field) => fieldPresentInData(data, field), START, findings);
+  checkRequiredFields(config, (field) => fieldPresentInData(data, field), START, findings, () => topLevelKeysOfData(data));
   checkRequiredSections(config, () => keysOfData(data), 'key', START, findings);
   checkMctLicensesAllowed(config, data, (p) => locate(p), findings);
   return { format: 'mct', model: mctIdentity(data, path) };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PromotionPolicySchema, resolvePromotionPolicy, type PromotionPolicy } from '../promotion/policy-schema.js';
 
 /**
@@ -63,7 +63,12 @@ export const ConfigSchema = z
       .describe('Severity per rule id, e.g. { "card/unknown-pipeline-tag": "off" }.'),
     require: z
       .strictObject({
-        fields: z.array(z.string().min(1)).optional().describe('Metadata keys every card must have, e.g. license.'),
+        fields: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'Metadata fields every card must have: a key (license) or a dotted path (modelgate.version, model-index.results: a list on the way needs the rest in every item; model-index.0.results picks one).',
+          ),
         sections: z
           .array(z.string().min(1))
           .optional()
@@ -73,7 +78,11 @@ export const ConfigSchema = z
       .describe('What every model card in this repository must contain.'),
     licenses: z
       .strictObject({
-        allow: z.array(z.string().min(1)).min(1).optional().describe('The only licenses allowed, as Hub license ids.'),
+        allow: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe('The only licenses allowed, as Hub license ids (lowercase: mit, apache-2.0); other:NAME allows license: other with license_name: NAME.'),
       })
       .optional()
       .describe('License policy.'),

@@ -52,7 +52,7 @@ export {
   type StageBaseline,
 } from './baseline.js';
 export { cardsWithMetrics, type CardWithMetrics, type HeadCard } from './card-metrics.js';
-export { failedRun, type FailedRun, type FailedRunConclusion } from './run-outcome.js';
+export { evaluationsThatCount, failedRun, type FailedRun, type FailedRunConclusion } from './run-outcome.js';
 export {
   commitProblems,
   destinationFromPull,

@@ -22,3 +22,13 @@ const FAILED: Readonly<Record<string, FailedRun>> = {
 export function failedRun(conclusion: string | null): FailedRun | null {
   return conclusion !== null && Object.hasOwn(FAILED, conclusion) ? FAILED[conclusion]! : null;
 }
+
+/**
+ * Of a run that did not succeed, the evaluations that still count. Each model is evaluated in
+ * its own job and uploads its artifact only when its own command succeeded (its manifest says
+ * exit code 0), so one model's failure does not void another's evaluation: baselines are per
+ * model, not per run.
+ */
+export function evaluationsThatCount<T extends { manifest: { exit_code: number } }>(evaluations: readonly T[]): T[] {
+  return evaluations.filter((e) => e.manifest.exit_code === 0);
+}

@@ -27,8 +27,10 @@ export interface DiffRow {
   goal: Goal | null;
   /** Where the goal came from: the config rule, the built-in name defaults, or nowhere. */
   goalSource: 'rule' | 'default' | null;
-  /** Index of the config rule that applies (the first whose glob matches), or null. */
+  /** Index of the most specific config rule that matches, or null. */
   rule: number | null;
+  /** Every matching config rule, highest precedence first: each property comes from the first of them that sets it. */
+  rules: number[];
   gate: GateResult;
   reason: string;
   /** Bootstrap interval of the head − base difference of the per-example mean. */
@@ -79,7 +81,7 @@ export function compareMetrics(base: MetricSet, head: MetricSet, options: Compar
     const b = base.metrics.get(key)?.value ?? null;
     const h = head.metrics.get(key)?.value ?? null;
     const m = match(key);
-    if (m) ruleUsed.add(m.index);
+    if (m) for (const index of m.indices) ruleUsed.add(index);
     const { goal, source } = goalFor(key, m);
     const column = columnFor.get(key);
     const sig = column === undefined ? undefined : significance.columns.get(column);
@@ -99,6 +101,7 @@ export function compareMetrics(base: MetricSet, head: MetricSet, options: Compar
       goal,
       goalSource: source,
       rule: m?.index ?? null,
+      rules: m?.indices ?? [],
       gate,
       reason,
       ci,
@@ -121,6 +124,7 @@ export function compareMetrics(base: MetricSet, head: MetricSet, options: Compar
       goal: rule.goal ?? null,
       goalSource: rule.goal ? 'rule' : null,
       rule: index,
+      rules: [index],
       gate: 'fail',
       reason: `required, but no metric matching ${JSON.stringify(rule.match)} is in head (or base)`,
       ci: null,

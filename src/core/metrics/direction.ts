@@ -4,21 +4,64 @@ import type { MetricRule } from '../config/schema.js';
 export type Goal = 'maximize' | 'minimize';
 
 export interface RuleMatch {
+  /** The rule that applies: every matching rule merged, property by property (see compileRules). */
   rule: MetricRule;
-  /** Index in `config.metrics`, for messages. */
+  /** Index in `config.metrics` of the most specific matching rule, for messages. */
   index: number;
+  /** Every matching rule's index, highest precedence first. */
+  indices: number[];
+  /** For each property the merged rule sets, the index of the rule it came from. */
+  sources: Partial<Record<RuleProperty, number>>;
+}
+
+/** The properties a metric rule sets (everything but `match`), in the order they are explained. */
+export const RULE_PROPERTIES = ['goal', 'tolerance', 'max_regression', 'min', 'max', 'required', 'fail_only_if_significant'] as const;
+export type RuleProperty = (typeof RULE_PROPERTIES)[number];
+
+/**
+ * How specific a glob is: an exact name (no glob characters) beats every glob; among globs, the
+ * one with more literal characters wins (`eval.acc*` over `eval.*` over `**`).
+ */
+export function globSpecificity(glob: string): { exact: boolean; literals: number } {
+  const exact = !/[*?[\]{}()!+@\\]/.test(glob);
+  const literals = glob
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/[*?!+@()]/g, '').length;
+  return { exact, literals };
 }
 
 /**
- * Compiles the config's metric rules; `match(key)` returns the first rule whose glob matches the
- * flattened key. Globs are picomatch globs: `*` stops at `/` (which model-index keys contain,
- * `dataset/metric`), `**` does not; `.` is an ordinary character.
+ * Compiles the config's metric rules; `match(key)` returns every rule whose glob matches the
+ * flattened key, merged: each property (goal, tolerance, max_regression, min, max, required,
+ * fail_only_if_significant) comes from the most specific matching rule that sets it — an exact
+ * name first, then the glob with the most literal characters, then the rule listed first. So
+ * `eval.*: fail_only_if_significant` still applies to `eval.accuracy` when that metric has a rule
+ * of its own for its limit. Globs are picomatch globs: `*` stops at `/` (which model-index keys
+ * contain, `dataset/metric`), `**` does not; `.` is an ordinary character.
  */
 export function compileRules(rules: readonly MetricRule[]): (key: string) => RuleMatch | null {
-  const matchers = rules.map((rule) => picomatch(rule.match, { dot: true }));
+  const compiled = rules.map((rule, index) => ({ rule, index, test: picomatch(rule.match, { dot: true }), ...globSpecificity(rule.match) }));
+  // Highest precedence first; the sort is stable, so equal specificity keeps the config's order.
+  const ordered = [...compiled].sort((a, b) => Number(b.exact) - Number(a.exact) || b.literals - a.literals);
   return (key) => {
-    for (let i = 0; i < matchers.length; i++) if (matchers[i]!(key)) return { rule: rules[i]!, index: i };
-    return null;
+    const matching = ordered.filter((r) => r.test(key));
+    if (matching.length === 0) return null;
+    const top = matching[0]!;
+    if (matching.length === 1) {
+      const sources: RuleMatch['sources'] = {};
+      for (const p of RULE_PROPERTIES) if (top.rule[p] !== undefined) sources[p] = top.index;
+      return { rule: top.rule, index: top.index, indices: [top.index], sources };
+    }
+    const merged: Record<string, unknown> = { match: top.rule.match };
+    const sources: RuleMatch['sources'] = {};
+    for (const p of RULE_PROPERTIES) {
+      const from = matching.find((r) => r.rule[p] !== undefined);
+      if (!from) continue;
+      merged[p] = from.rule[p];
+      sources[p] = from.index;
+    }
+    return { rule: merged as MetricRule, index: top.index, indices: matching.map((r) => r.index), sources };
   };
 }
 

@@ -6,7 +6,9 @@
 export { readMetrics, type ReadMetricsOptions } from './read.js';
 export { readPredictions, type PredictionSet, type ReadPredictionsOptions } from './predictions.js';
 export { compareMetrics, RELATIVE_NOISE, type CompareOptions, type DiffRow, type MetricsDiff, type Status } from './compare.js';
-export { defaultGoal, type Goal } from './direction.js';
+export { defaultGoal, globSpecificity, RULE_PROPERTIES, type Goal, type RuleProperty } from './direction.js';
+export { explainMetric, type MetricExplanation } from './explain.js';
+export { FILE_KEY_SEPARATOR, mergeDiffs, type DiffPart } from './merge.js';
 export type { GateResult } from './gates.js';
 export { bootstrapMeanDifference, createRandom, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES, type Interval } from './bootstrap.js';
 export { pairedSignificance, type Significance } from './significance.js';

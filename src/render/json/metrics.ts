@@ -3,6 +3,9 @@ import type { Baseline, DiffRow, GateResult, MetricsDiff, MetricValue, Status } 
 /** A value in the JSON output: a number, the raw token for NaN/±Infinity/null, text, or null when missing. */
 export type JsonValue = number | string | null;
 
+/** The version of the `--format json` document's shape (schema/diff-output.schema.json); bumped on any incompatible change. */
+export const DIFF_SCHEMA_VERSION = 1;
+
 export interface JsonRow {
   metric: string;
   base: JsonValue;
@@ -15,9 +18,12 @@ export interface JsonRow {
   ci: [number, number] | null;
   significant: boolean | null;
   goal: 'maximize' | 'minimize' | null;
+  /** The indices (in the config's `metrics:`) of every rule that matched, highest precedence first. */
+  rules: number[];
 }
 
 export interface JsonDiff {
+  schema: typeof DIFF_SCHEMA_VERSION;
   rows: JsonRow[];
   gates_passed: boolean;
   baseline: Baseline;
@@ -42,6 +48,7 @@ export interface JsonDiff {
 export function toJson(diff: MetricsDiff, baseline: Baseline): JsonDiff {
   const s = diff.significance;
   return {
+    schema: DIFF_SCHEMA_VERSION,
     rows: diff.rows.map(jsonRow),
     gates_passed: diff.gatesPassed,
     baseline: { ...baseline },
@@ -72,7 +79,13 @@ function jsonRow(row: DiffRow): JsonRow {
     ci: row.ci,
     significant: row.significant,
     goal: row.goal,
+    rules: row.rules,
   };
+}
+
+/** The document `--format json` prints instead of a diff when the command cannot run (usage or input errors). */
+export function jsonError(message: string, exitCode: number): string {
+  return JSON.stringify({ schema: DIFF_SCHEMA_VERSION, error: { message, exit_code: exitCode } }, null, 2) + '\n';
 }
 
 function jsonValue(value: MetricValue | null): JsonValue {

@@ -299,6 +299,20 @@ describe('workflow_run.completed: runs that give no metrics are reported on the 
     expect(github.checkCreates[0]).toMatchObject({ status: 'completed', conclusion: expected, output: { title } });
   });
 
+  test('a failed push run: the models whose own evaluation succeeded are still the branch baselines (per model, not per run)', async () => {
+    github.token();
+    const ok = evaluationZip({ commit: MAIN_SHA, pr: null, metrics: { 'eval.accuracy': 0.8 } });
+    const failed = evaluationZip({ model: 'ner', commit: MAIN_SHA, pr: null, metrics: { 'eval.f1': 0.1 }, manifest: (m) => ({ ...m, exit_code: 1 }) });
+    github
+      .artifacts(REPO, 6, [listedArtifact(8, 'modelgate-eval-sentiment', ok.byteLength), listedArtifact(9, 'modelgate-eval-ner', failed.byteLength)])
+      .download(REPO, 8, ok)
+      .download(REPO, 9, failed);
+    await app.receive('workflow_run', prRun({ id: 6, event: 'push', conclusion: 'failure', head_sha: MAIN_SHA, head_branch: 'master', pull_requests: [] }));
+    expect(await app.store.latestEvaluation({ repoId: BASE_REPO_ID, model: 'sentiment', status: 'success', ref: 'master' })).toMatchObject({ runId: 6, metrics: { 'eval.accuracy': 0.8 } });
+    expect(await app.store.latestEvaluation({ repoId: BASE_REPO_ID, model: 'ner', status: 'success', ref: 'master' })).toBeNull();
+    assertAllMocksUsed();
+  });
+
   test('a failed run with modelgate artifacts is reported without reading the config', async () => {
     github.token().artifacts(REPO, RUN_ID, [listedArtifact(8, 'modelgate-eval-sentiment')]).reportCheck(REPO);
     await app.receive('workflow_run', prRun({ conclusion: 'failure', path: '.github/workflows/other.yml' }));

@@ -31,6 +31,27 @@ describe('policy/required-field', () => {
     expect(brief(check(card('license: [mit'), 'models/m/README.md', cfg).findings)).toEqual(['3:1 error card/yaml-syntax']);
   });
 
+  test('a list on the path: every item must have the rest; a number picks one item', () => {
+    const results = config({ require: { fields: ['model-index.results'] } });
+    const one = 'model-index:\n- name: a\n  results: [{metrics: [{type: acc, value: 1}]}]';
+    expect(check(card(`license: mit\n${one}`), 'models/m/README.md', results).findings.filter((f) => f.rule === 'policy/required-field')).toEqual([]);
+    const second = `${one}\n- name: b\n  results: []`;
+    expect(brief(check(card(`license: mit\n${second}`), 'models/m/README.md', results).findings)).toContain('2:1 error policy/required-field');
+    const first = config({ require: { fields: ['model-index.0.results'] } });
+    expect(check(card(`license: mit\n${second}`), 'models/m/README.md', first).findings.filter((f) => f.rule === 'policy/required-field')).toEqual([]);
+    expect(brief(check(card('license: mit\nmodel-index: []'), 'models/m/README.md', results).findings)).toContain('2:1 error policy/required-field');
+    // The same in JSON data (Model Card Toolkit cards).
+    const owners = config({ require: { fields: ['model_details.owners.name'] } });
+    expect(brief(check('{"model_details": {"name": "m", "owners": [{"name": "a"}, {"contact": "b"}]}}', 'models/m/model_card.json', owners).findings)).toEqual(['1:1 error policy/required-field']);
+    expect(brief(check('{"model_details": {"name": "m", "owners": [{"name": "a"}]}}', 'models/m/model_card.json', owners).findings)).toEqual([]);
+  });
+
+  test('a missing field with a close key in the card gets a suggestion', () => {
+    const report = check(card('licence: mit'), 'models/m/README.md', config({ require: { fields: ['license'] } }));
+    const required = report.findings.find((f) => f.rule === 'policy/required-field')!;
+    expect(required.hint).toBe('The card has `licence`: did you mean `license`? Rename it, or add `license`; required fields are listed in .github/modelgate.yml (require.fields).');
+  });
+
   test('in Model Card Toolkit cards, by dotted path', () => {
     const mct = config({ require: { fields: ['model_details.version.name', 'model_details.owners'] } });
     const report = check('{"model_details": {"name": "m", "version": {"name": "v2"}, "owners": []}}', 'models/m/model_card.json', mct);
@@ -81,12 +102,12 @@ describe('policy/required-section', () => {
 });
 
 describe('policy/license-not-allowed', () => {
-  const cfg = config({ licenses: { allow: ['apache-2.0', 'mit', 'acme-internal'] } });
+  const cfg = config({ licenses: { allow: ['apache-2.0', 'mit', 'other:acme-internal'] } });
 
   test('a license off the list, at its value', () => {
     const report = check(card('license: gpl-3.0'), 'models/m/README.md', cfg);
     expect(brief(report.findings)).toEqual(['2:10 error policy/license-not-allowed']);
-    expect(report.findings[0]!.message).toBe('License "gpl-3.0" is not allowed in this repository (allowed: apache-2.0, mit, acme-internal).');
+    expect(report.findings[0]!.message).toBe('License "gpl-3.0" is not allowed in this repository (allowed: apache-2.0, mit, other:acme-internal).');
   });
 
   test('allowed licenses, and `other` with an allowed license_name', () => {
@@ -109,6 +130,6 @@ describe('policy/license-not-allowed', () => {
     const json = '{"model_details": {"licenses": [{"identifier": "Apache-2.0"}, {"identifier": "GPL-3.0"}, {"custom_text": "Do what you want"}]}}';
     const report = check(json, 'models/m/model_card.json', cfg);
     expect(brief(report.findings)).toEqual(['1:63 error policy/license-not-allowed', '1:90 error policy/license-not-allowed']);
-    expect(report.findings[1]!.message).toBe('A custom license text ("Do what you want") is not on this repository\'s allowed list (apache-2.0, mit, acme-internal).');
+    expect(report.findings[1]!.message).toBe('A custom license text ("Do what you want") is not on this repository\'s allowed list (apache-2.0, mit, other:acme-internal).');
   });
 });

@@ -138,4 +138,37 @@ describe('schema/modelgate.schema.json', () => {
     const published = JSON.parse(readFileSync(new URL('../../../schema/modelgate.schema.json', import.meta.url), 'utf8'));
     expect(published).toEqual(JSON.parse(JSON.stringify(configJsonSchema())));
   });
+
+  it('licenses.allow takes Hub license ids: MIT is an error that says to write mit', () => {
+    expect(errorsOf('licenses:\n  allow: [apache-2.0, MIT]\n')).toEqual([
+      {
+        rule: 'config/unknown-license',
+        line: 2,
+        column: 23,
+        message: '`MIT` in licenses.allow is not a Hugging Face Hub license id, so no card\'s `license:` would ever match it.',
+        hint: 'Did you mean `mit`? Hub license ids are lowercase (https://huggingface.co/docs/hub/repositories-licenses).',
+      },
+    ]);
+    expect(errorsOf('licenses:\n  allow: [apache-2]\n')[0]!.hint).toMatch(/^Did you mean `apache-2.0`\?/);
+    expect(errorsOf('licenses:\n  allow: [acme-internal]\n')[0]!.hint).toContain('or `other:acme-internal` to allow cards with `license: other` and `license_name: acme-internal`');
+    const ok = parseConfig('licenses:\n  allow: [mit, other:acme-internal]\n');
+    expect(ok.ok && ok.config.licenses.allow).toEqual(['mit', 'other:acme-internal']);
+  });
+
+  it('require.fields: dotted paths are accepted, near misses of card keys are errors with the fix', () => {
+    const ok = parseConfig('require:\n  fields: [license, model-index.results, modelgate.version, model_details.licenses, owner_team, model-index.0.results.metrics]\n');
+    expect(ok.ok).toBe(true);
+    expect(errorsOf('require:\n  fields: [licence, model-index.reslts, modelgate.versoin, a..b]\n')).toEqual([
+      {
+        rule: 'config/unknown-field',
+        line: 2,
+        column: 12,
+        message: '`licence` in require.fields names `licence`, which is not a model card key, so no card would ever have it.',
+        hint: "Did you mean `license`? Fields are metadata keys, dotted for nested ones (see the README's configuration reference).",
+      },
+      expect.objectContaining({ rule: 'config/unknown-field', column: 21, hint: expect.stringMatching(/^Did you mean `model-index.results`\?/) }),
+      expect.objectContaining({ rule: 'config/unknown-field', hint: expect.stringMatching(/^Did you mean `modelgate.version`\?/) }),
+      expect.objectContaining({ rule: 'config/unknown-field', message: '`a..b` in require.fields is not a field path: it has an empty part.' }),
+    ]);
+  });
 });

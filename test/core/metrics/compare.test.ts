@@ -138,6 +138,7 @@ describe('gates', () => {
       goal: 'maximize',
       goalSource: 'rule',
       rule: 0,
+      rules: [0],
       gate: 'fail',
       reason: 'required, but no metric matching "eval.*" is in head (or base)',
       ci: null,
@@ -173,10 +174,32 @@ describe('gates', () => {
     });
   });
 
-  it('applies only the first matching rule', () => {
-    const rules: MetricRule[] = [{ match: 'eval.*', goal: 'maximize' }, { match: 'eval.accuracy', min: 0.99 }];
-    expect(pick(row('{"eval": {"accuracy": 0.9}}', '{"eval": {"accuracy": 0.9}}', rules))).toEqual({ status: 'unchanged', gate: 'none', reason: 'the matching rule sets no gate' });
+  it('applies every matching rule: each property from the most specific rule that sets it', () => {
+    const rules: MetricRule[] = [{ match: 'eval.*', goal: 'maximize', min: 0.5 }, { match: 'eval.accuracy', min: 0.99 }];
+    // goal from eval.*, min from eval.accuracy (an exact name beats a glob, whatever the order).
+    const r = row('{"eval": {"accuracy": 0.9}}', '{"eval": {"accuracy": 0.9}}', rules);
+    expect(pick(r)).toEqual({ status: 'unchanged', gate: 'fail', reason: '0.9 is below the minimum 0.99' });
+    expect([r.rule, r.rules, r.goalSource]).toEqual([1, [1, 0], 'rule']);
     expect(pick(row('{"x": 1}', '{"x": 1}', rules))).toEqual({ status: 'unchanged', gate: 'none', reason: 'no rule matches' });
+  });
+
+  it("a broader rule's fail_only_if_significant applies to a metric with its own limit (the issue's case)", () => {
+    const rules: MetricRule[] = [
+      { match: 'eval.accuracy', goal: 'maximize', max_regression: 0.01 },
+      { match: 'eval.*', fail_only_if_significant: true },
+    ];
+    const r = row('{"eval": {"accuracy": 0.9}}', '{"eval": {"accuracy": 0.8}}', rules);
+    expect(r.gate).toBe('fail');
+    expect(r.reason).toContain('significance not computed');
+  });
+
+  it('among globs the one with more literal characters wins; equal ones keep the config order', () => {
+    const rules: MetricRule[] = [{ match: '**', max: 10 }, { match: 'eval.*', max: 5 }, { match: 'eval.acc*', max: 1 }, { match: 'eval.a*y', max: 2 }];
+    const r = row('{"eval": {"accuracy": 3}}', '{"eval": {"accuracy": 3}}', rules);
+    expect(r.rules).toEqual([2, 3, 1, 0]);
+    expect(r.reason).toBe('3 is above the maximum 1');
+    const tie: MetricRule[] = [{ match: 'a.*', max: 1 }, { match: '*.b', max: 2 }];
+    expect(row('{"a": {"b": 3}}', '{"a": {"b": 3}}', tie).reason).toBe('3 is above the maximum 1');
   });
 
   it('sums up: gates passed only when no row fails', () => {

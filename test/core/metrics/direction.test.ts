@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileRules, defaultGoal, goalFor } from '../../../src/core/metrics/direction.js';
+import { compileRules, defaultGoal, globSpecificity, goalFor } from '../../../src/core/metrics/direction.js';
 import { formatInterval, formatNumber, formatPair, formatPercent, formatSigned } from '../../../src/core/metrics/format-number.js';
 
 describe('defaultGoal', () => {
@@ -63,18 +63,32 @@ describe('compileRules', () => {
   ];
   const match = compileRules(rules);
 
-  it('returns the first rule whose glob matches the flattened key', () => {
-    expect(match('eval.accuracy')).toEqual({ rule: rules[0], index: 0 });
-    expect(match('eval.loss')).toEqual({ rule: rules[1], index: 1 });
-    expect(match('Common Voice/wer')).toEqual({ rule: rules[2], index: 2 });
-    expect(match('custom_score')).toEqual({ rule: rules[3], index: 3 });
+  it('returns every matching rule, merged property by property, most specific first', () => {
+    expect(match('eval.accuracy')).toEqual({
+      rule: { match: 'eval.accuracy', max_regression: 0.01, goal: 'minimize' },
+      index: 0,
+      indices: [0, 1],
+      sources: { max_regression: 0, goal: 1 },
+    });
+    expect(match('eval.loss')).toEqual({ rule: rules[1], index: 1, indices: [1], sources: { goal: 1 } });
+    expect(match('Common Voice/wer')).toEqual({ rule: rules[2], index: 2, indices: [2], sources: { goal: 2 } });
+    expect(match('custom_score')).toEqual({ rule: rules[3], index: 3, indices: [3], sources: { goal: 3, tolerance: 3 } });
     expect(match('other')).toBeNull();
   });
 
-  it('takes the goal from the rule, else the defaults, else none', () => {
+  it('takes the goal from the rules, else the defaults, else none', () => {
     expect(goalFor('eval.f1', match('eval.f1'))).toEqual({ goal: 'minimize', source: 'rule' });
-    expect(goalFor('eval.accuracy', match('eval.accuracy'))).toEqual({ goal: 'maximize', source: 'default' });
+    // eval.accuracy's own rule sets no goal, so the broader eval.* rule's goal applies.
+    expect(goalFor('eval.accuracy', match('eval.accuracy'))).toEqual({ goal: 'minimize', source: 'rule' });
+    expect(goalFor('test.accuracy', compileRules([{ match: 'test.accuracy', min: 0 }])('test.accuracy'))).toEqual({ goal: 'maximize', source: 'default' });
     expect(goalFor('mystery', match('mystery'))).toEqual({ goal: null, source: null });
+  });
+
+  it('specificity: an exact name beats every glob, then more literal characters', () => {
+    expect(globSpecificity('eval.accuracy')).toEqual({ exact: true, literals: 13 });
+    expect(globSpecificity('eval.*')).toEqual({ exact: false, literals: 5 });
+    expect(globSpecificity('**')).toEqual({ exact: false, literals: 0 });
+    expect(globSpecificity('eval.{f1,acc}')).toEqual({ exact: false, literals: 5 });
   });
 
   it('lets * stop at / (model-index keys) and treats dots as ordinary characters', () => {

@@ -1,12 +1,13 @@
-import { ALL_MODEL_LIBRARY_KEYS, PIPELINE_DATA, PIPELINE_TYPES } from '@huggingface/tasks';
+import { HUB_LIBRARY_NAMES, HUB_PIPELINE_TYPES, HUB_SUBTASKS } from './hub-tasks.js';
 
 /**
- * What the Hugging Face Hub knows, from `@huggingface/tasks` (the package the Hub itself uses),
- * turned into lookup sets once at load.
+ * What the Hugging Face Hub knows, from `@huggingface/tasks` (the package the Hub itself uses,
+ * copied as plain data into hub-tasks.ts so the CLI does not load the package), turned into
+ * lookup sets once at load.
  */
 
 /** Pipeline tags (tasks) the Hub shows and filters by. */
-export const PIPELINE_TAGS: ReadonlySet<string> = new Set(PIPELINE_TYPES);
+export const PIPELINE_TAGS: ReadonlySet<string> = new Set(HUB_PIPELINE_TYPES);
 
 /**
  * Subtask → its pipeline. Several former pipeline tags live on only as subtasks
@@ -15,15 +16,12 @@ export const PIPELINE_TAGS: ReadonlySet<string> = new Set(PIPELINE_TYPES);
  */
 export const SUBTASK_PARENT: ReadonlyMap<string, string> = (() => {
   const parents = new Map<string, string>();
-  for (const [pipeline, data] of Object.entries(PIPELINE_DATA)) {
-    const subtasks = 'subtasks' in data ? (data.subtasks as readonly { type: string }[]) : [];
-    for (const sub of subtasks) if (!parents.has(sub.type)) parents.set(sub.type, pipeline);
-  }
+  for (const [sub, pipeline] of HUB_SUBTASKS) if (!parents.has(sub)) parents.set(sub, pipeline);
   return parents;
 })();
 
 /** Task ids allowed as `model-index` `task.type`: pipeline tags and their subtasks. */
-export const TASK_IDS: ReadonlySet<string> = new Set([...PIPELINE_TYPES, ...SUBTASK_PARENT.keys()]);
+export const TASK_IDS: ReadonlySet<string> = new Set([...HUB_PIPELINE_TYPES, ...SUBTASK_PARENT.keys()]);
 
 /** `library_name` values the Hub recognises. */
-export const LIBRARY_NAMES: ReadonlySet<string> = new Set(ALL_MODEL_LIBRARY_KEYS);
+export const LIBRARY_NAMES: ReadonlySet<string> = new Set(HUB_LIBRARY_NAMES);
