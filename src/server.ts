@@ -16,8 +16,11 @@ import { parseEnv } from 'node:util';
 import { run, type ApplicationFunction, type Logger, type Probot, type ProbotOctokit, type Server } from 'probot';
 import { createApp } from './app/index.js';
 import type { Log } from './app/log.js';
+import type { RequestClient } from './github/installations.js';
 import type { PromotionOptions } from './app/promotions.js';
 import type { PromotionService } from './promotion/service.js';
+import { createSlack, type SlackParts } from './slack/app.js';
+import { readSlackConfig, SlackConfigError } from './slack/config.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/index.js';
 
@@ -33,6 +36,8 @@ export interface ServerOptions {
   openStore?: typeof openStore;
   /** For tests: the promotion service's clock, ids and extra notifiers. */
   promotions?: PromotionOptions;
+  /** For tests: Slack Web API retries (default 3). */
+  slackRetries?: number;
 }
 
 export interface ModelgateServer {
@@ -61,6 +66,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
   let store: Store | null = null;
   let pruning: NodeJS.Timeout | null = null;
   let sweeping: NodeJS.Timeout | null = null;
+  let slack: SlackParts | null = null;
   /** Resumes promotions left behind (a crash, a restart) and expires stale requests: at start, then every minute. */
   const sweep = (service: PromotionService, log: Log) => {
     const run = () =>
@@ -79,25 +85,49 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       if (server || store) throw new Error('The server is already started.');
       const cwd = options.cwd ?? process.cwd();
       checkEnv(env, cwd);
+      let slackConfig;
+      try {
+        slackConfig = readSlackConfig(env, cwd);
+      } catch (error) {
+        throw error instanceof SlackConfigError ? new EnvError(error.message) : error;
+      }
       // Opened first, so a bad DATABASE_URL (or a schema from a newer modelgate) stops the start.
       store = await (options.openStore ?? openStore)({ DATABASE_URL: env['DATABASE_URL'] }, cwd);
       try {
         // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
         const port = env['PORT'] === '0' ? await freePort(env['HOST'] || 'localhost') : undefined;
+        // The App's own logger once Probot has made it (the Slack app logs through it too).
+        let appLog: Log | null = options.log ? structuredLog(options.log) : null;
+        const lazyLog: Log = { info: (fields, message) => (appLog ?? CONSOLE_LOG).info(fields, message), warn: (fields, message) => (appLog ?? CONSOLE_LOG).warn(fields, message) };
+        if (!('off' in slackConfig)) {
+          slack = createSlack({ config: slackConfig, store, env, log: lazyLog, ...(options.promotions?.now ? { now: options.promotions.now } : {}), ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}) });
+        }
+        const slackParts = slack;
         const app = createApp({
           store,
-          ...(options.promotions ? { promotions: options.promotions } : {}),
-          onPromotions: sweep,
+          promotions: { ...options.promotions, notifiers: [...(options.promotions?.notifiers ?? []), ...(slackParts ? [slackParts.notify] : [])] },
+          onPromotions: (service, log, probot) => {
+            appLog = log;
+            sweep(service, log);
+            slackParts?.attach({ service, clients: async (id) => (await probot.auth(id)) as unknown as RequestClient });
+          },
         });
-        server = await run(withServerParts(app, store, (timer) => (pruning = timer)), {
+        server = await run(withServerParts(app, store, (timer) => (pruning = timer), slackParts), {
           env: port === undefined ? env : { ...env, PORT: String(port) },
           ...(options.Octokit ? { Octokit: options.Octokit } : {}),
           ...(options.log ? { log: options.log } : {}),
         });
+        // Checked once the server is up (its Slack routes answer 503 until then); a refused token stops the start.
+        if (slack) await slack.start();
+        else lazyLog.info({ slack: 'off' }, `Slack is off: ${'off' in slackConfig ? slackConfig.off : ''}; set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on.`);
       } catch (error) {
         if (pruning) clearInterval(pruning);
         if (sweeping) clearInterval(sweeping);
         pruning = sweeping = null;
+        await slack?.stop().catch(() => undefined);
+        slack = null;
+        await server?.stop().catch(() => undefined);
+        server = null;
         await store.close().catch(() => undefined);
         store = null;
         throw error;
@@ -108,8 +138,10 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       if (sweeping) clearInterval(sweeping);
       pruning = sweeping = null;
       try {
+        await slack?.stop();
         await server?.stop();
       } finally {
+        slack = null;
         server = null;
         await store?.close();
         store = null;
@@ -130,9 +162,11 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
  * (setup mode, refused by Probot when NODE_ENV=production, has Probot's GET /ping instead);
  * the store's location in the log; and a daily pruning of old delivery ids.
  */
-function withServerParts(app: (probot: Probot) => void, store: Store, onTimer: (timer: NodeJS.Timeout) => void): ApplicationFunction {
+function withServerParts(app: (probot: Probot) => void, store: Store, onTimer: (timer: NodeJS.Timeout) => void, slack: SlackParts | null): ApplicationFunction {
   return (probot, options) => {
     options.addHandler(healthz);
+    // Slack's routes (/slack/events, /slack/link/callback) on the same server and port.
+    if (slack) options.addHandler((req, res) => slack.route(req, res));
     // The label is a path or a URL with its password redacted.
     probot.log.info(`modelgate store: ${store.label}`);
     const prune = () =>
@@ -145,6 +179,14 @@ function withServerParts(app: (probot: Probot) => void, store: Store, onTimer: (
     app(probot);
   };
 }
+
+/** Probot's logger (pino: fields, then message), as the Slack app logs. */
+function structuredLog(log: Logger): Log {
+  return { info: (fields, message) => log.info(fields, message), warn: (fields, message) => log.warn(fields, message) };
+}
+
+/** Before Probot's logger exists. */
+const CONSOLE_LOG: Log = { info: (_fields, message) => console.log(message), warn: (_fields, message) => console.warn(message) };
 
 function healthz(req: IncomingMessage, res: ServerResponse): boolean {
   if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url?.split('?')[0] !== '/healthz') return false;

@@ -10,20 +10,27 @@ import { onWorkflowRunCompleted } from './handlers/workflow-run.js';
 import type { Log } from './log.js';
 import { once } from './once.js';
 import { appPromotions, type PromotionOptions } from './promotions.js';
+import { knownRepository } from './known-repository.js';
 
 export interface AppDependencies {
   /** Where deliveries, comment ids, PR heads, evaluations and promotions are remembered. The caller opens and closes it. */
   store: Store;
   promotions?: PromotionOptions;
-  /** Handed the promotion service once the App is loaded (the server resumes and expires requests with it). */
-  onPromotions?: (service: PromotionService, log: Log) => void;
+  /** Handed the promotion service once the App is loaded (the server resumes and expires requests with it; Slack acts through it). */
+  onPromotions?: (service: PromotionService, log: Log, app: Probot) => void;
 }
 
 /** modelgate's GitHub App: which event runs which handler, each delivery handled once. */
 export function createApp({ store, promotions: options, onPromotions }: AppDependencies): (app: Probot) => void {
   return (app) => {
     const promotions = appPromotions(app, store, options);
-    onPromotions?.(promotions, app.log);
+    onPromotions?.(promotions, app.log, app);
+    // Every delivery says which installation a repository is on: the index Slack finds models' repositories in.
+    app.onAny(async (context) => {
+      const payload = context.payload as { repository?: unknown; installation?: { id?: unknown } };
+      const repo = knownRepository(payload.repository, payload.installation?.id);
+      if (repo) await store.rememberRepository(repo).catch((error: unknown) => app.log.warn({ error: (error as Error).message }, 'Could not remember the repository.'));
+    });
     app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
     app.on('pull_request.closed', once(store, (context) => onPullRequestClosed(context, store, (repo) => promotions.github(repo), options?.now ?? (() => new Date()))));
     app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));

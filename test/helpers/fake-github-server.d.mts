@@ -30,6 +30,7 @@ export class FakeGitHubServer {
   setFiles(files: Record<string, string | null>, message?: string): string;
   detachedCommit(files: Record<string, string>, message?: string): string;
   file(path: string, ref?: string): string | null;
+  issueOauthCode(code: string, user: { id: number; login: string }): void;
   fail(match: RegExp, status: number, body?: unknown): void;
   failAfterEffect(match: RegExp, status: number, body?: unknown): void;
   start(): Promise<number>;

@@ -29,6 +29,8 @@ export class FakeGitHubServer {
     this.pullFiles = new Map();
     /** @type {Map<string, string>} login → permission */
     this.permissions = new Map();
+    /** @type {Map<string, { id: number, login: string }>} OAuth codes → who authorized */
+    this.oauthCodes = new Map();
     this.calls = [];
     this.comments = [];
     this.deployments = [];
@@ -66,6 +68,17 @@ export class FakeGitHubServer {
     return this.commits.get(ref)?.files.get(path) ?? null;
   }
 
+  /** Everyone an OAuth code was issued for. */
+  *oauthUsers() {
+    yield* this.issuedUsers ?? [];
+  }
+
+  /** A code GitHub's authorize page would hand back for this user. */
+  issueOauthCode(code, user) {
+    this.oauthCodes.set(code, user);
+    (this.issuedUsers ??= []).push(user);
+  }
+
   fail(match, status, body) {
     this.faults.push({ match, status, body });
   }
@@ -89,6 +102,7 @@ export class FakeGitHubServer {
         const url = new URL(req.url ?? '/', 'http://x');
         const path = decodeURIComponent(url.pathname).replace(/^\/api\/v3/, '').replace(/^\/api\/graphql$/, '/graphql');
         const call = `${req.method} ${path}`;
+        this.lastAuthorization = req.headers.authorization ?? null;
         this.calls.push({ method: req.method, path, query: Object.fromEntries(url.searchParams), body: body ? safeJson(body) : undefined });
         const send = (status, data) =>
           setTimeout(() => {
@@ -122,6 +136,23 @@ export class FakeGitHubServer {
     let m;
     if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) return [201, { token: 'ghs_fake', expires_at: '2999-01-01T00:00:00Z' }];
     if (method === 'POST' && path === '/graphql') return [200, { data: this.#graphql(body.variables ?? {}) }];
+    // GitHub's OAuth web flow (on the web host) and the user a token belongs to.
+    if (method === 'POST' && path === '/login/oauth/access_token') {
+      const user = this.oauthCodes.get(body?.code);
+      if (!user || body.client_id !== 'Iv1.client' || body.client_secret !== 'client-secret') return [200, { error: 'bad_verification_code' }];
+      this.oauthCodes.delete(body.code);
+      return [200, { access_token: `ghu_${user.id}`, token_type: 'bearer' }];
+    }
+    if (method === 'GET' && path === '/user') {
+      const user = [...this.oauthUsers()].find((u) => this.lastAuthorization === `Bearer ghu_${u.id}`);
+      return user ? [200, user] : [401, { message: 'Bad credentials' }];
+    }
+    if (method === 'GET' && path === `${repoPath}/installation`) return [200, { id: 7 }];
+    if (method === 'GET' && path === repoPath) return [200, { id: this.repoId, full_name: `${this.owner}/${this.repo}`, default_branch: this.branchName, html_url: `https://github.com/${this.owner}/${this.repo}` }];
+    if (method === 'GET' && path === '/app/installations') return [200, [{ id: 7 }]];
+    if (method === 'GET' && path === '/installation/repositories') {
+      return [200, { total_count: 1, repositories: [{ id: this.repoId, full_name: `${this.owner}/${this.repo}`, default_branch: this.branchName, html_url: `https://github.com/${this.owner}/${this.repo}` }] }];
+    }
     if (!path.startsWith(repoPath)) return [404, { message: `fake GitHub: no route for ${method} ${path}` }];
     const rest = path.slice(repoPath.length);
     if (method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {

@@ -172,11 +172,11 @@ export interface RunningApp {
  */
 export async function startApp(
   github: FakeGitHubServer,
-  options: { databaseUrl: string; now: () => Date; newId?: () => string; seed?: (store: Store) => Promise<void> },
+  options: { databaseUrl: string; now: () => Date; newId?: () => string; seed?: (store: Store) => Promise<void>; env?: Record<string, string>; slackRetries?: number },
 ): Promise<RunningApp> {
   let store: Store | null = null;
   const server = createServer(
-    { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: options.databaseUrl, GHE_HOST: `127.0.0.1:${github.port}`, GHE_PROTOCOL: 'http' },
+    { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: options.databaseUrl, GHE_HOST: `127.0.0.1:${github.port}`, GHE_PROTOCOL: 'http', ...options.env },
     {
       Octokit: TestOctokit,
       openStore: async (env, cwd) => {
@@ -185,6 +185,7 @@ export async function startApp(
         return store;
       },
       promotions: { now: options.now, ...(options.newId ? { newId: options.newId } : {}) },
+      ...(options.slackRetries !== undefined ? { slackRetries: options.slackRetries } : {}),
     },
   );
   await server.start();

@@ -11,3 +11,4 @@ export {
   type ConfigInput,
   type MetricRule,
 } from './schema.js';
+export { parseSchemaFile, type SchemaFileOptions, type SchemaFileResult } from './schema-file.js';
