@@ -138,8 +138,9 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       if (sweeping) clearInterval(sweeping);
       pruning = sweeping = null;
       try {
-        await slack?.stop();
         await server?.stop();
+        // After the server stops taking requests: Slack work already acknowledged finishes first.
+        await slack?.stop();
       } finally {
         slack = null;
         server = null;

@@ -151,6 +151,8 @@ export function createSlack(options: SlackOptions): SlackParts {
     },
     async stop() {
       if (app && config.appToken) await app.stop();
+      // Commands and clicks already acknowledged finish before the store closes.
+      await receiver.drain(10_000);
     },
   };
 }

@@ -41,7 +41,8 @@ export function slackNotifier(deps: { api: SlackApi; store: SlackMessages; view:
       const key = `${p.id} ${channel}`;
       let ts = known.find((m) => m.channel === channel)?.ts ?? null;
       if (ts === null) {
-        const staleBefore = failed.has(key) ? deps.now() : new Date(deps.now().getTime() - STALE_CLAIM_MS);
+        // Our own failed post is taken over at once (any claim made up to now); another replica's after a while.
+        const staleBefore = new Date(deps.now().getTime() + (failed.has(key) ? 1 : -STALE_CLAIM_MS));
         // Another replica is posting it; its post shows this state or a later update will.
         if (!(await deps.store.claimSlackMessage({ promotionId: p.id, channel, team, staleBefore }))) continue;
         try {

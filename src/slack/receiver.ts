@@ -32,6 +32,8 @@ export interface ReceiverOptions {
 export class SlackReceiver implements Receiver {
   private app: App | null = null;
   private readonly now: () => number;
+  /** Work still running after its ack: a graceful stop waits for it. */
+  private readonly inFlight = new Set<Promise<void>>();
   constructor(private readonly options: ReceiverOptions) {
     this.now = options.now ?? Date.now;
   }
@@ -98,7 +100,7 @@ export class SlackReceiver implements Receiver {
       answer();
     }, ACK_FALLBACK_MS);
     const retry = header(req, 'x-slack-retry-num');
-    this.app
+    const work = this.app
       .processEvent({
         body: parsed,
         ack: async (response?: unknown) => answer(response),
@@ -109,8 +111,21 @@ export class SlackReceiver implements Receiver {
       .catch((error: unknown) => {
         this.options.log.warn({ slack: 'error', error: (error as Error).message }, 'A Slack request failed.');
         answer();
-      });
+      })
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
     return true;
+  }
+
+  /** Waits for work still running after its ack (a graceful stop), up to `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs).unref()));
+    while (this.inFlight.size > 0) {
+      const settled = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => true), deadline.then(() => false)]);
+      if (!settled) break;
+    }
+    clearTimeout(timer);
   }
 }
 

@@ -58,7 +58,10 @@ export async function moveCommand(deps: SlackDeps, verb: 'promote' | 'rollback',
       const channel = deps.notifier.targets(p)[0]?.channel ?? null;
       await say(existsMessage(p, channel));
       // Its message may never have been posted (modelgate was not in the channel then): try again.
-      await deps.notifier.notify(p).catch((error: unknown) => say(plain(describeSlackError(error))));
+      await deps.notifier.notify(p).catch((error: unknown) => {
+        if (!slackError(error)) throw error;
+        return say(plain(describeSlackError(error)));
+      });
       return;
     }
     case 'refused':
