@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import nock from 'nock';
 import { checkEnv, createServer, EnvError, type ModelgateServer } from '../src/server.js';
 import { openStore } from '../src/store/open.js';
 import { StoreError, type Store } from '../src/store/index.js';
@@ -223,6 +224,22 @@ describe('npm start with App credentials', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('Slack half-configured stops the start with what to set; a token Slack refuses stops it too, and nothing stays open', async () => {
+    server = createServer({ ...APP_ENV, SLACK_SIGNING_SECRET: 'x' }, { Octokit: TestOctokit });
+    await expect(server.start()).rejects.toThrow("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: copy the bot token (xoxb-…) from the Slack app's OAuth & Permissions page.");
+    expect(() => server!.port).toThrow('The server is not started.');
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    const slack = nock('https://slack.test').post('/api/auth.test').reply(200, { ok: false, error: 'invalid_auth' });
+    server = createServer({ ...APP_ENV, SLACK_SIGNING_SECRET: 'x', SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_API_URL: 'https://slack.test/api/' }, { Octokit: TestOctokit, slackRetries: 0 });
+    await expect(server.start()).rejects.toThrow("Slack refused SLACK_BOT_TOKEN (invalid_auth): copy the bot token from the Slack app's OAuth & Permissions page.");
+    expect(slack.isDone()).toBe(true);
+    expect(() => server!.port).toThrow('The server is not started.');
+    server = null;
+    nock.cleanAll();
+    nock.enableNetConnect();
   });
 
   test('a bad signature: 400 and no API call', async () => {

@@ -20,7 +20,14 @@ const REPO = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9._-]
 /** SLACK_CONFIG: what an operator may set in a file (YAML). */
 export const SlackFileSchema = z.strictObject({
   /** A channel's default repository: `/promote sentiment v3` there means that repository's model. */
-  channels: z.record(z.string().regex(SLACK_CHANNEL, 'a Slack channel id such as C0123ABCD'), z.string().regex(REPO, 'owner/repo')).default({}),
+  channels: z
+    .record(z.string(), z.string().regex(REPO, 'owner/repo'))
+    .superRefine((channels, ctx) => {
+      for (const id of Object.keys(channels)) {
+        if (!SLACK_CHANNEL.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: `"${id}" is not a Slack channel id: use the id (such as C0123ABCD, from the channel's details), not its name` });
+      }
+    })
+    .default({}),
   /** Identity links to start with (bootstrapping); users link themselves with `/modelgate link`. */
   links: z
     .array(
@@ -95,7 +102,7 @@ export function readSlackConfig(env: Env, cwd: string): SlackConfig | { off: str
 /** The SLACK_CONFIG file's text, checked: errors as `line:column: message`. */
 export function parseSlackFile(text: string): { ok: true; file: SlackFile } | { ok: false; errors: string[] } {
   const parsed = parseSchemaFile(text, SlackFileSchema, { prefix: 'slack-config', what: 'The Slack config', maxChars: 4 * 1024 * 1024, maxTokens: 500_000, maxErrors: 20, maxAliases: 0, schemaFile: 'README.md#slack' });
-  if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${e.line}:${e.column}: ${findingText(e)}`) };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${e.line}:${e.column}: ${findingText(e).replace(/\n/g, ' ')}`) };
   return { ok: true, file: parsed.value ?? SlackFileSchema.parse({}) };
 }
 
