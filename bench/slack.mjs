@@ -7,7 +7,7 @@
 // signed requests in the same run (the reference). Then it runs `promotions` promotions from
 // `/promote` to done with a second user's click and counts Slack and GitHub API calls for each.
 // Loopback only; bounded; stops by itself. Prints figures only.
-/* global fetch, setTimeout */
+/* global fetch, setTimeout, URLSearchParams */
 import { spawn } from 'node:child_process';
 import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
