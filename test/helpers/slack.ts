@@ -116,9 +116,22 @@ export function post(url: string, body: string, options: SendOptions = {}): Prom
   });
 }
 
+/** A request body sent to Slack (Web API arguments or a response-URL message). */
+export interface SlackBody {
+  text?: any;
+  response_type?: any;
+  replace_original?: any;
+  blocks?: any;
+  channel?: any;
+  ts?: any;
+  thread_ts?: any;
+  view?: any;
+  [key: string]: any;
+}
+
 export interface SlackCall {
   method: string;
-  body: Record<string, any>;
+  body: SlackBody;
 }
 
 /**
@@ -127,7 +140,7 @@ export interface SlackCall {
  */
 export class FakeSlack {
   calls: SlackCall[] = [];
-  responses: Array<{ url: string; body: Record<string, any> }> = [];
+  responses: Array<{ url: string; body: SlackBody }> = [];
   private faults: Array<{ method: string; error: string }> = [];
   private ts = 0;
 
@@ -175,8 +188,8 @@ export class FakeSlack {
   }
 }
 
-function parseBody(raw: unknown): Record<string, any> {
-  let body: Record<string, any>;
+function parseBody(raw: unknown): SlackBody {
+  let body: SlackBody;
   if (typeof raw === 'string') {
     try {
       body = JSON.parse(raw) as Record<string, any>;
