@@ -1,22 +1,15 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import type { ModelgateServer } from '../../src/server.js';
 import type { Store } from '../../src/store/index.js';
 import { isolateNetwork } from '../helpers/nock.js';
 import { describeWith } from '../helpers/prerequisite.js';
+import { testDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { ALICE, BOB, commentPayload, CONFIG, deliver, evaluation, MALLORY, promotionRepo, REPO_ID, startApp, T0, until, type PromotionRepoFixture } from '../helpers/promotion-fixture.js';
 
 const ID = 'p-abcdefghij23';
 
-interface Database {
-  /** Null when the database is there; else what is missing. */
-  missing: string | null;
-  /** A fresh, empty database for one test. */
-  create(): Promise<string>;
-  drop(): Promise<void>;
-}
+type Database = Pick<TestDatabase, 'missing' | 'create' | 'drop'>;
 
 function suite(name: string, database: Database) {
   describeWith(`promotion over real HTTP (${name})`, database.missing, () => {
@@ -334,39 +327,4 @@ function suite(name: string, database: Database) {
 }
 
 suite('SQLite', { missing: null, create: async () => ':memory:', drop: async () => undefined });
-suite('PostgreSQL', await postgres());
-
-/** A schema of its own per test on the test server (MODELGATE_TEST_DATABASE_URL), or what is missing. */
-async function postgres(): Promise<Database> {
-  const url = process.env['MODELGATE_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const { Pool } = createRequire(import.meta.url)('pg') as { Pool: new (config: { connectionString: string; connectionTimeoutMillis: number; max: number }) => { query(sql: string): Promise<unknown>; end(): Promise<void> } };
-  const admin = new Pool({ connectionString: url, connectionTimeoutMillis: 3000, max: 1 });
-  let missing: string | null = null;
-  try {
-    await admin.query('SELECT 1');
-  } catch (error) {
-    missing = `a PostgreSQL server at ${url} (${(error as Error).message})`;
-  } finally {
-    await admin.end();
-  }
-  let schema: string | null = null;
-  return {
-    missing,
-    create: async () => {
-      schema = `mg_promo_${randomBytes(5).toString('hex')}`;
-      const pool = new Pool({ connectionString: url, connectionTimeoutMillis: 3000, max: 1 });
-      await pool.query(`CREATE SCHEMA ${schema}`);
-      await pool.end();
-      const withSchema = new URL(url);
-      withSchema.searchParams.set('options', `-c search_path=${schema}`);
-      return withSchema.toString();
-    },
-    drop: async () => {
-      if (schema === null) return;
-      const pool = new Pool({ connectionString: url, connectionTimeoutMillis: 3000, max: 1 });
-      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-      await pool.end();
-      schema = null;
-    },
-  };
-}
+suite('PostgreSQL', await testDatabase('mg_promo'));
