@@ -44,6 +44,9 @@ const WHY_POSTGRES =
   'is not shared between concurrent instances, so a SQLite file would forget handled deliveries (a redelivery would post twice), ' +
   'sticky comments and promotions at every cold start.';
 
+/** Delivery ids are kept this long to refuse redeliveries, as by the server; older ones are forgotten at each cold start. */
+const DELIVERY_RETENTION_DAYS = 14;
+
 /** Promotions left in progress are resumed, and stale requests expired, at most this often (Lambda has no timers between invocations). */
 const SWEEP_MS = 60_000;
 
@@ -108,6 +111,9 @@ export function createHandler(env: Env = process.env, options: LambdaOptions = {
       // The adapter answers an object ({ statusCode, body }) to every event.
       const receive: LambdaHandler = async (event, context) => (await lambdaFunction(probot, event, context)) as LambdaResult;
       probot.log.info(`modelgate store: ${store.label}`);
+      // Lambda has no daily timer: each new container forgets old delivery ids once.
+      const pruned = await store.pruneDeliveries(DELIVERY_RETENTION_DAYS);
+      if (pruned > 0) probot.log.info(`Forgot ${pruned} webhook deliveries older than ${DELIVERY_RETENTION_DAYS} days.`);
       const sweep = async () => {
         if (!service) return;
         try {

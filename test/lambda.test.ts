@@ -128,6 +128,29 @@ describeWith('the AWS Lambda handler on PostgreSQL', database.missing, () => {
     expect(github.calls).toHaveLength(6);
   });
 
+  test('a new container forgets delivery ids older than 14 days, as the server does daily', async () => {
+    const github = new FakeGitHub();
+    expectCardCheck(github);
+    expectCardCheck(github);
+    let clock = new Date('2026-11-01T00:00:00Z');
+    const clocked: typeof openStore = (where, cwd) => openStore(where, cwd, { now: () => clock });
+    const body = JSON.stringify(pullRequestEvent('synchronize', 1));
+    const first = createHandler(env, { Octokit: TestOctokit, openStore: clocked, log: logLines().log });
+    try {
+      expect((await first(apiGatewayEvent('pull_request', body), context)).statusCode).toBe(200);
+    } finally {
+      await first.close();
+    }
+    clock = new Date('2026-11-16T00:00:00Z');
+    const { log, lines } = logLines();
+    handler = createHandler(env, { Octokit: TestOctokit, openStore: clocked, log });
+
+    // Redelivered 15 days later (GitHub offers redelivery for a few days; by now it is a new delivery to handle).
+    expect((await handler(apiGatewayEvent('pull_request', body), context)).statusCode).toBe(200);
+    expect(lines.map((line) => line.msg)).toContain('Forgot 1 webhook deliveries older than 14 days.');
+    expect(github.calls).toHaveLength(12);
+  });
+
   test('a function URL event with a base64 body is verified on the decoded bytes', async () => {
     const github = new FakeGitHub();
     expectCardCheck(github);
