@@ -3,11 +3,13 @@ import { parse } from 'yaml';
 import type { ModelgateServer } from '../../src/server.js';
 import type { Store } from '../../src/store/index.js';
 import { isolateNetwork } from '../helpers/nock.js';
-import { postgres, type Database } from '../helpers/databases.js';
 import { describeWith } from '../helpers/prerequisite.js';
+import { testDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { ALICE, BOB, commentPayload, CONFIG, deliver, evaluation, MALLORY, promotionRepo, REPO_ID, startApp, T0, until, type PromotionRepoFixture } from '../helpers/promotion-fixture.js';
 
 const ID = 'p-abcdefghij23';
+
+type Database = Pick<TestDatabase, 'missing' | 'create' | 'drop'>;
 
 function suite(name: string, database: Database) {
   describeWith(`promotion over real HTTP (${name})`, database.missing, () => {
@@ -325,5 +327,4 @@ function suite(name: string, database: Database) {
 }
 
 suite('SQLite', { missing: null, create: async () => ':memory:', drop: async () => undefined });
-suite('PostgreSQL', await postgres());
-
+suite('PostgreSQL', await testDatabase('mg_promo'));

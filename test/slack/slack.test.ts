@@ -458,4 +458,4 @@ function suite(name: string, database: Database) {
 }
 
 suite('SQLite', sqlite);
-suite('PostgreSQL', await postgres());
+suite('PostgreSQL', await postgres('mg_slack'));
