@@ -15251,16 +15251,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal2;
-          open3.output = safeOutput || utils.escapeRegex(literal2);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal2;
+          open2.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -15480,15 +15480,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -16410,17 +16410,17 @@ function scanBody(text, start) {
       paragraph = null;
       continue;
     }
-    const open3 = line.indexOf("<!--");
-    if (open3 !== -1) {
-      const close = line.indexOf("-->", open3 + 4);
+    const open2 = line.indexOf("<!--");
+    if (open2 !== -1) {
+      const close = line.indexOf("-->", open2 + 4);
       if (close === -1) {
-        comment = lineStart + open3;
-        if (line.slice(0, open3).trim() === "") {
+        comment = lineStart + open2;
+        if (line.slice(0, open2).trim() === "") {
           paragraph = null;
           continue;
         }
       } else {
-        hidden.push([lineStart + open3, lineStart + close + 3]);
+        hidden.push([lineStart + open2, lineStart + close + 3]);
       }
     }
     const f = FENCE.exec(line);
@@ -16509,14 +16509,14 @@ function detectKind(path, text) {
 
 // src/core/cards/front-matter.ts
 function extractFrontMatter(text) {
-  const open3 = delimiterEnd(text, 0);
-  if (open3 === -1) return { kind: "none" };
+  const open2 = delimiterEnd(text, 0);
+  if (open2 === -1) return { kind: "none" };
   let closeLine = 2;
-  let lineStart = open3;
+  let lineStart = open2;
   while (lineStart < text.length) {
     const end = delimiterEnd(text, lineStart);
     if (end !== -1) {
-      return { kind: "present", yaml: text.slice(open3, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
+      return { kind: "present", yaml: text.slice(open2, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
     }
     const next = text.indexOf("\n", lineStart);
     if (next === -1) break;
@@ -40258,30 +40258,42 @@ function findProject(cwd, config2) {
 }
 
 // src/node/read-limited.ts
-import { open as open2 } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 async function readUpTo(path, limit) {
-  const handle = await open2(path, "r");
+  return readUpToSync(path, limit);
+}
+function readUpToSync(path, limit) {
+  const fd = openSync(path, "r");
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (stats.isDirectory()) {
       throw Object.assign(new Error(`EISDIR: ${path}`), { code: "EISDIR" });
     }
-    const buffer = Buffer.alloc(stats.isFile() ? Math.min(stats.size, limit) : limit);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    if (filled === buffer.length && filled < limit) {
-      const extra = Buffer.alloc(limit - filled);
-      const { bytesRead } = await handle.read(extra, 0, extra.length, filled);
-      return new Uint8Array(Buffer.concat([buffer, extra.subarray(0, bytesRead)]));
-    }
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+    const expected = stats.isFile() ? Math.min(stats.size, limit) : limit;
+    const first = Buffer.allocUnsafeSlow(expected);
+    let filled = fill(fd, first, 0);
+    if (filled < first.length || filled === limit) return view(first, filled);
+    const probe = Buffer.allocUnsafeSlow(1);
+    if (readSync(fd, probe, 0, 1, filled) === 0) return view(first, filled);
+    const rest = Buffer.allocUnsafeSlow(limit - filled - 1);
+    const more = fill(fd, rest, filled + 1);
+    filled += 1 + more;
+    return new Uint8Array(Buffer.concat([first, probe, rest.subarray(0, more)], filled));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+function fill(fd, buffer, position) {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+function view(buffer, length) {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
 }
 
 // src/node/load-config.ts
@@ -41320,13 +41332,13 @@ function readRecord(text, pos, delimiter, offsets) {
   for (; ; ) {
     offsets?.push(pos);
     if (text.charCodeAt(pos) === 34) {
-      const open3 = pos;
+      const open2 = pos;
       let value = "";
       let chunk = pos + 1;
       pos++;
       for (; ; ) {
         const close = text.indexOf('"', pos);
-        if (close === -1) throw new CsvSyntaxError(open3, 'A quoted field is never closed (a " is missing).');
+        if (close === -1) throw new CsvSyntaxError(open2, 'A quoted field is never closed (a " is missing).');
         if (text.charCodeAt(close + 1) === 34) {
           value += text.slice(chunk, close + 1);
           pos = close + 2;
@@ -41815,12 +41827,12 @@ function readTreeMetrics(file2, text, syntax, lineOffset, cardOnly = false) {
   return { ok: true, value: { file: file2, format, metrics: collector.metrics, notes: notes.done(), model } };
 }
 function readMarkdownCard(file2, text) {
-  const open3 = /^---[ \t]*\r?\n/.exec(text);
-  if (!open3) {
+  const open2 = /^---[ \t]*\r?\n/.exec(text);
+  if (!open2) {
     return fail(file2, 1, 1, "The Markdown file has no YAML front matter (a first line of `---`).", "A model card keeps its metrics in `model-index` in the front matter.");
   }
   const close = /^(?:---|\.\.\.)[ \t]*\r?$/m;
-  const rest = text.slice(open3[0].length);
+  const rest = text.slice(open2[0].length);
   const end = close.exec(rest);
   if (!end) return fail(file2, 1, 1, "The front matter is never closed (no second `---` line).", "End the front matter with a line of `---`.");
   return readTreeMetrics(file2, rest.slice(0, end.index), "yaml", 1, true);

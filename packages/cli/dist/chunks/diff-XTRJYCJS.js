@@ -4,7 +4,7 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   metricsWorkflowCommands
-} from "./chunk-YIRV4SHL.js";
+} from "./chunk-UAQNQUSS.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -40,7 +40,7 @@ import {
   renderFindingsText,
   statusSummary,
   verdictText
-} from "./chunk-S3I7YD55.js";
+} from "./chunk-JXL4LDNA.js";
 import {
   CliError,
   EXIT,
