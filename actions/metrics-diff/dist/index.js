@@ -55123,11 +55123,7 @@ function regressionCheck(input2, h) {
   return worse ? { ok: false, reason: `${past}${limited ? "," : ""} and the change is significant (${ci})` } : { ok: true, reason: `${past}, but not significantly worse (${ci})` };
 }
 
-// src/core/metrics/bootstrap.ts
-var DEFAULT_SEED = 42;
-var DEFAULT_RESAMPLES = 2e3;
-var MAX_RESAMPLES = 1e5;
-var CONFIDENCE = 0.95;
+// src/core/metrics/seed.ts
 function seedState(seed) {
   const state = new Uint32Array(4);
   let x = seed >>> 0;
@@ -55140,11 +55136,222 @@ function seedState(seed) {
   }
   return state;
 }
+
+// src/core/metrics/poisson-bootstrap.ts
+var BLOCK_RESAMPLES = 100;
+var MAX_LEVELS = 64;
+function prepareColumn(differences) {
+  const n = differences.length;
+  const levels = /* @__PURE__ */ new Map();
+  for (let i = 0; i < n && levels.size <= MAX_LEVELS; i++) {
+    const d = differences[i];
+    levels.set(d, (levels.get(d) ?? 0) + 1);
+  }
+  if (levels.size <= MAX_LEVELS) {
+    const values = Float64Array.from(levels.keys()).sort();
+    return { kind: "levels", n, values, counts: Float64Array.from(values, (v) => levels.get(v)) };
+  }
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (differences[i] === 0) zeros++;
+  const nonZero = new Float64Array(n - zeros);
+  for (let i = 0, j = 0; i < n; i++) if (differences[i] !== 0) nonZero[j++] = differences[i];
+  return { kind: "values", n, nonZero, zeros };
+}
+function blockCount(resamples) {
+  return Math.ceil(resamples / BLOCK_RESAMPLES);
+}
+function blockMeans(column, seed, block, resamples, sample, out) {
+  const count = Math.min(BLOCK_RESAMPLES, resamples - block * BLOCK_RESAMPLES);
+  const random = new Generator(blockSeed(seed, block));
+  const sums = new Float64Array(count);
+  const weights = new Float64Array(count);
+  if (column.kind === "levels") {
+    for (let r = 0; r < count; r++) {
+      for (let k = 0; k < column.values.length; k++) {
+        const w = random.poisson(column.counts[k]);
+        sums[r] = sums[r] + w * column.values[k];
+        weights[r] = weights[r] + w;
+      }
+    }
+  } else {
+    weightedSums(column.nonZero, random, sums, weights);
+    if (column.zeros > 0) for (let r = 0; r < count; r++) weights[r] = weights[r] + random.poisson(column.zeros);
+  }
+  for (let r = 0; r < count; r++) out[r] = weights[r] > 0 ? sums[r] / weights[r] : sample;
+  return count;
+}
+function blockSeed(seed, block) {
+  return Math.imul(seed >>> 0 ^ 1540483477, 2654435761) + Math.imul(block + 1, 2246822507) >>> 0;
+}
+var POISSON1_CDF = (() => {
+  const cdf = [];
+  let p = Math.exp(-1);
+  let total = 0;
+  for (let k = 0; k < 13; k++) {
+    total += p;
+    cdf.push(Math.min(4294967296, Math.round(total * 4294967296)));
+    p /= k + 1;
+  }
+  cdf.push(4294967296);
+  return Float64Array.from(cdf);
+})();
+var POISSON1_TABLE = (() => {
+  const table = new Uint8Array(4096);
+  for (let i = 0; i < 4096; i++) {
+    const lo = i * 1048576;
+    const hi = lo + 1048575;
+    const a = poisson1Slow(lo);
+    table[i] = a === poisson1Slow(hi) ? a : 255;
+  }
+  return table;
+})();
+function poisson1Slow(u) {
+  let k = 0;
+  while (u >= POISSON1_CDF[k]) k++;
+  return k;
+}
+var TILE = 4096;
+function weightedSums(values, random, sums, weights) {
+  const count = sums.length;
+  const table = POISSON1_TABLE;
+  let s0 = random.s0;
+  let s1 = random.s1;
+  let s2 = random.s2;
+  let s3 = random.s3;
+  for (let start = 0; start < values.length; start += TILE) {
+    const end = Math.min(values.length, start + TILE);
+    for (let r = 0; r < count; r++) {
+      let sum = 0;
+      let weight = 0;
+      for (let i = start; i < end; i++) {
+        const u = s0 + s3 >>> 0;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = s3 << 11 | s3 >>> 21;
+        let w = table[u >>> 20];
+        if (w === 255) w = poisson1Slow(u);
+        sum += w * values[i];
+        weight += w;
+      }
+      sums[r] = sums[r] + sum;
+      weights[r] = weights[r] + weight;
+    }
+  }
+  random.s0 = s0;
+  random.s1 = s1;
+  random.s2 = s2;
+  random.s3 = s3;
+}
+var Generator = class {
+  s0;
+  s1;
+  s2;
+  s3;
+  constructor(seed) {
+    const state = seedState(seed);
+    this.s0 = state[0];
+    this.s1 = state[1];
+    this.s2 = state[2];
+    this.s3 = state[3];
+  }
+  next() {
+    const result = this.s0 + this.s3 >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = this.s3 << 11 | this.s3 >>> 21;
+    return result;
+  }
+  /** Uniform in (0, 1), never 0 or 1 (the logarithms below need that). */
+  uniform() {
+    return (this.next() + 0.5) / 4294967296;
+  }
+  /** One draw of Poisson(lambda), lambda ≥ 0. */
+  poisson(lambda) {
+    if (lambda === 0) return 0;
+    if (lambda === 1) return poisson1Slow(this.next());
+    if (lambda < 10) {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let product = this.uniform();
+      while (product > limit) {
+        k++;
+        product *= this.uniform();
+      }
+      return k;
+    }
+    const slam = Math.sqrt(lambda);
+    const loglam = Math.log(lambda);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (; ; ) {
+      const U = this.uniform() - 0.5;
+      const V = this.uniform();
+      const us = 0.5 - Math.abs(U);
+      const k = Math.floor((2 * a / us + b) * U + lambda + 0.43);
+      if (us >= 0.07 && V <= vr) return k;
+      if (k < 0 || us < 0.013 && V > us) continue;
+      if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logGamma(k + 1)) return k;
+    }
+  }
+};
+var LOG_GAMMA_SERIES = [
+  0.08333333333333333,
+  -0.002777777777777778,
+  7936507936507937e-19,
+  -5952380952380952e-19,
+  8417508417508418e-19,
+  -0.001917526917526918,
+  0.00641025641025641,
+  -0.02955065359477124,
+  0.1796443723688307,
+  -1.3924322169059
+];
+function logGamma(x) {
+  if (x === 1 || x === 2) return 0;
+  let x0 = x;
+  let shift = 0;
+  if (x <= 7) {
+    shift = Math.floor(7 - x);
+    x0 = x + shift;
+  }
+  const x2 = 1 / (x0 * x0);
+  let series = LOG_GAMMA_SERIES[9];
+  for (let k = 8; k >= 0; k--) series = series * x2 + LOG_GAMMA_SERIES[k];
+  let result = series / x0 + 0.5 * Math.log(2 * Math.PI) + (x0 - 0.5) * Math.log(x0) - x0;
+  for (let k = 1; k <= shift; k++) {
+    x0 -= 1;
+    result -= Math.log(x0);
+  }
+  return result;
+}
+
+// src/core/metrics/bootstrap.ts
+var DEFAULT_SEED = 42;
+var DEFAULT_RESAMPLES = 2e3;
+var MAX_RESAMPLES = 1e5;
+var CONFIDENCE = 0.95;
+var POISSON_ABOVE = 1e5;
+function schemeFor(n, options = {}) {
+  return options.scheme ?? (n > POISSON_ABOVE ? "poisson" : "multinomial");
+}
 function bootstrapMeanDifference(differences, options = {}) {
   const n = differences.length;
   if (n < 2) return null;
+  if (schemeFor(n, options) === "poisson") {
+    const means2 = poissonMeans(prepareColumn(differences), mean(differences), options);
+    return intervalOfMeans(means2, mean(differences), n, options);
+  }
   const resamples = clampResamples(options.resamples);
-  const confidence = options.confidence ?? CONFIDENCE;
   const means = new Float64Array(resamples);
   const [a, b, c, d] = seedState(options.seed ?? DEFAULT_SEED);
   let s0 = a;
@@ -55167,9 +55374,21 @@ function bootstrapMeanDifference(differences, options = {}) {
     }
     means[r] = sum / n;
   }
+  return intervalOfMeans(means, mean(differences), n, options);
+}
+function poissonMeans(column, sampleMean, options = {}) {
+  const resamples = clampResamples(options.resamples);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const means = new Float64Array(resamples);
+  for (let block = 0; block < blockCount(resamples); block++) {
+    blockMeans(column, seed, block, resamples, sampleMean, means.subarray(block * BLOCK_RESAMPLES));
+  }
+  return means;
+}
+function intervalOfMeans(means, sampleMean, n, options = {}) {
+  const tail = (1 - (options.confidence ?? CONFIDENCE)) / 2;
   means.sort();
-  const tail = (1 - confidence) / 2;
-  return { mean: mean(differences), lo: quantile(means, tail), hi: quantile(means, 1 - tail), n };
+  return { mean: sampleMean, lo: quantile(means, tail), hi: quantile(means, 1 - tail), n };
 }
 function clampResamples(resamples) {
   return Math.max(1, Math.min(MAX_RESAMPLES, Math.floor(resamples ?? DEFAULT_RESAMPLES)));
@@ -55252,13 +55471,14 @@ function pairedSignificance(base, head, options = {}) {
   for (const name of base.columns.keys()) {
     if (!head.columns.has(name)) result.skipped.set(name, `only ${base.file} has per-example values for it`);
   }
+  const scheme = schemeFor(pairs.length, options);
   for (const { name, d } of usable) {
-    const interval = bootstrapMeanDifference(d, options);
+    const interval = bootstrapMeanDifference(d, { ...options, scheme });
     if (interval) result.columns.set(name, { interval, significant: excludesZero(interval) });
   }
   result.computed = result.columns.size > 0;
   const pct = Math.round(result.confidence * 100);
-  result.reason = result.computed ? `paired bootstrap, ${pct} % CI of the head \u2212 base difference of the mean: ${result.resamples.toLocaleString("en-US")} resamples, seed ${result.seed}, ${result.paired.toLocaleString("en-US")} paired examples` : pairs.length < 2 ? `fewer than 2 examples are in both per-example results (paired by id)` : "no per-example metric is in both per-example results";
+  result.reason = result.computed ? `paired ${scheme === "poisson" ? "Poisson " : ""}bootstrap, ${pct} % CI of the head \u2212 base difference of the mean: ${result.resamples.toLocaleString("en-US")} resamples, seed ${result.seed}, ${result.paired.toLocaleString("en-US")} paired examples` : pairs.length < 2 ? `fewer than 2 examples are in both per-example results (paired by id)` : "no per-example metric is in both per-example results";
   return result;
 }
 

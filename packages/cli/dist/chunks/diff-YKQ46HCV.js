@@ -4,7 +4,7 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   metricsWorkflowCommands
-} from "./chunk-UAQNQUSS.js";
+} from "./chunk-T2SJL5US.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -40,7 +40,7 @@ import {
   renderFindingsText,
   statusSummary,
   verdictText
-} from "./chunk-JXL4LDNA.js";
+} from "./chunk-ABDDQ2KZ.js";
 import {
   CliError,
   EXIT,

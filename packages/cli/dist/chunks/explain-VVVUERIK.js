@@ -13,7 +13,7 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-JXL4LDNA.js";
+} from "./chunk-ABDDQ2KZ.js";
 import {
   CliError,
   EXIT

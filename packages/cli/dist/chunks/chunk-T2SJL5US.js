@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict,
   verdictText
-} from "./chunk-JXL4LDNA.js";
+} from "./chunk-ABDDQ2KZ.js";
 import {
   findingSpan,
   findingText

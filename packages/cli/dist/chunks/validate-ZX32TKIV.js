@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-UAQNQUSS.js";
+} from "./chunk-T2SJL5US.js";
 import {
   ConfigError,
   InputError,
@@ -23,7 +23,7 @@ import {
   renderText,
   require_picomatch,
   validateCard
-} from "./chunk-JXL4LDNA.js";
+} from "./chunk-ABDDQ2KZ.js";
 import {
   CliError,
   EXIT,
