@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { row } from './report.mjs';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg === -1 ? 3 : Number(process.argv[runsArg + 1]);
@@ -72,6 +73,15 @@ try {
   }
   const [a, b] = results;
   console.log(`  per card, 6,000 vs 600: ${(b.perCard / a.perCard).toFixed(2)}× (flat is 1)`);
+  for (const r of results) {
+    row({
+      what: `\`modelgate validate\`, ${r.n.toLocaleString('en-US')} real cards: CPU per card beyond start-up`,
+      result: `${r.perCard.toFixed(0)} µs, ${(r.perCard / r.perCardMemory).toFixed(2)}× in memory`,
+      reference: `the same cards validated in memory ${r.perCardMemory.toFixed(0)} µs/card; start-up (1 card) ${startup.toFixed(0)} ms, \`node -e ''\` ${bare.toFixed(0)} ms`,
+      target: '≤ 1.5× in memory',
+    });
+  }
+  row({ what: '`modelgate validate`: per card at 6,000 cards vs 600', result: `${(b.perCard / a.perCard).toFixed(2)}×`, reference: `${a.perCard.toFixed(0)} µs at 600, ${b.perCard.toFixed(0)} µs at 6,000`, target: 'flat (≤ 1×: no growth)' });
 } finally {
   rmSync(one, { recursive: true, force: true });
 }
