@@ -1,17 +1,34 @@
 // Benchmarks of the metric diff engine, on the built code: run `npm run build` first.
 //   node bench/metrics.mjs
-// Targets: diff + render of 10,000 metrics < 100 ms; bootstrap of 100,000 paired examples ×
-// 2,000 resamples < 1 s. Prints figures only (no assertions: timings vary by machine).
+// Targets: read + diff + render of 10,000 metrics < 60 ms, next to just reading both files;
+// 100,000 metrics linear from 10,000 (the ratio is printed); bootstrap of 100,000 paired
+// examples × 2,000 resamples < 1 s. Figures only (no assertions: timings vary by machine).
+// bench/bootstrap.mjs has the million-example figures.
 import { performance } from 'node:perf_hooks';
 import { bootstrapMeanDifference, compareMetrics, createRandom, pairedSignificance, readMetrics, readPredictions } from '../lib/core/metrics/index.js';
 import { metricsCommentBody } from '../lib/github/metrics-comment.js';
 import { toJson } from '../lib/render/json/metrics.js';
 import { renderText } from '../lib/render/text/metrics.js';
+import { row } from './report.mjs';
 
 const renderMarkdown = (diff, { baseline, model }) => metricsCommentBody(diff, { baseline, model });
 
 const draw = createRandom(7);
 const random = () => draw() / 4294967296;
+
+function timeMedian(label, runs, fn) {
+  fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  console.log(`${label.padEnd(58)} median ${median.toFixed(1).padStart(7)} ms   min ${times[0].toFixed(1).padStart(7)} ms   (${runs} runs)`);
+  return median;
+}
 
 function time(label, runs, fn) {
   fn(); // warm up
@@ -28,10 +45,10 @@ function time(label, runs, fn) {
   return result;
 }
 
-// 10,000 metrics in 100 groups, nested one level: {"group_17": {"accuracy_3": 0.9, ...}}.
-function metricsJson(shift) {
+// 10,000 metrics in 100 groups (or 1,000 groups: 100,000), nested one level: {"group_17": {"accuracy_3": 0.9, ...}}.
+function metricsJson(shift, nGroups = 100) {
   const groups = {};
-  for (let g = 0; g < 100; g++) {
+  for (let g = 0; g < nGroups; g++) {
     const group = {};
     for (let m = 0; m < 100; m++) {
       const name = m % 2 ? `accuracy_${m}` : `loss_${m}`;
@@ -58,11 +75,16 @@ const diff = time('compare (rules, statuses, gates)', 20, () => compareMetrics(b
 time('render Markdown (comment body)', 20, () => renderMarkdown(diff, { baseline, model: 'bench' }));
 time('render text', 20, () => renderText(diff, { baseline }));
 time('JSON document', 20, () => JSON.stringify(toJson(diff, baseline)));
-time('read both + compare + render Markdown (end to end)', 20, () => {
-  const b = readMetrics('base.json', baseText).value;
-  const h = readMetrics('head.json', headText).value;
-  return renderMarkdown(compareMetrics(b, h, { rules }), { baseline, model: 'bench' });
-});
+const endToEnd = (b, h) => renderMarkdown(compareMetrics(readMetrics('base.json', b).value, readMetrics('head.json', h).value, { rules }), { baseline, model: 'bench' });
+const readBoth = (b, h) => [readMetrics('base.json', b).value, readMetrics('head.json', h).value];
+const e2e10k = timeMedian('read both + compare + render Markdown (end to end)', 30, () => endToEnd(baseText, headText));
+const read10k = timeMedian('read both files only (readMetrics × 2)', 30, () => readBoth(baseText, headText));
+row({ what: 'Read + diff + render 10,000 metrics (Markdown comment)', result: `${e2e10k.toFixed(0)} ms`, reference: `reading both files alone ${read10k.toFixed(0)} ms`, target: '< 60 ms' });
+const base100k = metricsJson(0, 1000);
+const head100k = metricsJson(0.01, 1000);
+const e2e100k = timeMedian('read both + compare + render Markdown, 100,000 metrics', 7, () => endToEnd(base100k, head100k));
+const read100k = timeMedian('read both files only, 100,000 metrics', 7, () => readBoth(base100k, head100k));
+row({ what: 'Read + diff + render 100,000 metrics', result: `${e2e100k.toFixed(0)} ms, ${(e2e100k / e2e10k).toFixed(1)}× the 10,000-metric time`, reference: `reading both files alone ${read100k.toFixed(0)} ms`, target: 'linear: ≈ 10×' });
 const md = renderMarkdown(diff, { baseline, model: 'bench' });
 console.log(`  Markdown body: ${md.length.toLocaleString('en-US')} characters; ${diff.counts.regressed} regressed, ${diff.counts.improved} improved, ${diff.gates.fail} gates failed`);
 
@@ -70,8 +92,15 @@ console.log('\nBootstrap: 100,000 paired examples × 2,000 resamples');
 const n = 100_000;
 const differences = new Float64Array(n);
 for (let i = 0; i < n; i++) differences[i] = (random() < 0.8 ? 1 : 0) - (random() < 0.78 ? 1 : 0);
-const interval = time('bootstrapMeanDifference (one metric)', 5, () => bootstrapMeanDifference(differences, { resamples: 2000, seed: 42 }));
+const bootMs = timeMedian('bootstrapMeanDifference (one metric)', 5, () => bootstrapMeanDifference(differences, { resamples: 2000, seed: 42 }));
+const interval = bootstrapMeanDifference(differences, { resamples: 2000, seed: 42 });
+const sumPass = timeMedian('reference: 2,000 summing passes over the 100,000 differences', 5, () => {
+  let s = 0;
+  for (let r = 0; r < 2000; r++) for (let i = 0; i < n; i++) s += differences[i];
+  return s;
+});
 console.log(`  mean ${interval.mean.toFixed(5)}, 95 % CI [${interval.lo.toFixed(5)}, ${interval.hi.toFixed(5)}]`);
+row({ what: 'Bootstrap, 100,000 paired examples × 2,000 resamples (the classical bootstrap)', result: `${(bootMs / 1000).toFixed(2)} s`, reference: `2,000 plain summing passes over the data ${(sumPass / 1000).toFixed(2)} s`, target: '< 1 s' });
 
 const lines = (p) => {
   const out = [];

@@ -55,3 +55,16 @@ describe('readUpTo', () => {
     expect(Buffer.from(await readUpTo(join(repo.root, 'f'), 10)).toString()).toBe('abc');
   });
 });
+
+describe('readUpTo at the edges of the limit', () => {
+  test('returns exactly the first min(size, limit) bytes of the file, for sizes around the limit', async () => {
+    repo = tmpRepo();
+    const limit = 5000;
+    for (const size of [0, 1, 4095, 4096, limit - 1, limit, limit + 1, 3 * limit]) {
+      const content = Uint8Array.from({ length: size }, (_, i) => (i * 31 + size) % 251);
+      const path = repo.write(`f-${size}`, content);
+      const bytes = await readUpTo(path, limit);
+      expect(Buffer.from(bytes).equals(Buffer.from(content.subarray(0, limit)))).toBe(true);
+    }
+  });
+});

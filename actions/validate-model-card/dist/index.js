@@ -11957,7 +11957,7 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object2) {
+    function fill2(headers, object2) {
       if (Array.isArray(object2)) {
         for (let i = 0; i < object2.length; ++i) {
           const header = object2[i];
@@ -12182,7 +12182,7 @@ var require_headers = __commonJS({
         this.#guard = "none";
         if (init !== void 0) {
           init = webidl.converters.HeadersInit(init, "Headers contructor", "init");
-          fill(this, init);
+          fill2(this, init);
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
@@ -12362,7 +12362,7 @@ var require_headers = __commonJS({
       });
     };
     module.exports = {
-      fill,
+      fill: fill2,
       // for test.
       compareHeaderName,
       Headers: Headers2,
@@ -12379,7 +12379,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers2, HeadersList, fill: fill2, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util();
     var nodeUtil = __require("node:util");
@@ -12683,7 +12683,7 @@ var require_response = __commonJS({
         response[kState].statusText = init.statusText;
       }
       if ("headers" in init && init.headers != null) {
-        fill(response[kHeaders], init.headers);
+        fill2(response[kHeaders], init.headers);
       }
       if (body) {
         if (nullBodyStatus.includes(response.status)) {
@@ -34391,16 +34391,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open4 = tokens[token.tokensIndex];
-          open4.type = "text";
-          open4.value = literal2;
-          open4.output = safeOutput || utils.escapeRegex(literal2);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal2;
+          open3.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open4.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -34620,15 +34620,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open4 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open4);
-          push(open4);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -36090,17 +36090,17 @@ function scanBody(text, start) {
       paragraph = null;
       continue;
     }
-    const open4 = line.indexOf("<!--");
-    if (open4 !== -1) {
-      const close = line.indexOf("-->", open4 + 4);
+    const open3 = line.indexOf("<!--");
+    if (open3 !== -1) {
+      const close = line.indexOf("-->", open3 + 4);
       if (close === -1) {
-        comment = lineStart + open4;
-        if (line.slice(0, open4).trim() === "") {
+        comment = lineStart + open3;
+        if (line.slice(0, open3).trim() === "") {
           paragraph = null;
           continue;
         }
       } else {
-        hidden.push([lineStart + open4, lineStart + close + 3]);
+        hidden.push([lineStart + open3, lineStart + close + 3]);
       }
     }
     const f = FENCE.exec(line);
@@ -36189,14 +36189,14 @@ function detectKind(path, text) {
 
 // src/core/cards/front-matter.ts
 function extractFrontMatter(text) {
-  const open4 = delimiterEnd(text, 0);
-  if (open4 === -1) return { kind: "none" };
+  const open3 = delimiterEnd(text, 0);
+  if (open3 === -1) return { kind: "none" };
   let closeLine = 2;
-  let lineStart = open4;
+  let lineStart = open3;
   while (lineStart < text.length) {
     const end = delimiterEnd(text, lineStart);
     if (end !== -1) {
-      return { kind: "present", yaml: text.slice(open4, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
+      return { kind: "present", yaml: text.slice(open3, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
     }
     const next = text.indexOf("\n", lineStart);
     if (next === -1) break;
@@ -60810,30 +60810,42 @@ function displayPath2(root, absolute) {
 }
 
 // src/node/read-limited.ts
-import { open as open3 } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 async function readUpTo(path, limit) {
-  const handle = await open3(path, "r");
+  return readUpToSync(path, limit);
+}
+function readUpToSync(path, limit) {
+  const fd = openSync(path, "r");
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (stats.isDirectory()) {
       throw Object.assign(new Error(`EISDIR: ${path}`), { code: "EISDIR" });
     }
-    const buffer = Buffer.alloc(stats.isFile() ? Math.min(stats.size, limit) : limit);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    if (filled === buffer.length && filled < limit) {
-      const extra = Buffer.alloc(limit - filled);
-      const { bytesRead } = await handle.read(extra, 0, extra.length, filled);
-      return new Uint8Array(Buffer.concat([buffer, extra.subarray(0, bytesRead)]));
-    }
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+    const expected = stats.isFile() ? Math.min(stats.size, limit) : limit;
+    const first = Buffer.allocUnsafeSlow(expected);
+    let filled = fill(fd, first, 0);
+    if (filled < first.length || filled === limit) return view(first, filled);
+    const probe = Buffer.allocUnsafeSlow(1);
+    if (readSync(fd, probe, 0, 1, filled) === 0) return view(first, filled);
+    const rest = Buffer.allocUnsafeSlow(limit - filled - 1);
+    const more = fill(fd, rest, filled + 1);
+    filled += 1 + more;
+    return new Uint8Array(Buffer.concat([first, probe, rest.subarray(0, more)], filled));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+function fill(fd, buffer, position) {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+function view(buffer, length) {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
 }
 
 // src/node/read-card.ts

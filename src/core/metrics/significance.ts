@@ -1,4 +1,4 @@
-import { bootstrapMeanDifference, clampResamples, CONFIDENCE, DEFAULT_SEED, excludesZero, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { bootstrapMeanDifference, clampResamples, CONFIDENCE, DEFAULT_SEED, excludesZero, schemeFor, type BootstrapOptions, type Interval } from './bootstrap.js';
 import type { PredictionSet } from './predictions.js';
 
 /** How many unpaired ids a report names, per side. */
@@ -99,15 +99,17 @@ export function pairedSignificance(base: PredictionSet, head: PredictionSet, opt
     if (!head.columns.has(name)) result.skipped.set(name, `only ${base.file} has per-example values for it`);
   }
 
+  // One scheme for every column, by the number of pairs (a column may have fewer usable ones).
+  const scheme = schemeFor(pairs.length, options);
   for (const { name, d } of usable) {
-    const interval = bootstrapMeanDifference(d, options);
+    const interval = bootstrapMeanDifference(d, { ...options, scheme });
     if (interval) result.columns.set(name, { interval, significant: excludesZero(interval) });
   }
 
   result.computed = result.columns.size > 0;
   const pct = Math.round(result.confidence * 100);
   result.reason = result.computed
-    ? `paired bootstrap, ${pct} % CI of the head − base difference of the mean: ${result.resamples.toLocaleString('en-US')} resamples, seed ${result.seed}, ${result.paired.toLocaleString('en-US')} paired examples`
+    ? `paired ${scheme === 'poisson' ? 'Poisson ' : ''}bootstrap, ${pct} % CI of the head − base difference of the mean: ${result.resamples.toLocaleString('en-US')} resamples, seed ${result.seed}, ${result.paired.toLocaleString('en-US')} paired examples`
     : pairs.length < 2
       ? `fewer than 2 examples are in both per-example results (paired by id)`
       : 'no per-example metric is in both per-example results';

@@ -33,6 +33,11 @@ const TABLE_HEAD = ['| Metric | Base | Head | Δ | Δ% | 95 % CI | Status |', '|
  * The metric diff as Markdown: the body of the PR comment, the check summary, the Action's job
  * summary and `modelgate diff --format md`. Every name and value from the inputs is escaped.
  * Over the budget, rows are dropped (unchanged ones first) and a note says how many.
+ *
+ * Only the rows that are shown are formatted, and the body is joined once: the fitting works
+ * on lengths (`measure` mirrors `assemble` exactly), and rows are formatted lazily, in display
+ * order, until their lengths alone pass the budget — so a 10,000-metric diff formats the few
+ * hundred rows a comment can hold, not all of them (issue 12).
  */
 export function renderMarkdown(diff: MetricsDiff, options: MarkdownOptions): string {
   const { maxLength } = options;
@@ -40,52 +45,104 @@ export function renderMarkdown(diff: MetricsDiff, options: MarkdownOptions): str
   const changed = ordered.filter((r) => !isQuiet(r));
   const unchanged = ordered.filter(isQuiet);
 
-  const head = [verdictLine(diff, options), '', summaryLine(diff, options)];
+  const head = [verdictLine(diff, options), '', summaryLine(diff, options)].join('\n');
   const failed = failedGates(ordered);
-  const changedRows = changed.map(tableRow);
-  const unchangedRows = unchanged.map(tableRow);
+  const empty = diff.rows.length === 0 ? '_Neither file has any metrics._' : changed.length === 0 ? '_No metric changed._' : null;
+  const changedRows = new LazyRows(changed, maxLength);
+  const unchangedRows = new LazyRows(unchanged, maxLength);
+  const detailsOpen = `<details><summary>${plural(unchanged.length, 'unchanged metric')}</summary>`;
+  const bold = diff.rows.some((r) => r.significant) ? '_Intervals in bold exclude 0: the change is significant at 95 %._' : null;
   const chart = mermaidChart(ordered);
   const significance = significanceLine(diff);
   const notes = notesBlock(diff, ordered);
+  const hiddenNote = (hidden: number) =>
+    `> [!NOTE]\n> ${plural(hidden, 'metric')} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`;
 
   const assemble = (nChanged: number, nUnchanged: number, withChart: boolean, withNotes: boolean): string => {
-    const parts: string[] = [head.join('\n')];
-    if (failed.length) parts.push(failed.join('\n'));
-    if (diff.rows.length === 0) parts.push('_Neither file has any metrics._');
-    else if (changed.length === 0) parts.push('_No metric changed._');
-    if (nChanged > 0) parts.push([...TABLE_HEAD, ...changedRows.slice(0, nChanged)].join('\n'));
-    if (nUnchanged > 0) {
-      parts.push(
-        [`<details><summary>${plural(unchanged.length, 'unchanged metric')}</summary>`, '', ...TABLE_HEAD, ...unchangedRows.slice(0, nUnchanged), '', '</details>'].join('\n'),
-      );
-    }
-    if (diff.rows.some((r) => r.significant)) parts.push('_Intervals in bold exclude 0: the change is significant at 95 %._');
+    const parts: string[] = [head];
+    if (failed) parts.push(failed);
+    if (empty) parts.push(empty);
+    if (nChanged > 0) parts.push([...TABLE_HEAD, ...changedRows.first(nChanged)].join('\n'));
+    if (nUnchanged > 0) parts.push([detailsOpen, '', ...TABLE_HEAD, ...unchangedRows.first(nUnchanged), '', DETAILS_CLOSE].join('\n'));
+    if (bold) parts.push(bold);
     if (withChart && chart) parts.push(chart);
     parts.push(significance);
     if (withNotes && notes) parts.push(notes);
     const hidden = changed.length - nChanged + (unchanged.length - nUnchanged);
-    if (hidden > 0) {
-      parts.push(
-        `> [!NOTE]\n> ${plural(hidden, 'metric')} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`,
-      );
-    }
+    if (hidden > 0) parts.push(hiddenNote(hidden));
     return parts.join('\n\n') + '\n';
   };
 
-  const full = assemble(changed.length, unchanged.length, true, true);
-  if (full.length <= maxLength) return full;
+  /** `assemble(...).length`, without building the string (a lower bound above the budget once rows alone pass it). */
+  const measure = (nChanged: number, nUnchanged: number, withChart: boolean, withNotes: boolean): number => {
+    let length = 0;
+    let parts = 0;
+    const add = (n: number) => {
+      length += n;
+      parts++;
+    };
+    add(head.length);
+    if (failed) add(failed.length);
+    if (empty) add(empty.length);
+    if (nChanged > 0) add(TABLE_HEAD_CHARS + changedRows.chars(nChanged));
+    // detailsOpen, '', the table, '', DETAILS_CLOSE: four more newlines than the table's own.
+    if (nUnchanged > 0) add(detailsOpen.length + 2 + TABLE_HEAD_CHARS + unchangedRows.chars(nUnchanged) + 2 + DETAILS_CLOSE.length);
+    if (bold) add(bold.length);
+    if (withChart && chart) add(chart.length);
+    add(significance.length);
+    if (withNotes && notes) add(notes.length);
+    const hidden = changed.length - nChanged + (unchanged.length - nUnchanged);
+    if (hidden > 0) add(hiddenNote(hidden).length);
+    return length + 2 * (parts - 1) + 1;
+  };
+
+  if (measure(changed.length, unchanged.length, true, true) <= maxLength) return assemble(changed.length, unchanged.length, true, true);
   // Shorten in order of least use: the chart, the notes, unchanged rows, then changed rows.
-  const fits = (n: number, u: number) => assemble(n, u, false, false).length <= maxLength;
+  const fits = (n: number, u: number) => measure(n, u, false, false) <= maxLength;
   let nUnchanged = 0;
   const nChanged = fitCount(changed.length, (n) => fits(n, 0));
   if (nChanged === changed.length) nUnchanged = fitCount(unchanged.length, (u) => fits(changed.length, u));
-  const withNotes = assemble(nChanged, nUnchanged, false, true);
-  const body = withNotes.length <= maxLength ? withNotes : assemble(nChanged, nUnchanged, false, false);
-  if (body.length <= maxLength) return body;
+  const withNotes = measure(nChanged, nUnchanged, false, true) <= maxLength;
+  if (measure(nChanged, nUnchanged, false, withNotes) <= maxLength) return assemble(nChanged, nUnchanged, false, withNotes);
   // Only the fixed parts remain and they are still too long (a tiny budget): cut at a line.
   const minimal = assemble(0, 0, false, false);
   const cut = minimal.lastIndexOf('\n', maxLength - 2);
   return truncate(minimal.slice(0, Math.max(0, cut)), maxLength - 1) + '\n';
+}
+
+const TABLE_HEAD_CHARS = TABLE_HEAD.join('\n').length;
+const DETAILS_CLOSE = '</details>';
+
+/**
+ * Table rows formatted on demand, in order, with running totals of their lengths. Formatting
+ * stops once the rows so far (each with its newline) pass `budget`: no body with more rows can
+ * fit, so the rest are never formatted.
+ */
+class LazyRows {
+  private readonly text: string[] = [];
+  /** total[k]: the characters of rows 0..k-1, one newline each. */
+  private readonly total: number[] = [0];
+
+  constructor(
+    private readonly rows: readonly DiffRow[],
+    private readonly budget: number,
+  ) {}
+
+  /** The characters of the first `n` rows with their newlines, or a total over the budget. */
+  chars(n: number): number {
+    while (this.text.length < n && this.total[this.text.length]! <= this.budget) {
+      const row = tableRow(this.rows[this.text.length]!);
+      this.total.push(this.total[this.text.length]! + 1 + row.length);
+      this.text.push(row);
+    }
+    return this.total[Math.min(n, this.text.length)]!;
+  }
+
+  /** The first `n` rows (only called for counts that fit, so they are formatted already or cheap to). */
+  first(n: number): string[] {
+    while (this.text.length < n) this.text.push(tableRow(this.rows[this.text.length]!));
+    return this.text.slice(0, n);
+  }
 }
 
 /** The largest n in [0, max] with fits(n), by binary search (fits is monotone). */
@@ -119,13 +176,13 @@ function metricName(name: string, inTable: boolean): string {
   return inlineCode(truncate(name, MAX_NAME_CHARS), { inTable });
 }
 
-function failedGates(rows: readonly DiffRow[]): string[] {
+function failedGates(rows: readonly DiffRow[]): string | null {
   const failed = rows.filter((r) => r.gate === 'fail');
-  if (failed.length === 0) return [];
+  if (failed.length === 0) return null;
   const lines = ['**Failed gates**', ''];
   for (const row of failed.slice(0, MAX_FAILED_LISTED)) lines.push(`- ${metricName(row.metric, false)}: ${escapeMarkdown(truncate(row.reason, MAX_REASON_CHARS))}`);
   if (failed.length > MAX_FAILED_LISTED) lines.push(`- …and ${(failed.length - MAX_FAILED_LISTED).toLocaleString('en-US')} more (see the table)`);
-  return [lines.join('\n')];
+  return lines.join('\n');
 }
 
 function tableRow(row: DiffRow): string {

@@ -13,7 +13,7 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-S3I7YD55.js";
+} from "./chunk-3D44NSQI.js";
 import {
   CliError,
   EXIT

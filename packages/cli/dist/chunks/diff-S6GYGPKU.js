@@ -4,7 +4,7 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   metricsWorkflowCommands
-} from "./chunk-YIRV4SHL.js";
+} from "./chunk-PO5G4FPR.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -40,7 +40,7 @@ import {
   renderFindingsText,
   statusSummary,
   verdictText
-} from "./chunk-S3I7YD55.js";
+} from "./chunk-3D44NSQI.js";
 import {
   CliError,
   EXIT,
@@ -146,50 +146,90 @@ function renderMarkdown(diff, options) {
   const ordered = displayOrder(diff.rows);
   const changed = ordered.filter((r) => !isQuiet(r));
   const unchanged = ordered.filter(isQuiet);
-  const head = [verdictLine(diff, options), "", summaryLine(diff, options)];
+  const head = [verdictLine(diff, options), "", summaryLine(diff, options)].join("\n");
   const failed = failedGates(ordered);
-  const changedRows = changed.map(tableRow);
-  const unchangedRows = unchanged.map(tableRow);
+  const empty = diff.rows.length === 0 ? "_Neither file has any metrics._" : changed.length === 0 ? "_No metric changed._" : null;
+  const changedRows = new LazyRows(changed, maxLength);
+  const unchangedRows = new LazyRows(unchanged, maxLength);
+  const detailsOpen = `<details><summary>${plural(unchanged.length, "unchanged metric")}</summary>`;
+  const bold = diff.rows.some((r) => r.significant) ? "_Intervals in bold exclude 0: the change is significant at 95 %._" : null;
   const chart = mermaidChart(ordered);
   const significance = significanceLine(diff);
   const notes = notesBlock(diff, ordered);
+  const hiddenNote = (hidden) => `> [!NOTE]
+> ${plural(hidden, "metric")} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`;
   const assemble = (nChanged2, nUnchanged2, withChart, withNotes2) => {
-    const parts = [head.join("\n")];
-    if (failed.length) parts.push(failed.join("\n"));
-    if (diff.rows.length === 0) parts.push("_Neither file has any metrics._");
-    else if (changed.length === 0) parts.push("_No metric changed._");
-    if (nChanged2 > 0) parts.push([...TABLE_HEAD, ...changedRows.slice(0, nChanged2)].join("\n"));
-    if (nUnchanged2 > 0) {
-      parts.push(
-        [`<details><summary>${plural(unchanged.length, "unchanged metric")}</summary>`, "", ...TABLE_HEAD, ...unchangedRows.slice(0, nUnchanged2), "", "</details>"].join("\n")
-      );
-    }
-    if (diff.rows.some((r) => r.significant)) parts.push("_Intervals in bold exclude 0: the change is significant at 95 %._");
+    const parts = [head];
+    if (failed) parts.push(failed);
+    if (empty) parts.push(empty);
+    if (nChanged2 > 0) parts.push([...TABLE_HEAD, ...changedRows.first(nChanged2)].join("\n"));
+    if (nUnchanged2 > 0) parts.push([detailsOpen, "", ...TABLE_HEAD, ...unchangedRows.first(nUnchanged2), "", DETAILS_CLOSE].join("\n"));
+    if (bold) parts.push(bold);
     if (withChart && chart) parts.push(chart);
     parts.push(significance);
     if (withNotes2 && notes) parts.push(notes);
     const hidden = changed.length - nChanged2 + (unchanged.length - nUnchanged2);
-    if (hidden > 0) {
-      parts.push(
-        `> [!NOTE]
-> ${plural(hidden, "metric")} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`
-      );
-    }
+    if (hidden > 0) parts.push(hiddenNote(hidden));
     return parts.join("\n\n") + "\n";
   };
-  const full = assemble(changed.length, unchanged.length, true, true);
-  if (full.length <= maxLength) return full;
-  const fits = (n, u) => assemble(n, u, false, false).length <= maxLength;
+  const measure = (nChanged2, nUnchanged2, withChart, withNotes2) => {
+    let length = 0;
+    let parts = 0;
+    const add = (n) => {
+      length += n;
+      parts++;
+    };
+    add(head.length);
+    if (failed) add(failed.length);
+    if (empty) add(empty.length);
+    if (nChanged2 > 0) add(TABLE_HEAD_CHARS + changedRows.chars(nChanged2));
+    if (nUnchanged2 > 0) add(detailsOpen.length + 2 + TABLE_HEAD_CHARS + unchangedRows.chars(nUnchanged2) + 2 + DETAILS_CLOSE.length);
+    if (bold) add(bold.length);
+    if (withChart && chart) add(chart.length);
+    add(significance.length);
+    if (withNotes2 && notes) add(notes.length);
+    const hidden = changed.length - nChanged2 + (unchanged.length - nUnchanged2);
+    if (hidden > 0) add(hiddenNote(hidden).length);
+    return length + 2 * (parts - 1) + 1;
+  };
+  if (measure(changed.length, unchanged.length, true, true) <= maxLength) return assemble(changed.length, unchanged.length, true, true);
+  const fits = (n, u) => measure(n, u, false, false) <= maxLength;
   let nUnchanged = 0;
   const nChanged = fitCount(changed.length, (n) => fits(n, 0));
   if (nChanged === changed.length) nUnchanged = fitCount(unchanged.length, (u) => fits(changed.length, u));
-  const withNotes = assemble(nChanged, nUnchanged, false, true);
-  const body = withNotes.length <= maxLength ? withNotes : assemble(nChanged, nUnchanged, false, false);
-  if (body.length <= maxLength) return body;
+  const withNotes = measure(nChanged, nUnchanged, false, true) <= maxLength;
+  if (measure(nChanged, nUnchanged, false, withNotes) <= maxLength) return assemble(nChanged, nUnchanged, false, withNotes);
   const minimal = assemble(0, 0, false, false);
   const cut2 = minimal.lastIndexOf("\n", maxLength - 2);
   return truncate(minimal.slice(0, Math.max(0, cut2)), maxLength - 1) + "\n";
 }
+var TABLE_HEAD_CHARS = TABLE_HEAD.join("\n").length;
+var DETAILS_CLOSE = "</details>";
+var LazyRows = class {
+  constructor(rows, budget) {
+    this.rows = rows;
+    this.budget = budget;
+  }
+  rows;
+  budget;
+  text = [];
+  /** total[k]: the characters of rows 0..k-1, one newline each. */
+  total = [0];
+  /** The characters of the first `n` rows with their newlines, or a total over the budget. */
+  chars(n) {
+    while (this.text.length < n && this.total[this.text.length] <= this.budget) {
+      const row = tableRow(this.rows[this.text.length]);
+      this.total.push(this.total[this.text.length] + 1 + row.length);
+      this.text.push(row);
+    }
+    return this.total[Math.min(n, this.text.length)];
+  }
+  /** The first `n` rows (only called for counts that fit, so they are formatted already or cheap to). */
+  first(n) {
+    while (this.text.length < n) this.text.push(tableRow(this.rows[this.text.length]));
+    return this.text.slice(0, n);
+  }
+};
 function fitCount(max, fits) {
   let lo = 0;
   let hi = max;
@@ -218,11 +258,11 @@ function metricName(name, inTable) {
 }
 function failedGates(rows) {
   const failed = rows.filter((r) => r.gate === "fail");
-  if (failed.length === 0) return [];
+  if (failed.length === 0) return null;
   const lines = ["**Failed gates**", ""];
   for (const row of failed.slice(0, MAX_FAILED_LISTED)) lines.push(`- ${metricName(row.metric, false)}: ${escapeMarkdown(truncate(row.reason, MAX_REASON_CHARS))}`);
   if (failed.length > MAX_FAILED_LISTED) lines.push(`- \u2026and ${(failed.length - MAX_FAILED_LISTED).toLocaleString("en-US")} more (see the table)`);
-  return [lines.join("\n")];
+  return lines.join("\n");
 }
 function tableRow(row) {
   const [base, head] = formatValues(row);

@@ -15251,16 +15251,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal2;
-          open3.output = safeOutput || utils.escapeRegex(literal2);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal2;
+          open2.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -15480,15 +15480,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -16410,17 +16410,17 @@ function scanBody(text, start) {
       paragraph = null;
       continue;
     }
-    const open3 = line.indexOf("<!--");
-    if (open3 !== -1) {
-      const close = line.indexOf("-->", open3 + 4);
+    const open2 = line.indexOf("<!--");
+    if (open2 !== -1) {
+      const close = line.indexOf("-->", open2 + 4);
       if (close === -1) {
-        comment = lineStart + open3;
-        if (line.slice(0, open3).trim() === "") {
+        comment = lineStart + open2;
+        if (line.slice(0, open2).trim() === "") {
           paragraph = null;
           continue;
         }
       } else {
-        hidden.push([lineStart + open3, lineStart + close + 3]);
+        hidden.push([lineStart + open2, lineStart + close + 3]);
       }
     }
     const f = FENCE.exec(line);
@@ -16509,14 +16509,14 @@ function detectKind(path, text) {
 
 // src/core/cards/front-matter.ts
 function extractFrontMatter(text) {
-  const open3 = delimiterEnd(text, 0);
-  if (open3 === -1) return { kind: "none" };
+  const open2 = delimiterEnd(text, 0);
+  if (open2 === -1) return { kind: "none" };
   let closeLine = 2;
-  let lineStart = open3;
+  let lineStart = open2;
   while (lineStart < text.length) {
     const end = delimiterEnd(text, lineStart);
     if (end !== -1) {
-      return { kind: "present", yaml: text.slice(open3, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
+      return { kind: "present", yaml: text.slice(open2, lineStart), yamlLineOffset: 1, closeLine, bodyStart: end };
     }
     const next = text.indexOf("\n", lineStart);
     if (next === -1) break;
@@ -40258,30 +40258,42 @@ function findProject(cwd, config2) {
 }
 
 // src/node/read-limited.ts
-import { open as open2 } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 async function readUpTo(path, limit) {
-  const handle = await open2(path, "r");
+  return readUpToSync(path, limit);
+}
+function readUpToSync(path, limit) {
+  const fd = openSync(path, "r");
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     if (stats.isDirectory()) {
       throw Object.assign(new Error(`EISDIR: ${path}`), { code: "EISDIR" });
     }
-    const buffer = Buffer.alloc(stats.isFile() ? Math.min(stats.size, limit) : limit);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    if (filled === buffer.length && filled < limit) {
-      const extra = Buffer.alloc(limit - filled);
-      const { bytesRead } = await handle.read(extra, 0, extra.length, filled);
-      return new Uint8Array(Buffer.concat([buffer, extra.subarray(0, bytesRead)]));
-    }
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+    const expected = stats.isFile() ? Math.min(stats.size, limit) : limit;
+    const first = Buffer.allocUnsafeSlow(expected);
+    let filled = fill(fd, first, 0);
+    if (filled < first.length || filled === limit) return view(first, filled);
+    const probe = Buffer.allocUnsafeSlow(1);
+    if (readSync(fd, probe, 0, 1, filled) === 0) return view(first, filled);
+    const rest = Buffer.allocUnsafeSlow(limit - filled - 1);
+    const more = fill(fd, rest, filled + 1);
+    filled += 1 + more;
+    return new Uint8Array(Buffer.concat([first, probe, rest.subarray(0, more)], filled));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+function fill(fd, buffer, position) {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+function view(buffer, length) {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
 }
 
 // src/node/load-config.ts
@@ -40453,11 +40465,7 @@ function fail(file2, line, column, message, hint) {
   return { ok: false, error: error62 };
 }
 
-// src/core/metrics/bootstrap.ts
-var DEFAULT_SEED = 42;
-var DEFAULT_RESAMPLES = 2e3;
-var MAX_RESAMPLES = 1e5;
-var CONFIDENCE = 0.95;
+// src/core/metrics/seed.ts
 function seedState(seed) {
   const state = new Uint32Array(4);
   let x = seed >>> 0;
@@ -40470,11 +40478,222 @@ function seedState(seed) {
   }
   return state;
 }
+
+// src/core/metrics/poisson-bootstrap.ts
+var BLOCK_RESAMPLES = 100;
+var MAX_LEVELS = 64;
+function prepareColumn(differences) {
+  const n = differences.length;
+  const levels = /* @__PURE__ */ new Map();
+  for (let i = 0; i < n && levels.size <= MAX_LEVELS; i++) {
+    const d = differences[i];
+    levels.set(d, (levels.get(d) ?? 0) + 1);
+  }
+  if (levels.size <= MAX_LEVELS) {
+    const values = Float64Array.from(levels.keys()).sort();
+    return { kind: "levels", n, values, counts: Float64Array.from(values, (v) => levels.get(v)) };
+  }
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (differences[i] === 0) zeros++;
+  const nonZero = new Float64Array(n - zeros);
+  for (let i = 0, j = 0; i < n; i++) if (differences[i] !== 0) nonZero[j++] = differences[i];
+  return { kind: "values", n, nonZero, zeros };
+}
+function blockCount(resamples) {
+  return Math.ceil(resamples / BLOCK_RESAMPLES);
+}
+function blockMeans(column, seed, block, resamples, sample, out) {
+  const count = Math.min(BLOCK_RESAMPLES, resamples - block * BLOCK_RESAMPLES);
+  const random = new Generator(blockSeed(seed, block));
+  const sums = new Float64Array(count);
+  const weights = new Float64Array(count);
+  if (column.kind === "levels") {
+    for (let r = 0; r < count; r++) {
+      for (let k = 0; k < column.values.length; k++) {
+        const w = random.poisson(column.counts[k]);
+        sums[r] = sums[r] + w * column.values[k];
+        weights[r] = weights[r] + w;
+      }
+    }
+  } else {
+    weightedSums(column.nonZero, random, sums, weights);
+    if (column.zeros > 0) for (let r = 0; r < count; r++) weights[r] = weights[r] + random.poisson(column.zeros);
+  }
+  for (let r = 0; r < count; r++) out[r] = weights[r] > 0 ? sums[r] / weights[r] : sample;
+  return count;
+}
+function blockSeed(seed, block) {
+  return Math.imul(seed >>> 0 ^ 1540483477, 2654435761) + Math.imul(block + 1, 2246822507) >>> 0;
+}
+var POISSON1_CDF = (() => {
+  const cdf = [];
+  let p = Math.exp(-1);
+  let total = 0;
+  for (let k = 0; k < 13; k++) {
+    total += p;
+    cdf.push(Math.min(4294967296, Math.round(total * 4294967296)));
+    p /= k + 1;
+  }
+  cdf.push(4294967296);
+  return Float64Array.from(cdf);
+})();
+var POISSON1_TABLE = (() => {
+  const table = new Uint8Array(4096);
+  for (let i = 0; i < 4096; i++) {
+    const lo = i * 1048576;
+    const hi = lo + 1048575;
+    const a = poisson1Slow(lo);
+    table[i] = a === poisson1Slow(hi) ? a : 255;
+  }
+  return table;
+})();
+function poisson1Slow(u) {
+  let k = 0;
+  while (u >= POISSON1_CDF[k]) k++;
+  return k;
+}
+var TILE = 4096;
+function weightedSums(values, random, sums, weights) {
+  const count = sums.length;
+  const table = POISSON1_TABLE;
+  let s0 = random.s0;
+  let s1 = random.s1;
+  let s2 = random.s2;
+  let s3 = random.s3;
+  for (let start = 0; start < values.length; start += TILE) {
+    const end = Math.min(values.length, start + TILE);
+    for (let r = 0; r < count; r++) {
+      let sum = 0;
+      let weight = 0;
+      for (let i = start; i < end; i++) {
+        const u = s0 + s3 >>> 0;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = s3 << 11 | s3 >>> 21;
+        let w = table[u >>> 20];
+        if (w === 255) w = poisson1Slow(u);
+        sum += w * values[i];
+        weight += w;
+      }
+      sums[r] = sums[r] + sum;
+      weights[r] = weights[r] + weight;
+    }
+  }
+  random.s0 = s0;
+  random.s1 = s1;
+  random.s2 = s2;
+  random.s3 = s3;
+}
+var Generator = class {
+  s0;
+  s1;
+  s2;
+  s3;
+  constructor(seed) {
+    const state = seedState(seed);
+    this.s0 = state[0];
+    this.s1 = state[1];
+    this.s2 = state[2];
+    this.s3 = state[3];
+  }
+  next() {
+    const result = this.s0 + this.s3 >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = this.s3 << 11 | this.s3 >>> 21;
+    return result;
+  }
+  /** Uniform in (0, 1), never 0 or 1 (the logarithms below need that). */
+  uniform() {
+    return (this.next() + 0.5) / 4294967296;
+  }
+  /** One draw of Poisson(lambda), lambda ≥ 0. */
+  poisson(lambda) {
+    if (lambda === 0) return 0;
+    if (lambda === 1) return poisson1Slow(this.next());
+    if (lambda < 10) {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let product = this.uniform();
+      while (product > limit) {
+        k++;
+        product *= this.uniform();
+      }
+      return k;
+    }
+    const slam = Math.sqrt(lambda);
+    const loglam = Math.log(lambda);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (; ; ) {
+      const U = this.uniform() - 0.5;
+      const V = this.uniform();
+      const us = 0.5 - Math.abs(U);
+      const k = Math.floor((2 * a / us + b) * U + lambda + 0.43);
+      if (us >= 0.07 && V <= vr) return k;
+      if (k < 0 || us < 0.013 && V > us) continue;
+      if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logGamma(k + 1)) return k;
+    }
+  }
+};
+var LOG_GAMMA_SERIES = [
+  0.08333333333333333,
+  -0.002777777777777778,
+  7936507936507937e-19,
+  -5952380952380952e-19,
+  8417508417508418e-19,
+  -0.001917526917526918,
+  0.00641025641025641,
+  -0.02955065359477124,
+  0.1796443723688307,
+  -1.3924322169059
+];
+function logGamma(x) {
+  if (x === 1 || x === 2) return 0;
+  let x0 = x;
+  let shift = 0;
+  if (x <= 7) {
+    shift = Math.floor(7 - x);
+    x0 = x + shift;
+  }
+  const x2 = 1 / (x0 * x0);
+  let series = LOG_GAMMA_SERIES[9];
+  for (let k = 8; k >= 0; k--) series = series * x2 + LOG_GAMMA_SERIES[k];
+  let result = series / x0 + 0.5 * Math.log(2 * Math.PI) + (x0 - 0.5) * Math.log(x0) - x0;
+  for (let k = 1; k <= shift; k++) {
+    x0 -= 1;
+    result -= Math.log(x0);
+  }
+  return result;
+}
+
+// src/core/metrics/bootstrap.ts
+var DEFAULT_SEED = 42;
+var DEFAULT_RESAMPLES = 2e3;
+var MAX_RESAMPLES = 1e5;
+var CONFIDENCE = 0.95;
+var POISSON_ABOVE = 1e5;
+function schemeFor(n, options = {}) {
+  return options.scheme ?? (n > POISSON_ABOVE ? "poisson" : "multinomial");
+}
 function bootstrapMeanDifference(differences, options = {}) {
   const n = differences.length;
   if (n < 2) return null;
+  if (schemeFor(n, options) === "poisson") {
+    const means2 = poissonMeans(prepareColumn(differences), mean(differences), options);
+    return intervalOfMeans(means2, mean(differences), n, options);
+  }
   const resamples = clampResamples(options.resamples);
-  const confidence = options.confidence ?? CONFIDENCE;
   const means = new Float64Array(resamples);
   const [a, b, c, d] = seedState(options.seed ?? DEFAULT_SEED);
   let s0 = a;
@@ -40497,9 +40716,21 @@ function bootstrapMeanDifference(differences, options = {}) {
     }
     means[r] = sum / n;
   }
+  return intervalOfMeans(means, mean(differences), n, options);
+}
+function poissonMeans(column, sampleMean, options = {}) {
+  const resamples = clampResamples(options.resamples);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const means = new Float64Array(resamples);
+  for (let block = 0; block < blockCount(resamples); block++) {
+    blockMeans(column, seed, block, resamples, sampleMean, means.subarray(block * BLOCK_RESAMPLES));
+  }
+  return means;
+}
+function intervalOfMeans(means, sampleMean, n, options = {}) {
+  const tail = (1 - (options.confidence ?? CONFIDENCE)) / 2;
   means.sort();
-  const tail = (1 - confidence) / 2;
-  return { mean: mean(differences), lo: quantile(means, tail), hi: quantile(means, 1 - tail), n };
+  return { mean: sampleMean, lo: quantile(means, tail), hi: quantile(means, 1 - tail), n };
 }
 function clampResamples(resamples) {
   return Math.max(1, Math.min(MAX_RESAMPLES, Math.floor(resamples ?? DEFAULT_RESAMPLES)));
@@ -40852,13 +41083,14 @@ function pairedSignificance(base, head, options = {}) {
   for (const name of base.columns.keys()) {
     if (!head.columns.has(name)) result.skipped.set(name, `only ${base.file} has per-example values for it`);
   }
+  const scheme = schemeFor(pairs.length, options);
   for (const { name, d } of usable) {
-    const interval = bootstrapMeanDifference(d, options);
+    const interval = bootstrapMeanDifference(d, { ...options, scheme });
     if (interval) result.columns.set(name, { interval, significant: excludesZero(interval) });
   }
   result.computed = result.columns.size > 0;
   const pct = Math.round(result.confidence * 100);
-  result.reason = result.computed ? `paired bootstrap, ${pct} % CI of the head \u2212 base difference of the mean: ${result.resamples.toLocaleString("en-US")} resamples, seed ${result.seed}, ${result.paired.toLocaleString("en-US")} paired examples` : pairs.length < 2 ? `fewer than 2 examples are in both per-example results (paired by id)` : "no per-example metric is in both per-example results";
+  result.reason = result.computed ? `paired ${scheme === "poisson" ? "Poisson " : ""}bootstrap, ${pct} % CI of the head \u2212 base difference of the mean: ${result.resamples.toLocaleString("en-US")} resamples, seed ${result.seed}, ${result.paired.toLocaleString("en-US")} paired examples` : pairs.length < 2 ? `fewer than 2 examples are in both per-example results (paired by id)` : "no per-example metric is in both per-example results";
   return result;
 }
 
@@ -41320,13 +41552,13 @@ function readRecord(text, pos, delimiter, offsets) {
   for (; ; ) {
     offsets?.push(pos);
     if (text.charCodeAt(pos) === 34) {
-      const open3 = pos;
+      const open2 = pos;
       let value = "";
       let chunk = pos + 1;
       pos++;
       for (; ; ) {
         const close = text.indexOf('"', pos);
-        if (close === -1) throw new CsvSyntaxError(open3, 'A quoted field is never closed (a " is missing).');
+        if (close === -1) throw new CsvSyntaxError(open2, 'A quoted field is never closed (a " is missing).');
         if (text.charCodeAt(close + 1) === 34) {
           value += text.slice(chunk, close + 1);
           pos = close + 2;
@@ -41815,12 +42047,12 @@ function readTreeMetrics(file2, text, syntax, lineOffset, cardOnly = false) {
   return { ok: true, value: { file: file2, format, metrics: collector.metrics, notes: notes.done(), model } };
 }
 function readMarkdownCard(file2, text) {
-  const open3 = /^---[ \t]*\r?\n/.exec(text);
-  if (!open3) {
+  const open2 = /^---[ \t]*\r?\n/.exec(text);
+  if (!open2) {
     return fail(file2, 1, 1, "The Markdown file has no YAML front matter (a first line of `---`).", "A model card keeps its metrics in `model-index` in the front matter.");
   }
   const close = /^(?:---|\.\.\.)[ \t]*\r?$/m;
-  const rest = text.slice(open3[0].length);
+  const rest = text.slice(open2[0].length);
   const end = close.exec(rest);
   if (!end) return fail(file2, 1, 1, "The front matter is never closed (no second `---` line).", "End the front matter with a line of `---`.");
   return readTreeMetrics(file2, rest.slice(0, end.index), "yaml", 1, true);

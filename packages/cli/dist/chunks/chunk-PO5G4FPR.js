@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict,
   verdictText
-} from "./chunk-S3I7YD55.js";
+} from "./chunk-3D44NSQI.js";
 import {
   findingSpan,
   findingText

@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-YIRV4SHL.js";
+} from "./chunk-PO5G4FPR.js";
 import {
   ConfigError,
   InputError,
@@ -23,7 +23,7 @@ import {
   renderText,
   require_picomatch,
   validateCard
-} from "./chunk-S3I7YD55.js";
+} from "./chunk-3D44NSQI.js";
 import {
   CliError,
   EXIT,
