@@ -11,15 +11,46 @@ import { modelsCommand } from './commands/models.js';
 import { moveCommand } from './commands/promote.js';
 import { REJECT_CALLBACK, rejectSubmission } from './views/reject-reason.js';
 
+/**
+ * Listeners doing their work (after their ack) at once; the rest wait their turn. Acks never
+ * wait: a burst of commands is answered at once and worked through a few at a time, so the
+ * event loop stays free to acknowledge the next request within Slack's 3 s.
+ */
+export const MAX_CONCURRENT_WORK = 8;
+
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
 const SORRY = 'Something went wrong on modelgate\'s side, and nothing more was done. Try again; if it keeps happening, tell your operator (the server log says why).';
 
-export function registerListeners(app: App, deps: SlackDeps): void {
+export function registerListeners(app: App, deps: SlackDeps, slots = new Slots(MAX_CONCURRENT_WORK)): void {
   const guarded = async (what: string, ack: Ack, respond: Respond | null, work: (ack: Ack) => Promise<void>) => {
     let acked = false;
+    let holding = false;
+    // Listeners ack first and then work: the ack answers Slack at once, then waits for a slot.
     const once: Ack = async (response) => {
       if (acked) return;
       acked = true;
       await ack(response);
+      await slots.acquire();
+      holding = true;
     };
     try {
       await work(once);
@@ -27,6 +58,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
       deps.log.warn({ slack: what, error: (error as Error).message }, 'A Slack listener failed.');
       await once();
       await respond?.({ response_type: 'ephemeral', replace_original: false, text: SORRY }).catch(() => undefined);
+    } finally {
+      if (holding) slots.release();
     }
   };
 
