@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCRIPTS = ['bench/validate-cli.mjs', 'bench/metrics.mjs', 'bench/bootstrap.mjs'];
+const SCRIPTS = ['bench/validate-cli.mjs', 'bench/metrics.mjs', 'bench/bootstrap.mjs', 'bench/slack.mjs'];
 const START = '<!-- bench:generated:start (node bench/run.mjs --write-readme) -->';
 const END = '<!-- bench:generated:end -->';
 

@@ -17,6 +17,7 @@ import { ProbotOctokit } from 'probot';
 import { createServer } from '../lib/server.js';
 import { openStore } from '../lib/store/index.js';
 import { FakeGitHubServer, fakePull } from '../test/helpers/fake-github-server.mjs';
+import { row } from './report.mjs';
 
 const CONCURRENT = Math.min(Math.max(Number(process.argv[2]) || 100, 1), 500);
 const PROMOTIONS = Math.min(Math.max(Number(process.argv[3]) || 5, 1), 20);
@@ -177,3 +178,9 @@ console.log(`  reference, a bare node:http server: p50 ${f(pct(reference, 50))},
 console.log(`  their work (evidence read, message posted, answer sent) done ${f(settled - start)} after the burst began, in the background`);
 const calls = (key) => [...new Set(perPromotion.map((r) => r[key]))].join(' / ');
 console.log(`Per promotion, /promote to done with a second user's click (${PROMOTIONS} runs): GitHub API calls ${calls('github')}, Slack calls ${calls('slack')} (the request's post and update, the thread reply, the two answers)`);
+row({
+  what: `Slack: ack of ${CONCURRENT} concurrent signed \`/promote\` (loopback, fake APIs +${DELAY_MS} ms)`,
+  result: `p50 ${f(pct(acks, 50))}, p99 ${f(pct(acks, 99))}; ${calls('github')} GitHub and ${calls('slack')} Slack calls per promotion`,
+  reference: `bare node:http server p99 ${f(pct(reference, 99))} (ratio ${(pct(acks, 99) / pct(reference, 99)).toFixed(1)}×)`,
+  target: 'p99 < 100 ms',
+});
