@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -88,30 +88,43 @@ async function drained(): Promise<void> {
 const warnings = () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['level'] === 40);
 
 /**
- * Streams `total` bytes in `chunk`-byte pieces as one chunked request (no Content-Length), as
- * long as the server reads; resolves with the status and how many bytes the client could write.
+ * Streams `total` bytes in `chunk`-byte pieces as one chunked request (no Content-Length) over a
+ * raw socket, as long as the server reads; resolves with the status line's code and the
+ * Connection header of the answer, or `reset` when the server's close reached the client first.
  */
-/** Resolves with the answer, or `reset` when the server's close reached the client before its answer did. */
 function streamBody(total: number, chunk: number, headers: Record<string, string>): Promise<{ status: number; connection: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/github/webhooks`, { method: 'POST', headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'big', ...headers } });
-    req.on('response', (res) => {
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
-      req.destroy();
-    });
-    // The server closes the connection after its 413; a client still writing may see the reset before the answer.
-    req.on('error', (error: NodeJS.ErrnoException) => (['ECONNRESET', 'EPIPE', 'ECANCELED'].includes(error.code ?? '') ? resolve({ status: 0, connection: 'reset' }) : reject(error)));
-    const piece = Buffer.alloc(chunk, 'a');
+  return new Promise((resolve) => {
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
     let sent = 0;
-    const write = () => {
-      while (sent < total && !req.destroyed) {
-        sent += chunk;
-        if (!req.write(piece)) return void req.once('drain', write);
-      }
-      if (!req.destroyed) req.end();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(received);
+      resolve(status ? { status: Number(status[1]), connection: /\r\nconnection: ([^\r]+)/i.exec(received)?.[1] } : { status: 0, connection: 'reset' });
     };
-    write();
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+      if (received.includes('\r\n\r\n')) finish();
+    });
+    socket.on('error', finish);
+    socket.on('close', finish);
+    const piece = Buffer.concat([Buffer.from(`${chunk.toString(16)}\r\n`), Buffer.alloc(chunk, 'a'), Buffer.from('\r\n')]);
+    const write = () => {
+      while (!done && sent < total) {
+        sent += chunk;
+        if (!socket.write(piece)) return void socket.once('drain', write);
+      }
+      if (!done) socket.write('0\r\n\r\n');
+    };
+    socket.once('connect', () => {
+      const lines = Object.entries({ host: `127.0.0.1:${port}`, 'x-github-event': 'pull_request', 'x-github-delivery': 'big', 'transfer-encoding': 'chunked', ...headers }).map(([k, v]) => `${k}: ${v}`);
+      socket.write(`POST /api/github/webhooks HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+      write();
+    });
   });
 }
 
