@@ -1,30 +1,40 @@
 /**
- * `npm start`: modelgate's GitHub App behind Probot's own server. With App credentials it
- * serves webhooks at /api/github/webhooks; without them Probot's setup mode serves the
- * page that registers the App from app.yml (as `probot run` does). Everything is read from
- * the environment (or `.env`), the way Probot documents it: APP_ID, PRIVATE_KEY or
- * PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST, GHE_PROTOCOL; and
- * modelgate's own DATABASE_URL (the store: ./data/modelgate.db unless it names another SQLite
- * file or a PostgreSQL database).
+ * `npm start`: modelgate's GitHub App on its own HTTP server. With App credentials it serves
+ * webhooks at /api/github/webhooks (WEBHOOK_PATH): each delivery is verified on a size-capped
+ * body, written to the store's inbox and acknowledged with 202, and the inbox's workers run the
+ * Probot handlers afterwards (see src/app/http and src/app/inbox). Without credentials Probot's
+ * setup mode serves the page that registers the App from app.yml (as `probot run` does). In
+ * both modes /healthz, /readyz and /metrics are served, and the routes a caller adds.
+ * Everything is read from the environment (or `.env`); the README's configuration reference
+ * lists every variable.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
-import { run, type ApplicationFunction, type Logger, type Probot, type ProbotOctokit, type Server } from 'probot';
-import { createApp } from './app/index.js';
+import { createProbot, Probot, ProbotOctokit, Server, type Logger } from 'probot';
+import { createApp, HANDLED_EVENTS } from './app/index.js';
+import { healthzRoute, readyzRoute } from './app/http/health.js';
+import { intakeRoute } from './app/http/intake.js';
+import { createMetrics, metricsRoute, type Metrics } from './app/http/metrics.js';
+import { DEFAULT_WORKER_SETTINGS, InboxWorker, type WorkerSettings } from './app/inbox/worker.js';
 import type { Log } from './app/log.js';
-import type { RequestClient } from './github/installations.js';
+import { createLogger } from './app/logger.js';
 import type { PromotionOptions } from './app/promotions.js';
+import type { RequestClient } from './github/installations.js';
 import type { PromotionService } from './promotion/service.js';
 import { createSlack, type SlackParts } from './slack/app.js';
-import { readSlackConfig, SlackConfigError } from './slack/config.js';
+import { readSlackConfig, SlackConfigError, type SlackConfig } from './slack/config.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/index.js';
 
 type Env = Record<string, string | undefined>;
+
+/** A request handler: true when it answered the request, false to let the next one try. */
+export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface ServerOptions {
   /** For tests: an Octokit class with retries and throttling off. */
@@ -36,6 +46,13 @@ export interface ServerOptions {
   openStore?: typeof openStore;
   /** For tests: the promotion service's clock, ids and extra notifiers. */
   promotions?: PromotionOptions;
+  /**
+   * More handlers (e.g. the Slack app's), tried in order after modelgate's own routes and
+   * before the 404, in every mode; each returns true when it answered the request.
+   */
+  routes?: Route[];
+  /** For tests: worker settings over those the environment gives (short leases, no backoff). */
+  worker?: Partial<WorkerSettings>;
   /** For tests: Slack Web API retries (default 3). */
   slackRetries?: number;
 }
@@ -55,18 +72,43 @@ export class EnvError extends Error {
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-/** Delivery ids are kept this long to refuse redeliveries (GitHub offers redelivery for a few days). */
+/** Delivery ids (and handled inbox rows) are kept this long to refuse redeliveries (GitHub offers redelivery for a few days). */
 const DELIVERY_RETENTION_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often promotions left in progress are resumed and stale requests expired. */
 const SWEEP_MS = 60_000;
+/** GitHub's own limit for a delivery's payload. */
+const DEFAULT_WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
+const WEBHOOK_PATH = '/api/github/webhooks';
+
+/** The numeric settings read from the environment: name, default, and the smallest value allowed. */
+const NUMERIC_SETTINGS = {
+  WEBHOOK_MAX_BYTES: { default: DEFAULT_WEBHOOK_MAX_BYTES, min: 1 },
+  WORKER_CONCURRENCY: { default: DEFAULT_WORKER_SETTINGS.concurrency, min: 1 },
+  WORKER_CONCURRENCY_PER_INSTALLATION: { default: DEFAULT_WORKER_SETTINGS.perInstallation, min: 1 },
+  INBOX_MAX_ATTEMPTS: { default: DEFAULT_WORKER_SETTINGS.maxAttempts, min: 1 },
+  INBOX_LEASE_SECONDS: { default: DEFAULT_WORKER_SETTINGS.leaseMs / 1000, min: 1 },
+  INBOX_RETRY_SECONDS: { default: DEFAULT_WORKER_SETTINGS.backoffMs / 1000, min: 0 },
+  INBOX_STUCK_SECONDS: { default: 600, min: 1 },
+  SHUTDOWN_TIMEOUT_SECONDS: { default: 25, min: 0 },
+} as const;
+type NumericSetting = keyof typeof NUMERIC_SETTINGS;
+
+function setting(env: Env, name: NumericSetting): number {
+  const value = env[name]?.trim();
+  return value ? Number(value) : NUMERIC_SETTINGS[name].default;
+}
 
 export function createServer(env: Env = process.env, options: ServerOptions = {}): ModelgateServer {
-  let server: Server | null = null;
   let store: Store | null = null;
-  let pruning: NodeJS.Timeout | null = null;
-  let sweeping: NodeJS.Timeout | null = null;
+  let http: HttpServer | null = null;
+  let setupServer: Server | null = null;
+  let worker: InboxWorker | null = null;
+  let proxy: { close(): void } | undefined;
   let slack: SlackParts | null = null;
+  let address: { port: number; host: string } | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  const clearTimers = () => timers.splice(0).forEach((t) => clearInterval(t));
   /** Resumes promotions left behind (a crash, a restart) and expires stale requests: at start, then every minute. */
   const sweep = (service: PromotionService, log: Log) => {
     const run = () =>
@@ -78,121 +120,252 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
           (error: unknown) => log.warn({ error: (error as Error).message }, 'Could not resume or expire promotions.'),
         );
     void run();
-    sweeping = setInterval(() => void run(), SWEEP_MS).unref();
+    timers.push(setInterval(() => void run(), SWEEP_MS).unref());
   };
+
+  async function startApp(opened: Store, log: Logger, metrics: Metrics, ops: Route[], slackConfig: SlackConfig | null): Promise<void> {
+    const Octokit = instrumented(options.Octokit ?? ProbotOctokit, metrics);
+    const probot = createProbot({ env: env as Record<string, string>, overrides: { log, Octokit } });
+    // The Slack app: its notifier joins the promotion service's, and it gets the service back once the App is loaded.
+    const slackParts = slackConfig
+      ? createSlack({ config: slackConfig, store: opened, env, log, ...(options.promotions?.now ? { now: options.promotions.now } : {}), ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}) })
+      : null;
+    slack = slackParts;
+    await probot.load(
+      createApp({
+        store: opened,
+        promotions: { ...options.promotions, notifiers: [...(options.promotions?.notifiers ?? []), ...(slackParts ? [slackParts.notify] : [])] },
+        onPromotions: (service, appLog, app) => {
+          sweep(service, appLog);
+          slackParts?.attach({ service, clients: async (id) => (await app.auth(id)) as unknown as RequestClient });
+        },
+      }),
+    );
+    // The label is a path or a URL with its password redacted.
+    log.info(`modelgate store: ${opened.label}`);
+    const prune = () =>
+      Promise.all([opened.pruneDeliveries(DELIVERY_RETENTION_DAYS), opened.pruneInbox(DELIVERY_RETENTION_DAYS)]).then(
+        ([count]) => count > 0 && log.info(`Forgot ${count} webhook deliveries older than ${DELIVERY_RETENTION_DAYS} days.`),
+        (error: unknown) => log.warn(`Could not prune old webhook deliveries: ${(error as Error).message}`),
+      );
+    void prune();
+    timers.push(setInterval(() => void prune(), DAY_MS).unref());
+
+    const settings: WorkerSettings = {
+      ...DEFAULT_WORKER_SETTINGS,
+      concurrency: setting(env, 'WORKER_CONCURRENCY'),
+      perInstallation: setting(env, 'WORKER_CONCURRENCY_PER_INSTALLATION'),
+      maxAttempts: setting(env, 'INBOX_MAX_ATTEMPTS'),
+      leaseMs: setting(env, 'INBOX_LEASE_SECONDS') * 1000,
+      backoffMs: setting(env, 'INBOX_RETRY_SECONDS') * 1000,
+      ...options.worker,
+    };
+    const started = new InboxWorker({
+      inbox: opened,
+      handle: (event) => probot.receive(event as never),
+      settings,
+      metrics,
+      log: log.child({ component: 'worker' }),
+    });
+    worker = started;
+    const path = env['WEBHOOK_PATH'] || WEBHOOK_PATH;
+    const intake = intakeRoute({
+      path,
+      secret: env['WEBHOOK_SECRET'] ?? '',
+      maxBytes: setting(env, 'WEBHOOK_MAX_BYTES'),
+      inbox: opened,
+      handled: HANDLED_EVENTS,
+      metrics,
+      log: log.child({ component: 'intake' }),
+      onEnqueued: () => started.nudge(),
+    });
+    const ping: Route = (req, res) => {
+      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/ping') return false;
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      return true;
+    };
+    // Slack's routes (/slack/events, /slack/link/callback) on the same server and port.
+    const slackRoute: Route[] = slackParts ? [(req, res) => slackParts.route(req, res)] : [];
+    http = serve([...ops, intake, ping, ...slackRoute, ...(options.routes ?? [])], log);
+    address = await listen(http, env['HOST'] || 'localhost', Number(env['PORT'] || 3000));
+    log.info(`Listening on http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`);
+    started.start();
+    // Checked once the server is up (the Slack routes answer 503 until then); a refused token stops the start.
+    if (slackParts) await slackParts.start();
+    else log.info({ slack: 'off' }, 'Slack is off: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set.');
+    if (env['WEBHOOK_PROXY_URL']) proxy = await webhookProxy(env['WEBHOOK_PROXY_URL'], address, path, log);
+  }
+
+  /** Probot's own setup server (the page that registers the App), with modelgate's routes added. */
+  async function startSetup(log: Logger, ops: Route[]): Promise<void> {
+    // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
+    const host = env['HOST'] || 'localhost';
+    const port = env['PORT'] === '0' ? await freePort(host) : Number(env['PORT'] || 3000);
+    const server = new Server({
+      host,
+      port,
+      log,
+      ...(env['WEBHOOK_PROXY_URL'] ? { webhookProxy: env['WEBHOOK_PROXY_URL'] } : {}),
+      Probot: Probot.defaults({ appId: 1, privateKey: 'dummy value for setup, see probot#1512', log, ...(env['WEBHOOK_SECRET'] ? { secret: env['WEBHOOK_SECRET'] } : {}) }),
+    });
+    for (const route of [...ops, ...(options.routes ?? [])]) server.addHandler(route);
+    const { setupAppFactory } = await probotInternal<{ setupAppFactory: (o: { host: string; port: number; log: Logger }) => () => Promise<Route> }>('apps/setup.js');
+    await server.loadHandlerFactory(setupAppFactory({ host: server.host, port: server.port, log: log.child({ name: 'setup' }) }) as never);
+    await server.start();
+    setupServer = server;
+  }
+
   return {
     async start() {
-      if (server || store) throw new Error('The server is already started.');
+      if (store || http || setupServer) throw new Error('The server is already started.');
       const cwd = options.cwd ?? process.cwd();
       checkEnv(env, cwd);
-      let slackConfig;
+      let slackConfig: SlackConfig | null;
       try {
-        slackConfig = readSlackConfig(env, cwd);
+        const read = readSlackConfig(env, cwd);
+        slackConfig = 'off' in read ? null : read;
       } catch (error) {
         throw error instanceof SlackConfigError ? new EnvError(error.message) : error;
       }
       // Opened first, so a bad DATABASE_URL (or a schema from a newer modelgate) stops the start.
-      store = await (options.openStore ?? openStore)({ DATABASE_URL: env['DATABASE_URL'] }, cwd);
+      const opened = await (options.openStore ?? openStore)({ DATABASE_URL: env['DATABASE_URL'] }, cwd);
+      store = opened;
       try {
-        // Probot's Server cannot listen on port 0 (it reads 0 as "use 3000"), so find a free port first.
-        const port = env['PORT'] === '0' ? await freePort(env['HOST'] || 'localhost') : undefined;
-        // The App's own logger once Probot has made it (the Slack app logs through it too).
-        let appLog: Log | null = options.log ? structuredLog(options.log) : null;
-        const lazyLog: Log = { info: (fields, message) => (appLog ?? CONSOLE_LOG).info(fields, message), warn: (fields, message) => (appLog ?? CONSOLE_LOG).warn(fields, message) };
-        if (!('off' in slackConfig)) {
-          slack = createSlack({ config: slackConfig, store, env, log: lazyLog, ...(options.promotions?.now ? { now: options.promotions.now } : {}), ...(options.slackRetries !== undefined ? { retries: options.slackRetries } : {}) });
+        const log = options.log ?? (await createLogger(env));
+        const metrics = createMetrics(opened);
+        const ops: Route[] = [
+          healthzRoute,
+          readyzRoute({ store: opened, stuckAfterMs: setting(env, 'INBOX_STUCK_SECONDS') * 1000, timeoutMs: 2000 }),
+          metricsRoute(metrics, env['METRICS_TOKEN'] || undefined),
+        ];
+        if (hasCredentials(env, cwd)) await startApp(opened, log, metrics, ops, slackConfig);
+        else {
+          if (slackConfig) log.warn({ slack: 'off' }, 'Slack is off in setup mode: register the GitHub App first, then restart.');
+          await startSetup(log, ops);
         }
-        const slackParts = slack;
-        const app = createApp({
-          store,
-          promotions: { ...options.promotions, notifiers: [...(options.promotions?.notifiers ?? []), ...(slackParts ? [slackParts.notify] : [])] },
-          onPromotions: (service, log, probot) => {
-            appLog = log;
-            sweep(service, log);
-            slackParts?.attach({ service, clients: async (id) => (await probot.auth(id)) as unknown as RequestClient });
-          },
-        });
-        server = await run(withServerParts(app, store, (timer) => (pruning = timer), slackParts), {
-          env: port === undefined ? env : { ...env, PORT: String(port) },
-          ...(options.Octokit ? { Octokit: options.Octokit } : {}),
-          ...(options.log ? { log: options.log } : {}),
-        });
-        // Checked once the server is up (its Slack routes answer 503 until then); a refused token stops the start.
-        if (slack) await slack.start();
-        else lazyLog.info({ slack: 'off' }, `Slack is off: ${'off' in slackConfig ? slackConfig.off : ''}; set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on.`);
       } catch (error) {
-        if (pruning) clearInterval(pruning);
-        if (sweeping) clearInterval(sweeping);
-        pruning = sweeping = null;
-        await slack?.stop().catch(() => undefined);
-        slack = null;
-        await server?.stop().catch(() => undefined);
-        server = null;
-        await store.close().catch(() => undefined);
-        store = null;
+        await this.stop().catch(() => undefined);
         throw error;
       }
     },
+    /**
+     * Stops accepting requests, lets the workers finish what they hold until the deadline
+     * (SHUTDOWN_TIMEOUT_SECONDS) and gives the rest back to the inbox, then closes the store.
+     */
     async stop() {
-      if (pruning) clearInterval(pruning);
-      if (sweeping) clearInterval(sweeping);
-      pruning = sweeping = null;
+      clearTimers();
+      proxy?.close();
+      proxy = undefined;
+      const deadline = setting(env, 'SHUTDOWN_TIMEOUT_SECONDS') * 1000;
       try {
-        await server?.stop();
-        // After the server stops taking requests: Slack work already acknowledged finishes first.
+        const closing = http ? close(http, deadline) : Promise.resolve();
+        await worker?.stop(deadline);
+        // Slack work already acknowledged finishes before the store closes.
         await slack?.stop();
+        await closing;
+        await setupServer?.stop();
       } finally {
+        http = null;
+        setupServer = null;
+        worker = null;
         slack = null;
-        server = null;
-        await store?.close();
+        address = null;
+        const s = store;
         store = null;
+        await s?.close();
       }
     },
     get port() {
-      return requireStarted(server).port;
+      return requireStarted(address, setupServer).port;
     },
     get host() {
-      return requireStarted(server).host;
+      return requireStarted(address, setupServer).host;
     },
   };
+}
+
+/** The App's HTTP server: routes tried in order, a 404 after them, a 500 (and one log line) for a route that throws. */
+function serve(routes: Route[], log: Logger): HttpServer {
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      for (const route of routes) if (await route(req, res)) return;
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+    } catch (error) {
+      log.error({ method: req.method, path: req.url?.split('?')[0], error: (error as Error).message }, 'A request failed.');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":"internal error"}');
+    }
+  };
+  const server = createHttpServer((req, res) => void answer(req, res));
+  // A client that trickles its request is cut off rather than holding a socket for Node's default 5 minutes.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  return server;
+}
+
+function listen(server: HttpServer, host: string, port: number): Promise<{ port: number; host: string }> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? Object.assign(error, { message: `Port ${port} is already in use. Set PORT to use a different port.` }) : error);
+    });
+    server.listen({ port, host }, () => {
+      const a = server.address();
+      resolveListen(typeof a === 'object' && a !== null ? { port: a.port, host: a.address } : { port, host });
+    });
+  });
+}
+
+/** Stops listening; connections still open at the deadline are closed. */
+function close(server: HttpServer, deadlineMs: number): Promise<void> {
+  return new Promise((resolveClose) => {
+    const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolveClose();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** Counts GitHub API calls by method and status, and keeps the rate limit's remaining count. */
+function instrumented(Base: typeof ProbotOctokit, metrics: Metrics): typeof ProbotOctokit {
+  type Hooked = { hook: { after(name: 'request', fn: (response: { status: number; headers: Record<string, unknown> }, options: { method: string }) => void): void; error(name: 'request', fn: (error: { status?: number; response?: { headers: Record<string, unknown> } }, options: { method: string }) => never): void } };
+  const remaining = (headers: Record<string, unknown> | undefined) => {
+    const value = Number(headers?.['x-ratelimit-remaining']);
+    if (Number.isFinite(value)) metrics.rateLimitRemaining.set(value);
+  };
+  return Base.plugin((octokit: unknown) => {
+    const { hook } = octokit as Hooked;
+    hook.after('request', (response, options) => {
+      metrics.githubCalls.inc({ method: options.method, status: String(response.status) });
+      remaining(response.headers);
+    });
+    hook.error('request', (error, options) => {
+      metrics.githubCalls.inc({ method: options.method, status: String(error.status ?? 'error') });
+      remaining(error.response?.headers);
+      throw error;
+    });
+    return {};
+  }) as unknown as typeof ProbotOctokit;
 }
 
 /**
- * What the App adds to Probot's server, through the app function (so it exists when the App
- * runs with credentials): GET /healthz, answering 200 for load balancers and container probes
- * (setup mode, refused by Probot when NODE_ENV=production, has Probot's GET /ping instead);
- * the store's location in the log; and a daily pruning of old delivery ids.
+ * A module of Probot's that its package does not export (the setup app, the smee proxy),
+ * loaded from Probot's own folder so setup mode and WEBHOOK_PROXY_URL work as with `probot run`.
  */
-function withServerParts(app: (probot: Probot) => void, store: Store, onTimer: (timer: NodeJS.Timeout) => void, slack: SlackParts | null): ApplicationFunction {
-  return (probot, options) => {
-    options.addHandler(healthz);
-    // Slack's routes (/slack/events, /slack/link/callback) on the same server and port.
-    if (slack) options.addHandler((req, res) => slack.route(req, res));
-    // The label is a path or a URL with its password redacted.
-    probot.log.info(`modelgate store: ${store.label}`);
-    const prune = () =>
-      store.pruneDeliveries(DELIVERY_RETENTION_DAYS).then(
-        (count) => count > 0 && probot.log.info(`Forgot ${count} webhook deliveries older than ${DELIVERY_RETENTION_DAYS} days.`),
-        (error: unknown) => probot.log.warn(`Could not prune old webhook deliveries: ${(error as Error).message}`),
-      );
-    void prune();
-    onTimer(setInterval(() => void prune(), DAY_MS).unref());
-    app(probot);
-  };
+async function probotInternal<T>(file: string): Promise<T> {
+  const entry = createRequire(import.meta.url).resolve('probot');
+  return (await import(pathToFileURL(join(dirname(entry), file)).href)) as T;
 }
 
-/** Probot's logger (pino: fields, then message), as the Slack app logs. */
-function structuredLog(log: Logger): Log {
-  return { info: (fields, message) => log.info(fields, message), warn: (fields, message) => log.warn(fields, message) };
+async function webhookProxy(url: string, address: { port: number; host: string }, path: string, log: Logger): Promise<{ close(): void } | undefined> {
+  const { createWebhookProxy } = await probotInternal<{ createWebhookProxy: (o: object) => Promise<{ close(): void } | undefined> }>('helpers/webhook-proxy.js');
+  return createWebhookProxy({ host: address.host, port: address.port, path, logger: log, url });
 }
 
-/** Before Probot's logger exists. */
-const CONSOLE_LOG: Log = { info: (_fields, message) => console.log(message), warn: (_fields, message) => console.warn(message) };
-
-function healthz(req: IncomingMessage, res: ServerResponse): boolean {
-  if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url?.split('?')[0] !== '/healthz') return false;
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end('{"status":"ok"}');
-  return true;
+function hasCredentials(env: Env, cwd: string): boolean {
+  return Boolean(env['APP_ID']) && privateKeyProblem(env, cwd).present;
 }
 
 /**
@@ -217,6 +390,13 @@ export function checkEnv(env: Env, cwd: string): void {
   }
   if (env['APP_ID'] && !/^\d+$/.test(env['APP_ID'])) {
     problems.push(`APP_ID must be the numeric App ID from the GitHub App's settings page; got "${env['APP_ID']}".`);
+  }
+  if (env['LOG_FORMAT'] && !['json', 'pretty'].includes(env['LOG_FORMAT'])) {
+    problems.push(`LOG_FORMAT must be json or pretty; got "${env['LOG_FORMAT']}".`);
+  }
+  for (const [name, { min }] of Object.entries(NUMERIC_SETTINGS)) {
+    const value = env[name]?.trim();
+    if (value && !(/^\d+$/.test(value) && Number(value) >= min)) problems.push(`${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}; got "${value}".`);
   }
   const key = privateKeyProblem(env, cwd);
   if (key.problem) problems.push(key.problem);
@@ -261,9 +441,10 @@ function freePort(host: string): Promise<number> {
   });
 }
 
-function requireStarted(server: Server | null): Server {
-  if (!server) throw new Error('The server is not started.');
-  return server;
+function requireStarted(address: { port: number; host: string } | null, setup: Server | null): { port: number; host: string } {
+  if (address) return address;
+  if (setup) return { port: setup.port, host: setup.host };
+  throw new Error('The server is not started.');
 }
 
 /** Probot's `.env` handling (its values win over the environment), applied before checking. */
@@ -283,7 +464,7 @@ async function main(): Promise<void> {
     console.error(`modelgate: ${debug && error instanceof Error ? error.stack : (error as Error).message ?? String(error)}`);
     process.exit(1);
   }
-  // Containers send SIGTERM; Probot also stops its server on SIGINT, but only ours closes the store.
+  // Containers send SIGTERM: stop accepting, finish or give back the deliveries in hand, close the store.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.stop().then(

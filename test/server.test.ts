@@ -23,18 +23,31 @@ const APP_ENV = { APP_ID: '123', PRIVATE_KEY: privateKey, WEBHOOK_SECRET: SECRET
 const SETUP_ENV = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: ':memory:' };
 
 let server: ModelgateServer | null = null;
+/** The store the last started server opened. */
+let store: Store | null = null;
 
 beforeEach(() => isolateNetwork());
 afterEach(async () => {
   await server?.stop();
   server = null;
+  store = null;
   assertAllMocksUsed();
 });
 
 async function start(env: Record<string, string>): Promise<string> {
-  server = createServer(env, { Octokit: TestOctokit });
+  server = createServer(env, { Octokit: TestOctokit, openStore: async (e, cwd) => (store = await openStore(e, cwd)) });
   await server.start();
   return `http://127.0.0.1:${server.port}`;
+}
+
+/** Waits (bounded) until the inbox holds nothing pending: the workers have handled what was acknowledged. */
+async function drained(s: Store | null = store): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const stats = await s!.inboxStats();
+    if (stats.pending === 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the inbox still holds pending deliveries');
 }
 
 /** POSTs a webhook delivery the way GitHub does, signed with `secret`. */
@@ -63,14 +76,16 @@ function expectCardCheck(github: FakeGitHub): void {
 }
 
 describe('npm start with App credentials', () => {
-  test('a signed delivery over real HTTP: 200 and the check run calls', async () => {
+  test('a signed delivery over real HTTP: 202 at once, then the check run calls', async () => {
     const github = new FakeGitHub();
     expectCardCheck(github);
     const url = await start(APP_ENV);
 
     const response = await deliver(url, 'pull_request', pullRequestEvent('synchronize', 1));
 
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(202);
+    await expect(response.json()).resolves.toEqual({ status: 'accepted' });
+    await drained();
     expect(github.calls).toHaveLength(6);
     expect(github.checkCreates).toEqual([expect.objectContaining({ name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress' })]);
     expect(github.checkUpdates).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'success', output: expect.objectContaining({ title: '1 model card valid' }) })]);
@@ -95,13 +110,16 @@ describe('npm start with App credentials', () => {
 
     const responses = await Promise.all(Array.from({ length: 10 }, () => deliver(url, 'pull_request', null, SECRET, body)));
 
-    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
+    expect((await Promise.all(responses.map((r) => r.json()))).filter((b) => (b as { status: string }).status === 'accepted')).toHaveLength(1);
+    await drained();
     expect(github.calls).toHaveLength(11);
     expect(github.commentCalls).toEqual([`GET /repos/${REPO}/issues/2/comments?per_page=100&page=1`, `POST /repos/${REPO}/issues/2/comments`]);
     expect(github.checkCreates.map((c) => c.name)).toEqual(['modelgate / model cards', 'modelgate / evaluation']);
 
     // And again, one by one, after the first was handled: still nothing more.
-    for (let i = 0; i < 3; i++) expect((await deliver(url, 'pull_request', null, SECRET, body)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await deliver(url, 'pull_request', null, SECRET, body)).status).toBe(202);
+    await drained();
     expect(github.calls).toHaveLength(11);
   });
 
@@ -131,7 +149,8 @@ describe('npm start with App credentials', () => {
 
     const responses = await Promise.all(Array.from({ length: 10 }, () => deliver(url, 'workflow_run', null, SECRET, body, 'run-delivery-1')));
 
-    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
+    await drained(opened);
     expect(github.summary.filter((c) => c.startsWith('PATCH /repos/Codertocat/Hello-World/issues/comments/'))).toEqual([`PATCH /repos/${REPO}/issues/comments/555`]);
     expect(github.calls).toHaveLength(7);
     expect(github.commentBodies[0]).toContain('| `eval.accuracy` | — | 0.9 |');
@@ -242,13 +261,14 @@ describe('npm start with App credentials', () => {
     nock.enableNetConnect();
   });
 
-  test('a bad signature: 400 and no API call', async () => {
+  test('a bad signature: 401, nothing stored and no API call', async () => {
     const github = new FakeGitHub();
     const url = await start(APP_ENV);
 
     const response = await deliver(url, 'pull_request', pullRequestEvent('synchronize', 1), 'not-the-secret');
 
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(401);
+    await expect(store!.listDeliveries()).resolves.toEqual([]);
     expect(github.calls).toEqual([]);
   });
 
@@ -274,7 +294,8 @@ describe('npm start with App credentials', () => {
 
     const response = await deliver(url, 'pull_request', pullRequestEvent('synchronize', 1));
 
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(202);
+    await drained();
     expect(github.summary).toEqual([
       'POST /api/v3/app/installations/1/access_tokens',
       `POST /api/v3/repos/${REPO}/check-runs`,

@@ -20,6 +20,19 @@ export interface AppDependencies {
   onPromotions?: (service: PromotionService, log: Log, app: Probot) => void;
 }
 
+/**
+ * Every event.action the App handles: the server's intake writes only these to the inbox (and
+ * acknowledges others without storing them). `createApp` registers exactly these.
+ */
+export const HANDLED_EVENTS = [
+  ...PULL_REQUEST_EVENTS,
+  'pull_request.closed',
+  'check_run.rerequested',
+  'check_suite.rerequested',
+  'workflow_run.completed',
+  'issue_comment.created',
+] as const;
+
 /** modelgate's GitHub App: which event runs which handler, each delivery handled once. */
 export function createApp({ store, promotions: options, onPromotions }: AppDependencies): (app: Probot) => void {
   return (app) => {

@@ -197,6 +197,38 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX repository_models_by_model ON repository_models (model)',
     ],
   },
+  {
+    version: 5,
+    name: 'webhook inbox',
+    statements: (t) => [
+      // Verified deliveries, written before the 202 and handled by workers afterwards. `id` orders
+      // deliveries as received (across replicas on PostgreSQL); `ordering_key` (a repository's PR)
+      // keeps one PR's deliveries in that order. A row is pending until done or dead; a worker
+      // holds it by its lease (owner, until), which another replica takes over once it expires.
+      `CREATE TABLE webhook_inbox (
+        id ${t.id},
+        delivery_id TEXT NOT NULL UNIQUE,
+        event TEXT NOT NULL,
+        action TEXT,
+        installation_id BIGINT,
+        repo_full_name TEXT,
+        pr INTEGER,
+        ordering_key TEXT,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        available_at ${t.timestamp} NOT NULL,
+        lease_owner TEXT,
+        lease_until ${t.timestamp},
+        last_error TEXT,
+        received_at ${t.timestamp} NOT NULL,
+        finished_at ${t.timestamp}
+      )`,
+      'CREATE INDEX webhook_inbox_ready ON webhook_inbox (state, available_at, id)',
+      'CREATE INDEX webhook_inbox_ordering ON webhook_inbox (ordering_key, state, id)',
+      'CREATE INDEX webhook_inbox_installation ON webhook_inbox (installation_id, state, lease_until)',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

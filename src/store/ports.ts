@@ -25,6 +25,90 @@ export interface Deliveries {
   pruneDeliveries(olderThanDays: number): Promise<number>;
 }
 
+/** A verified webhook delivery as written to the inbox, before any handler ran. */
+export interface NewInboxDelivery {
+  /** X-GitHub-Delivery. */
+  id: string;
+  /** X-GitHub-Event. */
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  /** owner/name, for logs and the operator's list. */
+  repo: string | null;
+  pr: number | null;
+  /** Deliveries with the same key are handled one at a time, in the order received (e.g. one PR's). */
+  orderingKey: string | null;
+  /** The raw JSON body, exactly as signed. */
+  payload: string;
+}
+
+export type InboxState = 'pending' | 'done' | 'dead';
+
+/** An inbox row, as an operator and a worker see it. */
+export interface InboxEntry extends Omit<NewInboxDelivery, 'payload'> {
+  state: InboxState;
+  /** Attempts started so far (a taken delivery counts its attempt). */
+  attempts: number;
+  receivedAt: string;
+  availableAt: string;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  lastError: string | null;
+  finishedAt: string | null;
+}
+
+/** A delivery a worker has taken: the row and its payload. */
+export interface TakenDelivery extends InboxEntry {
+  payload: string;
+}
+
+/** Counts for readiness and metrics. */
+export interface InboxStats {
+  /** Pending deliveries, leased or not. */
+  pending: number;
+  /** Pending deliveries a worker holds a live lease on. */
+  leased: number;
+  dead: number;
+  /** When the oldest pending delivery that is due now was received (null when none is). */
+  oldestDueAt: string | null;
+}
+
+/**
+ * The durable inbox of verified deliveries: the intake writes, workers lease, handle, and
+ * complete or fail them. Leases make each delivery handled by one worker across replicas; an
+ * expired lease (a crashed replica) is taken over.
+ */
+export interface Inbox {
+  /** Writes a delivery; false when its id is already there (a redelivery), unless that one was dead, which is revived. */
+  enqueueDelivery(delivery: NewInboxDelivery): Promise<boolean>;
+  /**
+   * Leases the oldest due delivery that no other pending one of its ordering key precedes and
+   * whose installation has fewer than `perInstallation` live leases; null when none is.
+   */
+  takeDelivery(take: { owner: string; leaseMs: number; perInstallation: number }): Promise<TakenDelivery | null>;
+  /** Extends a lease still held by `owner`; false when it was lost. */
+  renewLease(id: string, owner: string, leaseMs: number): Promise<boolean>;
+  /** Marks a leased delivery handled. */
+  completeDelivery(id: string, owner: string): Promise<void>;
+  /** Records a failed attempt: due again at `retryAt`, or dead when `retryAt` is null. */
+  failDelivery(id: string, owner: string, failure: { error: string; retryAt: Date | null }): Promise<void>;
+  /** Gives back every lease `owner` holds (a graceful shutdown), not counting the interrupted attempts; returns how many. */
+  releaseLeases(owner: string): Promise<number>;
+  /** The newest deliveries first, optionally of one state (at most `limit`, default 50). */
+  listDeliveries(query?: { state?: InboxState; limit?: number }): Promise<InboxEntry[]>;
+  getDelivery(id: string): Promise<TakenDelivery | null>;
+  /**
+   * Makes a done or dead delivery pending again (attempts reset, its handled-claim forgotten so
+   * the handlers run); false when unknown or still pending.
+   */
+  replayDelivery(id: string): Promise<boolean>;
+  inboxStats(): Promise<InboxStats>;
+  /** Forgets done deliveries finished more than `olderThanDays` days ago; returns how many. */
+  pruneInbox(olderThanDays: number): Promise<number>;
+  /** The highest migration version applied to the database. */
+  schemaVersion(): Promise<number>;
+}
+
 /** Each pull request's latest head commit, so results for an outdated commit never overwrite newer ones. */
 export interface PullHeads {
   /**
@@ -192,7 +276,7 @@ export interface Repositories {
 }
 
 /** Every port, on one database. */
-export interface Store extends Deliveries, PullHeads, CommentIds, Evaluations, Promotions, SlackLinks, SlackMessages, Repositories {
+export interface Store extends Deliveries, Inbox, PullHeads, CommentIds, Evaluations, Promotions, SlackLinks, SlackMessages, Repositories {
   /** Where the data lives (a file path or a redacted URL), for the startup log line. */
   readonly label: string;
   /** Releases the connection(s). Safe to call twice; the store is unusable afterwards. */

@@ -4,7 +4,7 @@ import { EVALUATION_COLUMNS, decodeCommentId, decodeEvaluation, decodeHead } fro
 import { NewEvaluationSchema, type Evaluation, type NewEvaluation } from '../core/evaluation/index.js';
 import { StoreError, StoreInputError } from './errors.js';
 import type { CommentKey, HeadSha, LatestEvaluationQuery, Store } from './ports.js';
-import { SqlSlack } from './sql-slack.js';
+import { SqlInbox } from './sql-inbox.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,7 +25,7 @@ const HeadInputSchema = z.object({
  * The Store, written once against SqlDriver; the SQL is the same on SQLite and PostgreSQL. The
  * promotion port's SQL is in sql-promotions.ts; this class exposes it as part of the one store.
  */
-export class SqlStore extends SqlSlack implements Store {
+export class SqlStore extends SqlInbox implements Store {
   readonly label: string;
 
   constructor(db: SqlDriver, now: () => Date) {

@@ -43,7 +43,7 @@ describe('registration of merged pull requests', () => {
     const merge = repo.github.setFiles({ 'models/sentiment/README.md': text }, 'Merge pull request #13');
     repo.github.pullFiles.set(13, [{ filename: 'models/sentiment/README.md', status: 'modified' }, { filename: 'train.py', status: 'modified' }]);
     const response = await deliver(app.url, 'pull_request', closedPayload(merge), 'delivery-1');
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(202);
     const registry = parse(repo.github.file('models/registry.yaml')!);
     expect(registry.models.sentiment.versions.v4).toEqual({
       card: 'models/sentiment/README.md',

@@ -25,6 +25,8 @@ export class FakeGitHubServer {
   comments: Array<{ id: number; issue: number; body: string }>;
   deployments: Array<{ id: number; ref: string; environment: string; payload: any; [key: string]: any }>;
   statuses: Array<{ deployment: number; state: string; [key: string]: any }>;
+  checkRuns: Array<{ id: number; [key: string]: any }>;
+  checkUpdates: Array<{ id: number; [key: string]: any }>;
   onCall: ((call: string) => void) | null;
   killAt: ((call: string) => boolean) | null;
   setFiles(files: Record<string, string | null>, message?: string): string;

@@ -35,6 +35,9 @@ export class FakeGitHubServer {
     this.comments = [];
     this.deployments = [];
     this.statuses = [];
+    /** Check runs as created (and then updated), and each update as sent. */
+    this.checkRuns = [];
+    this.checkUpdates = [];
     this.trees = new Map();
     this.nextId = 1000;
     /** Called with "METHOD path" after each request is answered (tests kill the App on a given step). */
@@ -213,6 +216,18 @@ export class FakeGitHubServer {
       if (!comment) return [404, { message: 'Not Found' }];
       comment.body = body.body;
       return [200, comment];
+    }
+    if (method === 'POST' && rest === '/check-runs') {
+      const run = { id: this.nextId++, ...body };
+      this.checkRuns.push(run);
+      return [201, run];
+    }
+    if (method === 'PATCH' && (m = /^\/check-runs\/(\d+)$/.exec(rest))) {
+      const run = this.checkRuns.find((r) => r.id === Number(m[1]));
+      if (!run) return [404, { message: 'Not Found' }];
+      Object.assign(run, body);
+      this.checkUpdates.push({ id: run.id, ...body });
+      return [200, run];
     }
     if (method === 'GET' && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest))) {
       const permission = this.permissions.get(m[1]) ?? 'none';

@@ -136,10 +136,15 @@ export function commentPayload(body: string, author: { id: number; login: string
   return payload;
 }
 
-/** POSTs a delivery the way GitHub does, signed. */
-export function deliver(url: string, name: string, payload: unknown, id: string = randomUUID()): Promise<Response> {
+/**
+ * POSTs a delivery the way GitHub does, signed. The App answers 202 and handles the delivery
+ * afterwards: this resolves once it was handled (the App's handled count in /metrics went up),
+ * or at once when the App cannot be reached any more (a test killed it).
+ */
+export async function deliver(url: string, name: string, payload: unknown, id: string = randomUUID()): Promise<Response> {
   const body = JSON.stringify(payload);
-  return fetch(`${url}/api/github/webhooks`, {
+  const before = await handledCount(url);
+  const response = await fetch(`${url}/api/github/webhooks`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -149,6 +154,27 @@ export function deliver(url: string, name: string, payload: unknown, id: string 
     },
     body,
   });
+  if (response.status === 202 && ((await response.clone().json()) as { status?: string }).status === 'accepted') {
+    const deadline = Date.now() + 15_000;
+    while ((await handledCount(url)) <= before) {
+      if (Date.now() > deadline) throw new Error(`delivery ${id} was not handled`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  return response;
+}
+
+/** Deliveries the App has finished handling (either way), from its /metrics; Infinity once it is gone. */
+async function handledCount(url: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('modelgate_handler_duration_seconds_count'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  } catch {
+    return Infinity;
+  }
 }
 
 /** Waits until `ready()` holds (the App may acknowledge a delivery before it has acted on it). */

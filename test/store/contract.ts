@@ -5,7 +5,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js
 /** Every schema version the migrations record. */
 const VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
 /** Every table the migrations create. */
-const TABLES = ['evaluations', 'webhook_deliveries', 'pr_comments', 'pr_heads', 'promotions', 'promotion_approvals', 'promotion_steps', 'promotion_audit', 'slack_links', 'slack_link_states', 'slack_messages', 'repositories', 'repository_models'];
+const TABLES = ['evaluations', 'webhook_deliveries', 'pr_comments', 'pr_heads', 'promotions', 'promotion_approvals', 'promotion_steps', 'promotion_audit', 'slack_links', 'slack_link_states', 'slack_messages', 'repositories', 'repository_models', 'webhook_inbox'];
 import type { Evaluation, NewEvaluation } from '../../src/core/evaluation/index.js';
 import {
   StoreCorruptRowError,
@@ -13,6 +13,7 @@ import {
   type CommentIds,
   type Deliveries,
   type Evaluations,
+  type NewInboxDelivery,
   type NewPromotion,
   type Promotions,
   type Repositories,
@@ -649,6 +650,120 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         await repos().rememberModels(1, ['fraud']);
         expect((await repos().repositoriesWithModel('sentiment')).map((r) => r.fullName)).toEqual(['acme/other']);
         expect((await repos().listRepositories()).map((r) => r.repoId)).toEqual([1, 2]);
+      });
+    });
+
+    describe('the Inbox port', () => {
+      const delivery = (id: string, overrides: Partial<NewInboxDelivery> = {}): NewInboxDelivery => ({
+        id,
+        event: 'pull_request',
+        action: 'synchronize',
+        installationId: 5,
+        repo: 'acme/models',
+        pr: 17,
+        orderingKey: 'acme/models#17',
+        payload: `{"n":"${id}"}`,
+        ...overrides,
+      });
+      const take = (s: Store, owner = 'w1', perInstallation = 10) => s.takeDelivery({ owner, leaseMs: 60_000, perInstallation });
+      const advance = (ms: number) => clock.advanceDays(ms / (24 * 60 * 60 * 1000));
+
+      test('a delivery is written once; a redelivery of the same id is refused', async () => {
+        await expect(store.enqueueDelivery(delivery('d-1'))).resolves.toBe(true);
+        await expect(store.enqueueDelivery(delivery('d-1'))).resolves.toBe(false);
+        expect((await store.listDeliveries()).map((d) => [d.id, d.state, d.attempts])).toEqual([['d-1', 'pending', 0]]);
+        await expect(store.inboxStats()).resolves.toEqual({ pending: 1, leased: 0, dead: 0, oldestDueAt: T0.toISOString() });
+      });
+
+      test('taking leases the delivery with its exact payload; a leased delivery is not taken again until its lease expires', async () => {
+        await store.enqueueDelivery(delivery('d-1', { orderingKey: null }));
+        const taken = await take(store);
+        expect(taken).toMatchObject({ id: 'd-1', payload: '{"n":"d-1"}', attempts: 1, leaseOwner: 'w1', installationId: 5, pr: 17, repo: 'acme/models' });
+        await expect(take(store, 'w2')).resolves.toBeNull();
+        await expect(store.inboxStats()).resolves.toMatchObject({ pending: 1, leased: 1 });
+        advance(60_001);
+        await expect(take(store, 'w2')).resolves.toMatchObject({ id: 'd-1', attempts: 2, leaseOwner: 'w2' });
+        // The first owner lost its lease: its renewal and completion change nothing.
+        await expect(store.renewLease('d-1', 'w1', 60_000)).resolves.toBe(false);
+        await store.completeDelivery('d-1', 'w1');
+        expect((await store.getDelivery('d-1'))!.state).toBe('pending');
+        await store.completeDelivery('d-1', 'w2');
+        expect(await store.getDelivery('d-1')).toMatchObject({ state: 'done', leaseOwner: null, finishedAt: T0.toISOString().replace('12:00:00.000', '12:01:00.001') });
+      });
+
+      test('one ordering key (one PR) is handled one delivery at a time, in the order received', async () => {
+        await store.enqueueDelivery(delivery('old-head'));
+        await store.enqueueDelivery(delivery('new-head'));
+        await store.enqueueDelivery(delivery('other-pr', { orderingKey: 'acme/models#18', pr: 18 }));
+        expect((await take(store, 'w1'))!.id).toBe('old-head');
+        expect((await take(store, 'w2'))!.id).toBe('other-pr');
+        await expect(take(store, 'w3')).resolves.toBeNull();
+        await store.completeDelivery('old-head', 'w1');
+        expect((await take(store, 'w3'))!.id).toBe('new-head');
+      });
+
+      test('an installation has at most `perInstallation` live leases; another installation is not held up', async () => {
+        for (const id of ['a1', 'a2', 'a3']) await store.enqueueDelivery(delivery(id, { orderingKey: null }));
+        await store.enqueueDelivery(delivery('b1', { orderingKey: null, installationId: 6 }));
+        expect((await take(store, 'w', 2))!.id).toBe('a1');
+        expect((await take(store, 'w', 2))!.id).toBe('a2');
+        expect((await take(store, 'w', 2))!.id).toBe('b1');
+        await expect(take(store, 'w', 2)).resolves.toBeNull();
+      });
+
+      test('a failure is due again at its retry time, a last failure is dead; a redelivery or a replay revives it', async () => {
+        await store.enqueueDelivery(delivery('d-1'));
+        await take(store);
+        await store.failDelivery('d-1', 'w1', { error: 'boom', retryAt: new Date(T0.getTime() + 5000) });
+        expect(await store.getDelivery('d-1')).toMatchObject({ state: 'pending', lastError: 'boom', leaseOwner: null, attempts: 1 });
+        await expect(take(store)).resolves.toBeNull();
+        advance(5000);
+        expect((await take(store))!.attempts).toBe(2);
+        await store.failDelivery('d-1', 'w1', { error: 'boom again', retryAt: null });
+        expect(await store.getDelivery('d-1')).toMatchObject({ state: 'dead', lastError: 'boom again' });
+        expect((await store.listDeliveries({ state: 'dead' })).map((d) => d.id)).toEqual(['d-1']);
+        await expect(store.inboxStats()).resolves.toEqual({ pending: 0, leased: 0, dead: 1, oldestDueAt: null });
+
+        await expect(store.claimDelivery('d-1', 'pull_request.synchronize')).resolves.toBe(true);
+        await expect(store.replayDelivery('d-1')).resolves.toBe(true);
+        expect(await store.getDelivery('d-1')).toMatchObject({ state: 'pending', attempts: 0 });
+        // The replay forgot the handled-claim, so the handlers run again.
+        await expect(store.claimDelivery('d-1', 'pull_request.synchronize')).resolves.toBe(true);
+        await expect(store.replayDelivery('d-1')).resolves.toBe(false);
+        await expect(store.replayDelivery('unknown')).resolves.toBe(false);
+
+        await take(store);
+        await store.failDelivery('d-1', 'w1', { error: 'dead', retryAt: null });
+        await expect(store.enqueueDelivery(delivery('d-1'))).resolves.toBe(true);
+        expect(await store.getDelivery('d-1')).toMatchObject({ state: 'pending', attempts: 0 });
+      });
+
+      test('a graceful shutdown gives its leases back without counting the attempt', async () => {
+        await store.enqueueDelivery(delivery('d-1', { orderingKey: null }));
+        await store.enqueueDelivery(delivery('d-2', { orderingKey: null }));
+        await take(store, 'w1');
+        await take(store, 'w2');
+        await expect(store.releaseLeases('w1')).resolves.toBe(1);
+        expect(await store.getDelivery('d-1')).toMatchObject({ leaseOwner: null, attempts: 0 });
+        expect((await take(store, 'w3'))!.id).toBe('d-1');
+      });
+
+      test('replicas taking at once each get a different delivery', async () => {
+        const stores = [store, await open(), await open()];
+        for (let i = 0; i < 6; i++) await store.enqueueDelivery(delivery(`d-${i}`, { orderingKey: null, installationId: null }));
+        const taken = await Promise.all(stores.flatMap((s, i) => [take(s, `r${i}`), take(s, `r${i}`)]));
+        expect(taken.map((t) => t?.id).sort()).toEqual(['d-0', 'd-1', 'd-2', 'd-3', 'd-4', 'd-5']);
+      });
+
+      test('done deliveries are pruned after the retention; the schema version is the latest', async () => {
+        await store.enqueueDelivery(delivery('d-1'));
+        await take(store);
+        await store.completeDelivery('d-1', 'w1');
+        await store.enqueueDelivery(delivery('d-2', { orderingKey: null }));
+        clock.advanceDays(15);
+        await expect(store.pruneInbox(14)).resolves.toBe(1);
+        expect((await store.listDeliveries()).map((d) => d.id)).toEqual(['d-2']);
+        await expect(store.schemaVersion()).resolves.toBe(LATEST_SCHEMA_VERSION);
       });
     });
 
