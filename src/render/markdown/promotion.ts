@@ -1,5 +1,6 @@
 import { truncate } from '../../core/common/index.js';
-import { describeApprovers, formatDuration, type Check, type Promotion, type PromotionState, type PromotionView, type StatusModel } from '../../core/promotion/index.js';
+import { STATE_LABEL, CHECK_LABEL, expiryText } from '../promotion-present.js';
+import { describeApprovers, formatDuration, type Promotion, type PromotionView, type StatusModel } from '../../core/promotion/index.js';
 import { escapeMarkdown, inlineCode, safeLinkUrl, textWithCode } from './escape.js';
 import { renderMarkdown } from './metrics.js';
 
@@ -10,16 +11,6 @@ import { renderMarkdown } from './metrics.js';
  * text (reasons) is escaped.
  */
 
-const STATE: Record<PromotionState, string> = {
-  requested: '⏳ Waiting for approval',
-  approved: '🔄 Approved, executing',
-  executing: '🔄 Executing',
-  done: '✅ Done',
-  failed: '❌ Failed',
-  rejected: '🚫 Rejected',
-  expired: '⌛ Expired',
-  void: '⚠️ Void',
-};
 
 export interface PromotionMarkdownOptions {
   maxLength: number;
@@ -74,24 +65,14 @@ export function promotionMarkdown(view: PromotionView, options: PromotionMarkdow
   return `${head}${heading}${renderMarkdown(view.diff.diff, { baseline: view.diff.baseline, maxLength: budget })}`;
 }
 
-const CHECK_LABEL: Record<Check['id'], string> = {
-  registered: 'Registered',
-  'not-in-stage': 'Not already there',
-  emergency: 'Emergency',
-  'stage-order': 'Stage order',
-  soak: 'Soak',
-  card_valid: 'Card valid',
-  gates_passed: 'Gates passed',
-  pr_approved: 'PR approved',
-};
 
 function stateLine(view: PromotionView, now: Date): string {
   const p = view.promotion;
-  const base = STATE[p.state];
+  const base = STATE_LABEL[p.state];
   switch (p.state) {
     case 'requested': {
       const left = new Date(p.expiresAt).getTime() - now.getTime();
-      return `${base}: ${view.approvals.length} of ${p.approvalsRequired} ${p.approvalsRequired === 1 ? 'approval' : 'approvals'} · expires ${p.expiresAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}${left > 0 ? ` (in ${formatDuration(left)})` : ''}`;
+      return `${base}: ${view.approvals.length} of ${p.approvalsRequired} ${p.approvalsRequired === 1 ? 'approval' : 'approvals'} · expires ${expiryText(p.expiresAt)}${left > 0 ? ` (in ${formatDuration(left)})` : ''}`;
     }
     case 'failed':
     case 'rejected':
@@ -159,5 +140,5 @@ export function refusedMarkdown(message: string, view: PromotionView | null, { m
 
 /** The active request that stands in the way of a new one. */
 export function existsMarkdown(p: Promotion): string {
-  return `There is already an active request for ${inlineCode(p.model)} ${inlineCode(p.stage)}: ${inlineCode(p.id)} (${p.kind === 'rollback' ? 'rollback' : 'promotion'} of ${inlineCode(p.version)}, ${STATE[p.state].toLowerCase()}). Approve or reject it first: \`/modelgate approve ${p.id}\` or \`/modelgate reject ${p.id}\`.`;
+  return `There is already an active request for ${inlineCode(p.model)} ${inlineCode(p.stage)}: ${inlineCode(p.id)} (${p.kind === 'rollback' ? 'rollback' : 'promotion'} of ${inlineCode(p.version)}, ${STATE_LABEL[p.state].toLowerCase()}). Approve or reject it first: \`/modelgate approve ${p.id}\` or \`/modelgate reject ${p.id}\`.`;
 }

@@ -4,6 +4,7 @@
  * as a mention.
  */
 import { truncate } from '../../core/common/index.js';
+import { CHECK_LABEL } from '../promotion-present.js';
 import { MAX_COMMAND_CHARS, MAX_REASON_CHARS, type ArgumentProblem } from '../../core/commands/index.js';
 import type { Check, Promotion, StatusModel } from '../../core/promotion/index.js';
 import { code, escapeSlack, SECTION_MAX } from './escape.js';
@@ -65,16 +66,6 @@ export function plain(text: string): SlackMessage {
   return { text: escapeSlack(truncate(text, SECTION_MAX)) };
 }
 
-const CHECK_LABEL: Record<Check['id'], string> = {
-  registered: 'Registered',
-  'not-in-stage': 'Not already there',
-  emergency: 'Emergency',
-  'stage-order': 'Stage order',
-  soak: 'Soak',
-  card_valid: 'Card valid',
-  gates_passed: 'Gates passed',
-  pr_approved: 'PR approved',
-};
 
 /** A request refused before it was recorded: why, and the failing checks when they were the reason. */
 export function refusedMessage(message: string, checks: readonly Check[] | null): SlackMessage {

@@ -5,7 +5,8 @@
  * the result with links. Buttons carry only the request's opaque id.
  */
 import { truncate } from '../../core/common/index.js';
-import { describeApprovers, formatDuration, type Check, type Promotion, type PromotionState, type PromotionView } from '../../core/promotion/index.js';
+import { STATE_LABEL, CHECK_LABEL, expiryText } from '../promotion-present.js';
+import { describeApprovers, formatDuration, type Promotion, type PromotionState, type PromotionView } from '../../core/promotion/index.js';
 import type { DiffRow } from '../../core/metrics/index.js';
 import { formatDelta, formatValues } from '../metrics-present.js';
 import { bounded, code, escapeSlack, link, preformatted, slackUser } from './escape.js';
@@ -16,27 +17,7 @@ export const REJECT_ACTION = 'modelgate_reject';
 /** How many metric rows the message shows (the rest are on GitHub). */
 export const SLACK_METRIC_ROWS = 12;
 
-const STATE: Record<PromotionState, string> = {
-  requested: '⏳ Waiting for approval',
-  approved: '🔄 Approved, executing',
-  executing: '🔄 Executing',
-  done: '✅ Done',
-  failed: '❌ Failed',
-  rejected: '🚫 Rejected',
-  expired: '⌛ Expired',
-  void: '⚠️ Void',
-};
 
-const CHECK_LABEL: Record<Check['id'], string> = {
-  registered: 'Registered',
-  'not-in-stage': 'Not already there',
-  emergency: 'Emergency',
-  'stage-order': 'Stage order',
-  soak: 'Soak',
-  card_valid: 'Card valid',
-  gates_passed: 'Gates passed',
-  pr_approved: 'PR approved',
-};
 
 export interface PromotionBlocksOptions {
   dryRun?: boolean;
@@ -76,7 +57,7 @@ export function promotionMessage(view: PromotionView, options: PromotionBlocksOp
   blocks.push(...metricBlocks(view));
   if (p.state === 'requested' && !options.dryRun) blocks.push(buttons(p));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Request ${code(p.id)} · modelgate` }] });
-  return { text: `${options.dryRun ? 'Dry run: ' : ''}${title(p)} (${p.id}): ${STATE[p.state].replace(/^\S+ /, '').toLowerCase()}`, blocks };
+  return { text: `${options.dryRun ? 'Dry run: ' : ''}${title(p)} (${p.id}): ${STATE_LABEL[p.state].replace(/^\S+ /, '').toLowerCase()}`, blocks };
 }
 
 function buttons(p: Promotion): Block {
@@ -121,11 +102,11 @@ function requester(p: Promotion): string {
 
 function stateLine(view: PromotionView, now: Date): string {
   const p = view.promotion;
-  const base = STATE[p.state];
+  const base = STATE_LABEL[p.state];
   switch (p.state) {
     case 'requested': {
       const left = new Date(p.expiresAt).getTime() - now.getTime();
-      const expires = p.expiresAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+      const expires = expiryText(p.expiresAt);
       return `${base}: ${view.approvals.length} of ${p.approvalsRequired} ${p.approvalsRequired === 1 ? 'approval' : 'approvals'} · expires ${expires}${left > 0 ? ` (in ${formatDuration(left)})` : ''}`;
     }
     case 'failed':
@@ -202,7 +183,7 @@ export function outcomeText(p: Promotion): string {
     case 'void':
       return `⚠️ ${what} is void: ${escapeSlack(truncate(p.stateReason ?? 'the evidence changed', 800))}`;
     default:
-      return `${STATE[p.state]}: ${what}`;
+      return `${STATE_LABEL[p.state]}: ${what}`;
   }
 }
 
