@@ -410,7 +410,7 @@ function suite(name: string, database: Database) {
       const models = await command('/models', '');
       expect(models.answer['blocks']).toEqual([
         { type: 'header', text: { type: 'plain_text', text: 'Models of acme/models' } },
-        { type: 'section', text: { type: 'mrkdwn', text: `*\`sentiment\`*  \`staging\` \`v2\` since 2026-11-02 · \`production\` \`v2\` since 2026-11-05\nPending: \`${ID}\` → \`staging\` (\`v3\`)` } },
+        { type: 'section', text: { type: 'mrkdwn', text: `*\`sentiment\`*  \`staging\` \`v2\` since 2026-11-02 · \`production\` \`v2\` since 2026-11-05\nPending: \`${ID}\` → \`staging\` (\`v3\`)\nLatest evaluation: \`v3\` ✅ gates passed · <https://github.com/acme/models/actions/runs/903|run 903> · 2026-12-01` } },
       ]);
       const unknown = await command('/models', 'acme/other:sentiment');
       expect(unknown.answer.text).toBe('modelgate is not installed on acme/other, or cannot see it: install the GitHub App there (or check the name).');

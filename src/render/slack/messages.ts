@@ -6,8 +6,9 @@
 import { truncate } from '../../core/common/index.js';
 import { CHECK_LABEL } from '../promotion-present.js';
 import { MAX_COMMAND_CHARS, MAX_REASON_CHARS, type ArgumentProblem } from '../../core/commands/index.js';
+import type { Evaluation } from '../../core/evaluation/index.js';
 import type { Check, Promotion, StatusModel } from '../../core/promotion/index.js';
-import { code, escapeSlack, SECTION_MAX } from './escape.js';
+import { code, escapeSlack, link, SECTION_MAX } from './escape.js';
 import type { Block, SlackMessage } from './types.js';
 
 export const SLACK_HELP = [
@@ -84,7 +85,7 @@ export function existsMessage(p: Promotion, channel: string | null): SlackMessag
 }
 
 /** `/models`: each repository's models, what each stage holds since when, and the pending requests. */
-export function statusBlocks(repos: ReadonlyArray<{ fullName: string; url: string; models: readonly StatusModel[] } | { fullName: string; error: string }>): SlackMessage {
+export function statusBlocks(repos: ReadonlyArray<{ fullName: string; url: string; models: readonly StatusModel[]; latest?: ReadonlyMap<string, Evaluation> } | { fullName: string; error: string }>): SlackMessage {
   const blocks: Block[] = [];
   const lines: string[] = [];
   for (const repo of repos) {
@@ -100,7 +101,9 @@ export function statusBlocks(repos: ReadonlyArray<{ fullName: string; url: strin
     for (const m of repo.models.slice(0, 20)) {
       const stages = m.stages.map((s) => `${code(s.stage)} ${s.version ? `${code(s.version)}${s.since ? ` since ${s.since.slice(0, 10)}` : ''}` : '—'}`).join(' · ');
       const pending = m.pending.map((p) => `${code(p.id)} ${p.kind === 'rollback' ? '↩️' : '→'} ${code(p.stage)} (${code(p.version)})`).join(', ');
-      const text = `*${code(m.model)}*  ${stages}${pending ? `\nPending: ${pending}` : ''}`;
+      const evaluation = repo.latest?.get(m.model);
+      const latest = evaluation ? `\nLatest evaluation: ${evaluation.modelVersion ? `${code(evaluation.modelVersion)} ` : ''}${evaluation.verdict === false ? '❌ gates failed' : evaluation.verdict ? '✅ gates passed' : 'no gates'} · ${link(evaluation.runUrl, `run ${evaluation.runId}`)} · ${evaluation.createdAt.slice(0, 10)}` : '';
+      const text = `*${code(m.model)}*  ${stages}${pending ? `\nPending: ${pending}` : ''}${latest}`;
       lines.push(text);
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_MAX) } });
     }
