@@ -8,40 +8,23 @@
 // another at 20 ms each. Octokit's throttling (writes spaced ~1 s apart) is off unless
 // --throttle. Loopback only; bounded; stops by itself. Prints figures only.
 /* global fetch, setTimeout */
-import { createHash, createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ProbotOctokit } from 'probot';
 import { createServer } from '../lib/server.js';
 import { openStore } from '../lib/store/index.js';
-import { FakeGitHubServer, fakePull } from '../test/helpers/fake-github-server.mjs';
+import { FakeGitHubServer } from '../test/helpers/fake-github-server.mjs';
+import { seedRegistry } from './registry-fixture.mjs';
 
 const ITERATIONS = Math.min(Math.max(Number(process.argv[2]) || 10, 1), 50);
 const THROTTLE = process.argv.includes('--throttle');
 const DELAY_MS = 20;
 const SECRET = 'bench-secret';
-const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
 
 const github = new FakeGitHubServer({ owner: 'acme', repo: 'models', repoId: 4242, delayMs: DELAY_MS });
 const models = Array.from({ length: ITERATIONS }, (_, i) => `model-${i}`);
-const card = (model, version) => `---\nlicense: mit\nmodelgate: {model: ${model}, version: ${version}}\n---\n# ${model}\n`;
-const lines = ['models:'];
-for (const [i, model] of models.entries()) {
-  const v2 = github.detachedCommit({ [`models/${model}/README.md`]: card(model, 'v2') });
-  const v3 = github.detachedCommit({ [`models/${model}/README.md`]: card(model, 'v3') });
-  github.pulls.set(100 + i, fakePull(100 + i));
-  lines.push(
-    `  ${model}:`,
-    '    versions:',
-    `      v2: {card: models/${model}/README.md, commit: ${v2}, pr: null, card_digest: "sha256:${sha256(card(model, 'v2'))}", evaluation: null, registered_at: "2026-11-01T10:00:00Z"}`,
-    `      v3: {card: models/${model}/README.md, commit: ${v3}, pr: ${100 + i}, card_digest: "sha256:${sha256(card(model, 'v3'))}", evaluation: null, registered_at: "2026-11-30T10:00:00Z"}`,
-    '    stages: {staging: v2}',
-  );
-}
-github.setFiles({
-  '.github/modelgate.yml': 'metrics:\n  - match: "eval.accuracy"\n    max_regression: 0.02\npromotion:\n  stages:\n    - name: staging\n      approvals: 1\n      approvers: [bob]\n',
-  'models/registry.yaml': `${lines.join('\n')}\n`,
-});
+seedRegistry(github, models, 'metrics:\n  - match: "eval.accuracy"\n    max_regression: 0.02\npromotion:\n  stages:\n    - name: staging\n      approvals: 1\n      approvers: [bob]\n');
 await github.start();
 
 let next = 0;

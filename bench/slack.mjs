@@ -9,14 +9,15 @@
 // Loopback only; bounded; stops by itself. Prints figures only.
 /* global fetch, setTimeout, URLSearchParams */
 import { spawn } from 'node:child_process';
-import { createHash, createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ProbotOctokit } from 'probot';
 import { createServer } from '../lib/server.js';
 import { openStore } from '../lib/store/index.js';
-import { FakeGitHubServer, fakePull } from '../test/helpers/fake-github-server.mjs';
+import { FakeGitHubServer } from '../test/helpers/fake-github-server.mjs';
+import { seedRegistry } from './registry-fixture.mjs';
 import { row } from './report.mjs';
 
 const CONCURRENT = Math.min(Math.max(Number(process.argv[2]) || 100, 1), 500);
@@ -24,7 +25,6 @@ const PROMOTIONS = Math.min(Math.max(Number(process.argv[3]) || 5, 1), 20);
 const DELAY_MS = 20;
 const SIGNING = 'bench-slack-secret';
 const TEAM = 'T0BENCH';
-const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
 
 // The fake Slack: Web API methods and response URLs, each call counted.
@@ -47,24 +47,7 @@ const slackUrl = `http://127.0.0.1:${slack.address().port}`;
 const total = CONCURRENT + PROMOTIONS;
 const models = Array.from({ length: total }, (_, i) => `model-${i}`);
 const github = new FakeGitHubServer({ owner: 'acme', repo: 'models', repoId: 4242, delayMs: DELAY_MS });
-const card = (model, version) => `---\nlicense: mit\nmodelgate: {model: ${model}, version: ${version}}\n---\n# ${model}\n`;
-const lines = ['models:'];
-for (const [i, model] of models.entries()) {
-  const v2 = github.detachedCommit({ [`models/${model}/README.md`]: card(model, 'v2') });
-  const v3 = github.detachedCommit({ [`models/${model}/README.md`]: card(model, 'v3') });
-  github.pulls.set(100 + i, fakePull(100 + i));
-  lines.push(
-    `  ${model}:`,
-    '    versions:',
-    `      v2: {card: models/${model}/README.md, commit: ${v2}, pr: null, card_digest: "sha256:${sha256(card(model, 'v2'))}", evaluation: null, registered_at: "2026-11-01T10:00:00Z"}`,
-    `      v3: {card: models/${model}/README.md, commit: ${v3}, pr: ${100 + i}, card_digest: "sha256:${sha256(card(model, 'v3'))}", evaluation: null, registered_at: "2026-11-30T10:00:00Z"}`,
-    '    stages: {staging: v2}',
-  );
-}
-github.setFiles({
-  '.github/modelgate.yml': 'promotion:\n  stages:\n    - name: staging\n      approvals: 1\n      approvers: [bob]\n',
-  'models/registry.yaml': `${lines.join('\n')}\n`,
-});
+seedRegistry(github, models, 'promotion:\n  stages:\n    - name: staging\n      approvals: 1\n      approvers: [bob]\n');
 github.permissions.set('alice', 'write');
 await github.start();
 
