@@ -44,12 +44,12 @@ export function createApp({ store, promotions: options, onPromotions }: AppDepen
       const repo = knownRepository(payload.repository, payload.installation?.id);
       if (repo) await store.rememberRepository(repo).catch((error: unknown) => app.log.warn({ error: (error as Error).message }, 'Could not remember the repository.'));
     });
-    app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
+    app.on([...PULL_REQUEST_EVENTS], once(store, (context, journal) => onPullRequest(context, store, journal)));
     app.on('pull_request.closed', once(store, (context) => onPullRequestClosed(context, store, (repo) => promotions.github(repo), options?.now ?? (() => new Date()))));
-    app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
-    app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));
-    app.on('workflow_run.completed', once(store, (context) => onWorkflowRunCompleted(context, store)));
-    app.on('issue_comment.created', once(store, (context) => onIssueComment(context, promotions)));
+    app.on('check_run.rerequested', once(store, (context, journal) => onCheckRunRerequested(context, store, journal)));
+    app.on('check_suite.rerequested', once(store, (context, journal) => onCheckSuiteRerequested(context, store, journal)));
+    app.on('workflow_run.completed', once(store, (context, journal) => onWorkflowRunCompleted(context, store, journal)));
+    app.on('issue_comment.created', once(store, (context, journal) => onIssueComment(context, promotions, journal)));
   };
 }
 

@@ -1,13 +1,15 @@
 import { validateCard, type CardReport } from '../../core/cards/index.js';
 import { countBySeverity } from '../../core/common/index.js';
 import { checkRegistryChange } from '../../core/promotion/index.js';
-import { completeCheckRun, externalIdFor, startCheckRun, type CheckOutput, type ChecksClient } from '../../github/check-runs.js';
+import { CHECK_NAME, completeCheckRun, startCheckRun, type CheckOutput } from '../../github/check-runs.js';
 import type { FileRead } from '../../github/read-file.js';
 import { cardsOutput, crashedOutput, invalidConfigOutput, skippedCardNote, unlistedFilesNote } from './check-output.js';
+import { freshJournal, type Journal } from '../journal.js';
+import { createCheckRunOnce, type OwnChecksClient } from './check-run-once.js';
 import type { PullTarget } from './pull-target.js';
 import { pullRequestSnapshot, type PullRequestSnapshot, type RegistryChange, type SnapshotClient } from './snapshot.js';
 
-export type CardCheckClient = ChecksClient & SnapshotClient;
+export type CardCheckClient = OwnChecksClient & SnapshotClient;
 
 export interface CardCheckResult {
   output: CheckOutput;
@@ -20,10 +22,13 @@ export interface CardCheckResult {
 /**
  * Validates the model cards a pull request changes and reports them as one check run on
  * its head commit: shown in progress at once, then completed with the verdict and an
- * annotation on every finding's line.
+ * annotation on every finding's line. Once per delivery (`journal`): a retry completes the check
+ * run its earlier attempt created.
  */
-export async function checkPullRequestCards(octokit: CardCheckClient, pr: PullTarget): Promise<CardCheckResult> {
-  const checkRunId = await startCheckRun(octokit, pr.base, { headSha: pr.headSha, externalId: externalIdFor(pr.number) });
+export async function checkPullRequestCards(octokit: CardCheckClient, pr: PullTarget, journal: Journal = freshJournal()): Promise<CardCheckResult> {
+  const { id: checkRunId } = await createCheckRunOnce(octokit, journal, pr.base, { name: CHECK_NAME, headSha: pr.headSha, pull: pr.number, purpose: 'cards' }, (externalId) =>
+    startCheckRun(octokit, pr.base, { headSha: pr.headSha, externalId }),
+  );
   try {
     const snapshot = await pullRequestSnapshot(octokit, pr);
     const { output, reports } = validateSnapshot(snapshot, pr);
