@@ -134,6 +134,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
     await probot.load(
       createApp({
         store: opened,
+        observeValidation: (seconds, outcome) => metrics.validationDuration.observe({ outcome }, seconds),
         promotions: { ...options.promotions, notifiers: [...(options.promotions?.notifiers ?? []), ...(slackParts ? [slackParts.notify] : [])] },
         onPromotions: (service, appLog, app) => {
           sweep(service, appLog);

@@ -1,5 +1,6 @@
 import { freshJournal, type Journal } from '../journal.js';
 import type { Log } from '../log.js';
+import type { ObserveValidation } from '../validation-timer.js';
 import { cardMetricResults } from './card-metrics.js';
 import { checkPullRequestCards, type CardCheckClient } from './check-cards.js';
 import { publishEvaluation, type PublishClient, type PublishStore } from './publish.js';
@@ -13,8 +14,15 @@ export type InspectClient = CardCheckClient & PublishClient;
  * of the changed cards that have metrics (reusing the cards and config the check read).
  * Returns what was read, for the steps after it (dispatching the evaluation workflow).
  */
-export async function inspectPullRequest(octokit: InspectClient, store: PublishStore, pr: PullTarget, log: Log, journal: Journal = freshJournal()): Promise<PullRequestSnapshot> {
-  const { output, snapshot, reports } = await checkPullRequestCards(octokit, pr, journal);
+export async function inspectPullRequest(
+  octokit: InspectClient,
+  store: PublishStore,
+  pr: PullTarget,
+  log: Log,
+  journal: Journal = freshJournal(),
+  observe?: ObserveValidation,
+): Promise<PullRequestSnapshot> {
+  const { output, snapshot, reports } = await checkPullRequestCards(octokit, pr, journal, observe);
   log.info({ pull: pr.number, conclusion: output.conclusion }, output.title);
   if (!snapshot.ok) return snapshot;
   if (pr.baseRef === null || pr.baseSha === null) {
