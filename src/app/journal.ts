@@ -16,26 +16,29 @@ export interface Journal {
   readonly deliveryId: string | null;
   /** Whether an earlier attempt of this delivery began: its effects may be on GitHub without a record. */
   readonly resumed: boolean;
+  /** When the delivery's first attempt began (its effects are no older); null outside a delivery. */
+  readonly begunAt: Date | null;
   /** The recorded value of a step; null when the step has no record. */
   recalled(step: string): number | null;
   /** Records a step's value; the first record wins (returned). */
   record(step: string, value: number): Promise<number>;
 }
 
-/** The step every handling records first: a delivery that has it has been begun before. */
+/** The step every handling records first, with the time in seconds: a delivery that has it has been begun before. */
 export const BEGUN_STEP = 'begun';
 
 /**
  * The journal of a delivery about to be handled: its recorded steps, read once; the first
  * attempt marks the delivery as begun.
  */
-export async function openJournal(store: DeliverySteps, deliveryId: string): Promise<Journal> {
+export async function openJournal(store: DeliverySteps, deliveryId: string, now: () => Date = () => new Date()): Promise<Journal> {
   const steps = await store.deliverySteps(deliveryId);
   const resumed = steps.has(BEGUN_STEP);
-  if (!resumed) steps.set(BEGUN_STEP, await store.recordDeliveryStep({ deliveryId, step: BEGUN_STEP, value: 0 }));
+  if (!resumed) steps.set(BEGUN_STEP, await store.recordDeliveryStep({ deliveryId, step: BEGUN_STEP, value: Math.floor(now().getTime() / 1000) }));
   return {
     deliveryId,
     resumed,
+    begunAt: new Date(steps.get(BEGUN_STEP)! * 1000),
     recalled: (step) => steps.get(step) ?? null,
     async record(step, value) {
       const stored = await store.recordDeliveryStep({ deliveryId, step, value });
@@ -54,6 +57,7 @@ export function freshJournal(): Journal {
   return {
     deliveryId: null,
     resumed: false,
+    begunAt: null,
     recalled: (step) => steps.get(step) ?? null,
     record: (step, value) => {
       if (!steps.has(step)) steps.set(step, value);

@@ -1,5 +1,5 @@
 import { EVALUATION_CHECK_NAME, reportCheckRun, rereportCheckRun, type CheckReport } from '../../github/check-runs.js';
-import type { DispatchClient } from '../../github/dispatch.js';
+import type { DispatchClient, DispatchLookupClient } from '../../github/dispatch.js';
 import { escapeMarkdown } from '../../render/markdown/escape.js';
 import { forkEvaluationMarkdown } from '../../render/markdown/evaluation-run.js';
 import { freshJournal, type Journal } from '../journal.js';
@@ -23,7 +23,7 @@ export interface PullHead {
  * dispatch GitHub refuses fails the evaluation check with what to fix.
  */
 export async function dispatchEvaluation(
-  octokit: DispatchClient & OwnChecksClient,
+  octokit: DispatchClient & DispatchLookupClient & OwnChecksClient,
   pr: PullTarget,
   head: PullHead,
   snapshot: PullRequestSnapshot,

@@ -1,4 +1,4 @@
-import type { DispatchClient } from '../../github/dispatch.js';
+import type { DispatchClient, DispatchLookupClient } from '../../github/dispatch.js';
 import { getOpenPullRequest, type PullRequestsClient } from '../../github/find-pull-requests.js';
 import { hasWriteAccess, type PermissionsClient } from '../../github/permissions.js';
 import { acknowledge, type ReactionsClient } from '../../github/reactions.js';
@@ -11,7 +11,7 @@ import { freshJournal, type Journal } from '../journal.js';
 import type { Log } from '../log.js';
 import { startEvaluation } from './start-evaluation.js';
 
-export type EvaluateCommandClient = PermissionsClient & ReactionsClient & PullRequestsClient & ContentsClient & DispatchClient;
+export type EvaluateCommandClient = PermissionsClient & ReactionsClient & PullRequestsClient & ContentsClient & DispatchClient & DispatchLookupClient;
 
 /** `/modelgate evaluate [model]` as a comment gave it. */
 export interface EvaluateCommand {
