@@ -77,6 +77,9 @@ export function prepareColumn(differences: Float64Array): PreparedColumn {
   }
   const nonZero = new Float64Array(n - zeros);
   for (let i = 0, j = 0; i < n; i++) if (differences[i] !== 0) nonZero[j++] = differences[i]!;
+  // Sorted, so that the interval does not depend on the order of the examples (the weights are
+  // independent and identically distributed, so any fixed order gives the same distribution).
+  nonZero.sort();
   return { kind: 'values', n, nonZero, zeros };
 }
 

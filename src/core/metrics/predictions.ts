@@ -1,5 +1,6 @@
 import type { Finding } from '../common/findings.js';
 import { cellOffsets, parseCsv, sniffDelimiter } from './csv.js';
+import { IdIndex } from './id-index.js';
 import { parseJsonTree } from './json.js';
 import { Notes } from './notes.js';
 import { readCellValue } from './scalars.js';
@@ -21,6 +22,8 @@ export interface PredictionSet {
   /** Per-example values by name, aligned with `ids`; NaN where an example has no usable value. */
   columns: Map<string, Float64Array>;
   notes: Finding[];
+  /** The ids' index, when the reader built one (pairing builds it otherwise). */
+  idIndex?: IdIndex;
 }
 
 export const MAX_PREDICTION_ROWS = 10_000_000;
@@ -31,7 +34,8 @@ export interface ReadPredictionsOptions {
 }
 
 interface Column {
-  values: number[];
+  /** Values by row, NaN where a row has none; grown by doubling, `length` rows used. */
+  values: Float64Array;
   /** Line of the first text value: the column is not numeric. */
   textAt: { line: number; column: number } | null;
   nonFinite: number;
@@ -56,22 +60,31 @@ function detect(file: string, text: string): 'jsonl' | 'csv' | 'tsv' {
 }
 
 class Builder {
-  readonly ids: string[] = [];
-  private readonly idLines = new Map<string, number>();
+  private readonly index = new IdIndex();
+  readonly ids = this.index.ids;
+  /** The line of each row, for the error about a repeated id. */
+  private lines = new Int32Array(1024);
   readonly columns = new Map<string, Column>();
   readonly notes = new Notes();
 
-  constructor(private readonly file: string) {}
+  constructor(readonly file: string) {}
 
   /** Starts a row; returns an error when the id was already used. */
   row(id: string, line: number, column: number): ReadResult<never> | null {
-    const first = this.idLines.get(id);
-    if (first !== undefined) {
-      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${first}).`, 'Each example needs a unique id to be paired.');
+    const hash = IdIndex.hash(id);
+    const first = this.index.find(id, hash);
+    if (first !== -1) {
+      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${this.lines[first]}).`, 'Each example needs a unique id to be paired.');
     }
-    if (this.ids.length >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString('en-US')} examples.`);
-    this.idLines.set(id, line);
-    this.ids.push(id);
+    const row = this.ids.length;
+    if (row >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString('en-US')} examples.`);
+    if (row >= this.lines.length) {
+      const grown = new Int32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[row] = line;
+    this.index.add(id, hash);
     return null;
   }
 
@@ -81,7 +94,7 @@ class Builder {
       if (this.columns.size >= MAX_PREDICTION_COLUMNS) {
         return fail(this.file, line, col, `Over ${MAX_PREDICTION_COLUMNS.toLocaleString('en-US')} different fields.`, 'Keep per-example metrics only.');
       }
-      c = { values: [], textAt: null, nonFinite: 0 };
+      c = { values: new Float64Array(0), textAt: null, nonFinite: 0 };
       this.columns.set(name, c);
     }
     return c;
@@ -103,7 +116,12 @@ class Builder {
 
   private put(c: Column, value: number): void {
     const row = this.ids.length - 1;
-    while (c.values.length < row) c.values.push(NaN);
+    if (row >= c.values.length) {
+      // Typed and doubling: a million rows take 8 MB per column, not a boxed array and its copies.
+      const grown = new Float64Array(Math.max(1024, c.values.length * 2, row + 1)).fill(NaN);
+      grown.set(c.values);
+      c.values = grown;
+    }
     c.values[row] = value;
   }
 
@@ -115,54 +133,214 @@ class Builder {
         continue;
       }
       const values = new Float64Array(this.ids.length).fill(NaN);
-      values.set(c.values.slice(0, this.ids.length));
+      values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
       if (c.nonFinite > 0) {
         this.notes.add(1, 1, 'metrics/non-finite-example', `\`${name}\`: ${c.nonFinite} ${c.nonFinite === 1 ? 'example has' : 'examples have'} NaN or an infinite value; ${c.nonFinite === 1 ? 'it is' : 'they are'} left out of the bootstrap for this metric.`);
       }
       columns.set(name, values);
     }
     if (this.ids.length === 0) return fail(this.file, 1, 1, 'The file has no examples.');
-    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done() } };
+    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done(), idIndex: this.index } };
   }
 }
 
-function readJsonLines(file: string, text: string): ReadResult<PredictionSet> {
+/**
+ * Reads JSON Lines. Most lines are flat objects of short keys, numbers and plain strings: those
+ * are read in place by scanFlatRecord, without a copy of the line or a JSON.parse of it; every
+ * other line (nested values, escapes, errors…) goes through parseRecord, and both give their
+ * fields to the same code, so results and errors are the same either way. `fast` false reads
+ * every line the slow way (the tests compare the two).
+ */
+export function readJsonLines(file: string, text: string, fast = true): ReadResult<PredictionSet> {
   const b = new Builder(file);
+  const record = new FlatRecord();
   let lineNo = 0;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     lineNo++;
-    const line = text.slice(start, end);
+    const lineStart = start;
     start = end + 1;
-    if (line.trim() === '') {
+    // A line starting with `{` is not blank; only others pay for the copy that trim() needs.
+    if (text.charCodeAt(lineStart) !== 0x7b && text.slice(lineStart, end).trim() === '') {
       if (end === text.length) break;
       continue;
     }
-    const record = parseRecord(line);
-    if (!record.ok) {
-      const at = new Locator(line).at(record.offset);
-      return fail(file, lineNo, at.column, `Invalid JSON: ${record.message}`, 'Each line must be one JSON object.');
+    if (!fast || !scanFlatRecord(text, lineStart, end, record)) {
+      const line = text.slice(lineStart, end);
+      const parsed = parseRecord(line);
+      if (!parsed.ok) {
+        const at = new Locator(line).at(parsed.offset);
+        return fail(file, lineNo, at.column, `Invalid JSON: ${parsed.message}`, 'Each line must be one JSON object.');
+      }
+      record.count = 0;
+      for (const [name, value] of parsed.fields) record.push(name, value);
     }
-    const idValue = record.fields.get('id');
-    if (idValue === undefined || !(typeof idValue === 'string' || (typeof idValue === 'number' && Number.isFinite(idValue)))) {
-      return fail(file, lineNo, 1, idValue === undefined ? 'This record has no `id`.' : 'The `id` must be a string or a number.', 'Give every example an `id` so base and head can be paired.');
-    }
-    const bad = b.row(String(idValue), lineNo, 1);
+    const bad = addRecord(b, record, lineNo);
     if (bad) return bad;
-    for (const [name, value] of record.fields) {
-      if (name === 'id') continue;
-      const c = b.column(name, lineNo, 1);
-      if (!('values' in c)) return c;
-      if (typeof value === 'number') b.set(c, value);
-      else if (typeof value === 'boolean') b.set(c, value ? 1 : 0);
-      else if (value === null) b.missing(c);
-      else c.textAt ??= { line: lineNo, column: 1 };
-    }
     if (end === text.length) break;
   }
   return b.done();
+}
+
+/** One line's top-level fields in order, reused from line to line (so are its key strings). */
+class FlatRecord {
+  count = 0;
+  readonly names: string[] = [];
+  readonly values: Field[] = [];
+
+  push(name: string, value: Field): void {
+    this.names[this.count] = name;
+    this.values[this.count] = value;
+    this.count++;
+  }
+}
+
+function addRecord(b: Builder, record: FlatRecord, lineNo: number): ReadResult<never> | null {
+  let idValue: Field | undefined;
+  for (let j = 0; j < record.count; j++) if (record.names[j] === 'id') idValue = record.values[j];
+  if (idValue === undefined || !(typeof idValue === 'string' || (typeof idValue === 'number' && Number.isFinite(idValue)))) {
+    return fail(b.file, lineNo, 1, idValue === undefined ? 'This record has no `id`.' : 'The `id` must be a string or a number.', 'Give every example an `id` so base and head can be paired.');
+  }
+  const bad = b.row(String(idValue), lineNo, 1);
+  if (bad) return bad;
+  for (let j = 0; j < record.count; j++) {
+    const name = record.names[j]!;
+    if (name === 'id') continue;
+    const value = record.values[j]!;
+    const c = b.column(name, lineNo, 1);
+    if (!('values' in c)) return c;
+    if (typeof value === 'number') b.set(c, value);
+    else if (typeof value === 'boolean') b.set(c, value ? 1 : 0);
+    else if (value === null) b.missing(c);
+    else c.textAt ??= { line: lineNo, column: 1 };
+  }
+  return null;
+}
+
+/** A string value other than the id: only its being text matters, so it is not copied out. */
+const TEXT = '';
+
+/** 10^k, exact as doubles for k ≤ 22. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
+/**
+ * Reads text[start, end) into `record` when it is a flat JSON object this scanner knows to read
+ * exactly as JSON.parse does, and returns false (leaving the line to parseRecord) for anything
+ * else: nested values, backslashes, control characters, keys that start with a digit (JSON.parse
+ * orders integer-like keys first), repeated keys (it keeps the last value at the first place),
+ * numbers with an exponent or over 15 digits (left to Number()), and every error. A number of at
+ * most 15 digits with k after the point is the digits as an integer m < 2^53 divided by 10^k:
+ * both exact doubles, so one correctly rounded division gives the correctly rounded decimal, as
+ * JSON.parse does (Clinger 1990, "How to read floating point numbers accurately", PLDI, its
+ * fast path).
+ */
+export function scanFlatRecord(text: string, start: number, end: number, record: FlatRecord): boolean {
+  let i = start;
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x7b) return false;
+  i++;
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  let count = 0;
+  if (text.charCodeAt(i) === 0x7d) {
+    i++;
+  } else {
+    for (;;) {
+      // The key.
+      if (text.charCodeAt(i) !== 0x22) return false;
+      const keyStart = i + 1;
+      let k = keyStart;
+      for (; k < end; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 0x22) break;
+        if (c === 0x5c || c < 0x20) return false;
+      }
+      if (k >= end) return false;
+      const first = text.charCodeAt(keyStart);
+      if (first >= 0x30 && first <= 0x39) return false;
+      // The same key as the previous line's at this place (the usual case) reuses its string.
+      let name = count < record.names.length ? record.names[count]! : null;
+      if (name === null || name.length !== k - keyStart || !text.startsWith(name, keyStart)) name = text.slice(keyStart, k);
+      for (let j = 0; j < count; j++) if (record.names[j] === name) return false;
+      i = k + 1;
+      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== 0x3a) return false;
+      i++;
+      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      // The value.
+      const c = text.charCodeAt(i);
+      let value: Field;
+      if (c === 0x22) {
+        let v = i + 1;
+        for (; v < end; v++) {
+          const d = text.charCodeAt(v);
+          if (d === 0x22) break;
+          if (d === 0x5c || d < 0x20) return false;
+        }
+        if (v >= end) return false;
+        value = name === 'id' ? text.slice(i + 1, v) : TEXT;
+        i = v + 1;
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        const negative = c === 0x2d;
+        let v = negative ? i + 1 : i;
+        let m = 0;
+        let digits = 0;
+        let fraction = 0;
+        const intStart = v;
+        for (; v < end; v++) {
+          const d = text.charCodeAt(v) - 0x30;
+          if (d < 0 || d > 9) break;
+          m = m * 10 + d;
+          digits++;
+        }
+        if (digits === 0 || (text.charCodeAt(intStart) === 0x30 && digits > 1)) return false;
+        if (text.charCodeAt(v) === 0x2e) {
+          v++;
+          const fracStart = v;
+          for (; v < end; v++) {
+            const d = text.charCodeAt(v) - 0x30;
+            if (d < 0 || d > 9) break;
+            m = m * 10 + d;
+            digits++;
+          }
+          fraction = v - fracStart;
+          if (fraction === 0) return false;
+        }
+        const e = text.charCodeAt(v);
+        if (e === 0x65 || e === 0x45 || digits > 15) return false;
+        const magnitude = fraction === 0 ? m : m / POW10[fraction]!;
+        value = negative ? -magnitude : magnitude;
+        i = v;
+      } else if (c === 0x74 && text.startsWith('true', i)) {
+        value = true;
+        i += 4;
+      } else if (c === 0x66 && text.startsWith('false', i)) {
+        value = false;
+        i += 5;
+      } else if (c === 0x6e && text.startsWith('null', i)) {
+        value = null;
+        i += 4;
+      } else {
+        return false;
+      }
+      record.names[count] = name;
+      record.values[count] = value;
+      count++;
+      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      const next = text.charCodeAt(i);
+      i++;
+      if (next === 0x7d) break;
+      if (next !== 0x2c) return false;
+      while (i < end && isSpace(text.charCodeAt(i))) i++;
+    }
+  }
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  if (i !== end) return false;
+  record.count = count;
+  return true;
 }
 
 /** A field holding a list or an object: not a per-example value. */
