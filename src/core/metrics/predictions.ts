@@ -185,7 +185,7 @@ export function readJsonLines(file: string, text: string, fast = true): ReadResu
 }
 
 /** One line's top-level fields in order, reused from line to line (so are its key strings). */
-class FlatRecord {
+export class FlatRecord {
   count = 0;
   readonly names: string[] = [];
   readonly values: Field[] = [];
