@@ -108,7 +108,7 @@ export interface ParallelBlocks {
  * the first job large enough to need them, then kept for the next). Null from runBlocks (one
  * thread) for small jobs, with one thread, or when the worker file is not there.
  */
-export function parallelBlocks(options: { threads?: number; parallelAbove?: number } = {}): ParallelBlocks {
+export function parallelBlocks(options: { threads?: number | undefined; parallelAbove?: number } = {}): ParallelBlocks {
   const threads = threadCount(options.threads);
   const above = options.parallelAbove ?? PARALLEL_ABOVE;
   let workers: Worker[] | null = null;
