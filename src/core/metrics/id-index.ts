@@ -6,16 +6,24 @@
  */
 export class IdIndex {
   /** Each id's hash (FNV-1a over its UTF-16 code units), by row. */
-  private hashes = new Int32Array(1024);
+  private hashes: Int32Array;
   /** Row + 1 at each slot, 0 where empty; a power of two, kept at most half full. */
-  private table = new Int32Array(2048);
+  private table: Int32Array;
+
+  /** `capacity`: the ids expected, so that the arrays need not grow (they still can). */
+  constructor(capacity = 1024) {
+    this.hashes = new Int32Array(Math.max(16, capacity));
+    let size = 32;
+    while (size < capacity * 2) size *= 2;
+    this.table = new Int32Array(size);
+  }
 
   /** The ids by row (the index appends to it). */
   readonly ids: string[] = [];
 
   /** An index over ids that no reader indexed (built by hand): a repeated id finds its first row. */
   static over(ids: readonly string[]): IdIndex {
-    const index = new IdIndex();
+    const index = new IdIndex(ids.length);
     for (const id of ids) index.add(id, IdIndex.hash(id));
     return index;
   }

@@ -59,15 +59,31 @@ function detect(file: string, text: string): 'jsonl' | 'csv' | 'tsv' {
   return sniffDelimiter(text) === '\t' ? 'tsv' : 'csv';
 }
 
+/** Rows allocated up front at most (a file of blank lines must not allocate for 10M rows); past it, arrays grow. */
+const PRESIZE_MAX = 2_000_000;
+
 class Builder {
-  private readonly index = new IdIndex();
-  readonly ids = this.index.ids;
+  private readonly index: IdIndex;
+  readonly ids: string[];
   /** The line of each row, for the error about a repeated id. */
-  private lines = new Int32Array(1024);
+  private lines: Int32Array;
   readonly columns = new Map<string, Column>();
   readonly notes = new Notes();
 
-  constructor(readonly file: string) {}
+  /**
+   * `rows`: how many rows there will be at most (the file's lines), so that the typed arrays are
+   * allocated once at their size instead of grown by doubling, which at a million rows held the
+   * old and the new copies at once: tens of MB more at the peak.
+   */
+  constructor(
+    readonly file: string,
+    private readonly rows: number,
+  ) {
+    const capacity = Math.max(16, Math.min(rows, PRESIZE_MAX));
+    this.index = new IdIndex(capacity);
+    this.ids = this.index.ids;
+    this.lines = new Int32Array(capacity);
+  }
 
   /** Starts a row; returns an error when the id was already used. */
   row(id: string, line: number, column: number): ReadResult<never> | null {
@@ -118,7 +134,7 @@ class Builder {
     const row = this.ids.length - 1;
     if (row >= c.values.length) {
       // Typed and doubling: a million rows take 8 MB per column, not a boxed array and its copies.
-      const grown = new Float64Array(Math.max(1024, c.values.length * 2, row + 1)).fill(NaN);
+      const grown = new Float64Array(Math.max(Math.min(this.rows, PRESIZE_MAX), c.values.length * 2, row + 1)).fill(NaN);
       grown.set(c.values);
       c.values = grown;
     }
@@ -132,8 +148,10 @@ class Builder {
         this.notes.add(c.textAt.line, c.textAt.column, 'metrics/text-column', `\`${name}\` holds text, not numbers; it is not used for significance.`);
         continue;
       }
-      const values = new Float64Array(this.ids.length).fill(NaN);
-      values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
+      // Exactly the rows' length: the column as allocated when the row estimate was exact (JSONL
+      // without blank lines), else a copy without the spare end.
+      const values = c.values.length === this.ids.length ? c.values : new Float64Array(this.ids.length).fill(NaN);
+      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
       if (c.nonFinite > 0) {
         this.notes.add(1, 1, 'metrics/non-finite-example', `\`${name}\`: ${c.nonFinite} ${c.nonFinite === 1 ? 'example has' : 'examples have'} NaN or an infinite value; ${c.nonFinite === 1 ? 'it is' : 'they are'} left out of the bootstrap for this metric.`);
       }
@@ -152,7 +170,9 @@ class Builder {
  * every line the slow way (the tests compare the two).
  */
 export function readJsonLines(file: string, text: string, fast = true): ReadResult<PredictionSet> {
-  const b = new Builder(file);
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
+  const b = new Builder(file, lines);
   const record = new FlatRecord();
   let lineNo = 0;
   let start = 0;
@@ -392,7 +412,7 @@ function readTable(file: string, text: string, format: 'csv' | 'tsv'): ReadResul
   const header = rows[0]!.map((h) => h.trim());
   const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
   if (idCol === -1) return fail(file, 1, 1, 'The header has no `id` column.', 'Name the column of example ids `id` so base and head can be paired.');
-  const b = new Builder(file);
+  const b = new Builder(file, rows.length - 1);
   const columns: (Column | null)[] = [];
   for (let c = 0; c < header.length; c++) {
     if (c === idCol) {
