@@ -42,6 +42,10 @@ interface Column {
 }
 
 export function readPredictions(file: string, content: Uint8Array | string, options: ReadPredictionsOptions = {}): ReadResult<PredictionSet> {
+  if (typeof content !== 'string') {
+    const start = jsonLinesBytesStart(file, content, options);
+    if (start !== -1) return readJsonLinesBytes(file, content, start, true);
+  }
   const decoded = decodeText(file, content, MAX_PREDICTIONS_BYTES);
   if (!decoded.ok) return decoded;
   const text = decoded.value;
@@ -50,11 +54,18 @@ export function readPredictions(file: string, content: Uint8Array | string, opti
   return format === 'jsonl' ? readJsonLines(file, text) : readTable(file, text, format);
 }
 
-function detect(file: string, text: string): 'jsonl' | 'csv' | 'tsv' {
+/** The format the file's extension names, if it names one. */
+function detectByName(file: string): 'jsonl' | 'csv' | 'tsv' | null {
   const ext = /\.([a-z0-9]+)$/i.exec(file)?.[1]?.toLowerCase();
   if (ext === 'jsonl' || ext === 'ndjson' || ext === 'json') return 'jsonl';
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
+  return null;
+}
+
+function detect(file: string, text: string): 'jsonl' | 'csv' | 'tsv' {
+  const byName = detectByName(file);
+  if (byName) return byName;
   if (text.trimStart().startsWith('{')) return 'jsonl';
   return sniffDelimiter(text) === '\t' ? 'tsv' : 'csv';
 }
@@ -163,13 +174,53 @@ class Builder {
 }
 
 /**
- * Reads JSON Lines. Most lines are flat objects of short keys, numbers and plain strings: those
- * are read in place by scanFlatRecord, without a copy of the line or a JSON.parse of it; every
- * other line (nested values, escapes, errors…) goes through parseRecord, and both give their
- * fields to the same code, so results and errors are the same either way. `fast` false reads
- * every line the slow way (the tests compare the two).
+ * Where the JSON Lines of `bytes` start (after a UTF-8 BOM) when they can be read as bytes, in
+ * place, without decoding the whole file into a string first (at a million lines that string
+ * and the bytes were both held, 2 × 44 MB): UTF-8 (no UTF-16 BOM), no NUL byte, valid, not
+ * blank, and JSON Lines by the name or the first character. −1 sends the file the usual way
+ * (decodeText, which also gives every error), so results and errors do not change.
+ */
+function jsonLinesBytesStart(file: string, bytes: Uint8Array, options: ReadPredictionsOptions): number {
+  if (bytes.byteLength > MAX_PREDICTIONS_BYTES) return -1;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return -1;
+  if (bytes.indexOf(0) !== -1) return -1;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let first = start;
+  while (first < bytes.length && isSpace(bytes[first]!)) first++;
+  // Blank, or starting with a character that trim() might also strip: the usual way.
+  if (first === bytes.length || bytes[first]! >= 0x80) return -1;
+  const format = options.format ?? detectByName(file) ?? (bytes[first] === 0x7b ? 'jsonl' : null);
+  if (format !== 'jsonl') return -1;
+  return validUtf8(bytes) ? start : -1;
+}
+
+/** Whether bytes are UTF-8 (ASCII checked in a loop; anything else by a fatal decoder, in chunks so no file-sized string is made). */
+function validUtf8(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && bytes[i]! < 0x80) i++;
+  if (i === bytes.length) return true;
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    for (let at = 0; at < bytes.length; at += 1 << 18) decoder.decode(bytes.subarray(at, at + (1 << 18)), { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ignoreBOM: a BOM inside the file is a character of its line, as in the decoded text (decodeText strips only the file's first).
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+/** With the u flag a pair is one code point, so this matches only a lone surrogate. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Reads JSON Lines. A string is read as its UTF-8 bytes (when well-formed: a lone surrogate
+ * has no UTF-8, so such a text goes line by line through JSON.parse). `fast` false reads every
+ * line the slow way (the tests compare the two).
  */
 export function readJsonLines(file: string, text: string, fast = true): ReadResult<PredictionSet> {
+  if (fast && !LONE_SURROGATE.test(text)) return readJsonLinesBytes(file, new TextEncoder().encode(text), 0, true);
   let lines = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
   const b = new Builder(file, lines);
@@ -180,28 +231,61 @@ export function readJsonLines(file: string, text: string, fast = true): ReadResu
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     lineNo++;
-    const lineStart = start;
+    const line = text.slice(start, end);
     start = end + 1;
-    // A line starting with `{` is not blank; only others pay for the copy that trim() needs.
-    if (text.charCodeAt(lineStart) !== 0x7b && text.slice(lineStart, end).trim() === '') {
+    if (line.trim() === '') {
       if (end === text.length) break;
       continue;
     }
-    if (!fast || !scanFlatRecord(text, lineStart, end, record)) {
-      const line = text.slice(lineStart, end);
-      const parsed = parseRecord(line);
-      if (!parsed.ok) {
-        const at = new Locator(line).at(parsed.offset);
-        return fail(file, lineNo, at.column, `Invalid JSON: ${parsed.message}`, 'Each line must be one JSON object.');
-      }
-      record.count = 0;
-      for (const [name, value] of parsed.fields) record.push(name, value);
-    }
-    const bad = addRecord(b, record, lineNo);
+    const bad = slowRecord(b, record, line, lineNo) ?? addRecord(b, record, lineNo);
     if (bad) return bad;
     if (end === text.length) break;
   }
   return b.done();
+}
+
+/**
+ * Reads JSON Lines from valid UTF-8 bytes, from `start`. Most lines are flat objects of short
+ * keys, numbers and plain ASCII strings: scanFlatRecord reads those in place, without a string
+ * of the line or a JSON.parse of it; every other line is decoded and goes through parseRecord,
+ * and both give their fields to the same code. Lines split at byte 0x0A exactly where the text
+ * splits at '\n' (no UTF-8 sequence holds that byte), so line numbers and columns are the same.
+ */
+function readJsonLinesBytes(file: string, bytes: Uint8Array, from: number, fast: boolean): ReadResult<PredictionSet> {
+  let lines = 1;
+  for (let i = bytes.indexOf(0x0a, from); i !== -1 && i < bytes.length - 1; i = bytes.indexOf(0x0a, i + 1)) lines++;
+  const b = new Builder(file, lines);
+  const record = new FlatRecord();
+  let lineNo = 0;
+  let start = from;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    lineNo++;
+    const lineStart = start;
+    start = end + 1;
+    // A line starting with `{` is not blank; only others pay for the string that trim() needs.
+    if (bytes[lineStart] !== 0x7b && UTF8.decode(bytes.subarray(lineStart, end)).trim() === '') {
+      if (end === bytes.length) break;
+      continue;
+    }
+    const bad = (fast && scanFlatRecord(bytes, lineStart, end, record) ? null : slowRecord(b, record, UTF8.decode(bytes.subarray(lineStart, end)), lineNo)) ?? addRecord(b, record, lineNo);
+    if (bad) return bad;
+    if (end === bytes.length) break;
+  }
+  return b.done();
+}
+
+/** A line through JSON.parse (and our parser for errors) into `record`; the error, if any. */
+function slowRecord(b: Builder, record: FlatRecord, line: string, lineNo: number): ReadResult<never> | null {
+  const parsed = parseRecord(line);
+  if (!parsed.ok) {
+    const at = new Locator(line).at(parsed.offset);
+    return fail(b.file, lineNo, at.column, `Invalid JSON: ${parsed.message}`, 'Each line must be one JSON object.');
+  }
+  record.count = 0;
+  for (const [name, value] of parsed.fields) record.push(name, value);
+  return null;
 }
 
 /** One line's top-level fields in order, reused from line to line (so are its key strings). */
@@ -247,6 +331,21 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 
+/** The byte at i, or −1 past the end (where a string's charCodeAt gives NaN). */
+const at = (bytes: Uint8Array, i: number) => (i < bytes.length ? bytes[i]! : -1);
+
+/** Whether bytes[start, end) are the ASCII string s. */
+function sameAscii(s: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== s.length || end > bytes.length) return false;
+  for (let i = 0; i < s.length; i++) if (bytes[start + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** bytes[start, end), all ASCII, as a string (short ones by char codes: a decoder call costs more). */
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  return end - start <= 64 ? String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]) : UTF8.decode(bytes.subarray(start, end));
+}
+
 /**
  * Reads text[start, end) into `record` when it is a flat JSON object this scanner knows to read
  * exactly as JSON.parse does, and returns false (leaving the line to parseRecord) for anything
@@ -258,50 +357,50 @@ const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0
  * JSON.parse does (Clinger 1990, "How to read floating point numbers accurately", PLDI, its
  * fast path).
  */
-export function scanFlatRecord(text: string, start: number, end: number, record: FlatRecord): boolean {
+export function scanFlatRecord(text: Uint8Array, start: number, end: number, record: FlatRecord): boolean {
   let i = start;
-  while (i < end && isSpace(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i) !== 0x7b) return false;
+  while (i < end && isSpace(at(text, i))) i++;
+  if (at(text, i) !== 0x7b) return false;
   i++;
-  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  while (i < end && isSpace(at(text, i))) i++;
   let count = 0;
-  if (text.charCodeAt(i) === 0x7d) {
+  if (at(text, i) === 0x7d) {
     i++;
   } else {
     for (;;) {
       // The key.
-      if (text.charCodeAt(i) !== 0x22) return false;
+      if (at(text, i) !== 0x22) return false;
       const keyStart = i + 1;
       let k = keyStart;
       for (; k < end; k++) {
-        const c = text.charCodeAt(k);
+        const c = at(text, k);
         if (c === 0x22) break;
-        if (c === 0x5c || c < 0x20) return false;
+        if (c === 0x5c || c < 0x20 || c >= 0x80) return false;
       }
       if (k >= end) return false;
-      const first = text.charCodeAt(keyStart);
+      const first = at(text, keyStart);
       if (first >= 0x30 && first <= 0x39) return false;
       // The same key as the previous line's at this place (the usual case) reuses its string.
       let name = count < record.names.length ? record.names[count]! : null;
-      if (name === null || name.length !== k - keyStart || !text.startsWith(name, keyStart)) name = text.slice(keyStart, k);
+      if (name === null || !sameAscii(name, text, keyStart, k)) name = ascii(text, keyStart, k);
       for (let j = 0; j < count; j++) if (record.names[j] === name) return false;
       i = k + 1;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== 0x3a) return false;
+      while (i < end && isSpace(at(text, i))) i++;
+      if (at(text, i) !== 0x3a) return false;
       i++;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      while (i < end && isSpace(at(text, i))) i++;
       // The value.
-      const c = text.charCodeAt(i);
+      const c = at(text, i);
       let value: Field;
       if (c === 0x22) {
         let v = i + 1;
         for (; v < end; v++) {
-          const d = text.charCodeAt(v);
+          const d = at(text, v);
           if (d === 0x22) break;
-          if (d === 0x5c || d < 0x20) return false;
+          if (d === 0x5c || d < 0x20 || d >= 0x80) return false;
         }
         if (v >= end) return false;
-        value = name === 'id' ? text.slice(i + 1, v) : TEXT;
+        value = name === 'id' ? ascii(text, i + 1, v) : TEXT;
         i = v + 1;
       } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
         const negative = c === 0x2d;
@@ -311,17 +410,17 @@ export function scanFlatRecord(text: string, start: number, end: number, record:
         let fraction = 0;
         const intStart = v;
         for (; v < end; v++) {
-          const d = text.charCodeAt(v) - 0x30;
+          const d = at(text, v) - 0x30;
           if (d < 0 || d > 9) break;
           m = m * 10 + d;
           digits++;
         }
-        if (digits === 0 || (text.charCodeAt(intStart) === 0x30 && digits > 1)) return false;
-        if (text.charCodeAt(v) === 0x2e) {
+        if (digits === 0 || (at(text, intStart) === 0x30 && digits > 1)) return false;
+        if (at(text, v) === 0x2e) {
           v++;
           const fracStart = v;
           for (; v < end; v++) {
-            const d = text.charCodeAt(v) - 0x30;
+            const d = at(text, v) - 0x30;
             if (d < 0 || d > 9) break;
             m = m * 10 + d;
             digits++;
@@ -329,18 +428,18 @@ export function scanFlatRecord(text: string, start: number, end: number, record:
           fraction = v - fracStart;
           if (fraction === 0) return false;
         }
-        const e = text.charCodeAt(v);
+        const e = at(text, v);
         if (e === 0x65 || e === 0x45 || digits > 15) return false;
         const magnitude = fraction === 0 ? m : m / POW10[fraction]!;
         value = negative ? -magnitude : magnitude;
         i = v;
-      } else if (c === 0x74 && text.startsWith('true', i)) {
+      } else if (c === 0x74 && sameAscii('true', text, i, i + 4)) {
         value = true;
         i += 4;
-      } else if (c === 0x66 && text.startsWith('false', i)) {
+      } else if (c === 0x66 && sameAscii('false', text, i, i + 5)) {
         value = false;
         i += 5;
-      } else if (c === 0x6e && text.startsWith('null', i)) {
+      } else if (c === 0x6e && sameAscii('null', text, i, i + 4)) {
         value = null;
         i += 4;
       } else {
@@ -349,15 +448,15 @@ export function scanFlatRecord(text: string, start: number, end: number, record:
       record.names[count] = name;
       record.values[count] = value;
       count++;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
-      const next = text.charCodeAt(i);
+      while (i < end && isSpace(at(text, i))) i++;
+      const next = at(text, i);
       i++;
       if (next === 0x7d) break;
       if (next !== 0x2c) return false;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      while (i < end && isSpace(at(text, i))) i++;
     }
   }
-  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  while (i < end && isSpace(at(text, i))) i++;
   if (i !== end) return false;
   record.count = count;
   return true;

@@ -15,6 +15,11 @@ function plain(result: ReadResult<PredictionSet>): unknown {
 function same(text: string): unknown {
   const fast = plain(readJsonLines('p.jsonl', text, true));
   expect(fast).toEqual(plain(readJsonLines('p.jsonl', text, false)));
+  // As file bytes (read in place), and as the text they decode to (the usual way), when they have UTF-8.
+  if (!/\p{Cs}/u.test(text)) {
+    const bytes = new TextEncoder().encode(text);
+    expect(plain(readPredictions('p.jsonl', bytes))).toEqual(plain(readPredictions('p.jsonl', text)));
+  }
   return fast;
 }
 
@@ -72,14 +77,39 @@ describe('readPredictions: the flat-line scanner reads exactly as JSON.parse doe
   });
 
   it('reads the common shapes itself and leaves the rest to JSON.parse', () => {
-    const scans = (line: string) => scanFlatRecord(line, 0, line.length, new FlatRecord());
+    const scans = (line: string) => scanFlatRecord(new TextEncoder().encode(line), 0, new TextEncoder().encode(line).length, new FlatRecord());
     for (const line of ['{"id":"ex-1","accuracy":1,"f1":0.8125}', ' { "id" : 7 , "ok" : true , "t" : "x" , "n" : null } \r', '{}', '{"id":"a","x":-0.5}']) expect(scans(line)).toBe(true);
     for (const line of ['{"id":"a","x":1e3}', '{"id":"a\\n"}', '{"id":"a","x":[1]}', '{"id":"a","1":1}', '{"id":"a","x":1,"x":2}', '{"id":"a","x":0.1234567890123456}', '{"id":"a"} x', '\ufeff{"id":"a"}']) {
       expect(scans(line)).toBe(false);
     }
     const record = new FlatRecord();
-    expect(scanFlatRecord('{"id":"q","f1":0.3,"y":-12,"t":"cat","b":false}', 0, 47, record)).toBe(true);
+    expect(scanFlatRecord(new TextEncoder().encode('{"id":"q","f1":0.3,"y":-12,"t":"cat","b":false}'), 0, 47, record)).toBe(true);
     expect([record.count, record.names.slice(0, 5), record.values.slice(0, 5)]).toEqual([5, ['id', 'f1', 'y', 't', 'b'], ['q', 0.3, -12, '', false]]);
+  });
+
+  it('reads file bytes as their text: BOMs, NUL, invalid UTF-8, non-ASCII, blank files, detection by content', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const cases: [string, Uint8Array][] = [
+      ['p.jsonl', Uint8Array.from([0xef, 0xbb, 0xbf, ...enc('{"id":"a","x":1}\n')])],
+      ['p.jsonl', Uint8Array.from([0xff, 0xfe, ...Array.from(enc('{"id":"a"}'), (c) => [c, 0]).flat()])],
+      ['p.jsonl', enc('{"id":"a","x":1}\n{"id":"b\u0000"}\n')],
+      ['p.jsonl', Uint8Array.from([...enc('{"id":"a","x":1}\n{"id":"'), 0xc3, 0x28, ...enc('"}\n')])],
+      ['p.jsonl', enc('{"id":"é","x":1}\n{"id":"ü","t":"ß"}\n')],
+      ['p.jsonl', enc('  \n\t\n')],
+      ['p.jsonl', enc('\u00a0\n')],
+      ['p.txt', enc(' {"id":"a","x":1}\n')],
+      ['p.txt', enc('id,x\na,1\n')],
+      ['p.csv', enc('{"id":"a","x":1}\n')],
+    ];
+    for (const [file, bytes] of cases) {
+      const decoded = bytes[0] === 0xff ? new TextDecoder('utf-16le').decode(bytes.subarray(2)) : new TextDecoder('utf-8').decode(bytes);
+      const reference = readPredictions(file, bytes);
+      // The text path decodes the same bytes; for the invalid and binary ones, compare errors only.
+      if (!reference.ok) expect(reference.error.message).toMatch(/not valid UTF-8|binary|empty|Invalid|appears|no `id`|must be/);
+      else expect(plain(reference)).toEqual(plain(readPredictions(file, decoded)));
+    }
+    expect(readPredictions('p.jsonl', cases[3]![1])).toMatchObject({ ok: false, error: { message: 'The file is not valid UTF-8.' } });
+    expect(readPredictions('p.jsonl', cases[2]![1])).toMatchObject({ ok: false, error: { line: 2, message: 'The file is binary (it contains a NUL byte), not text.' } });
   });
 
   it('strips the file’s BOM as before', () => {
