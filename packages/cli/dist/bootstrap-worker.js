@@ -4,12 +4,12 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   runShare
-} from "./chunks/chunk-65YXT3NK.js";
+} from "./chunks/chunk-QWA7WR6A.js";
 import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunks/chunk-QM2SOEPB.js";
+} from "./chunks/chunk-GKAPOUSI.js";
 import "./chunks/chunk-FVVK2O27.js";
 
 // src/node/bootstrap-worker.ts

@@ -62,25 +62,39 @@ export function prepareColumn(differences: Float64Array): PreparedColumn {
   const n = differences.length;
   let zeros = 0;
   for (let i = 0; i < n; i++) if (differences[i] === 0) zeros++;
-  // Stop counting as soon as the counts cannot pay off: a column of distinct doubles costs a
-  // Map of at most (n − zeros) / LEVEL_COST entries, not one of n.
-  const limit = Math.max(MAX_LEVELS, Math.floor((n - zeros) / LEVEL_COST));
-  const levels = new Map<number, number>();
-  for (let i = 0; i < n && levels.size <= limit; i++) {
-    const d = differences[i]!;
-    levels.set(d, (levels.get(d) ?? 0) + 1);
-  }
-  if (levels.size <= limit) {
-    // Sorted, so that the draws do not depend on the order of the examples.
-    const values = Float64Array.from(levels.keys()).sort();
-    return { kind: 'levels', n, values, counts: Float64Array.from(values, (v) => levels.get(v)!) };
-  }
   const nonZero = new Float64Array(n - zeros);
   for (let i = 0, j = 0; i < n; i++) if (differences[i] !== 0) nonZero[j++] = differences[i]!;
-  // Sorted, so that the interval does not depend on the order of the examples (the weights are
-  // independent and identically distributed, so any fixed order gives the same distribution).
+  // Sorted: the interval does not depend on the order of the examples (the weights are
+  // independent and identically distributed, so any fixed order gives the same distribution),
+  // and equal values are runs, counted without a Map (which at a million distinct values was
+  // tens of MB at the peak).
   nonZero.sort();
-  return { kind: 'values', n, nonZero, zeros };
+  let distinct = zeros > 0 ? 1 : 0;
+  for (let i = 0; i < nonZero.length; i++) if (i === 0 || nonZero[i] !== nonZero[i - 1]) distinct++;
+  if (distinct > Math.max(MAX_LEVELS, Math.floor((n - zeros) / LEVEL_COST))) return { kind: 'values', n, nonZero, zeros };
+  // By counts: the distinct values in ascending order (0 among them when there are zeros).
+  const values = new Float64Array(distinct);
+  const counts = new Float64Array(distinct);
+  let k = -1;
+  let zeroPlaced = zeros === 0;
+  for (let i = 0; i < nonZero.length; i++) {
+    const v = nonZero[i]!;
+    if (!zeroPlaced && v > 0) {
+      values[++k] = 0;
+      counts[k] = zeros;
+      zeroPlaced = true;
+    }
+    if (k >= 0 && values[k] === v) counts[k]!++;
+    else {
+      values[++k] = v;
+      counts[k] = 1;
+    }
+  }
+  if (!zeroPlaced) {
+    values[++k] = 0;
+    counts[k] = zeros;
+  }
+  return { kind: 'levels', n, values, counts };
 }
 
 export function blockCount(resamples: number): number {

@@ -116,6 +116,25 @@ describe('the Poisson bootstrap', () => {
     expect(s.reason).toBe(`paired Poisson bootstrap, 95 % CI of the head − base difference of the mean: 200 resamples, seed 42, ${n.toLocaleString('en-US')} paired examples`);
   });
 
+  it.each([
+    ['negatives, zeros and positives', [-2, -1, 0, -0, 1, 1, 2, 0, -1]],
+    ['no zeros', [-3, -3, 5, 5, 5]],
+    ['only negatives and zeros', [-1, 0, -1, 0, 0]],
+    ['only positives and zeros', [0, 4, 4, 0]],
+    ['zeros first and last', [0, 0, 0, 1, -1]],
+  ])('counts the distinct values of a column in ascending order (%s)', (_, list) => {
+    const d = Float64Array.from({ length: 40 }, (_, i) => list[i % list.length]!);
+    const column = prepareColumn(d);
+    expect(column.kind).toBe('levels');
+    const expected = new Map<number, number>();
+    for (const v of d) expected.set(v === 0 ? 0 : v, (expected.get(v === 0 ? 0 : v) ?? 0) + 1);
+    const keys = [...expected.keys()].sort((a, b) => a - b);
+    if (column.kind === 'levels') {
+      expect(Array.from(column.values, (v) => (v === 0 ? 0 : v))).toEqual(keys);
+      expect(Array.from(column.counts)).toEqual(keys.map((k) => expected.get(k)));
+    }
+  });
+
   it('decides a Poisson(1) weight from a draw’s top byte exactly where no CDF boundary crosses that byte’s cell', () => {
     let undecided = 0;
     for (let cell = 0; cell < 256; cell++) {

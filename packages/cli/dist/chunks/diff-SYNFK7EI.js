@@ -5,10 +5,10 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   MAX_THREADS,
   parallelBlocks
-} from "./chunk-65YXT3NK.js";
+} from "./chunk-QWA7WR6A.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-RVP5RTR3.js";
+} from "./chunk-ORHCLAJH.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -25,7 +25,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-ERQLXJC6.js";
+} from "./chunk-FIWKIVMX.js";
 import {
   CliError,
   EXIT
@@ -50,7 +50,7 @@ import {
   readPredictions,
   statusSummary,
   verdictText
-} from "./chunk-QM2SOEPB.js";
+} from "./chunk-GKAPOUSI.js";
 import {
   plural,
   truncate

@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-RVP5RTR3.js";
+} from "./chunk-ORHCLAJH.js";
 import {
   ConfigError,
   InputError,
@@ -22,14 +22,14 @@ import {
   renderFindingsText,
   renderText,
   validateCard
-} from "./chunk-ERQLXJC6.js";
+} from "./chunk-FIWKIVMX.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   require_picomatch
-} from "./chunk-QM2SOEPB.js";
+} from "./chunk-GKAPOUSI.js";
 import {
   __toESM
 } from "./chunk-FVVK2O27.js";

@@ -4,14 +4,14 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict
-} from "./chunk-ERQLXJC6.js";
+} from "./chunk-FIWKIVMX.js";
 import {
   findingSpan,
   findingText
 } from "./chunk-EMOS75I2.js";
 import {
   verdictText
-} from "./chunk-QM2SOEPB.js";
+} from "./chunk-GKAPOUSI.js";
 
 // src/render/workflow-commands.ts
 function escapeCommandData(text) {

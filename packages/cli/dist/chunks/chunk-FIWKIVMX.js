@@ -12,7 +12,7 @@ import {
   decodeJsonString,
   require_dist,
   require_picomatch
-} from "./chunk-QM2SOEPB.js";
+} from "./chunk-GKAPOUSI.js";
 import {
   __commonJS,
   __export,

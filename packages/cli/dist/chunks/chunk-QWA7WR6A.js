@@ -6,7 +6,7 @@ import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunk-QM2SOEPB.js";
+} from "./chunk-GKAPOUSI.js";
 
 // src/node/parallel-bootstrap.ts
 import { availableParallelism } from "node:os";

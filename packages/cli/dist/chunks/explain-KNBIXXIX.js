@@ -12,14 +12,14 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-ERQLXJC6.js";
+} from "./chunk-FIWKIVMX.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   explainMetric
-} from "./chunk-QM2SOEPB.js";
+} from "./chunk-GKAPOUSI.js";
 import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts

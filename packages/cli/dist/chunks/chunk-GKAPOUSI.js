@@ -9133,8 +9133,8 @@ function decodeText(file, content, maxBytes) {
   } else {
     const nul = content.indexOf(0);
     if (nul !== -1) {
-      const at = locateBytes(content, nul);
-      return fail(file, at.line, at.column, "The file is binary (it contains a NUL byte), not text.", "Give a JSON, YAML, CSV or Markdown file.");
+      const at2 = locateBytes(content, nul);
+      return fail(file, at2.line, at2.column, "The file is binary (it contains a NUL byte), not text.", "Give a JSON, YAML, CSV or Markdown file.");
     }
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(content);
@@ -9208,20 +9208,34 @@ function prepareColumn(differences) {
   const n = differences.length;
   let zeros = 0;
   for (let i = 0; i < n; i++) if (differences[i] === 0) zeros++;
-  const limit = Math.max(MAX_LEVELS, Math.floor((n - zeros) / LEVEL_COST));
-  const levels = /* @__PURE__ */ new Map();
-  for (let i = 0; i < n && levels.size <= limit; i++) {
-    const d = differences[i];
-    levels.set(d, (levels.get(d) ?? 0) + 1);
-  }
-  if (levels.size <= limit) {
-    const values = Float64Array.from(levels.keys()).sort();
-    return { kind: "levels", n, values, counts: Float64Array.from(values, (v) => levels.get(v)) };
-  }
   const nonZero = new Float64Array(n - zeros);
   for (let i = 0, j = 0; i < n; i++) if (differences[i] !== 0) nonZero[j++] = differences[i];
   nonZero.sort();
-  return { kind: "values", n, nonZero, zeros };
+  let distinct = zeros > 0 ? 1 : 0;
+  for (let i = 0; i < nonZero.length; i++) if (i === 0 || nonZero[i] !== nonZero[i - 1]) distinct++;
+  if (distinct > Math.max(MAX_LEVELS, Math.floor((n - zeros) / LEVEL_COST))) return { kind: "values", n, nonZero, zeros };
+  const values = new Float64Array(distinct);
+  const counts = new Float64Array(distinct);
+  let k = -1;
+  let zeroPlaced = zeros === 0;
+  for (let i = 0; i < nonZero.length; i++) {
+    const v = nonZero[i];
+    if (!zeroPlaced && v > 0) {
+      values[++k] = 0;
+      counts[k] = zeros;
+      zeroPlaced = true;
+    }
+    if (k >= 0 && values[k] === v) counts[k]++;
+    else {
+      values[++k] = v;
+      counts[k] = 1;
+    }
+  }
+  if (!zeroPlaced) {
+    values[++k] = 0;
+    counts[k] = zeros;
+  }
+  return { kind: "levels", n, values, counts };
 }
 function blockCount(resamples) {
   return Math.ceil(resamples / BLOCK_RESAMPLES);
@@ -9909,14 +9923,21 @@ function regressionCheck(input, h) {
 // src/core/metrics/id-index.ts
 var IdIndex = class _IdIndex {
   /** Each id's hash (FNV-1a over its UTF-16 code units), by row. */
-  hashes = new Int32Array(1024);
+  hashes;
   /** Row + 1 at each slot, 0 where empty; a power of two, kept at most half full. */
-  table = new Int32Array(2048);
+  table;
+  /** `capacity`: the ids expected, so that the arrays need not grow (they still can). */
+  constructor(capacity = 1024) {
+    this.hashes = new Int32Array(Math.max(16, capacity));
+    let size = 32;
+    while (size < capacity * 2) size *= 2;
+    this.table = new Int32Array(size);
+  }
   /** The ids by row (the index appends to it). */
   ids = [];
   /** An index over ids that no reader indexed (built by hand): a repeated id finds its first row. */
   static over(ids) {
-    const index = new _IdIndex();
+    const index = new _IdIndex(ids.length);
     for (const id of ids) index.add(id, _IdIndex.hash(id));
     return index;
   }
@@ -10343,8 +10364,8 @@ function readModelIndex(tree, collector, notes, locator) {
       for (const metric of metrics.items) {
         const metricName = nonEmpty(scalarText(child(metric, "type"))) ?? nonEmpty(scalarText(child(metric, "name")));
         if (!metricName) {
-          const at = locator.at(metric.offset);
-          notes.add(at.line, at.column, "metrics/unnamed-result", "A model-index metric has neither `type` nor `name`; it is ignored.", "Give it a `type`, e.g. accuracy.");
+          const at2 = locator.at(metric.offset);
+          notes.add(at2.line, at2.column, "metrics/unnamed-result", "A model-index metric has neither `type` nor `name`; it is ignored.", "Give it a `type`, e.g. accuracy.");
           continue;
         }
         candidates.push({
@@ -10374,8 +10395,8 @@ function readModelCardToolkit(tree, collector, notes, locator) {
     for (const metric of metrics.items) {
       const type = nonEmpty(scalarText(child(metric, "type")));
       if (!type) {
-        const at = locator.at(metric.offset);
-        notes.add(at.line, at.column, "metrics/unnamed-result", "A performance metric has no `type`; it is ignored.", "Give it a `type`, e.g. accuracy.");
+        const at2 = locator.at(metric.offset);
+        notes.add(at2.line, at2.column, "metrics/unnamed-result", "A performance metric has no `type`; it is ignored.", "Give it a `type`, e.g. accuracy.");
         continue;
       }
       const slice = nonEmpty(scalarText(child(metric, "slice")));
@@ -10434,8 +10455,8 @@ function addCandidates(candidates, collector, notes, locator) {
 function cardValue(key, c, notes, locator) {
   const v = c.value;
   if (v === void 0 || v.kind === "null") {
-    const at = locator.at(v?.offset ?? c.offset);
-    notes.add(at.line, at.column, "metrics/missing-value", `\`${key}\` has no value.`, "Fill in `value` or remove the entry.");
+    const at2 = locator.at(v?.offset ?? c.offset);
+    notes.add(at2.line, at2.column, "metrics/missing-value", `\`${key}\` has no value.`, "Fill in `value` or remove the entry.");
     return { kind: "invalid", raw: "null" };
   }
   switch (v.kind) {
@@ -10445,16 +10466,16 @@ function cardValue(key, c, notes, locator) {
       if (isNumberText(v.value)) return numberValue(Number(v.value.trim()));
       const reading = readStringValue(v.value);
       if (reading.why === "percent" && reading.value.kind === "number") {
-        const at = locator.at(v.offset);
-        notes.add(at.line, at.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(v.value)} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
+        const at2 = locator.at(v.offset);
+        notes.add(at2.line, at2.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(v.value)} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
       }
       return reading.value;
     }
     case "bool":
       return { kind: "text", value: String(v.value) };
     default: {
-      const at = locator.at(v.offset);
-      notes.add(at.line, at.column, "metrics/ignored-value", `\`${key}\`: the value is a ${v.kind === "list" ? "list" : "mapping"}, not a number; it is ignored.`);
+      const at2 = locator.at(v.offset);
+      notes.add(at2.line, at2.column, "metrics/ignored-value", `\`${key}\`: the value is a ${v.kind === "list" ? "list" : "mapping"}, not a number; it is ignored.`);
       return null;
     }
   }
@@ -10966,8 +10987,8 @@ function readMetrics(file, content, options = {}) {
     }
   } catch (e) {
     if (e instanceof TooManyMetricsError) {
-      const at = new Locator(text).at(e.offset);
-      return fail(file, at.line, at.column, e.message, `Keep it under ${MAX_METRICS.toLocaleString("en-US")}; per-example values belong in a predictions file.`);
+      const at2 = new Locator(text).at(e.offset);
+      return fail(file, at2.line, at2.column, e.message, `Keep it under ${MAX_METRICS.toLocaleString("en-US")}; per-example values belong in a predictions file.`);
     }
     throw e;
   }
@@ -11002,24 +11023,24 @@ function readTreeMetrics(file, text, syntax, lineOffset, cardOnly = false) {
   if (syntax === "json") {
     const parsed = parseJsonTree(text);
     if (!parsed.ok) {
-      const at = locator.at(parsed.offset);
-      return fail(file, at.line, at.column, `Invalid JSON: ${parsed.message}`);
+      const at2 = locator.at(parsed.offset);
+      return fail(file, at2.line, at2.column, `Invalid JSON: ${parsed.message}`);
     }
     tree = parsed.tree;
   } else {
     const parsed = parseYamlTree(text);
     if (!parsed.ok) {
-      const at = locator.at(parsed.offset);
-      return fail(file, at.line, at.column, `Invalid YAML: ${parsed.message}`);
+      const at2 = locator.at(parsed.offset);
+      return fail(file, at2.line, at2.column, `Invalid YAML: ${parsed.message}`);
     }
     tree = parsed.tree;
   }
   const start = locator.at(0);
   if (tree === null) return fail(file, start.line, start.column, "The document is empty.", "Write the metrics as `name: value` pairs.");
   if (tree.kind !== "map") {
-    const at = locator.at(tree.offset);
+    const at2 = locator.at(tree.offset);
     const found = tree.kind === "list" ? "a list" : "a single value";
-    return fail(file, at.line, at.column, `Expected an object of metrics (name: value) at the top level, found ${found}.`, 'Write e.g. {"accuracy": 0.91, "loss": 0.23}.');
+    return fail(file, at2.line, at2.column, `Expected an object of metrics (name: value) at the top level, found ${found}.`, 'Write e.g. {"accuracy": 0.91, "loss": 0.23}.');
   }
   const notes = new Notes();
   const collector = new MetricCollector(locator, notes);
@@ -11055,8 +11076,8 @@ function readCsvMetrics(file, text, syntax) {
   const locator = new Locator(text);
   const parsed = parseCsv(text, delimiter, { maxRows: MAX_METRICS + 1, maxColumns: MAX_METRICS });
   if (!parsed.ok) {
-    const at = locator.at(parsed.offset);
-    return fail(file, at.line, at.column, `Invalid ${syntax.toUpperCase()}: ${parsed.message}`);
+    const at2 = locator.at(parsed.offset);
+    return fail(file, at2.line, at2.column, `Invalid ${syntax.toUpperCase()}: ${parsed.message}`);
   }
   const { rows, offsets } = parsed.table;
   const notes = new Notes();
@@ -11068,24 +11089,24 @@ function readCsvMetrics(file, text, syntax) {
   const headerless = rows.every((r) => r.length === 2) && readCellValue(rows[0][1])?.value.kind === "number";
   const add = (key, cell, offset) => {
     const reading = readCellValue(cell);
-    const at = locator.at(offset);
+    const at2 = locator.at(offset);
     if (key === "") {
-      notes.add(at.line, at.column, "metrics/unnamed-value", "A value has no metric name; it is ignored.");
+      notes.add(at2.line, at2.column, "metrics/unnamed-value", "A value has no metric name; it is ignored.");
       return;
     }
     if (reading === null) {
-      notes.add(at.line, at.column, "metrics/empty-value", `\`${key}\` has an empty value; it is ignored.`);
+      notes.add(at2.line, at2.column, "metrics/empty-value", `\`${key}\` has an empty value; it is ignored.`);
       return;
     }
     if (reading.why === "percent" && reading.value.kind === "number") {
-      notes.add(at.line, at.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(cell.trim())} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
+      notes.add(at2.line, at2.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(cell.trim())} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
     }
     collector.add(key, reading.value, offset);
   };
   const checkWidth = (row, width) => {
     if (rows[row].length === width) return null;
-    const at = locator.at(offsets[row]);
-    return fail(file, at.line, at.column, `This row has ${rows[row].length} columns but the ${headerless ? "first row" : "header"} has ${width}.`, "Quote values that contain the delimiter.");
+    const at2 = locator.at(offsets[row]);
+    return fail(file, at2.line, at2.column, `This row has ${rows[row].length} columns but the ${headerless ? "first row" : "header"} has ${width}.`, "Quote values that contain the delimiter.");
   };
   if (nameCol !== -1 && valueCol !== -1 && nameCol !== valueCol || headerless) {
     const [n, v] = headerless ? [0, 1] : [nameCol, valueCol];
@@ -11104,11 +11125,11 @@ function readCsvMetrics(file, text, syntax) {
     const cells = cellOffsets(text, offsets[1], delimiter);
     for (let c = 0; c < header.length; c++) add(header[c], rows[1][c], cells[c]);
   } else {
-    const at = locator.at(offsets[rows.length === 1 ? 0 : 2]);
+    const at2 = locator.at(offsets[rows.length === 1 ? 0 : 2]);
     return fail(
       file,
-      at.line,
-      at.column,
+      at2.line,
+      at2.column,
       rows.length === 1 ? "The file has a header row but no values." : `Cannot tell the layout: ${rows.length} rows, and no \`metric\` and \`value\` columns in the header.`,
       "Write either rows of `metric,value` under that header, or one header row of metric names and one row of values."
     );
@@ -11120,6 +11141,10 @@ function readCsvMetrics(file, text, syntax) {
 var MAX_PREDICTION_ROWS = 1e7;
 var MAX_PREDICTION_COLUMNS = 1e3;
 function readPredictions(file, content, options = {}) {
+  if (typeof content !== "string") {
+    const start = jsonLinesBytesStart(file, content, options);
+    if (start !== -1) return readJsonLinesBytes(file, content, start, true);
+  }
   const decoded = decodeText(file, content, MAX_PREDICTIONS_BYTES);
   if (!decoded.ok) return decoded;
   const text = decoded.value;
@@ -11127,23 +11152,40 @@ function readPredictions(file, content, options = {}) {
   const format = options.format ?? detect(file, text);
   return format === "jsonl" ? readJsonLines(file, text) : readTable(file, text, format);
 }
-function detect(file, text) {
+function detectByName(file) {
   const ext = /\.([a-z0-9]+)$/i.exec(file)?.[1]?.toLowerCase();
   if (ext === "jsonl" || ext === "ndjson" || ext === "json") return "jsonl";
   if (ext === "csv") return "csv";
   if (ext === "tsv" || ext === "tab") return "tsv";
+  return null;
+}
+function detect(file, text) {
+  const byName = detectByName(file);
+  if (byName) return byName;
   if (text.trimStart().startsWith("{")) return "jsonl";
   return sniffDelimiter(text) === "	" ? "tsv" : "csv";
 }
+var PRESIZE_MAX = 2e6;
 var Builder = class {
-  constructor(file) {
+  /**
+   * `rows`: how many rows there will be at most (the file's lines), so that the typed arrays are
+   * allocated once at their size instead of grown by doubling, which at a million rows held the
+   * old and the new copies at once: tens of MB more at the peak.
+   */
+  constructor(file, rows) {
     this.file = file;
+    this.rows = rows;
+    const capacity = Math.max(16, Math.min(rows, PRESIZE_MAX));
+    this.index = new IdIndex(capacity);
+    this.ids = this.index.ids;
+    this.lines = new Int32Array(capacity);
   }
   file;
-  index = new IdIndex();
-  ids = this.index.ids;
+  rows;
+  index;
+  ids;
   /** The line of each row, for the error about a repeated id. */
-  lines = new Int32Array(1024);
+  lines;
   columns = /* @__PURE__ */ new Map();
   notes = new Notes();
   /** Starts a row; returns an error when the id was already used. */
@@ -11190,7 +11232,7 @@ var Builder = class {
   put(c, value) {
     const row = this.ids.length - 1;
     if (row >= c.values.length) {
-      const grown = new Float64Array(Math.max(1024, c.values.length * 2, row + 1)).fill(NaN);
+      const grown = new Float64Array(Math.max(Math.min(this.rows, PRESIZE_MAX), c.values.length * 2, row + 1)).fill(NaN);
       grown.set(c.values);
       c.values = grown;
     }
@@ -11203,8 +11245,8 @@ var Builder = class {
         this.notes.add(c.textAt.line, c.textAt.column, "metrics/text-column", `\`${name}\` holds text, not numbers; it is not used for significance.`);
         continue;
       }
-      const values = new Float64Array(this.ids.length).fill(NaN);
-      values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
+      const values = c.values.length === this.ids.length ? c.values : new Float64Array(this.ids.length).fill(NaN);
+      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
       if (c.nonFinite > 0) {
         this.notes.add(1, 1, "metrics/non-finite-example", `\`${name}\`: ${c.nonFinite} ${c.nonFinite === 1 ? "example has" : "examples have"} NaN or an infinite value; ${c.nonFinite === 1 ? "it is" : "they are"} left out of the bootstrap for this metric.`);
       }
@@ -11214,8 +11256,38 @@ var Builder = class {
     return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done(), idIndex: this.index } };
   }
 };
+function jsonLinesBytesStart(file, bytes, options) {
+  if (bytes.byteLength > MAX_PREDICTIONS_BYTES) return -1;
+  if (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255) return -1;
+  if (bytes.indexOf(0) !== -1) return -1;
+  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
+  let first = start;
+  while (first < bytes.length && isSpace(bytes[first])) first++;
+  if (first === bytes.length || bytes[first] >= 128) return -1;
+  const format = options.format ?? detectByName(file) ?? (bytes[first] === 123 ? "jsonl" : null);
+  if (format !== "jsonl") return -1;
+  return validUtf8(bytes) ? start : -1;
+}
+function validUtf8(bytes) {
+  let i = 0;
+  while (i < bytes.length && bytes[i] < 128) i++;
+  if (i === bytes.length) return true;
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  try {
+    for (let at2 = 0; at2 < bytes.length; at2 += 1 << 18) decoder.decode(bytes.subarray(at2, at2 + (1 << 18)), { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+var UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
+var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
 function readJsonLines(file, text, fast = true) {
-  const b = new Builder(file);
+  if (fast && !LONE_SURROGATE.test(text)) return readJsonLinesBytes(file, new TextEncoder().encode(text), 0, true);
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < text.length - 1; i = text.indexOf("\n", i + 1)) lines++;
+  const b = new Builder(file, lines);
   const record = new FlatRecord();
   let lineNo = 0;
   let start = 0;
@@ -11223,27 +11295,50 @@ function readJsonLines(file, text, fast = true) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
     lineNo++;
-    const lineStart = start;
+    const line = text.slice(start, end);
     start = end + 1;
-    if (text.charCodeAt(lineStart) !== 123 && text.slice(lineStart, end).trim() === "") {
+    if (line.trim() === "") {
       if (end === text.length) break;
       continue;
     }
-    if (!fast || !scanFlatRecord(text, lineStart, end, record)) {
-      const line = text.slice(lineStart, end);
-      const parsed = parseRecord(line);
-      if (!parsed.ok) {
-        const at = new Locator(line).at(parsed.offset);
-        return fail(file, lineNo, at.column, `Invalid JSON: ${parsed.message}`, "Each line must be one JSON object.");
-      }
-      record.count = 0;
-      for (const [name, value] of parsed.fields) record.push(name, value);
-    }
-    const bad = addRecord(b, record, lineNo);
+    const bad = slowRecord(b, record, line, lineNo) ?? addRecord(b, record, lineNo);
     if (bad) return bad;
     if (end === text.length) break;
   }
   return b.done();
+}
+function readJsonLinesBytes(file, bytes, from, fast) {
+  let lines = 1;
+  for (let i = bytes.indexOf(10, from); i !== -1 && i < bytes.length - 1; i = bytes.indexOf(10, i + 1)) lines++;
+  const b = new Builder(file, lines);
+  const record = new FlatRecord();
+  let lineNo = 0;
+  let start = from;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end === -1) end = bytes.length;
+    lineNo++;
+    const lineStart = start;
+    start = end + 1;
+    if (bytes[lineStart] !== 123 && UTF8.decode(bytes.subarray(lineStart, end)).trim() === "") {
+      if (end === bytes.length) break;
+      continue;
+    }
+    const bad = (fast && scanFlatRecord(bytes, lineStart, end, record) ? null : slowRecord(b, record, UTF8.decode(bytes.subarray(lineStart, end)), lineNo)) ?? addRecord(b, record, lineNo);
+    if (bad) return bad;
+    if (end === bytes.length) break;
+  }
+  return b.done();
+}
+function slowRecord(b, record, line, lineNo) {
+  const parsed = parseRecord(line);
+  if (!parsed.ok) {
+    const at2 = new Locator(line).at(parsed.offset);
+    return fail(b.file, lineNo, at2.column, `Invalid JSON: ${parsed.message}`, "Each line must be one JSON object.");
+  }
+  record.count = 0;
+  for (const [name, value] of parsed.fields) record.push(name, value);
+  return null;
 }
 var FlatRecord = class {
   count = 0;
@@ -11279,47 +11374,56 @@ function addRecord(b, record, lineNo) {
 var TEXT = "";
 var POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 var isSpace = (c) => c === 32 || c === 9 || c === 13 || c === 10;
+var at = (bytes, i) => i < bytes.length ? bytes[i] : -1;
+function sameAscii(s, bytes, start, end) {
+  if (end - start !== s.length || end > bytes.length) return false;
+  for (let i = 0; i < s.length; i++) if (bytes[start + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+function ascii(bytes, start, end) {
+  return end - start <= 64 ? String.fromCharCode.apply(null, bytes.subarray(start, end)) : UTF8.decode(bytes.subarray(start, end));
+}
 function scanFlatRecord(text, start, end, record) {
   let i = start;
-  while (i < end && isSpace(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i) !== 123) return false;
+  while (i < end && isSpace(at(text, i))) i++;
+  if (at(text, i) !== 123) return false;
   i++;
-  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  while (i < end && isSpace(at(text, i))) i++;
   let count = 0;
-  if (text.charCodeAt(i) === 125) {
+  if (at(text, i) === 125) {
     i++;
   } else {
     for (; ; ) {
-      if (text.charCodeAt(i) !== 34) return false;
+      if (at(text, i) !== 34) return false;
       const keyStart = i + 1;
       let k = keyStart;
       for (; k < end; k++) {
-        const c2 = text.charCodeAt(k);
+        const c2 = at(text, k);
         if (c2 === 34) break;
-        if (c2 === 92 || c2 < 32) return false;
+        if (c2 === 92 || c2 < 32 || c2 >= 128) return false;
       }
       if (k >= end) return false;
-      const first = text.charCodeAt(keyStart);
+      const first = at(text, keyStart);
       if (first >= 48 && first <= 57) return false;
       let name = count < record.names.length ? record.names[count] : null;
-      if (name === null || name.length !== k - keyStart || !text.startsWith(name, keyStart)) name = text.slice(keyStart, k);
+      if (name === null || !sameAscii(name, text, keyStart, k)) name = ascii(text, keyStart, k);
       for (let j = 0; j < count; j++) if (record.names[j] === name) return false;
       i = k + 1;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== 58) return false;
+      while (i < end && isSpace(at(text, i))) i++;
+      if (at(text, i) !== 58) return false;
       i++;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
-      const c = text.charCodeAt(i);
+      while (i < end && isSpace(at(text, i))) i++;
+      const c = at(text, i);
       let value;
       if (c === 34) {
         let v = i + 1;
         for (; v < end; v++) {
-          const d = text.charCodeAt(v);
+          const d = at(text, v);
           if (d === 34) break;
-          if (d === 92 || d < 32) return false;
+          if (d === 92 || d < 32 || d >= 128) return false;
         }
         if (v >= end) return false;
-        value = name === "id" ? text.slice(i + 1, v) : TEXT;
+        value = name === "id" ? ascii(text, i + 1, v) : TEXT;
         i = v + 1;
       } else if (c === 45 || c >= 48 && c <= 57) {
         const negative = c === 45;
@@ -11329,17 +11433,17 @@ function scanFlatRecord(text, start, end, record) {
         let fraction = 0;
         const intStart = v;
         for (; v < end; v++) {
-          const d = text.charCodeAt(v) - 48;
+          const d = at(text, v) - 48;
           if (d < 0 || d > 9) break;
           m = m * 10 + d;
           digits++;
         }
-        if (digits === 0 || text.charCodeAt(intStart) === 48 && digits > 1) return false;
-        if (text.charCodeAt(v) === 46) {
+        if (digits === 0 || at(text, intStart) === 48 && digits > 1) return false;
+        if (at(text, v) === 46) {
           v++;
           const fracStart = v;
           for (; v < end; v++) {
-            const d = text.charCodeAt(v) - 48;
+            const d = at(text, v) - 48;
             if (d < 0 || d > 9) break;
             m = m * 10 + d;
             digits++;
@@ -11347,18 +11451,18 @@ function scanFlatRecord(text, start, end, record) {
           fraction = v - fracStart;
           if (fraction === 0) return false;
         }
-        const e = text.charCodeAt(v);
+        const e = at(text, v);
         if (e === 101 || e === 69 || digits > 15) return false;
         const magnitude = fraction === 0 ? m : m / POW10[fraction];
         value = negative ? -magnitude : magnitude;
         i = v;
-      } else if (c === 116 && text.startsWith("true", i)) {
+      } else if (c === 116 && sameAscii("true", text, i, i + 4)) {
         value = true;
         i += 4;
-      } else if (c === 102 && text.startsWith("false", i)) {
+      } else if (c === 102 && sameAscii("false", text, i, i + 5)) {
         value = false;
         i += 5;
-      } else if (c === 110 && text.startsWith("null", i)) {
+      } else if (c === 110 && sameAscii("null", text, i, i + 4)) {
         value = null;
         i += 4;
       } else {
@@ -11367,15 +11471,15 @@ function scanFlatRecord(text, start, end, record) {
       record.names[count] = name;
       record.values[count] = value;
       count++;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
-      const next = text.charCodeAt(i);
+      while (i < end && isSpace(at(text, i))) i++;
+      const next = at(text, i);
       i++;
       if (next === 125) break;
       if (next !== 44) return false;
-      while (i < end && isSpace(text.charCodeAt(i))) i++;
+      while (i < end && isSpace(at(text, i))) i++;
     }
   }
-  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  while (i < end && isSpace(at(text, i))) i++;
   if (i !== end) return false;
   record.count = count;
   return true;
@@ -11416,14 +11520,14 @@ function readTable(file, text, format) {
   const locator = new Locator(text);
   const parsed = parseCsv(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 });
   if (!parsed.ok) {
-    const at = locator.at(parsed.offset);
-    return fail(file, at.line, at.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
+    const at2 = locator.at(parsed.offset);
+    return fail(file, at2.line, at2.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
   }
   const { rows, offsets } = parsed.table;
   const header = rows[0].map((h) => h.trim());
   const idCol = header.findIndex((h) => h.toLowerCase() === "id");
   if (idCol === -1) return fail(file, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
-  const b = new Builder(file);
+  const b = new Builder(file, rows.length - 1);
   const columns = [];
   for (let c = 0; c < header.length; c++) {
     if (c === idCol) {
@@ -11436,16 +11540,16 @@ function readTable(file, text, format) {
   }
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r];
-    const at = locator.at(offsets[r]);
+    const at2 = locator.at(offsets[r]);
     if (row.length !== header.length) {
-      return fail(file, at.line, at.column, `This row has ${row.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
+      return fail(file, at2.line, at2.column, `This row has ${row.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
     }
     const id = row[idCol].trim();
     if (id === "") {
       const cell = locator.at(cellOffsets(text, offsets[r], delimiter)[idCol]);
       return fail(file, cell.line, cell.column, "This row has an empty `id`.", "Give every example an id.");
     }
-    const bad = b.row(id, at.line, at.column);
+    const bad = b.row(id, at2.line, at2.column);
     if (bad) return bad;
     for (let c = 0; c < row.length; c++) {
       const col = columns[c];
