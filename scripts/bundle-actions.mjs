@@ -66,7 +66,8 @@ const cliDist = join(cliDir, 'dist');
 const cliVersion = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).version;
 const cli = await build({
   absWorkingDir: root,
-  entryPoints: { modelgate: join(root, 'src', 'cli', 'bin.ts') },
+  // The bootstrap's worker thread is a file of its own, beside modelgate.js (src/node/parallel-bootstrap.ts finds it there).
+  entryPoints: { modelgate: join(root, 'src', 'cli', 'bin.ts'), 'bootstrap-worker': join(root, 'src', 'node', 'bootstrap-worker.ts') },
   outdir: cliDist,
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

@@ -13,6 +13,7 @@ import {
   type DiffPart,
   type MetricSet,
   type MetricsDiff,
+  type BootstrapOptions,
   type PredictionSet,
 } from '../core/metrics/index.js';
 import type { Config } from '../core/config/index.js';
@@ -21,6 +22,7 @@ import { ConfigError, InputError } from '../node/errors.js';
 import { resolveRevision } from '../node/git.js';
 import { loadProjectConfig } from '../node/load-config.js';
 import { emptyMetrics, metricsFilesOn, readMetricsBytes, readMetricsOn, type Tree } from '../node/metrics-sources.js';
+import { MAX_THREADS, parallelBlocks, type ParallelBlocks } from '../node/parallel-bootstrap.js';
 import { readMetricsFile, readPredictionsFile } from '../node/read-metrics.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
@@ -68,6 +70,7 @@ Options:
       --model NAME             The model, for the comment marker (default: from the card)
       --seed N                 Bootstrap seed (default ${DEFAULT_SEED})
       --resamples N            Bootstrap resamples (default ${DEFAULT_RESAMPLES}, at most ${MAX_RESAMPLES})
+      --threads N              Threads for a large bootstrap (default: the cores, at most ${MAX_THREADS}; 1 for one)
   -h, --help                   Show this help
 
 Exit status: 0 when every gate passes, 1 when a gate fails, 2 on usage or input errors (with
@@ -88,6 +91,7 @@ const OPTIONS = {
   model: { type: 'string' },
   seed: { type: 'string' },
   resamples: { type: 'string' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -107,6 +111,8 @@ interface DiffOptions {
   model: string | undefined;
   seed: number;
   resamples: number;
+  /** Undefined: threadCount()'s default. */
+  threads: number | undefined;
 }
 
 /** What was compared: the diff, where each row's metric is (for annotations), and the baseline's name. */
@@ -127,6 +133,8 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
       io.stdout(jsonError(usage ? message : `unexpected error: ${message.split('\n')[0]}`, error instanceof CliError ? error.exitCode : EXIT.usage));
     }
     throw error instanceof InputError ? new CliError(error.message, EXIT.usage) : error;
+  } finally {
+    await closePools();
   }
 }
 
@@ -188,7 +196,7 @@ async function compare(options: DiffOptions, config: Config, root: string, io: C
     if (files.every((f) => f.kind === 'stdin')) throw new CliError("Only one side can be read from standard input ('-').");
     const [base, head] = await Promise.all(files.map((f) => readSide(f, io)));
     const predictions = await readPredictions(options, io.cwd);
-    const diff = compareMetrics(base!, head!, { rules: config.metrics, ...predictions, bootstrap: { seed: options.seed, resamples: options.resamples } });
+    const diff = compareMetrics(base!, head!, { rules: config.metrics, ...predictions, bootstrap: bootstrapOptions(options) });
     return { diff, locations: locationsOf([{ prefix: null, base: base!, head: head! }]), baseline: baselineFor(options, { label: base!.file }) };
   }
 
@@ -227,7 +235,7 @@ async function compare(options: DiffOptions, config: Config, root: string, io: C
   if (pairs.length > 1 && predictions.basePredictions) throw new CliError('--base-predictions and --head-predictions go with one metrics file per side; name that one file after --.');
   const parts: DiffPart[] = pairs.map((p) => ({
     prefix: p.prefix,
-    diff: compareMetrics(p.base, p.head, { rules: config.metrics, ...predictions, bootstrap: { seed: options.seed, resamples: options.resamples } }),
+    diff: compareMetrics(p.base, p.head, { rules: config.metrics, ...predictions, bootstrap: bootstrapOptions(options) }),
   }));
   const label = baseTree.kind === 'commit' ? baseTree.name : 'the working tree';
   const implied: Baseline = { label };
@@ -347,7 +355,29 @@ function parseOptions(args: string[]): DiffOptions | 'help' {
     model: values.model,
     seed: integer('--seed', values.seed, DEFAULT_SEED, 0, 0xffffffff),
     resamples: integer('--resamples', values.resamples, DEFAULT_RESAMPLES, 100, MAX_RESAMPLES),
+    threads: values.threads === undefined ? undefined : integer('--threads', values.threads, 1, 1, MAX_THREADS_ASKED),
   };
+}
+
+/** The most --threads takes: more threads than this would be a typo, not a machine. */
+const MAX_THREADS_ASKED = 256;
+
+/**
+ * The bootstrap's options: seed, resamples, and worker threads for large Poisson bootstraps (the
+ * same interval as one thread; small inputs stay on this one). The workers are unref'd, so they
+ * do not keep the process alive; the closing function stops them for in-process callers.
+ */
+function bootstrapOptions(options: DiffOptions): BootstrapOptions {
+  const parallel = parallelBlocks({ threads: options.threads });
+  openPools.push(parallel);
+  return { seed: options.seed, resamples: options.resamples, runBlocks: parallel.runBlocks };
+}
+
+/** This run's worker pools (started only for a large bootstrap), stopped when the command ends. */
+const openPools: ParallelBlocks[] = [];
+
+async function closePools(): Promise<void> {
+  await Promise.all(openPools.splice(0).map((p) => p.close()));
 }
 
 function integer(option: string, value: string | undefined, fallback: number, min: number, max: number): number {

@@ -153,6 +153,10 @@ describe('modelgate diff', () => {
     out = '';
     await run(...args);
     expect(JSON.parse(out).rows[0].ci).toEqual(row.ci);
+    // Threads never change an interval (and 200 examples stay on one thread anyway).
+    out = '';
+    await run(...args, '--threads', '3');
+    expect(JSON.parse(out).rows[0].ci).toEqual(row.ci);
   });
 
   it.each([
@@ -169,6 +173,8 @@ describe('modelgate diff', () => {
     [['base.json', 'head.json', '--seed=-1'], "--seed must be a whole number from 0 to 4,294,967,295, not '-1'."],
     [['base.json', 'head.json', '--seed', '-1'], "Option '--seed' needs a value, e.g. '--seed=VALUE'."],
     [['base.json', 'head.json', '--resamples', '10'], "--resamples must be a whole number from 100 to 100,000, not '10'."],
+    [['base.json', 'head.json', '--threads', '0'], "--threads must be a whole number from 1 to 256, not '0'."],
+    [['base.json', 'head.json', '--threads', 'all'], "--threads must be a whole number from 1 to 256, not 'all'."],
     [['base.json', 'missing.json'], "'missing.json' is neither a file nor a git revision here. Check the name (a branch, tag or commit, or a metrics file)."],
     [['base.json', 'head.json', '--config', 'nope.yml'], 'Cannot read config file nope.yml: not found.'],
   ])('exits 2 with a clear message for %j', async (args, message) => {

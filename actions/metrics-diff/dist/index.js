@@ -5811,35 +5811,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at2, len) => {
+          wasm_on_url: (p, at3, len) => {
             return 0;
           },
-          wasm_on_status: (p, at2, len) => {
+          wasm_on_status: (p, at3, len) => {
             assert2(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert2(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at2, len) => {
+          wasm_on_header_field: (p, at3, len) => {
             assert2(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at2, len) => {
+          wasm_on_header_value: (p, at3, len) => {
             assert2(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert2(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at2, len) => {
+          wasm_on_body: (p, at3, len) => {
             assert2(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -33642,46 +33642,46 @@ function collectionDepth(stack) {
 // src/core/config/schema-file.ts
 function parseSchemaFile(text, schema, options) {
   const { prefix, what } = options;
-  const at2 = (line, column, rule, message, hint) => ({ severity: "error", rule: `${prefix}/${rule}`, message, hint, line, column });
+  const at3 = (line, column, rule, message, hint) => ({ severity: "error", rule: `${prefix}/${rule}`, message, hint, line, column });
   const capped = (errors2, more2) => {
     const extra = more2 + Math.max(0, errors2.length - options.maxErrors);
     if (extra === 0) return errors2;
     const kept = errors2.slice(0, options.maxErrors);
     const last = kept[kept.length - 1];
-    kept.push(at2(last.line, last.column, "too-many-errors", `\u2026and ${thousands(extra)} more errors in ${what.toLowerCase()}.`, "Fix the errors above and check again."));
+    kept.push(at3(last.line, last.column, "too-many-errors", `\u2026and ${thousands(extra)} more errors in ${what.toLowerCase()}.`, "Fix the errors above and check again."));
     return kept;
   };
   if (text.length > options.maxChars) {
-    return { ok: false, errors: [at2(1, 1, "too-large", `${what} is over ${Math.round(options.maxChars / 1024)} KiB.`, `Keep ${what.toLowerCase()} smaller.`)] };
+    return { ok: false, errors: [at3(1, 1, "too-large", `${what} is over ${Math.round(options.maxChars / 1024)} KiB.`, `Keep ${what.toLowerCase()} smaller.`)] };
   }
   const counter = new import_yaml5.LineCounter();
   const map2 = new SourceMap(counter);
   const read = readYaml(text, counter, { maxErrors: options.maxErrors, maxTokens: options.maxTokens });
   if (read.kind === "too-deep") {
     const pos = read.offset === null ? map2.start() : map2.at(read.offset);
-    return { ok: false, errors: [at2(pos.line, pos.column, "yaml-syntax", `${what} nests deeper than ${MAX_DEPTH} levels.`, "Flatten it.")] };
+    return { ok: false, errors: [at3(pos.line, pos.column, "yaml-syntax", `${what} nests deeper than ${MAX_DEPTH} levels.`, "Flatten it.")] };
   }
   const syntax = [];
   let more = 0;
   if (read.kind === "document" && read.doc) {
     for (const e of read.doc.errors) {
       const pos = map2.at(e.pos[0]);
-      syntax.push({ offset: e.pos[0], finding: at2(pos.line, pos.column, "yaml-syntax", firstLine(e.message), "Fix the YAML syntax; a YAML linter or your editor shows the exact problem.") });
+      syntax.push({ offset: e.pos[0], finding: at3(pos.line, pos.column, "yaml-syntax", firstLine(e.message), "Fix the YAML syntax; a YAML linter or your editor shows the exact problem.") });
     }
     more += read.droppedErrors;
     if (read.secondDoc !== null) {
       const pos = map2.at(read.secondDoc);
-      syntax.push({ offset: read.secondDoc, finding: at2(pos.line, pos.column, "yaml-syntax", `${what} holds more than one YAML document.`, "Keep one YAML document: remove the extra `---` line.") });
+      syntax.push({ offset: read.secondDoc, finding: at3(pos.line, pos.column, "yaml-syntax", `${what} holds more than one YAML document.`, "Keep one YAML document: remove the extra `---` line.") });
     }
   }
   if (read.kind === "too-complex" || read.kind === "document" && read.stoppedAt !== null && syntax.length === 0) {
-    return { ok: false, errors: [at2(1, 1, "too-large", `${what} is too large to check: over ${thousands(options.maxTokens)} YAML tokens.`, `Keep ${what.toLowerCase()} smaller.`)] };
+    return { ok: false, errors: [at3(1, 1, "too-large", `${what} is too large to check: over ${thousands(options.maxTokens)} YAML tokens.`, `Keep ${what.toLowerCase()} smaller.`)] };
   }
   const doc = read.kind === "document" ? read.doc : null;
   if (doc && read.kind === "document" && read.stoppedAt === null) {
     for (const key of duplicateKeys(doc.contents)) {
       const pos = map2.at(key);
-      syntax.push({ offset: key, finding: at2(pos.line, pos.column, "duplicate-key", "Map keys must be unique", "Remove one of the two keys.") });
+      syntax.push({ offset: key, finding: at3(pos.line, pos.column, "duplicate-key", "Map keys must be unique", "Remove one of the two keys.") });
     }
   }
   if (syntax.length > 0) {
@@ -33690,13 +33690,13 @@ function parseSchemaFile(text, schema, options) {
   }
   if (!doc) return { ok: true, value: null, doc: (0, import_yaml5.parseDocument)(""), map: map2 };
   if (countAliases(doc.contents) > options.maxAliases) {
-    return { ok: false, errors: [at2(1, 1, "yaml-syntax", `${what} cannot be read: it uses more than ${options.maxAliases} YAML aliases.`, "Remove YAML aliases.")] };
+    return { ok: false, errors: [at3(1, 1, "yaml-syntax", `${what} cannot be read: it uses more than ${options.maxAliases} YAML aliases.`, "Remove YAML aliases.")] };
   }
   let data;
   try {
     data = doc.toJS({ maxAliasCount: options.maxAliases });
   } catch (e) {
-    return { ok: false, errors: [at2(1, 1, "yaml-syntax", `${what} cannot be read: ${e.message}`, "Remove YAML aliases.")] };
+    return { ok: false, errors: [at3(1, 1, "yaml-syntax", `${what} cannot be read: ${e.message}`, "Remove YAML aliases.")] };
   }
   if (data === null || data === void 0) return { ok: true, value: null, doc, map: map2 };
   const parsed = schema.safeParse(data);
@@ -33715,7 +33715,7 @@ function parseSchemaFile(text, schema, options) {
         const suggestion2 = didYouMean(key, known);
         const pos2 = positionOf(doc, map2, [...path, key], true);
         errors.push(
-          at2(pos2.line, pos2.column, "unknown-key", `Unknown key \`${key}\`${path.length ? ` in \`${formatPath(path)}\`` : ""}.`, suggestion2 ? `Did you mean \`${suggestion2}\`?` : `Known keys here: ${known.join(", ")}.`)
+          at3(pos2.line, pos2.column, "unknown-key", `Unknown key \`${key}\`${path.length ? ` in \`${formatPath(path)}\`` : ""}.`, suggestion2 ? `Did you mean \`${suggestion2}\`?` : `Known keys here: ${known.join(", ")}.`)
         );
       }
       continue;
@@ -33727,7 +33727,7 @@ function parseSchemaFile(text, schema, options) {
     const pos = positionOf(doc, map2, path, issue3.code === "invalid_key");
     const given = valueAt(data, path);
     const suggestion = issue3.code === "invalid_value" && typeof given === "string" ? didYouMean(given, issue3.values.map(String)) : void 0;
-    errors.push(at2(pos.line, pos.column, "invalid", `\`${formatPath(path) || "(root)"}\`: ${issue3.message}.`, suggestion ? `Did you mean \`${suggestion}\`?` : `See ${options.schemaFile} for what each key accepts.`));
+    errors.push(at3(pos.line, pos.column, "invalid", `\`${formatPath(path) || "(root)"}\`: ${issue3.message}.`, suggestion ? `Did you mean \`${suggestion}\`?` : `See ${options.schemaFile} for what each key accepts.`));
   }
   return { ok: false, errors: capped(errors, omitted) };
 }
@@ -53799,8 +53799,8 @@ function readModelIndex(tree, collector, notes, locator) {
       for (const metric of metrics.items) {
         const metricName2 = nonEmpty(scalarText(child(metric, "type"))) ?? nonEmpty(scalarText(child(metric, "name")));
         if (!metricName2) {
-          const at2 = locator.at(metric.offset);
-          notes.add(at2.line, at2.column, "metrics/unnamed-result", "A model-index metric has neither `type` nor `name`; it is ignored.", "Give it a `type`, e.g. accuracy.");
+          const at3 = locator.at(metric.offset);
+          notes.add(at3.line, at3.column, "metrics/unnamed-result", "A model-index metric has neither `type` nor `name`; it is ignored.", "Give it a `type`, e.g. accuracy.");
           continue;
         }
         candidates.push({
@@ -53830,8 +53830,8 @@ function readModelCardToolkit(tree, collector, notes, locator) {
     for (const metric of metrics.items) {
       const type = nonEmpty(scalarText(child(metric, "type")));
       if (!type) {
-        const at2 = locator.at(metric.offset);
-        notes.add(at2.line, at2.column, "metrics/unnamed-result", "A performance metric has no `type`; it is ignored.", "Give it a `type`, e.g. accuracy.");
+        const at3 = locator.at(metric.offset);
+        notes.add(at3.line, at3.column, "metrics/unnamed-result", "A performance metric has no `type`; it is ignored.", "Give it a `type`, e.g. accuracy.");
         continue;
       }
       const slice = nonEmpty(scalarText(child(metric, "slice")));
@@ -53890,8 +53890,8 @@ function addCandidates(candidates, collector, notes, locator) {
 function cardValue(key, c, notes, locator) {
   const v = c.value;
   if (v === void 0 || v.kind === "null") {
-    const at2 = locator.at(v?.offset ?? c.offset);
-    notes.add(at2.line, at2.column, "metrics/missing-value", `\`${key}\` has no value.`, "Fill in `value` or remove the entry.");
+    const at3 = locator.at(v?.offset ?? c.offset);
+    notes.add(at3.line, at3.column, "metrics/missing-value", `\`${key}\` has no value.`, "Fill in `value` or remove the entry.");
     return { kind: "invalid", raw: "null" };
   }
   switch (v.kind) {
@@ -53901,16 +53901,16 @@ function cardValue(key, c, notes, locator) {
       if (isNumberText(v.value)) return numberValue(Number(v.value.trim()));
       const reading = readStringValue(v.value);
       if (reading.why === "percent" && reading.value.kind === "number") {
-        const at2 = locator.at(v.offset);
-        notes.add(at2.line, at2.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(v.value)} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
+        const at3 = locator.at(v.offset);
+        notes.add(at3.line, at3.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(v.value)} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
       }
       return reading.value;
     }
     case "bool":
       return { kind: "text", value: String(v.value) };
     default: {
-      const at2 = locator.at(v.offset);
-      notes.add(at2.line, at2.column, "metrics/ignored-value", `\`${key}\`: the value is a ${v.kind === "list" ? "list" : "mapping"}, not a number; it is ignored.`);
+      const at3 = locator.at(v.offset);
+      notes.add(at3.line, at3.column, "metrics/ignored-value", `\`${key}\`: the value is a ${v.kind === "list" ? "list" : "mapping"}, not a number; it is ignored.`);
       return null;
     }
   }
@@ -54336,8 +54336,8 @@ function decodeText(file2, content, maxBytes) {
   } else {
     const nul = content.indexOf(0);
     if (nul !== -1) {
-      const at2 = locateBytes(content, nul);
-      return fail(file2, at2.line, at2.column, "The file is binary (it contains a NUL byte), not text.", "Give a JSON, YAML, CSV or Markdown file.");
+      const at3 = locateBytes(content, nul);
+      return fail(file2, at3.line, at3.column, "The file is binary (it contains a NUL byte), not text.", "Give a JSON, YAML, CSV or Markdown file.");
     }
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(content);
@@ -54493,8 +54493,8 @@ function readMetrics(file2, content, options = {}) {
     }
   } catch (e) {
     if (e instanceof TooManyMetricsError) {
-      const at2 = new Locator(text).at(e.offset);
-      return fail(file2, at2.line, at2.column, e.message, `Keep it under ${MAX_METRICS.toLocaleString("en-US")}; per-example values belong in a predictions file.`);
+      const at3 = new Locator(text).at(e.offset);
+      return fail(file2, at3.line, at3.column, e.message, `Keep it under ${MAX_METRICS.toLocaleString("en-US")}; per-example values belong in a predictions file.`);
     }
     throw e;
   }
@@ -54529,24 +54529,24 @@ function readTreeMetrics(file2, text, syntax, lineOffset, cardOnly = false) {
   if (syntax === "json") {
     const parsed = parseJsonTree(text);
     if (!parsed.ok) {
-      const at2 = locator.at(parsed.offset);
-      return fail(file2, at2.line, at2.column, `Invalid JSON: ${parsed.message}`);
+      const at3 = locator.at(parsed.offset);
+      return fail(file2, at3.line, at3.column, `Invalid JSON: ${parsed.message}`);
     }
     tree = parsed.tree;
   } else {
     const parsed = parseYamlTree(text);
     if (!parsed.ok) {
-      const at2 = locator.at(parsed.offset);
-      return fail(file2, at2.line, at2.column, `Invalid YAML: ${parsed.message}`);
+      const at3 = locator.at(parsed.offset);
+      return fail(file2, at3.line, at3.column, `Invalid YAML: ${parsed.message}`);
     }
     tree = parsed.tree;
   }
   const start = locator.at(0);
   if (tree === null) return fail(file2, start.line, start.column, "The document is empty.", "Write the metrics as `name: value` pairs.");
   if (tree.kind !== "map") {
-    const at2 = locator.at(tree.offset);
+    const at3 = locator.at(tree.offset);
     const found = tree.kind === "list" ? "a list" : "a single value";
-    return fail(file2, at2.line, at2.column, `Expected an object of metrics (name: value) at the top level, found ${found}.`, 'Write e.g. {"accuracy": 0.91, "loss": 0.23}.');
+    return fail(file2, at3.line, at3.column, `Expected an object of metrics (name: value) at the top level, found ${found}.`, 'Write e.g. {"accuracy": 0.91, "loss": 0.23}.');
   }
   const notes = new Notes();
   const collector = new MetricCollector(locator, notes);
@@ -54582,8 +54582,8 @@ function readCsvMetrics(file2, text, syntax) {
   const locator = new Locator(text);
   const parsed = parseCsv(text, delimiter, { maxRows: MAX_METRICS + 1, maxColumns: MAX_METRICS });
   if (!parsed.ok) {
-    const at2 = locator.at(parsed.offset);
-    return fail(file2, at2.line, at2.column, `Invalid ${syntax.toUpperCase()}: ${parsed.message}`);
+    const at3 = locator.at(parsed.offset);
+    return fail(file2, at3.line, at3.column, `Invalid ${syntax.toUpperCase()}: ${parsed.message}`);
   }
   const { rows, offsets } = parsed.table;
   const notes = new Notes();
@@ -54595,24 +54595,24 @@ function readCsvMetrics(file2, text, syntax) {
   const headerless = rows.every((r) => r.length === 2) && readCellValue(rows[0][1])?.value.kind === "number";
   const add = (key, cell, offset) => {
     const reading = readCellValue(cell);
-    const at2 = locator.at(offset);
+    const at3 = locator.at(offset);
     if (key === "") {
-      notes.add(at2.line, at2.column, "metrics/unnamed-value", "A value has no metric name; it is ignored.");
+      notes.add(at3.line, at3.column, "metrics/unnamed-value", "A value has no metric name; it is ignored.");
       return;
     }
     if (reading === null) {
-      notes.add(at2.line, at2.column, "metrics/empty-value", `\`${key}\` has an empty value; it is ignored.`);
+      notes.add(at3.line, at3.column, "metrics/empty-value", `\`${key}\` has an empty value; it is ignored.`);
       return;
     }
     if (reading.why === "percent" && reading.value.kind === "number") {
-      notes.add(at2.line, at2.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(cell.trim())} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
+      notes.add(at3.line, at3.column, "metrics/percent", `\`${key}\`: the percent string ${JSON.stringify(cell.trim())} is read as the fraction ${reading.value.value}.`, "Write plain numbers to keep units unambiguous.");
     }
     collector.add(key, reading.value, offset);
   };
   const checkWidth = (row2, width) => {
     if (rows[row2].length === width) return null;
-    const at2 = locator.at(offsets[row2]);
-    return fail(file2, at2.line, at2.column, `This row has ${rows[row2].length} columns but the ${headerless ? "first row" : "header"} has ${width}.`, "Quote values that contain the delimiter.");
+    const at3 = locator.at(offsets[row2]);
+    return fail(file2, at3.line, at3.column, `This row has ${rows[row2].length} columns but the ${headerless ? "first row" : "header"} has ${width}.`, "Quote values that contain the delimiter.");
   };
   if (nameCol !== -1 && valueCol !== -1 && nameCol !== valueCol || headerless) {
     const [n, v] = headerless ? [0, 1] : [nameCol, valueCol];
@@ -54631,11 +54631,11 @@ function readCsvMetrics(file2, text, syntax) {
     const cells = cellOffsets(text, offsets[1], delimiter);
     for (let c = 0; c < header.length; c++) add(header[c], rows[1][c], cells[c]);
   } else {
-    const at2 = locator.at(offsets[rows.length === 1 ? 0 : 2]);
+    const at3 = locator.at(offsets[rows.length === 1 ? 0 : 2]);
     return fail(
       file2,
-      at2.line,
-      at2.column,
+      at3.line,
+      at3.column,
       rows.length === 1 ? "The file has a header row but no values." : `Cannot tell the layout: ${rows.length} rows, and no \`metric\` and \`value\` columns in the header.`,
       "Write either rows of `metric,value` under that header, or one header row of metric names and one row of values."
     );
@@ -54643,10 +54643,82 @@ function readCsvMetrics(file2, text, syntax) {
   return { ok: true, value: { file: file2, format: syntax, metrics: collector.metrics, notes: notes.done(), model: null } };
 }
 
+// src/core/metrics/id-index.ts
+var IdIndex = class _IdIndex {
+  /** Each id's hash (FNV-1a over its UTF-16 code units), by row. */
+  hashes;
+  /** Row + 1 at each slot, 0 where empty; a power of two, kept at most half full. */
+  table;
+  /** `capacity`: the ids expected, so that the arrays need not grow (they still can). */
+  constructor(capacity = 1024) {
+    this.hashes = new Int32Array(Math.max(16, capacity));
+    let size = 32;
+    while (size < capacity * 2) size *= 2;
+    this.table = new Int32Array(size);
+  }
+  /** The ids by row (the index appends to it). */
+  ids = [];
+  /** An index over ids that no reader indexed (built by hand): a repeated id finds its first row. */
+  static over(ids) {
+    const index = new _IdIndex(ids.length);
+    for (const id of ids) index.add(id, _IdIndex.hash(id));
+    return index;
+  }
+  static hash(id) {
+    let h = 2166136261;
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+    return h;
+  }
+  get size() {
+    return this.ids.length;
+  }
+  /** The hash of row `row`'s id. */
+  hashOf(row2) {
+    return this.hashes[row2];
+  }
+  /** The row of `id` (whose hash is `hash`), or −1. */
+  find(id, hash2) {
+    const mask = this.table.length - 1;
+    for (let slot = hash2 & mask; ; slot = slot + 1 & mask) {
+      const entry = this.table[slot];
+      if (entry === 0) return -1;
+      const row2 = entry - 1;
+      if (this.hashes[row2] === hash2 && this.ids[row2] === id) return row2;
+    }
+  }
+  /** Appends `id` as the next row (the readers check first that it is new). */
+  add(id, hash2) {
+    const row2 = this.ids.length;
+    this.ids.push(id);
+    if (row2 >= this.hashes.length) {
+      const grown = new Int32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[row2] = hash2;
+    if ((row2 + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
+    else this.place(row2);
+  }
+  rehash(size) {
+    this.table = new Int32Array(size);
+    for (let row2 = 0; row2 < this.ids.length; row2++) this.place(row2);
+  }
+  place(row2) {
+    const mask = this.table.length - 1;
+    let slot = this.hashes[row2] & mask;
+    while (this.table[slot] !== 0) slot = slot + 1 & mask;
+    this.table[slot] = row2 + 1;
+  }
+};
+
 // src/core/metrics/predictions.ts
 var MAX_PREDICTION_ROWS = 1e7;
 var MAX_PREDICTION_COLUMNS = 1e3;
 function readPredictions(file2, content, options = {}) {
+  if (typeof content !== "string") {
+    const start = jsonLinesBytesStart(file2, content, options);
+    if (start !== -1) return readJsonLinesBytes(file2, content, start, true);
+  }
   const decoded = decodeText(file2, content, MAX_PREDICTIONS_BYTES);
   if (!decoded.ok) return decoded;
   const text = decoded.value;
@@ -54654,32 +54726,58 @@ function readPredictions(file2, content, options = {}) {
   const format = options.format ?? detect(file2, text);
   return format === "jsonl" ? readJsonLines(file2, text) : readTable(file2, text, format);
 }
-function detect(file2, text) {
+function detectByName(file2) {
   const ext = /\.([a-z0-9]+)$/i.exec(file2)?.[1]?.toLowerCase();
   if (ext === "jsonl" || ext === "ndjson" || ext === "json") return "jsonl";
   if (ext === "csv") return "csv";
   if (ext === "tsv" || ext === "tab") return "tsv";
+  return null;
+}
+function detect(file2, text) {
+  const byName = detectByName(file2);
+  if (byName) return byName;
   if (text.trimStart().startsWith("{")) return "jsonl";
   return sniffDelimiter(text) === "	" ? "tsv" : "csv";
 }
+var PRESIZE_MAX = 2e6;
 var Builder = class {
-  constructor(file2) {
+  /**
+   * `rows`: how many rows there will be at most (the file's lines), so that the typed arrays are
+   * allocated once at their size instead of grown by doubling, which at a million rows held the
+   * old and the new copies at once: tens of MB more at the peak.
+   */
+  constructor(file2, rows) {
     this.file = file2;
+    this.rows = rows;
+    const capacity = Math.max(16, Math.min(rows, PRESIZE_MAX));
+    this.index = new IdIndex(capacity);
+    this.ids = this.index.ids;
+    this.lines = new Int32Array(capacity);
   }
   file;
-  ids = [];
-  idLines = /* @__PURE__ */ new Map();
+  rows;
+  index;
+  ids;
+  /** The line of each row, for the error about a repeated id. */
+  lines;
   columns = /* @__PURE__ */ new Map();
   notes = new Notes();
   /** Starts a row; returns an error when the id was already used. */
   row(id, line, column) {
-    const first = this.idLines.get(id);
-    if (first !== void 0) {
-      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${first}).`, "Each example needs a unique id to be paired.");
+    const hash2 = IdIndex.hash(id);
+    const first = this.index.find(id, hash2);
+    if (first !== -1) {
+      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${this.lines[first]}).`, "Each example needs a unique id to be paired.");
     }
-    if (this.ids.length >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString("en-US")} examples.`);
-    this.idLines.set(id, line);
-    this.ids.push(id);
+    const row2 = this.ids.length;
+    if (row2 >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString("en-US")} examples.`);
+    if (row2 >= this.lines.length) {
+      const grown = new Int32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[row2] = line;
+    this.index.add(id, hash2);
     return null;
   }
   column(name, line, col) {
@@ -54688,7 +54786,7 @@ var Builder = class {
       if (this.columns.size >= MAX_PREDICTION_COLUMNS) {
         return fail(this.file, line, col, `Over ${MAX_PREDICTION_COLUMNS.toLocaleString("en-US")} different fields.`, "Keep per-example metrics only.");
       }
-      c = { values: [], textAt: null, nonFinite: 0 };
+      c = { values: new Float64Array(0), textAt: null, nonFinite: 0 };
       this.columns.set(name, c);
     }
     return c;
@@ -54707,7 +54805,11 @@ var Builder = class {
   }
   put(c, value) {
     const row2 = this.ids.length - 1;
-    while (c.values.length < row2) c.values.push(NaN);
+    if (row2 >= c.values.length) {
+      const grown = new Float64Array(Math.max(Math.min(this.rows, PRESIZE_MAX), c.values.length * 2, row2 + 1)).fill(NaN);
+      grown.set(c.values);
+      c.values = grown;
+    }
     c.values[row2] = value;
   }
   done() {
@@ -54717,19 +54819,50 @@ var Builder = class {
         this.notes.add(c.textAt.line, c.textAt.column, "metrics/text-column", `\`${name}\` holds text, not numbers; it is not used for significance.`);
         continue;
       }
-      const values = new Float64Array(this.ids.length).fill(NaN);
-      values.set(c.values.slice(0, this.ids.length));
+      const values = c.values.length === this.ids.length ? c.values : new Float64Array(this.ids.length).fill(NaN);
+      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
       if (c.nonFinite > 0) {
         this.notes.add(1, 1, "metrics/non-finite-example", `\`${name}\`: ${c.nonFinite} ${c.nonFinite === 1 ? "example has" : "examples have"} NaN or an infinite value; ${c.nonFinite === 1 ? "it is" : "they are"} left out of the bootstrap for this metric.`);
       }
       columns.set(name, values);
     }
     if (this.ids.length === 0) return fail(this.file, 1, 1, "The file has no examples.");
-    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done() } };
+    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done(), idIndex: this.index } };
   }
 };
-function readJsonLines(file2, text) {
-  const b = new Builder(file2);
+function jsonLinesBytesStart(file2, bytes, options) {
+  if (bytes.byteLength > MAX_PREDICTIONS_BYTES) return -1;
+  if (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255) return -1;
+  if (bytes.indexOf(0) !== -1) return -1;
+  const start = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
+  let first = start;
+  while (first < bytes.length && isSpace(bytes[first])) first++;
+  if (first === bytes.length || bytes[first] >= 128) return -1;
+  const format = options.format ?? detectByName(file2) ?? (bytes[first] === 123 ? "jsonl" : null);
+  if (format !== "jsonl") return -1;
+  return validUtf8(bytes) ? start : -1;
+}
+function validUtf8(bytes) {
+  let i = 0;
+  while (i < bytes.length && bytes[i] < 128) i++;
+  if (i === bytes.length) return true;
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  try {
+    for (let at3 = 0; at3 < bytes.length; at3 += 1 << 18) decoder.decode(bytes.subarray(at3, at3 + (1 << 18)), { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+var UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
+var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
+function readJsonLines(file2, text, fast = true) {
+  if (fast && !LONE_SURROGATE.test(text)) return readJsonLinesBytes(file2, new TextEncoder().encode(text), 0, true);
+  let lines = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < text.length - 1; i = text.indexOf("\n", i + 1)) lines++;
+  const b = new Builder(file2, lines);
+  const record2 = new FlatRecord();
   let lineNo = 0;
   let start = 0;
   while (start <= text.length) {
@@ -54742,29 +54875,188 @@ function readJsonLines(file2, text) {
       if (end === text.length) break;
       continue;
     }
-    const record2 = parseRecord(line);
-    if (!record2.ok) {
-      const at2 = new Locator(line).at(record2.offset);
-      return fail(file2, lineNo, at2.column, `Invalid JSON: ${record2.message}`, "Each line must be one JSON object.");
-    }
-    const idValue = record2.fields.get("id");
-    if (idValue === void 0 || !(typeof idValue === "string" || typeof idValue === "number" && Number.isFinite(idValue))) {
-      return fail(file2, lineNo, 1, idValue === void 0 ? "This record has no `id`." : "The `id` must be a string or a number.", "Give every example an `id` so base and head can be paired.");
-    }
-    const bad = b.row(String(idValue), lineNo, 1);
+    const bad = slowRecord(b, record2, line, lineNo) ?? addRecord(b, record2, lineNo);
     if (bad) return bad;
-    for (const [name, value] of record2.fields) {
-      if (name === "id") continue;
-      const c = b.column(name, lineNo, 1);
-      if (!("values" in c)) return c;
-      if (typeof value === "number") b.set(c, value);
-      else if (typeof value === "boolean") b.set(c, value ? 1 : 0);
-      else if (value === null) b.missing(c);
-      else c.textAt ??= { line: lineNo, column: 1 };
-    }
     if (end === text.length) break;
   }
   return b.done();
+}
+function readJsonLinesBytes(file2, bytes, from, fast) {
+  let lines = 1;
+  for (let i = bytes.indexOf(10, from); i !== -1 && i < bytes.length - 1; i = bytes.indexOf(10, i + 1)) lines++;
+  const b = new Builder(file2, lines);
+  const record2 = new FlatRecord();
+  let lineNo = 0;
+  let start = from;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end === -1) end = bytes.length;
+    lineNo++;
+    const lineStart = start;
+    start = end + 1;
+    if (bytes[lineStart] !== 123 && UTF8.decode(bytes.subarray(lineStart, end)).trim() === "") {
+      if (end === bytes.length) break;
+      continue;
+    }
+    const bad = (fast && scanFlatRecord(bytes, lineStart, end, record2) ? null : slowRecord(b, record2, UTF8.decode(bytes.subarray(lineStart, end)), lineNo)) ?? addRecord(b, record2, lineNo);
+    if (bad) return bad;
+    if (end === bytes.length) break;
+  }
+  return b.done();
+}
+function slowRecord(b, record2, line, lineNo) {
+  const parsed = parseRecord(line);
+  if (!parsed.ok) {
+    const at3 = new Locator(line).at(parsed.offset);
+    return fail(b.file, lineNo, at3.column, `Invalid JSON: ${parsed.message}`, "Each line must be one JSON object.");
+  }
+  record2.count = 0;
+  for (const [name, value] of parsed.fields) record2.push(name, value);
+  return null;
+}
+var FlatRecord = class {
+  count = 0;
+  names = [];
+  values = [];
+  push(name, value) {
+    this.names[this.count] = name;
+    this.values[this.count] = value;
+    this.count++;
+  }
+};
+function addRecord(b, record2, lineNo) {
+  let idValue;
+  for (let j = 0; j < record2.count; j++) if (record2.names[j] === "id") idValue = record2.values[j];
+  if (idValue === void 0 || !(typeof idValue === "string" || typeof idValue === "number" && Number.isFinite(idValue))) {
+    return fail(b.file, lineNo, 1, idValue === void 0 ? "This record has no `id`." : "The `id` must be a string or a number.", "Give every example an `id` so base and head can be paired.");
+  }
+  const bad = b.row(String(idValue), lineNo, 1);
+  if (bad) return bad;
+  for (let j = 0; j < record2.count; j++) {
+    const name = record2.names[j];
+    if (name === "id") continue;
+    const value = record2.values[j];
+    const c = b.column(name, lineNo, 1);
+    if (!("values" in c)) return c;
+    if (typeof value === "number") b.set(c, value);
+    else if (typeof value === "boolean") b.set(c, value ? 1 : 0);
+    else if (value === null) b.missing(c);
+    else c.textAt ??= { line: lineNo, column: 1 };
+  }
+  return null;
+}
+var TEXT = "";
+var POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+var isSpace = (c) => c === 32 || c === 9 || c === 13 || c === 10;
+var at2 = (bytes, i) => i < bytes.length ? bytes[i] : -1;
+function sameAscii(s, bytes, start, end) {
+  if (end - start !== s.length || end > bytes.length) return false;
+  for (let i = 0; i < s.length; i++) if (bytes[start + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+function ascii(bytes, start, end) {
+  return end - start <= 64 ? String.fromCharCode.apply(null, bytes.subarray(start, end)) : UTF8.decode(bytes.subarray(start, end));
+}
+function scanFlatRecord(text, start, end, record2) {
+  let i = start;
+  while (i < end && isSpace(at2(text, i))) i++;
+  if (at2(text, i) !== 123) return false;
+  i++;
+  while (i < end && isSpace(at2(text, i))) i++;
+  let count = 0;
+  if (at2(text, i) === 125) {
+    i++;
+  } else {
+    for (; ; ) {
+      if (at2(text, i) !== 34) return false;
+      const keyStart = i + 1;
+      let k = keyStart;
+      for (; k < end; k++) {
+        const c2 = at2(text, k);
+        if (c2 === 34) break;
+        if (c2 === 92 || c2 < 32 || c2 >= 128) return false;
+      }
+      if (k >= end) return false;
+      const first = at2(text, keyStart);
+      if (first >= 48 && first <= 57) return false;
+      let name = count < record2.names.length ? record2.names[count] : null;
+      if (name === null || !sameAscii(name, text, keyStart, k)) name = ascii(text, keyStart, k);
+      for (let j = 0; j < count; j++) if (record2.names[j] === name) return false;
+      i = k + 1;
+      while (i < end && isSpace(at2(text, i))) i++;
+      if (at2(text, i) !== 58) return false;
+      i++;
+      while (i < end && isSpace(at2(text, i))) i++;
+      const c = at2(text, i);
+      let value;
+      if (c === 34) {
+        let v = i + 1;
+        for (; v < end; v++) {
+          const d = at2(text, v);
+          if (d === 34) break;
+          if (d === 92 || d < 32 || d >= 128) return false;
+        }
+        if (v >= end) return false;
+        value = name === "id" ? ascii(text, i + 1, v) : TEXT;
+        i = v + 1;
+      } else if (c === 45 || c >= 48 && c <= 57) {
+        const negative = c === 45;
+        let v = negative ? i + 1 : i;
+        let m = 0;
+        let digits = 0;
+        let fraction = 0;
+        const intStart = v;
+        for (; v < end; v++) {
+          const d = at2(text, v) - 48;
+          if (d < 0 || d > 9) break;
+          m = m * 10 + d;
+          digits++;
+        }
+        if (digits === 0 || at2(text, intStart) === 48 && digits > 1) return false;
+        if (at2(text, v) === 46) {
+          v++;
+          const fracStart = v;
+          for (; v < end; v++) {
+            const d = at2(text, v) - 48;
+            if (d < 0 || d > 9) break;
+            m = m * 10 + d;
+            digits++;
+          }
+          fraction = v - fracStart;
+          if (fraction === 0) return false;
+        }
+        const e = at2(text, v);
+        if (e === 101 || e === 69 || digits > 15) return false;
+        const magnitude = fraction === 0 ? m : m / POW10[fraction];
+        value = negative ? -magnitude : magnitude;
+        i = v;
+      } else if (c === 116 && sameAscii("true", text, i, i + 4)) {
+        value = true;
+        i += 4;
+      } else if (c === 102 && sameAscii("false", text, i, i + 5)) {
+        value = false;
+        i += 5;
+      } else if (c === 110 && sameAscii("null", text, i, i + 4)) {
+        value = null;
+        i += 4;
+      } else {
+        return false;
+      }
+      record2.names[count] = name;
+      record2.values[count] = value;
+      count++;
+      while (i < end && isSpace(at2(text, i))) i++;
+      const next = at2(text, i);
+      i++;
+      if (next === 125) break;
+      if (next !== 44) return false;
+      while (i < end && isSpace(at2(text, i))) i++;
+    }
+  }
+  while (i < end && isSpace(at2(text, i))) i++;
+  if (i !== end) return false;
+  record2.count = count;
+  return true;
 }
 var NESTED = /* @__PURE__ */ Symbol("nested");
 function parseRecord(line) {
@@ -54802,14 +55094,14 @@ function readTable(file2, text, format) {
   const locator = new Locator(text);
   const parsed = parseCsv(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 });
   if (!parsed.ok) {
-    const at2 = locator.at(parsed.offset);
-    return fail(file2, at2.line, at2.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
+    const at3 = locator.at(parsed.offset);
+    return fail(file2, at3.line, at3.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
   }
   const { rows, offsets } = parsed.table;
   const header = rows[0].map((h) => h.trim());
   const idCol = header.findIndex((h) => h.toLowerCase() === "id");
   if (idCol === -1) return fail(file2, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
-  const b = new Builder(file2);
+  const b = new Builder(file2, rows.length - 1);
   const columns = [];
   for (let c = 0; c < header.length; c++) {
     if (c === idCol) {
@@ -54822,16 +55114,16 @@ function readTable(file2, text, format) {
   }
   for (let r = 1; r < rows.length; r++) {
     const row2 = rows[r];
-    const at2 = locator.at(offsets[r]);
+    const at3 = locator.at(offsets[r]);
     if (row2.length !== header.length) {
-      return fail(file2, at2.line, at2.column, `This row has ${row2.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
+      return fail(file2, at3.line, at3.column, `This row has ${row2.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
     }
     const id = row2[idCol].trim();
     if (id === "") {
       const cell = locator.at(cellOffsets(text, offsets[r], delimiter)[idCol]);
       return fail(file2, cell.line, cell.column, "This row has an empty `id`.", "Give every example an id.");
     }
-    const bad = b.row(id, at2.line, at2.column);
+    const bad = b.row(id, at3.line, at3.column);
     if (bad) return bad;
     for (let c = 0; c < row2.length; c++) {
       const col = columns[c];
@@ -55140,22 +55432,39 @@ function seedState(seed) {
 // src/core/metrics/poisson-bootstrap.ts
 var BLOCK_RESAMPLES = 100;
 var MAX_LEVELS = 64;
+var LEVEL_COST = 4;
 function prepareColumn(differences) {
   const n = differences.length;
-  const levels = /* @__PURE__ */ new Map();
-  for (let i = 0; i < n && levels.size <= MAX_LEVELS; i++) {
-    const d = differences[i];
-    levels.set(d, (levels.get(d) ?? 0) + 1);
-  }
-  if (levels.size <= MAX_LEVELS) {
-    const values = Float64Array.from(levels.keys()).sort();
-    return { kind: "levels", n, values, counts: Float64Array.from(values, (v) => levels.get(v)) };
-  }
   let zeros = 0;
   for (let i = 0; i < n; i++) if (differences[i] === 0) zeros++;
   const nonZero = new Float64Array(n - zeros);
   for (let i = 0, j = 0; i < n; i++) if (differences[i] !== 0) nonZero[j++] = differences[i];
-  return { kind: "values", n, nonZero, zeros };
+  nonZero.sort();
+  let distinct = zeros > 0 ? 1 : 0;
+  for (let i = 0; i < nonZero.length; i++) if (i === 0 || nonZero[i] !== nonZero[i - 1]) distinct++;
+  if (distinct > Math.max(MAX_LEVELS, Math.floor((n - zeros) / LEVEL_COST))) return { kind: "values", n, nonZero, zeros };
+  const values = new Float64Array(distinct);
+  const counts = new Float64Array(distinct);
+  let k = -1;
+  let zeroPlaced = zeros === 0;
+  for (let i = 0; i < nonZero.length; i++) {
+    const v = nonZero[i];
+    if (!zeroPlaced && v > 0) {
+      values[++k] = 0;
+      counts[k] = zeros;
+      zeroPlaced = true;
+    }
+    if (k >= 0 && values[k] === v) counts[k]++;
+    else {
+      values[++k] = v;
+      counts[k] = 1;
+    }
+  }
+  if (!zeroPlaced) {
+    values[++k] = 0;
+    counts[k] = zeros;
+  }
+  return { kind: "levels", n, values, counts };
 }
 function blockCount(resamples) {
   return Math.ceil(resamples / BLOCK_RESAMPLES);
@@ -55166,16 +55475,13 @@ function blockMeans(column, seed, block, resamples, sample, out) {
   const sums = new Float64Array(count);
   const weights = new Float64Array(count);
   if (column.kind === "levels") {
-    for (let r = 0; r < count; r++) {
-      for (let k = 0; k < column.values.length; k++) {
-        const w = random.poisson(column.counts[k]);
-        sums[r] = sums[r] + w * column.values[k];
-        weights[r] = weights[r] + w;
-      }
-    }
+    levelSums(column.values, levelPlan(column.counts), random, sums, weights);
   } else {
     weightedSums(column.nonZero, random, sums, weights);
-    if (column.zeros > 0) for (let r = 0; r < count; r++) weights[r] = weights[r] + random.poisson(column.zeros);
+    if (column.zeros > 0) {
+      const zeros = new PoissonSampler(column.zeros);
+      for (let r = 0; r < count; r++) weights[r] = weights[r] + zeros.draw(random);
+    }
   }
   for (let r = 0; r < count; r++) out[r] = weights[r] > 0 ? sums[r] / weights[r] : sample;
   return count;
@@ -55195,13 +55501,13 @@ var POISSON1_CDF = (() => {
   cdf.push(4294967296);
   return Float64Array.from(cdf);
 })();
+var UNDECIDED = 255;
 var POISSON1_TABLE = (() => {
-  const table = new Uint8Array(4096);
-  for (let i = 0; i < 4096; i++) {
-    const lo = i * 1048576;
-    const hi = lo + 1048575;
+  const table = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    const lo = i * 16777216;
     const a = poisson1Slow(lo);
-    table[i] = a === poisson1Slow(hi) ? a : 255;
+    table[i] = a === poisson1Slow(lo + 16777215) ? a : UNDECIDED;
   }
   return table;
 })();
@@ -55210,21 +55516,21 @@ function poisson1Slow(u) {
   while (u >= POISSON1_CDF[k]) k++;
   return k;
 }
-var TILE = 4096;
-function weightedSums(values, random, sums, weights) {
-  const count = sums.length;
-  const table = POISSON1_TABLE;
-  let s0 = random.s0;
-  let s1 = random.s1;
-  let s2 = random.s2;
-  let s3 = random.s3;
-  for (let start = 0; start < values.length; start += TILE) {
-    const end = Math.min(values.length, start + TILE);
-    for (let r = 0; r < count; r++) {
-      let sum = 0;
-      let weight = 0;
-      for (let i = start; i < end; i++) {
-        const u = s0 + s3 >>> 0;
+function levelSums(values, plan, random, sums, weights) {
+  const { sampler, base, cdf, guide, ptrs } = plan;
+  let s0 = random.s0 | 0;
+  let s1 = random.s1 | 0;
+  let s2 = random.s2 | 0;
+  let s3 = random.s3 | 0;
+  for (let r = 0; r < sums.length; r++) {
+    let sum = 0;
+    let weight = 0;
+    for (let k = 0; k < values.length; k++) {
+      const o = sampler[k];
+      let w;
+      if (o >= 0) {
+        const x = s0 + s3 | 0;
+        const u = ((x << 7 | x >>> 25) + s0 | 0) >>> 0;
         const t = s1 << 9;
         s2 ^= s0;
         s3 ^= s1;
@@ -55232,10 +55538,92 @@ function weightedSums(values, random, sums, weights) {
         s0 ^= s3;
         s2 ^= t;
         s3 = s3 << 11 | s3 >>> 21;
-        let w = table[u >>> 20];
-        if (w === 255) w = poisson1Slow(u);
-        sum += w * values[i];
-        weight += w;
+        let j = guide[o * 256 + (u >>> 24)];
+        while (u >= cdf[j]) j++;
+        w = j - base[o];
+      } else {
+        random.s0 = s0;
+        random.s1 = s1;
+        random.s2 = s2;
+        random.s3 = s3;
+        w = ptrs[k].draw(random);
+        s0 = random.s0 | 0;
+        s1 = random.s1 | 0;
+        s2 = random.s2 | 0;
+        s3 = random.s3 | 0;
+      }
+      sum += w * values[k];
+      weight += w;
+    }
+    sums[r] = sum;
+    weights[r] = weight;
+  }
+  random.s0 = s0;
+  random.s1 = s1;
+  random.s2 = s2;
+  random.s3 = s3;
+}
+var TILE = 4096;
+function weightedSums(values, random, sums, weights) {
+  const count = sums.length;
+  const table = POISSON1_TABLE;
+  const decided = new Int32Array(4);
+  let s0 = random.s0 | 0;
+  let s1 = random.s1 | 0;
+  let s2 = random.s2 | 0;
+  let s3 = random.s3 | 0;
+  for (let start = 0; start < values.length; start += TILE) {
+    const end = Math.min(values.length, start + TILE);
+    const whole = start + (end - start & ~3);
+    for (let r = 0; r < count; r++) {
+      let sum = 0;
+      let weight = 0;
+      for (let i = start; i < whole; i += 4) {
+        const x = s0 + s3 | 0;
+        const u = (x << 7 | x >>> 25) + s0 | 0;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = s3 << 11 | s3 >>> 21;
+        let w0 = table[u >>> 24];
+        let w1 = table[u >>> 16 & 255];
+        let w2 = table[u >>> 8 & 255];
+        let w3 = table[u & 255];
+        if (((w0 | w1 | w2 | w3) & 128) !== 0) {
+          random.s0 = s0;
+          random.s1 = s1;
+          random.s2 = s2;
+          random.s3 = s3;
+          decide(u, random, decided);
+          s0 = random.s0 | 0;
+          s1 = random.s1 | 0;
+          s2 = random.s2 | 0;
+          s3 = random.s3 | 0;
+          w0 = decided[0];
+          w1 = decided[1];
+          w2 = decided[2];
+          w3 = decided[3];
+        }
+        sum += w0 * values[i] + w1 * values[i + 1] + w2 * values[i + 2] + w3 * values[i + 3];
+        weight = weight + w0 + w1 + w2 + w3 | 0;
+      }
+      if (whole < end) {
+        random.s0 = s0;
+        random.s1 = s1;
+        random.s2 = s2;
+        random.s3 = s3;
+        decide(random.next() | 0, random, decided);
+        s0 = random.s0 | 0;
+        s1 = random.s1 | 0;
+        s2 = random.s2 | 0;
+        s3 = random.s3 | 0;
+        for (let i = whole; i < end; i++) {
+          sum += decided[i - whole] * values[i];
+          weight += decided[i - whole];
+        }
       }
       sums[r] = sums[r] + sum;
       weights[r] = weights[r] + weight;
@@ -55246,6 +55634,13 @@ function weightedSums(values, random, sums, weights) {
   random.s2 = s2;
   random.s3 = s3;
 }
+function decide(u, random, out) {
+  for (let j = 0; j < 4; j++) {
+    const cell = u >>> 24 - 8 * j & 255;
+    const w = POISSON1_TABLE[cell];
+    out[j] = w === UNDECIDED ? poisson1Slow(cell * 16777216 + (random.next() >>> 8)) : w;
+  }
+}
 var Generator = class {
   s0;
   s1;
@@ -55253,13 +55648,15 @@ var Generator = class {
   s3;
   constructor(seed) {
     const state = seedState(seed);
-    this.s0 = state[0];
-    this.s1 = state[1];
-    this.s2 = state[2];
-    this.s3 = state[3];
+    this.s0 = state[0] | 0;
+    this.s1 = state[1] | 0;
+    this.s2 = state[2] | 0;
+    this.s3 = state[3] | 0;
   }
+  /** A uniform 32-bit integer, 0 ≤ result < 2^32. */
   next() {
-    const result = this.s0 + this.s3 >>> 0;
+    const x = this.s0 + this.s3 | 0;
+    const result = (x << 7 | x >>> 25) + this.s0 >>> 0;
     const t = this.s1 << 9;
     this.s2 ^= this.s0;
     this.s3 ^= this.s1;
@@ -55273,37 +55670,108 @@ var Generator = class {
   uniform() {
     return (this.next() + 0.5) / 4294967296;
   }
-  /** One draw of Poisson(lambda), lambda ≥ 0. */
-  poisson(lambda) {
+};
+var PoissonSampler = class {
+  constructor(lambda) {
+    this.lambda = lambda;
+    this.limit = Math.exp(-lambda);
+    this.slam = Math.sqrt(lambda);
+    this.loglam = Math.log(lambda);
+    this.b = 0.931 + 2.53 * this.slam;
+    this.a = -0.059 + 0.02483 * this.b;
+    this.logInvalpha = Math.log(1.1239 + 1.1328 / (this.b - 3.4));
+    this.vr = 0.9277 - 3.6224 / (this.b - 2);
+  }
+  lambda;
+  limit;
+  slam;
+  loglam;
+  b;
+  a;
+  logInvalpha;
+  vr;
+  draw(random) {
+    const lambda = this.lambda;
     if (lambda === 0) return 0;
-    if (lambda === 1) return poisson1Slow(this.next());
+    if (lambda === 1) return poisson1Slow(random.next());
     if (lambda < 10) {
-      const limit = Math.exp(-lambda);
       let k = 0;
-      let product = this.uniform();
-      while (product > limit) {
+      let product = random.uniform();
+      while (product > this.limit) {
         k++;
-        product *= this.uniform();
+        product *= random.uniform();
       }
       return k;
     }
-    const slam = Math.sqrt(lambda);
-    const loglam = Math.log(lambda);
-    const b = 0.931 + 2.53 * slam;
-    const a = -0.059 + 0.02483 * b;
-    const invalpha = 1.1239 + 1.1328 / (b - 3.4);
-    const vr = 0.9277 - 3.6224 / (b - 2);
+    const { a, b, vr } = this;
     for (; ; ) {
-      const U = this.uniform() - 0.5;
-      const V = this.uniform();
+      const U = random.uniform() - 0.5;
+      const V = random.uniform();
       const us = 0.5 - Math.abs(U);
       const k = Math.floor((2 * a / us + b) * U + lambda + 0.43);
       if (us >= 0.07 && V <= vr) return k;
       if (k < 0 || us < 0.013 && V > us) continue;
-      if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logGamma(k + 1)) return k;
+      if (Math.log(V) + this.logInvalpha - Math.log(a / (us * us) + b) <= -lambda + k * this.loglam - logGamma(k + 1)) return k;
     }
   }
 };
+var INVERSION_MAX = 700;
+function levelPlan(counts) {
+  const numbers = /* @__PURE__ */ new Map();
+  const tables = [];
+  const sampler = new Int32Array(counts.length);
+  const ptrs = [];
+  for (let k = 0; k < counts.length; k++) {
+    const c = counts[k];
+    if (c > INVERSION_MAX) {
+      sampler[k] = -1;
+      ptrs.push(new PoissonSampler(c));
+      continue;
+    }
+    let o = numbers.get(c);
+    if (o === void 0) {
+      o = tables.length;
+      numbers.set(c, o);
+      tables.push(poissonCdf(c));
+    }
+    sampler[k] = o;
+    ptrs.push(null);
+  }
+  const base = new Int32Array(tables.length);
+  let length = 0;
+  for (let o = 0; o < tables.length; o++) {
+    base[o] = length;
+    length += tables[o].length;
+  }
+  const cdf = new Float64Array(length);
+  const guide = new Int32Array(tables.length * 256);
+  for (let o = 0; o < tables.length; o++) {
+    const table = tables[o];
+    cdf.set(table, base[o]);
+    let j = 0;
+    for (let cell = 0; cell < 256; cell++) {
+      while (cell * 16777216 >= table[j]) j++;
+      guide[o * 256 + cell] = base[o] + j;
+    }
+  }
+  return { sampler, base, cdf, guide, ptrs };
+}
+function poissonCdf(lambda) {
+  const cdf = [];
+  let p = Math.exp(-lambda);
+  let total = 0;
+  for (let k = 0; ; k++) {
+    total += p;
+    const scaled = Math.round(total * 4294967296);
+    if (scaled >= 4294967296 || k > lambda && p * 4294967296 < 1e-3) {
+      cdf.push(4294967296);
+      break;
+    }
+    cdf.push(scaled);
+    p *= lambda / (k + 1);
+  }
+  return Float64Array.from(cdf);
+}
 var LOG_GAMMA_SERIES = [
   0.08333333333333333,
   -0.002777777777777778,
@@ -55348,8 +55816,11 @@ function bootstrapMeanDifference(differences, options = {}) {
   const n = differences.length;
   if (n < 2) return null;
   if (schemeFor(n, options) === "poisson") {
-    const means2 = poissonMeans(prepareColumn(differences), mean(differences), options);
-    return intervalOfMeans(means2, mean(differences), n, options);
+    const sampleMean = mean(differences);
+    const column = prepareColumn(differences);
+    const job = { column, sampleMean, seed: options.seed ?? DEFAULT_SEED, resamples: clampResamples(options.resamples) };
+    const means2 = options.runBlocks?.(job) ?? poissonMeans(column, sampleMean, options);
+    return intervalOfMeans(means2, sampleMean, n, options);
   }
   const resamples = clampResamples(options.resamples);
   const means = new Float64Array(resamples);
@@ -55428,27 +55899,42 @@ function notComputed(reason, options = {}) {
 }
 function pairedSignificance(base, head, options = {}) {
   const result = notComputed("", options);
-  const baseIndex = /* @__PURE__ */ new Map();
-  base.ids.forEach((id, i) => baseIndex.set(id, i));
-  const pairs = [];
-  const headIds = /* @__PURE__ */ new Set();
-  head.ids.forEach((id, h) => {
-    headIds.add(id);
-    const b = baseIndex.get(id);
-    if (b === void 0) {
+  const baseIndex = base.idIndex ?? IdIndex.over(base.ids);
+  const matched = new Uint8Array(base.ids.length);
+  let baseRows = new Int32Array(Math.min(base.ids.length, head.ids.length));
+  let headRows = new Int32Array(baseRows.length);
+  let paired = 0;
+  for (let h = 0; h < head.ids.length; h++) {
+    const id = head.ids[h];
+    const b = baseIndex.find(id, head.idIndex ? head.idIndex.hashOf(h) : IdIndex.hash(id));
+    if (b === -1) {
       result.headOnly++;
       if (result.headOnlyIds.length < UNPAIRED_SHOWN) result.headOnlyIds.push(id);
-    } else {
-      pairs.push([id, b, h]);
+    } else if (matched[b] === 0) {
+      matched[b] = 1;
+      baseRows[paired] = b;
+      headRows[paired] = h;
+      paired++;
     }
-  });
-  for (const id of base.ids) {
-    if (headIds.has(id)) continue;
-    result.baseOnly++;
-    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(id);
   }
-  pairs.sort((x, y) => x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0);
-  result.paired = pairs.length;
+  for (let b = 0; b < base.ids.length; b++) {
+    if (matched[b] === 1) continue;
+    result.baseOnly++;
+    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(base.ids[b]);
+  }
+  result.paired = paired;
+  const scheme = schemeFor(paired, options);
+  if (scheme === "multinomial") {
+    const order = Array.from({ length: paired }, (_, k) => k);
+    const ids = head.ids;
+    order.sort((x, y) => {
+      const a = ids[headRows[x]];
+      const c = ids[headRows[y]];
+      return a < c ? -1 : a > c ? 1 : 0;
+    });
+    baseRows = Int32Array.from(order, (k) => baseRows[k]);
+    headRows = Int32Array.from(order, (k) => headRows[k]);
+  }
   const usable = [];
   for (const [name, headValues] of head.columns) {
     const baseValues = base.columns.get(name);
@@ -55456,10 +55942,10 @@ function pairedSignificance(base, head, options = {}) {
       result.skipped.set(name, `only ${head.file} has per-example values for it`);
       continue;
     }
-    const d = new Float64Array(pairs.length);
+    const d = new Float64Array(paired);
     let used = 0;
-    for (const [, b, h] of pairs) {
-      const diff = headValues[h] - baseValues[b];
+    for (let k = 0; k < paired; k++) {
+      const diff = headValues[headRows[k]] - baseValues[baseRows[k]];
       if (Number.isFinite(diff)) d[used++] = diff;
     }
     if (used < 2) {
@@ -55471,14 +55957,13 @@ function pairedSignificance(base, head, options = {}) {
   for (const name of base.columns.keys()) {
     if (!head.columns.has(name)) result.skipped.set(name, `only ${base.file} has per-example values for it`);
   }
-  const scheme = schemeFor(pairs.length, options);
   for (const { name, d } of usable) {
     const interval = bootstrapMeanDifference(d, { ...options, scheme });
     if (interval) result.columns.set(name, { interval, significant: excludesZero(interval) });
   }
   result.computed = result.columns.size > 0;
   const pct = Math.round(result.confidence * 100);
-  result.reason = result.computed ? `paired ${scheme === "poisson" ? "Poisson " : ""}bootstrap, ${pct} % CI of the head \u2212 base difference of the mean: ${result.resamples.toLocaleString("en-US")} resamples, seed ${result.seed}, ${result.paired.toLocaleString("en-US")} paired examples` : pairs.length < 2 ? `fewer than 2 examples are in both per-example results (paired by id)` : "no per-example metric is in both per-example results";
+  result.reason = result.computed ? `paired ${scheme === "poisson" ? "Poisson " : ""}bootstrap, ${pct} % CI of the head \u2212 base difference of the mean: ${result.resamples.toLocaleString("en-US")} resamples, seed ${result.seed}, ${result.paired.toLocaleString("en-US")} paired examples` : paired < 2 ? `fewer than 2 examples are in both per-example results (paired by id)` : "no per-example metric is in both per-example results";
   return result;
 }
 

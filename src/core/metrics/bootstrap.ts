@@ -36,6 +36,20 @@ export interface BootstrapOptions {
   confidence?: number;
   /** By default multinomial up to POISSON_ABOVE examples, Poisson above. */
   scheme?: BootstrapScheme;
+  /**
+   * Computes a Poisson bootstrap's resample means elsewhere, e.g. on worker threads (the node
+   * adapter's parallelBlocks): it must return what poissonMeans would, block for block, or null
+   * to leave the work to this thread. The core itself stays single-threaded.
+   */
+  runBlocks?: (job: PoissonJob) => Float64Array | null;
+}
+
+/** One column's Poisson bootstrap: its resamples' means are blockMeans over blocks 0 … blockCount − 1. */
+export interface PoissonJob {
+  column: PreparedColumn;
+  sampleMean: number;
+  seed: number;
+  resamples: number;
 }
 
 /** The scheme used for n examples. */
@@ -68,8 +82,11 @@ export function bootstrapMeanDifference(differences: Float64Array, options: Boot
   const n = differences.length;
   if (n < 2) return null;
   if (schemeFor(n, options) === 'poisson') {
-    const means = poissonMeans(prepareColumn(differences), mean(differences), options);
-    return intervalOfMeans(means, mean(differences), n, options);
+    const sampleMean = mean(differences);
+    const column = prepareColumn(differences);
+    const job: PoissonJob = { column, sampleMean, seed: options.seed ?? DEFAULT_SEED, resamples: clampResamples(options.resamples) };
+    const means = options.runBlocks?.(job) ?? poissonMeans(column, sampleMean, options);
+    return intervalOfMeans(means, sampleMean, n, options);
   }
   const resamples = clampResamples(options.resamples);
   const means = new Float64Array(resamples);

@@ -10,7 +10,8 @@ export { defaultGoal, globSpecificity, RULE_PROPERTIES, type Goal, type RuleProp
 export { explainMetric, type MetricExplanation } from './explain.js';
 export { FILE_KEY_SEPARATOR, mergeDiffs, type DiffPart } from './merge.js';
 export type { GateResult } from './gates.js';
-export { bootstrapMeanDifference, createRandom, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES, POISSON_ABOVE, type BootstrapScheme, type Interval } from './bootstrap.js';
+export { bootstrapMeanDifference, createRandom, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES, POISSON_ABOVE, type BootstrapOptions, type BootstrapScheme, type Interval, type PoissonJob } from './bootstrap.js';
+export { blockCount, blockMeans, BLOCK_RESAMPLES, type PreparedColumn } from './poisson-bootstrap.js';
 export { pairedSignificance, type Significance } from './significance.js';
 export { statusSummary, verdictText } from './summary.js';
 export { formatInterval, formatNumber, formatPair, formatPercent, formatSigned } from './format-number.js';

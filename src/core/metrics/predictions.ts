@@ -1,5 +1,6 @@
 import type { Finding } from '../common/findings.js';
 import { cellOffsets, parseCsv, sniffDelimiter } from './csv.js';
+import { IdIndex } from './id-index.js';
 import { parseJsonTree } from './json.js';
 import { Notes } from './notes.js';
 import { readCellValue } from './scalars.js';
@@ -21,6 +22,8 @@ export interface PredictionSet {
   /** Per-example values by name, aligned with `ids`; NaN where an example has no usable value. */
   columns: Map<string, Float64Array>;
   notes: Finding[];
+  /** The ids' index, when the reader built one (pairing builds it otherwise). */
+  idIndex?: IdIndex;
 }
 
 export const MAX_PREDICTION_ROWS = 10_000_000;
@@ -31,13 +34,18 @@ export interface ReadPredictionsOptions {
 }
 
 interface Column {
-  values: number[];
+  /** Values by row, NaN where a row has none; grown by doubling, `length` rows used. */
+  values: Float64Array;
   /** Line of the first text value: the column is not numeric. */
   textAt: { line: number; column: number } | null;
   nonFinite: number;
 }
 
 export function readPredictions(file: string, content: Uint8Array | string, options: ReadPredictionsOptions = {}): ReadResult<PredictionSet> {
+  if (typeof content !== 'string') {
+    const start = jsonLinesBytesStart(file, content, options);
+    if (start !== -1) return readJsonLinesBytes(file, content, start, true);
+  }
   const decoded = decodeText(file, content, MAX_PREDICTIONS_BYTES);
   if (!decoded.ok) return decoded;
   const text = decoded.value;
@@ -46,32 +54,64 @@ export function readPredictions(file: string, content: Uint8Array | string, opti
   return format === 'jsonl' ? readJsonLines(file, text) : readTable(file, text, format);
 }
 
-function detect(file: string, text: string): 'jsonl' | 'csv' | 'tsv' {
+/** The format the file's extension names, if it names one. */
+function detectByName(file: string): 'jsonl' | 'csv' | 'tsv' | null {
   const ext = /\.([a-z0-9]+)$/i.exec(file)?.[1]?.toLowerCase();
   if (ext === 'jsonl' || ext === 'ndjson' || ext === 'json') return 'jsonl';
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
+  return null;
+}
+
+function detect(file: string, text: string): 'jsonl' | 'csv' | 'tsv' {
+  const byName = detectByName(file);
+  if (byName) return byName;
   if (text.trimStart().startsWith('{')) return 'jsonl';
   return sniffDelimiter(text) === '\t' ? 'tsv' : 'csv';
 }
 
+/** Rows allocated up front at most (a file of blank lines must not allocate for 10M rows); past it, arrays grow. */
+const PRESIZE_MAX = 2_000_000;
+
 class Builder {
-  readonly ids: string[] = [];
-  private readonly idLines = new Map<string, number>();
+  private readonly index: IdIndex;
+  readonly ids: string[];
+  /** The line of each row, for the error about a repeated id. */
+  private lines: Int32Array;
   readonly columns = new Map<string, Column>();
   readonly notes = new Notes();
 
-  constructor(private readonly file: string) {}
+  /**
+   * `rows`: how many rows there will be at most (the file's lines), so that the typed arrays are
+   * allocated once at their size instead of grown by doubling, which at a million rows held the
+   * old and the new copies at once: tens of MB more at the peak.
+   */
+  constructor(
+    readonly file: string,
+    private readonly rows: number,
+  ) {
+    const capacity = Math.max(16, Math.min(rows, PRESIZE_MAX));
+    this.index = new IdIndex(capacity);
+    this.ids = this.index.ids;
+    this.lines = new Int32Array(capacity);
+  }
 
   /** Starts a row; returns an error when the id was already used. */
   row(id: string, line: number, column: number): ReadResult<never> | null {
-    const first = this.idLines.get(id);
-    if (first !== undefined) {
-      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${first}).`, 'Each example needs a unique id to be paired.');
+    const hash = IdIndex.hash(id);
+    const first = this.index.find(id, hash);
+    if (first !== -1) {
+      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${this.lines[first]}).`, 'Each example needs a unique id to be paired.');
     }
-    if (this.ids.length >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString('en-US')} examples.`);
-    this.idLines.set(id, line);
-    this.ids.push(id);
+    const row = this.ids.length;
+    if (row >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString('en-US')} examples.`);
+    if (row >= this.lines.length) {
+      const grown = new Int32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[row] = line;
+    this.index.add(id, hash);
     return null;
   }
 
@@ -81,7 +121,7 @@ class Builder {
       if (this.columns.size >= MAX_PREDICTION_COLUMNS) {
         return fail(this.file, line, col, `Over ${MAX_PREDICTION_COLUMNS.toLocaleString('en-US')} different fields.`, 'Keep per-example metrics only.');
       }
-      c = { values: [], textAt: null, nonFinite: 0 };
+      c = { values: new Float64Array(0), textAt: null, nonFinite: 0 };
       this.columns.set(name, c);
     }
     return c;
@@ -103,7 +143,12 @@ class Builder {
 
   private put(c: Column, value: number): void {
     const row = this.ids.length - 1;
-    while (c.values.length < row) c.values.push(NaN);
+    if (row >= c.values.length) {
+      // Typed and doubling: a million rows take 8 MB per column, not a boxed array and its copies.
+      const grown = new Float64Array(Math.max(Math.min(this.rows, PRESIZE_MAX), c.values.length * 2, row + 1)).fill(NaN);
+      grown.set(c.values);
+      c.values = grown;
+    }
     c.values[row] = value;
   }
 
@@ -114,20 +159,72 @@ class Builder {
         this.notes.add(c.textAt.line, c.textAt.column, 'metrics/text-column', `\`${name}\` holds text, not numbers; it is not used for significance.`);
         continue;
       }
-      const values = new Float64Array(this.ids.length).fill(NaN);
-      values.set(c.values.slice(0, this.ids.length));
+      // Exactly the rows' length: the column as allocated when the row estimate was exact (JSONL
+      // without blank lines), else a copy without the spare end.
+      const values = c.values.length === this.ids.length ? c.values : new Float64Array(this.ids.length).fill(NaN);
+      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
       if (c.nonFinite > 0) {
         this.notes.add(1, 1, 'metrics/non-finite-example', `\`${name}\`: ${c.nonFinite} ${c.nonFinite === 1 ? 'example has' : 'examples have'} NaN or an infinite value; ${c.nonFinite === 1 ? 'it is' : 'they are'} left out of the bootstrap for this metric.`);
       }
       columns.set(name, values);
     }
     if (this.ids.length === 0) return fail(this.file, 1, 1, 'The file has no examples.');
-    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done() } };
+    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done(), idIndex: this.index } };
   }
 }
 
-function readJsonLines(file: string, text: string): ReadResult<PredictionSet> {
-  const b = new Builder(file);
+/**
+ * Where the JSON Lines of `bytes` start (after a UTF-8 BOM) when they can be read as bytes, in
+ * place, without decoding the whole file into a string first (at a million lines that string
+ * and the bytes were both held, 2 × 44 MB): UTF-8 (no UTF-16 BOM), no NUL byte, valid, not
+ * blank, and JSON Lines by the name or the first character. −1 sends the file the usual way
+ * (decodeText, which also gives every error), so results and errors do not change.
+ */
+function jsonLinesBytesStart(file: string, bytes: Uint8Array, options: ReadPredictionsOptions): number {
+  if (bytes.byteLength > MAX_PREDICTIONS_BYTES) return -1;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return -1;
+  if (bytes.indexOf(0) !== -1) return -1;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let first = start;
+  while (first < bytes.length && isSpace(bytes[first]!)) first++;
+  // Blank, or starting with a character that trim() might also strip: the usual way.
+  if (first === bytes.length || bytes[first]! >= 0x80) return -1;
+  const format = options.format ?? detectByName(file) ?? (bytes[first] === 0x7b ? 'jsonl' : null);
+  if (format !== 'jsonl') return -1;
+  return validUtf8(bytes) ? start : -1;
+}
+
+/** Whether bytes are UTF-8 (ASCII checked in a loop; anything else by a fatal decoder, in chunks so no file-sized string is made). */
+function validUtf8(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && bytes[i]! < 0x80) i++;
+  if (i === bytes.length) return true;
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    for (let at = 0; at < bytes.length; at += 1 << 18) decoder.decode(bytes.subarray(at, at + (1 << 18)), { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ignoreBOM: a BOM inside the file is a character of its line, as in the decoded text (decodeText strips only the file's first).
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+/** With the u flag a pair is one code point, so this matches only a lone surrogate. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Reads JSON Lines. A string is read as its UTF-8 bytes (when well-formed: a lone surrogate
+ * has no UTF-8, so such a text goes line by line through JSON.parse). `fast` false reads every
+ * line the slow way (the tests compare the two).
+ */
+export function readJsonLines(file: string, text: string, fast = true): ReadResult<PredictionSet> {
+  if (fast && !LONE_SURROGATE.test(text)) return readJsonLinesBytes(file, new TextEncoder().encode(text), 0, true);
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
+  const b = new Builder(file, lines);
+  const record = new FlatRecord();
   let lineNo = 0;
   let start = 0;
   while (start <= text.length) {
@@ -140,29 +237,229 @@ function readJsonLines(file: string, text: string): ReadResult<PredictionSet> {
       if (end === text.length) break;
       continue;
     }
-    const record = parseRecord(line);
-    if (!record.ok) {
-      const at = new Locator(line).at(record.offset);
-      return fail(file, lineNo, at.column, `Invalid JSON: ${record.message}`, 'Each line must be one JSON object.');
-    }
-    const idValue = record.fields.get('id');
-    if (idValue === undefined || !(typeof idValue === 'string' || (typeof idValue === 'number' && Number.isFinite(idValue)))) {
-      return fail(file, lineNo, 1, idValue === undefined ? 'This record has no `id`.' : 'The `id` must be a string or a number.', 'Give every example an `id` so base and head can be paired.');
-    }
-    const bad = b.row(String(idValue), lineNo, 1);
+    const bad = slowRecord(b, record, line, lineNo) ?? addRecord(b, record, lineNo);
     if (bad) return bad;
-    for (const [name, value] of record.fields) {
-      if (name === 'id') continue;
-      const c = b.column(name, lineNo, 1);
-      if (!('values' in c)) return c;
-      if (typeof value === 'number') b.set(c, value);
-      else if (typeof value === 'boolean') b.set(c, value ? 1 : 0);
-      else if (value === null) b.missing(c);
-      else c.textAt ??= { line: lineNo, column: 1 };
-    }
     if (end === text.length) break;
   }
   return b.done();
+}
+
+/**
+ * Reads JSON Lines from valid UTF-8 bytes, from `start`. Most lines are flat objects of short
+ * keys, numbers and plain ASCII strings: scanFlatRecord reads those in place, without a string
+ * of the line or a JSON.parse of it; every other line is decoded and goes through parseRecord,
+ * and both give their fields to the same code. Lines split at byte 0x0A exactly where the text
+ * splits at '\n' (no UTF-8 sequence holds that byte), so line numbers and columns are the same.
+ */
+function readJsonLinesBytes(file: string, bytes: Uint8Array, from: number, fast: boolean): ReadResult<PredictionSet> {
+  let lines = 1;
+  for (let i = bytes.indexOf(0x0a, from); i !== -1 && i < bytes.length - 1; i = bytes.indexOf(0x0a, i + 1)) lines++;
+  const b = new Builder(file, lines);
+  const record = new FlatRecord();
+  let lineNo = 0;
+  let start = from;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    lineNo++;
+    const lineStart = start;
+    start = end + 1;
+    // A line starting with `{` is not blank; only others pay for the string that trim() needs.
+    if (bytes[lineStart] !== 0x7b && UTF8.decode(bytes.subarray(lineStart, end)).trim() === '') {
+      if (end === bytes.length) break;
+      continue;
+    }
+    const bad = (fast && scanFlatRecord(bytes, lineStart, end, record) ? null : slowRecord(b, record, UTF8.decode(bytes.subarray(lineStart, end)), lineNo)) ?? addRecord(b, record, lineNo);
+    if (bad) return bad;
+    if (end === bytes.length) break;
+  }
+  return b.done();
+}
+
+/** A line through JSON.parse (and our parser for errors) into `record`; the error, if any. */
+function slowRecord(b: Builder, record: FlatRecord, line: string, lineNo: number): ReadResult<never> | null {
+  const parsed = parseRecord(line);
+  if (!parsed.ok) {
+    const at = new Locator(line).at(parsed.offset);
+    return fail(b.file, lineNo, at.column, `Invalid JSON: ${parsed.message}`, 'Each line must be one JSON object.');
+  }
+  record.count = 0;
+  for (const [name, value] of parsed.fields) record.push(name, value);
+  return null;
+}
+
+/** One line's top-level fields in order, reused from line to line (so are its key strings). */
+export class FlatRecord {
+  count = 0;
+  readonly names: string[] = [];
+  readonly values: Field[] = [];
+
+  push(name: string, value: Field): void {
+    this.names[this.count] = name;
+    this.values[this.count] = value;
+    this.count++;
+  }
+}
+
+function addRecord(b: Builder, record: FlatRecord, lineNo: number): ReadResult<never> | null {
+  let idValue: Field | undefined;
+  for (let j = 0; j < record.count; j++) if (record.names[j] === 'id') idValue = record.values[j];
+  if (idValue === undefined || !(typeof idValue === 'string' || (typeof idValue === 'number' && Number.isFinite(idValue)))) {
+    return fail(b.file, lineNo, 1, idValue === undefined ? 'This record has no `id`.' : 'The `id` must be a string or a number.', 'Give every example an `id` so base and head can be paired.');
+  }
+  const bad = b.row(String(idValue), lineNo, 1);
+  if (bad) return bad;
+  for (let j = 0; j < record.count; j++) {
+    const name = record.names[j]!;
+    if (name === 'id') continue;
+    const value = record.values[j]!;
+    const c = b.column(name, lineNo, 1);
+    if (!('values' in c)) return c;
+    if (typeof value === 'number') b.set(c, value);
+    else if (typeof value === 'boolean') b.set(c, value ? 1 : 0);
+    else if (value === null) b.missing(c);
+    else c.textAt ??= { line: lineNo, column: 1 };
+  }
+  return null;
+}
+
+/** A string value other than the id: only its being text matters, so it is not copied out. */
+const TEXT = '';
+
+/** 10^k, exact as doubles for k ≤ 22. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+
+/** The byte at i, or −1 past the end (where a string's charCodeAt gives NaN). */
+const at = (bytes: Uint8Array, i: number) => (i < bytes.length ? bytes[i]! : -1);
+
+/** Whether bytes[start, end) are the ASCII string s. */
+function sameAscii(s: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== s.length || end > bytes.length) return false;
+  for (let i = 0; i < s.length; i++) if (bytes[start + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** bytes[start, end), all ASCII, as a string (short ones by char codes: a decoder call costs more). */
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  return end - start <= 64 ? String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]) : UTF8.decode(bytes.subarray(start, end));
+}
+
+/**
+ * Reads text[start, end) into `record` when it is a flat JSON object this scanner knows to read
+ * exactly as JSON.parse does, and returns false (leaving the line to parseRecord) for anything
+ * else: nested values, backslashes, control characters, keys that start with a digit (JSON.parse
+ * orders integer-like keys first), repeated keys (it keeps the last value at the first place),
+ * numbers with an exponent or over 15 digits (left to Number()), and every error. A number of at
+ * most 15 digits with k after the point is the digits as an integer m < 2^53 divided by 10^k:
+ * both exact doubles, so one correctly rounded division gives the correctly rounded decimal, as
+ * JSON.parse does (Clinger 1990, "How to read floating point numbers accurately", PLDI, its
+ * fast path).
+ */
+export function scanFlatRecord(text: Uint8Array, start: number, end: number, record: FlatRecord): boolean {
+  let i = start;
+  while (i < end && isSpace(at(text, i))) i++;
+  if (at(text, i) !== 0x7b) return false;
+  i++;
+  while (i < end && isSpace(at(text, i))) i++;
+  let count = 0;
+  if (at(text, i) === 0x7d) {
+    i++;
+  } else {
+    for (;;) {
+      // The key.
+      if (at(text, i) !== 0x22) return false;
+      const keyStart = i + 1;
+      let k = keyStart;
+      for (; k < end; k++) {
+        const c = at(text, k);
+        if (c === 0x22) break;
+        if (c === 0x5c || c < 0x20 || c >= 0x80) return false;
+      }
+      if (k >= end) return false;
+      const first = at(text, keyStart);
+      if (first >= 0x30 && first <= 0x39) return false;
+      // The same key as the previous line's at this place (the usual case) reuses its string.
+      let name = count < record.names.length ? record.names[count]! : null;
+      if (name === null || !sameAscii(name, text, keyStart, k)) name = ascii(text, keyStart, k);
+      for (let j = 0; j < count; j++) if (record.names[j] === name) return false;
+      i = k + 1;
+      while (i < end && isSpace(at(text, i))) i++;
+      if (at(text, i) !== 0x3a) return false;
+      i++;
+      while (i < end && isSpace(at(text, i))) i++;
+      // The value.
+      const c = at(text, i);
+      let value: Field;
+      if (c === 0x22) {
+        let v = i + 1;
+        for (; v < end; v++) {
+          const d = at(text, v);
+          if (d === 0x22) break;
+          if (d === 0x5c || d < 0x20 || d >= 0x80) return false;
+        }
+        if (v >= end) return false;
+        value = name === 'id' ? ascii(text, i + 1, v) : TEXT;
+        i = v + 1;
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        const negative = c === 0x2d;
+        let v = negative ? i + 1 : i;
+        let m = 0;
+        let digits = 0;
+        let fraction = 0;
+        const intStart = v;
+        for (; v < end; v++) {
+          const d = at(text, v) - 0x30;
+          if (d < 0 || d > 9) break;
+          m = m * 10 + d;
+          digits++;
+        }
+        if (digits === 0 || (at(text, intStart) === 0x30 && digits > 1)) return false;
+        if (at(text, v) === 0x2e) {
+          v++;
+          const fracStart = v;
+          for (; v < end; v++) {
+            const d = at(text, v) - 0x30;
+            if (d < 0 || d > 9) break;
+            m = m * 10 + d;
+            digits++;
+          }
+          fraction = v - fracStart;
+          if (fraction === 0) return false;
+        }
+        const e = at(text, v);
+        if (e === 0x65 || e === 0x45 || digits > 15) return false;
+        const magnitude = fraction === 0 ? m : m / POW10[fraction]!;
+        value = negative ? -magnitude : magnitude;
+        i = v;
+      } else if (c === 0x74 && sameAscii('true', text, i, i + 4)) {
+        value = true;
+        i += 4;
+      } else if (c === 0x66 && sameAscii('false', text, i, i + 5)) {
+        value = false;
+        i += 5;
+      } else if (c === 0x6e && sameAscii('null', text, i, i + 4)) {
+        value = null;
+        i += 4;
+      } else {
+        return false;
+      }
+      record.names[count] = name;
+      record.values[count] = value;
+      count++;
+      while (i < end && isSpace(at(text, i))) i++;
+      const next = at(text, i);
+      i++;
+      if (next === 0x7d) break;
+      if (next !== 0x2c) return false;
+      while (i < end && isSpace(at(text, i))) i++;
+    }
+  }
+  while (i < end && isSpace(at(text, i))) i++;
+  if (i !== end) return false;
+  record.count = count;
+  return true;
 }
 
 /** A field holding a list or an object: not a per-example value. */
@@ -214,7 +511,7 @@ function readTable(file: string, text: string, format: 'csv' | 'tsv'): ReadResul
   const header = rows[0]!.map((h) => h.trim());
   const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
   if (idCol === -1) return fail(file, 1, 1, 'The header has no `id` column.', 'Name the column of example ids `id` so base and head can be paired.');
-  const b = new Builder(file);
+  const b = new Builder(file, rows.length - 1);
   const columns: (Column | null)[] = [];
   for (let c = 0; c < header.length; c++) {
     if (c === idCol) {

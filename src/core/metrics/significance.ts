@@ -1,4 +1,5 @@
 import { bootstrapMeanDifference, clampResamples, CONFIDENCE, DEFAULT_SEED, excludesZero, schemeFor, type BootstrapOptions, type Interval } from './bootstrap.js';
+import { IdIndex } from './id-index.js';
 import type { PredictionSet } from './predictions.js';
 
 /** How many unpaired ids a report names, per side. */
@@ -49,32 +50,51 @@ export function notComputed(reason: string, options: BootstrapOptions = {}): Sig
 
 /**
  * Pairs examples by id and bootstraps the head − base difference of the mean for each
- * per-example column both sides have. Pairs are ordered by id (not file order), so shuffling a
- * file does not change the interval.
+ * per-example column both sides have. Shuffling a file does not change the interval: for the
+ * classical bootstrap the pairs are ordered by id (not file order); the Poisson bootstrap
+ * resamples each column by its sorted values (poisson-bootstrap.ts), so there the pairs stay in
+ * head's order and a million ids are not sorted. Pairs are rows of both sides in Int32Arrays,
+ * found through the readers' id indexes: no per-pair objects.
  */
 export function pairedSignificance(base: PredictionSet, head: PredictionSet, options: BootstrapOptions = {}): Significance {
   const result = notComputed('', options);
-  const baseIndex = new Map<string, number>();
-  base.ids.forEach((id, i) => baseIndex.set(id, i));
-  const pairs: [id: string, b: number, h: number][] = [];
-  const headIds = new Set<string>();
-  head.ids.forEach((id, h) => {
-    headIds.add(id);
-    const b = baseIndex.get(id);
-    if (b === undefined) {
+  const baseIndex = base.idIndex ?? IdIndex.over(base.ids);
+  const matched = new Uint8Array(base.ids.length);
+  let baseRows = new Int32Array(Math.min(base.ids.length, head.ids.length));
+  let headRows = new Int32Array(baseRows.length);
+  let paired = 0;
+  for (let h = 0; h < head.ids.length; h++) {
+    const id = head.ids[h]!;
+    const b = baseIndex.find(id, head.idIndex ? head.idIndex.hashOf(h) : IdIndex.hash(id));
+    if (b === -1) {
       result.headOnly++;
       if (result.headOnlyIds.length < UNPAIRED_SHOWN) result.headOnlyIds.push(id);
-    } else {
-      pairs.push([id, b, h]);
+    } else if (matched[b] === 0) {
+      matched[b] = 1;
+      baseRows[paired] = b;
+      headRows[paired] = h;
+      paired++;
     }
-  });
-  for (const id of base.ids) {
-    if (headIds.has(id)) continue;
-    result.baseOnly++;
-    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(id);
   }
-  pairs.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  result.paired = pairs.length;
+  for (let b = 0; b < base.ids.length; b++) {
+    if (matched[b] === 1) continue;
+    result.baseOnly++;
+    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(base.ids[b]!);
+  }
+  result.paired = paired;
+  // One scheme for every column, by the number of pairs (a column may have fewer usable ones).
+  const scheme = schemeFor(paired, options);
+  if (scheme === 'multinomial') {
+    const order = Array.from({ length: paired }, (_, k) => k);
+    const ids = head.ids;
+    order.sort((x, y) => {
+      const a = ids[headRows[x]!]!;
+      const c = ids[headRows[y]!]!;
+      return a < c ? -1 : a > c ? 1 : 0;
+    });
+    baseRows = Int32Array.from(order, (k) => baseRows[k]!);
+    headRows = Int32Array.from(order, (k) => headRows[k]!);
+  }
 
   const usable: { name: string; d: Float64Array }[] = [];
   for (const [name, headValues] of head.columns) {
@@ -83,10 +103,10 @@ export function pairedSignificance(base: PredictionSet, head: PredictionSet, opt
       result.skipped.set(name, `only ${head.file} has per-example values for it`);
       continue;
     }
-    const d = new Float64Array(pairs.length);
+    const d = new Float64Array(paired);
     let used = 0;
-    for (const [, b, h] of pairs) {
-      const diff = headValues[h]! - baseValues[b]!;
+    for (let k = 0; k < paired; k++) {
+      const diff = headValues[headRows[k]!]! - baseValues[baseRows[k]!]!;
       if (Number.isFinite(diff)) d[used++] = diff;
     }
     if (used < 2) {
@@ -99,8 +119,6 @@ export function pairedSignificance(base: PredictionSet, head: PredictionSet, opt
     if (!head.columns.has(name)) result.skipped.set(name, `only ${base.file} has per-example values for it`);
   }
 
-  // One scheme for every column, by the number of pairs (a column may have fewer usable ones).
-  const scheme = schemeFor(pairs.length, options);
   for (const { name, d } of usable) {
     const interval = bootstrapMeanDifference(d, { ...options, scheme });
     if (interval) result.columns.set(name, { interval, significant: excludesZero(interval) });
@@ -110,7 +128,7 @@ export function pairedSignificance(base: PredictionSet, head: PredictionSet, opt
   const pct = Math.round(result.confidence * 100);
   result.reason = result.computed
     ? `paired ${scheme === 'poisson' ? 'Poisson ' : ''}bootstrap, ${pct} % CI of the head − base difference of the mean: ${result.resamples.toLocaleString('en-US')} resamples, seed ${result.seed}, ${result.paired.toLocaleString('en-US')} paired examples`
-    : pairs.length < 2
+    : paired < 2
       ? `fewer than 2 examples are in both per-example results (paired by id)`
       : 'no per-example metric is in both per-example results';
   return result;

@@ -42,16 +42,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// src/cli/io.ts
-var EXIT = { ok: 0, failed: 1, usage: 2 };
-var CliError = class extends Error {
-  constructor(message, exitCode = EXIT.usage) {
-    super(message);
-    this.exitCode = exitCode;
-  }
-  exitCode;
-};
-
 // src/core/common/text.ts
 function truncate(text, max, ellipsis = "\u2026") {
   if (text.length <= max) return text;
@@ -67,78 +57,11 @@ function groupThousands(n) {
   return Number.isInteger(n) ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",") : n.toLocaleString("en-US");
 }
 
-// src/core/common/findings.ts
-function countBySeverity(findings) {
-  let errors = 0;
-  let warnings = 0;
-  for (const f of findings) {
-    if (f.severity === "error") errors++;
-    else warnings++;
-  }
-  return { errors, warnings };
-}
-function sortFindings(findings) {
-  return findings.sort(
-    (a, b) => a.line - b.line || a.column - b.column || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) || a.rule.localeCompare(b.rule)
-  );
-}
-var FINDING_TEXT_CHARS = 4e3;
-function findingText(f) {
-  const text = f.hint ? `${f.message}
-${f.hint}` : f.message;
-  return truncate(text, FINDING_TEXT_CHARS);
-}
-function findingSpan(f) {
-  const endLine = f.endLine ?? f.line;
-  return endLine === f.line ? { line: f.line, endLine, column: f.column, endColumn: f.endColumn ?? f.column } : { line: f.line, endLine, column: null, endColumn: null };
-}
-
-// src/core/common/suggest.ts
-function editDistance(a, b, limit = Infinity) {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > limit) return limit + 1;
-    prev = cur;
-  }
-  return prev[b.length];
-}
-function didYouMean(input, candidates) {
-  const needle = input.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(needle.length / 3)));
-  let best;
-  let bestDistance = limit + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(needle, candidate.toLowerCase(), bestDistance - 1 < 0 ? 0 : limit);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-      if (d === 0) break;
-    }
-  }
-  return best;
-}
-
 export {
   __require,
   __commonJS,
   __export,
   __toESM,
   truncate,
-  plural,
-  countBySeverity,
-  sortFindings,
-  findingText,
-  findingSpan,
-  didYouMean,
-  EXIT,
-  CliError
+  plural
 };

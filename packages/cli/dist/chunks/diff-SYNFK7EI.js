@@ -3,23 +3,41 @@
 import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
+  MAX_THREADS,
+  parallelBlocks
+} from "./chunk-QWA7WR6A.js";
+import {
   metricsWorkflowCommands
-} from "./chunk-PO5G4FPR.js";
+} from "./chunk-ORHCLAJH.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
 import {
   ConfigError,
+  InputError,
+  describeFsError,
+  displayPath,
+  hasModelCardMetadata,
+  isCardPath,
+  isRootReadme,
+  loadProjectConfig,
+  oneOf,
+  parseCommandArgs,
+  readUpTo,
+  renderFindingsText
+} from "./chunk-FIWKIVMX.js";
+import {
+  CliError,
+  EXIT
+} from "./chunk-EMOS75I2.js";
+import {
   DEFAULT_RESAMPLES,
   DEFAULT_SEED,
   FILE_KEY_SEPARATOR,
-  InputError,
   MAX_METRICS_BYTES,
   MAX_PREDICTIONS_BYTES,
   MAX_RESAMPLES,
   compareMetrics,
-  describeFsError,
-  displayPath,
   explainMetric,
   formatInputError,
   formatInterval,
@@ -27,26 +45,16 @@ import {
   formatPair,
   formatPercent,
   formatSigned,
-  hasModelCardMetadata,
-  isCardPath,
-  isRootReadme,
-  loadProjectConfig,
   mergeDiffs,
-  oneOf,
-  parseCommandArgs,
   readMetrics,
   readPredictions,
-  readUpTo,
-  renderFindingsText,
   statusSummary,
   verdictText
-} from "./chunk-3D44NSQI.js";
+} from "./chunk-GKAPOUSI.js";
 import {
-  CliError,
-  EXIT,
   plural,
   truncate
-} from "./chunk-J44O2F3M.js";
+} from "./chunk-FVVK2O27.js";
 
 // src/cli/diff.ts
 import { appendFile, stat as stat2 } from "node:fs/promises";
@@ -638,6 +646,7 @@ Options:
       --model NAME             The model, for the comment marker (default: from the card)
       --seed N                 Bootstrap seed (default ${DEFAULT_SEED})
       --resamples N            Bootstrap resamples (default ${DEFAULT_RESAMPLES}, at most ${MAX_RESAMPLES})
+      --threads N              Threads for a large bootstrap (default: the cores, at most ${MAX_THREADS}; 1 for one)
   -h, --help                   Show this help
 
 Exit status: 0 when every gate passes, 1 when a gate fails, 2 on usage or input errors (with
@@ -657,6 +666,7 @@ var OPTIONS = {
   model: { type: "string" },
   seed: { type: "string" },
   resamples: { type: "string" },
+  threads: { type: "string" },
   help: { type: "boolean", short: "h" }
 };
 var FORMATS = ["text", "md", "json", "github"];
@@ -670,6 +680,8 @@ async function runDiff(args, io) {
       io.stdout(jsonError(usage ? message : `unexpected error: ${message.split("\n")[0]}`, error instanceof CliError ? error.exitCode : EXIT.usage));
     }
     throw error instanceof InputError ? new CliError(error.message, EXIT.usage) : error;
+  } finally {
+    await closePools();
   }
 }
 async function diffCommand(args, io) {
@@ -724,7 +736,7 @@ async function compare(options, config, root, io) {
     if (files.every((f) => f.kind === "stdin")) throw new CliError("Only one side can be read from standard input ('-').");
     const [base, head] = await Promise.all(files.map((f) => readSide(f, io)));
     const predictions2 = await readPredictions2(options, io.cwd);
-    const diff = compareMetrics(base, head, { rules: config.metrics, ...predictions2, bootstrap: { seed: options.seed, resamples: options.resamples } });
+    const diff = compareMetrics(base, head, { rules: config.metrics, ...predictions2, bootstrap: bootstrapOptions(options) });
     return { diff, locations: locationsOf([{ prefix: null, base, head }]), baseline: baselineFor(options, { label: base.file }) };
   }
   let baseTree;
@@ -759,7 +771,7 @@ async function compare(options, config, root, io) {
   if (pairs.length > 1 && predictions.basePredictions) throw new CliError("--base-predictions and --head-predictions go with one metrics file per side; name that one file after --.");
   const parts = pairs.map((p) => ({
     prefix: p.prefix,
-    diff: compareMetrics(p.base, p.head, { rules: config.metrics, ...predictions, bootstrap: { seed: options.seed, resamples: options.resamples } })
+    diff: compareMetrics(p.base, p.head, { rules: config.metrics, ...predictions, bootstrap: bootstrapOptions(options) })
   }));
   const label = baseTree.kind === "commit" ? baseTree.name : "the working tree";
   const implied = { label };
@@ -859,8 +871,19 @@ function parseOptions(args) {
     runUrl: values["run-url"],
     model: values.model,
     seed: integer("--seed", values.seed, DEFAULT_SEED, 0, 4294967295),
-    resamples: integer("--resamples", values.resamples, DEFAULT_RESAMPLES, 100, MAX_RESAMPLES)
+    resamples: integer("--resamples", values.resamples, DEFAULT_RESAMPLES, 100, MAX_RESAMPLES),
+    threads: values.threads === void 0 ? void 0 : integer("--threads", values.threads, 1, 1, MAX_THREADS_ASKED)
   };
+}
+var MAX_THREADS_ASKED = 256;
+function bootstrapOptions(options) {
+  const parallel = parallelBlocks({ threads: options.threads });
+  openPools.push(parallel);
+  return { seed: options.seed, resamples: options.resamples, runBlocks: parallel.runBlocks };
+}
+var openPools = [];
+async function closePools() {
+  await Promise.all(openPools.splice(0).map((p) => p.close()));
 }
 function integer(option, value, fallback, min, max) {
   if (value === void 0) return fallback;

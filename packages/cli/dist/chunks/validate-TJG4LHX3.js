@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-PO5G4FPR.js";
+} from "./chunk-ORHCLAJH.js";
 import {
   ConfigError,
   InputError,
@@ -21,14 +21,18 @@ import {
   readUpTo,
   renderFindingsText,
   renderText,
-  require_picomatch,
   validateCard
-} from "./chunk-3D44NSQI.js";
+} from "./chunk-FIWKIVMX.js";
 import {
   CliError,
-  EXIT,
+  EXIT
+} from "./chunk-EMOS75I2.js";
+import {
+  require_picomatch
+} from "./chunk-GKAPOUSI.js";
+import {
   __toESM
-} from "./chunk-J44O2F3M.js";
+} from "./chunk-FVVK2O27.js";
 
 // src/node/find-cards.ts
 import { stat as stat2 } from "node:fs/promises";

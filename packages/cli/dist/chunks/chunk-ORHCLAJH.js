@@ -3,13 +3,15 @@
 import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
-  cardsVerdict,
-  verdictText
-} from "./chunk-3D44NSQI.js";
+  cardsVerdict
+} from "./chunk-FIWKIVMX.js";
 import {
   findingSpan,
   findingText
-} from "./chunk-J44O2F3M.js";
+} from "./chunk-EMOS75I2.js";
+import {
+  verdictText
+} from "./chunk-GKAPOUSI.js";
 
 // src/render/workflow-commands.ts
 function escapeCommandData(text) {

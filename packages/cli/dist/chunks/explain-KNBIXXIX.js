@@ -8,16 +8,19 @@ import {
 import {
   ConfigError,
   InputError,
-  explainMetric,
   loadProjectConfig,
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-3D44NSQI.js";
+} from "./chunk-FIWKIVMX.js";
 import {
   CliError,
   EXIT
-} from "./chunk-J44O2F3M.js";
+} from "./chunk-EMOS75I2.js";
+import {
+  explainMetric
+} from "./chunk-GKAPOUSI.js";
+import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts
 var EXPLAIN_USAGE = `Usage: modelgate explain-metric NAME... [options]
