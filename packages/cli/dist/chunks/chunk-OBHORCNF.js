@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict,
   verdictText
-} from "./chunk-3D44NSQI.js";
+} from "./chunk-TIL24KT2.js";
 import {
   findingSpan,
   findingText

@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-PO5G4FPR.js";
+} from "./chunk-OBHORCNF.js";
 import {
   ConfigError,
   InputError,
@@ -23,7 +23,7 @@ import {
   renderText,
   require_picomatch,
   validateCard
-} from "./chunk-3D44NSQI.js";
+} from "./chunk-TIL24KT2.js";
 import {
   CliError,
   EXIT,

@@ -13,7 +13,7 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-3D44NSQI.js";
+} from "./chunk-TIL24KT2.js";
 import {
   CliError,
   EXIT

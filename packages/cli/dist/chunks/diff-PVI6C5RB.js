@@ -4,7 +4,7 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   metricsWorkflowCommands
-} from "./chunk-PO5G4FPR.js";
+} from "./chunk-OBHORCNF.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -40,7 +40,7 @@ import {
   renderFindingsText,
   statusSummary,
   verdictText
-} from "./chunk-3D44NSQI.js";
+} from "./chunk-TIL24KT2.js";
 import {
   CliError,
   EXIT,
@@ -55,7 +55,10 @@ import { resolve as resolve3 } from "node:path";
 // src/render/metrics-present.ts
 var STATUS_RANK = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
 function displayOrder(rows) {
-  return rows.map((row, i) => ({ row, i })).sort((a, b) => Number(b.row.gate === "fail") - Number(a.row.gate === "fail") || STATUS_RANK[a.row.status] - STATUS_RANK[b.row.status] || a.i - b.i).map(({ row }) => row);
+  const ranks = Object.keys(STATUS_RANK).length;
+  const buckets = Array.from({ length: 2 * ranks }, () => []);
+  for (const row of rows) buckets[(row.gate === "fail" ? 0 : ranks) + STATUS_RANK[row.status]].push(row);
+  return buckets.flat();
 }
 function isQuiet(row) {
   return row.status === "unchanged" && row.gate !== "fail";
@@ -289,14 +292,19 @@ function mermaidChart(rows) {
   const candidates = rows.filter(
     (r) => (r.gate !== "none" || r.status !== "unchanged") && r.base?.kind === "number" && r.head?.kind === "number" && r.base.value >= 0 && r.head.value >= 0 && (r.base.value > 0 || r.head.value > 0)
   );
-  candidates.sort((a, b) => Number(b.gate !== "none") - Number(a.gate !== "none"));
-  const first = candidates[0];
+  const ordered = [...candidates.filter((r) => r.gate !== "none"), ...candidates.filter((r) => r.gate === "none")];
+  const first = ordered[0];
   if (!first) return null;
   const scale = (r) => {
     const top2 = Math.max(num(r.base), num(r.head));
     return top2 <= 1 ? "unit" : String(Math.floor(Math.log10(top2)));
   };
-  const chosen = candidates.filter((r) => scale(r) === scale(first)).slice(0, CHART_METRICS);
+  const firstScale = scale(first);
+  const chosen = [];
+  for (const r of ordered) {
+    if (chosen.length === CHART_METRICS) break;
+    if (scale(r) === firstScale) chosen.push(r);
+  }
   if (chosen.length < 2) return null;
   const labels = [];
   const values = [];
@@ -305,7 +313,7 @@ function mermaidChart(rows) {
     labels.push(`"${name} (base)"`, `"${name} (head)"`);
     values.push(mermaidNumber(num(r.base)), mermaidNumber(num(r.head)));
   }
-  const top = scale(first) === "unit" ? 1 : niceCeiling(Math.max(...chosen.map((r) => Math.max(num(r.base), num(r.head)))));
+  const top = firstScale === "unit" ? 1 : niceCeiling(Math.max(...chosen.map((r) => Math.max(num(r.base), num(r.head)))));
   return [
     "```mermaid",
     "xychart-beta",
