@@ -14,9 +14,9 @@ import * as nodeModule from "node:module";
 // src/cli/main.ts
 import { readFileSync } from "node:fs";
 var COMMANDS = {
-  validate: { load: async () => (await import("./chunks/validate-LQPLYZ7C.js")).runValidate, summary: "Check model cards (front matter, metrics, license, repository policy)" },
-  diff: { load: async () => (await import("./chunks/diff-PVI6C5RB.js")).runDiff, summary: "Compare metrics: two files, or git revisions (modelgate diff main), under your gates" },
-  "explain-metric": { load: async () => (await import("./chunks/explain-ZYKAUWEP.js")).runExplainMetric, summary: "Show which metric rules apply to a metric, and why" },
+  validate: { load: async () => (await import("./chunks/validate-JELCIR7O.js")).runValidate, summary: "Check model cards (front matter, metrics, license, repository policy)" },
+  diff: { load: async () => (await import("./chunks/diff-OKWZT4YA.js")).runDiff, summary: "Compare metrics: two files, or git revisions (modelgate diff main), under your gates" },
+  "explain-metric": { load: async () => (await import("./chunks/explain-RFDBGQ5K.js")).runExplainMetric, summary: "Show which metric rules apply to a metric, and why" },
   deliveries: { load: () => loadOperatorCommand(DELIVERIES_MODULE, "runDeliveries", "deliveries"), summary: "App operators: list or replay stored webhook deliveries" }
 };
 var DELIVERIES_MODULE = "../ops/deliveries.js";

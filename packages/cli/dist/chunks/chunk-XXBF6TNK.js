@@ -41771,7 +41771,30 @@ function streamJsonMetrics(text, collector, notes, locator) {
     throw e;
   }
 }
-var NUMBER3 = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+var isDigit = (c) => c >= 48 && c <= 57;
+function numberEnd(text, start) {
+  let i = start;
+  if (text.charCodeAt(i) === 45) i++;
+  const first = text.charCodeAt(i);
+  if (first === 48) i++;
+  else if (isDigit(first)) while (isDigit(text.charCodeAt(i))) i++;
+  else return -1;
+  if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (isDigit(text.charCodeAt(i))) i++;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 101 || e === 69) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === 43 || sign === 45) j++;
+    if (isDigit(text.charCodeAt(j))) {
+      while (isDigit(text.charCodeAt(j))) j++;
+      i = j;
+    }
+  }
+  return i;
+}
 var Parser2 = class {
   constructor(text) {
     this.text = text;
@@ -41824,14 +41847,13 @@ var Parser2 = class {
         if (c === "-" && text.startsWith("-Infinity", offset)) {
           return this.word("-Infinity", { kind: "number", value: -Infinity, offset });
         }
-        NUMBER3.lastIndex = offset;
-        const m = NUMBER3.exec(text);
-        if (!m) {
+        const end = numberEnd(text, offset);
+        if (end === -1) {
           if (c === "'") this.fail("JSON strings use double quotes, not single quotes.");
           return this.fail(`Unexpected ${this.describe()}; expected a value.`);
         }
-        this.pos = offset + m[0].length;
-        return { kind: "number", value: Number(m[0]), offset };
+        this.pos = end;
+        return { kind: "number", value: Number(text.slice(offset, end)), offset };
       }
     }
   }

@@ -4,7 +4,7 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   metricsWorkflowCommands
-} from "./chunk-OBHORCNF.js";
+} from "./chunk-ELQJVDWU.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -40,7 +40,7 @@ import {
   renderFindingsText,
   statusSummary,
   verdictText
-} from "./chunk-TIL24KT2.js";
+} from "./chunk-XXBF6TNK.js";
 import {
   CliError,
   EXIT,

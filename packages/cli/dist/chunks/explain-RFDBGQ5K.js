@@ -13,7 +13,7 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-TIL24KT2.js";
+} from "./chunk-XXBF6TNK.js";
 import {
   CliError,
   EXIT

@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-OBHORCNF.js";
+} from "./chunk-ELQJVDWU.js";
 import {
   ConfigError,
   InputError,
@@ -23,7 +23,7 @@ import {
   renderText,
   require_picomatch,
   validateCard
-} from "./chunk-TIL24KT2.js";
+} from "./chunk-XXBF6TNK.js";
 import {
   CliError,
   EXIT,

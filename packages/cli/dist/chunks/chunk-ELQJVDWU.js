@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict,
   verdictText
-} from "./chunk-TIL24KT2.js";
+} from "./chunk-XXBF6TNK.js";
 import {
   findingSpan,
   findingText
