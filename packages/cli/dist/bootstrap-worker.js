@@ -4,12 +4,12 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   runShare
-} from "./chunks/chunk-QWA7WR6A.js";
+} from "./chunks/chunk-57ISPXTV.js";
 import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunks/chunk-GKAPOUSI.js";
+} from "./chunks/chunk-2U3MUV3D.js";
 import "./chunks/chunk-FVVK2O27.js";
 
 // src/node/bootstrap-worker.ts

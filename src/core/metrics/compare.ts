@@ -1,6 +1,6 @@
 import type { MetricRule } from '../config/schema.js';
 import type { BootstrapOptions } from './bootstrap.js';
-import { compileRules, goalFor, type Goal } from './direction.js';
+import { compileRules, goalFor, type Goal, type SegmentGoals } from './direction.js';
 import { formatNumber } from './format-number.js';
 import { evaluateGate, type GateResult } from './gates.js';
 import type { PredictionSet } from './predictions.js';
@@ -71,18 +71,45 @@ export function compareMetrics(base: MetricSet, head: MetricSet, options: Compar
   const notes: string[] = [...base.notes.map((n) => formatNote(base.file, n)), ...head.notes.map((n) => formatNote(head.file, n))];
 
   const significance = computeSignificance(options, notes);
-  const keys = [...base.metrics.keys()];
-  for (const key of head.metrics.keys()) if (!base.metrics.has(key)) keys.push(key);
+  // Each key is looked up once, in the other side's map; head is scanned for keys of its own
+  // only when it has some (it has more keys than base shares with it). Both files usually list
+  // the same keys in the same order, so head's next key is tried first: comparing it is a
+  // sequential read, where a lookup in a 100,000-key map is a cache miss or three (issue 12).
+  const keys: string[] = [];
+  const baseValues: (MetricValue | null)[] = [];
+  const headValues: (MetricValue | null)[] = [];
+  const headKeys = head.metrics.keys();
+  const headEntries = head.metrics.values();
+  let shared = 0;
+  for (const [key, entry] of base.metrics) {
+    const nextKey = headKeys.next();
+    const nextEntry = headEntries.next();
+    const h = !nextKey.done && nextKey.value === key ? nextEntry.value : head.metrics.get(key);
+    if (h) shared++;
+    keys.push(key);
+    baseValues.push(entry.value);
+    headValues.push(h ? h.value : null);
+  }
+  if (shared < head.metrics.size) {
+    for (const [key, entry] of head.metrics) {
+      if (base.metrics.has(key)) continue;
+      keys.push(key);
+      baseValues.push(null);
+      headValues.push(entry.value);
+    }
+  }
   const columnFor = mapColumns(keys, significance, notes);
 
   const rows: DiffRow[] = [];
   const ruleUsed = new Set<number>();
-  for (const key of keys) {
-    const b = base.metrics.get(key)?.value ?? null;
-    const h = head.metrics.get(key)?.value ?? null;
+  const segmentGoals: SegmentGoals = new Map();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const b = baseValues[i] ?? null;
+    const h = headValues[i] ?? null;
     const m = match(key);
     if (m) for (const index of m.indices) ruleUsed.add(index);
-    const { goal, source } = goalFor(key, m);
+    const { goal, source } = goalFor(key, m, segmentGoals);
     const column = columnFor.get(key);
     const sig = column === undefined ? undefined : significance.columns.get(column);
     const ci: [number, number] | null = sig ? [sig.interval.lo, sig.interval.hi] : null;

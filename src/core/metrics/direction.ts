@@ -44,9 +44,12 @@ export function compileRules(rules: readonly MetricRule[]): (key: string) => Rul
   const compiled = rules.map((rule, index) => ({ rule, index, test: picomatch(rule.match, { dot: true }), ...globSpecificity(rule.match) }));
   // Highest precedence first; the sort is stable, so equal specificity keeps the config's order.
   const ordered = [...compiled].sort((a, b) => Number(b.exact) - Number(a.exact) || b.literals - a.literals);
+  if (ordered.length === 0) return () => null;
   return (key) => {
-    const matching = ordered.filter((r) => r.test(key));
-    if (matching.length === 0) return null;
+    // Most keys match no rule: no array for them.
+    let matching: typeof ordered | null = null;
+    for (const r of ordered) if (r.test(key)) (matching ??= []).push(r);
+    if (matching === null) return null;
     const top = matching[0]!;
     if (matching.length === 1) {
       const sources: RuleMatch['sources'] = {};
@@ -65,10 +68,17 @@ export function compileRules(rules: readonly MetricRule[]): (key: string) => Rul
   };
 }
 
+/**
+ * The built-in goal of each key segment seen so far. Segments repeat across a file's keys
+ * (`accuracy` in every group), so one diff works each out once; the cache lives as long as
+ * that diff, so it is bounded by the file's own names.
+ */
+export type SegmentGoals = Map<string, Goal | null | undefined>;
+
 /** The direction for a metric: the matching rule's `goal`, else the built-in default for its name. */
-export function goalFor(key: string, match: RuleMatch | null): { goal: Goal | null; source: 'rule' | 'default' | null } {
+export function goalFor(key: string, match: RuleMatch | null, segments?: SegmentGoals): { goal: Goal | null; source: 'rule' | 'default' | null } {
   if (match?.rule.goal) return { goal: match.rule.goal, source: 'rule' };
-  const goal = defaultGoal(key);
+  const goal = defaultGoal(key, segments);
   return { goal, source: goal ? 'default' : null };
 }
 
@@ -97,11 +107,22 @@ const SPLIT_PREFIX = /^(?:eval|test|val|valid|validation|dev|train|training)[_-]
  * key segment decides; when it names nothing known (`latency_ms.p95`, `accuracy.cat`), the
  * segment before it does, up the key, unless a segment marks a statistic (`accuracy.std`).
  */
-export function defaultGoal(key: string): Goal | null {
-  const segments = key.toLowerCase().split(/[./]/);
-  for (let i = segments.length - 1; i >= 0; i--) {
-    const goal = segmentGoal(segments[i]!);
+export function defaultGoal(key: string, cache?: SegmentGoals): Goal | null {
+  const lower = key.toLowerCase();
+  // The segments of `lower.split(/[./]/)`, last first, without building the array.
+  let end = lower.length;
+  for (let i = end - 1; i >= -1; i--) {
+    const c = i === -1 ? 0x2e : lower.charCodeAt(i);
+    if (c !== 0x2e /* . */ && c !== 0x2f /* / */) continue;
+    const segment = lower.slice(i + 1, end);
+    let goal: Goal | null | undefined;
+    if (cache?.has(segment)) goal = cache.get(segment);
+    else {
+      goal = segmentGoal(segment);
+      cache?.set(segment, goal);
+    }
     if (goal !== undefined) return goal;
+    end = i;
   }
   return null;
 }

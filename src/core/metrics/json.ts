@@ -1,4 +1,7 @@
 import { decodeJsonString } from '../common/json-string.js';
+import { addScalar, flatKey, noteList, TooManyMetricsError, type MetricCollector } from './flatten.js';
+import type { Notes } from './notes.js';
+import type { Locator } from './text.js';
 import { MAX_DEPTH, MAX_NODES, type Tree, type TreeEntry } from './tree.js';
 
 /**
@@ -32,11 +35,78 @@ export function parseJsonTree(text: string): JsonResult {
   }
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+/** Where a streamed read puts what it finds. */
+interface FlatSink {
+  collector: MetricCollector;
+  notes: Notes;
+  locator: Locator;
+}
+
+/** The top-level keys that make a JSON document a model card (see cards.ts), by the kind of their last value. */
+const CARD_KEYS = new Set(['model-index', 'quantitative_analysis', 'model_details', 'schema_version']);
+
+/**
+ * Reads a JSON object of metrics straight into `collector`, as `flattenTree(parseJsonTree(text))`
+ * would, without building the tree: at 100,000 metrics the tree was most of what the garbage
+ * collector copied, and made reading superlinear (issue 12). This is only the fast path for
+ * the common case. `null` means "read it the general way" — the text is not an object, is
+ * invalid, too large or too deep (so the general way reports it, in its words), or is a model
+ * card (`'card'`: the card readers need the tree). Either way, the collector and notes given
+ * here must then be discarded.
+ */
+export function streamJsonMetrics(text: string, collector: MetricCollector, notes: Notes, locator: Locator): 'metrics' | 'card' | null {
+  const parser = new Parser(text);
+  try {
+    parser.skipSpace();
+    if (text[parser.pos] !== '{') return null;
+    if (++parser.nodes > MAX_NODES) return null;
+    const top = new Map<string, Tree['kind']>();
+    parser.flatObject(1, '', { collector, notes, locator }, top);
+    parser.skipSpace();
+    if (parser.pos < text.length) return null;
+    const kind = (key: string) => top.get(key);
+    const card = kind('model-index') === 'list' || kind('quantitative_analysis') === 'map' || (kind('model_details') === 'map' && top.has('schema_version'));
+    return card ? 'card' : 'metrics';
+  } catch (e) {
+    if (e instanceof JsonSyntaxError || e instanceof TooManyMetricsError) return null;
+    throw e;
+  }
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * The end of the longest JSON number at `start` — the match of
+ * `-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?` — or -1 when there is none. Scanned by hand:
+ * a regex match allocates an array and a string for each of a file's 100,000 numbers (issue 12).
+ */
+function numberEnd(text: string, start: number): number {
+  let i = start;
+  if (text.charCodeAt(i) === 0x2d /* - */) i++;
+  const first = text.charCodeAt(i);
+  if (first === 0x30 /* 0 */) i++;
+  else if (isDigit(first)) while (isDigit(text.charCodeAt(i))) i++;
+  else return -1;
+  if (text.charCodeAt(i) === 0x2e /* . */ && isDigit(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (isDigit(text.charCodeAt(i))) i++;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 0x65 /* e */ || e === 0x45 /* E */) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === 0x2b /* + */ || sign === 0x2d /* - */) j++;
+    if (isDigit(text.charCodeAt(j))) {
+      while (isDigit(text.charCodeAt(j))) j++;
+      i = j;
+    }
+  }
+  return i;
+}
 
 class Parser {
   pos = 0;
-  private nodes = 0;
+  nodes = 0;
 
   constructor(private readonly text: string) {}
 
@@ -88,16 +158,71 @@ class Parser {
         if (c === '-' && text.startsWith('-Infinity', offset)) {
           return this.word('-Infinity', { kind: 'number', value: -Infinity, offset });
         }
-        NUMBER.lastIndex = offset;
-        const m = NUMBER.exec(text);
-        if (!m) {
+        const end = numberEnd(text, offset);
+        if (end === -1) {
           if (c === "'") this.fail('JSON strings use double quotes, not single quotes.');
           return this.fail(`Unexpected ${this.describe()}; expected a value.`);
         }
-        this.pos = offset + m[0].length;
-        return { kind: 'number', value: Number(m[0]), offset };
+        this.pos = end;
+        return { kind: 'number', value: Number(text.slice(offset, end)), offset };
       }
     }
+  }
+
+  /**
+   * `object(depth)` then `walk` in flatten.ts, in one pass: the same grammar, limits and order
+   * of metrics and notes. Errors need no words (the caller reads the text again to report them).
+   */
+  flatObject(depth: number, prefix: string, sink: FlatSink, top: Map<string, Tree['kind']> | null): void {
+    if (depth > MAX_DEPTH) this.fail('too deep');
+    const text = this.text;
+    this.pos++;
+    this.skipSpace();
+    if (text[this.pos] === '}') {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      if (text[this.pos] !== '"') this.fail('expected a key');
+      const key = this.string();
+      this.skipSpace();
+      if (text[this.pos] !== ':') this.fail('expected ":"');
+      this.pos++;
+      this.skipSpace();
+      const kind = this.flatValue(depth, flatKey(prefix, key), sink);
+      if (top !== null && CARD_KEYS.has(key)) top.set(key, kind);
+      this.skipSpace();
+      const next = text[this.pos];
+      if (next === ',') {
+        this.pos++;
+        this.skipSpace();
+      } else if (next === '}') {
+        this.pos++;
+        return;
+      } else {
+        this.fail('expected "," or "}"');
+      }
+    }
+  }
+
+  /** `value(depth)` for the value of `key`, into the sink; returns its kind. */
+  private flatValue(depth: number, key: string, sink: FlatSink): Tree['kind'] {
+    const offset = this.pos;
+    const c = this.text[offset];
+    if (c === '{') {
+      if (++this.nodes > MAX_NODES) this.fail('too many values');
+      this.flatObject(depth + 1, key, sink, null);
+      return 'map';
+    }
+    if (c === '[') {
+      // Lists are not metrics, and rare: read one as a tree, to count its items.
+      const list = this.value(depth);
+      noteList(key, list.kind === 'list' ? list.items.length : 0, offset, sink.notes, sink.locator);
+      return 'list';
+    }
+    const value = this.value(depth);
+    if (value.kind !== 'map' && value.kind !== 'list') addScalar(key, value, sink.collector);
+    return value.kind;
   }
 
   private word(word: string, tree: Tree): Tree {

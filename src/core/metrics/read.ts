@@ -1,7 +1,7 @@
 import { isModelCardToolkitCard, isModelIndexCard, readModelCardToolkit, readModelIndex } from './cards.js';
 import { cellOffsets, parseCsv, sniffDelimiter } from './csv.js';
 import { flattenTree, MAX_METRICS, MetricCollector, TooManyMetricsError } from './flatten.js';
-import { parseJsonTree } from './json.js';
+import { parseJsonTree, streamJsonMetrics } from './json.js';
 import { Notes } from './notes.js';
 import { readCellValue } from './scalars.js';
 import { decodeText, fail, Locator, MAX_METRICS_BYTES } from './text.js';
@@ -78,6 +78,15 @@ function detectSyntax(file: string, text: string): Syntax {
 
 function readTreeMetrics(file: string, text: string, syntax: 'json' | 'yaml', lineOffset: number, cardOnly = false): ReadResult<MetricSet> {
   const locator = new Locator(text, lineOffset);
+  if (syntax === 'json' && !cardOnly) {
+    // The usual file, a JSON object of metrics, is read in one pass; anything else (a card,
+    // an error to report) is read the general way, from the tree.
+    const notes = new Notes();
+    const collector = new MetricCollector(locator, notes);
+    if (streamJsonMetrics(text, collector, notes, locator) === 'metrics') {
+      return { ok: true, value: { file, format: 'json', metrics: collector.metrics, notes: notes.done(), model: null } };
+    }
+  }
   let tree: Tree | null;
   if (syntax === 'json') {
     const parsed = parseJsonTree(text);

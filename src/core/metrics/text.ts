@@ -40,6 +40,8 @@ export function decodeText(file: string, content: Uint8Array | string, maxBytes:
 /** Maps offsets in a text to 1-based line and column (columns count UTF-16 code units). */
 export class Locator {
   private starts: number[] | null = null;
+  /** The line (0-based) of the last lookup: readers ask in file order, so the next is nearly always it or the one after. */
+  private last = 0;
 
   constructor(
     private readonly text: string,
@@ -49,6 +51,19 @@ export class Locator {
 
   at(offset: number): { line: number; column: number } {
     const starts = (this.starts ??= lineStarts(this.text));
+    const line = this.lineOf(starts, offset);
+    this.last = line;
+    return { line: line + 1 + this.lineOffset, column: offset - starts[line]! + 1 };
+  }
+
+  private lineOf(starts: number[], offset: number): number {
+    // A 100,000-metric file asks 100,000 times; checking the last line and the next before
+    // searching makes that linear rather than a binary search each time.
+    const last = this.last;
+    if (starts[last]! <= offset) {
+      if (last + 1 === starts.length || offset < starts[last + 1]!) return last;
+      if (last + 2 === starts.length || offset < starts[last + 2]!) return last + 1;
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -56,7 +71,7 @@ export class Locator {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1 + this.lineOffset, column: offset - starts[lo]! + 1 };
+    return lo;
   }
 }
 

@@ -227,14 +227,20 @@ function mermaidChart(rows: readonly DiffRow[]): string | null {
       r.head.value >= 0 &&
       (r.base.value > 0 || r.head.value > 0),
   );
-  candidates.sort((a, b) => Number(b.gate !== 'none') - Number(a.gate !== 'none'));
-  const first = candidates[0];
+  // Gated ones first, each group in display order (a stable partition, not a sort over every row).
+  const ordered = [...candidates.filter((r) => r.gate !== 'none'), ...candidates.filter((r) => r.gate === 'none')];
+  const first = ordered[0];
   if (!first) return null;
   const scale = (r: DiffRow) => {
     const top = Math.max(num(r.base), num(r.head));
     return top <= 1 ? 'unit' : String(Math.floor(Math.log10(top)));
   };
-  const chosen = candidates.filter((r) => scale(r) === scale(first)).slice(0, CHART_METRICS);
+  const firstScale = scale(first);
+  const chosen: DiffRow[] = [];
+  for (const r of ordered) {
+    if (chosen.length === CHART_METRICS) break;
+    if (scale(r) === firstScale) chosen.push(r);
+  }
   if (chosen.length < 2) return null;
   const labels: string[] = [];
   const values: string[] = [];
@@ -243,7 +249,7 @@ function mermaidChart(rows: readonly DiffRow[]): string | null {
     labels.push(`"${name} (base)"`, `"${name} (head)"`);
     values.push(mermaidNumber(num(r.base)), mermaidNumber(num(r.head)));
   }
-  const top = scale(first) === 'unit' ? 1 : niceCeiling(Math.max(...chosen.map((r) => Math.max(num(r.base), num(r.head)))));
+  const top = firstScale === 'unit' ? 1 : niceCeiling(Math.max(...chosen.map((r) => Math.max(num(r.base), num(r.head)))));
   return [
     '```mermaid',
     'xychart-beta',

@@ -5,10 +5,10 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   MAX_THREADS,
   parallelBlocks
-} from "./chunk-QWA7WR6A.js";
+} from "./chunk-57ISPXTV.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-ORHCLAJH.js";
+} from "./chunk-UVTMTAH4.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -25,7 +25,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-FIWKIVMX.js";
+} from "./chunk-3MDBP7E2.js";
 import {
   CliError,
   EXIT
@@ -50,7 +50,7 @@ import {
   readPredictions,
   statusSummary,
   verdictText
-} from "./chunk-GKAPOUSI.js";
+} from "./chunk-2U3MUV3D.js";
 import {
   plural,
   truncate
@@ -63,7 +63,10 @@ import { resolve as resolve3 } from "node:path";
 // src/render/metrics-present.ts
 var STATUS_RANK = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
 function displayOrder(rows) {
-  return rows.map((row, i) => ({ row, i })).sort((a, b) => Number(b.row.gate === "fail") - Number(a.row.gate === "fail") || STATUS_RANK[a.row.status] - STATUS_RANK[b.row.status] || a.i - b.i).map(({ row }) => row);
+  const ranks = Object.keys(STATUS_RANK).length;
+  const buckets = Array.from({ length: 2 * ranks }, () => []);
+  for (const row of rows) buckets[(row.gate === "fail" ? 0 : ranks) + STATUS_RANK[row.status]].push(row);
+  return buckets.flat();
 }
 function isQuiet(row) {
   return row.status === "unchanged" && row.gate !== "fail";
@@ -297,14 +300,19 @@ function mermaidChart(rows) {
   const candidates = rows.filter(
     (r) => (r.gate !== "none" || r.status !== "unchanged") && r.base?.kind === "number" && r.head?.kind === "number" && r.base.value >= 0 && r.head.value >= 0 && (r.base.value > 0 || r.head.value > 0)
   );
-  candidates.sort((a, b) => Number(b.gate !== "none") - Number(a.gate !== "none"));
-  const first = candidates[0];
+  const ordered = [...candidates.filter((r) => r.gate !== "none"), ...candidates.filter((r) => r.gate === "none")];
+  const first = ordered[0];
   if (!first) return null;
   const scale = (r) => {
     const top2 = Math.max(num(r.base), num(r.head));
     return top2 <= 1 ? "unit" : String(Math.floor(Math.log10(top2)));
   };
-  const chosen = candidates.filter((r) => scale(r) === scale(first)).slice(0, CHART_METRICS);
+  const firstScale = scale(first);
+  const chosen = [];
+  for (const r of ordered) {
+    if (chosen.length === CHART_METRICS) break;
+    if (scale(r) === firstScale) chosen.push(r);
+  }
   if (chosen.length < 2) return null;
   const labels = [];
   const values = [];
@@ -313,7 +321,7 @@ function mermaidChart(rows) {
     labels.push(`"${name} (base)"`, `"${name} (head)"`);
     values.push(mermaidNumber(num(r.base)), mermaidNumber(num(r.head)));
   }
-  const top = scale(first) === "unit" ? 1 : niceCeiling(Math.max(...chosen.map((r) => Math.max(num(r.base), num(r.head)))));
+  const top = firstScale === "unit" ? 1 : niceCeiling(Math.max(...chosen.map((r) => Math.max(num(r.base), num(r.head)))));
   return [
     "```mermaid",
     "xychart-beta",

@@ -12,14 +12,14 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-FIWKIVMX.js";
+} from "./chunk-3MDBP7E2.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   explainMetric
-} from "./chunk-GKAPOUSI.js";
+} from "./chunk-2U3MUV3D.js";
 import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts

@@ -12,7 +12,7 @@ import {
   decodeJsonString,
   require_dist,
   require_picomatch
-} from "./chunk-GKAPOUSI.js";
+} from "./chunk-2U3MUV3D.js";
 import {
   __commonJS,
   __export,

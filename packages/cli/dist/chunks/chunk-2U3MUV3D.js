@@ -9152,8 +9152,20 @@ var Locator = class {
   text;
   lineOffset;
   starts = null;
+  /** The line (0-based) of the last lookup: readers ask in file order, so the next is nearly always it or the one after. */
+  last = 0;
   at(offset) {
     const starts = this.starts ??= lineStarts(this.text);
+    const line = this.lineOf(starts, offset);
+    this.last = line;
+    return { line: line + 1 + this.lineOffset, column: offset - starts[line] + 1 };
+  }
+  lineOf(starts, offset) {
+    const last = this.last;
+    if (starts[last] <= offset) {
+      if (last + 1 === starts.length || offset < starts[last + 1]) return last;
+      if (last + 2 === starts.length || offset < starts[last + 2]) return last + 1;
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -9161,7 +9173,7 @@ var Locator = class {
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1 + this.lineOffset, column: offset - starts[lo] + 1 };
+    return lo;
   }
 };
 function lineStarts(text) {
@@ -9661,9 +9673,11 @@ function globSpecificity(glob) {
 function compileRules(rules) {
   const compiled = rules.map((rule, index) => ({ rule, index, test: (0, import_picomatch.default)(rule.match, { dot: true }), ...globSpecificity(rule.match) }));
   const ordered = [...compiled].sort((a, b) => Number(b.exact) - Number(a.exact) || b.literals - a.literals);
+  if (ordered.length === 0) return () => null;
   return (key) => {
-    const matching = ordered.filter((r) => r.test(key));
-    if (matching.length === 0) return null;
+    let matching = null;
+    for (const r of ordered) if (r.test(key)) (matching ??= []).push(r);
+    if (matching === null) return null;
     const top = matching[0];
     if (matching.length === 1) {
       const sources2 = {};
@@ -9681,9 +9695,9 @@ function compileRules(rules) {
     return { rule: merged, index: top.index, indices: matching.map((r) => r.index), sources };
   };
 }
-function goalFor(key, match) {
+function goalFor(key, match, segments) {
   if (match?.rule.goal) return { goal: match.rule.goal, source: "rule" };
-  const goal = defaultGoal(key);
+  const goal = defaultGoal(key, segments);
   return { goal, source: goal ? "default" : null };
 }
 var MAXIMIZE = /* @__PURE__ */ new Set([
@@ -9788,11 +9802,21 @@ var MINIMIZE = /* @__PURE__ */ new Set([
 var NEUTRAL = /* @__PURE__ */ new Set(["std", "stderr", "stdev", "var", "variance", "count", "support", "samples", "num", "n", "epoch", "step", "steps", "seed"]);
 var MAXIMIZE_PREFIXES = ["rouge", "bleu", "ndcg", "top", "hit", "precision", "recall", "accuracy", "f1"];
 var SPLIT_PREFIX = /^(?:eval|test|val|valid|validation|dev|train|training)[_-]/;
-function defaultGoal(key) {
-  const segments = key.toLowerCase().split(/[./]/);
-  for (let i = segments.length - 1; i >= 0; i--) {
-    const goal = segmentGoal(segments[i]);
+function defaultGoal(key, cache) {
+  const lower = key.toLowerCase();
+  let end = lower.length;
+  for (let i = end - 1; i >= -1; i--) {
+    const c = i === -1 ? 46 : lower.charCodeAt(i);
+    if (c !== 46 && c !== 47) continue;
+    const segment = lower.slice(i + 1, end);
+    let goal;
+    if (cache?.has(segment)) goal = cache.get(segment);
+    else {
+      goal = segmentGoal(segment);
+      cache?.set(segment, goal);
+    }
     if (goal !== void 0) return goal;
+    end = i;
   }
   return null;
 }
@@ -10092,17 +10116,40 @@ function compareMetrics(base, head, options = {}) {
   const match = compileRules(rules);
   const notes = [...base.notes.map((n) => formatNote(base.file, n)), ...head.notes.map((n) => formatNote(head.file, n))];
   const significance = computeSignificance(options, notes);
-  const keys = [...base.metrics.keys()];
-  for (const key of head.metrics.keys()) if (!base.metrics.has(key)) keys.push(key);
+  const keys = [];
+  const baseValues = [];
+  const headValues = [];
+  const headKeys = head.metrics.keys();
+  const headEntries = head.metrics.values();
+  let shared = 0;
+  for (const [key, entry] of base.metrics) {
+    const nextKey = headKeys.next();
+    const nextEntry = headEntries.next();
+    const h = !nextKey.done && nextKey.value === key ? nextEntry.value : head.metrics.get(key);
+    if (h) shared++;
+    keys.push(key);
+    baseValues.push(entry.value);
+    headValues.push(h ? h.value : null);
+  }
+  if (shared < head.metrics.size) {
+    for (const [key, entry] of head.metrics) {
+      if (base.metrics.has(key)) continue;
+      keys.push(key);
+      baseValues.push(null);
+      headValues.push(entry.value);
+    }
+  }
   const columnFor = mapColumns(keys, significance, notes);
   const rows = [];
   const ruleUsed = /* @__PURE__ */ new Set();
-  for (const key of keys) {
-    const b = base.metrics.get(key)?.value ?? null;
-    const h = head.metrics.get(key)?.value ?? null;
+  const segmentGoals = /* @__PURE__ */ new Map();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const b = baseValues[i] ?? null;
+    const h = headValues[i] ?? null;
     const m = match(key);
     if (m) for (const index of m.indices) ruleUsed.add(index);
-    const { goal, source } = goalFor(key, m);
+    const { goal, source } = goalFor(key, m, segmentGoals);
     const column = columnFor.get(key);
     const sig = column === void 0 ? void 0 : significance.columns.get(column);
     const ci = sig ? [sig.interval.lo, sig.interval.hi] : null;
@@ -10623,32 +10670,46 @@ var MetricCollector = class {
 function flattenTree(tree, collector, notes, locator) {
   walk(tree, "", collector, notes, locator);
 }
+function joinKey(prefix, key) {
+  return [prefix, key].join(".");
+}
 function walk(tree, prefix, collector, notes, locator) {
   for (const entry of tree.entries) {
-    const key = prefix === "" ? entry.key : `${prefix}.${entry.key}`;
+    const key = flatKey(prefix, entry.key);
     const value = entry.value;
     switch (value.kind) {
       case "map":
         walk(value, key, collector, notes, locator);
         break;
-      case "list": {
-        const { line, column } = locator.at(value.offset);
-        notes.add(line, column, "metrics/ignored-list", `\`${key}\` is a list (${value.items.length} items); lists are not metrics and are ignored.`, "Give each value its own key to compare it.");
+      case "list":
+        noteList(key, value.items.length, value.offset, notes, locator);
         break;
-      }
-      case "number":
-        collector.add(key, numberValue(value.value), value.offset);
-        break;
-      case "string":
-        collector.addString(key, value.value, value.offset);
-        break;
-      case "bool":
-        collector.add(key, { kind: "text", value: String(value.value) }, value.offset);
-        break;
-      case "null":
-        collector.add(key, { kind: "invalid", raw: "null" }, value.offset);
-        break;
+      default:
+        addScalar(key, value, collector);
     }
+  }
+}
+function flatKey(prefix, key) {
+  return prefix === "" ? key : joinKey(prefix, key);
+}
+function noteList(key, items, offset, notes, locator) {
+  const { line, column } = locator.at(offset);
+  notes.add(line, column, "metrics/ignored-list", `\`${key}\` is a list (${items} items); lists are not metrics and are ignored.`, "Give each value its own key to compare it.");
+}
+function addScalar(key, value, collector) {
+  switch (value.kind) {
+    case "number":
+      collector.add(key, numberValue(value.value), value.offset);
+      break;
+    case "string":
+      collector.addString(key, value.value, value.offset);
+      break;
+    case "bool":
+      collector.add(key, { kind: "text", value: String(value.value) }, value.offset);
+      break;
+    case "null":
+      collector.add(key, { kind: "invalid", raw: "null" }, value.offset);
+      break;
   }
 }
 
@@ -10705,7 +10766,49 @@ function parseJsonTree(text) {
     throw e;
   }
 }
-var NUMBER2 = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+var CARD_KEYS = /* @__PURE__ */ new Set(["model-index", "quantitative_analysis", "model_details", "schema_version"]);
+function streamJsonMetrics(text, collector, notes, locator) {
+  const parser = new Parser(text);
+  try {
+    parser.skipSpace();
+    if (text[parser.pos] !== "{") return null;
+    if (++parser.nodes > MAX_NODES) return null;
+    const top = /* @__PURE__ */ new Map();
+    parser.flatObject(1, "", { collector, notes, locator }, top);
+    parser.skipSpace();
+    if (parser.pos < text.length) return null;
+    const kind = (key) => top.get(key);
+    const card = kind("model-index") === "list" || kind("quantitative_analysis") === "map" || kind("model_details") === "map" && top.has("schema_version");
+    return card ? "card" : "metrics";
+  } catch (e) {
+    if (e instanceof JsonSyntaxError || e instanceof TooManyMetricsError) return null;
+    throw e;
+  }
+}
+var isDigit = (c) => c >= 48 && c <= 57;
+function numberEnd(text, start) {
+  let i = start;
+  if (text.charCodeAt(i) === 45) i++;
+  const first = text.charCodeAt(i);
+  if (first === 48) i++;
+  else if (isDigit(first)) while (isDigit(text.charCodeAt(i))) i++;
+  else return -1;
+  if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (isDigit(text.charCodeAt(i))) i++;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 101 || e === 69) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === 43 || sign === 45) j++;
+    if (isDigit(text.charCodeAt(j))) {
+      while (isDigit(text.charCodeAt(j))) j++;
+      i = j;
+    }
+  }
+  return i;
+}
 var Parser = class {
   constructor(text) {
     this.text = text;
@@ -10758,16 +10861,68 @@ var Parser = class {
         if (c === "-" && text.startsWith("-Infinity", offset)) {
           return this.word("-Infinity", { kind: "number", value: -Infinity, offset });
         }
-        NUMBER2.lastIndex = offset;
-        const m = NUMBER2.exec(text);
-        if (!m) {
+        const end = numberEnd(text, offset);
+        if (end === -1) {
           if (c === "'") this.fail("JSON strings use double quotes, not single quotes.");
           return this.fail(`Unexpected ${this.describe()}; expected a value.`);
         }
-        this.pos = offset + m[0].length;
-        return { kind: "number", value: Number(m[0]), offset };
+        this.pos = end;
+        return { kind: "number", value: Number(text.slice(offset, end)), offset };
       }
     }
+  }
+  /**
+   * `object(depth)` then `walk` in flatten.ts, in one pass: the same grammar, limits and order
+   * of metrics and notes. Errors need no words (the caller reads the text again to report them).
+   */
+  flatObject(depth, prefix, sink, top) {
+    if (depth > MAX_DEPTH) this.fail("too deep");
+    const text = this.text;
+    this.pos++;
+    this.skipSpace();
+    if (text[this.pos] === "}") {
+      this.pos++;
+      return;
+    }
+    for (; ; ) {
+      if (text[this.pos] !== '"') this.fail("expected a key");
+      const key = this.string();
+      this.skipSpace();
+      if (text[this.pos] !== ":") this.fail('expected ":"');
+      this.pos++;
+      this.skipSpace();
+      const kind = this.flatValue(depth, flatKey(prefix, key), sink);
+      if (top !== null && CARD_KEYS.has(key)) top.set(key, kind);
+      this.skipSpace();
+      const next = text[this.pos];
+      if (next === ",") {
+        this.pos++;
+        this.skipSpace();
+      } else if (next === "}") {
+        this.pos++;
+        return;
+      } else {
+        this.fail('expected "," or "}"');
+      }
+    }
+  }
+  /** `value(depth)` for the value of `key`, into the sink; returns its kind. */
+  flatValue(depth, key, sink) {
+    const offset = this.pos;
+    const c = this.text[offset];
+    if (c === "{") {
+      if (++this.nodes > MAX_NODES) this.fail("too many values");
+      this.flatObject(depth + 1, key, sink, null);
+      return "map";
+    }
+    if (c === "[") {
+      const list = this.value(depth);
+      noteList(key, list.kind === "list" ? list.items.length : 0, offset, sink.notes, sink.locator);
+      return "list";
+    }
+    const value = this.value(depth);
+    if (value.kind !== "map" && value.kind !== "list") addScalar(key, value, sink.collector);
+    return value.kind;
   }
   word(word, tree) {
     if (!this.text.startsWith(word, this.pos)) this.fail(`Unexpected ${this.describe()}; expected a value.`);
@@ -11019,6 +11174,13 @@ function detectSyntax(file, text) {
 }
 function readTreeMetrics(file, text, syntax, lineOffset, cardOnly = false) {
   const locator = new Locator(text, lineOffset);
+  if (syntax === "json" && !cardOnly) {
+    const notes2 = new Notes();
+    const collector2 = new MetricCollector(locator, notes2);
+    if (streamJsonMetrics(text, collector2, notes2, locator) === "metrics") {
+      return { ok: true, value: { file, format: "json", metrics: collector2.metrics, notes: notes2.done(), model: null } };
+    }
+  }
   let tree;
   if (syntax === "json") {
     const parsed = parseJsonTree(text);

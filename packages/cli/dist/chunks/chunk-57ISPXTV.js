@@ -6,7 +6,7 @@ import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunk-GKAPOUSI.js";
+} from "./chunk-2U3MUV3D.js";
 
 // src/node/parallel-bootstrap.ts
 import { availableParallelism } from "node:os";

@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-ORHCLAJH.js";
+} from "./chunk-UVTMTAH4.js";
 import {
   ConfigError,
   InputError,
@@ -22,14 +22,14 @@ import {
   renderFindingsText,
   renderText,
   validateCard
-} from "./chunk-FIWKIVMX.js";
+} from "./chunk-3MDBP7E2.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   require_picomatch
-} from "./chunk-GKAPOUSI.js";
+} from "./chunk-2U3MUV3D.js";
 import {
   __toESM
 } from "./chunk-FVVK2O27.js";
