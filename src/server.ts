@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { createProbot, Probot, ProbotOctokit, Server, type Logger } from 'probot';
 import { createApp, HANDLED_EVENTS } from './app/index.js';
+import { UnverifiedBytes } from './app/http/body.js';
 import { healthzRoute, readyzRoute } from './app/http/health.js';
 import { intakeRoute } from './app/http/intake.js';
 import { createMetrics, metricsRoute, type Metrics } from './app/http/metrics.js';
@@ -80,10 +81,17 @@ const SWEEP_MS = 60_000;
 /** GitHub's own limit for a delivery's payload. */
 const DEFAULT_WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
 const WEBHOOK_PATH = '/api/github/webhooks';
+/**
+ * Webhook body bytes this process holds before their signatures are checked: one delivery at
+ * GitHub's 25 MiB limit and room for a burst of ordinary ones (tens of KB each) beside it,
+ * while forged bodies sent at once cost this much memory at most. Never below WEBHOOK_MAX_BYTES.
+ */
+const DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 
 /** The numeric settings read from the environment: name, default, and the smallest value allowed. */
 const NUMERIC_SETTINGS = {
   WEBHOOK_MAX_BYTES: { default: DEFAULT_WEBHOOK_MAX_BYTES, min: 1 },
+  WEBHOOK_MAX_INFLIGHT_BYTES: { default: DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES, min: 1 },
   WORKER_CONCURRENCY: { default: DEFAULT_WORKER_SETTINGS.concurrency, min: 1 },
   WORKER_CONCURRENCY_PER_INSTALLATION: { default: DEFAULT_WORKER_SETTINGS.perInstallation, min: 1 },
   INBOX_MAX_ATTEMPTS: { default: DEFAULT_WORKER_SETTINGS.maxAttempts, min: 1 },
@@ -97,6 +105,12 @@ type NumericSetting = keyof typeof NUMERIC_SETTINGS;
 function setting(env: Env, name: NumericSetting): number {
   const value = env[name]?.trim();
   return value ? Number(value) : NUMERIC_SETTINGS[name].default;
+}
+
+/** The budget of unverified bytes: as set, or by default never less than one body at the cap. */
+function inflightBudget(env: Env): number {
+  const set = env['WEBHOOK_MAX_INFLIGHT_BYTES']?.trim();
+  return set ? Number(set) : Math.max(DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES, setting(env, 'WEBHOOK_MAX_BYTES'));
 }
 
 export function createServer(env: Env = process.env, options: ServerOptions = {}): ModelgateServer {
@@ -173,6 +187,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       path,
       secret: env['WEBHOOK_SECRET'] ?? '',
       maxBytes: setting(env, 'WEBHOOK_MAX_BYTES'),
+      unverified: new UnverifiedBytes(inflightBudget(env)),
       inbox: opened,
       handled: HANDLED_EVENTS,
       metrics,
@@ -397,6 +412,10 @@ export function checkEnv(env: Env, cwd: string): void {
   for (const [name, { min }] of Object.entries(NUMERIC_SETTINGS)) {
     const value = env[name]?.trim();
     if (value && !(/^\d+$/.test(value) && Number(value) >= min)) problems.push(`${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}; got "${value}".`);
+  }
+  const [inflight, maxBytes] = [env['WEBHOOK_MAX_INFLIGHT_BYTES']?.trim(), env['WEBHOOK_MAX_BYTES']?.trim() || String(DEFAULT_WEBHOOK_MAX_BYTES)];
+  if (inflight && /^\d+$/.test(inflight) && /^\d+$/.test(maxBytes) && Number(inflight) < Number(maxBytes)) {
+    problems.push(`WEBHOOK_MAX_INFLIGHT_BYTES (${inflight}) must be at least WEBHOOK_MAX_BYTES (${maxBytes}), or a delivery that size could never be accepted.`);
   }
   const key = privateKeyProblem(env, cwd);
   if (key.problem) problems.push(key.problem);
