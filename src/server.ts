@@ -83,10 +83,14 @@ const DEFAULT_WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
 const WEBHOOK_PATH = '/api/github/webhooks';
 /**
  * Webhook body bytes this process holds before their signatures are checked: one delivery at
- * GitHub's 25 MiB limit and room for a burst of ordinary ones (tens of KB each) beside it,
- * while forged bodies sent at once cost this much memory at most. Never below WEBHOOK_MAX_BYTES.
+ * GitHub's 25 MiB limit and a burst of ordinary ones (tens of KB each) beside it, while forged
+ * bodies sent at once hold this much at most. Kept this low because a refused body's memory is
+ * only returned at V8's next full GC, so the peak is about twice the budget (bench/intake.mjs).
+ * By default never below WEBHOOK_MAX_BYTES + 1 MiB.
  */
-const DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
+const DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES = 26 * 1024 * 1024;
+/** The room beside one body at the cap that the default budget always leaves. */
+const INFLIGHT_HEADROOM_BYTES = 1024 * 1024;
 
 /** The numeric settings read from the environment: name, default, and the smallest value allowed. */
 const NUMERIC_SETTINGS = {
@@ -110,7 +114,7 @@ function setting(env: Env, name: NumericSetting): number {
 /** The budget of unverified bytes: as set, or by default never less than one body at the cap. */
 function inflightBudget(env: Env): number {
   const set = env['WEBHOOK_MAX_INFLIGHT_BYTES']?.trim();
-  return set ? Number(set) : Math.max(DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES, setting(env, 'WEBHOOK_MAX_BYTES'));
+  return set ? Number(set) : Math.max(DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES, setting(env, 'WEBHOOK_MAX_BYTES') + INFLIGHT_HEADROOM_BYTES);
 }
 
 export function createServer(env: Env = process.env, options: ServerOptions = {}): ModelgateServer {
