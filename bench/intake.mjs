@@ -116,6 +116,7 @@ function ackLatencies(url, bodyFor, tag) {
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`the load generator exited with ${code}`));
       const { times, statuses } = JSON.parse(out);
+      if (process.env.BENCH_ROUNDS) for (let r = 0; r < ROUNDS; r++) { const t = times.slice(r * CONCURRENT, (r + 1) * CONCURRENT).sort((a, b) => a - b); console.error(`    ${tag} round ${r + 1}: p50 ${fmt(pct(t, 50))} max ${fmt(t.at(-1))}`); }
       if (statuses['202'] !== times.length) return reject(new Error(`expected every delivery answered 202, got ${JSON.stringify(statuses)}`));
       resolve(times.sort((a, b) => a - b));
     });

@@ -19,7 +19,7 @@ import { createProbot, Probot, ProbotOctokit, Server, type Logger } from 'probot
 import { createApp, HANDLED_EVENTS } from './app/index.js';
 import { UnverifiedBytes } from './app/http/body.js';
 import { healthzRoute, readyzRoute } from './app/http/health.js';
-import { intakeRoute } from './app/http/intake.js';
+import { IntakeActivity, intakeRoute } from './app/http/intake.js';
 import { createMetrics, metricsRoute, type Metrics } from './app/http/metrics.js';
 import { DEFAULT_WORKER_SETTINGS, InboxWorker, type WorkerSettings } from './app/inbox/worker.js';
 import type { Log } from './app/log.js';
@@ -142,7 +142,9 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
   };
 
   async function startApp(opened: Store, log: Logger, metrics: Metrics, ops: Route[], slackConfig: SlackConfig | null): Promise<void> {
-    const Octokit = instrumented(options.Octokit ?? ProbotOctokit, metrics);
+    // The workers, and the handlers after each GitHub answer, give way to webhook requests in flight.
+    const activity = new IntakeActivity();
+    const Octokit = instrumented(options.Octokit ?? ProbotOctokit, metrics, activity);
     const probot = createProbot({ env: env as Record<string, string>, overrides: { log, Octokit } });
     // The Slack app: its notifier joins the promotion service's, and it gets the service back once the App is loaded.
     const slackParts = slackConfig
@@ -184,6 +186,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       settings,
       metrics,
       log: log.child({ component: 'worker' }),
+      giveWay: () => activity.quiet(),
     });
     worker = started;
     const path = env['WEBHOOK_PATH'] || WEBHOOK_PATH;
@@ -197,6 +200,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       metrics,
       log: log.child({ component: 'intake' }),
       onEnqueued: () => started.nudge(),
+      activity,
     });
     const ping: Route = (req, res) => {
       if (req.method !== 'GET' || req.url?.split('?')[0] !== '/ping') return false;
@@ -347,18 +351,23 @@ function close(server: HttpServer, deadlineMs: number): Promise<void> {
   });
 }
 
-/** Counts GitHub API calls by method and status, and keeps the rate limit's remaining count. */
-function instrumented(Base: typeof ProbotOctokit, metrics: Metrics): typeof ProbotOctokit {
-  type Hooked = { hook: { after(name: 'request', fn: (response: { status: number; headers: Record<string, unknown> }, options: { method: string }) => void): void; error(name: 'request', fn: (error: { status?: number; response?: { headers: Record<string, unknown> } }, options: { method: string }) => never): void } };
+/**
+ * Counts GitHub API calls by method and status, and keeps the rate limit's remaining count. A
+ * handler goes on after a GitHub answer only once the intake is quiet: what it does next
+ * (validating, rendering) must not hold up the acknowledgement of deliveries arriving meanwhile.
+ */
+function instrumented(Base: typeof ProbotOctokit, metrics: Metrics, activity: IntakeActivity): typeof ProbotOctokit {
+  type Hooked = { hook: { after(name: 'request', fn: (response: { status: number; headers: Record<string, unknown> }, options: { method: string }) => Promise<void>): void; error(name: 'request', fn: (error: { status?: number; response?: { headers: Record<string, unknown> } }, options: { method: string }) => never): void } };
   const remaining = (headers: Record<string, unknown> | undefined) => {
     const value = Number(headers?.['x-ratelimit-remaining']);
     if (Number.isFinite(value)) metrics.rateLimitRemaining.set(value);
   };
   return Base.plugin((octokit: unknown) => {
     const { hook } = octokit as Hooked;
-    hook.after('request', (response, options) => {
+    hook.after('request', async (response, options) => {
       metrics.githubCalls.inc({ method: options.method, status: String(response.status) });
       remaining(response.headers);
+      if (activity.busy) await activity.quiet();
     });
     hook.error('request', (error, options) => {
       metrics.githubCalls.inc({ method: options.method, status: String(error.status ?? 'error') });

@@ -14,6 +14,56 @@ import { parseSignature, readSignedBody, type UnverifiedBytes } from './body.js'
 import { checkDelivery, isHandled } from './delivery.js';
 import type { Metrics, RefusalReason } from './metrics.js';
 
+/**
+ * Requests the intake is working on, so that the inbox's workers give way to them: the workers
+ * share this event loop, and a handler step (parsing a payload, validating cards, rendering) run
+ * while a burst of deliveries arrives delays every acknowledgement behind it. `quiet()` resolves
+ * once no request is in flight (or after `maxWaitMs`, so a steady stream never starves the
+ * workers); the workers await it before they take a delivery and between a handler's steps.
+ */
+export class IntakeActivity {
+  private inFlight = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly maxWaitMs = 1000) {}
+
+  enter(): void {
+    this.inFlight += 1;
+  }
+
+  leave(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (this.inFlight === 0 && this.waiters.length > 0) {
+      // After the poll phase: requests whose bytes came in the same turn are counted first.
+      setImmediate(() => this.inFlight === 0 && this.wake());
+    }
+  }
+
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  quiet(): Promise<void> {
+    // Always a macrotask away: a caller that loops on it lets pending I/O (new requests) in.
+    if (this.inFlight === 0) return new Promise((resolve) => setImmediate(resolve));
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.maxWaitMs);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
 /** What a 503 for a full budget suggests: bursts of unverified bytes pass within seconds. */
 const BUSY_RETRY_AFTER_S = 10;
 
@@ -30,6 +80,8 @@ export interface IntakeOptions {
   log: Logger;
   /** Called after a delivery is written, so a local worker takes it without waiting for its next poll. */
   onEnqueued: () => void;
+  /** Counts the webhook requests in flight, for the workers to give way to (see IntakeActivity). */
+  activity?: IntakeActivity;
 }
 
 export function intakeRoute(options: IntakeOptions): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
@@ -40,6 +92,17 @@ export function intakeRoute(options: IntakeOptions): (req: IncomingMessage, res:
       res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end('{"error":"POST a webhook delivery here"}');
       return true;
     }
+    const activity = options.activity;
+    if (activity === undefined) return handle(req, res);
+    activity.enter();
+    try {
+      return await handle(req, res);
+    } finally {
+      activity.leave();
+    }
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     metrics.received.inc();
     const delivery = header(req, 'x-github-delivery');
     const event = header(req, 'x-github-event');
@@ -136,7 +199,7 @@ export function intakeRoute(options: IntakeOptions): (req: IncomingMessage, res:
     res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ status: fresh ? 'accepted' : 'duplicate' }));
     if (fresh) options.onEnqueued();
     return true;
-  };
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
