@@ -311,6 +311,9 @@ describe('the webhook intake', () => {
     const [stored] = await store!.listDeliveries();
     expect(stored).toMatchObject({ id: 'd-ack', event: 'pull_request', action: 'synchronize', installationId: 1, repo: REPO, pr: 2, orderingKey: '186853002#2' });
     await expect(store!.getDelivery('d-ack')).resolves.toMatchObject({ payload: body });
+    // The worker then takes it and makes its first call, held until now.
+    for (let i = 0; i < 500 && github.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(github.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /app/installations/1/access_tokens']);
     release();
     await server!.stop();
     server = null;
