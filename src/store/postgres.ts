@@ -89,6 +89,10 @@ class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres';
   private closed = false;
 
+  get durable(): SqlDriver {
+    return this;
+  }
+
   constructor(
     private readonly pool: PgPool,
     readonly label: string,
