@@ -30,14 +30,4 @@ export interface SqlDriver extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Safe to call twice; queries afterwards fail with "the store is closed". */
   close(): Promise<void>;
-  /**
-   * This driver for writes that must survive a crash of the machine, not only of this process:
-   * a webhook delivery about to be acknowledged to GitHub, which will not send it again. On
-   * SQLite the other writes commit with synchronous=NORMAL (WAL mode: durable when the process
-   * dies, possibly rolled back by a power cut; no fsync, which better-sqlite3 would wait for on
-   * the event loop, holding up every request), and these with FULL (fsync before the commit
-   * returns). PostgreSQL's commits are always durable and never block the event loop, so there
-   * it is the same driver.
-   */
-  readonly durable: SqlDriver;
 }

@@ -89,10 +89,6 @@ class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres';
   private closed = false;
 
-  get durable(): SqlDriver {
-    return this;
-  }
-
   constructor(
     private readonly pool: PgPool,
     readonly label: string,

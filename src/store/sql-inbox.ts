@@ -121,8 +121,7 @@ export class SqlInbox extends SqlSlack implements Inbox {
   private async commitGroup(batch: Array<{ delivery: NewDelivery; settle: (outcome: { fresh: boolean } | { error: unknown }) => void }>): Promise<void> {
     if (batch.length > 1) {
       try {
-        // Durable: each caller acknowledges its delivery to GitHub once this returns.
-        const fresh = await this.db.durable.transaction(async (tx) => {
+        const fresh = await this.db.transaction(async (tx) => {
           const out: boolean[] = [];
           for (const { delivery } of batch) out.push(await this.insertDelivery(tx, delivery));
           return out;
@@ -134,7 +133,7 @@ export class SqlInbox extends SqlSlack implements Inbox {
       }
     }
     for (const b of batch) {
-      await this.insertDelivery(this.db.durable, b.delivery).then(
+      await this.insertDelivery(this.db, b.delivery).then(
         (fresh) => b.settle({ fresh }),
         (error: unknown) => b.settle({ error }),
       );

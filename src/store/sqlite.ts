@@ -58,10 +58,6 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     driver = new SqliteDriver(db, file, file === SQLITE_MEMORY ? new Gate() : Gate.forFile(realpathSync(file)));
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`, { simple: true });
     db.pragma('journal_mode = WAL', { simple: true });
-    // Set, not left to chance: SQLite would use FULL on the connection that created the file and
-    // NORMAL (better-sqlite3's WAL default) on every later one. Acknowledged deliveries are
-    // written through `durable` (FULL) all the same; see SqlDriver.durable.
-    db.pragma('synchronous = NORMAL', { simple: true });
     await migrate(driver, now);
     return new SqlStore(driver, now);
   } catch (error) {
@@ -105,28 +101,14 @@ class Gate {
 
 class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite';
-  private readonly statements: Map<string, SqliteStatement>;
-  private readonly state: { closed: boolean };
-  private durableView: SqliteDriver | null = null;
+  private readonly statements = new Map<string, SqliteStatement>();
+  private closed = false;
 
   constructor(
     private readonly db: SqliteDatabase,
     readonly label: string,
     private readonly gate: Gate,
-    /** Whether this view's commits wait for the fsync (see SqlDriver.durable). */
-    private readonly fsync = false,
-    shared?: { statements: Map<string, SqliteStatement>; state: { closed: boolean } },
-  ) {
-    this.statements = shared?.statements ?? new Map();
-    this.state = shared?.state ?? { closed: false };
-  }
-
-  get durable(): SqlDriver {
-    if (this.fsync) return this;
-    // The same connection, statements and gate: only the durability of its commits differs.
-    this.durableView ??= new SqliteDriver(this.db, this.label, this.gate, true, { statements: this.statements, state: this.state });
-    return this.durableView;
-  }
+  ) {}
 
   query(sql: string, params: readonly SqlParam[] = []): Promise<SqlResult> {
     return this.exclusive(async () => this.run(sql, params));
@@ -159,8 +141,8 @@ class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
-    if (this.state.closed) return;
-    this.state.closed = true;
+    if (this.closed) return;
+    this.closed = true;
     await this.gate.run(async () => {
       this.statements.clear();
       this.db.close();
@@ -169,17 +151,8 @@ class SqliteDriver implements SqlDriver {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.state.closed) return Promise.reject(new StoreError('the store is closed'));
-    if (!this.fsync) return this.gate.run(fn);
-    // The gate gives this connection to one caller at a time, so the setting is this caller's alone.
-    return this.gate.run(async () => {
-      this.db.pragma('synchronous = FULL', { simple: true });
-      try {
-        return await fn();
-      } finally {
-        this.db.pragma('synchronous = NORMAL', { simple: true });
-      }
-    });
+    if (this.closed) return Promise.reject(new StoreError('the store is closed'));
+    return this.gate.run(fn);
   }
 
   private run(sql: string, params: readonly SqlParam[]): SqlResult {
