@@ -153,7 +153,8 @@ async function deliver(runId) {
     },
     body,
   });
-  if (response.status !== 200) throw new Error(`delivery answered ${response.status}: ${await response.text()}`);
+  // 202: the delivery is in the inbox; a worker handles it (the comment's update is what is timed).
+  if (response.status !== 202) throw new Error(`delivery answered ${response.status}: ${await response.text()}`);
   return (await commented) - start;
 }
 

@@ -154,6 +154,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
     await probot.load(
       createApp({
         store: opened,
+        observeValidation: (seconds, outcome) => metrics.validationDuration.observe({ outcome }, seconds),
         promotions: { ...options.promotions, notifiers: [...(options.promotions?.notifiers ?? []), ...(slackParts ? [slackParts.notify] : [])] },
         onPromotions: (service, appLog, app) => {
           sweep(service, appLog);
@@ -231,7 +232,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       ...(env['WEBHOOK_PROXY_URL'] ? { webhookProxy: env['WEBHOOK_PROXY_URL'] } : {}),
       Probot: Probot.defaults({ appId: 1, privateKey: 'dummy value for setup, see probot#1512', log, ...(env['WEBHOOK_SECRET'] ? { secret: env['WEBHOOK_SECRET'] } : {}) }),
     });
-    for (const route of [...ops, ...(options.routes ?? [])]) server.addHandler(route);
+    for (const route of [...ops, await setupPageRoute(env['WEBHOOK_PATH'] || WEBHOOK_PATH), ...(options.routes ?? [])]) server.addHandler(route);
     const { setupAppFactory } = await probotInternal<{ setupAppFactory: (o: { host: string; port: number; log: Logger }) => () => Promise<Route> }>('apps/setup.js');
     await server.loadHandlerFactory(setupAppFactory({ host: server.host, port: server.port, log: log.child({ name: 'setup' }) }) as never);
     await server.start();
@@ -385,6 +386,46 @@ function instrumented(Base: typeof ProbotOctokit, metrics: Metrics, activity: In
 async function probotInternal<T>(file: string): Promise<T> {
   const entry = createRequire(import.meta.url).resolve('probot');
   return (await import(pathToFileURL(join(dirname(entry), file)).href)) as T;
+}
+
+interface ManifestCreation {
+  readonly pkg: { name?: string; version?: string; description?: string };
+  readonly createAppUrl: string;
+  getManifest(options: { pkg: object; baseUrl: string }): string;
+}
+
+/**
+ * GET /probot, the setup page, as Probot's setup app renders it, with one change: the App is
+ * registered with its webhook URL on our webhook path. Probot's manifest points the webhook at
+ * the smee.io channel (WEBHOOK_PROXY_URL) or else at the site root, which receives nothing here
+ * (the server serves webhooks at `webhookPath`). A URL that app.yml names is kept.
+ */
+async function setupPageRoute(webhookPath: string): Promise<Route> {
+  const { ManifestCreation } = await probotInternal<{ ManifestCreation: new () => ManifestCreation }>('manifest-creation.js');
+  const { setupView } = await probotInternal<{ setupView: (view: object) => string }>('views/setup.js');
+  return async (req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/probot') return false;
+    const setup = new ManifestCreation();
+    const pkg = setup.pkg;
+    const baseUrl = publicBaseUrl(req);
+    const manifest = JSON.parse(setup.getManifest({ pkg, baseUrl })) as { hook_attributes?: { url?: unknown } };
+    // Probot's own default: neither a smee.io channel nor app.yml said where webhooks go.
+    if (manifest.hook_attributes?.url === `${baseUrl}/`) manifest.hook_attributes.url = `${baseUrl}${webhookPath}`;
+    const page = setupView({ name: pkg.name, version: pkg.version, description: pkg.description, createAppUrl: setup.createAppUrl, manifest: JSON.stringify(manifest) });
+    res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    return true;
+  };
+}
+
+/**
+ * The URL the browser reached this server at, behind a proxy too: X-Forwarded-Proto and
+ * X-Forwarded-Host (their first values) when set, else the connection's protocol and Host.
+ */
+function publicBaseUrl(req: IncomingMessage): string {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || undefined;
+  const protocol = first(req.headers['x-forwarded-proto']) ?? ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+  const host = first(req.headers['x-forwarded-host']) ?? req.headers.host ?? 'localhost';
+  return `${protocol}://${host}`;
 }
 
 async function webhookProxy(url: string, address: { port: number; host: string }, path: string, log: Logger): Promise<{ close(): void } | undefined> {

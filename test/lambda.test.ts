@@ -8,7 +8,7 @@ import { checkLambdaEnv, createHandler, type LambdaResult } from '../src/lambda.
 import { openStore } from '../src/store/open.js';
 import { FakeGitHub } from './helpers/fake-github.js';
 import { assertAllMocksUsed, isolateNetwork } from './helpers/nock.js';
-import { HEAD_SHA, pullRequestEvent } from './helpers/payloads.js';
+import { deliveryExternalId, HEAD_SHA, pullRequestEvent } from './helpers/payloads.js';
 import { testDatabase } from './helpers/postgres.js';
 import { describeWith } from './helpers/prerequisite.js';
 import { privateKey, TestOctokit } from './helpers/probot.js';
@@ -102,7 +102,7 @@ describeWith('the AWS Lambda handler on PostgreSQL', database.missing, () => {
       `GET /repos/${REPO}/contents/models%2Fa%2FMODEL_CARD.md?ref=${HEAD_SHA}`,
       `PATCH /repos/${REPO}/check-runs/77`,
     ]);
-    expect(github.checkCreates).toEqual([{ name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress', external_id: 'pull/2', started_at: expect.any(String) }]);
+    expect(github.checkCreates).toEqual([{ name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress', external_id: deliveryExternalId('cards'), started_at: expect.any(String) }]);
     expect(github.checkUpdates).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'success', output: expect.objectContaining({ title: '1 model card valid' }) })]);
     expect(lines.map((line) => line.msg)).toContain(`modelgate store: ${env['DATABASE_URL']}`);
 

@@ -349,8 +349,34 @@ describe('npm start without credentials: Probot setup mode', () => {
       default_events: appYml.default_events,
       default_permissions: appYml.default_permissions,
       redirect_url: `${url}/probot/setup`,
-      hook_attributes: { url: `${url}/` },
+      // Where this server serves webhooks, not the site root (Probot's default, which receives nothing).
+      hook_attributes: { url: `${url}/api/github/webhooks` },
     });
+  });
+
+  const manifestOf = async (response: Response) => JSON.parse(/value='([^']*)'/.exec(await response.text())![1]!) as { hook_attributes: { url: string }; redirect_url: string };
+
+  test('behind a proxy, the App is registered at the public URL the browser used, on WEBHOOK_PATH', async () => {
+    const url = await start({ ...SETUP_ENV, WEBHOOK_PATH: '/hooks/github' });
+    const page = await fetch(`${url}/probot?x=1`, { headers: { 'x-forwarded-proto': 'https, http', 'x-forwarded-host': 'modelgate.example.com' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html');
+    expect(await manifestOf(page)).toMatchObject({
+      hook_attributes: { url: 'https://modelgate.example.com/hooks/github' },
+      redirect_url: 'https://modelgate.example.com/probot/setup',
+    });
+  });
+
+  test('with a smee.io channel (WEBHOOK_PROXY_URL), the channel stays the webhook URL', async () => {
+    const saved = process.env.WEBHOOK_PROXY_URL;
+    process.env.WEBHOOK_PROXY_URL = 'https://smee.io/a-channel';
+    try {
+      const url = await start(SETUP_ENV);
+      expect((await manifestOf(await fetch(`${url}/probot`))).hook_attributes).toEqual({ url: 'https://smee.io/a-channel' });
+    } finally {
+      if (saved === undefined) delete process.env.WEBHOOK_PROXY_URL;
+      else process.env.WEBHOOK_PROXY_URL = saved;
+    }
   });
 
   test('webhooks are not served, and Probot answers GET /ping', async () => {

@@ -11,6 +11,7 @@ import type { Log } from './log.js';
 import { once } from './once.js';
 import { appPromotions, type PromotionOptions } from './promotions.js';
 import { knownRepository } from './known-repository.js';
+import type { ObserveValidation } from './validation-timer.js';
 
 export interface AppDependencies {
   /** Where deliveries, comment ids, PR heads, evaluations and promotions are remembered. The caller opens and closes it. */
@@ -18,6 +19,8 @@ export interface AppDependencies {
   promotions?: PromotionOptions;
   /** Handed the promotion service once the App is loaded (the server resumes and expires requests with it; Slack acts through it). */
   onPromotions?: (service: PromotionService, log: Log, app: Probot) => void;
+  /** Told how long each card validation took (the server's /metrics records it). */
+  observeValidation?: ObserveValidation;
 }
 
 /**
@@ -34,7 +37,7 @@ export const HANDLED_EVENTS = [
 ] as const;
 
 /** modelgate's GitHub App: which event runs which handler, each delivery handled once. */
-export function createApp({ store, promotions: options, onPromotions }: AppDependencies): (app: Probot) => void {
+export function createApp({ store, promotions: options, onPromotions, observeValidation: observe }: AppDependencies): (app: Probot) => void {
   return (app) => {
     const promotions = appPromotions(app, store, options);
     onPromotions?.(promotions, app.log, app);
@@ -44,12 +47,12 @@ export function createApp({ store, promotions: options, onPromotions }: AppDepen
       const repo = knownRepository(payload.repository, payload.installation?.id);
       if (repo) await store.rememberRepository(repo).catch((error: unknown) => app.log.warn({ error: (error as Error).message }, 'Could not remember the repository.'));
     });
-    app.on([...PULL_REQUEST_EVENTS], once(store, (context) => onPullRequest(context, store)));
-    app.on('pull_request.closed', once(store, (context) => onPullRequestClosed(context, store, (repo) => promotions.github(repo), options?.now ?? (() => new Date()))));
-    app.on('check_run.rerequested', once(store, (context) => onCheckRunRerequested(context, store)));
-    app.on('check_suite.rerequested', once(store, (context) => onCheckSuiteRerequested(context, store)));
-    app.on('workflow_run.completed', once(store, (context) => onWorkflowRunCompleted(context, store)));
-    app.on('issue_comment.created', once(store, (context) => onIssueComment(context, promotions)));
+    app.on([...PULL_REQUEST_EVENTS], once(store, (context, journal) => onPullRequest(context, store, journal, observe)));
+    app.on('pull_request.closed', once(store, (context) => onPullRequestClosed(context, store, (repo) => promotions.github(repo), options?.now ?? (() => new Date()), observe)));
+    app.on('check_run.rerequested', once(store, (context, journal) => onCheckRunRerequested(context, store, journal, observe)));
+    app.on('check_suite.rerequested', once(store, (context, journal) => onCheckSuiteRerequested(context, store, journal, observe)));
+    app.on('workflow_run.completed', once(store, (context, journal) => onWorkflowRunCompleted(context, store, journal)));
+    app.on('issue_comment.created', once(store, (context, journal) => onIssueComment(context, promotions, journal)));
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Deliveries } from '../store/index.js';
+import type { Deliveries, DeliverySteps } from '../store/index.js';
+import { openJournal, type Journal } from './journal.js';
 
 /** The parts of a Probot context the wrapper uses. */
 interface DeliveryContext {
@@ -12,11 +13,13 @@ interface DeliveryContext {
 /**
  * Handles each webhook delivery once, across restarts and replicas: a redelivery (GitHub's
  * retry, or "Redeliver" in the App's settings) of a delivery already handled does nothing.
- * When the handler fails, the claim is released so a redelivery can try again.
+ * When the handler fails, the claim is released so a redelivery can try again. The handler gets
+ * the delivery's journal: a retry (after a failure, or a crash after a GitHub write) repeats none
+ * of the side effects an earlier attempt had (see journal.ts).
  */
 export function once<C extends DeliveryContext>(
-  store: Pick<Deliveries, 'claimDelivery' | 'releaseDelivery'>,
-  handler: (context: C) => Promise<void>,
+  store: Pick<Deliveries, 'claimDelivery' | 'releaseDelivery'> & DeliverySteps,
+  handler: (context: C, journal: Journal) => Promise<void>,
 ): (context: C) => Promise<void> {
   return async (context) => {
     const action = (context.payload as { action?: unknown }).action;
@@ -26,7 +29,7 @@ export function once<C extends DeliveryContext>(
       return;
     }
     try {
-      await handler(context);
+      await handler(context, await openJournal(store, context.id));
     } catch (error) {
       // Best effort: the handler's error is the one worth surfacing (Probot logs it).
       await store.releaseDelivery(context.id).catch(() => undefined);

@@ -12,10 +12,16 @@ export const CHECK_NAME = 'modelgate / model cards';
 /** The check run that carries the metric gates' verdict (only when a pull request has metrics to compare). */
 export const EVALUATION_CHECK_NAME = 'modelgate / evaluation';
 
-/** Marks our check runs with their pull request, so a re-run of a fork PR's check finds it again. */
-export const externalIdFor = (pullNumber: number): string => `pull/${pullNumber}`;
+/**
+ * Marks our check runs with their pull request, so a re-run of a fork PR's check finds it again,
+ * and, when created while handling a webhook delivery, with that delivery and step
+ * (`pull/2 delivery=<id> step=cards`): a retry of the delivery finds the check run its earlier
+ * attempt created by this key (see `findCheckRun`) instead of creating a second one.
+ */
+export const externalIdFor = (pullNumber: number, made?: { delivery: string; step: string }): string =>
+  made === undefined ? `pull/${pullNumber}` : `pull/${pullNumber} delivery=${made.delivery} step=${made.step}`;
 export const pullNumberFrom = (externalId: string | null | undefined): number | null => {
-  const match = /^pull\/(\d+)$/.exec(externalId ?? '');
+  const match = /^pull\/(\d+)(?: |$)/.exec(externalId ?? '');
   return match ? Number(match[1]) : null;
 };
 
@@ -32,6 +38,38 @@ export interface CheckOutput {
 
 export interface ChecksClient {
   rest: { checks: Pick<Rest['checks'], 'create' | 'update'> };
+}
+
+export interface CheckLookupClient {
+  rest: { checks: Pick<Rest['checks'], 'listForRef'> };
+}
+
+const LOOKUP_PAGE_SIZE = 100;
+
+/**
+ * The id of the check run named `name` on `headSha` whose external id is `externalId` (and, when
+ * `appId` is given, that this App created); null when there is none. One request per page of
+ * 100 runs of that name on the commit, newest first; stops at the page that has it.
+ */
+export async function findCheckRun(
+  octokit: CheckLookupClient,
+  repo: RepoRef,
+  run: { name: string; headSha: string; externalId: string; appId?: number | null },
+): Promise<number | null> {
+  for (let page = 1; ; page++) {
+    const { data } = await octokit.rest.checks.listForRef({
+      owner: repo.owner,
+      repo: repo.repo,
+      ref: run.headSha,
+      check_name: run.name,
+      filter: 'all',
+      per_page: LOOKUP_PAGE_SIZE,
+      page,
+    });
+    const found = data.check_runs.find((r) => r.external_id === run.externalId && (run.appId == null || r.app?.id === run.appId));
+    if (found) return found.id;
+    if (data.check_runs.length < LOOKUP_PAGE_SIZE) return null;
+  }
 }
 
 /** Creates one of our check runs (the card check unless `name` says otherwise), in progress. Returns its id. */
@@ -61,21 +99,43 @@ export async function reportCheckRun(
   octokit: ChecksClient,
   repo: RepoRef,
   run: { name: string; headSha: string; externalId?: string; detailsUrl?: string | null },
-  result: { status: 'queued'; title: string; summary: string } | { status: 'completed'; conclusion: CheckConclusion; title: string; summary: string },
+  result: CheckReport,
 ): Promise<number> {
-  const output = { title: result.title, summary: capSummary(result.summary) };
   const { data } = await octokit.rest.checks.create({
     owner: repo.owner,
     repo: repo.repo,
     name: run.name,
     head_sha: run.headSha,
     ...(run.externalId === undefined ? {} : { external_id: run.externalId }),
+    ...reportFields(run, result),
+  });
+  return data.id;
+}
+
+/**
+ * Gives a check run that already exists (one an earlier attempt of the same delivery created)
+ * what `reportCheckRun` would have created it with: one request.
+ */
+export async function rereportCheckRun(
+  octokit: ChecksClient,
+  repo: RepoRef,
+  checkRunId: number,
+  run: { detailsUrl?: string | null },
+  result: CheckReport,
+): Promise<void> {
+  await octokit.rest.checks.update({ owner: repo.owner, repo: repo.repo, check_run_id: checkRunId, ...reportFields(run, result) });
+}
+
+export type CheckReport = { status: 'queued'; title: string; summary: string } | { status: 'completed'; conclusion: CheckConclusion; title: string; summary: string };
+
+function reportFields(run: { detailsUrl?: string | null }, result: CheckReport) {
+  const output = { title: result.title, summary: capSummary(result.summary) };
+  return {
     ...(run.detailsUrl && /^https?:\/\//.test(run.detailsUrl) ? { details_url: run.detailsUrl } : {}),
     ...(result.status === 'queued'
       ? { status: 'queued' as const, output }
       : { status: 'completed' as const, conclusion: result.conclusion, completed_at: new Date().toISOString(), output }),
-  });
-  return data.id;
+  };
 }
 
 /**

@@ -6,6 +6,35 @@ export interface DispatchClient {
   rest: { actions: Pick<Rest['actions'], 'createWorkflowDispatch'> };
 }
 
+export interface DispatchLookupClient {
+  rest: { actions: Pick<Rest['actions'], 'listWorkflowRuns'> };
+}
+
+/**
+ * The newest run of the workflow that a dispatch started on `ref` for `headSha`, created at or
+ * after `since`; null when there is none (yet: GitHub creates a dispatched run within seconds).
+ * A dispatch's answer names no run, so this is how a retried delivery tells that its earlier
+ * attempt's dispatch went through. One request.
+ */
+export async function findDispatchedRun(
+  octokit: DispatchLookupClient,
+  repo: RepoRef,
+  workflowFile: string,
+  run: { ref: string; headSha: string; since: Date },
+): Promise<number | null> {
+  const { data } = await octokit.rest.actions.listWorkflowRuns({
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: workflowFile,
+    event: 'workflow_dispatch',
+    branch: run.ref,
+    head_sha: run.headSha,
+    created: `>=${run.since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+    per_page: 1,
+  });
+  return data.workflow_runs[0]?.id ?? null;
+}
+
 /** `error` is plain text, like every message here: escape it wherever it is rendered as Markdown. */
 export type DispatchResult = { ok: true } | { ok: false; status: number; error: string };
 

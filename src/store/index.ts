@@ -5,6 +5,7 @@ export type {
   CommentIds,
   CommentKey,
   Deliveries,
+  DeliverySteps,
   Evaluations,
   HeadSha,
   Inbox,

@@ -229,6 +229,23 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX webhook_inbox_installation ON webhook_inbox (installation_id, state, lease_until)',
     ],
   },
+  {
+    version: 6,
+    name: 'delivery steps',
+    statements: (t) => [
+      // What handling a delivery did on GitHub, one row per step (a check run's id, a dispatch),
+      // written right after the step: a retry of the delivery finds its own effects here instead
+      // of repeating them. The `begun` step marks a delivery whose handling started.
+      `CREATE TABLE delivery_steps (
+        delivery_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        value BIGINT NOT NULL,
+        recorded_at ${t.timestamp} NOT NULL,
+        PRIMARY KEY (delivery_id, step)
+      )`,
+      'CREATE INDEX delivery_steps_recorded_at ON delivery_steps (recorded_at)',
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -21,8 +21,20 @@ export interface Deliveries {
    * anything was posted. A no-op for an unknown id.
    */
   releaseDelivery(deliveryId: string): Promise<void>;
-  /** Forgets deliveries claimed more than `olderThanDays` days ago; returns how many. */
+  /** Forgets deliveries claimed (and delivery steps recorded) more than `olderThanDays` days ago; returns how many claims. */
   pruneDeliveries(olderThanDays: number): Promise<number>;
+}
+
+/**
+ * What handling a delivery did on GitHub, step by step (a check run's id, a dispatch), so that a
+ * retry of the same delivery (a crash, a failed attempt, GitHub's redelivery) finds its own
+ * effects instead of repeating them. Forgotten with the delivery's claim (`pruneDeliveries`).
+ */
+export interface DeliverySteps {
+  /** Every step recorded for the delivery: step → value. Empty for a delivery whose handling never began. */
+  deliverySteps(deliveryId: string): Promise<Map<string, number>>;
+  /** Records a step's value. The first record of a step wins (a racing attempt's is ignored); returns the stored value. */
+  recordDeliveryStep(step: { deliveryId: string; step: string; value: number }): Promise<number>;
 }
 
 /** A verified webhook delivery as written to the inbox, before any handler ran. */
@@ -99,7 +111,9 @@ export interface Inbox {
   getDelivery(id: string): Promise<TakenDelivery | null>;
   /**
    * Makes a done or dead delivery pending again (attempts reset, its handled-claim forgotten so
-   * the handlers run); false when unknown or still pending.
+   * the handlers run); false when unknown or still pending. A done delivery's recorded steps are
+   * forgotten too (a replay asks for the work again); a dead one's are kept, so its replay
+   * finishes what its attempts started instead of repeating it.
    */
   replayDelivery(id: string): Promise<boolean>;
   inboxStats(): Promise<InboxStats>;
@@ -276,7 +290,7 @@ export interface Repositories {
 }
 
 /** Every port, on one database. */
-export interface Store extends Deliveries, Inbox, PullHeads, CommentIds, Evaluations, Promotions, SlackLinks, SlackMessages, Repositories {
+export interface Store extends Deliveries, DeliverySteps, Inbox, PullHeads, CommentIds, Evaluations, Promotions, SlackLinks, SlackMessages, Repositories {
   /** Where the data lives (a file path or a redacted URL), for the startup log line. */
   readonly label: string;
   /** Releases the connection(s). Safe to call twice; the store is unusable afterwards. */

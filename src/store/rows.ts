@@ -120,6 +120,15 @@ export function decodeCommentId(row: unknown): number {
   return decode('pr_comments', row, key, CommentRow).comment_id;
 }
 
+const DeliveryStepRow = z.object({ step: z.string(), value: dbInteger.pipe(z.number().int().nonnegative()) });
+
+/** A delivery_steps row as [step, value]. */
+export function decodeDeliveryStep(row: unknown): [string, number] {
+  const key = (r: Record<string, unknown>): string => `(delivery_id ${display(r['delivery_id'])}, step ${display(r['step'])})`;
+  const { step, value } = decode('delivery_steps', row, key, DeliveryStepRow);
+  return [step, value];
+}
+
 export function decode<T>(
   table: string,
   row: unknown,

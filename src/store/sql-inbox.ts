@@ -241,6 +241,12 @@ export class SqlInbox extends SqlSlack implements Inbox {
 
   async replayDelivery(id: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      // A done delivery's steps are forgotten (its replay is asked for as new work); a dead one's
+      // are kept, so the replay finishes what its attempts started rather than repeating it.
+      await tx.query(
+        "DELETE FROM delivery_steps WHERE delivery_id = ? AND EXISTS (SELECT 1 FROM webhook_inbox WHERE delivery_id = ? AND state = 'done')",
+        [id, id],
+      );
       const { changes } = await tx.query(
         `UPDATE webhook_inbox SET state = 'pending', attempts = 0, available_at = ?, lease_owner = NULL, lease_until = NULL, finished_at = NULL
          WHERE delivery_id = ? AND state IN ('done', 'dead')`,

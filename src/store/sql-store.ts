@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SqlDriver, SqlParam } from './driver.js';
-import { EVALUATION_COLUMNS, decodeCommentId, decodeEvaluation, decodeHead } from './rows.js';
+import { EVALUATION_COLUMNS, decodeCommentId, decodeDeliveryStep, decodeEvaluation, decodeHead } from './rows.js';
 import { NewEvaluationSchema, type Evaluation, type NewEvaluation } from '../core/evaluation/index.js';
 import { StoreError, StoreInputError } from './errors.js';
 import type { CommentKey, HeadSha, LatestEvaluationQuery, Store } from './ports.js';
@@ -10,6 +10,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 const PositiveInt = z.number().int().positive();
 const CommentKeySchema = z.object({ repoId: PositiveInt, pr: PositiveInt, key: z.string().min(1) });
+const DeliveryStepSchema = z.object({
+  deliveryId: z.string().min(1).max(200),
+  step: z.string().min(1).max(500),
+  value: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
 const HeadInputSchema = z.object({
   repoId: PositiveInt,
   pr: PositiveInt,
@@ -139,7 +144,25 @@ export class SqlStore extends SqlInbox implements Store {
     const { changes } = await this.db.query('DELETE FROM webhook_deliveries WHERE received_at < ?', [
       cutoff.toISOString(),
     ]);
+    await this.db.query('DELETE FROM delivery_steps WHERE recorded_at < ?', [cutoff.toISOString()]);
     return changes;
+  }
+
+  async deliverySteps(deliveryId: string): Promise<Map<string, number>> {
+    check(z.string().min(1), deliveryId, 'delivery id');
+    const { rows } = await this.db.query('SELECT delivery_id, step, value FROM delivery_steps WHERE delivery_id = ?', [deliveryId]);
+    return new Map(rows.map((row) => decodeDeliveryStep(row)));
+  }
+
+  async recordDeliveryStep(step: { deliveryId: string; step: string; value: number }): Promise<number> {
+    const s = check(DeliveryStepSchema, step, 'delivery step');
+    await this.db.query(
+      'INSERT INTO delivery_steps (delivery_id, step, value, recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT (delivery_id, step) DO NOTHING',
+      [s.deliveryId, s.step, s.value, this.now().toISOString()],
+    );
+    const { rows } = await this.db.query('SELECT delivery_id, step, value FROM delivery_steps WHERE delivery_id = ? AND step = ?', [s.deliveryId, s.step]);
+    if (rows[0] === undefined) throw new StoreError(`step ${JSON.stringify(s.step)} of delivery ${s.deliveryId} vanished while recording it`);
+    return decodeDeliveryStep(rows[0])[1];
   }
 
   async getCommentId(where: CommentKey): Promise<number | null> {

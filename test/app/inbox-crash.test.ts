@@ -11,6 +11,7 @@ import { FakeGitHubServer } from '../helpers/fake-github-server.mjs';
 import { describeWith } from '../helpers/prerequisite.js';
 import { pullRequestEvent } from '../helpers/payloads.js';
 import { privateKey } from '../helpers/probot.js';
+import { ACCURACY_GATE, metricsCard } from '../helpers/cards.js';
 
 /**
  * The inbox across processes: the App runs as real child processes (the server bundled from the
@@ -77,10 +78,10 @@ function startChild(env: Record<string, string>): Promise<Child> {
   });
 }
 
-/** A pull_request delivery for PR `pr` of acme/models whose head commit changes one valid card. */
-function pullRequest(github: FakeGitHubServer, pr: number): string {
-  const head = github.detachedCommit({ 'models/a/MODEL_CARD.md': CARD }, `head of #${pr}`);
-  github.pullFiles.set(pr, [{ filename: 'models/a/MODEL_CARD.md', status: 'modified' }]);
+/** A pull_request delivery for PR `pr` of acme/models whose head commit changes one valid card (or these files). */
+function pullRequest(github: FakeGitHubServer, pr: number, files: Record<string, string> = { 'models/a/MODEL_CARD.md': CARD }): string {
+  const head = github.detachedCommit(files, `head of #${pr}`);
+  github.pullFiles.set(pr, Object.keys(files).map((filename) => ({ filename, status: 'modified' })));
   const payload = pullRequestEvent('synchronize', 1);
   const repository = { ...payload.repository, id: github.repoId, name: 'models', full_name: 'acme/models', default_branch: 'main', owner: { ...payload.repository.owner, login: 'acme' } };
   payload.repository = repository;
@@ -161,6 +162,8 @@ describe('kill -9 after the 202', () => {
       expect(github.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
         'POST /app/installations/7/access_tokens',
         'POST /app/installations/7/access_tokens',
+        // The delivery was begun before: the retry first looks for a check run the dead attempt made.
+        `GET /repos/acme/models/commits/${github.checkRuns[0]!['head_sha'] as string}/check-runs`,
         'POST /repos/acme/models/check-runs',
         'GET /repos/acme/models/contents/.github/modelgate.yml',
         'GET /repos/acme/models/pulls/2/files',
@@ -172,6 +175,135 @@ describe('kill -9 after the 202', () => {
       await app?.exited;
       await github.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+/** Runs SQL on the App's SQLite file directly (the App is dead): what a crash at a worse moment would have left. */
+function forget(database: string, sql: string): number {
+  const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => { prepare(sql: string): { run(): { changes: number } }; close(): void };
+  const db = new Database(database);
+  try {
+    return db.prepare(sql).run().changes;
+  } finally {
+    db.close();
+  }
+}
+
+const BASE_CARD = metricsCard({ accuracy: 0.91, f1: 0.88 });
+const HEAD_CARD = metricsCard({ accuracy: 0.85, f1: 0.9 });
+const CARD_PATH = 'models/sentiment/README.md';
+
+describe('kill -9 right after a GitHub write: after a restart, every write happened once', () => {
+  async function crashAndRestart(
+    github: FakeGitHubServer,
+    delivery: string,
+    /** The write after whose answer the App dies (it dies on the next request, which is never answered). */
+    write: string,
+    /** What the crash left behind, changed before the restart (the crash may fall before the App's own records). */
+    between: (database: string) => void,
+  ): Promise<{ before: string[]; after: string[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'modelgate-once-crash-'));
+    const database = join(dir, 'modelgate.db');
+    let app: Child | null = null;
+    try {
+      app = await startChild(appEnv(github, database));
+      const victim = app;
+      let answered = false;
+      github.onCall = (call) => {
+        if (call === write) answered = true;
+      };
+      github.killAt = () => {
+        if (!answered) return false;
+        victim.child.kill('SIGKILL');
+        return true;
+      };
+      expect((await deliver(app.url, delivery, 'd-once')).status).toBe(202);
+      expect(await app.exited).toBeNull();
+      github.killAt = null;
+      github.onCall = null;
+      const before = github.calls.map((c) => `${c.method} ${c.path}`);
+      between(database);
+
+      app = await startChild(appEnv(github, database));
+      const check = await openStore({ DATABASE_URL: database }, dir);
+      try {
+        await waitFor('the delivery to be done', async () => (await check.getDelivery('d-once'))?.state === 'done');
+        expect(await check.getDelivery('d-once')).toMatchObject({ state: 'done', attempts: 2 });
+      } finally {
+        await check.close();
+      }
+      return { before, after: github.calls.slice(before.length).map((c) => `${c.method} ${c.path}`) };
+    } finally {
+      app?.child.kill('SIGKILL');
+      await app?.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('the card check run: created once, then completed by the retry', async () => {
+    const github = new FakeGitHubServer();
+    await github.start();
+    try {
+      const { before, after } = await crashAndRestart(github, pullRequest(github, 2), 'POST /repos/acme/models/check-runs', () => undefined);
+      // The first attempt: no lookup (nothing to resume), the create, then the next request, where it died.
+      expect(before).toEqual(['POST /app/installations/7/access_tokens', 'POST /repos/acme/models/check-runs', 'GET /repos/acme/models/contents/.github/modelgate.yml']);
+      expect(github.checkRuns).toEqual([expect.objectContaining({ name: 'modelgate / model cards', status: 'completed', conclusion: 'success' })]);
+      expect(github.checkRuns[0]!['external_id']).toBe('pull/2 delivery=d-once step=cards');
+      // The journal had the check run: the retry neither looks it up nor creates it.
+      expect(after).toEqual([
+        'POST /app/installations/7/access_tokens',
+        'GET /repos/acme/models/contents/.github/modelgate.yml',
+        'GET /repos/acme/models/pulls/2/files',
+        'GET /repos/acme/models/contents/models/a/MODEL_CARD.md',
+        `PATCH /repos/acme/models/check-runs/${github.checkRuns[0]!.id}`,
+      ]);
+    } finally {
+      await github.stop();
+    }
+  }, 60_000);
+
+  test('the metric-diff comment and both check runs, when the crash fell before the App recorded them: found on GitHub', async () => {
+    const github = new FakeGitHubServer();
+    await github.start();
+    try {
+      github.setFiles({ '.github/modelgate.yml': ACCURACY_GATE, [CARD_PATH]: BASE_CARD }, 'a baseline');
+      const delivery = pullRequest(github, 2, { [CARD_PATH]: HEAD_CARD });
+      const { before, after } = await crashAndRestart(github, delivery, 'POST /repos/acme/models/issues/2/comments', (database) => {
+        // As if the App had died between each write and its record: no check run id, no comment id.
+        expect(forget(database, "DELETE FROM delivery_steps WHERE step LIKE 'check-run/%'")).toBe(2);
+        expect(forget(database, 'DELETE FROM pr_comments')).toBe(1);
+      });
+      expect(before.filter((c) => c.includes('/commits/'))).toEqual([]);
+      expect(before.filter((c) => c.startsWith('POST /repos/'))).toEqual([
+        'POST /repos/acme/models/check-runs',
+        'POST /repos/acme/models/check-runs',
+        'POST /repos/acme/models/issues/2/comments',
+      ]);
+      const [cards, evaluation] = github.checkRuns;
+      expect(github.checkRuns).toEqual([
+        expect.objectContaining({ name: 'modelgate / model cards', status: 'completed', conclusion: 'success', external_id: 'pull/2 delivery=d-once step=cards' }),
+        expect.objectContaining({ name: 'modelgate / evaluation', status: 'completed', conclusion: 'failure', external_id: 'pull/2 delivery=d-once step=evaluation' }),
+      ]);
+      expect(github.comments).toHaveLength(1);
+      expect(github.comments[0]!.body).toMatch(/^<!-- modelgate:metrics-diff model=sentiment -->\n❌ \*\*1 of 1 metric gate failed\*\*/);
+      const head = github.checkRuns[0]!['head_sha'] as string;
+      expect(after.filter((c) => !c.startsWith('GET /repos/acme/models/contents/'))).toEqual([
+        'POST /app/installations/7/access_tokens',
+        `GET /repos/acme/models/commits/${head}/check-runs`,
+        'GET /repos/acme/models/pulls/2/files',
+        `PATCH /repos/acme/models/check-runs/${cards!.id}`,
+        `GET /repos/acme/models/commits/${head}/check-runs`,
+        'GET /repos/acme/models/issues/2/comments',
+        `PATCH /repos/acme/models/issues/comments/${github.comments[0]!.id}`,
+        `PATCH /repos/acme/models/check-runs/${evaluation!.id}`,
+      ]);
+      expect(github.calls.filter((c) => c.path.endsWith('/check-runs') && c.method === 'GET').map((c) => c.query)).toEqual([
+        { check_name: 'modelgate / model cards', filter: 'all', per_page: '100', page: '1' },
+        { check_name: 'modelgate / evaluation', filter: 'all', per_page: '100', page: '1' },
+      ]);
+    } finally {
+      await github.stop();
     }
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { dispatchEvaluation } from '../../src/github/dispatch.js';
+import { dispatchEvaluation, findDispatchedRun } from '../../src/github/dispatch.js';
 import { API, restOctokit } from '../helpers/rest-octokit.js';
 import { useNock } from '../helpers/nock.js';
 
@@ -67,5 +67,22 @@ describe('dispatchEvaluation', () => {
   it('throws anything else', async () => {
     nock(API).post(path).reply(500, { message: 'boom' });
     await expect(dispatchEvaluation(restOctokit(), repo, 'evaluate.yml', 'main', inputs)).rejects.toMatchObject({ status: 500 });
+  });
+});
+
+describe('findDispatchedRun', () => {
+  useNock();
+  const runs = '/repos/acme/models/actions/workflows/evaluate.yml/runs';
+  const query = { event: 'workflow_dispatch', branch: 'feature', head_sha: inputs.sha, created: '>=2026-01-02T03:04:05Z', per_page: '1' };
+
+  it('one listing of the workflow\'s dispatched runs on the branch and commit since then: the newest', async () => {
+    const scope = nock(API).get(runs).query(query).reply(200, { total_count: 2, workflow_runs: [{ id: 31 }, { id: 30 }] });
+    await expect(findDispatchedRun(restOctokit(), repo, 'evaluate.yml', { ref: 'feature', headSha: inputs.sha, since: new Date('2026-01-02T03:04:05.678Z') })).resolves.toBe(31);
+    scope.done();
+  });
+
+  it('none yet: null', async () => {
+    nock(API).get(runs).query(query).reply(200, { total_count: 0, workflow_runs: [] });
+    await expect(findDispatchedRun(restOctokit(), repo, 'evaluate.yml', { ref: 'feature', headSha: inputs.sha, since: new Date('2026-01-02T03:04:05Z') })).resolves.toBeNull();
   });
 });

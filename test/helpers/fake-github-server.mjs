@@ -218,9 +218,14 @@ export class FakeGitHubServer {
       return [200, comment];
     }
     if (method === 'POST' && rest === '/check-runs') {
-      const run = { id: this.nextId++, ...body };
+      const run = { id: this.nextId++, ...body, app: { id: this.appId } };
       this.checkRuns.push(run);
       return [201, run];
+    }
+    if (method === 'GET' && (m = /^\/commits\/([^/]+)\/check-runs$/.exec(rest))) {
+      // Newest first, as GitHub lists them; one page is plenty here.
+      const runs = this.checkRuns.filter((r) => r.head_sha === m[1] && (!query.get('check_name') || r.name === query.get('check_name'))).reverse();
+      return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === 'PATCH' && (m = /^\/check-runs\/(\d+)$/.exec(rest))) {
       const run = this.checkRuns.find((r) => r.id === Number(m[1]));

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { createRequire } from 'node:module';
 
 interface Definition {
@@ -41,3 +42,6 @@ export function forkPullRequestEvent(changedFiles = 2): any {
   head.user = head.repo.owner;
   return payload;
 }
+
+/** The external id of a check run made while handling a delivery (any id): its pull request, the delivery, the step. */
+export const deliveryExternalId = (step: string, pull = 2): unknown => expect.stringMatching(new RegExp(`^pull/${pull} delivery=[^ ]+ step=${step}$`));

@@ -63,9 +63,14 @@ test('a dead letter is listed by `modelgate deliveries list` and handled again a
     expect(lines[1]).toMatch(new RegExp(`^d-dead-1\\s+dead\\s+pull_request\\.synchronize\\s+${REPO}#2\\s+2\\s+\\S+Z\\s+.*Bad gateway`));
     expect(lines).toHaveLength(3);
 
-    // The second attempt's answer is good.
+    // The second attempt's answer is good. The delivery was begun before, so the replay first
+    // looks for a check run its attempts created (there is none: they failed at the token).
     github
       .token()
+      .scope.get(`/repos/${REPO}/commits/${HEAD_SHA}/check-runs`)
+      .query({ check_name: 'modelgate / model cards', filter: 'all', per_page: '100', page: '1' })
+      .reply(200, { total_count: 0, check_runs: [] });
+    github
       .createCheck(REPO)
       .config(REPO, 'master', null)
       .files(REPO, 2, [{ filename: 'models/a/MODEL_CARD.md' }])
@@ -76,7 +81,7 @@ test('a dead letter is listed by `modelgate deliveries list` and handled again a
     expect(replayed.out).toBe('Delivery d-dead-1 (pull_request.synchronize, was dead) is pending again; a running App handles it at its next poll.\n');
     await waitFor('the replayed delivery', async () => (await check.getDelivery('d-dead-1'))?.state === 'done');
     expect(github.checkUpdates).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'success' })]);
-    expect(github.calls).toHaveLength(2 + 6);
+    expect(github.calls).toHaveLength(2 + 7);
 
     const again = fakeIO(dir, { env: { DATABASE_URL: database } });
     expect(await main(['deliveries', 'list', '--json'], again)).toBe(0);

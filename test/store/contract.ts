@@ -5,13 +5,14 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js
 /** Every schema version the migrations record. */
 const VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
 /** Every table the migrations create. */
-const TABLES = ['evaluations', 'webhook_deliveries', 'pr_comments', 'pr_heads', 'promotions', 'promotion_approvals', 'promotion_steps', 'promotion_audit', 'slack_links', 'slack_link_states', 'slack_messages', 'repositories', 'repository_models', 'webhook_inbox'];
+const TABLES = ['evaluations', 'webhook_deliveries', 'pr_comments', 'pr_heads', 'promotions', 'promotion_approvals', 'promotion_steps', 'promotion_audit', 'slack_links', 'slack_link_states', 'slack_messages', 'repositories', 'repository_models', 'webhook_inbox', 'delivery_steps'];
 import type { Evaluation, NewEvaluation } from '../../src/core/evaluation/index.js';
 import {
   StoreCorruptRowError,
   StoreInputError,
   type CommentIds,
   type Deliveries,
+  type DeliverySteps,
   type Evaluations,
   type NewInboxDelivery,
   type NewPromotion,
@@ -329,6 +330,42 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         await expect(deliveries().claimDelivery('', 'push')).rejects.toThrow(
           new StoreInputError('invalid delivery id: Too small: expected string to have >=1 characters'),
         );
+      });
+    });
+
+    describe('the DeliverySteps port', () => {
+      const steps = (): DeliverySteps => store;
+
+      test('empty until recorded; the first record of a step wins, across connections', async () => {
+        expect(await steps().deliverySteps('d-1')).toEqual(new Map());
+        await expect(steps().recordDeliveryStep({ deliveryId: 'd-1', step: 'begun', value: 0 })).resolves.toBe(0);
+        await expect(steps().recordDeliveryStep({ deliveryId: 'd-1', step: 'check-run/cards/pull/2', value: 9_000_000_001 })).resolves.toBe(9_000_000_001);
+        const other = await harness.open({ now: clock.now });
+        try {
+          // A racing attempt's record is ignored: the stored value comes back.
+          await expect(other.recordDeliveryStep({ deliveryId: 'd-1', step: 'check-run/cards/pull/2', value: 5 })).resolves.toBe(9_000_000_001);
+          expect(await other.deliverySteps('d-1')).toEqual(new Map([['begun', 0], ['check-run/cards/pull/2', 9_000_000_001]]));
+        } finally {
+          await other.close();
+        }
+        expect(await steps().deliverySteps('d-2')).toEqual(new Map());
+      });
+
+      test('pruning deliveries forgets their old steps', async () => {
+        await steps().recordDeliveryStep({ deliveryId: 'old', step: 'begun', value: 0 });
+        clock.advanceDays(10);
+        await steps().recordDeliveryStep({ deliveryId: 'recent', step: 'begun', value: 0 });
+        await store.pruneDeliveries(7);
+        expect(await steps().deliverySteps('old')).toEqual(new Map());
+        expect(await steps().deliverySteps('recent')).toEqual(new Map([['begun', 0]]));
+      });
+
+      test('bad input is refused with what was wrong', async () => {
+        await expect(steps().recordDeliveryStep({ deliveryId: 'd', step: '', value: 1 })).rejects.toThrow(
+          new StoreInputError('invalid delivery step: step: Too small: expected string to have >=1 characters'),
+        );
+        await expect(steps().recordDeliveryStep({ deliveryId: 'd', step: 's', value: -1 })).rejects.toThrow(StoreInputError);
+        await expect(steps().deliverySteps('')).rejects.toThrow(StoreInputError);
       });
     });
 
@@ -749,6 +786,20 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         await store.failDelivery('d-1', 'w1', { error: 'dead', retryAt: null });
         await expect(store.enqueueDelivery(delivery('d-1'))).resolves.toBe(true);
         expect(await store.getDelivery('d-1')).toMatchObject({ state: 'pending', attempts: 0 });
+      });
+
+      test('a replay of a done delivery forgets its steps; of a dead one, keeps them', async () => {
+        for (const id of ['done', 'dead']) {
+          await store.enqueueDelivery(delivery(id, { orderingKey: null }));
+          await take(store);
+          await store.recordDeliveryStep({ deliveryId: id, step: 'begun', value: 0 });
+        }
+        await store.completeDelivery('done', 'w1');
+        await store.failDelivery('dead', 'w1', { error: 'boom', retryAt: null });
+        await expect(store.replayDelivery('done')).resolves.toBe(true);
+        await expect(store.replayDelivery('dead')).resolves.toBe(true);
+        expect(await store.deliverySteps('done')).toEqual(new Map());
+        expect(await store.deliverySteps('dead')).toEqual(new Map([['begun', 0]]));
       });
 
       test('a graceful shutdown gives its leases back without counting the attempt', async () => {

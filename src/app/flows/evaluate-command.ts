@@ -1,4 +1,4 @@
-import type { DispatchClient } from '../../github/dispatch.js';
+import type { DispatchClient, DispatchLookupClient } from '../../github/dispatch.js';
 import { getOpenPullRequest, type PullRequestsClient } from '../../github/find-pull-requests.js';
 import { hasWriteAccess, type PermissionsClient } from '../../github/permissions.js';
 import { acknowledge, type ReactionsClient } from '../../github/reactions.js';
@@ -7,10 +7,11 @@ import type { ContentsClient } from '../../github/read-file.js';
 import type { RepoRef } from '../../github/repo-ref.js';
 import { escapeMarkdown } from '../../render/markdown/escape.js';
 import { forkEvaluationMarkdown } from '../../render/markdown/evaluation-run.js';
+import { freshJournal, type Journal } from '../journal.js';
 import type { Log } from '../log.js';
 import { startEvaluation } from './start-evaluation.js';
 
-export type EvaluateCommandClient = PermissionsClient & ReactionsClient & PullRequestsClient & ContentsClient & DispatchClient;
+export type EvaluateCommandClient = PermissionsClient & ReactionsClient & PullRequestsClient & ContentsClient & DispatchClient & DispatchLookupClient;
 
 /** `/modelgate evaluate [model]` as a comment gave it. */
 export interface EvaluateCommand {
@@ -27,7 +28,8 @@ export interface EvaluateCommand {
 
 /**
  * Dispatches the evaluation workflow on the PR's head for people with write access (it spends
- * the repository's Actions minutes and may read its secrets), acknowledged with 👀. Everything
+ * the repository's Actions minutes and may read its secrets), acknowledged with 👀 (reacting
+ * twice is harmless, so a retried delivery may do it again). Everything
  * else is answered through `reply` (Markdown): a polite refusal, a closed PR, a missing or
  * invalid config, a fork, a dispatch GitHub refused.
  */
@@ -36,6 +38,7 @@ export async function runEvaluateCommand(
   command: EvaluateCommand,
   reply: (markdown: string) => Promise<unknown>,
   log: Log,
+  journal: Journal = freshJournal(),
 ): Promise<void> {
   const { repo, author } = command;
   if (!author || !(await hasWriteAccess(octokit, repo, author))) {
@@ -67,6 +70,7 @@ export async function runEvaluateCommand(
     { base: repo, number: command.pull, headRef: head.ref ?? '', headSha: head.sha, sameRepository: head.repo?.id === command.repoId },
     workflow,
     command.model,
+    journal,
   );
   if (started.started) {
     log.info({ pull: command.pull, workflow, model: command.model }, 'Dispatched the evaluation workflow.');

@@ -29,7 +29,7 @@ import {
 } from '../../core/evaluation/index.js';
 import { compareMetrics } from '../../core/metrics/index.js';
 import { listRunArtifacts, type ArtifactsClient, type RunArtifact } from '../../github/artifacts.js';
-import { EVALUATION_CHECK_NAME, externalIdFor, reportCheckRun, type CheckConclusion } from '../../github/check-runs.js';
+import { EVALUATION_CHECK_NAME, reportCheckRun, rereportCheckRun, type CheckConclusion } from '../../github/check-runs.js';
 import { findPullRequestsForRun, type RunPullsClient, type WorkflowRunLike } from '../../github/find-pull-for-run.js';
 import { getOpenPullRequest, type PullRequestsClient } from '../../github/find-pull-requests.js';
 import { readConfig } from '../../github/read-config.js';
@@ -38,7 +38,9 @@ import type { RepoRef } from '../../github/repo-ref.js';
 import { isWorkflowFile } from '../../github/workflow-path.js';
 import { failedRunMarkdown, refusedArtifactsMarkdown, type CheckText, type RunLike } from '../../render/markdown/evaluation-run.js';
 import type { Evaluations } from '../../store/index.js';
+import { freshJournal, type Journal } from '../journal.js';
 import type { Log } from '../log.js';
+import { createCheckRunOnce } from './check-run-once.js';
 import { findBaseline, stageHolders, type BaselineTarget, type StageHolder } from './baseline.js';
 import { headMovedPast } from './head.js';
 import { publishEvaluation, type PublishClient, type PublishStore } from './publish.js';
@@ -66,7 +68,14 @@ export interface RunRepository {
   default_branch: string;
 }
 
-export async function handleCompletedRun(octokit: EvaluationRunClient, store: EvaluationRunStore, repository: RunRepository, run: CompletedRun, log: Log): Promise<void> {
+export async function handleCompletedRun(
+  octokit: EvaluationRunClient,
+  store: EvaluationRunStore,
+  repository: RunRepository,
+  run: CompletedRun,
+  log: Log,
+  journal: Journal = freshJournal(),
+): Promise<void> {
   const repo = { owner: repository.owner.login, repo: repository.name };
   const succeeded = run.conclusion === 'success';
   const failed = failedRun(run.conclusion);
@@ -76,7 +85,7 @@ export async function handleCompletedRun(octokit: EvaluationRunClient, store: Ev
   }
   const artifacts = await listRunArtifacts(octokit, repo, run.id);
   if (succeeded) {
-    if (artifacts.length > 0) await recordAndPublish(octokit, store, repository, run, artifacts, log);
+    if (artifacts.length > 0) await recordAndPublish(octokit, store, repository, run, artifacts, log, journal);
     return;
   }
   if (artifacts.length > 0) await recordBranchBaselines(octokit, store, repository, run, artifacts, log);
@@ -86,7 +95,7 @@ export async function handleCompletedRun(octokit: EvaluationRunClient, store: Ev
     log.info({ run: run.id, conclusion: run.conclusion }, 'The evaluation run failed, and it was not for an open pull request; nothing to report.');
     return;
   }
-  await reportOnPulls(octokit, store, repo, repository.id, run, destination.pulls, { conclusion: failed!.conclusion, ...failedRunMarkdown(run, failed!) }, log);
+  await reportOnPulls(octokit, store, repo, repository.id, run, destination.pulls, { conclusion: failed!.conclusion, ...failedRunMarkdown(run, failed!) }, log, journal);
 }
 
 async function recordAndPublish(
@@ -96,6 +105,7 @@ async function recordAndPublish(
   run: CompletedRun,
   artifacts: readonly RunArtifact[],
   log: Log,
+  journal: Journal,
 ): Promise<void> {
   const repo = { owner: repository.owner.login, repo: repository.name };
   // Fetch what the run produced, then decide where it belongs (fetching the PR when the decision needs it).
@@ -114,7 +124,7 @@ async function recordAndPublish(
   }
   if (problems.length > 0) {
     if (destination.kind === 'pulls') {
-      await reportOnPulls(octokit, store, repo, repository.id, run, destination.pulls, { conclusion: 'failure', ...refusedArtifactsMarkdown(run, problems) }, log);
+      await reportOnPulls(octokit, store, repo, repository.id, run, destination.pulls, { conclusion: 'failure', ...refusedArtifactsMarkdown(run, problems) }, log, journal);
     } else {
       log.warn({ run: run.id, problems }, 'The evaluation artifacts were refused; nothing stored.');
     }
@@ -131,7 +141,7 @@ async function recordAndPublish(
   const loaded = await readConfig(octokit, repo, repository.default_branch);
   if (!loaded.ok) {
     const error = `.github/modelgate.yml on ${repository.default_branch} is invalid, so the metric gates are unknown; the "modelgate / model cards" check lists its errors.`;
-    await reportOnPulls(octokit, store, repo, repository.id, run, destination.pulls, { conclusion: 'failure', ...refusedArtifactsMarkdown(run, [error]) }, log);
+    await reportOnPulls(octokit, store, repo, repository.id, run, destination.pulls, { conclusion: 'failure', ...refusedArtifactsMarkdown(run, [error]) }, log, journal);
     return;
   }
   const holders = await stageHolders(octokit, repo, repository.default_branch, loaded.config);
@@ -143,7 +153,7 @@ async function recordAndPublish(
       results.push(result);
       await store.recordEvaluation(newEvaluation(run, repository, evaluation, { ref: pullRequestRef(pull.number), pr: pull.number, diff: result.diff }));
     }
-    const outcome = await publishEvaluation(octokit, store, { base: repo, repoId: repository.id, number: pull.number, headSha: run.head_sha }, results);
+    const outcome = await publishEvaluation(octokit, store, { base: repo, repoId: repository.id, number: pull.number, headSha: run.head_sha }, results, journal);
     if (outcome.published) log.info({ run: run.id, pull: pull.number, conclusion: outcome.conclusion }, outcome.title);
     else log.info({ run: run.id, pull: pull.number, currentHead: outcome.currentHead }, `No metric diff published: ${outcome.reason}.`);
   }
@@ -239,6 +249,7 @@ async function reportOnPulls(
   pulls: readonly EvaluatedPull[],
   result: CheckText & { conclusion: CheckConclusion },
   log: Log,
+  journal: Journal,
 ): Promise<void> {
   for (const pull of pulls) {
     const moved = await headMovedPast(store, { repoId, number: pull.number }, run.head_sha);
@@ -246,12 +257,11 @@ async function reportOnPulls(
       log.info({ run: run.id, pull: pull.number, currentHead: moved }, 'The pull request has moved on; the run is not reported.');
       continue;
     }
-    await reportCheckRun(
-      octokit,
-      repo,
-      { name: EVALUATION_CHECK_NAME, headSha: run.head_sha, externalId: externalIdFor(pull.number), detailsUrl: run.html_url },
-      { status: 'completed', ...result },
+    const report = { status: 'completed' as const, ...result };
+    const check = await createCheckRunOnce(octokit, journal, repo, { name: EVALUATION_CHECK_NAME, headSha: run.head_sha, pull: pull.number, purpose: 'run' }, (externalId) =>
+      reportCheckRun(octokit, repo, { name: EVALUATION_CHECK_NAME, headSha: run.head_sha, externalId, detailsUrl: run.html_url }, report),
     );
+    if (check.again) await rereportCheckRun(octokit, repo, check.id, { detailsUrl: run.html_url }, report);
     log.info({ run: run.id, pull: pull.number, conclusion: result.conclusion }, result.title);
   }
 }

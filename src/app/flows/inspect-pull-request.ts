@@ -1,4 +1,6 @@
+import { freshJournal, type Journal } from '../journal.js';
 import type { Log } from '../log.js';
+import type { ObserveValidation } from '../validation-timer.js';
 import { cardMetricResults } from './card-metrics.js';
 import { checkPullRequestCards, type CardCheckClient } from './check-cards.js';
 import { publishEvaluation, type PublishClient, type PublishStore } from './publish.js';
@@ -12,8 +14,15 @@ export type InspectClient = CardCheckClient & PublishClient;
  * of the changed cards that have metrics (reusing the cards and config the check read).
  * Returns what was read, for the steps after it (dispatching the evaluation workflow).
  */
-export async function inspectPullRequest(octokit: InspectClient, store: PublishStore, pr: PullTarget, log: Log): Promise<PullRequestSnapshot> {
-  const { output, snapshot, reports } = await checkPullRequestCards(octokit, pr);
+export async function inspectPullRequest(
+  octokit: InspectClient,
+  store: PublishStore,
+  pr: PullTarget,
+  log: Log,
+  journal: Journal = freshJournal(),
+  observe?: ObserveValidation,
+): Promise<PullRequestSnapshot> {
+  const { output, snapshot, reports } = await checkPullRequestCards(octokit, pr, journal, observe);
   log.info({ pull: pr.number, conclusion: output.conclusion }, output.title);
   if (!snapshot.ok) return snapshot;
   if (pr.baseRef === null || pr.baseSha === null) {
@@ -22,7 +31,7 @@ export async function inspectPullRequest(octokit: InspectClient, store: PublishS
   }
   const target = { ...pr, baseRef: pr.baseRef, baseSha: pr.baseSha };
   const results = await cardMetricResults(octokit, target, snapshot.config, snapshot.cards, reports);
-  const outcome = await publishEvaluation(octokit, store, pr, results);
+  const outcome = await publishEvaluation(octokit, store, pr, results, journal);
   if (outcome.published) {
     log.info({ pull: pr.number, conclusion: outcome.conclusion, comments: outcome.comments.map((c) => `${c.model}: ${c.action} ${c.id}`) }, outcome.title);
   } else {

@@ -1,7 +1,6 @@
 import type { PromotionCommand } from '../../core/commands/index.js';
 import type { Actor } from '../../core/promotion/index.js';
 import { COMMENT_MAX_CHARS } from '../../github/limits.js';
-import type { CommentsApi } from '../../github/sticky-comment.js';
 import { existsMarkdown, messageMarkdown, promotionMarkdown, refusedMarkdown, statusMarkdown } from '../../render/markdown/promotion.js';
 import type { PromotionRepo } from '../../promotion/ports.js';
 import type { PromotionService } from '../../promotion/service.js';
@@ -25,15 +24,15 @@ const REQUESTERS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 /**
  * Runs `/modelgate promote|approve|reject|rollback|status`. A new request gets its own comment,
  * which every later change updates in place (the service's notifier); everything else is one
- * reply. Costs: one comment write per command, none when the request's comment is updated.
+ * reply (on `c.issue`, through `reply`). Costs: one comment write per command, none when the
+ * request's comment is updated.
  */
 export async function runPromotionCommand(
   service: PromotionService,
-  octokit: CommentsApi,
+  reply: (body: string) => Promise<unknown>,
   c: CommentCommand,
   log: Log,
 ): Promise<void> {
-  const reply = (body: string) => octokit.rest.issues.createComment({ owner: c.repo.owner, repo: c.repo.name, issue_number: c.issue, body });
   const { command } = c;
   if ('ref' in command && command.ref?.repo) {
     const named = `${command.ref.repo.owner}/${command.ref.repo.name}`;

@@ -20,11 +20,15 @@
  * - `model` names must be distinct across `results` (each gets its own comment).
  * - When publishing fails half way, the check run is completed as failed (best effort) and
  *   the error is thrown, so the webhook delivery is released for a retry.
+ * - Once per delivery (`journal`): a retry of the delivery completes the check run its earlier
+ *   attempt created (found in the journal, else on GitHub by its external id) instead of
+ *   creating another; each comment is found by its marker, so a crash between a comment's
+ *   creation and the remembering of its id still leaves one comment.
  * API calls: 2 (check create + complete) + per model 1 (known comment id) or 2 (unknown).
  */
 import { evaluationVerdict, type ModelResult } from '../../core/evaluation/index.js';
 import { ownAppId, type AppAuthClient } from '../../github/app-id.js';
-import { completeCheckRun, EVALUATION_CHECK_NAME, externalIdFor, startCheckRun, type CheckOutput, type ChecksClient } from '../../github/check-runs.js';
+import { completeCheckRun, EVALUATION_CHECK_NAME, startCheckRun, type CheckOutput } from '../../github/check-runs.js';
 import { CHECK_SUMMARY_MAX_CHARS } from '../../github/limits.js';
 import { metricsDiffMarker } from '../../github/markers.js';
 import { metricsCommentBody } from '../../github/metrics-comment.js';
@@ -32,6 +36,8 @@ import type { RepoRef } from '../../github/repo-ref.js';
 import { upsertStickyComment, type CommentsApi, type StickyCommentResult } from '../../github/sticky-comment.js';
 import { crashedEvaluationMarkdown, evaluationMarkdown } from '../../render/markdown/evaluation.js';
 import type { CommentIds, PullHeads } from '../../store/index.js';
+import { freshJournal, type Journal } from '../journal.js';
+import { createCheckRunOnce, type OwnChecksClient } from './check-run-once.js';
 import { headMovedPast } from './head.js';
 
 export type { ModelResult };
@@ -46,7 +52,7 @@ export interface EvaluationTarget {
   headSha: string;
 }
 
-export type PublishClient = ChecksClient & CommentsApi & AppAuthClient;
+export type PublishClient = OwnChecksClient & CommentsApi & AppAuthClient;
 export type PublishStore = Pick<PullHeads, 'getHeadSha'> & CommentIds;
 
 export type PublishOutcome =
@@ -68,6 +74,7 @@ export async function publishEvaluation(
   store: PublishStore,
   pr: EvaluationTarget,
   results: readonly ModelResult[],
+  journal: Journal = freshJournal(),
 ): Promise<PublishOutcome> {
   if (results.length === 0) return { published: false, reason: 'nothing to report' };
   const moved = await headMovedPast(store, pr, pr.headSha);
@@ -77,7 +84,13 @@ export async function publishEvaluation(
   if (appId === null) throw new Error('Cannot tell which GitHub App this is (no App id in its credentials), so no comment can be updated safely.');
 
   const output = evaluationOutput(results);
-  const checkRunId = await startCheckRun(octokit, pr.base, { name: EVALUATION_CHECK_NAME, headSha: pr.headSha, externalId: externalIdFor(pr.number) });
+  const { id: checkRunId } = await createCheckRunOnce(
+    octokit,
+    journal,
+    pr.base,
+    { name: EVALUATION_CHECK_NAME, headSha: pr.headSha, pull: pr.number, purpose: 'evaluation' },
+    (externalId) => startCheckRun(octokit, pr.base, { name: EVALUATION_CHECK_NAME, headSha: pr.headSha, externalId }),
+  );
   try {
     const comments: Array<{ model: string } & StickyCommentResult> = [];
     let stoppedAt: string | undefined;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { validateCard } from '../../core/cards/index.js';
 import { CONFIG_PATH } from '../../core/config/index.js';
 import { listPullRequestFiles, type PullFilesClient } from '../../github/list-pr-files.js';
 import { readCards } from '../../github/read-cards.js';
@@ -9,6 +8,7 @@ import type { PromotionGitHub, PromotionRepo, PromotionStore } from '../../promo
 import { registerVersions, type MergedCard } from '../../promotion/registration.js';
 import { messageMarkdown } from '../../render/markdown/promotion.js';
 import type { Log } from '../log.js';
+import { validateCardTimed, type ObserveValidation } from '../validation-timer.js';
 import { changedCards } from './changed-cards.js';
 
 export type RegisterClient = ContentsClient & PullFilesClient & { rest: { issues: { createComment(params: { owner: string; repo: string; issue_number: number; body: string }): Promise<unknown> } } };
@@ -26,6 +26,7 @@ export async function registerMergedPullRequest(
   pr: { number: number; mergeCommit: string },
   log: Log,
   now: () => Date = () => new Date(),
+  observe?: ObserveValidation,
 ): Promise<void> {
   const ref = { owner: repo.owner, repo: repo.name };
   const loaded = await readConfig(octokit, ref, repo.defaultBranch);
@@ -41,7 +42,7 @@ export async function registerMergedPullRequest(
   const cards: MergedCard[] = [];
   for (const { path, read } of reads) {
     if (read.kind !== 'file') continue;
-    const report = validateCard(path, read.bytes, config);
+    const report = validateCardTimed(observe, path, read.bytes, config);
     if (report.model?.version) cards.push({ model: report.model.name, version: report.model.version, path, bytes: read.bytes });
   }
   if (cards.length === 0) {

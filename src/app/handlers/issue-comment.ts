@@ -4,6 +4,8 @@ import type { PromotionService } from '../../promotion/service.js';
 import { commandHelpReply } from '../../render/markdown/commands.js';
 import { runEvaluateCommand } from '../flows/evaluate-command.js';
 import { runPromotionCommand } from '../flows/promotion-command.js';
+import { replyOnce } from '../flows/reply.js';
+import type { Journal } from '../journal.js';
 
 /**
  * `/modelgate …` as the first line of a comment on an issue or pull request. `help`, unknown
@@ -11,14 +13,14 @@ import { runPromotionCommand } from '../flows/promotion-command.js';
  * promotion verbs go to the promotion service. Comments by bots, and comments that are not
  * commands, are ignored without a request.
  */
-export async function onIssueComment(context: Context<'issue_comment.created'>, promotions: PromotionService): Promise<void> {
+export async function onIssueComment(context: Context<'issue_comment.created'>, promotions: PromotionService, journal: Journal): Promise<void> {
   const { issue, comment, repository, installation } = context.payload;
   if (comment.user?.type === 'Bot') return;
   const command = parseCommand(comment.body);
   if (command === null) return;
 
   const repo = { owner: repository.owner.login, repo: repository.name };
-  const reply = (body: string) => context.octokit.rest.issues.createComment({ ...repo, issue_number: issue.number, body });
+  const reply = replyOnce(context.octokit, journal, { ...repo, issue_number: issue.number, since: comment.created_at });
   switch (command.kind) {
     case 'help':
     case 'unknown':
@@ -43,13 +45,14 @@ export async function onIssueComment(context: Context<'issue_comment.created'>, 
         },
         reply,
         context.log,
+        journal,
       );
       return;
     case 'promotion':
       if (!comment.user || installation === undefined) return;
       await runPromotionCommand(
         promotions,
-        context.octokit,
+        reply,
         {
           repo: {
             id: repository.id,

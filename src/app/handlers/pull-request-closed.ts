@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import type { PromotionGitHub, PromotionRepo, PromotionStore } from '../../promotion/ports.js';
 import { registerMergedPullRequest } from '../flows/register-merged.js';
+import type { ObserveValidation } from '../validation-timer.js';
 
 /** A pull request closed: when it was merged, the versions its cards name are registered. */
 export async function onPullRequestClosed(
@@ -8,6 +9,7 @@ export async function onPullRequestClosed(
   store: Pick<PromotionStore, 'latestEvaluation'>,
   github: (repo: PromotionRepo) => Promise<PromotionGitHub>,
   now: () => Date,
+  observe?: ObserveValidation,
 ): Promise<void> {
   const { pull_request: pr, repository, installation } = context.payload;
   if (!pr.merged || !pr.merge_commit_sha || installation === undefined) return;
@@ -22,5 +24,5 @@ export async function onPullRequestClosed(
   };
   // Only merges into the default branch make a version: that is where the registry lives.
   if (pr.base.ref !== repository.default_branch) return;
-  await registerMergedPullRequest(context.octokit, await github(repo), store, repo, { number: pr.number, mergeCommit: pr.merge_commit_sha }, context.log, now);
+  await registerMergedPullRequest(context.octokit, await github(repo), store, repo, { number: pr.number, mergeCommit: pr.merge_commit_sha }, context.log, now, observe);
 }

@@ -6,6 +6,8 @@ import type { PullRequestLike, RepositoryLike } from '../../github/pull-request.
 import { inspectPullRequest, type InspectClient } from '../flows/inspect-pull-request.js';
 import type { PublishStore } from '../flows/publish.js';
 import { pullTarget } from '../flows/pull-target.js';
+import type { Journal } from '../journal.js';
+import type { ObserveValidation } from '../validation-timer.js';
 
 type Client = InspectClient & PullRequestsClient & AppAuthClient;
 type Store = PublishStore;
@@ -18,7 +20,7 @@ interface ListedPullRequest {
 }
 
 /** "Re-run" on one of our check runs: review the pull request it belongs to again (cards and metrics). */
-export async function onCheckRunRerequested(context: Context<'check_run.rerequested'>, store: Store): Promise<void> {
+export async function onCheckRunRerequested(context: Context<'check_run.rerequested'>, store: Store, journal: Journal, observe?: ObserveValidation): Promise<void> {
   const { check_run: run, repository } = context.payload;
   if (![CHECK_NAME, EVALUATION_CHECK_NAME].includes(run.name) || !(await isOurApp(context.octokit, run.app?.id))) return;
   const number = pullNumberFrom(run.external_id);
@@ -26,20 +28,21 @@ export async function onCheckRunRerequested(context: Context<'check_run.rereques
     number === null
       ? await openPullRequestsAt(context.octokit, repository, run.head_sha, run.pull_requests)
       : [await getOpenPullRequest(context.octokit, repoOf(repository), number)].filter((pr) => pr !== null);
-  await recheck(context, store, repository, run.head_sha, pulls);
+  await recheck(context, store, { journal, observe }, repository, run.head_sha, pulls);
 }
 
 /** "Re-run all checks" on a commit whose checks include ours. */
-export async function onCheckSuiteRerequested(context: Context<'check_suite.rerequested'>, store: Store): Promise<void> {
+export async function onCheckSuiteRerequested(context: Context<'check_suite.rerequested'>, store: Store, journal: Journal, observe?: ObserveValidation): Promise<void> {
   const { check_suite: suite, repository } = context.payload;
   if (!(await isOurApp(context.octokit, suite.app.id))) return;
   const pulls = await openPullRequestsAt(context.octokit, repository, suite.head_sha, suite.pull_requests);
-  await recheck(context, store, repository, suite.head_sha, pulls);
+  await recheck(context, store, { journal, observe }, repository, suite.head_sha, pulls);
 }
 
 async function recheck(
   context: Context<'check_run.rerequested' | 'check_suite.rerequested'>,
   store: Store,
+  { journal, observe }: { journal: Journal; observe: ObserveValidation | undefined },
   repository: RepositoryLike,
   sha: string,
   pulls: PullRequestLike[],
@@ -47,7 +50,7 @@ async function recheck(
   // A re-run of an older commit's check is moot once the PR has moved on: its head has its own check.
   const current = pulls.filter((pr) => pr.head.sha === sha);
   if (current.length === 0) context.log.info({ sha }, 'No open pull request has this commit as its head; nothing to re-check.');
-  for (const pr of current) await inspectPullRequest(context.octokit, store, pullTarget(repository, pr), context.log);
+  for (const pr of current) await inspectPullRequest(context.octokit, store, pullTarget(repository, pr), context.log, journal, observe);
 }
 
 /**

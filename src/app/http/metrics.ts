@@ -19,6 +19,7 @@ export interface Metrics {
   enqueued: Counter<'event' | 'outcome'>;
   handlerDuration: Histogram<'event' | 'outcome'>;
   handlerFailures: Counter<'event' | 'final'>;
+  validationDuration: Histogram<'outcome'>;
   githubCalls: Counter<'method' | 'status'>;
   rateLimitRemaining: Gauge<never>;
 }
@@ -74,6 +75,13 @@ export function createMetrics(inbox: Pick<Inbox, 'inboxStats'> | null): Metrics 
       name: 'modelgate_handler_failures_total',
       help: 'Failed handling attempts by event; final="true" when the delivery became a dead letter.',
       labelNames: ['event', 'final'],
+      registers,
+    }),
+    validationDuration: new Histogram({
+      name: 'modelgate_card_validation_duration_seconds',
+      help: 'Time to validate one model card (the card check, and the registration of merged versions), by outcome: valid, or invalid (errors found).',
+      labelNames: ['outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     }),
     githubCalls: new Counter({ name: 'modelgate_github_api_calls_total', help: 'GitHub API requests made, by method and status.', labelNames: ['method', 'status'], registers }),

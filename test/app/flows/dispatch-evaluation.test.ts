@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { FakeGitHub } from '../../helpers/fake-github.js';
 import { assertAllMocksUsed } from '../../helpers/nock.js';
-import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../../helpers/payloads.js';
+import { deliveryExternalId, forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../../helpers/payloads.js';
 import type { TestApp } from '../../helpers/probot.js';
 import { useTestApp } from '../../helpers/use-test-app.js';
 
@@ -58,7 +58,7 @@ describe('pull_request: dispatching the evaluation workflow', () => {
     expect(github.checkCreates[1]).toEqual({
       name: 'modelgate / evaluation',
       head_sha: HEAD_SHA,
-      external_id: 'pull/2',
+      external_id: deliveryExternalId('dispatch'),
       status: 'queued',
       output: {
         title: "Waiting for the fork's evaluation workflow",

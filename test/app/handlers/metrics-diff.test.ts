@@ -88,7 +88,7 @@ describe('pull_request: metric diff of a changed card with model-index results',
 
     expect(github.checkCreates).toEqual([
       expect.objectContaining({ name: 'modelgate / model cards' }),
-      { name: 'modelgate / evaluation', head_sha: HEAD_SHA, status: 'in_progress', started_at: ISO, external_id: 'pull/2' },
+      { name: 'modelgate / evaluation', head_sha: HEAD_SHA, status: 'in_progress', started_at: ISO, external_id: expect.stringMatching(/^pull\/2 delivery=\S+ step=evaluation$/) },
     ]);
     const evaluation = github.checkUpdates[1];
     expect(evaluation).toEqual({
@@ -299,13 +299,16 @@ describe('pull_request: metric diff of a changed card with model-index results',
     });
     assertAllMocksUsed();
 
-    // The claim was released: GitHub's redelivery of the same id is handled in full.
+    // The claim was released: GitHub's redelivery of the same id is handled in full, on the two
+    // check runs the first attempt created (its journal has them): neither is created again.
     github = new FakeGitHub();
-    cardCheck([{ filename: CARD }], { [CARD]: HEAD_CARD }, ACCURACY_GATE, HEAD_SHA, false);
+    github.config(REPO, 'master', ACCURACY_GATE).files(REPO, 2, [{ filename: CARD }]).file(REPO, CARD, HEAD_SHA, HEAD_CARD).updateCheck(REPO, 77);
     github.file(REPO, CARD, BASE_SHA, BASE_CARD);
-    evaluationCheck(() => github.listComments(REPO, 2, []).createComment(REPO, 2, 555));
+    github.listComments(REPO, 2, []).createComment(REPO, 2, 555).updateCheck(REPO, 88);
     await app.receive('pull_request', pullRequestEvent('synchronize', 1), 'delivery-x');
-    expect(github.calls).toHaveLength(10);
+    expect(github.calls).toHaveLength(8);
+    expect(github.checkCreates).toEqual([]);
+    expect(github.checkUpdates.map((u) => u.conclusion)).toEqual(['success', 'failure']);
     expect(github.commentCalls).toEqual([`GET /repos/${REPO}/issues/2/comments?per_page=100&page=1`, `POST /repos/${REPO}/issues/2/comments`]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { FakeGitHub } from '../../helpers/fake-github.js';
-import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent } from '../../helpers/payloads.js';
+import { forkPullRequestEvent, HEAD_SHA, pullRequestEvent, deliveryExternalId } from '../../helpers/payloads.js';
 import type { TestApp } from '../../helpers/probot.js';
 import { useTestApp } from '../../helpers/use-test-app.js';
 
@@ -43,7 +43,7 @@ describe('pull_request: one check run with the verdict on the changed cards', ()
       `PATCH /repos/${REPO}/check-runs/77`,
     ]);
     expect(github.checkCreates).toEqual([
-      { name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress', started_at: ISO, external_id: 'pull/2' },
+      { name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress', started_at: ISO, external_id: deliveryExternalId('cards') },
     ]);
     const [update] = github.checkUpdates;
     expect(update).toEqual({

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { FakeGitHub } from '../../helpers/fake-github.js';
 import { ACCURACY_GATE, metricsCard } from '../../helpers/cards.js';
-import { BASE_SHA, example, HEAD_SHA, REPO_ID } from '../../helpers/payloads.js';
+import { BASE_SHA, example, HEAD_SHA, REPO_ID, deliveryExternalId } from '../../helpers/payloads.js';
 import { APP_ID, type TestApp } from '../../helpers/probot.js';
 import { useTestApp } from '../../helpers/use-test-app.js';
 
@@ -81,7 +81,7 @@ describe('check_run.rerequested', () => {
       `GET /repos/someone/Hello-World/contents/models${C('/')}a${C('/')}MODEL_CARD.md?ref=${HEAD_SHA}`,
       `PATCH /repos/${REPO}/check-runs/77`,
     ]);
-    expect(github.checkCreates[0]).toMatchObject({ name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress', external_id: 'pull/2' });
+    expect(github.checkCreates[0]).toMatchObject({ name: 'modelgate / model cards', head_sha: HEAD_SHA, status: 'in_progress', external_id: deliveryExternalId('cards') });
     expect(github.checkUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'success', output: { title: '1 model card valid' } });
   });
 
@@ -160,7 +160,7 @@ describe('check_suite.rerequested', () => {
       `GET /repos/${REPO}/contents/models${C('/')}a${C('/')}MODEL_CARD.md?ref=${HEAD_SHA}`,
       `PATCH /repos/${REPO}/check-runs/77`,
     ]);
-    expect(github.checkCreates[0]).toMatchObject({ head_sha: HEAD_SHA, external_id: 'pull/2' });
+    expect(github.checkCreates[0]).toMatchObject({ head_sha: HEAD_SHA, external_id: deliveryExternalId('cards') });
   });
 
   test('fork PR (GitHub lists none): one lookup by head SHA, then the fork is read', async () => {

@@ -4,6 +4,7 @@ import { metricsCard } from '../../helpers/cards.js';
 import { evaluationZip, listedArtifact, type ArtifactOptions } from '../../helpers/evaluation-artifacts.js';
 import { FakeGitHub } from '../../helpers/fake-github.js';
 import { assertAllMocksUsed } from '../../helpers/nock.js';
+import { deliveryExternalId } from '../../helpers/payloads.js';
 import type { TestApp } from '../../helpers/probot.js';
 import { useTestApp } from '../../helpers/use-test-app.js';
 import { BASE_REPO_ID, forkWorkflowRunEvent, RUN_HEAD_SHA, workflowRunEvent } from '../../helpers/workflow-runs.js';
@@ -93,7 +94,7 @@ describe('workflow_run.completed: a successful evaluation run', () => {
     expect(body).toContain('| `eval.accuracy` | 0.91 | 0.85 | -0.06 | -6.6% | — | 🔴 regressed · ❌ gate failed |');
     expect(body).toContain('| `eval.f1` | 0.88 | 0.9 | +0.02 | +2.3% | — | 🟢 improved |');
     expect(body).toContain(`[Evaluation run](${RUN_URL})`);
-    expect(github.checkCreates).toEqual([{ name: 'modelgate / evaluation', head_sha: RUN_HEAD_SHA, status: 'in_progress', started_at: ISO, external_id: 'pull/2' }]);
+    expect(github.checkCreates).toEqual([{ name: 'modelgate / evaluation', head_sha: RUN_HEAD_SHA, status: 'in_progress', started_at: ISO, external_id: deliveryExternalId('evaluation') }]);
     expect(github.checkUpdates).toEqual([
       {
         status: 'completed',
@@ -241,7 +242,7 @@ describe('workflow_run.completed: a dispatched run (workflow_dispatch)', () => {
       `GET /repos/${REPO}/actions/artifacts/8/zip`,
       `GET /repos/${REPO}/pulls/2`,
     ]);
-    expect(github.checkCreates[0]).toMatchObject({ head_sha: RUN_HEAD_SHA, external_id: 'pull/2' });
+    expect(github.checkCreates[0]).toMatchObject({ head_sha: RUN_HEAD_SHA, external_id: deliveryExternalId('evaluation') });
     expect((await stored())?.pr).toBe(2);
   });
 
@@ -271,7 +272,7 @@ describe('workflow_run.completed: runs that give no metrics are reported on the 
       {
         name: 'modelgate / evaluation',
         head_sha: RUN_HEAD_SHA,
-        external_id: 'pull/2',
+        external_id: deliveryExternalId('run'),
         details_url: RUN_URL,
         status: 'completed',
         conclusion: 'failure',
@@ -350,7 +351,7 @@ describe('workflow_run.completed: refused artifacts fail the check and publish n
       {
         name: 'modelgate / evaluation',
         head_sha: RUN_HEAD_SHA,
-        external_id: 'pull/2',
+        external_id: deliveryExternalId('run'),
         details_url: RUN_URL,
         status: 'completed',
         conclusion: 'failure',
