@@ -17,8 +17,9 @@ import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { createProbot, Probot, ProbotOctokit, Server, type Logger } from 'probot';
 import { createApp, HANDLED_EVENTS } from './app/index.js';
+import { UnverifiedBytes } from './app/http/body.js';
 import { healthzRoute, readyzRoute } from './app/http/health.js';
-import { intakeRoute } from './app/http/intake.js';
+import { IntakeActivity, intakeRoute } from './app/http/intake.js';
 import { createMetrics, metricsRoute, type Metrics } from './app/http/metrics.js';
 import { DEFAULT_WORKER_SETTINGS, InboxWorker, type WorkerSettings } from './app/inbox/worker.js';
 import type { Log } from './app/log.js';
@@ -80,10 +81,21 @@ const SWEEP_MS = 60_000;
 /** GitHub's own limit for a delivery's payload. */
 const DEFAULT_WEBHOOK_MAX_BYTES = 25 * 1024 * 1024;
 const WEBHOOK_PATH = '/api/github/webhooks';
+/**
+ * Webhook body bytes this process holds before their signatures are checked: one delivery at
+ * GitHub's 25 MiB limit and a burst of ordinary ones (tens of KB each) beside it, while forged
+ * bodies sent at once hold this much at most. Kept this low because a refused body's memory is
+ * only returned at V8's next full GC, so the peak is about twice the budget (bench/intake.mjs).
+ * By default never below WEBHOOK_MAX_BYTES + 1 MiB.
+ */
+const DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES = 26 * 1024 * 1024;
+/** The room beside one body at the cap that the default budget always leaves. */
+const INFLIGHT_HEADROOM_BYTES = 1024 * 1024;
 
 /** The numeric settings read from the environment: name, default, and the smallest value allowed. */
 const NUMERIC_SETTINGS = {
   WEBHOOK_MAX_BYTES: { default: DEFAULT_WEBHOOK_MAX_BYTES, min: 1 },
+  WEBHOOK_MAX_INFLIGHT_BYTES: { default: DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES, min: 1 },
   WORKER_CONCURRENCY: { default: DEFAULT_WORKER_SETTINGS.concurrency, min: 1 },
   WORKER_CONCURRENCY_PER_INSTALLATION: { default: DEFAULT_WORKER_SETTINGS.perInstallation, min: 1 },
   INBOX_MAX_ATTEMPTS: { default: DEFAULT_WORKER_SETTINGS.maxAttempts, min: 1 },
@@ -97,6 +109,12 @@ type NumericSetting = keyof typeof NUMERIC_SETTINGS;
 function setting(env: Env, name: NumericSetting): number {
   const value = env[name]?.trim();
   return value ? Number(value) : NUMERIC_SETTINGS[name].default;
+}
+
+/** The budget of unverified bytes: as set, or by default never less than one body at the cap. */
+function inflightBudget(env: Env): number {
+  const set = env['WEBHOOK_MAX_INFLIGHT_BYTES']?.trim();
+  return set ? Number(set) : Math.max(DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES, setting(env, 'WEBHOOK_MAX_BYTES') + INFLIGHT_HEADROOM_BYTES);
 }
 
 export function createServer(env: Env = process.env, options: ServerOptions = {}): ModelgateServer {
@@ -124,7 +142,9 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
   };
 
   async function startApp(opened: Store, log: Logger, metrics: Metrics, ops: Route[], slackConfig: SlackConfig | null): Promise<void> {
-    const Octokit = instrumented(options.Octokit ?? ProbotOctokit, metrics);
+    // The workers, and the handlers after each GitHub answer, give way to webhook requests in flight.
+    const activity = new IntakeActivity();
+    const Octokit = instrumented(options.Octokit ?? ProbotOctokit, metrics, activity);
     const probot = createProbot({ env: env as Record<string, string>, overrides: { log, Octokit } });
     // The Slack app: its notifier joins the promotion service's, and it gets the service back once the App is loaded.
     const slackParts = slackConfig
@@ -167,6 +187,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       settings,
       metrics,
       log: log.child({ component: 'worker' }),
+      giveWay: () => activity.quiet(),
     });
     worker = started;
     const path = env['WEBHOOK_PATH'] || WEBHOOK_PATH;
@@ -174,11 +195,13 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       path,
       secret: env['WEBHOOK_SECRET'] ?? '',
       maxBytes: setting(env, 'WEBHOOK_MAX_BYTES'),
+      unverified: new UnverifiedBytes(inflightBudget(env)),
       inbox: opened,
       handled: HANDLED_EVENTS,
       metrics,
       log: log.child({ component: 'intake' }),
       onEnqueued: () => started.nudge(),
+      activity,
     });
     const ping: Route = (req, res) => {
       if (req.method !== 'GET' || req.url?.split('?')[0] !== '/ping') return false;
@@ -329,18 +352,23 @@ function close(server: HttpServer, deadlineMs: number): Promise<void> {
   });
 }
 
-/** Counts GitHub API calls by method and status, and keeps the rate limit's remaining count. */
-function instrumented(Base: typeof ProbotOctokit, metrics: Metrics): typeof ProbotOctokit {
-  type Hooked = { hook: { after(name: 'request', fn: (response: { status: number; headers: Record<string, unknown> }, options: { method: string }) => void): void; error(name: 'request', fn: (error: { status?: number; response?: { headers: Record<string, unknown> } }, options: { method: string }) => never): void } };
+/**
+ * Counts GitHub API calls by method and status, and keeps the rate limit's remaining count. A
+ * handler goes on after a GitHub answer only once the intake is quiet: what it does next
+ * (validating, rendering) must not hold up the acknowledgement of deliveries arriving meanwhile.
+ */
+function instrumented(Base: typeof ProbotOctokit, metrics: Metrics, activity: IntakeActivity): typeof ProbotOctokit {
+  type Hooked = { hook: { after(name: 'request', fn: (response: { status: number; headers: Record<string, unknown> }, options: { method: string }) => Promise<void>): void; error(name: 'request', fn: (error: { status?: number; response?: { headers: Record<string, unknown> } }, options: { method: string }) => never): void } };
   const remaining = (headers: Record<string, unknown> | undefined) => {
     const value = Number(headers?.['x-ratelimit-remaining']);
     if (Number.isFinite(value)) metrics.rateLimitRemaining.set(value);
   };
   return Base.plugin((octokit: unknown) => {
     const { hook } = octokit as Hooked;
-    hook.after('request', (response, options) => {
+    hook.after('request', async (response, options) => {
       metrics.githubCalls.inc({ method: options.method, status: String(response.status) });
       remaining(response.headers);
+      if (activity.busy) await activity.quiet();
     });
     hook.error('request', (error, options) => {
       metrics.githubCalls.inc({ method: options.method, status: String(error.status ?? 'error') });
@@ -438,6 +466,10 @@ export function checkEnv(env: Env, cwd: string): void {
   for (const [name, { min }] of Object.entries(NUMERIC_SETTINGS)) {
     const value = env[name]?.trim();
     if (value && !(/^\d+$/.test(value) && Number(value) >= min)) problems.push(`${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}; got "${value}".`);
+  }
+  const [inflight, maxBytes] = [env['WEBHOOK_MAX_INFLIGHT_BYTES']?.trim(), env['WEBHOOK_MAX_BYTES']?.trim() || String(DEFAULT_WEBHOOK_MAX_BYTES)];
+  if (inflight && /^\d+$/.test(inflight) && /^\d+$/.test(maxBytes) && Number(inflight) < Number(maxBytes)) {
+    problems.push(`WEBHOOK_MAX_INFLIGHT_BYTES (${inflight}) must be at least WEBHOOK_MAX_BYTES (${maxBytes}), or a delivery that size could never be accepted.`);
   }
   const key = privateKeyProblem(env, cwd);
   if (key.problem) problems.push(key.problem);

@@ -416,6 +416,17 @@ describe('checkEnv', () => {
     ]);
   });
 
+  test('a budget of unverified webhook bytes below the body cap is refused (such a delivery could never be accepted)', () => {
+    expect(problems({ WEBHOOK_MAX_INFLIGHT_BYTES: '1000', WEBHOOK_MAX_BYTES: '2000' })).toEqual([
+      'WEBHOOK_MAX_INFLIGHT_BYTES (1000) must be at least WEBHOOK_MAX_BYTES (2000), or a delivery that size could never be accepted.',
+    ]);
+    expect(problems({ WEBHOOK_MAX_INFLIGHT_BYTES: '1048576' })).toEqual([
+      'WEBHOOK_MAX_INFLIGHT_BYTES (1048576) must be at least WEBHOOK_MAX_BYTES (26214400), or a delivery that size could never be accepted.',
+    ]);
+    expect(problems({ WEBHOOK_MAX_INFLIGHT_BYTES: 'lots' })).toEqual(['WEBHOOK_MAX_INFLIGHT_BYTES must be a whole number of at least 1; got "lots".']);
+    expect(problems({ WEBHOOK_MAX_INFLIGHT_BYTES: '2000', WEBHOOK_MAX_BYTES: '2000' })).toEqual([]);
+  });
+
   test('half the credentials is an error, not a silent fall into setup mode', () => {
     expect(problems({ APP_ID: '12' })).toEqual([
       'APP_ID is set but no private key is: set PRIVATE_KEY (the .pem contents) or PRIVATE_KEY_PATH (its path). Unset APP_ID to register a new App through the setup page instead.',

@@ -712,6 +712,19 @@ export function describeStoreContract(name: string, createHarness: () => Promise
         await expect(store.inboxStats()).resolves.toEqual({ pending: 1, leased: 0, dead: 0, oldestDueAt: T0.toISOString() });
       });
 
+      test('deliveries enqueued at once (one group commit) each hear their own outcome, in order', async () => {
+        await store.enqueueDelivery(delivery('old'));
+        const outcomes = await Promise.all(['a', 'b', 'old', 'a', 'c'].map((id) => store.enqueueDelivery(delivery(id, { payload: `{"p":"${id}"}` }))));
+        expect(outcomes).toEqual([true, true, false, false, true]);
+        expect((await store.listDeliveries()).map((d) => d.id).sort()).toEqual(['a', 'b', 'c', 'old']);
+        await expect(store.getDelivery('a')).resolves.toMatchObject({ payload: '{"p":"a"}', state: 'pending' });
+        await expect(store.getDelivery('old')).resolves.toMatchObject({ payload: '{"n":"old"}' });
+        // A delivery the store refuses fails alone; the others of its group are written.
+        const mixed = await Promise.allSettled([store.enqueueDelivery(delivery('d')), store.enqueueDelivery(delivery('')), store.enqueueDelivery(delivery('e'))]);
+        expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        await expect(store.getDelivery('e')).resolves.toMatchObject({ state: 'pending' });
+      });
+
       test('taking leases the delivery with its exact payload; a leased delivery is not taken again until its lease expires', async () => {
         await store.enqueueDelivery(delivery('d-1', { orderingKey: null }));
         const taken = await take(store);

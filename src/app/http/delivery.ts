@@ -5,40 +5,43 @@
  * rather than failing later inside a handler, over and over, until it is a dead letter.
  */
 import { z } from 'zod';
+
+// z.object, not looseObject: only the fields named here are read (and the raw body is what is
+// stored), so the rest of a large payload is never walked or copied on the hot path.
 import type { NewInboxDelivery } from '../../store/index.js';
 
 const Id = z.number().int().positive();
 const Sha = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'expected a commit SHA');
 
-const Repository = z.looseObject({
+const Repository = z.object({
   id: Id,
   name: z.string().min(1),
   full_name: z.string().min(3),
-  owner: z.looseObject({ login: z.string().min(1) }),
+  owner: z.object({ login: z.string().min(1) }),
 });
-const Installation = z.looseObject({ id: Id });
-const PullRefs = z.array(z.looseObject({ number: Id })).optional();
+const Installation = z.object({ id: Id });
+const PullRefs = z.array(z.object({ number: Id })).optional();
 
 const Common = { action: z.string().min(1), repository: Repository, installation: Installation };
 
 const SCHEMAS = {
-  pull_request: z.looseObject({
+  pull_request: z.object({
     ...Common,
     number: Id,
-    pull_request: z.looseObject({
+    pull_request: z.object({
       number: Id,
-      head: z.looseObject({ sha: Sha, ref: z.string() }),
-      base: z.looseObject({ sha: Sha, ref: z.string() }),
+      head: z.object({ sha: Sha, ref: z.string() }),
+      base: z.object({ sha: Sha, ref: z.string() }),
     }),
   }),
-  issue_comment: z.looseObject({
+  issue_comment: z.object({
     ...Common,
-    issue: z.looseObject({ number: Id }),
-    comment: z.looseObject({ id: Id, body: z.string() }),
+    issue: z.object({ number: Id }),
+    comment: z.object({ id: Id, body: z.string() }),
   }),
-  check_run: z.looseObject({ ...Common, check_run: z.looseObject({ id: Id, head_sha: Sha, pull_requests: PullRefs }) }),
-  check_suite: z.looseObject({ ...Common, check_suite: z.looseObject({ id: Id, head_sha: Sha, pull_requests: PullRefs }) }),
-  workflow_run: z.looseObject({ ...Common, workflow_run: z.looseObject({ id: Id, head_sha: Sha, pull_requests: PullRefs }) }),
+  check_run: z.object({ ...Common, check_run: z.object({ id: Id, head_sha: Sha, pull_requests: PullRefs }) }),
+  check_suite: z.object({ ...Common, check_suite: z.object({ id: Id, head_sha: Sha, pull_requests: PullRefs }) }),
+  workflow_run: z.object({ ...Common, workflow_run: z.object({ id: Id, head_sha: Sha, pull_requests: PullRefs }) }),
 } as const;
 
 export type HandledEvent = keyof typeof SCHEMAS;

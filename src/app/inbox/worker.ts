@@ -46,6 +46,12 @@ export interface WorkerDependencies {
   metrics: Metrics;
   log: Logger;
   now?: () => Date;
+  /**
+   * Resolves when the workers may go on (the intake has no request in flight: see
+   * IntakeActivity): awaited before a delivery is taken and before its handlers run, so that
+   * acknowledging a burst of deliveries comes first. Default: at once.
+   */
+  giveWay?: () => Promise<void>;
 }
 
 /** The delay before attempt `attempts + 1`, after `attempts` failed ones. */
@@ -114,6 +120,8 @@ export class InboxWorker {
     const { settings, inbox, log } = this.deps;
     while (!this.stopping && this.inFlight.size < settings.concurrency) {
       let taken: TakenDelivery | null;
+      await this.deps.giveWay?.();
+      if (this.stopping) return;
       try {
         taken = await inbox.takeDelivery({ owner: this.owner, leaseMs: settings.leaseMs, perInstallation: settings.perInstallation });
       } catch (error) {
@@ -149,6 +157,7 @@ export class InboxWorker {
         // An attempt after the first follows one that failed or was cut short (a crash): the
         // handlers' own once-per-delivery claim must not refuse it.
         if (d.attempts > 1) await inbox.releaseDelivery(d.id);
+        await this.deps.giveWay?.();
         await this.deps.handle({ id: d.id, name: d.event, payload: JSON.parse(d.payload) as unknown });
         clearInterval(renew);
         await inbox.completeDelivery(d.id, this.owner);

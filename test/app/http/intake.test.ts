@@ -128,6 +128,107 @@ function streamBody(total: number, chunk: number, headers: Record<string, string
   });
 }
 
+/**
+ * Opens a chunked request and sends `bytes` of its body (pieces of `chunk` bytes), then holds it
+ * open without ending it: a client that is slow to send the rest. `end()` sends the last chunk;
+ * `answer` resolves with the status code (0 when the connection was cut).
+ */
+function holdBody(bytes: number, chunk: number, headers: Record<string, string>): { end(): void; answer: Promise<number> } {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  let received = '';
+  const answer = new Promise<number>((resolve) => {
+    const finish = () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0));
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+      if (received.includes('\r\n\r\n')) {
+        finish();
+        socket.destroy();
+      }
+    });
+    socket.on('error', finish);
+    socket.on('close', finish);
+  });
+  socket.once('connect', () => {
+    const lines = Object.entries({ host: `127.0.0.1:${port}`, 'x-github-event': 'pull_request', 'x-github-delivery': 'held', 'transfer-encoding': 'chunked', ...headers }).map(([k, v]) => `${k}: ${v}`);
+    socket.write(`POST /api/github/webhooks HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+    for (let sent = 0; sent < bytes; sent += chunk) socket.write(Buffer.concat([Buffer.from(`${chunk.toString(16)}\r\n`), Buffer.alloc(chunk, 'a'), Buffer.from('\r\n')]));
+  });
+  return { end: () => socket.write('0\r\n\r\n'), answer };
+}
+
+/** Waits until the server has read `bytes` body bytes in all (the metric), so a test knows its slow clients are held. */
+async function bytesRead(bytes: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if ((await metric('modelgate_webhook_body_bytes_read_total')) >= bytes) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the server did not read ${bytes} bytes`);
+}
+
+describe('the budget of unverified bytes (WEBHOOK_MAX_INFLIGHT_BYTES)', () => {
+  const KIB = 1024;
+  const forged = { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+
+  test('bodies held unverified fill it: a Content-Length that does not fit is 503 unread, a chunked body 503 once it does not fit; real deliveries pass again after', async () => {
+    await start({ WEBHOOK_MAX_BYTES: String(MIB), WEBHOOK_MAX_INFLIGHT_BYTES: String(2 * MIB) });
+    const a = holdBody(896 * KIB, 64 * KIB, forged);
+    const b = holdBody(896 * KIB, 64 * KIB, forged);
+    await bytesRead(2 * 896 * KIB);
+    expect(await metric('modelgate_webhook_body_bytes_read_total')).toBe(2 * 896 * KIB);
+
+    // 256 KiB are left: a signed 300 KiB delivery with a Content-Length is refused before a byte of it is read.
+    const body = JSON.stringify({ ...pullRequestEvent('synchronize', 1), pad: 'x'.repeat(300 * KIB) });
+    const refused = await deliver('pull_request', body, {}, 'd-busy');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('10');
+    expect(refused.headers.get('connection')).toBe('close');
+    await expect(refused.json()).resolves.toEqual({ error: `too many unverified webhook bytes in flight (WEBHOOK_MAX_INFLIGHT_BYTES=${2 * MIB}); redeliver later` });
+    expect(await metric('modelgate_webhook_body_bytes_read_total')).toBe(2 * 896 * KIB);
+
+    // A chunked one is read until a chunk does not fit: at most the 256 KiB left and the chunk that passed them.
+    const chunked = await streamBody(MIB, 64 * KIB, forged);
+    expect([{ status: 503, connection: 'close' }, { status: 0, connection: 'reset' }]).toContainEqual(chunked);
+    const readOfChunked = (await metric('modelgate_webhook_body_bytes_read_total')) - 2 * 896 * KIB;
+    expect(readOfChunked).toBeGreaterThan(256 * KIB);
+    expect(readOfChunked).toBeLessThanOrEqual(256 * KIB + 64 * KIB);
+    expect(await metric('modelgate_webhook_deliveries_refused_total{reason="over_budget"}')).toBe(2);
+    await expect(store!.listDeliveries()).resolves.toEqual([]);
+
+    // The held bodies end, are found forged (401) and give their bytes back: the same delivery is accepted now.
+    a.end();
+    b.end();
+    await expect(Promise.all([a.answer, b.answer])).resolves.toEqual([401, 401]);
+    const accepted = await deliver('pull_request', body, {}, 'd-busy');
+    expect(accepted.status).toBe(202);
+    await expect(store!.getDelivery('d-busy')).resolves.toMatchObject({ payload: body });
+    expect(await metric('modelgate_webhook_deliveries_refused_total{reason="bad_signature"}')).toBe(2);
+  });
+
+  test('a signature header not of the form sha256=<64 hex> is 401 before any byte of the body is read', async () => {
+    await start();
+    const response = await deliver('pull_request', `{"x":"${CANARY}"}`, { 'x-hub-signature-256': 'sha1=abc' });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('connection')).toBe('close');
+    await expect(response.json()).resolves.toEqual({ error: 'the X-Hub-Signature-256 header is not sha256=<64 hex digits>' });
+    expect(await metric('modelgate_webhook_body_bytes_read_total')).toBe(0);
+  });
+
+  test('ten forged bodies at once just under the cap: those that fit are read and found forged, the others refused 503 before their end', async () => {
+    await start({ WEBHOOK_MAX_BYTES: String(MIB), WEBHOOK_MAX_INFLIGHT_BYTES: String(2 * MIB) });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => streamBody(MIB - 64 * KIB, 64 * KIB, forged)));
+    expect(answers.every((a) => [401, 503, 0].includes(a.status))).toBe(true);
+    const forgedRead = await metric('modelgate_webhook_deliveries_refused_total{reason="bad_signature"}');
+    const overBudget = await metric('modelgate_webhook_deliveries_refused_total{reason="over_budget"}');
+    expect(forgedRead + overBudget).toBe(10);
+    expect(forgedRead).toBeGreaterThanOrEqual(2);
+    expect(overBudget).toBeGreaterThanOrEqual(1);
+    // Each refused body was cut off before its end.
+    expect(await metric('modelgate_webhook_body_bytes_read_total')).toBeLessThan(10 * (MIB - 64 * KIB));
+    expect((await deliver('pull_request', JSON.stringify(pullRequestEvent('synchronize', 1)), {}, 'd-after')).status).toBe(202);
+  });
+});
+
 describe('the webhook intake', () => {
   test('a body over WEBHOOK_MAX_BYTES without a Content-Length: 413 once the cap is passed, the rest never read', async () => {
     await start({ WEBHOOK_MAX_BYTES: String(MIB) });
@@ -210,6 +311,9 @@ describe('the webhook intake', () => {
     const [stored] = await store!.listDeliveries();
     expect(stored).toMatchObject({ id: 'd-ack', event: 'pull_request', action: 'synchronize', installationId: 1, repo: REPO, pr: 2, orderingKey: '186853002#2' });
     await expect(store!.getDelivery('d-ack')).resolves.toMatchObject({ payload: body });
+    // The worker then takes it and makes its first call, held until now.
+    for (let i = 0; i < 500 && github.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(github.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /app/installations/1/access_tokens']);
     release();
     await server!.stop();
     server = null;
