@@ -58,6 +58,11 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     driver = new SqliteDriver(db, file, file === SQLITE_MEMORY ? new Gate() : Gate.forFile(realpathSync(file)));
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`, { simple: true });
     db.pragma('journal_mode = WAL', { simple: true });
+    // FULL on every connection, not only the one that created the file: better-sqlite3 builds
+    // SQLite with WAL's default lowered to NORMAL, and in WAL mode NORMAL can lose the last
+    // commits on a power cut. A delivery answered 202 must survive that too; the inbox writes a
+    // burst of deliveries in one transaction, so the fsync is paid once per burst.
+    db.pragma('synchronous = FULL', { simple: true });
     await migrate(driver, now);
     return new SqlStore(driver, now);
   } catch (error) {

@@ -71,6 +71,22 @@ describe('SQLite specifics', () => {
     }
   });
 
+  test('every connection writes with synchronous = FULL, not only the one that created the file', async () => {
+    // better-sqlite3 lowers WAL's default to NORMAL, which can lose acknowledged deliveries on a
+    // power cut; the reopened file is the case that used to run with NORMAL.
+    const dir = tempDir();
+    try {
+      const file = join(dir, 'modelgate.db');
+      await (await openSqliteStore(file)).close();
+      const reopened = await openSqliteStore(file);
+      const driver = (reopened as unknown as { db: { query(sql: string): Promise<{ rows: unknown[] }> } }).db;
+      expect((await driver.query('PRAGMA synchronous')).rows).toEqual([{ synchronous: 2 }]);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test(':memory: stores are private to their connection', async () => {
     const one = await openSqliteStore(':memory:');
     const two = await openSqliteStore(':memory:');
