@@ -8,16 +8,17 @@
  * Everything is read from the environment (or `.env`); the README's configuration reference
  * lists every variable.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import { createProbot, Probot, ProbotOctokit, Server, type Logger } from 'probot';
 import { createApp, HANDLED_EVENTS } from './app/index.js';
-import { UnverifiedBytes } from './app/http/body.js';
+import { DEFAULT_SPILL_MEMORY_BYTES, UnverifiedBytes } from './app/http/body.js';
 import { healthzRoute, readyzRoute } from './app/http/health.js';
 import { IntakeActivity, intakeRoute } from './app/http/intake.js';
 import { createMetrics, metricsRoute, type Metrics } from './app/http/metrics.js';
@@ -196,6 +197,7 @@ export function createServer(env: Env = process.env, options: ServerOptions = {}
       secret: env['WEBHOOK_SECRET'] ?? '',
       maxBytes: setting(env, 'WEBHOOK_MAX_BYTES'),
       unverified: new UnverifiedBytes(inflightBudget(env)),
+      spill: { dir: env['WEBHOOK_SPILL_DIR']?.trim() || tmpdir(), memoryBytes: DEFAULT_SPILL_MEMORY_BYTES },
       inbox: opened,
       handled: HANDLED_EVENTS,
       metrics,
@@ -471,6 +473,10 @@ export function checkEnv(env: Env, cwd: string): void {
   if (inflight && /^\d+$/.test(inflight) && /^\d+$/.test(maxBytes) && Number(inflight) < Number(maxBytes)) {
     problems.push(`WEBHOOK_MAX_INFLIGHT_BYTES (${inflight}) must be at least WEBHOOK_MAX_BYTES (${maxBytes}), or a delivery that size could never be accepted.`);
   }
+  const spillDir = env['WEBHOOK_SPILL_DIR']?.trim();
+  if (spillDir && !(isAbsolute(spillDir) && isDirectory(spillDir))) {
+    problems.push(`WEBHOOK_SPILL_DIR must be the absolute path of an existing directory (for webhook bodies past their first MiB until their signatures are checked); got "${spillDir}".`);
+  }
   const key = privateKeyProblem(env, cwd);
   if (key.problem) problems.push(key.problem);
   if (env['APP_ID'] && !key.present) {
@@ -483,6 +489,14 @@ export function checkEnv(env: Env, cwd: string): void {
     problems.push('WEBHOOK_SECRET is not set: set it to the webhook secret in the GitHub App\'s settings, so only GitHub\'s deliveries are accepted.');
   }
   if (problems.length > 0) throw new EnvError(problems.join('\n'));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function privateKeyProblem(env: Env, cwd: string): { present: boolean; problem?: string } {

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Inbox } from '../../store/index.js';
-import { parseSignature, readSignedBody, type UnverifiedBytes } from './body.js';
+import { parseSignature, readSignedBody, type SpillOptions, type UnverifiedBytes } from './body.js';
 import { checkDelivery, isHandled } from './delivery.js';
 import type { Metrics, RefusalReason } from './metrics.js';
 
@@ -73,6 +73,8 @@ export interface IntakeOptions {
   maxBytes: number;
   /** The process-wide budget of body bytes read but not yet verified (WEBHOOK_MAX_INFLIGHT_BYTES). */
   unverified: UnverifiedBytes;
+  /** Where unverified bodies past their first part wait for their signature (WEBHOOK_SPILL_DIR). */
+  spill: SpillOptions;
   inbox: Pick<Inbox, 'enqueueDelivery'>;
   /** The event.action pairs with handlers; other verified deliveries are acknowledged and dropped. */
   handled: readonly string[];
@@ -140,7 +142,7 @@ export function intakeRoute(options: IntakeOptions): (req: IncomingMessage, res:
       busy(declared);
       return true;
     }
-    const read = await readSignedBody(req, { secret: options.secret, expected, maxBytes: options.maxBytes, budget: options.unverified, reserved, onBytes: (n) => metrics.bodyBytes.inc(n) });
+    const read = await readSignedBody(req, { secret: options.secret, expected, maxBytes: options.maxBytes, budget: options.unverified, reserved, spill: options.spill, onBytes: (n) => metrics.bodyBytes.inc(n) });
     switch (read.kind) {
       case 'too-large':
         refuse(413, 'too_large', `the body is over the ${options.maxBytes}-byte limit`, read.read, true);
@@ -153,6 +155,11 @@ export function intakeRoute(options: IntakeOptions): (req: IncomingMessage, res:
         return true;
       case 'mismatch':
         refuse(401, 'bad_signature', 'the signature does not match the body (check WEBHOOK_SECRET)', read.read, false);
+        return true;
+      case 'spill-failed':
+        // The operator's problem (a full or unwritable WEBHOOK_SPILL_DIR), not the sender's: logged as an error, and redeliverable.
+        log.error({ ...who, error: read.message }, 'Could not write a webhook body to its temp file (WEBHOOK_SPILL_DIR).');
+        refuse(503, 'spill_unavailable', 'the server could not hold the body until its signature was checked; redeliver later', read.read, true, { 'retry-after': '30' });
         return true;
     }
     const body = read.body;

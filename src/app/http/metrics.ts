@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Inbox } from '../../store/index.js';
 
-export type RefusalReason = 'missing_headers' | 'too_large' | 'over_budget' | 'bad_signature' | 'malformed' | 'aborted' | 'store_unavailable';
+export type RefusalReason = 'missing_headers' | 'too_large' | 'over_budget' | 'bad_signature' | 'malformed' | 'aborted' | 'store_unavailable' | 'spill_unavailable';
 
 export interface Metrics {
   readonly registry: Registry;
