@@ -85,9 +85,10 @@ const WEBHOOK_PATH = '/api/github/webhooks';
 /**
  * Webhook body bytes this process holds before their signatures are checked: one delivery at
  * GitHub's 25 MiB limit and a burst of ordinary ones (tens of KB each) beside it, while forged
- * bodies sent at once hold this much at most. Kept this low because a refused body's memory is
- * only returned at V8's next full GC, so the peak is about twice the budget (bench/intake.mjs).
- * By default never below WEBHOOK_MAX_BYTES + 1 MiB.
+ * bodies sent at once hold this much at most, all but 256 KiB of each in WEBHOOK_SPILL_DIR. Kept
+ * low all the same: each chunk read is a buffer V8 frees only at its next collection, so the
+ * bytes read between two of them count in the peak RSS whether they were kept or not
+ * (bench/intake.mjs). By default never below WEBHOOK_MAX_BYTES + 1 MiB.
  */
 const DEFAULT_WEBHOOK_MAX_INFLIGHT_BYTES = 26 * 1024 * 1024;
 /** The room beside one body at the cap that the default budget always leaves. */
@@ -475,7 +476,7 @@ export function checkEnv(env: Env, cwd: string): void {
   }
   const spillDir = env['WEBHOOK_SPILL_DIR']?.trim();
   if (spillDir && !(isAbsolute(spillDir) && isDirectory(spillDir))) {
-    problems.push(`WEBHOOK_SPILL_DIR must be the absolute path of an existing directory (for webhook bodies past their first MiB until their signatures are checked); got "${spillDir}".`);
+    problems.push(`WEBHOOK_SPILL_DIR must be the absolute path of an existing directory (for webhook bodies past their first 256 KiB until their signatures are checked); got "${spillDir}".`);
   }
   const key = privateKeyProblem(env, cwd);
   if (key.problem) problems.push(key.problem);

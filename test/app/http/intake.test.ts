@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/app/logger.js';
-import { createServer, type ModelgateServer, type ServerOptions } from '../../../src/server.js';
+import { checkEnv, createServer, type ModelgateServer, type ServerOptions } from '../../../src/server.js';
 import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/index.js';
 import { FakeGitHub } from '../../helpers/fake-github.js';
@@ -133,7 +133,7 @@ function streamBody(total: number, chunk: number, headers: Record<string, string
  * open without ending it: a client that is slow to send the rest. `end()` sends the last chunk;
  * `answer` resolves with the status code (0 when the connection was cut).
  */
-function holdBody(bytes: number, chunk: number, headers: Record<string, string>): { end(): void; answer: Promise<number> } {
+function holdBody(bytes: number, chunk: number, headers: Record<string, string>): { end(): void; abort(): void; answer: Promise<number> } {
   const { port } = new URL(url);
   const socket = connect(Number(port), '127.0.0.1');
   let received = '';
@@ -154,7 +154,7 @@ function holdBody(bytes: number, chunk: number, headers: Record<string, string>)
     socket.write(`POST /api/github/webhooks HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
     for (let sent = 0; sent < bytes; sent += chunk) socket.write(Buffer.concat([Buffer.from(`${chunk.toString(16)}\r\n`), Buffer.alloc(chunk, 'a'), Buffer.from('\r\n')]));
   });
-  return { end: () => socket.write('0\r\n\r\n'), answer };
+  return { end: () => socket.write('0\r\n\r\n'), abort: () => socket.destroy(), answer };
 }
 
 /** Waits until the server has read `bytes` body bytes in all (the metric), so a test knows its slow clients are held. */
@@ -226,6 +226,123 @@ describe('the budget of unverified bytes (WEBHOOK_MAX_INFLIGHT_BYTES)', () => {
     // Each refused body was cut off before its end.
     expect(await metric('modelgate_webhook_body_bytes_read_total')).toBeLessThan(10 * (MIB - 64 * KIB));
     expect((await deliver('pull_request', JSON.stringify(pullRequestEvent('synchronize', 1)), {}, 'd-after')).status).toBe(202);
+  });
+});
+
+describe('bodies past their first 256 KiB wait for their signature in a temp file (WEBHOOK_SPILL_DIR)', () => {
+  const KIB = 1024;
+  const forged = { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'modelgate-spill-test-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The spill directory's files once there are `n` of them (or after 5 s): deletion runs after the answer for an abort. */
+  async function spilled(n = 0): Promise<string[]> {
+    for (let i = 0; i < 500 && readdirSync(dir).length !== n; i++) await new Promise((r) => setTimeout(r, 10));
+    return readdirSync(dir);
+  }
+
+  async function refusals(reason: string, n: number): Promise<number> {
+    const series = `modelgate_webhook_deliveries_refused_total{reason="${reason}"}`;
+    for (let i = 0; i < 500 && (await metric(series)) < n; i++) await new Promise((r) => setTimeout(r, 10));
+    return metric(series);
+  }
+
+  test('a signed delivery larger than the in-memory part, with a Content-Length and chunked, is verified, stored whole and its file deleted', async () => {
+    await start({ WEBHOOK_SPILL_DIR: dir });
+    const body = JSON.stringify({ ...pullRequestEvent('synchronize', 1), pad: `${CANARY}${'é'.repeat(900 * KIB)}` });
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1.5 * MIB);
+    const withLength = await deliver('pull_request', body, {}, 'd-spilled');
+    expect(withLength.status).toBe(202);
+    await expect(withLength.json()).resolves.toEqual({ status: 'accepted' });
+    await expect(store!.getDelivery('d-spilled')).resolves.toMatchObject({ payload: body });
+
+    // Chunked, in uneven pieces that straddle the in-memory part's end (and split a two-byte character).
+    const bytes = Buffer.from(body);
+    const pieces = [bytes.subarray(0, 100_000), bytes.subarray(100_000, 300_001), bytes.subarray(300_001)];
+    const chunked = await fetch(`${url}/api/github/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'd-spilled-chunked', 'x-hub-signature-256': sign(body) },
+      body: new ReadableStream({
+        start(c) {
+          for (const p of pieces) c.enqueue(p);
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(202);
+    await expect(store!.getDelivery('d-spilled-chunked')).resolves.toMatchObject({ payload: body });
+    expect(await metric('modelgate_webhook_body_bytes_read_total')).toBe(2 * bytes.length);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('a body held open has its rest in one 0600 file, deleted when it is found forged and when the client aborts', async () => {
+    await start({ WEBHOOK_SPILL_DIR: dir });
+    const a = holdBody(512 * KIB, 64 * KIB, forged);
+    await bytesRead(512 * KIB);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^modelgate-webhook-[0-9a-f-]{36}\.part$/);
+    expect(statSync(join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+    a.end();
+    await expect(a.answer).resolves.toBe(401);
+    expect(readdirSync(dir)).toEqual([]);
+
+    const b = holdBody(512 * KIB, 64 * KIB, forged);
+    await bytesRead(1024 * KIB);
+    expect(readdirSync(dir)).toHaveLength(1);
+    b.abort();
+    await expect(spilled()).resolves.toEqual([]);
+    expect(await refusals('aborted', 1)).toBe(1);
+    expect(await metric('modelgate_webhook_deliveries_refused_total{reason="bad_signature"}')).toBe(1);
+  });
+
+  test('a body over the cap or the budget is cut off and its file deleted; a small delivery never touches the disk', async () => {
+    await start({ WEBHOOK_SPILL_DIR: dir, WEBHOOK_MAX_BYTES: String(MIB), WEBHOOK_MAX_INFLIGHT_BYTES: String(MIB) });
+    const over = await streamBody(2 * MIB, 64 * KIB, forged);
+    expect([{ status: 413, connection: 'close' }, { status: 0, connection: 'reset' }]).toContainEqual(over);
+    await expect(spilled()).resolves.toEqual([]);
+    expect(await refusals('too_large', 1)).toBe(1);
+
+    const before = await metric('modelgate_webhook_body_bytes_read_total');
+    const held = holdBody(768 * KIB, 64 * KIB, forged);
+    await bytesRead(before + 768 * KIB);
+    const busy = await streamBody(512 * KIB, 64 * KIB, forged);
+    expect([{ status: 503, connection: 'close' }, { status: 0, connection: 'reset' }]).toContainEqual(busy);
+    expect(await refusals('over_budget', 1)).toBe(1);
+    expect(await spilled(1)).toHaveLength(1); // the held body's only: the refused one's is gone
+    held.end();
+    await expect(held.answer).resolves.toBe(401);
+    expect(readdirSync(dir)).toEqual([]);
+
+    const small = JSON.stringify(pullRequestEvent('synchronize', 1));
+    expect((await deliver('pull_request', small, {}, 'd-small')).status).toBe(202);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('a spill directory that cannot be written: 503 with Retry-After, an error line, nothing stored; small deliveries still pass', async () => {
+    await start({ WEBHOOK_SPILL_DIR: dir });
+    rmSync(dir, { recursive: true });
+    const body = JSON.stringify({ ...pullRequestEvent('synchronize', 1), pad: 'x'.repeat(MIB) });
+    const response = await deliver('pull_request', body, {}, 'd-nowhere');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('30');
+    await expect(response.json()).resolves.toEqual({ error: 'the server could not hold the body until its signature was checked; redeliver later' });
+    expect(await metric('modelgate_webhook_deliveries_refused_total{reason="spill_unavailable"}')).toBe(1);
+    const errors = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['level'] === 50);
+    expect(errors).toEqual([expect.objectContaining({ delivery: 'd-nowhere', msg: 'Could not write a webhook body to its temp file (WEBHOOK_SPILL_DIR).', error: expect.stringContaining('ENOENT') })]);
+    await expect(store!.listDeliveries()).resolves.toEqual([]);
+    expect((await deliver('pull_request', JSON.stringify(pullRequestEvent('synchronize', 1)), {}, 'd-small')).status).toBe(202);
+  });
+
+  test('WEBHOOK_SPILL_DIR must be an absolute path to an existing directory', () => {
+    for (const value of ['relative/dir', join(dir, 'missing')]) {
+      expect(() => checkEnv({ ...ENV, WEBHOOK_SPILL_DIR: value }, process.cwd())).toThrow(`WEBHOOK_SPILL_DIR must be the absolute path of an existing directory (for webhook bodies past their first 256 KiB until their signatures are checked); got "${value}".`);
+    }
+    expect(() => checkEnv({ ...ENV, WEBHOOK_SPILL_DIR: dir }, process.cwd())).not.toThrow();
   });
 });
 
