@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   formatInputError,
@@ -5,6 +6,7 @@ import {
   MAX_PREDICTIONS_BYTES,
   readMetrics,
   readPredictions,
+  readPredictionsChunked,
   type MetricSet,
   type PredictionSet,
   type ReadMetricsOptions,
@@ -22,8 +24,37 @@ export function readMetricsFile(root: string, path: string, what = 'metrics'): P
 }
 
 /** Reads and parses a per-example results file (JSONL or CSV with an id column). */
-export function readPredictionsFile(root: string, path: string, what = 'per-example results'): Promise<PredictionSet> {
+export async function readPredictionsFile(root: string, path: string, what = 'per-example results'): Promise<PredictionSet> {
+  const absolute = resolve(root, path);
+  const chunked = readChunked(absolute, displayPath(root, absolute));
+  if (chunked) {
+    if (!chunked.ok) throw new InputError(formatInputError(chunked.error));
+    return chunked.value;
+  }
   return readInput(root, path, what, MAX_PREDICTIONS_BYTES, (file, bytes) => readPredictions(file, bytes));
+}
+
+/**
+ * A regular file of JSON Lines read a chunk at a time (readPredictionsChunked), so that its bytes
+ * are never held whole next to what is read from them: the peak memory of a diff of two
+ * million-line files (issue 12). null for anything else, and on any I/O error: the whole-file
+ * path then reads it and gives its result or its error message, as before.
+ */
+function readChunked(absolute: string, file: string): ReturnType<typeof readPredictionsChunked> {
+  let fd: number;
+  try {
+    fd = openSync(absolute, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    return readPredictionsChunked(file, { read: (into, position) => readSync(fd, into, 0, into.length, position) });
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function readInput<T>(

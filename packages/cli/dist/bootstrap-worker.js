@@ -4,12 +4,12 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   runShare
-} from "./chunks/chunk-57ISPXTV.js";
+} from "./chunks/chunk-LVUZA22F.js";
 import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunks/chunk-2U3MUV3D.js";
+} from "./chunks/chunk-XBJMKFVX.js";
 import "./chunks/chunk-FVVK2O27.js";
 
 // src/node/bootstrap-worker.ts

@@ -4,7 +4,7 @@
  * Markdown, text or JSON.
  */
 export { readMetrics, type ReadMetricsOptions } from './read.js';
-export { readPredictions, type PredictionSet, type ReadPredictionsOptions } from './predictions.js';
+export { readPredictions, readPredictionsChunked, type ByteSource, type PredictionSet, type ReadPredictionsOptions } from './predictions.js';
 export { compareMetrics, RELATIVE_NOISE, type CompareOptions, type DiffRow, type MetricsDiff, type Status } from './compare.js';
 export { defaultGoal, globSpecificity, RULE_PROPERTIES, type Goal, type RuleProperty } from './direction.js';
 export { explainMetric, type MetricExplanation } from './explain.js';

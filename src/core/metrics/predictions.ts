@@ -209,6 +209,141 @@ function validUtf8(bytes: Uint8Array): boolean {
   }
 }
 
+/**
+ * A file's bytes, read piece by piece by the adapter that owns the I/O: `read` fills `into` from
+ * file position `position` and returns how many bytes it wrote, 0 only at the end of the file.
+ */
+export interface ByteSource {
+  read(into: Uint8Array, position: number): number;
+}
+
+/** The piece read at a time; a longer line grows the buffer. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads JSON Lines from a source a chunk at a time, so that the file is never held whole: at a
+ * million lines the 44 MB buffer of the file was alive (not yet collected) next to the ids and
+ * columns read from it, and the same again for the second file (issue 12). A first pass makes
+ * the checks jsonLinesBytesStart makes on a whole buffer (size, BOMs, NUL, UTF-8, JSON Lines)
+ * and counts the lines; the second reads the lines exactly as readJsonLinesBytes does. null when
+ * the file must be read the usual way (whole, through readPredictions), which then gives the
+ * same result or error as before; also when the file changed size between the passes.
+ */
+export function readPredictionsChunked(file: string, source: ByteSource, options: ReadPredictionsOptions = {}): ReadResult<PredictionSet> | null {
+  const scan = prescan(file, source, options);
+  if (!scan) return null;
+  let buf = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(16, scan.size)));
+  let view = buf.subarray(0, 0);
+  let fileAt = scan.start;
+  let eof = false;
+  let lineStart = 0;
+  /** Where the search for the line's end goes on: the partial line before it has no newline (a long line read in short pieces must not be searched again and again). */
+  let searchFrom = 0;
+  const b = new Builder(file, scan.lines);
+  const record = new FlatRecord();
+  let lineNo = 0;
+  for (;;) {
+    let end = view.indexOf(0x0a, Math.max(lineStart, searchFrom));
+    if (end === -1 && !eof) {
+      // Keep the partial line, at the front (in a buffer twice as large when it fills half of it).
+      const rest = view.length - lineStart;
+      if (rest * 2 > buf.length) {
+        const grown = new Uint8Array(buf.length * 2);
+        grown.set(view.subarray(lineStart));
+        buf = grown;
+      } else {
+        buf.copyWithin(0, lineStart, view.length);
+      }
+      lineStart = 0;
+      searchFrom = rest;
+      const n = source.read(buf.subarray(rest), fileAt);
+      if (n === 0) eof = true;
+      fileAt += n;
+      if (fileAt > scan.size) return null;
+      view = buf.subarray(0, rest + n);
+      continue;
+    }
+    // The last line (no newline after it): at the end, as in the whole file.
+    if (end === -1) end = view.length;
+    lineNo++;
+    const start = lineStart;
+    lineStart = end + 1;
+    if (view[start] !== 0x7b && UTF8.decode(view.subarray(start, end)).trim() === '') {
+      if (end === view.length) break;
+      continue;
+    }
+    const bad = (scanFlatRecord(view, start, end, record) ? null : slowRecord(b, record, UTF8.decode(view.subarray(start, end)), lineNo)) ?? addRecord(b, record, lineNo);
+    if (bad) return bad;
+    if (end === view.length) break;
+  }
+  if (fileAt !== scan.size) return null;
+  return b.done();
+}
+
+/**
+ * The first pass of readPredictionsChunked: jsonLinesBytesStart's checks, a chunk at a time (the
+ * UTF-8 decoder streams, so a sequence split between chunks is still one), and the line count
+ * readJsonLinesBytes makes. null sends the file the usual way.
+ */
+function prescan(file: string, source: ByteSource, options: ReadPredictionsOptions): { start: number; lines: number; size: number } | null {
+  const buf = new Uint8Array(CHUNK_BYTES);
+  let size = 0;
+  let start = 0;
+  let newlines = 0;
+  let last = -1;
+  /** The first byte that is not a space (after a BOM), −1 until found. */
+  let firstByte = -1;
+  let decoder: InstanceType<typeof TextDecoder> | null = null;
+  for (;;) {
+    // A full chunk (reads may be short), so that the first holds the BOM's 3 bytes.
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = source.read(buf.subarray(n), size + n);
+    if (n === 0) break;
+    const chunk = buf.subarray(0, n);
+    if (size === 0) {
+      if ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff)) return null;
+      start = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
+    }
+    if (size + n > MAX_PREDICTIONS_BYTES) return null;
+    if (chunk.indexOf(0) !== -1) return null;
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) newlines++;
+    if (firstByte === -1) {
+      for (let i = Math.max(0, start - size); i < n; i++) {
+        if (!isSpace(chunk[i]!)) {
+          firstByte = chunk[i]!;
+          break;
+        }
+      }
+    }
+    let i = 0;
+    if (!decoder) {
+      while (i < n && chunk[i]! < 0x80) i++;
+      if (i < n) decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    }
+    if (decoder) {
+      try {
+        decoder.decode(chunk.subarray(i), { stream: true });
+      } catch {
+        return null;
+      }
+    }
+    last = chunk[n - 1]!;
+    size += n;
+  }
+  if (decoder) {
+    try {
+      decoder.decode();
+    } catch {
+      return null;
+    }
+  }
+  // Blank, or starting with a character that trim() might also strip: the usual way.
+  if (firstByte === -1 || firstByte >= 0x80) return null;
+  const format = options.format ?? detectByName(file) ?? (firstByte === 0x7b ? 'jsonl' : null);
+  if (format !== 'jsonl') return null;
+  return { start, lines: 1 + newlines - (last === 0x0a ? 1 : 0), size };
+}
+
 // ignoreBOM: a BOM inside the file is a character of its line, as in the decoded text (decodeText strips only the file's first).
 const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 /** With the u flag a pair is one code point, so this matches only a lone surrogate. */

@@ -4,14 +4,14 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict
-} from "./chunk-3MDBP7E2.js";
+} from "./chunk-N52V4RLA.js";
 import {
   findingSpan,
   findingText
 } from "./chunk-EMOS75I2.js";
 import {
   verdictText
-} from "./chunk-2U3MUV3D.js";
+} from "./chunk-XBJMKFVX.js";
 
 // src/render/workflow-commands.ts
 function escapeCommandData(text) {

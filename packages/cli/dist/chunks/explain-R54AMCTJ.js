@@ -12,14 +12,14 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-3MDBP7E2.js";
+} from "./chunk-N52V4RLA.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   explainMetric
-} from "./chunk-2U3MUV3D.js";
+} from "./chunk-XBJMKFVX.js";
 import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts

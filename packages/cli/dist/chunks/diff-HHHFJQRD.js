@@ -5,10 +5,10 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   MAX_THREADS,
   parallelBlocks
-} from "./chunk-57ISPXTV.js";
+} from "./chunk-LVUZA22F.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-UVTMTAH4.js";
+} from "./chunk-76HVZ4MC.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -25,7 +25,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-3MDBP7E2.js";
+} from "./chunk-N52V4RLA.js";
 import {
   CliError,
   EXIT
@@ -48,9 +48,10 @@ import {
   mergeDiffs,
   readMetrics,
   readPredictions,
+  readPredictionsChunked,
   statusSummary,
   verdictText
-} from "./chunk-2U3MUV3D.js";
+} from "./chunk-XBJMKFVX.js";
 import {
   plural,
   truncate
@@ -493,13 +494,36 @@ function emptyMetrics(file) {
 }
 
 // src/node/read-metrics.ts
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { resolve as resolve2 } from "node:path";
 function readMetricsFile(root, path, what = "metrics") {
   const options = /(^|[/\\])README$/i.test(path) ? { format: "markdown" } : {};
   return readInput(root, path, what, MAX_METRICS_BYTES, (file, bytes) => readMetrics(file, bytes, options));
 }
-function readPredictionsFile(root, path, what = "per-example results") {
+async function readPredictionsFile(root, path, what = "per-example results") {
+  const absolute = resolve2(root, path);
+  const chunked = readChunked(absolute, displayPath(root, absolute));
+  if (chunked) {
+    if (!chunked.ok) throw new InputError(formatInputError(chunked.error));
+    return chunked.value;
+  }
   return readInput(root, path, what, MAX_PREDICTIONS_BYTES, (file, bytes) => readPredictions(file, bytes));
+}
+function readChunked(absolute, file) {
+  let fd;
+  try {
+    fd = openSync(absolute, "r");
+  } catch {
+    return null;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    return readPredictionsChunked(file, { read: (into, position) => readSync(fd, into, 0, into.length, position) });
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 async function readInput(root, path, what, limit, read) {
   const absolute = resolve2(root, path);

@@ -6,7 +6,7 @@ import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunk-2U3MUV3D.js";
+} from "./chunk-XBJMKFVX.js";
 
 // src/node/parallel-bootstrap.ts
 import { availableParallelism } from "node:os";
