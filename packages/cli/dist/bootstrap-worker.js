@@ -4,12 +4,12 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   runShare
-} from "./chunks/chunk-LVUZA22F.js";
+} from "./chunks/chunk-RTHBT6XZ.js";
 import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunks/chunk-XBJMKFVX.js";
+} from "./chunks/chunk-53OAURVT.js";
 import "./chunks/chunk-FVVK2O27.js";
 
 // src/node/bootstrap-worker.ts

@@ -4,14 +4,14 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict
-} from "./chunk-N52V4RLA.js";
+} from "./chunk-JBJFP23Z.js";
 import {
   findingSpan,
   findingText
 } from "./chunk-EMOS75I2.js";
 import {
   verdictText
-} from "./chunk-XBJMKFVX.js";
+} from "./chunk-53OAURVT.js";
 
 // src/render/workflow-commands.ts
 function escapeCommandData(text) {

@@ -12,14 +12,14 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-N52V4RLA.js";
+} from "./chunk-JBJFP23Z.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   explainMetric
-} from "./chunk-XBJMKFVX.js";
+} from "./chunk-53OAURVT.js";
 import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts

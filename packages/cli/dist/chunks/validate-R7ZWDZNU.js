@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-76HVZ4MC.js";
+} from "./chunk-XXVKYBIC.js";
 import {
   ConfigError,
   InputError,
@@ -22,14 +22,14 @@ import {
   renderFindingsText,
   renderText,
   validateCard
-} from "./chunk-N52V4RLA.js";
+} from "./chunk-JBJFP23Z.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   require_picomatch
-} from "./chunk-XBJMKFVX.js";
+} from "./chunk-53OAURVT.js";
 import {
   __toESM
 } from "./chunk-FVVK2O27.js";
@@ -38,12 +38,12 @@ import {
 import { stat as stat2 } from "node:fs/promises";
 import { join, resolve as resolve3 } from "node:path";
 
-// ../main/node_modules/tinyglobby/dist/index.mjs
+// node_modules/tinyglobby/dist/index.mjs
 import { readdir, readdirSync, realpath, realpathSync, stat, statSync } from "fs";
 import { isAbsolute, posix, resolve as resolve2 } from "path";
 import { fileURLToPath } from "url";
 
-// ../main/node_modules/fdir/dist/index.mjs
+// node_modules/fdir/dist/index.mjs
 import { createRequire } from "module";
 import { basename, dirname, normalize, relative, resolve, sep } from "path";
 import * as nativeFs from "fs";
@@ -552,7 +552,7 @@ var Builder = class {
   }
 };
 
-// ../main/node_modules/tinyglobby/dist/index.mjs
+// node_modules/tinyglobby/dist/index.mjs
 var import_picomatch = __toESM(require_picomatch(), 1);
 var isReadonlyArray = Array.isArray;
 var BACKSLASHES = /\\/g;

@@ -5,10 +5,10 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   MAX_THREADS,
   parallelBlocks
-} from "./chunk-LVUZA22F.js";
+} from "./chunk-RTHBT6XZ.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-76HVZ4MC.js";
+} from "./chunk-XXVKYBIC.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -25,7 +25,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-N52V4RLA.js";
+} from "./chunk-JBJFP23Z.js";
 import {
   CliError,
   EXIT
@@ -51,7 +51,7 @@ import {
   readPredictionsChunked,
   statusSummary,
   verdictText
-} from "./chunk-XBJMKFVX.js";
+} from "./chunk-53OAURVT.js";
 import {
   plural,
   truncate
