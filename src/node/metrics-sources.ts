@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { hasModelCardMetadata, isCardPath, isRootReadme } from '../core/cards/index.js';
-import { formatInputError, MAX_METRICS_BYTES, readMetrics, type MetricSet, type ReadMetricsOptions } from '../core/metrics/index.js';
+import { formatInputError, MAX_METRICS_BYTES, MetricTable, readMetrics, type MetricSet, type ReadMetricsOptions } from '../core/metrics/index.js';
 import { describeFsError, InputError } from './errors.js';
 import { listFilesAt, pathKindAt, readFileAt } from './git.js';
 import { displayPath } from './paths.js';
@@ -114,5 +114,5 @@ export function readMetricsBytes(name: string, bytes: Uint8Array): MetricSet {
 
 /** A side without the file: every metric of the other side is added (or removed). */
 export function emptyMetrics(file: string): MetricSet {
-  return { file, format: 'json', metrics: new Map(), notes: [], model: null };
+  return { file, format: 'json', metrics: new MetricTable(), notes: [], model: null };
 }

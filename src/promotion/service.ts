@@ -10,7 +10,7 @@
 import { CONFIG_PATH, parseConfig, type Config } from '../core/config/index.js';
 import type { Evaluation } from '../core/evaluation/index.js';
 import type { MetricRule } from '../core/config/index.js';
-import { compareMetrics, type Baseline } from '../core/metrics/index.js';
+import { compareMetrics, MetricTable, type Baseline } from '../core/metrics/index.js';
 import {
   applyEdits,
   approverCandidates,
@@ -648,7 +648,7 @@ export class PromotionService {
     const candidate = await this.deps.store.getEvaluation(head);
     if (!candidate) return null;
     const holder = base ? await this.deps.store.getEvaluation(base.evaluation) : null;
-    const baseSet = holder ? evaluationMetricSet(holder) : { ...evaluationMetricSet(candidate), metrics: new Map(), file: 'none' };
+    const baseSet = holder ? evaluationMetricSet(holder) : { ...evaluationMetricSet(candidate), metrics: new MetricTable(), file: 'none' };
     const diff = compareMetrics(baseSet, evaluationMetricSet(candidate), { rules: rules as MetricRule[] });
     const baseline: Baseline = holder && base ? { label: `${p.stage} (${base.version})`, sha: holder.sha, version: base.version } : { label: `none: ${p.stage} holds no evaluated version` };
     return { diff, baseline };

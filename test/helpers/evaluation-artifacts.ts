@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { buildManifest, serializeManifest, type Manifest } from '../../src/core/evaluation/manifest.js';
+import { MetricTable } from '../../src/core/metrics/table.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -27,7 +28,7 @@ export function evaluationZip(options: ArtifactOptions): Uint8Array {
     card: options.cardPath === null ? null : { path: options.cardPath ?? 'models/sentiment/README.md', sha256: 'c'.repeat(64) },
     commit: options.commit,
     pullRequest: options.pr,
-    metrics: { metrics: new Map() },
+    metrics: { metrics: new MetricTable() },
     files: { metrics: { name: 'metrics.json', sha256: sha256(metricsBytes) }, predictions: null },
     startedAt: new Date('2026-01-01T10:00:00Z'),
     finishedAt: new Date('2026-01-01T10:05:00Z'),

@@ -1,4 +1,4 @@
-import { readMetrics, type Baseline, type MetricSet, type MetricValue } from '../metrics/index.js';
+import { MetricTable, readMetrics, type Baseline, type MetricSet, type MetricValue } from '../metrics/index.js';
 import type { Evaluation, StoredMetricValue } from './evaluation.js';
 
 /**
@@ -72,9 +72,7 @@ export function evaluationBaseline(evaluation: Pick<Evaluation, 'ref' | 'runId' 
 
 /** A stored evaluation's metrics, in the shape the diff engine compares (stored order kept). */
 export function evaluationMetricSet(evaluation: Pick<Evaluation, 'metrics' | 'model' | 'runId'>): MetricSet {
-  const metrics = new Map(
-    Object.entries(evaluation.metrics).map(([key, value], i) => [key, { key, value: metricValue(value), line: i + 1, column: 1 }] as const),
-  );
+  const metrics = MetricTable.of(Object.entries(evaluation.metrics).map(([key, value], i) => ({ key, value: metricValue(value), line: i + 1, column: 1 })));
   return { file: `evaluation run #${evaluation.runId}`, format: 'json', metrics, notes: [], model: evaluation.model };
 }
 
@@ -99,5 +97,5 @@ export function isCardMetricSet(set: MetricSet): boolean {
 }
 
 export function emptyMetricSet(file: string): MetricSet {
-  return { file, format: 'model-index', metrics: new Map(), notes: [], model: null };
+  return { file, format: 'model-index', metrics: new MetricTable(), notes: [], model: null };
 }

@@ -71,31 +71,31 @@ export function compareMetrics(base: MetricSet, head: MetricSet, options: Compar
   const notes: string[] = [...base.notes.map((n) => formatNote(base.file, n)), ...head.notes.map((n) => formatNote(head.file, n))];
 
   const significance = computeSignificance(options, notes);
-  // Each key is looked up once, in the other side's map; head is scanned for keys of its own
-  // only when it has some (it has more keys than base shares with it). Both files usually list
-  // the same keys in the same order, so head's next key is tried first: comparing it is a
-  // sequential read, where a lookup in a 100,000-key map is a cache miss or three (issue 12).
+  // Both files usually list the same keys in the same order, so head's row of the same number
+  // is tried first: comparing it is a sequential read, and neither side needs its key index,
+  // which is a 100,000-key Map built on the first lookup (issue 12). Head is scanned for keys
+  // of its own only when it has some (it has more keys than base shares with it).
   const keys: string[] = [];
   const baseValues: (MetricValue | null)[] = [];
   const headValues: (MetricValue | null)[] = [];
-  const headKeys = head.metrics.keys();
-  const headEntries = head.metrics.values();
+  const baseTable = base.metrics;
+  const headTable = head.metrics;
   let shared = 0;
-  for (const [key, entry] of base.metrics) {
-    const nextKey = headKeys.next();
-    const nextEntry = headEntries.next();
-    const h = !nextKey.done && nextKey.value === key ? nextEntry.value : head.metrics.get(key);
-    if (h) shared++;
+  for (let row = 0; row < baseTable.size; row++) {
+    const key = baseTable.keyAt(row);
+    const h = row < headTable.size && headTable.keyAt(row) === key ? row : headTable.indexOf(key);
+    if (h !== -1) shared++;
     keys.push(key);
-    baseValues.push(entry.value);
-    headValues.push(h ? h.value : null);
+    baseValues.push(baseTable.valueAt(row));
+    headValues.push(h === -1 ? null : headTable.valueAt(h));
   }
-  if (shared < head.metrics.size) {
-    for (const [key, entry] of head.metrics) {
-      if (base.metrics.has(key)) continue;
+  if (shared < headTable.size) {
+    for (let row = 0; row < headTable.size; row++) {
+      const key = headTable.keyAt(row);
+      if (baseTable.has(key)) continue;
       keys.push(key);
       baseValues.push(null);
-      headValues.push(entry.value);
+      headValues.push(headTable.valueAt(row));
     }
   }
   const columnFor = mapColumns(keys, significance, notes);

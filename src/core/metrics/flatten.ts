@@ -2,7 +2,8 @@ import { readStringValue, numberValue } from './scalars.js';
 import type { Notes } from './notes.js';
 import type { Locator } from './text.js';
 import type { Tree } from './tree.js';
-import type { MetricEntry, MetricValue } from './types.js';
+import { MetricTable } from './table.js';
+import type { MetricValue } from './types.js';
 
 /** Metrics in one file. Far above any real eval, low enough that rendering stays fast. */
 export const MAX_METRICS = 100_000;
@@ -14,30 +15,73 @@ export class TooManyMetricsError extends Error {
 }
 
 /**
- * Adds metrics to an ordered map, noting a key seen twice (the later value wins in the
+ * The metrics of one object being read (a JSON object's own keys), when the reader checks
+ * duplicates per object: the flat key of each of its scalars, with its row.
+ */
+export type Scope = Map<string, number>;
+
+/**
+ * Adds metrics to an ordered table, noting a key seen twice (the later value wins in the
  * first one's place, as in JSON.parse) and refusing more than MAX_METRICS keys.
+ *
+ * A duplicate is looked for in the whole table, unless the caller gives a scope: the JSON
+ * reader gives each object one, for as long as no key could make two paths flatten to one
+ * name (see `checkEverywhere`). A 100,000-key index in one Map was the largest cost of
+ * reading a large file (issue 12); a hundred keys per object fit in the cache, and die young.
  */
 export class MetricCollector {
-  readonly metrics = new Map<string, MetricEntry>();
+  readonly metrics = new MetricTable();
+  private everywhere: boolean;
 
   constructor(
     private readonly locator: Locator,
     private readonly notes: Notes,
-  ) {}
+    options: { scoped?: boolean } = {},
+  ) {
+    this.everywhere = !options.scoped;
+  }
 
-  add(key: string, value: MetricValue, offset: number): void {
-    const { line, column } = this.locator.at(offset);
-    const previous = this.metrics.get(key);
-    if (previous) {
-      this.notes.add(line, column, 'metrics/duplicate-key', `\`${key}\` appears twice (first on line ${previous.line}); the later value is used.`);
-    } else if (this.metrics.size >= MAX_METRICS) {
-      throw new TooManyMetricsError(offset);
+  /**
+   * From now on a duplicate is looked for in the whole table: a key was read that could give
+   * two paths the same flat name (`{"a.b": 1, "a": {"b": 2}}`), which a per-object scope
+   * cannot see.
+   */
+  checkEverywhere(): void {
+    this.everywhere = true;
+  }
+
+  /** Whether scopes are still used (the reader can then skip keeping them). */
+  get scoped(): boolean {
+    return !this.everywhere;
+  }
+
+  /** `add` of a number, as `numberValue(value)`; a finite one new to its scope needs no value object. */
+  addNumber(key: string, value: number, offset: number, scope: Scope | null): void {
+    if (this.everywhere || scope === null || !Number.isFinite(value) || scope.has(key) || this.metrics.size >= MAX_METRICS) {
+      this.add(key, numberValue(value), offset, scope);
+      return;
     }
-    this.metrics.set(key, { key, value, line, column });
+    const line = this.locator.lineAt(offset);
+    scope.set(key, this.metrics.pushNumber(key, value, line, this.locator.columnAt(offset)));
+  }
+
+  add(key: string, value: MetricValue, offset: number, scope: Scope | null = null): void {
+    const line = this.locator.lineAt(offset);
+    const column = this.locator.columnAt(offset);
+    const table = this.metrics;
+    const previous = this.everywhere || scope === null ? table.indexOf(key) : (scope.get(key) ?? -1);
+    if (previous !== -1) {
+      this.notes.add(line, column, 'metrics/duplicate-key', `\`${key}\` appears twice (first on line ${table.lineAt(previous)}); the later value is used.`);
+      table.replace(previous, value, line, column);
+      return;
+    }
+    if (table.size >= MAX_METRICS) throw new TooManyMetricsError(offset);
+    const row = table.push(key, value, line, column);
+    if (!this.everywhere && scope !== null) scope.set(key, row);
   }
 
   /** A value from a string: percents become numbers, with a note either way it might surprise. */
-  addString(key: string, text: string, offset: number): void {
+  addString(key: string, text: string, offset: number, scope: Scope | null = null): void {
     const reading = readStringValue(text);
     const { line, column } = this.locator.at(offset);
     if (reading.why === 'percent' && reading.value.kind === 'number') {
@@ -51,7 +95,7 @@ export class MetricCollector {
     } else if (reading.why === 'numeric-string') {
       this.notes.add(line, column, 'metrics/numeric-string', `\`${key}\`: ${JSON.stringify(text)} is a string, so it is shown but not compared.`, 'Write it as a number, without quotes.');
     }
-    this.add(key, reading.value, offset);
+    this.add(key, reading.value, offset, scope);
   }
 }
 
@@ -104,19 +148,19 @@ export function noteList(key: string, items: number, offset: number, notes: Note
 }
 
 /** A scalar as a metric: numbers (NaN and ±Infinity as invalid), strings (see addString), booleans as text, null as invalid. */
-export function addScalar(key: string, value: Tree & { kind: 'number' | 'string' | 'bool' | 'null' }, collector: MetricCollector): void {
+export function addScalar(key: string, value: Tree & { kind: 'number' | 'string' | 'bool' | 'null' }, collector: MetricCollector, scope: Scope | null = null): void {
   switch (value.kind) {
     case 'number':
-      collector.add(key, numberValue(value.value), value.offset);
+      collector.add(key, numberValue(value.value), value.offset, scope);
       break;
     case 'string':
-      collector.addString(key, value.value, value.offset);
+      collector.addString(key, value.value, value.offset, scope);
       break;
     case 'bool':
-      collector.add(key, { kind: 'text', value: String(value.value) }, value.offset);
+      collector.add(key, { kind: 'text', value: String(value.value) }, value.offset, scope);
       break;
     case 'null':
-      collector.add(key, { kind: 'invalid', raw: 'null' }, value.offset);
+      collector.add(key, { kind: 'invalid', raw: 'null' }, value.offset, scope);
       break;
   }
 }

@@ -16,6 +16,7 @@ export { pairedSignificance, type Significance } from './significance.js';
 export { statusSummary, verdictText } from './summary.js';
 export { formatInterval, formatNumber, formatPair, formatPercent, formatSigned } from './format-number.js';
 export { MAX_METRICS_BYTES, MAX_PREDICTIONS_BYTES } from './text.js';
+export { MetricTable } from './table.js';
 export {
   formatInputError,
   formatNote,

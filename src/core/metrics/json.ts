@@ -1,5 +1,5 @@
 import { decodeJsonString } from '../common/json-string.js';
-import { addScalar, flatKey, noteList, TooManyMetricsError, type MetricCollector } from './flatten.js';
+import { addScalar, flatKey, noteList, TooManyMetricsError, type MetricCollector, type Scope } from './flatten.js';
 import type { Notes } from './notes.js';
 import type { Locator } from './text.js';
 import { MAX_DEPTH, MAX_NODES, type Tree, type TreeEntry } from './tree.js';
@@ -104,6 +104,43 @@ function numberEnd(text: string, start: number): number {
   return i;
 }
 
+/** 10^0 … 10^22: the powers of ten a double holds exactly. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * The value of the JSON number in `text` from `start` to `end` (see numberEnd), as
+ * `Number(text.slice(start, end))` gives it, without the slice for the usual metric (issue 12).
+ * Digits without an exponent whose integer (the digits without the point) is at most 2^53 and
+ * whose fraction has at most 22 digits are that integer divided by a power of ten: both are
+ * exact doubles, so the one division rounds correctly — the fast path of Clinger, "How to Read
+ * Floating Point Numbers Accurately" (PLDI 1990). Anything else goes to `Number`.
+ */
+export function decimalValue(text: string, start: number, end: number): number {
+  let i = start;
+  const negative = text.charCodeAt(i) === 0x2d; /* - */
+  if (negative) i++;
+  let integer = 0;
+  let fraction = 0;
+  let c = text.charCodeAt(i);
+  while (i < end && isDigit(c)) {
+    integer = integer * 10 + (c - 0x30);
+    c = text.charCodeAt(++i);
+  }
+  if (i < end && c === 0x2e /* . */) {
+    c = text.charCodeAt(++i);
+    while (i < end && isDigit(c)) {
+      integer = integer * 10 + (c - 0x30);
+      fraction++;
+      c = text.charCodeAt(++i);
+    }
+  }
+  // An exponent, a fraction beyond 10^22, or more digits than a double holds: the slow way.
+  // (The integer only grows, so one past 2^53 on the way stays past it.)
+  if (i < end || fraction > 22 || integer > Number.MAX_SAFE_INTEGER) return Number(text.slice(start, end));
+  const value = fraction === 0 ? integer : integer / POW10[fraction]!;
+  return negative ? -value : value;
+}
+
 class Parser {
   pos = 0;
   nodes = 0;
@@ -176,20 +213,33 @@ class Parser {
   flatObject(depth: number, prefix: string, sink: FlatSink, top: Map<string, Tree['kind']> | null): void {
     if (depth > MAX_DEPTH) this.fail('too deep');
     const text = this.text;
+    const collector = sink.collector;
     this.pos++;
     this.skipSpace();
     if (text[this.pos] === '}') {
       this.pos++;
       return;
     }
+    // Duplicates are checked within this object (see MetricCollector): its scalars' flat keys,
+    // and the keys of its objects — an object's key given twice merges two objects' metrics.
+    const scope: Scope | null = collector.scoped ? new Map() : null;
+    let objects: Set<string> | null = null;
     for (;;) {
       if (text[this.pos] !== '"') this.fail('expected a key');
       const key = this.string();
+      // `{"a.b": 1, "a": {"b": 2}}` and `{"": {"a": 1}, "a": 2}` flatten two paths to one name.
+      if (collector.scoped && (key === '' || key.includes('.'))) collector.checkEverywhere();
       this.skipSpace();
       if (text[this.pos] !== ':') this.fail('expected ":"');
       this.pos++;
       this.skipSpace();
-      const kind = this.flatValue(depth, flatKey(prefix, key), sink);
+      const flat = flatKey(prefix, key);
+      if (text[this.pos] === '{' && collector.scoped) {
+        objects ??= new Set();
+        if (objects.has(flat)) collector.checkEverywhere();
+        else objects.add(flat);
+      }
+      const kind = this.flatValue(depth, flat, sink, scope);
       if (top !== null && CARD_KEYS.has(key)) top.set(key, kind);
       this.skipSpace();
       const next = text[this.pos];
@@ -206,7 +256,7 @@ class Parser {
   }
 
   /** `value(depth)` for the value of `key`, into the sink; returns its kind. */
-  private flatValue(depth: number, key: string, sink: FlatSink): Tree['kind'] {
+  private flatValue(depth: number, key: string, sink: FlatSink, scope: Scope | null): Tree['kind'] {
     const offset = this.pos;
     const c = this.text[offset];
     if (c === '{') {
@@ -220,8 +270,18 @@ class Parser {
       noteList(key, list.kind === 'list' ? list.items.length : 0, offset, sink.notes, sink.locator);
       return 'list';
     }
+    const text = this.text;
+    const code = text.charCodeAt(offset);
+    if (isDigit(code) || (code === 0x2d /* - */ && isDigit(text.charCodeAt(offset + 1)))) {
+      // The usual metric, read without a tree node (value() below reads the rest).
+      if (++this.nodes > MAX_NODES) this.fail('too many values');
+      const end = numberEnd(text, offset);
+      this.pos = end;
+      sink.collector.addNumber(key, decimalValue(text, offset, end), offset, scope);
+      return 'number';
+    }
     const value = this.value(depth);
-    if (value.kind !== 'map' && value.kind !== 'list') addScalar(key, value, sink.collector);
+    if (value.kind !== 'map' && value.kind !== 'list') addScalar(key, value, sink.collector, scope);
     return value.kind;
   }
 
@@ -295,6 +355,17 @@ class Parser {
   }
 
   private string(): string {
+    // Most strings (keys) have no escape: one scan, one slice, no result object (issue 12).
+    const text = this.text;
+    const start = this.pos + 1;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22 /* " */) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 0x5c /* \ */ || c < 0x20) break;
+    }
     const read = decodeJsonString(this.text, this.pos);
     if (read.ok) {
       this.pos = read.end;

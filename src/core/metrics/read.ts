@@ -82,7 +82,7 @@ function readTreeMetrics(file: string, text: string, syntax: 'json' | 'yaml', li
     // The usual file, a JSON object of metrics, is read in one pass; anything else (a card,
     // an error to report) is read the general way, from the tree.
     const notes = new Notes();
-    const collector = new MetricCollector(locator, notes);
+    const collector = new MetricCollector(locator, notes, { scoped: true });
     if (streamJsonMetrics(text, collector, notes, locator) === 'metrics') {
       return { ok: true, value: { file, format: 'json', metrics: collector.metrics, notes: notes.done(), model: null } };
     }

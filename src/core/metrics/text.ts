@@ -50,10 +50,23 @@ export class Locator {
   ) {}
 
   at(offset: number): { line: number; column: number } {
+    return { line: this.lineAt(offset), column: this.columnAt(offset) };
+  }
+
+  /** `at(offset).line`, without the object: readers ask for every metric (issue 12). */
+  lineAt(offset: number): number {
     const starts = (this.starts ??= lineStarts(this.text));
     const line = this.lineOf(starts, offset);
     this.last = line;
-    return { line: line + 1 + this.lineOffset, column: offset - starts[line]! + 1 };
+    return line + 1 + this.lineOffset;
+  }
+
+  /** `at(offset).column`; right after `lineAt` of the same offset it costs one comparison. */
+  columnAt(offset: number): number {
+    const starts = (this.starts ??= lineStarts(this.text));
+    const line = this.lineOf(starts, offset);
+    this.last = line;
+    return offset - starts[line]! + 1;
   }
 
   private lineOf(starts: number[], offset: number): number {

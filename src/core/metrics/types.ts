@@ -1,4 +1,5 @@
 import type { Finding } from '../common/findings.js';
+import type { MetricTable } from './table.js';
 
 /** How a metrics file is written; detected from the file name and content. */
 export type MetricsFormat =
@@ -36,7 +37,7 @@ export interface MetricSet {
   /** The file as the user names it; used in every message. */
   file: string;
   format: MetricsFormat;
-  metrics: Map<string, MetricEntry>;
+  metrics: MetricTable;
   /** Warnings about the input: ignored lists, normalised percents, duplicate keys, … */
   notes: Finding[];
   /** The model a card describes (`model-index[0].name`), when the file is a card. */

@@ -4,6 +4,7 @@ import { strToU8, zipSync } from 'fflate';
 import { readArtifactZip, readEvaluationArtifact, type ArtifactEvaluation } from '../../../src/core/evaluation/artifact.js';
 import { buildManifest, serializeManifest, type Manifest } from '../../../src/core/evaluation/manifest.js';
 import { DEFAULT_ZIP_LIMITS } from '../../../src/core/evaluation/unzip.js';
+import { MetricTable } from '../../../src/core/metrics/table.js';
 
 const NAME = 'modelgate-eval-sentiment';
 const COMMIT = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
@@ -18,7 +19,7 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
       card: { path: 'models/sentiment/README.md', sha256: sha256('card') },
       commit: COMMIT,
       pullRequest: 7,
-      metrics: { metrics: new Map() },
+      metrics: { metrics: new MetricTable() },
       files: { metrics: { name: 'metrics.json', sha256: sha256(METRICS) }, predictions: { name: 'predictions.jsonl', sha256: sha256(PREDICTIONS) } },
       startedAt: new Date('2026-01-01T10:00:00Z'),
       finishedAt: new Date('2026-01-01T10:05:00Z'),
