@@ -30,7 +30,7 @@ export interface DiffRow {
   /** Index of the most specific config rule that matches, or null. */
   rule: number | null;
   /** Every matching config rule, highest precedence first: each property comes from the first of them that sets it. */
-  rules: number[];
+  rules: readonly number[];
   gate: GateResult;
   reason: string;
   /** Bootstrap interval of the head − base difference of the per-example mean. */
@@ -61,6 +61,9 @@ export interface CompareOptions {
   headPredictions?: PredictionSet | null;
   bootstrap?: BootstrapOptions;
 }
+
+/** The `rules` of every row no rule matches: one array, not one per row of a 100,000-row diff. */
+const NO_RULES: readonly number[] = Object.freeze([]);
 
 const STATUSES: Status[] = ['improved', 'regressed', 'unchanged', 'changed', 'added', 'removed', 'invalid'];
 
@@ -128,7 +131,7 @@ export function compareMetrics(base: MetricSet, head: MetricSet, options: Compar
       goal,
       goalSource: source,
       rule: m?.index ?? null,
-      rules: m?.indices ?? [],
+      rules: m?.indices ?? NO_RULES,
       gate,
       reason,
       ci,

@@ -19,7 +19,7 @@ export interface JsonRow {
   significant: boolean | null;
   goal: 'maximize' | 'minimize' | null;
   /** The indices (in the config's `metrics:`) of every rule that matched, highest precedence first. */
-  rules: number[];
+  rules: readonly number[];
 }
 
 export interface JsonDiff {

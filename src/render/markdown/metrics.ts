@@ -1,6 +1,6 @@
 import { plural, truncate } from '../../core/common/index.js';
 import { formatInterval, formatNumber, statusSummary, verdictText, type Baseline, type DiffRow, type MetricsDiff, type Status } from '../../core/metrics/index.js';
-import { baselineParts, displayOrder, formatDelta, formatRelative, formatValues, isQuiet } from '../metrics-present.js';
+import { baselineParts, displayGroups, formatDelta, formatRelative, formatValues } from '../metrics-present.js';
 import { escapeMarkdown, escapeTableCell, inlineCode, safeLinkUrl } from './escape.js';
 
 const MAX_NAME_CHARS = 120;
@@ -41,20 +41,18 @@ const TABLE_HEAD = ['| Metric | Base | Head | Δ | Δ% | 95 % CI | Status |', '|
  */
 export function renderMarkdown(diff: MetricsDiff, options: MarkdownOptions): string {
   const { maxLength } = options;
-  const ordered = displayOrder(diff.rows);
-  const changed = ordered.filter((r) => !isQuiet(r));
-  const unchanged = ordered.filter(isQuiet);
+  const { ordered, failed: failedRows, changed, unchanged, noted, anySignificant } = displayGroups(diff.rows);
 
   const head = [verdictLine(diff, options), '', summaryLine(diff, options)].join('\n');
-  const failed = failedGates(ordered);
+  const failed = failedGates(failedRows);
   const empty = diff.rows.length === 0 ? '_Neither file has any metrics._' : changed.length === 0 ? '_No metric changed._' : null;
   const changedRows = new LazyRows(changed, maxLength);
   const unchangedRows = new LazyRows(unchanged, maxLength);
   const detailsOpen = `<details><summary>${plural(unchanged.length, 'unchanged metric')}</summary>`;
-  const bold = diff.rows.some((r) => r.significant) ? '_Intervals in bold exclude 0: the change is significant at 95 %._' : null;
+  const bold = anySignificant ? '_Intervals in bold exclude 0: the change is significant at 95 %._' : null;
   const chart = mermaidChart(ordered);
   const significance = significanceLine(diff);
-  const notes = notesBlock(diff, ordered);
+  const notes = notesBlock(diff, noted);
   const hiddenNote = (hidden: number) =>
     `> [!NOTE]\n> ${plural(hidden, 'metric')} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`;
 
@@ -176,8 +174,8 @@ function metricName(name: string, inTable: boolean): string {
   return inlineCode(truncate(name, MAX_NAME_CHARS), { inTable });
 }
 
-function failedGates(rows: readonly DiffRow[]): string | null {
-  const failed = rows.filter((r) => r.gate === 'fail');
+/** `failed`: the rows whose gate failed, in display order. */
+function failedGates(failed: readonly DiffRow[]): string | null {
   if (failed.length === 0) return null;
   const lines = ['**Failed gates**', ''];
   for (const row of failed.slice(0, MAX_FAILED_LISTED)) lines.push(`- ${metricName(row.metric, false)}: ${escapeMarkdown(truncate(row.reason, MAX_REASON_CHARS))}`);
@@ -202,8 +200,9 @@ function significanceLine(diff: MetricsDiff): string {
   return `**Significance**: ${escapeMarkdown(s.reason)}${unpaired ? ` (${plural(unpaired, 'unpaired id')} left out)` : ''}.`;
 }
 
-function notesBlock(diff: MetricsDiff, rows: readonly DiffRow[]): string | null {
-  const all = [...rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...diff.notes];
+/** `noted`: the rows with a note, in display order. */
+function notesBlock(diff: MetricsDiff, noted: readonly DiffRow[]): string | null {
+  const all = [...noted.map((r) => `${r.metric}: ${r.note}`), ...diff.notes];
   if (all.length === 0) return null;
   const lines = all.slice(0, MAX_NOTES_SHOWN).map((n) => `- ${escapeMarkdown(truncate(n, 500))}`);
   if (all.length > MAX_NOTES_SHOWN) lines.push(`- …and ${(all.length - MAX_NOTES_SHOWN).toLocaleString('en-US')} more`);
@@ -218,28 +217,28 @@ function notesBlock(diff: MetricsDiff, rows: readonly DiffRow[]): string | null 
 function mermaidChart(rows: readonly DiffRow[]): string | null {
   // Headline metrics: gated ones first, then changed ones, in display order; unchanged ones
   // only when gated. Negative values are left out (the axis starts at 0).
-  const candidates = rows.filter(
-    (r) =>
-      (r.gate !== 'none' || r.status !== 'unchanged') &&
-      r.base?.kind === 'number' &&
-      r.head?.kind === 'number' &&
-      r.base.value >= 0 &&
-      r.head.value >= 0 &&
-      (r.base.value > 0 || r.head.value > 0),
-  );
-  // Gated ones first, each group in display order (a stable partition, not a sort over every row).
-  const ordered = [...candidates.filter((r) => r.gate !== 'none'), ...candidates.filter((r) => r.gate === 'none')];
-  const first = ordered[0];
-  if (!first) return null;
+  const candidate = (r: DiffRow) =>
+    (r.gate !== 'none' || r.status !== 'unchanged') &&
+    r.base?.kind === 'number' &&
+    r.head?.kind === 'number' &&
+    r.base.value >= 0 &&
+    r.head.value >= 0 &&
+    (r.base.value > 0 || r.head.value > 0);
   const scale = (r: DiffRow) => {
     const top = Math.max(num(r.base), num(r.head));
     return top <= 1 ? 'unit' : String(Math.floor(Math.log10(top)));
   };
-  const firstScale = scale(first);
+  // Gated ones first, each group in display order; the first candidate sets the scale. The
+  // walk stops at the sixth metric chosen: a 100,000-row diff is not filtered whole (issue 12).
+  let firstScale: string | null = null;
   const chosen: DiffRow[] = [];
-  for (const r of ordered) {
-    if (chosen.length === CHART_METRICS) break;
-    if (scale(r) === firstScale) chosen.push(r);
+  for (const gated of [true, false]) {
+    for (const r of rows) {
+      if (chosen.length === CHART_METRICS) break;
+      if ((r.gate !== 'none') !== gated || !candidate(r)) continue;
+      firstScale ??= scale(r);
+      if (scale(r) === firstScale) chosen.push(r);
+    }
   }
   if (chosen.length < 2) return null;
   const labels: string[] = [];
