@@ -33,6 +33,9 @@ const stale = [];
 for (const name of actions) {
   const outfile = join(root, 'actions', name, 'dist', 'index.js');
   const result = await build({
+    // node_modules as the project names it, even when it is a symlink (a git worktree sharing
+    // another checkout's): resolved, its target's path would go into the module path comments.
+    preserveSymlinks: true,
     absWorkingDir: root, // keeps the module path comments in the output relative, so builds match across machines
     entryPoints: [join(root, 'actions', name, 'src', 'index.ts')],
     outfile,
@@ -66,6 +69,7 @@ const cliDist = join(cliDir, 'dist');
 const cliVersion = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).version;
 const cli = await build({
   absWorkingDir: root,
+  preserveSymlinks: true, // as above
   // The bootstrap's worker thread is a file of its own, beside modelgate.js (src/node/parallel-bootstrap.ts finds it there).
   entryPoints: { modelgate: join(root, 'src', 'cli', 'bin.ts'), 'bootstrap-worker': join(root, 'src', 'node', 'bootstrap-worker.ts') },
   outdir: cliDist,
