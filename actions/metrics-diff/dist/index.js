@@ -56931,6 +56931,117 @@ async function loadConfig({ root, file: file2 }) {
   return { config: result.config, file: display };
 }
 
+// src/node/parallel-bootstrap.ts
+import { availableParallelism } from "node:os";
+import { existsSync as existsSync2 } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+var MAX_THREADS = 8;
+var MAX_THREADS_ASKED = 256;
+var PARALLEL_ABOVE = 2e8;
+var STALL_MS = 3e4;
+var CLAIMED = 1;
+var DONE = 2;
+function runShare(job, means, count, per) {
+  const blocks = count(job.resamples);
+  for (let done = 0; ; done++) {
+    const block = Atomics.add(job.next, 0, 1);
+    if (block >= blocks) return done;
+    Atomics.store(job.state, block, CLAIMED);
+    Atomics.notify(job.state, block);
+    means(job.column, job.seed, block, job.resamples, job.sampleMean, job.means.subarray(block * per));
+    Atomics.store(job.state, block, DONE);
+    Atomics.notify(job.state, block);
+  }
+}
+function threadCount(requested) {
+  return Math.max(1, Math.min(requested ?? availableParallelism(), requested === void 0 ? MAX_THREADS : Number.MAX_SAFE_INTEGER));
+}
+function work(job) {
+  const per = job.column.kind === "values" ? job.column.nonZero.length : job.column.values.length;
+  return per * job.resamples;
+}
+function workerFile() {
+  for (const candidate of ["./bootstrap-worker.js", "../bootstrap-worker.js"]) {
+    const url2 = new URL(candidate, import.meta.url);
+    if (url2.protocol === "file:" && existsSync2(fileURLToPath(url2))) return url2;
+  }
+  return null;
+}
+function shareColumn(column) {
+  const share = (a) => {
+    const copy = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
+  };
+  return column.kind === "values" ? { ...column, nonZero: share(column.nonZero) } : { ...column, values: share(column.values), counts: share(column.counts) };
+}
+function parallelBlocks(options = {}) {
+  const threads = threadCount(options.threads);
+  const above = options.parallelAbove ?? PARALLEL_ABOVE;
+  let workers = null;
+  let started = null;
+  const start = () => {
+    if (workers) return workers;
+    const file2 = workerFile();
+    workers = [];
+    started = 0;
+    if (!file2) return workers;
+    for (let i = 1; i < threads; i++) {
+      const worker = new Worker(file2, { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
+      worker.unref();
+      worker.on("error", () => void 0);
+      workers.push(worker);
+    }
+    started = workers.length;
+    return workers;
+  };
+  let lastJob = null;
+  return {
+    threads,
+    get lastJob() {
+      return lastJob;
+    },
+    get workers() {
+      return started;
+    },
+    // An arrow function: the core calls it detached from this object.
+    runBlocks: (job) => {
+      if (threads < 2 || work(job) < above) return null;
+      const pool = start();
+      if (pool.length === 0) return null;
+      const blocks = blockCount(job.resamples);
+      const shared = {
+        column: shareColumn(job.column),
+        sampleMean: job.sampleMean,
+        seed: job.seed,
+        resamples: job.resamples,
+        next: new Int32Array(new SharedArrayBuffer(4)),
+        state: new Int32Array(new SharedArrayBuffer(4 * blocks)),
+        means: new Float64Array(new SharedArrayBuffer(8 * job.resamples))
+      };
+      for (const worker of pool) worker.postMessage(shared);
+      let here = runShare(shared, blockMeans, blockCount, BLOCK_RESAMPLES);
+      for (let block = 0; block < blocks; block++) {
+        for (let state = Atomics.load(shared.state, block); state !== DONE; state = Atomics.load(shared.state, block)) {
+          if (Atomics.wait(shared.state, block, state, STALL_MS) === "timed-out") {
+            blockMeans(shared.column, job.seed, block, job.resamples, job.sampleMean, shared.means.subarray(block * BLOCK_RESAMPLES));
+            here++;
+            break;
+          }
+        }
+      }
+      lastJob = { blocks, here };
+      return Float64Array.from(shared.means);
+    },
+    async close() {
+      const pool = workers ?? [];
+      workers = null;
+      await Promise.all(pool.map((w) => w.terminate()));
+    }
+  };
+}
+
 // src/node/read-metrics.ts
 import { closeSync as closeSync2, fstatSync as fstatSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
@@ -56987,6 +57098,7 @@ async function run(deps = defaults) {
   try {
     const root = deps.env["GITHUB_WORKSPACE"] || process.cwd();
     const comment = parseBoolean("comment", getInput("comment") || "true");
+    const threads = parseThreads(getInput("threads"));
     const configInput = getInput("config");
     const file2 = configInput === "" || configInput === CONFIG_PATH ? void 0 : configInput;
     const { config: config2 } = await loadConfig({ root, file: file2 });
@@ -57000,7 +57112,14 @@ async function run(deps = defaults) {
     }
     const basePredictions = basePredictionsPath ? await readPredictionsFile(root, basePredictionsPath, "base per-example results") : null;
     const headPredictions = headPredictionsPath ? await readPredictionsFile(root, headPredictionsPath, "head per-example results") : null;
-    const diff = compareMetrics(base, head, { rules: config2.metrics, basePredictions, headPredictions });
+    const parallel = parallelBlocks({ threads });
+    let diff;
+    try {
+      diff = compareMetrics(base, head, { rules: config2.metrics, basePredictions, headPredictions, bootstrap: { runBlocks: parallel.runBlocks } });
+    } finally {
+      await parallel.close();
+    }
+    if (basePredictions && headPredictions) debug(threadsUsed(parallel));
     const baseline = { label: getInput("base-label") || base.file };
     const model = getInput("model") || diff.model;
     const runUrl = runUrlOf(deps.env);
@@ -57074,6 +57193,23 @@ function readEvent(env) {
 function runUrlOf(env) {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
   return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : null;
+}
+function parseThreads(value) {
+  if (value === "" || /^auto$/i.test(value)) return void 0;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS_ASKED) {
+    throw new InputError(
+      `The threads input must be 'auto' (the runner's cores, at most ${MAX_THREADS}) or a whole number from 1 to ${MAX_THREADS_ASKED}, not '${value}'.`
+    );
+  }
+  return n;
+}
+function threadsUsed(parallel) {
+  const { workers, lastJob } = parallel;
+  if (parallel.threads < 2) return "Bootstrap: 1 thread (threads: 1).";
+  if (workers === null) return `Bootstrap: 1 thread (of ${parallel.threads}): no metric had enough examples \xD7 resamples for worker threads to pay off.`;
+  if (workers === 0 || !lastJob) return `Bootstrap: 1 thread (of ${parallel.threads}): the worker file bootstrap-worker.js is not beside the bundle.`;
+  return `Bootstrap: ${workers + 1} threads (${workers} worker${workers === 1 ? "" : "s"}); the workers computed ${lastJob.blocks - lastJob.here} of the last job's ${lastJob.blocks} blocks.`;
 }
 function parseBoolean(name, value) {
   if (/^(true|yes|1)$/i.test(value)) return true;

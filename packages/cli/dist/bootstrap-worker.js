@@ -4,7 +4,7 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   runShare
-} from "./chunks/chunk-RTHBT6XZ.js";
+} from "./chunks/chunk-RXYQ6YVH.js";
 import {
   BLOCK_RESAMPLES,
   blockCount,

@@ -16,7 +16,7 @@ import * as nodeModule from "node:module";
 import { readFileSync } from "node:fs";
 var COMMANDS = {
   validate: { load: async () => (await import("./chunks/validate-R7ZWDZNU.js")).runValidate, summary: "Check model cards (front matter, metrics, license, repository policy)" },
-  diff: { load: async () => (await import("./chunks/diff-DCAELTYY.js")).runDiff, summary: "Compare metrics: two files, or git revisions (modelgate diff main), under your gates" },
+  diff: { load: async () => (await import("./chunks/diff-KFEHBPGO.js")).runDiff, summary: "Compare metrics: two files, or git revisions (modelgate diff main), under your gates" },
   "explain-metric": { load: async () => (await import("./chunks/explain-6RXOYUXU.js")).runExplainMetric, summary: "Show which metric rules apply to a metric, and why" },
   deliveries: { load: () => loadOperatorCommand(DELIVERIES_MODULE, "runDeliveries", "deliveries"), summary: "App operators: list or replay stored webhook deliveries" }
 };

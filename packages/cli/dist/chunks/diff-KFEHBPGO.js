@@ -4,8 +4,9 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   MAX_THREADS,
+  MAX_THREADS_ASKED,
   parallelBlocks
-} from "./chunk-RTHBT6XZ.js";
+} from "./chunk-RXYQ6YVH.js";
 import {
   metricsWorkflowCommands
 } from "./chunk-XXVKYBIC.js";
@@ -907,7 +908,6 @@ function parseOptions(args) {
     threads: values.threads === void 0 ? void 0 : integer("--threads", values.threads, 1, 1, MAX_THREADS_ASKED)
   };
 }
-var MAX_THREADS_ASKED = 256;
 function bootstrapOptions(options) {
   const parallel = parallelBlocks({ threads: options.threads });
   openPools.push(parallel);
