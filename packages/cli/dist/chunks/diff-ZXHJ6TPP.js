@@ -6,10 +6,10 @@ import {
   MAX_THREADS,
   MAX_THREADS_ASKED,
   parallelBlocks
-} from "./chunk-RXYQ6YVH.js";
+} from "./chunk-IEOP7MBI.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-XXVKYBIC.js";
+} from "./chunk-RCW7YATK.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -26,7 +26,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-JBJFP23Z.js";
+} from "./chunk-4C5LONYE.js";
 import {
   CliError,
   EXIT
@@ -52,7 +52,7 @@ import {
   readPredictionsChunked,
   statusSummary,
   verdictText
-} from "./chunk-53OAURVT.js";
+} from "./chunk-BKHNX6DD.js";
 import {
   plural,
   truncate
