@@ -3,7 +3,7 @@ import { Octokit } from '@octokit/rest';
 import nock from 'nock';
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -219,7 +219,14 @@ describe('metrics-diff action: threads', () => {
     expect(result.outputs['report']).toBe(one.outputs['report']);
     // 300 examples never need a worker; the debug line says why the bootstrap stayed on one thread.
     const debug = result.commands.filter((c) => c.startsWith('::debug::Bootstrap:'));
-    expect(debug).toEqual([threads === '1' ? '::debug::Bootstrap: 1 thread (threads: 1).' : expect.stringMatching(/^::debug::Bootstrap: 1 thread \(of \d+\): no metric had enough/)]);
+    const allowed = threads === '3' ? 3 : threads === '1' ? 1 : Math.min(availableParallelism(), 8);
+    const why =
+      threads === '1'
+        ? '::debug::Bootstrap: 1 thread (threads: 1).'
+        : allowed === 1
+          ? '::debug::Bootstrap: 1 thread (threads: auto, and the runner has one core).'
+          : `::debug::Bootstrap: 1 thread (${allowed} allowed): no metric had enough examples × resamples for worker threads to pay off.`;
+    expect(debug).toEqual([why]);
   });
 
   test.each(['0', '-2', '1.5', 'all', '257', '2 threads'])('threads %j fails the step with a message naming the input', async (threads) => {
@@ -302,7 +309,7 @@ describe('metrics-diff action: the bundle in dist/ runs the bootstrap on worker 
       writeFileSync(join(alone, 'package.json'), '{"type": "module"}\n');
       const one = await runBundle(join(dist, 'index.js'), '1');
       const result = await runBundle(join(alone, 'index.js'), '2');
-      expect(result.debug).toEqual(['::debug::Bootstrap: 1 thread (of 2): the worker file bootstrap-worker.js is not beside the bundle.']);
+      expect(result.debug).toEqual(['::debug::Bootstrap: 1 thread (2 allowed): the worker file bootstrap-worker.js is not beside the bundle.']);
       expect(result.report).toBe(one.report);
     } finally {
       rmSync(alone, { recursive: true, force: true });

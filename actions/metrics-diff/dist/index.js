@@ -57166,7 +57166,7 @@ async function run(deps = defaults) {
     } finally {
       await parallel.close();
     }
-    if (basePredictions && headPredictions) debug(threadsUsed(parallel));
+    if (basePredictions && headPredictions) debug(threadsUsed(parallel, threads));
     const baseline = { label: getInput("base-label") || base.file };
     const model = getInput("model") || diff.model;
     const runUrl = runUrlOf(deps.env);
@@ -57251,11 +57251,11 @@ function parseThreads(value) {
   }
   return n;
 }
-function threadsUsed(parallel) {
-  const { workers, lastJob } = parallel;
-  if (parallel.threads < 2) return "Bootstrap: 1 thread (threads: 1).";
-  if (workers === null) return `Bootstrap: 1 thread (of ${parallel.threads}): no metric had enough examples \xD7 resamples for worker threads to pay off.`;
-  if (workers === 0 || !lastJob) return `Bootstrap: 1 thread (of ${parallel.threads}): the worker file bootstrap-worker.js is not beside the bundle.`;
+function threadsUsed(parallel, requested) {
+  const { workers, lastJob, threads } = parallel;
+  if (threads < 2) return `Bootstrap: 1 thread (${requested === void 0 ? "threads: auto, and the runner has one core" : "threads: 1"}).`;
+  if (workers === null) return `Bootstrap: 1 thread (${threads} allowed): no metric had enough examples \xD7 resamples for worker threads to pay off.`;
+  if (workers === 0 || !lastJob) return `Bootstrap: 1 thread (${threads} allowed): the worker file bootstrap-worker.js is not beside the bundle.`;
   return `Bootstrap: ${workers + 1} threads (${workers} worker${workers === 1 ? "" : "s"}); the workers computed ${lastJob.blocks - lastJob.here} of the last job's ${lastJob.blocks} blocks.`;
 }
 function parseBoolean(name, value) {

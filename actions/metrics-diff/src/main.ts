@@ -61,7 +61,7 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
     } finally {
       await parallel.close();
     }
-    if (basePredictions && headPredictions) core.debug(threadsUsed(parallel));
+    if (basePredictions && headPredictions) core.debug(threadsUsed(parallel, threads));
     const baseline: Baseline = { label: core.getInput('base-label') || base.file };
     const model = core.getInput('model') || diff.model;
     const runUrl = runUrlOf(deps.env);
@@ -161,11 +161,11 @@ function parseThreads(value: string): number | undefined {
 }
 
 /** The debug line that says where the bootstrap ran: a missing worker file is otherwise invisible. */
-function threadsUsed(parallel: ParallelBlocks): string {
-  const { workers, lastJob } = parallel;
-  if (parallel.threads < 2) return 'Bootstrap: 1 thread (threads: 1).';
-  if (workers === null) return `Bootstrap: 1 thread (of ${parallel.threads}): no metric had enough examples × resamples for worker threads to pay off.`;
-  if (workers === 0 || !lastJob) return `Bootstrap: 1 thread (of ${parallel.threads}): the worker file bootstrap-worker.js is not beside the bundle.`;
+function threadsUsed(parallel: ParallelBlocks, requested: number | undefined): string {
+  const { workers, lastJob, threads } = parallel;
+  if (threads < 2) return `Bootstrap: 1 thread (${requested === undefined ? 'threads: auto, and the runner has one core' : 'threads: 1'}).`;
+  if (workers === null) return `Bootstrap: 1 thread (${threads} allowed): no metric had enough examples × resamples for worker threads to pay off.`;
+  if (workers === 0 || !lastJob) return `Bootstrap: 1 thread (${threads} allowed): the worker file bootstrap-worker.js is not beside the bundle.`;
   return `Bootstrap: ${workers + 1} threads (${workers} worker${workers === 1 ? '' : 's'}); the workers computed ${lastJob.blocks - lastJob.here} of the last job's ${lastJob.blocks} blocks.`;
 }
 
