@@ -1,5 +1,5 @@
 // Bundles every actions/<name>/src/index.ts into actions/<name>/dist/index.js: one file that
-// GitHub runs without `npm install`; and the CLI (src/cli/bin.ts) into packages/cli/dist/, the
+// GitHub runs without `npm install` (metrics-diff has a second, its bootstrap's worker thread); and the CLI (src/cli/bin.ts) into packages/cli/dist/, the
 // published `modelgate` package and the pre-commit hook, with no dependencies to install. The
 // output is committed, so it must be reviewable (not minified) and reproducible (same bytes on
 // every machine). `--check` rebuilds in memory and fails when a committed bundle is stale; CI runs it.
@@ -29,13 +29,47 @@ if (actions.length === 0) {
   process.exit(1);
 }
 
+/**
+ * Files of their own beside an action's index.js, by action: the bootstrap's worker thread,
+ * which src/node/parallel-bootstrap.ts looks for beside the bundle's entry. Each is a
+ * self-contained bundle too (no shared chunks: one file more, not a directory of them).
+ */
+const extraEntries = {
+  'metrics-diff': { 'bootstrap-worker': join(root, 'src', 'node', 'bootstrap-worker.ts') },
+};
+
 const stale = [];
+
+/**
+ * Writes a build's files into `dir` (emptied first: a file no longer built must not linger), or
+ * with --check records every file that differs, is missing, or is in `dir` but no longer built.
+ */
+function emit(outputFiles, dir) {
+  const committed = existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name)) : [];
+  if (check) {
+    const built = new Set(outputFiles.map((f) => f.path));
+    for (const file of outputFiles) {
+      if (!existsSync(file.path) || !Buffer.from(file.contents).equals(readFileSync(file.path))) stale.push(relative(root, file.path));
+    }
+    for (const file of committed) if (!built.has(file)) stale.push(`${relative(root, file)} (no longer built: delete it)`);
+    return;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  for (const file of outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.contents);
+  }
+}
+
 for (const name of actions) {
-  const outfile = join(root, 'actions', name, 'dist', 'index.js');
+  const dist = join(root, 'actions', name, 'dist');
   const result = await build({
+    // node_modules as the project names it, even when it is a symlink (a git worktree sharing
+    // another checkout's): resolved, its target's path would go into the module path comments.
+    preserveSymlinks: true,
     absWorkingDir: root, // keeps the module path comments in the output relative, so builds match across machines
-    entryPoints: [join(root, 'actions', name, 'src', 'index.ts')],
-    outfile,
+    entryPoints: { index: join(root, 'actions', name, 'src', 'index.ts'), ...extraEntries[name] },
+    outdir: dist,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -46,16 +80,10 @@ for (const name of actions) {
     legalComments: 'eof',
     charset: 'ascii',
     logLevel: 'warning',
-    write: !check,
+    write: false,
   });
-  const path = relative(root, outfile);
-  if (check) {
-    const built = result.outputFiles.find((f) => f.path === outfile);
-    const committed = existsSync(outfile) ? readFileSync(outfile) : null;
-    if (!built || !committed || !Buffer.from(built.contents).equals(committed)) stale.push(path);
-  } else {
-    console.log(`bundle-actions: wrote ${path}`);
-  }
+  emit(result.outputFiles, dist);
+  if (!check) console.log(`bundle-actions: wrote ${result.outputFiles.map((f) => relative(root, f.path)).join(', ')}`);
 }
 
 // The CLI: split into chunks so each command loads only its own code (validate never parses the
@@ -66,6 +94,7 @@ const cliDist = join(cliDir, 'dist');
 const cliVersion = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).version;
 const cli = await build({
   absWorkingDir: root,
+  preserveSymlinks: true, // as above
   // The bootstrap's worker thread is a file of its own, beside modelgate.js (src/node/parallel-bootstrap.ts finds it there).
   entryPoints: { modelgate: join(root, 'src', 'cli', 'bin.ts'), 'bootstrap-worker': join(root, 'src', 'node', 'bootstrap-worker.ts') },
   outdir: cliDist,
@@ -85,19 +114,8 @@ const cli = await build({
   logLevel: 'warning',
   write: false,
 });
-const committed = existsSync(cliDist) ? readdirSync(cliDist, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name)) : [];
-if (check) {
-  const built = new Set(cli.outputFiles.map((f) => f.path));
-  for (const file of cli.outputFiles) {
-    if (!existsSync(file.path) || !Buffer.from(file.contents).equals(readFileSync(file.path))) stale.push(relative(root, file.path));
-  }
-  for (const file of committed) if (!built.has(file)) stale.push(`${relative(root, file)} (no longer built: delete it)`);
-} else {
-  rmSync(cliDist, { recursive: true, force: true });
-  for (const file of cli.outputFiles) {
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.contents);
-  }
+emit(cli.outputFiles, cliDist);
+if (!check) {
   chmodSync(join(cliDist, 'modelgate.js'), 0o755);
   console.log(`bundle-actions: wrote ${relative(root, cliDist)}/ (${cli.outputFiles.length} files, modelgate ${cliVersion})`);
 }

@@ -22,7 +22,7 @@ import { ConfigError, InputError } from '../node/errors.js';
 import { resolveRevision } from '../node/git.js';
 import { loadProjectConfig } from '../node/load-config.js';
 import { emptyMetrics, metricsFilesOn, readMetricsBytes, readMetricsOn, type Tree } from '../node/metrics-sources.js';
-import { MAX_THREADS, parallelBlocks, type ParallelBlocks } from '../node/parallel-bootstrap.js';
+import { MAX_THREADS, MAX_THREADS_ASKED, parallelBlocks, type ParallelBlocks } from '../node/parallel-bootstrap.js';
 import { readMetricsFile, readPredictionsFile } from '../node/read-metrics.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { CliError, EXIT, type CliIO } from './io.js';
@@ -358,9 +358,6 @@ function parseOptions(args: string[]): DiffOptions | 'help' {
     threads: values.threads === undefined ? undefined : integer('--threads', values.threads, 1, 1, MAX_THREADS_ASKED),
   };
 }
-
-/** The most --threads takes: more threads than this would be a typo, not a machine. */
-const MAX_THREADS_ASKED = 256;
 
 /**
  * The bootstrap's options: seed, resamples, and worker threads for large Poisson bootstraps (the

@@ -19,6 +19,8 @@ import { BLOCK_RESAMPLES, blockCount, blockMeans, type PoissonJob, type Prepared
 
 /** At most this many threads by default, however many cores there are. */
 export const MAX_THREADS = 8;
+/** The most threads one may ask for (`--threads`, the action's `threads`): more would be a typo, not a machine. */
+export const MAX_THREADS_ASKED = 256;
 /**
  * Below this many weights (examples × resamples) one thread does the job: starting a worker
  * (≈ 30–50 ms of a core) costs more than it saves. 2·10^8 weights are ≈ 0.4 s of one core.
@@ -73,7 +75,11 @@ function work(job: PoissonJob): number {
   return per * job.resamples;
 }
 
-/** The compiled worker beside this file (lib/node), or beside the bundle's entry (packages/cli/dist), if there. */
+/**
+ * The compiled worker beside this file (lib/node, or a bundle without chunks:
+ * actions/metrics-diff/dist), or beside the bundle's entry when this code is in one of its
+ * chunks (packages/cli/dist/chunks), if there.
+ */
 function workerFile(): URL | null {
   for (const candidate of ['./bootstrap-worker.js', '../bootstrap-worker.js']) {
     const url = new URL(candidate, import.meta.url);
@@ -99,6 +105,11 @@ export interface ParallelBlocks {
   readonly threads: number;
   /** The last job run on threads: its blocks, and how many of them the calling thread computed. */
   readonly lastJob: { blocks: number; here: number } | null;
+  /**
+   * The worker threads started: null until a job is large enough to need them, then threads − 1,
+   * or 0 when the worker file is not there (every job then stays on the calling thread).
+   */
+  readonly workers: number | null;
   /** Stops the workers (they are unref'd, so a process also exits without this). */
   close(): Promise<void>;
 }
@@ -112,10 +123,12 @@ export function parallelBlocks(options: { threads?: number | undefined; parallel
   const threads = threadCount(options.threads);
   const above = options.parallelAbove ?? PARALLEL_ABOVE;
   let workers: Worker[] | null = null;
+  let started: number | null = null;
   const start = (): Worker[] => {
     if (workers) return workers;
     const file = workerFile();
     workers = [];
+    started = 0;
     if (!file) return workers;
     for (let i = 1; i < threads; i++) {
       // The process's flags, less --input-type (a worker runs a file, where it is an error).
@@ -125,6 +138,7 @@ export function parallelBlocks(options: { threads?: number | undefined; parallel
       worker.on('error', () => undefined);
       workers.push(worker);
     }
+    started = workers.length;
     return workers;
   };
   let lastJob: ParallelBlocks['lastJob'] = null;
@@ -132,6 +146,9 @@ export function parallelBlocks(options: { threads?: number | undefined; parallel
     threads,
     get lastJob() {
       return lastJob;
+    },
+    get workers() {
+      return started;
     },
     // An arrow function: the core calls it detached from this object.
     runBlocks: (job) => {

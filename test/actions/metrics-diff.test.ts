@@ -1,6 +1,13 @@
-import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { run, type Dependencies } from '../../actions/metrics-diff/src/main.js';
 import type { CommentsApi } from '../../src/github/sticky-comment.js';
 import { tmpRepo, type TmpRepo } from '../helpers/tmp-repo.js';
@@ -183,4 +190,129 @@ describe('metrics-diff action', () => {
       '::error title=config/unknown-key,file=.github/modelgate.yml,line=3,col=5::Unknown key `max_regresion` in `metrics[0]`.',
     );
   });
+});
+
+/** Per-example lines `{"id", metric: score…}` with continuous, all-distinct scores (a Poisson bootstrap resamples them one by one). */
+function perExample(n: number, phase: number, metrics: string[]): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const row: Record<string, string | number> = { id: `q${i}` };
+    metrics.forEach((m, k) => (row[m] = Math.abs(Math.sin(i * (12.9898 + k) + phase))));
+    lines.push(JSON.stringify(row));
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('metrics-diff action: threads', () => {
+  const smallFiles = {
+    ...files(HEAD_BETTER),
+    'base.jsonl': perExample(300, 1, ['eval.accuracy']),
+    'head.jsonl': perExample(300, 2, ['eval.accuracy']),
+  };
+  const withPredictions = { base: 'base.json', head: 'head.json', 'base-predictions': 'base.jsonl', 'head-predictions': 'head.jsonl', comment: 'false' };
+
+  test.each(['auto', 'Auto', '', '1', '3'])('threads %j is taken, and the report is the one of one thread', async (threads) => {
+    const one = await runAction({ files: smallFiles, inputs: { ...withPredictions, threads: '1' } });
+    const result = await runAction({ files: smallFiles, inputs: { ...withPredictions, threads } });
+    expect(result.failed).toBe(false);
+    expect(JSON.parse(result.outputs['report']!).significance).toMatchObject({ computed: true, paired: 300 });
+    expect(result.outputs['report']).toBe(one.outputs['report']);
+    // 300 examples never need a worker; the debug line says why the bootstrap stayed on one thread.
+    const debug = result.commands.filter((c) => c.startsWith('::debug::Bootstrap:'));
+    const allowed = threads === '3' ? 3 : threads === '1' ? 1 : Math.min(availableParallelism(), 8);
+    const why =
+      threads === '1'
+        ? '::debug::Bootstrap: 1 thread (threads: 1).'
+        : allowed === 1
+          ? '::debug::Bootstrap: 1 thread (threads: auto, and the runner has one core).'
+          : `::debug::Bootstrap: 1 thread (${allowed} allowed): no metric had enough examples × resamples for worker threads to pay off.`;
+    expect(debug).toEqual([why]);
+  });
+
+  test.each(['0', '-2', '1.5', 'all', '257', '2 threads'])('threads %j fails the step with a message naming the input', async (threads) => {
+    const result = await runAction({ files: smallFiles, inputs: { ...withPredictions, threads } });
+    expect(result.failed).toBe(true);
+    expect(result.commands).toEqual([
+      `::error::The threads input must be 'auto' (the runner's cores, at most 8) or a whole number from 1 to 256, not '${threads}'.`,
+    ]);
+  });
+
+  test('action.yml declares threads, default auto', () => {
+    const action = parse(readFileSync(new URL('../../actions/metrics-diff/action.yml', import.meta.url), 'utf8'));
+    expect(action.inputs.threads).toMatchObject({ required: false, default: 'auto' });
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+});
+
+/**
+ * The committed bundle as GitHub runs it: `node dist/index.js` in its own process (jest's module
+ * loader cannot run a worker file), with the runner's INPUT_* and GITHUB_* variables, on two
+ * per-example files large enough for worker threads (120,000 examples × 2,000 resamples per
+ * metric, above parallel-bootstrap's 2·10⁸).
+ */
+describe('metrics-diff action: the bundle in dist/ runs the bootstrap on worker threads', () => {
+  const run = promisify(execFile);
+  const dist = fileURLToPath(new URL('../../actions/metrics-diff/dist/', import.meta.url));
+  let workspace: string;
+
+  beforeAll(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'modelgate-action-dist-'));
+    const metrics = ['eval.accuracy', 'eval.f1'];
+    writeFileSync(join(workspace, 'base.json'), BASE);
+    writeFileSync(join(workspace, 'head.json'), HEAD_BETTER);
+    writeFileSync(join(workspace, 'base.jsonl'), perExample(120_000, 1, metrics));
+    writeFileSync(join(workspace, 'head.jsonl'), perExample(120_000, 2, metrics));
+  });
+  afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+  async function runBundle(entry: string, threads: string) {
+    const output = join(workspace, `output-${threads}`);
+    writeFileSync(output, '');
+    const env: NodeJS.ProcessEnv = {};
+    // Only this step's variables: none of the test process's INPUT_*, GITHUB_* or NODE_OPTIONS.
+    for (const [key, value] of Object.entries(process.env)) if (!/^(INPUT_|GITHUB_|RUNNER_|NODE_OPTIONS$)/.test(key)) env[key] = value;
+    Object.assign(env, {
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_OUTPUT: output,
+      INPUT_BASE: 'base.json',
+      INPUT_HEAD: 'head.json',
+      'INPUT_BASE-PREDICTIONS': 'base.jsonl',
+      'INPUT_HEAD-PREDICTIONS': 'head.jsonl',
+      INPUT_COMMENT: 'false',
+      INPUT_THREADS: threads,
+    });
+    const { stdout } = await run(process.execPath, [entry], { env, cwd: workspace });
+    const outputs: Record<string, string> = {};
+    for (const m of readFileSync(output, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)) outputs[m[1]!] = m[3]!;
+    return { report: outputs['report'], debug: stdout.split('\n').filter((l) => l.startsWith('::debug::Bootstrap:')) };
+  }
+
+  test('threads: 2 uses a worker from dist/bootstrap-worker.js and gives exactly the report of threads: 1', async () => {
+    expect(existsSync(join(dist, 'bootstrap-worker.js'))).toBe(true);
+    const one = await runBundle(join(dist, 'index.js'), '1');
+    const two = await runBundle(join(dist, 'index.js'), '2');
+    expect(one.debug).toEqual(['::debug::Bootstrap: 1 thread (threads: 1).']);
+    const report = JSON.parse(one.report!);
+    expect(report.significance).toMatchObject({ computed: true, paired: 120_000 });
+    expect(report.rows.filter((r: { ci: unknown }) => Array.isArray(r.ci))).toHaveLength(2);
+    expect(two.report).toBe(one.report);
+    // The worker, started for the first metric, takes blocks of the second.
+    expect(two.debug).toEqual([expect.stringMatching(/^::debug::Bootstrap: 2 threads \(1 worker\); the workers computed \d+ of the last job's 20 blocks\.$/)]);
+    expect(Number(/computed (\d+) of/.exec(two.debug[0]!)![1])).toBeGreaterThan(0);
+  }, 120_000);
+
+  test('without the worker file beside it the bundle says so, and still gives the same report on one thread', async () => {
+    // What the assertion above tells apart: index.js alone, as the bundle was before it had a worker.
+    const alone = mkdtempSync(join(tmpdir(), 'modelgate-action-alone-'));
+    try {
+      copyFileSync(join(dist, 'index.js'), join(alone, 'index.js'));
+      writeFileSync(join(alone, 'package.json'), '{"type": "module"}\n');
+      const one = await runBundle(join(dist, 'index.js'), '1');
+      const result = await runBundle(join(alone, 'index.js'), '2');
+      expect(result.debug).toEqual(['::debug::Bootstrap: 1 thread (2 allowed): the worker file bootstrap-worker.js is not beside the bundle.']);
+      expect(result.report).toBe(one.report);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

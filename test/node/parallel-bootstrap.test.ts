@@ -22,6 +22,8 @@ describe('parallelBlocks', () => {
     const job = { column: { kind: 'values' as const, n: 1000, nonZero: d, zeros: 0 }, sampleMean: 0, seed: 1, resamples: 2000 };
     expect(one.runBlocks(job)).toBeNull();
     expect(small.runBlocks(job)).toBeNull();
+    // No job needed a worker, so none was started.
+    expect([one.workers, small.workers]).toEqual([null, null]);
   });
 });
 
@@ -43,17 +45,18 @@ describeWith('parallelBlocks on worker threads (built lib/)', built ? null : 'li
         for (const resamples of [2000, 777]) {
           const one = bootstrapMeanDifference(d, { seed: 9, resamples, scheme: 'poisson' });
           const many = bootstrapMeanDifference(d, { seed: 9, resamples, scheme: 'poisson', runBlocks: parallel.runBlocks });
-          out.push({ one, many, job: parallel.lastJob });
+          out.push({ one, many, job: parallel.lastJob, workers: parallel.workers });
         }
       }
       await parallel.close();
       console.log(JSON.stringify(out));
     `;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url).pathname });
-    const results = JSON.parse(stdout) as { one: unknown; many: unknown; job: { blocks: number; here: number } }[];
+    const results = JSON.parse(stdout) as { one: unknown; many: unknown; job: { blocks: number; here: number }; workers: number | null }[];
     expect(results).toHaveLength(6);
     for (const r of results) expect(r.many).toEqual(r.one);
     expect(results.map((r) => r.job.blocks)).toEqual([20, 8, 20, 8, 20, 8]);
+    expect(results.map((r) => r.workers)).toEqual([2, 2, 2, 2, 2, 2]);
     // Once started (the first job), the workers take part: the calling thread does not compute every block.
     expect(results.slice(2).some((r) => r.job.here < r.job.blocks)).toBe(true);
   }, 60_000);

@@ -53931,7 +53931,16 @@ var CsvSyntaxError = class extends Error {
 function parseCsv(text, delimiter, limits) {
   const rows = [];
   const offsets = [];
+  const read = forEachCsvRecord(text, delimiter, limits, (cells, offset) => {
+    rows.push(cells);
+    offsets.push(offset);
+    return true;
+  });
+  return read.ok ? { ok: true, table: { rows, offsets } } : read;
+}
+function forEachCsvRecord(text, delimiter, limits, visit2) {
   let pos = 0;
+  let records = 0;
   try {
     while (pos < text.length) {
       const start = pos;
@@ -53941,17 +53950,17 @@ function parseCsv(text, delimiter, limits) {
       if (record2.cells.length > limits.maxColumns) {
         throw new CsvSyntaxError(start, `A row has ${record2.cells.length} columns, over the limit of ${limits.maxColumns.toLocaleString("en-US")}.`);
       }
-      if (rows.length >= limits.maxRows) {
+      if (records >= limits.maxRows) {
         throw new CsvSyntaxError(start, `The file has over ${limits.maxRows.toLocaleString("en-US")} rows.`);
       }
-      rows.push(record2.cells);
-      offsets.push(start);
+      records++;
+      if (!visit2(record2.cells, start)) break;
     }
   } catch (e) {
     if (e instanceof CsvSyntaxError) return { ok: false, offset: e.offset, message: e.message };
     throw e;
   }
-  return { ok: true, table: { rows, offsets } };
+  return { ok: true };
 }
 function cellOffsets(text, rowOffset, delimiter) {
   const offsets = [];
@@ -55321,42 +55330,72 @@ function fieldOfTree(t) {
 }
 function readTable(file2, text, format) {
   const delimiter = format === "tsv" ? "	" : ",";
-  const locator = new Locator(text);
-  const parsed = parseCsv(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 });
+  const table = new TableReader(file2, text, delimiter);
+  const parsed = forEachCsvRecord(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 }, table.visit);
   if (!parsed.ok) {
-    const at3 = locator.at(parsed.offset);
+    const at3 = table.locator.at(parsed.offset);
     return fail(file2, at3.line, at3.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
   }
-  const { rows, offsets } = parsed.table;
-  const header = rows[0].map((h) => h.trim());
-  const idCol = header.findIndex((h) => h.toLowerCase() === "id");
-  if (idCol === -1) return fail(file2, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
-  const b = new Builder(file2, rows.length - 1);
-  const columns = [];
-  for (let c = 0; c < header.length; c++) {
-    if (c === idCol) {
-      columns.push(null);
-      continue;
-    }
-    const col = b.column(header[c], 1, 1);
-    if (!("values" in col)) return col;
-    columns.push(col);
+  return table.done();
+}
+var TableReader = class {
+  constructor(file2, text, delimiter) {
+    this.file = file2;
+    this.text = text;
+    this.delimiter = delimiter;
+    this.locator = new Locator(text);
   }
-  for (let r = 1; r < rows.length; r++) {
-    const row2 = rows[r];
-    const at3 = locator.at(offsets[r]);
-    if (row2.length !== header.length) {
-      return fail(file2, at3.line, at3.column, `This row has ${row2.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
+  file;
+  text;
+  delimiter;
+  locator;
+  builder = null;
+  width = 0;
+  idCol = -1;
+  columns = [];
+  failure = null;
+  /** forEachCsvRecord's visitor (an arrow function: it is passed detached); false stops at the first error. */
+  visit = (cells, offset) => {
+    this.failure = this.builder ? this.row(this.builder, cells, offset) : this.header(cells);
+    return this.failure === null;
+  };
+  done() {
+    if (this.failure) return this.failure;
+    return this.builder ? this.builder.done() : fail(this.file, 1, 1, "The per-example results file is empty.");
+  }
+  header(cells) {
+    const header = cells.map((h) => h.trim());
+    this.width = header.length;
+    this.idCol = header.findIndex((h) => h.toLowerCase() === "id");
+    if (this.idCol === -1) return fail(this.file, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
+    const b = new Builder(this.file, Math.max(0, lineCount(this.text) - 1));
+    for (let c = 0; c < header.length; c++) {
+      if (c === this.idCol) {
+        this.columns.push(null);
+        continue;
+      }
+      const col = b.column(header[c], 1, 1);
+      if (!("values" in col)) return col;
+      this.columns.push(col);
     }
-    const id = row2[idCol].trim();
+    this.builder = b;
+    return null;
+  }
+  row(b, row2, offset) {
+    const { file: file2, locator } = this;
+    const at3 = locator.at(offset);
+    if (row2.length !== this.width) {
+      return fail(file2, at3.line, at3.column, `This row has ${row2.length} columns but the header has ${this.width}.`, "Quote values that contain the delimiter.");
+    }
+    const id = row2[this.idCol].trim();
     if (id === "") {
-      const cell = locator.at(cellOffsets(text, offsets[r], delimiter)[idCol]);
+      const cell = locator.at(this.cellOffset(offset, this.idCol));
       return fail(file2, cell.line, cell.column, "This row has an empty `id`.", "Give every example an id.");
     }
     const bad = b.row(id, at3.line, at3.column);
     if (bad) return bad;
     for (let c = 0; c < row2.length; c++) {
-      const col = columns[c];
+      const col = this.columns[c];
       if (!col) continue;
       const reading = readCellValue(row2[c]);
       if (reading === null) {
@@ -55368,11 +55407,19 @@ function readTable(file2, text, format) {
       } else if (/^(true|false)$/i.test(reading.value.value.trim())) {
         b.set(col, reading.value.value.trim().toLowerCase() === "true" ? 1 : 0);
       } else if (!col.textAt) {
-        col.textAt = locator.at(cellOffsets(text, offsets[r], delimiter)[c]);
+        col.textAt = locator.at(this.cellOffset(offset, c));
       }
     }
+    return null;
   }
-  return b.done();
+  cellOffset(rowOffset, cell) {
+    return cellOffsets(this.text, rowOffset, this.delimiter)[cell];
+  }
+};
+function lineCount(text) {
+  let lines = text.length > 0 && !text.endsWith("\n") ? 1 : 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
+  return lines;
 }
 
 // src/core/metrics/direction.ts
@@ -56931,6 +56978,117 @@ async function loadConfig({ root, file: file2 }) {
   return { config: result.config, file: display };
 }
 
+// src/node/parallel-bootstrap.ts
+import { availableParallelism } from "node:os";
+import { existsSync as existsSync2 } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+var MAX_THREADS = 8;
+var MAX_THREADS_ASKED = 256;
+var PARALLEL_ABOVE = 2e8;
+var STALL_MS = 3e4;
+var CLAIMED = 1;
+var DONE = 2;
+function runShare(job, means, count, per) {
+  const blocks = count(job.resamples);
+  for (let done = 0; ; done++) {
+    const block = Atomics.add(job.next, 0, 1);
+    if (block >= blocks) return done;
+    Atomics.store(job.state, block, CLAIMED);
+    Atomics.notify(job.state, block);
+    means(job.column, job.seed, block, job.resamples, job.sampleMean, job.means.subarray(block * per));
+    Atomics.store(job.state, block, DONE);
+    Atomics.notify(job.state, block);
+  }
+}
+function threadCount(requested) {
+  return Math.max(1, Math.min(requested ?? availableParallelism(), requested === void 0 ? MAX_THREADS : Number.MAX_SAFE_INTEGER));
+}
+function work(job) {
+  const per = job.column.kind === "values" ? job.column.nonZero.length : job.column.values.length;
+  return per * job.resamples;
+}
+function workerFile() {
+  for (const candidate of ["./bootstrap-worker.js", "../bootstrap-worker.js"]) {
+    const url2 = new URL(candidate, import.meta.url);
+    if (url2.protocol === "file:" && existsSync2(fileURLToPath(url2))) return url2;
+  }
+  return null;
+}
+function shareColumn(column) {
+  const share = (a) => {
+    const copy = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
+  };
+  return column.kind === "values" ? { ...column, nonZero: share(column.nonZero) } : { ...column, values: share(column.values), counts: share(column.counts) };
+}
+function parallelBlocks(options = {}) {
+  const threads = threadCount(options.threads);
+  const above = options.parallelAbove ?? PARALLEL_ABOVE;
+  let workers = null;
+  let started = null;
+  const start = () => {
+    if (workers) return workers;
+    const file2 = workerFile();
+    workers = [];
+    started = 0;
+    if (!file2) return workers;
+    for (let i = 1; i < threads; i++) {
+      const worker = new Worker(file2, { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
+      worker.unref();
+      worker.on("error", () => void 0);
+      workers.push(worker);
+    }
+    started = workers.length;
+    return workers;
+  };
+  let lastJob = null;
+  return {
+    threads,
+    get lastJob() {
+      return lastJob;
+    },
+    get workers() {
+      return started;
+    },
+    // An arrow function: the core calls it detached from this object.
+    runBlocks: (job) => {
+      if (threads < 2 || work(job) < above) return null;
+      const pool = start();
+      if (pool.length === 0) return null;
+      const blocks = blockCount(job.resamples);
+      const shared = {
+        column: shareColumn(job.column),
+        sampleMean: job.sampleMean,
+        seed: job.seed,
+        resamples: job.resamples,
+        next: new Int32Array(new SharedArrayBuffer(4)),
+        state: new Int32Array(new SharedArrayBuffer(4 * blocks)),
+        means: new Float64Array(new SharedArrayBuffer(8 * job.resamples))
+      };
+      for (const worker of pool) worker.postMessage(shared);
+      let here = runShare(shared, blockMeans, blockCount, BLOCK_RESAMPLES);
+      for (let block = 0; block < blocks; block++) {
+        for (let state = Atomics.load(shared.state, block); state !== DONE; state = Atomics.load(shared.state, block)) {
+          if (Atomics.wait(shared.state, block, state, STALL_MS) === "timed-out") {
+            blockMeans(shared.column, job.seed, block, job.resamples, job.sampleMean, shared.means.subarray(block * BLOCK_RESAMPLES));
+            here++;
+            break;
+          }
+        }
+      }
+      lastJob = { blocks, here };
+      return Float64Array.from(shared.means);
+    },
+    async close() {
+      const pool = workers ?? [];
+      workers = null;
+      await Promise.all(pool.map((w) => w.terminate()));
+    }
+  };
+}
+
 // src/node/read-metrics.ts
 import { closeSync as closeSync2, fstatSync as fstatSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
 import { resolve as resolve2 } from "node:path";
@@ -56987,6 +57145,7 @@ async function run(deps = defaults) {
   try {
     const root = deps.env["GITHUB_WORKSPACE"] || process.cwd();
     const comment = parseBoolean("comment", getInput("comment") || "true");
+    const threads = parseThreads(getInput("threads"));
     const configInput = getInput("config");
     const file2 = configInput === "" || configInput === CONFIG_PATH ? void 0 : configInput;
     const { config: config2 } = await loadConfig({ root, file: file2 });
@@ -57000,7 +57159,14 @@ async function run(deps = defaults) {
     }
     const basePredictions = basePredictionsPath ? await readPredictionsFile(root, basePredictionsPath, "base per-example results") : null;
     const headPredictions = headPredictionsPath ? await readPredictionsFile(root, headPredictionsPath, "head per-example results") : null;
-    const diff = compareMetrics(base, head, { rules: config2.metrics, basePredictions, headPredictions });
+    const parallel = parallelBlocks({ threads });
+    let diff;
+    try {
+      diff = compareMetrics(base, head, { rules: config2.metrics, basePredictions, headPredictions, bootstrap: { runBlocks: parallel.runBlocks } });
+    } finally {
+      await parallel.close();
+    }
+    if (basePredictions && headPredictions) debug(threadsUsed(parallel, threads));
     const baseline = { label: getInput("base-label") || base.file };
     const model = getInput("model") || diff.model;
     const runUrl = runUrlOf(deps.env);
@@ -57074,6 +57240,23 @@ function readEvent(env) {
 function runUrlOf(env) {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
   return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : null;
+}
+function parseThreads(value) {
+  if (value === "" || /^auto$/i.test(value)) return void 0;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS_ASKED) {
+    throw new InputError(
+      `The threads input must be 'auto' (the runner's cores, at most ${MAX_THREADS}) or a whole number from 1 to ${MAX_THREADS_ASKED}, not '${value}'.`
+    );
+  }
+  return n;
+}
+function threadsUsed(parallel, requested) {
+  const { workers, lastJob, threads } = parallel;
+  if (threads < 2) return `Bootstrap: 1 thread (${requested === void 0 ? "threads: auto, and the runner has one core" : "threads: 1"}).`;
+  if (workers === null) return `Bootstrap: 1 thread (${threads} allowed): no metric had enough examples \xD7 resamples for worker threads to pay off.`;
+  if (workers === 0 || !lastJob) return `Bootstrap: 1 thread (${threads} allowed): the worker file bootstrap-worker.js is not beside the bundle.`;
+  return `Bootstrap: ${workers + 1} threads (${workers} worker${workers === 1 ? "" : "s"}); the workers computed ${lastJob.blocks - lastJob.here} of the last job's ${lastJob.blocks} blocks.`;
 }
 function parseBoolean(name, value) {
   if (/^(true|yes|1)$/i.test(value)) return true;

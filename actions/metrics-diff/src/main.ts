@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { Octokit } from '@octokit/rest';
 import { readFileSync } from 'node:fs';
 import { CONFIG_PATH } from '../../../src/core/config/index.js';
-import { compareMetrics, type Baseline } from '../../../src/core/metrics/index.js';
+import { compareMetrics, type Baseline, type MetricsDiff } from '../../../src/core/metrics/index.js';
 import { metricsDiffMarker } from '../../../src/github/markers.js';
 import { metricsCommentBody } from '../../../src/github/metrics-comment.js';
 import { httpStatus } from '../../../src/github/http-status.js';
@@ -10,6 +10,7 @@ import { upsertStickyComment, type CommentsApi } from '../../../src/github/stick
 import { toJson } from '../../../src/render/json/metrics.js';
 import { ConfigError, InputError } from '../../../src/node/errors.js';
 import { loadConfig } from '../../../src/node/load-config.js';
+import { MAX_THREADS, MAX_THREADS_ASKED, parallelBlocks, type ParallelBlocks } from '../../../src/node/parallel-bootstrap.js';
 import { readMetricsFile, readPredictionsFile } from '../../../src/node/read-metrics.js';
 
 /** The login GitHub shows for comments made with a workflow's GITHUB_TOKEN. */
@@ -35,6 +36,7 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
   try {
     const root = deps.env['GITHUB_WORKSPACE'] || process.cwd();
     const comment = parseBoolean('comment', core.getInput('comment') || 'true');
+    const threads = parseThreads(core.getInput('threads'));
     const configInput = core.getInput('config');
     const file = configInput === '' || configInput === CONFIG_PATH ? undefined : configInput;
     const { config } = await loadConfig({ root, file });
@@ -50,7 +52,16 @@ export async function run(deps: Dependencies = defaults): Promise<void> {
     const basePredictions = basePredictionsPath ? await readPredictionsFile(root, basePredictionsPath, 'base per-example results') : null;
     const headPredictions = headPredictionsPath ? await readPredictionsFile(root, headPredictionsPath, 'head per-example results') : null;
 
-    const diff = compareMetrics(base, head, { rules: config.metrics, basePredictions, headPredictions });
+    // As `modelgate diff --threads` does: a large Poisson bootstrap on worker threads (the worker
+    // is dist/bootstrap-worker.js, beside the bundle), with exactly the one-thread interval.
+    const parallel = parallelBlocks({ threads });
+    let diff: MetricsDiff;
+    try {
+      diff = compareMetrics(base, head, { rules: config.metrics, basePredictions, headPredictions, bootstrap: { runBlocks: parallel.runBlocks } });
+    } finally {
+      await parallel.close();
+    }
+    if (basePredictions && headPredictions) core.debug(threadsUsed(parallel, threads));
     const baseline: Baseline = { label: core.getInput('base-label') || base.file };
     const model = core.getInput('model') || diff.model;
     const runUrl = runUrlOf(deps.env);
@@ -135,6 +146,27 @@ function readEvent(env: NodeJS.ProcessEnv): PullRequestEvent | null {
 function runUrlOf(env: NodeJS.ProcessEnv): string | null {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
   return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : null;
+}
+
+/** `auto` (or empty): the runner's cores, at most MAX_THREADS, as the CLI's default; else a count. */
+function parseThreads(value: string): number | undefined {
+  if (value === '' || /^auto$/i.test(value)) return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS_ASKED) {
+    throw new InputError(
+      `The threads input must be 'auto' (the runner's cores, at most ${MAX_THREADS}) or a whole number from 1 to ${MAX_THREADS_ASKED}, not '${value}'.`,
+    );
+  }
+  return n;
+}
+
+/** The debug line that says where the bootstrap ran: a missing worker file is otherwise invisible. */
+function threadsUsed(parallel: ParallelBlocks, requested: number | undefined): string {
+  const { workers, lastJob, threads } = parallel;
+  if (threads < 2) return `Bootstrap: 1 thread (${requested === undefined ? 'threads: auto, and the runner has one core' : 'threads: 1'}).`;
+  if (workers === null) return `Bootstrap: 1 thread (${threads} allowed): no metric had enough examples × resamples for worker threads to pay off.`;
+  if (workers === 0 || !lastJob) return `Bootstrap: 1 thread (${threads} allowed): the worker file bootstrap-worker.js is not beside the bundle.`;
+  return `Bootstrap: ${workers + 1} threads (${workers} worker${workers === 1 ? '' : 's'}); the workers computed ${lastJob.blocks - lastJob.here} of the last job's ${lastJob.blocks} blocks.`;
 }
 
 function parseBoolean(name: string, value: string): boolean {

@@ -1,5 +1,5 @@
 import type { Finding } from '../common/findings.js';
-import { cellOffsets, parseCsv, sniffDelimiter } from './csv.js';
+import { cellOffsets, forEachCsvRecord, sniffDelimiter } from './csv.js';
 import { IdIndex } from './id-index.js';
 import { parseJsonTree } from './json.js';
 import { Notes } from './notes.js';
@@ -636,42 +636,82 @@ function fieldOfTree(t: Tree): Field {
 
 function readTable(file: string, text: string, format: 'csv' | 'tsv'): ReadResult<PredictionSet> {
   const delimiter = format === 'tsv' ? '\t' : ',';
-  const locator = new Locator(text);
-  const parsed = parseCsv(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 });
+  const table = new TableReader(file, text, delimiter);
+  const parsed = forEachCsvRecord(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 }, table.visit);
   if (!parsed.ok) {
-    const at = locator.at(parsed.offset);
+    const at = table.locator.at(parsed.offset);
     return fail(file, at.line, at.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
   }
-  const { rows, offsets } = parsed.table;
-  const header = rows[0]!.map((h) => h.trim());
-  const idCol = header.findIndex((h) => h.toLowerCase() === 'id');
-  if (idCol === -1) return fail(file, 1, 1, 'The header has no `id` column.', 'Name the column of example ids `id` so base and head can be paired.');
-  const b = new Builder(file, rows.length - 1);
-  const columns: (Column | null)[] = [];
-  for (let c = 0; c < header.length; c++) {
-    if (c === idCol) {
-      columns.push(null);
-      continue;
-    }
-    const col = b.column(header[c]!, 1, 1);
-    if (!('values' in col)) return col;
-    columns.push(col);
+  return table.done();
+}
+
+/**
+ * A CSV/TSV table read a record at a time (forEachCsvRecord): the header, then each row into the
+ * Builder, so that the rows are never held as a table of cell strings (at a million rows that
+ * table, not the file, was most of the peak memory).
+ */
+class TableReader {
+  readonly locator: Locator;
+  private builder: Builder | null = null;
+  private width = 0;
+  private idCol = -1;
+  private readonly columns: (Column | null)[] = [];
+  private failure: ReadResult<never> | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+    private readonly delimiter: ',' | '\t',
+  ) {
+    this.locator = new Locator(text);
   }
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r]!;
-    const at = locator.at(offsets[r]!);
-    if (row.length !== header.length) {
-      return fail(file, at.line, at.column, `This row has ${row.length} columns but the header has ${header.length}.`, 'Quote values that contain the delimiter.');
+
+  /** forEachCsvRecord's visitor (an arrow function: it is passed detached); false stops at the first error. */
+  readonly visit = (cells: string[], offset: number): boolean => {
+    this.failure = this.builder ? this.row(this.builder, cells, offset) : this.header(cells);
+    return this.failure === null;
+  };
+
+  done(): ReadResult<PredictionSet> {
+    if (this.failure) return this.failure;
+    return this.builder ? this.builder.done() : fail(this.file, 1, 1, 'The per-example results file is empty.');
+  }
+
+  private header(cells: string[]): ReadResult<never> | null {
+    const header = cells.map((h) => h.trim());
+    this.width = header.length;
+    this.idCol = header.findIndex((h) => h.toLowerCase() === 'id');
+    if (this.idCol === -1) return fail(this.file, 1, 1, 'The header has no `id` column.', 'Name the column of example ids `id` so base and head can be paired.');
+    // At most a row per line after the header: the columns are allocated once at their size.
+    const b = new Builder(this.file, Math.max(0, lineCount(this.text) - 1));
+    for (let c = 0; c < header.length; c++) {
+      if (c === this.idCol) {
+        this.columns.push(null);
+        continue;
+      }
+      const col = b.column(header[c]!, 1, 1);
+      if (!('values' in col)) return col;
+      this.columns.push(col);
     }
-    const id = row[idCol]!.trim();
+    this.builder = b;
+    return null;
+  }
+
+  private row(b: Builder, row: string[], offset: number): ReadResult<never> | null {
+    const { file, locator } = this;
+    const at = locator.at(offset);
+    if (row.length !== this.width) {
+      return fail(file, at.line, at.column, `This row has ${row.length} columns but the header has ${this.width}.`, 'Quote values that contain the delimiter.');
+    }
+    const id = row[this.idCol]!.trim();
     if (id === '') {
-      const cell = locator.at(cellOffsets(text, offsets[r]!, delimiter)[idCol]!);
+      const cell = locator.at(this.cellOffset(offset, this.idCol));
       return fail(file, cell.line, cell.column, 'This row has an empty `id`.', 'Give every example an id.');
     }
     const bad = b.row(id, at.line, at.column);
     if (bad) return bad;
     for (let c = 0; c < row.length; c++) {
-      const col = columns[c];
+      const col = this.columns[c];
       if (!col) continue;
       const reading = readCellValue(row[c]!);
       if (reading === null) {
@@ -683,9 +723,20 @@ function readTable(file: string, text: string, format: 'csv' | 'tsv'): ReadResul
       } else if (/^(true|false)$/i.test(reading.value.value.trim())) {
         b.set(col, reading.value.value.trim().toLowerCase() === 'true' ? 1 : 0);
       } else if (!col.textAt) {
-        col.textAt = locator.at(cellOffsets(text, offsets[r]!, delimiter)[c]!);
+        col.textAt = locator.at(this.cellOffset(offset, c));
       }
     }
+    return null;
   }
-  return b.done();
+
+  private cellOffset(rowOffset: number, cell: number): number {
+    return cellOffsets(this.text, rowOffset, this.delimiter)[cell]!;
+  }
+}
+
+/** Lines in text (the last one need not end with a newline). */
+function lineCount(text: string): number {
+  let lines = text.length > 0 && !text.endsWith('\n') ? 1 : 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }

@@ -66,6 +66,22 @@ describe('readPredictions: CSV', () => {
     expect(readPredictions('p.csv', 'accuracy,id\n1,\n')).toMatchObject({ ok: false, error: { line: 2, column: 3, message: 'This row has an empty `id`.' } });
   });
 
+  it('reads a row at a time: quoted line breaks, blank lines and CRLF, and the first problem in file order', () => {
+    const set = ok('p.csv', 'id,accuracy,label\r\nq1,1,"two\nlines"\r\n\r\nq2,0,x\r\n\nq3,1,"y"');
+    expect(set.ids).toEqual(['q1', 'q2', 'q3']);
+    // More lines than rows: the columns are cut to the rows.
+    expect(set.columns.get('accuracy')).toEqual(Float64Array.from([1, 0, 1]));
+    // A bad row is reported where it is, before a broken quote further down.
+    expect(readPredictions('p.csv', 'id,accuracy\nq1,1,extra\nq2,"open\n')).toMatchObject({
+      ok: false,
+      error: { line: 2, column: 1, message: 'This row has 3 columns but the header has 2.' },
+    });
+    expect(readPredictions('p.csv', 'id,accuracy\nq1,1\nq2,"open\n')).toMatchObject({
+      ok: false,
+      error: { line: 3, column: 4, message: 'Invalid CSV: A quoted field is never closed (a " is missing).' },
+    });
+  });
+
   it('detects the format from the content when the extension does not say', () => {
     expect(ok('preds', '{"id": 1, "a": 1}\n{"id": 2, "a": 0}').ids).toEqual(['1', '2']);
     expect(ok('preds', 'id\ta\n1\t1\n').ids).toEqual(['1']);

@@ -4,11 +4,12 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   MAX_THREADS,
+  MAX_THREADS_ASKED,
   parallelBlocks
-} from "./chunk-RTHBT6XZ.js";
+} from "./chunk-IEOP7MBI.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-XXVKYBIC.js";
+} from "./chunk-RCW7YATK.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -25,7 +26,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-JBJFP23Z.js";
+} from "./chunk-4C5LONYE.js";
 import {
   CliError,
   EXIT
@@ -51,7 +52,7 @@ import {
   readPredictionsChunked,
   statusSummary,
   verdictText
-} from "./chunk-53OAURVT.js";
+} from "./chunk-BKHNX6DD.js";
 import {
   plural,
   truncate
@@ -907,7 +908,6 @@ function parseOptions(args) {
     threads: values.threads === void 0 ? void 0 : integer("--threads", values.threads, 1, 1, MAX_THREADS_ASKED)
   };
 }
-var MAX_THREADS_ASKED = 256;
 function bootstrapOptions(options) {
   const parallel = parallelBlocks({ threads: options.threads });
   openPools.push(parallel);

@@ -12,14 +12,14 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-JBJFP23Z.js";
+} from "./chunk-4C5LONYE.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   explainMetric
-} from "./chunk-53OAURVT.js";
+} from "./chunk-BKHNX6DD.js";
 import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts

@@ -6,7 +6,7 @@ import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunk-53OAURVT.js";
+} from "./chunk-BKHNX6DD.js";
 
 // src/node/parallel-bootstrap.ts
 import { availableParallelism } from "node:os";
@@ -14,6 +14,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 var MAX_THREADS = 8;
+var MAX_THREADS_ASKED = 256;
 var PARALLEL_ABOVE = 2e8;
 var STALL_MS = 3e4;
 var CLAIMED = 1;
@@ -56,10 +57,12 @@ function parallelBlocks(options = {}) {
   const threads = threadCount(options.threads);
   const above = options.parallelAbove ?? PARALLEL_ABOVE;
   let workers = null;
+  let started = null;
   const start = () => {
     if (workers) return workers;
     const file = workerFile();
     workers = [];
+    started = 0;
     if (!file) return workers;
     for (let i = 1; i < threads; i++) {
       const worker = new Worker(file, { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
@@ -67,6 +70,7 @@ function parallelBlocks(options = {}) {
       worker.on("error", () => void 0);
       workers.push(worker);
     }
+    started = workers.length;
     return workers;
   };
   let lastJob = null;
@@ -74,6 +78,9 @@ function parallelBlocks(options = {}) {
     threads,
     get lastJob() {
       return lastJob;
+    },
+    get workers() {
+      return started;
     },
     // An arrow function: the core calls it detached from this object.
     runBlocks: (job) => {
@@ -114,6 +121,7 @@ function parallelBlocks(options = {}) {
 
 export {
   MAX_THREADS,
+  MAX_THREADS_ASKED,
   runShare,
   parallelBlocks
 };

@@ -4,14 +4,14 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict
-} from "./chunk-JBJFP23Z.js";
+} from "./chunk-4C5LONYE.js";
 import {
   findingSpan,
   findingText
 } from "./chunk-EMOS75I2.js";
 import {
   verdictText
-} from "./chunk-53OAURVT.js";
+} from "./chunk-BKHNX6DD.js";
 
 // src/render/workflow-commands.ts
 function escapeCommandData(text) {

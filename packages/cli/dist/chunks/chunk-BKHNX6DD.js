@@ -10543,7 +10543,16 @@ var CsvSyntaxError = class extends Error {
 function parseCsv(text, delimiter, limits) {
   const rows = [];
   const offsets = [];
+  const read = forEachCsvRecord(text, delimiter, limits, (cells, offset) => {
+    rows.push(cells);
+    offsets.push(offset);
+    return true;
+  });
+  return read.ok ? { ok: true, table: { rows, offsets } } : read;
+}
+function forEachCsvRecord(text, delimiter, limits, visit) {
   let pos = 0;
+  let records = 0;
   try {
     while (pos < text.length) {
       const start = pos;
@@ -10553,17 +10562,17 @@ function parseCsv(text, delimiter, limits) {
       if (record.cells.length > limits.maxColumns) {
         throw new CsvSyntaxError(start, `A row has ${record.cells.length} columns, over the limit of ${limits.maxColumns.toLocaleString("en-US")}.`);
       }
-      if (rows.length >= limits.maxRows) {
+      if (records >= limits.maxRows) {
         throw new CsvSyntaxError(start, `The file has over ${limits.maxRows.toLocaleString("en-US")} rows.`);
       }
-      rows.push(record.cells);
-      offsets.push(start);
+      records++;
+      if (!visit(record.cells, start)) break;
     }
   } catch (e) {
     if (e instanceof CsvSyntaxError) return { ok: false, offset: e.offset, message: e.message };
     throw e;
   }
-  return { ok: true, table: { rows, offsets } };
+  return { ok: true };
 }
 function cellOffsets(text, rowOffset, delimiter) {
   const offsets = [];
@@ -11782,42 +11791,72 @@ function fieldOfTree(t) {
 }
 function readTable(file, text, format) {
   const delimiter = format === "tsv" ? "	" : ",";
-  const locator = new Locator(text);
-  const parsed = parseCsv(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 });
+  const table = new TableReader(file, text, delimiter);
+  const parsed = forEachCsvRecord(text, delimiter, { maxRows: MAX_PREDICTION_ROWS + 1, maxColumns: MAX_PREDICTION_COLUMNS + 1 }, table.visit);
   if (!parsed.ok) {
-    const at2 = locator.at(parsed.offset);
+    const at2 = table.locator.at(parsed.offset);
     return fail(file, at2.line, at2.column, `Invalid ${format.toUpperCase()}: ${parsed.message}`);
   }
-  const { rows, offsets } = parsed.table;
-  const header = rows[0].map((h) => h.trim());
-  const idCol = header.findIndex((h) => h.toLowerCase() === "id");
-  if (idCol === -1) return fail(file, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
-  const b = new Builder(file, rows.length - 1);
-  const columns = [];
-  for (let c = 0; c < header.length; c++) {
-    if (c === idCol) {
-      columns.push(null);
-      continue;
-    }
-    const col = b.column(header[c], 1, 1);
-    if (!("values" in col)) return col;
-    columns.push(col);
+  return table.done();
+}
+var TableReader = class {
+  constructor(file, text, delimiter) {
+    this.file = file;
+    this.text = text;
+    this.delimiter = delimiter;
+    this.locator = new Locator(text);
   }
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r];
-    const at2 = locator.at(offsets[r]);
-    if (row.length !== header.length) {
-      return fail(file, at2.line, at2.column, `This row has ${row.length} columns but the header has ${header.length}.`, "Quote values that contain the delimiter.");
+  file;
+  text;
+  delimiter;
+  locator;
+  builder = null;
+  width = 0;
+  idCol = -1;
+  columns = [];
+  failure = null;
+  /** forEachCsvRecord's visitor (an arrow function: it is passed detached); false stops at the first error. */
+  visit = (cells, offset) => {
+    this.failure = this.builder ? this.row(this.builder, cells, offset) : this.header(cells);
+    return this.failure === null;
+  };
+  done() {
+    if (this.failure) return this.failure;
+    return this.builder ? this.builder.done() : fail(this.file, 1, 1, "The per-example results file is empty.");
+  }
+  header(cells) {
+    const header = cells.map((h) => h.trim());
+    this.width = header.length;
+    this.idCol = header.findIndex((h) => h.toLowerCase() === "id");
+    if (this.idCol === -1) return fail(this.file, 1, 1, "The header has no `id` column.", "Name the column of example ids `id` so base and head can be paired.");
+    const b = new Builder(this.file, Math.max(0, lineCount(this.text) - 1));
+    for (let c = 0; c < header.length; c++) {
+      if (c === this.idCol) {
+        this.columns.push(null);
+        continue;
+      }
+      const col = b.column(header[c], 1, 1);
+      if (!("values" in col)) return col;
+      this.columns.push(col);
     }
-    const id = row[idCol].trim();
+    this.builder = b;
+    return null;
+  }
+  row(b, row, offset) {
+    const { file, locator } = this;
+    const at2 = locator.at(offset);
+    if (row.length !== this.width) {
+      return fail(file, at2.line, at2.column, `This row has ${row.length} columns but the header has ${this.width}.`, "Quote values that contain the delimiter.");
+    }
+    const id = row[this.idCol].trim();
     if (id === "") {
-      const cell = locator.at(cellOffsets(text, offsets[r], delimiter)[idCol]);
+      const cell = locator.at(this.cellOffset(offset, this.idCol));
       return fail(file, cell.line, cell.column, "This row has an empty `id`.", "Give every example an id.");
     }
     const bad = b.row(id, at2.line, at2.column);
     if (bad) return bad;
     for (let c = 0; c < row.length; c++) {
-      const col = columns[c];
+      const col = this.columns[c];
       if (!col) continue;
       const reading = readCellValue(row[c]);
       if (reading === null) {
@@ -11829,11 +11868,19 @@ function readTable(file, text, format) {
       } else if (/^(true|false)$/i.test(reading.value.value.trim())) {
         b.set(col, reading.value.value.trim().toLowerCase() === "true" ? 1 : 0);
       } else if (!col.textAt) {
-        col.textAt = locator.at(cellOffsets(text, offsets[r], delimiter)[c]);
+        col.textAt = locator.at(this.cellOffset(offset, c));
       }
     }
+    return null;
   }
-  return b.done();
+  cellOffset(rowOffset, cell) {
+    return cellOffsets(this.text, rowOffset, this.delimiter)[cell];
+  }
+};
+function lineCount(text) {
+  let lines = text.length > 0 && !text.endsWith("\n") ? 1 : 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
+  return lines;
 }
 
 // src/core/metrics/summary.ts

@@ -12,7 +12,7 @@ import {
   decodeJsonString,
   require_dist,
   require_picomatch
-} from "./chunk-53OAURVT.js";
+} from "./chunk-BKHNX6DD.js";
 import {
   __commonJS,
   __export,

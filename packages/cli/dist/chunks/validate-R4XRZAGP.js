@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-XXVKYBIC.js";
+} from "./chunk-RCW7YATK.js";
 import {
   ConfigError,
   InputError,
@@ -22,14 +22,14 @@ import {
   renderFindingsText,
   renderText,
   validateCard
-} from "./chunk-JBJFP23Z.js";
+} from "./chunk-4C5LONYE.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   require_picomatch
-} from "./chunk-53OAURVT.js";
+} from "./chunk-BKHNX6DD.js";
 import {
   __toESM
 } from "./chunk-FVVK2O27.js";
