@@ -7370,6 +7370,9 @@ var require_dist = __commonJS({
 // src/node/bootstrap-worker.ts
 import { parentPort } from "node:worker_threads";
 
+// src/core/metrics/json.ts
+var POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 // src/core/metrics/text.ts
 var MAX_METRICS_BYTES = 10 * 1024 * 1024;
 var MAX_PREDICTIONS_BYTES = 200 * 1024 * 1024;
@@ -7382,7 +7385,7 @@ var import_yaml = __toESM(require_dist(), 1);
 var CHUNK_BYTES = 1 << 20;
 var UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
-var POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+var POW102 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 // src/core/metrics/seed.ts
 function seedState(seed) {
@@ -7736,6 +7739,9 @@ function logGamma(x) {
   }
   return result;
 }
+
+// src/core/metrics/compare.ts
+var NO_RULES = Object.freeze([]);
 
 // src/node/parallel-bootstrap.ts
 var CLAIMED = 1;

@@ -54019,6 +54019,144 @@ function readRecord(text, pos, delimiter, offsets) {
   }
 }
 
+// src/core/metrics/table.ts
+var NUMBER2 = 0;
+var PERCENT2 = 1;
+var INVALID2 = 2;
+var TEXT = 3;
+var FIRST_CAPACITY = 16;
+var MetricTable = class _MetricTable {
+  names = [];
+  kinds = new Uint8Array(FIRST_CAPACITY);
+  numbers = new Float64Array(FIRST_CAPACITY);
+  lines = new Int32Array(FIRST_CAPACITY);
+  columns = new Int32Array(FIRST_CAPACITY);
+  /** The text of rows that are text, and the raw spelling of invalid ones: few. */
+  texts = /* @__PURE__ */ new Map();
+  index = null;
+  /** A table of these entries; a key given twice keeps its first place and its last value, as a Map does. */
+  static of(entries) {
+    const table = new _MetricTable();
+    for (const e of entries) {
+      const row2 = table.indexOf(e.key);
+      if (row2 === -1) table.push(e.key, e.value, e.line, e.column);
+      else table.replace(row2, e.value, e.line, e.column);
+    }
+    return table;
+  }
+  get size() {
+    return this.names.length;
+  }
+  /** The row of `key`, or -1. */
+  indexOf(key) {
+    if (this.index === null) {
+      this.index = /* @__PURE__ */ new Map();
+      for (let i = 0; i < this.names.length; i++) this.index.set(this.names[i], i);
+    }
+    return this.index.get(key) ?? -1;
+  }
+  has(key) {
+    return this.indexOf(key) !== -1;
+  }
+  get(key) {
+    const row2 = this.indexOf(key);
+    return row2 === -1 ? void 0 : this.entryAt(row2);
+  }
+  keyAt(row2) {
+    return this.names[row2];
+  }
+  /** 1-based line of row's value in the file. */
+  lineAt(row2) {
+    return this.lines[row2];
+  }
+  valueAt(row2) {
+    switch (this.kinds[row2]) {
+      case NUMBER2:
+        return { kind: "number", value: this.numbers[row2] };
+      case PERCENT2:
+        return { kind: "number", value: this.numbers[row2], percent: true };
+      case INVALID2:
+        return { kind: "invalid", raw: this.texts.get(row2) };
+      default:
+        return { kind: "text", value: this.texts.get(row2) };
+    }
+  }
+  entryAt(row2) {
+    return { key: this.names[row2], value: this.valueAt(row2), line: this.lines[row2], column: this.columns[row2] };
+  }
+  /** Adds a metric the caller knows is new; returns its row. */
+  push(key, value, line, column) {
+    const row2 = this.names.length;
+    if (row2 === this.kinds.length) this.grow();
+    this.names.push(key);
+    this.index?.set(key, row2);
+    this.write(row2, value, line, column);
+    return row2;
+  }
+  /** `push` of a finite number, without a value object: the JSON reader's usual case. */
+  pushNumber(key, value, line, column) {
+    const row2 = this.names.length;
+    if (row2 === this.kinds.length) this.grow();
+    this.names.push(key);
+    this.index?.set(key, row2);
+    this.kinds[row2] = NUMBER2;
+    this.numbers[row2] = value;
+    this.lines[row2] = line;
+    this.columns[row2] = column;
+    return row2;
+  }
+  /** A later value of row's key: it takes the row's place (as a Map's `set` of a key it has). */
+  replace(row2, value, line, column) {
+    this.texts.delete(row2);
+    this.write(row2, value, line, column);
+  }
+  keys() {
+    return this.names.values();
+  }
+  *values() {
+    for (let row2 = 0; row2 < this.names.length; row2++) yield this.entryAt(row2);
+  }
+  *entries() {
+    for (let row2 = 0; row2 < this.names.length; row2++) yield [this.names[row2], this.entryAt(row2)];
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  write(row2, value, line, column) {
+    this.lines[row2] = line;
+    this.columns[row2] = column;
+    switch (value.kind) {
+      case "number":
+        this.kinds[row2] = value.percent ? PERCENT2 : NUMBER2;
+        this.numbers[row2] = value.value;
+        break;
+      case "invalid":
+        this.kinds[row2] = INVALID2;
+        this.texts.set(row2, value.raw);
+        break;
+      case "text":
+        this.kinds[row2] = TEXT;
+        this.texts.set(row2, value.value);
+        break;
+    }
+  }
+  grow() {
+    const capacity = this.kinds.length * 2;
+    const kinds = new Uint8Array(capacity);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    const numbers = new Float64Array(capacity);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
+    const lines = new Int32Array(capacity);
+    lines.set(this.lines);
+    this.lines = lines;
+    const columns = new Int32Array(capacity);
+    columns.set(this.columns);
+    this.columns = columns;
+  }
+};
+
 // src/core/metrics/flatten.ts
 var MAX_METRICS = 1e5;
 var TooManyMetricsError = class extends Error {
@@ -54029,25 +54167,52 @@ var TooManyMetricsError = class extends Error {
   offset;
 };
 var MetricCollector = class {
-  constructor(locator, notes) {
+  constructor(locator, notes, options = {}) {
     this.locator = locator;
     this.notes = notes;
+    this.everywhere = !options.scoped;
   }
   locator;
   notes;
-  metrics = /* @__PURE__ */ new Map();
-  add(key, value, offset) {
-    const { line, column } = this.locator.at(offset);
-    const previous2 = this.metrics.get(key);
-    if (previous2) {
-      this.notes.add(line, column, "metrics/duplicate-key", `\`${key}\` appears twice (first on line ${previous2.line}); the later value is used.`);
-    } else if (this.metrics.size >= MAX_METRICS) {
-      throw new TooManyMetricsError(offset);
+  metrics = new MetricTable();
+  everywhere;
+  /**
+   * From now on a duplicate is looked for in the whole table: a key was read that could give
+   * two paths the same flat name (`{"a.b": 1, "a": {"b": 2}}`), which a per-object scope
+   * cannot see.
+   */
+  checkEverywhere() {
+    this.everywhere = true;
+  }
+  /** Whether scopes are still used (the reader can then skip keeping them). */
+  get scoped() {
+    return !this.everywhere;
+  }
+  /** `add` of a number, as `numberValue(value)`; a finite one new to its scope needs no value object. */
+  addNumber(key, value, offset, scope) {
+    if (this.everywhere || scope === null || !Number.isFinite(value) || scope.has(key) || this.metrics.size >= MAX_METRICS) {
+      this.add(key, numberValue(value), offset, scope);
+      return;
     }
-    this.metrics.set(key, { key, value, line, column });
+    const line = this.locator.lineAt(offset);
+    scope.set(key, this.metrics.pushNumber(key, value, line, this.locator.columnAt(offset)));
+  }
+  add(key, value, offset, scope = null) {
+    const line = this.locator.lineAt(offset);
+    const column = this.locator.columnAt(offset);
+    const table = this.metrics;
+    const previous2 = this.everywhere || scope === null ? table.indexOf(key) : scope.get(key) ?? -1;
+    if (previous2 !== -1) {
+      this.notes.add(line, column, "metrics/duplicate-key", `\`${key}\` appears twice (first on line ${table.lineAt(previous2)}); the later value is used.`);
+      table.replace(previous2, value, line, column);
+      return;
+    }
+    if (table.size >= MAX_METRICS) throw new TooManyMetricsError(offset);
+    const row2 = table.push(key, value, line, column);
+    if (!this.everywhere && scope !== null) scope.set(key, row2);
   }
   /** A value from a string: percents become numbers, with a note either way it might surprise. */
-  addString(key, text, offset) {
+  addString(key, text, offset, scope = null) {
     const reading = readStringValue(text);
     const { line, column } = this.locator.at(offset);
     if (reading.why === "percent" && reading.value.kind === "number") {
@@ -54061,7 +54226,7 @@ var MetricCollector = class {
     } else if (reading.why === "numeric-string") {
       this.notes.add(line, column, "metrics/numeric-string", `\`${key}\`: ${JSON.stringify(text)} is a string, so it is shown but not compared.`, "Write it as a number, without quotes.");
     }
-    this.add(key, reading.value, offset);
+    this.add(key, reading.value, offset, scope);
   }
 };
 function flattenTree(tree, collector, notes, locator) {
@@ -54093,19 +54258,19 @@ function noteList(key, items, offset, notes, locator) {
   const { line, column } = locator.at(offset);
   notes.add(line, column, "metrics/ignored-list", `\`${key}\` is a list (${items} items); lists are not metrics and are ignored.`, "Give each value its own key to compare it.");
 }
-function addScalar(key, value, collector) {
+function addScalar(key, value, collector, scope = null) {
   switch (value.kind) {
     case "number":
-      collector.add(key, numberValue(value.value), value.offset);
+      collector.add(key, numberValue(value.value), value.offset, scope);
       break;
     case "string":
-      collector.addString(key, value.value, value.offset);
+      collector.addString(key, value.value, value.offset, scope);
       break;
     case "bool":
-      collector.add(key, { kind: "text", value: String(value.value) }, value.offset);
+      collector.add(key, { kind: "text", value: String(value.value) }, value.offset, scope);
       break;
     case "null":
-      collector.add(key, { kind: "invalid", raw: "null" }, value.offset);
+      collector.add(key, { kind: "invalid", raw: "null" }, value.offset, scope);
       break;
   }
 }
@@ -54206,6 +54371,30 @@ function numberEnd(text, start) {
   }
   return i;
 }
+var POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+function decimalValue(text, start, end) {
+  let i = start;
+  const negative = text.charCodeAt(i) === 45;
+  if (negative) i++;
+  let integer2 = 0;
+  let fraction = 0;
+  let c = text.charCodeAt(i);
+  while (i < end && isDigit(c)) {
+    integer2 = integer2 * 10 + (c - 48);
+    c = text.charCodeAt(++i);
+  }
+  if (i < end && c === 46) {
+    c = text.charCodeAt(++i);
+    while (i < end && isDigit(c)) {
+      integer2 = integer2 * 10 + (c - 48);
+      fraction++;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (i < end || fraction > 22 || integer2 > Number.MAX_SAFE_INTEGER) return Number(text.slice(start, end));
+  const value = fraction === 0 ? integer2 : integer2 / POW10[fraction];
+  return negative ? -value : value;
+}
 var Parser2 = class {
   constructor(text) {
     this.text = text;
@@ -54275,20 +54464,30 @@ var Parser2 = class {
   flatObject(depth, prefix, sink, top) {
     if (depth > MAX_DEPTH2) this.fail("too deep");
     const text = this.text;
+    const collector = sink.collector;
     this.pos++;
     this.skipSpace();
     if (text[this.pos] === "}") {
       this.pos++;
       return;
     }
+    const scope = collector.scoped ? /* @__PURE__ */ new Map() : null;
+    let objects = null;
     for (; ; ) {
       if (text[this.pos] !== '"') this.fail("expected a key");
       const key = this.string();
+      if (collector.scoped && (key === "" || key.includes("."))) collector.checkEverywhere();
       this.skipSpace();
       if (text[this.pos] !== ":") this.fail('expected ":"');
       this.pos++;
       this.skipSpace();
-      const kind = this.flatValue(depth, flatKey(prefix, key), sink);
+      const flat = flatKey(prefix, key);
+      if (text[this.pos] === "{" && collector.scoped) {
+        objects ??= /* @__PURE__ */ new Set();
+        if (objects.has(flat)) collector.checkEverywhere();
+        else objects.add(flat);
+      }
+      const kind = this.flatValue(depth, flat, sink, scope);
       if (top !== null && CARD_KEYS.has(key)) top.set(key, kind);
       this.skipSpace();
       const next = text[this.pos];
@@ -54304,7 +54503,7 @@ var Parser2 = class {
     }
   }
   /** `value(depth)` for the value of `key`, into the sink; returns its kind. */
-  flatValue(depth, key, sink) {
+  flatValue(depth, key, sink, scope) {
     const offset = this.pos;
     const c = this.text[offset];
     if (c === "{") {
@@ -54317,8 +54516,17 @@ var Parser2 = class {
       noteList(key, list.kind === "list" ? list.items.length : 0, offset, sink.notes, sink.locator);
       return "list";
     }
+    const text = this.text;
+    const code = text.charCodeAt(offset);
+    if (isDigit(code) || code === 45 && isDigit(text.charCodeAt(offset + 1))) {
+      if (++this.nodes > MAX_NODES) this.fail("too many values");
+      const end = numberEnd(text, offset);
+      this.pos = end;
+      sink.collector.addNumber(key, decimalValue(text, offset, end), offset, scope);
+      return "number";
+    }
     const value = this.value(depth);
-    if (value.kind !== "map" && value.kind !== "list") addScalar(key, value, sink.collector);
+    if (value.kind !== "map" && value.kind !== "list") addScalar(key, value, sink.collector, scope);
     return value.kind;
   }
   word(word, tree) {
@@ -54388,6 +54596,16 @@ var Parser2 = class {
     }
   }
   string() {
+    const text = this.text;
+    const start = this.pos + 1;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 92 || c < 32) break;
+    }
     const read = decodeJsonString(this.text, this.pos);
     if (read.ok) {
       this.pos = read.end;
@@ -54475,10 +54693,21 @@ var Locator = class {
   /** The line (0-based) of the last lookup: readers ask in file order, so the next is nearly always it or the one after. */
   last = 0;
   at(offset) {
+    return { line: this.lineAt(offset), column: this.columnAt(offset) };
+  }
+  /** `at(offset).line`, without the object: readers ask for every metric (issue 12). */
+  lineAt(offset) {
     const starts = this.starts ??= lineStarts(this.text);
     const line = this.lineOf(starts, offset);
     this.last = line;
-    return { line: line + 1 + this.lineOffset, column: offset - starts[line] + 1 };
+    return line + 1 + this.lineOffset;
+  }
+  /** `at(offset).column`; right after `lineAt` of the same offset it costs one comparison. */
+  columnAt(offset) {
+    const starts = this.starts ??= lineStarts(this.text);
+    const line = this.lineOf(starts, offset);
+    this.last = line;
+    return offset - starts[line] + 1;
   }
   lineOf(starts, offset) {
     const last = this.last;
@@ -54656,7 +54885,7 @@ function readTreeMetrics(file2, text, syntax, lineOffset, cardOnly = false) {
   const locator = new Locator(text, lineOffset);
   if (syntax === "json" && !cardOnly) {
     const notes2 = new Notes();
-    const collector2 = new MetricCollector(locator, notes2);
+    const collector2 = new MetricCollector(locator, notes2, { scoped: true });
     if (streamJsonMetrics(text, collector2, notes2, locator) === "metrics") {
       return { ok: true, value: { file: file2, format: "json", metrics: collector2.metrics, notes: notes2.done(), model: null } };
     }
@@ -55184,8 +55413,8 @@ function addRecord(b, record2, lineNo) {
   }
   return null;
 }
-var TEXT = "";
-var POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+var TEXT2 = "";
+var POW102 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 var isSpace = (c) => c === 32 || c === 9 || c === 13 || c === 10;
 var at2 = (bytes, i) => i < bytes.length ? bytes[i] : -1;
 function sameAscii(s, bytes, start, end) {
@@ -55236,7 +55465,7 @@ function scanFlatRecord(text, start, end, record2) {
           if (d === 92 || d < 32 || d >= 128) return false;
         }
         if (v >= end) return false;
-        value = name === "id" ? ascii(text, i + 1, v) : TEXT;
+        value = name === "id" ? ascii(text, i + 1, v) : TEXT2;
         i = v + 1;
       } else if (c === 45 || c >= 48 && c <= 57) {
         const negative = c === 45;
@@ -55266,7 +55495,7 @@ function scanFlatRecord(text, start, end, record2) {
         }
         const e = at2(text, v);
         if (e === 101 || e === 69 || digits > 15) return false;
-        const magnitude = fraction === 0 ? m : m / POW10[fraction];
+        const magnitude = fraction === 0 ? m : m / POW102[fraction];
         value = negative ? -magnitude : magnitude;
         i = v;
       } else if (c === 116 && sameAscii("true", text, i, i + 4)) {
@@ -56266,6 +56495,7 @@ function formatNote(file2, note) {
 
 // src/core/metrics/compare.ts
 var RELATIVE_NOISE = 1e-9;
+var NO_RULES = Object.freeze([]);
 var STATUSES = ["improved", "regressed", "unchanged", "changed", "added", "removed", "invalid"];
 function compareMetrics(base, head, options = {}) {
   const rules = options.rules ?? [];
@@ -56275,24 +56505,24 @@ function compareMetrics(base, head, options = {}) {
   const keys = [];
   const baseValues = [];
   const headValues = [];
-  const headKeys = head.metrics.keys();
-  const headEntries = head.metrics.values();
+  const baseTable = base.metrics;
+  const headTable = head.metrics;
   let shared = 0;
-  for (const [key, entry] of base.metrics) {
-    const nextKey = headKeys.next();
-    const nextEntry = headEntries.next();
-    const h = !nextKey.done && nextKey.value === key ? nextEntry.value : head.metrics.get(key);
-    if (h) shared++;
+  for (let row2 = 0; row2 < baseTable.size; row2++) {
+    const key = baseTable.keyAt(row2);
+    const h = row2 < headTable.size && headTable.keyAt(row2) === key ? row2 : headTable.indexOf(key);
+    if (h !== -1) shared++;
     keys.push(key);
-    baseValues.push(entry.value);
-    headValues.push(h ? h.value : null);
+    baseValues.push(baseTable.valueAt(row2));
+    headValues.push(h === -1 ? null : headTable.valueAt(h));
   }
-  if (shared < head.metrics.size) {
-    for (const [key, entry] of head.metrics) {
-      if (base.metrics.has(key)) continue;
+  if (shared < headTable.size) {
+    for (let row2 = 0; row2 < headTable.size; row2++) {
+      const key = headTable.keyAt(row2);
+      if (baseTable.has(key)) continue;
       keys.push(key);
       baseValues.push(null);
-      headValues.push(entry.value);
+      headValues.push(headTable.valueAt(row2));
     }
   }
   const columnFor = mapColumns(keys, significance, notes);
@@ -56322,7 +56552,7 @@ function compareMetrics(base, head, options = {}) {
       goal,
       goalSource: source,
       rule: m?.index ?? null,
-      rules: m?.indices ?? [],
+      rules: m?.indices ?? NO_RULES,
       gate,
       reason,
       ci,
@@ -56474,14 +56704,29 @@ ${text}`;
 
 // src/render/metrics-present.ts
 var STATUS_RANK = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
-function displayOrder(rows) {
-  const ranks = Object.keys(STATUS_RANK).length;
-  const buckets = Array.from({ length: 2 * ranks }, () => []);
-  for (const row2 of rows) buckets[(row2.gate === "fail" ? 0 : ranks) + STATUS_RANK[row2.status]].push(row2);
-  return buckets.flat();
-}
-function isQuiet(row2) {
-  return row2.status === "unchanged" && row2.gate !== "fail";
+var RANKS = Object.keys(STATUS_RANK).length;
+var QUIET = RANKS + STATUS_RANK.unchanged;
+function displayGroups(rows) {
+  const buckets = Array.from({ length: 2 * RANKS }, () => []);
+  const noted = [];
+  let anySignificant = false;
+  for (const row2 of rows) {
+    const bucket = (row2.gate === "fail" ? 0 : RANKS) + STATUS_RANK[row2.status];
+    buckets[bucket].push(row2);
+    if (row2.note) noted.push({ row: row2, bucket });
+    if (row2.significant) anySignificant = true;
+  }
+  const changed = buckets.slice(0, QUIET).flat();
+  const unchanged = buckets[QUIET];
+  return {
+    ordered: unchanged.length === 0 ? changed : changed.concat(unchanged),
+    failed: buckets.slice(0, RANKS).flat(),
+    changed,
+    unchanged,
+    // Notes are few: a stable sort by bucket puts them in display order.
+    noted: noted.sort((a, b) => a.bucket - b.bucket).map((n) => n.row),
+    anySignificant
+  };
 }
 function formatValues(row2) {
   const { base, head } = row2;
@@ -56566,19 +56811,17 @@ var STATUS_LABEL = {
 var TABLE_HEAD = ["| Metric | Base | Head | \u0394 | \u0394% | 95 % CI | Status |", "| :-- | --: | --: | --: | --: | :-- | :-- |"];
 function renderMarkdown(diff, options) {
   const { maxLength } = options;
-  const ordered = displayOrder(diff.rows);
-  const changed = ordered.filter((r) => !isQuiet(r));
-  const unchanged = ordered.filter(isQuiet);
+  const { ordered, failed: failedRows, changed, unchanged, noted, anySignificant } = displayGroups(diff.rows);
   const head = [verdictLine(diff, options), "", summaryLine(diff, options)].join("\n");
-  const failed = failedGates(ordered);
+  const failed = failedGates(failedRows);
   const empty = diff.rows.length === 0 ? "_Neither file has any metrics._" : changed.length === 0 ? "_No metric changed._" : null;
   const changedRows = new LazyRows(changed, maxLength);
   const unchangedRows = new LazyRows(unchanged, maxLength);
   const detailsOpen = `<details><summary>${plural(unchanged.length, "unchanged metric")}</summary>`;
-  const bold = diff.rows.some((r) => r.significant) ? "_Intervals in bold exclude 0: the change is significant at 95 %._" : null;
+  const bold = anySignificant ? "_Intervals in bold exclude 0: the change is significant at 95 %._" : null;
   const chart = mermaidChart(ordered);
   const significance = significanceLine(diff);
-  const notes = notesBlock(diff, ordered);
+  const notes = notesBlock(diff, noted);
   const hiddenNote = (hidden) => `> [!NOTE]
 > ${plural(hidden, "metric")} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`;
   const assemble = (nChanged2, nUnchanged2, withChart, withNotes2) => {
@@ -56679,8 +56922,7 @@ function summaryLine(diff, options) {
 function metricName(name, inTable) {
   return inlineCode(truncate(name, MAX_NAME_CHARS), { inTable });
 }
-function failedGates(rows) {
-  const failed = rows.filter((r) => r.gate === "fail");
+function failedGates(failed) {
   if (failed.length === 0) return null;
   const lines = ["**Failed gates**", ""];
   for (const row2 of failed.slice(0, MAX_FAILED_LISTED)) lines.push(`- ${metricName(row2.metric, false)}: ${escapeMarkdown(truncate(row2.reason, MAX_REASON_CHARS))}`);
@@ -56701,29 +56943,28 @@ function significanceLine(diff) {
   const unpaired = s.baseOnly + s.headOnly;
   return `**Significance**: ${escapeMarkdown(s.reason)}${unpaired ? ` (${plural(unpaired, "unpaired id")} left out)` : ""}.`;
 }
-function notesBlock(diff, rows) {
-  const all = [...rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...diff.notes];
+function notesBlock(diff, noted) {
+  const all = [...noted.map((r) => `${r.metric}: ${r.note}`), ...diff.notes];
   if (all.length === 0) return null;
   const lines = all.slice(0, MAX_NOTES_SHOWN).map((n) => `- ${escapeMarkdown(truncate(n, 500))}`);
   if (all.length > MAX_NOTES_SHOWN) lines.push(`- \u2026and ${(all.length - MAX_NOTES_SHOWN).toLocaleString("en-US")} more`);
   return [`<details><summary>${plural(all.length, "note")} about the inputs</summary>`, "", ...lines, "", "</details>"].join("\n");
 }
 function mermaidChart(rows) {
-  const candidates = rows.filter(
-    (r) => (r.gate !== "none" || r.status !== "unchanged") && r.base?.kind === "number" && r.head?.kind === "number" && r.base.value >= 0 && r.head.value >= 0 && (r.base.value > 0 || r.head.value > 0)
-  );
-  const ordered = [...candidates.filter((r) => r.gate !== "none"), ...candidates.filter((r) => r.gate === "none")];
-  const first = ordered[0];
-  if (!first) return null;
+  const candidate = (r) => (r.gate !== "none" || r.status !== "unchanged") && r.base?.kind === "number" && r.head?.kind === "number" && r.base.value >= 0 && r.head.value >= 0 && (r.base.value > 0 || r.head.value > 0);
   const scale = (r) => {
     const top2 = Math.max(num(r.base), num(r.head));
     return top2 <= 1 ? "unit" : String(Math.floor(Math.log10(top2)));
   };
-  const firstScale = scale(first);
+  let firstScale = null;
   const chosen = [];
-  for (const r of ordered) {
-    if (chosen.length === CHART_METRICS) break;
-    if (scale(r) === firstScale) chosen.push(r);
+  for (const gated of [true, false]) {
+    for (const r of rows) {
+      if (chosen.length === CHART_METRICS) break;
+      if (r.gate !== "none" !== gated || !candidate(r)) continue;
+      firstScale ??= scale(r);
+      if (scale(r) === firstScale) chosen.push(r);
+    }
   }
   if (chosen.length < 2) return null;
   const labels = [];

@@ -6,10 +6,10 @@ import {
   MAX_THREADS,
   MAX_THREADS_ASKED,
   parallelBlocks
-} from "./chunk-IEOP7MBI.js";
+} from "./chunk-AFYWGQ74.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-RCW7YATK.js";
+} from "./chunk-B7QO5YAV.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -26,7 +26,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-4C5LONYE.js";
+} from "./chunk-F5LXGE32.js";
 import {
   CliError,
   EXIT
@@ -38,6 +38,7 @@ import {
   MAX_METRICS_BYTES,
   MAX_PREDICTIONS_BYTES,
   MAX_RESAMPLES,
+  MetricTable,
   compareMetrics,
   explainMetric,
   formatInputError,
@@ -52,7 +53,7 @@ import {
   readPredictionsChunked,
   statusSummary,
   verdictText
-} from "./chunk-BKHNX6DD.js";
+} from "./chunk-CXCWCUZF.js";
 import {
   plural,
   truncate
@@ -65,10 +66,31 @@ import { resolve as resolve3 } from "node:path";
 // src/render/metrics-present.ts
 var STATUS_RANK = { regressed: 0, invalid: 1, removed: 2, changed: 3, added: 4, improved: 5, unchanged: 6 };
 function displayOrder(rows) {
-  const ranks = Object.keys(STATUS_RANK).length;
-  const buckets = Array.from({ length: 2 * ranks }, () => []);
-  for (const row of rows) buckets[(row.gate === "fail" ? 0 : ranks) + STATUS_RANK[row.status]].push(row);
-  return buckets.flat();
+  return displayGroups(rows).ordered;
+}
+var RANKS = Object.keys(STATUS_RANK).length;
+var QUIET = RANKS + STATUS_RANK.unchanged;
+function displayGroups(rows) {
+  const buckets = Array.from({ length: 2 * RANKS }, () => []);
+  const noted = [];
+  let anySignificant = false;
+  for (const row of rows) {
+    const bucket = (row.gate === "fail" ? 0 : RANKS) + STATUS_RANK[row.status];
+    buckets[bucket].push(row);
+    if (row.note) noted.push({ row, bucket });
+    if (row.significant) anySignificant = true;
+  }
+  const changed = buckets.slice(0, QUIET).flat();
+  const unchanged = buckets[QUIET];
+  return {
+    ordered: unchanged.length === 0 ? changed : changed.concat(unchanged),
+    failed: buckets.slice(0, RANKS).flat(),
+    changed,
+    unchanged,
+    // Notes are few: a stable sort by bucket puts them in display order.
+    noted: noted.sort((a, b) => a.bucket - b.bucket).map((n) => n.row),
+    anySignificant
+  };
 }
 function isQuiet(row) {
   return row.status === "unchanged" && row.gate !== "fail";
@@ -156,19 +178,17 @@ var STATUS_LABEL = {
 var TABLE_HEAD = ["| Metric | Base | Head | \u0394 | \u0394% | 95 % CI | Status |", "| :-- | --: | --: | --: | --: | :-- | :-- |"];
 function renderMarkdown(diff, options) {
   const { maxLength } = options;
-  const ordered = displayOrder(diff.rows);
-  const changed = ordered.filter((r) => !isQuiet(r));
-  const unchanged = ordered.filter(isQuiet);
+  const { ordered, failed: failedRows, changed, unchanged, noted, anySignificant } = displayGroups(diff.rows);
   const head = [verdictLine(diff, options), "", summaryLine(diff, options)].join("\n");
-  const failed = failedGates(ordered);
+  const failed = failedGates(failedRows);
   const empty = diff.rows.length === 0 ? "_Neither file has any metrics._" : changed.length === 0 ? "_No metric changed._" : null;
   const changedRows = new LazyRows(changed, maxLength);
   const unchangedRows = new LazyRows(unchanged, maxLength);
   const detailsOpen = `<details><summary>${plural(unchanged.length, "unchanged metric")}</summary>`;
-  const bold = diff.rows.some((r) => r.significant) ? "_Intervals in bold exclude 0: the change is significant at 95 %._" : null;
+  const bold = anySignificant ? "_Intervals in bold exclude 0: the change is significant at 95 %._" : null;
   const chart = mermaidChart(ordered);
   const significance = significanceLine(diff);
-  const notes = notesBlock(diff, ordered);
+  const notes = notesBlock(diff, noted);
   const hiddenNote = (hidden) => `> [!NOTE]
 > ${plural(hidden, "metric")} not shown, to fit the size limit. \`modelgate diff --format json\` lists every metric.`;
   const assemble = (nChanged2, nUnchanged2, withChart, withNotes2) => {
@@ -269,8 +289,7 @@ function summaryLine(diff, options) {
 function metricName(name, inTable) {
   return inlineCode(truncate(name, MAX_NAME_CHARS), { inTable });
 }
-function failedGates(rows) {
-  const failed = rows.filter((r) => r.gate === "fail");
+function failedGates(failed) {
   if (failed.length === 0) return null;
   const lines = ["**Failed gates**", ""];
   for (const row of failed.slice(0, MAX_FAILED_LISTED)) lines.push(`- ${metricName(row.metric, false)}: ${escapeMarkdown(truncate(row.reason, MAX_REASON_CHARS))}`);
@@ -291,29 +310,28 @@ function significanceLine(diff) {
   const unpaired = s.baseOnly + s.headOnly;
   return `**Significance**: ${escapeMarkdown(s.reason)}${unpaired ? ` (${plural(unpaired, "unpaired id")} left out)` : ""}.`;
 }
-function notesBlock(diff, rows) {
-  const all = [...rows.filter((r) => r.note).map((r) => `${r.metric}: ${r.note}`), ...diff.notes];
+function notesBlock(diff, noted) {
+  const all = [...noted.map((r) => `${r.metric}: ${r.note}`), ...diff.notes];
   if (all.length === 0) return null;
   const lines = all.slice(0, MAX_NOTES_SHOWN).map((n) => `- ${escapeMarkdown(truncate(n, 500))}`);
   if (all.length > MAX_NOTES_SHOWN) lines.push(`- \u2026and ${(all.length - MAX_NOTES_SHOWN).toLocaleString("en-US")} more`);
   return [`<details><summary>${plural(all.length, "note")} about the inputs</summary>`, "", ...lines, "", "</details>"].join("\n");
 }
 function mermaidChart(rows) {
-  const candidates = rows.filter(
-    (r) => (r.gate !== "none" || r.status !== "unchanged") && r.base?.kind === "number" && r.head?.kind === "number" && r.base.value >= 0 && r.head.value >= 0 && (r.base.value > 0 || r.head.value > 0)
-  );
-  const ordered = [...candidates.filter((r) => r.gate !== "none"), ...candidates.filter((r) => r.gate === "none")];
-  const first = ordered[0];
-  if (!first) return null;
+  const candidate = (r) => (r.gate !== "none" || r.status !== "unchanged") && r.base?.kind === "number" && r.head?.kind === "number" && r.base.value >= 0 && r.head.value >= 0 && (r.base.value > 0 || r.head.value > 0);
   const scale = (r) => {
     const top2 = Math.max(num(r.base), num(r.head));
     return top2 <= 1 ? "unit" : String(Math.floor(Math.log10(top2)));
   };
-  const firstScale = scale(first);
+  let firstScale = null;
   const chosen = [];
-  for (const r of ordered) {
-    if (chosen.length === CHART_METRICS) break;
-    if (scale(r) === firstScale) chosen.push(r);
+  for (const gated of [true, false]) {
+    for (const r of rows) {
+      if (chosen.length === CHART_METRICS) break;
+      if (r.gate !== "none" !== gated || !candidate(r)) continue;
+      firstScale ??= scale(r);
+      if (scale(r) === firstScale) chosen.push(r);
+    }
   }
   if (chosen.length < 2) return null;
   const labels = [];
@@ -491,7 +509,7 @@ function readMetricsBytes(name, bytes) {
   return result.value;
 }
 function emptyMetrics(file) {
-  return { file, format: "json", metrics: /* @__PURE__ */ new Map(), notes: [], model: null };
+  return { file, format: "json", metrics: new MetricTable(), notes: [], model: null };
 }
 
 // src/node/read-metrics.ts

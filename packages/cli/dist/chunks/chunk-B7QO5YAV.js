@@ -4,14 +4,14 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict
-} from "./chunk-4C5LONYE.js";
+} from "./chunk-F5LXGE32.js";
 import {
   findingSpan,
   findingText
 } from "./chunk-EMOS75I2.js";
 import {
   verdictText
-} from "./chunk-BKHNX6DD.js";
+} from "./chunk-CXCWCUZF.js";
 
 // src/render/workflow-commands.ts
 function escapeCommandData(text) {

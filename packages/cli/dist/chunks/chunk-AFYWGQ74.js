@@ -6,7 +6,7 @@ import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunk-BKHNX6DD.js";
+} from "./chunk-CXCWCUZF.js";
 
 // src/node/parallel-bootstrap.ts
 import { availableParallelism } from "node:os";

@@ -12,7 +12,7 @@ import {
   decodeJsonString,
   require_dist,
   require_picomatch
-} from "./chunk-BKHNX6DD.js";
+} from "./chunk-CXCWCUZF.js";
 import {
   __commonJS,
   __export,

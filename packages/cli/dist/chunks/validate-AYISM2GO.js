@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-RCW7YATK.js";
+} from "./chunk-B7QO5YAV.js";
 import {
   ConfigError,
   InputError,
@@ -22,14 +22,14 @@ import {
   renderFindingsText,
   renderText,
   validateCard
-} from "./chunk-4C5LONYE.js";
+} from "./chunk-F5LXGE32.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   require_picomatch
-} from "./chunk-BKHNX6DD.js";
+} from "./chunk-CXCWCUZF.js";
 import {
   __toESM
 } from "./chunk-FVVK2O27.js";

@@ -12,14 +12,14 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-4C5LONYE.js";
+} from "./chunk-F5LXGE32.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   explainMetric
-} from "./chunk-BKHNX6DD.js";
+} from "./chunk-CXCWCUZF.js";
 import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts

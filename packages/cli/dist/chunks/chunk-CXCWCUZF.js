@@ -9155,10 +9155,21 @@ var Locator = class {
   /** The line (0-based) of the last lookup: readers ask in file order, so the next is nearly always it or the one after. */
   last = 0;
   at(offset) {
+    return { line: this.lineAt(offset), column: this.columnAt(offset) };
+  }
+  /** `at(offset).line`, without the object: readers ask for every metric (issue 12). */
+  lineAt(offset) {
     const starts = this.starts ??= lineStarts(this.text);
     const line = this.lineOf(starts, offset);
     this.last = line;
-    return { line: line + 1 + this.lineOffset, column: offset - starts[line] + 1 };
+    return line + 1 + this.lineOffset;
+  }
+  /** `at(offset).column`; right after `lineAt` of the same offset it costs one comparison. */
+  columnAt(offset) {
+    const starts = this.starts ??= lineStarts(this.text);
+    const line = this.lineOf(starts, offset);
+    this.last = line;
+    return offset - starts[line] + 1;
   }
   lineOf(starts, offset) {
     const last = this.last;
@@ -10110,6 +10121,7 @@ function formatNote(file, note) {
 
 // src/core/metrics/compare.ts
 var RELATIVE_NOISE = 1e-9;
+var NO_RULES = Object.freeze([]);
 var STATUSES = ["improved", "regressed", "unchanged", "changed", "added", "removed", "invalid"];
 function compareMetrics(base, head, options = {}) {
   const rules = options.rules ?? [];
@@ -10119,24 +10131,24 @@ function compareMetrics(base, head, options = {}) {
   const keys = [];
   const baseValues = [];
   const headValues = [];
-  const headKeys = head.metrics.keys();
-  const headEntries = head.metrics.values();
+  const baseTable = base.metrics;
+  const headTable = head.metrics;
   let shared = 0;
-  for (const [key, entry] of base.metrics) {
-    const nextKey = headKeys.next();
-    const nextEntry = headEntries.next();
-    const h = !nextKey.done && nextKey.value === key ? nextEntry.value : head.metrics.get(key);
-    if (h) shared++;
+  for (let row = 0; row < baseTable.size; row++) {
+    const key = baseTable.keyAt(row);
+    const h = row < headTable.size && headTable.keyAt(row) === key ? row : headTable.indexOf(key);
+    if (h !== -1) shared++;
     keys.push(key);
-    baseValues.push(entry.value);
-    headValues.push(h ? h.value : null);
+    baseValues.push(baseTable.valueAt(row));
+    headValues.push(h === -1 ? null : headTable.valueAt(h));
   }
-  if (shared < head.metrics.size) {
-    for (const [key, entry] of head.metrics) {
-      if (base.metrics.has(key)) continue;
+  if (shared < headTable.size) {
+    for (let row = 0; row < headTable.size; row++) {
+      const key = headTable.keyAt(row);
+      if (baseTable.has(key)) continue;
       keys.push(key);
       baseValues.push(null);
-      headValues.push(entry.value);
+      headValues.push(headTable.valueAt(row));
     }
   }
   const columnFor = mapColumns(keys, significance, notes);
@@ -10166,7 +10178,7 @@ function compareMetrics(base, head, options = {}) {
       goal,
       goalSource: source,
       rule: m?.index ?? null,
-      rules: m?.indices ?? [],
+      rules: m?.indices ?? NO_RULES,
       gate,
       reason,
       ci,
@@ -10631,6 +10643,144 @@ function readRecord(text, pos, delimiter, offsets) {
   }
 }
 
+// src/core/metrics/table.ts
+var NUMBER2 = 0;
+var PERCENT2 = 1;
+var INVALID = 2;
+var TEXT = 3;
+var FIRST_CAPACITY = 16;
+var MetricTable = class _MetricTable {
+  names = [];
+  kinds = new Uint8Array(FIRST_CAPACITY);
+  numbers = new Float64Array(FIRST_CAPACITY);
+  lines = new Int32Array(FIRST_CAPACITY);
+  columns = new Int32Array(FIRST_CAPACITY);
+  /** The text of rows that are text, and the raw spelling of invalid ones: few. */
+  texts = /* @__PURE__ */ new Map();
+  index = null;
+  /** A table of these entries; a key given twice keeps its first place and its last value, as a Map does. */
+  static of(entries) {
+    const table = new _MetricTable();
+    for (const e of entries) {
+      const row = table.indexOf(e.key);
+      if (row === -1) table.push(e.key, e.value, e.line, e.column);
+      else table.replace(row, e.value, e.line, e.column);
+    }
+    return table;
+  }
+  get size() {
+    return this.names.length;
+  }
+  /** The row of `key`, or -1. */
+  indexOf(key) {
+    if (this.index === null) {
+      this.index = /* @__PURE__ */ new Map();
+      for (let i = 0; i < this.names.length; i++) this.index.set(this.names[i], i);
+    }
+    return this.index.get(key) ?? -1;
+  }
+  has(key) {
+    return this.indexOf(key) !== -1;
+  }
+  get(key) {
+    const row = this.indexOf(key);
+    return row === -1 ? void 0 : this.entryAt(row);
+  }
+  keyAt(row) {
+    return this.names[row];
+  }
+  /** 1-based line of row's value in the file. */
+  lineAt(row) {
+    return this.lines[row];
+  }
+  valueAt(row) {
+    switch (this.kinds[row]) {
+      case NUMBER2:
+        return { kind: "number", value: this.numbers[row] };
+      case PERCENT2:
+        return { kind: "number", value: this.numbers[row], percent: true };
+      case INVALID:
+        return { kind: "invalid", raw: this.texts.get(row) };
+      default:
+        return { kind: "text", value: this.texts.get(row) };
+    }
+  }
+  entryAt(row) {
+    return { key: this.names[row], value: this.valueAt(row), line: this.lines[row], column: this.columns[row] };
+  }
+  /** Adds a metric the caller knows is new; returns its row. */
+  push(key, value, line, column) {
+    const row = this.names.length;
+    if (row === this.kinds.length) this.grow();
+    this.names.push(key);
+    this.index?.set(key, row);
+    this.write(row, value, line, column);
+    return row;
+  }
+  /** `push` of a finite number, without a value object: the JSON reader's usual case. */
+  pushNumber(key, value, line, column) {
+    const row = this.names.length;
+    if (row === this.kinds.length) this.grow();
+    this.names.push(key);
+    this.index?.set(key, row);
+    this.kinds[row] = NUMBER2;
+    this.numbers[row] = value;
+    this.lines[row] = line;
+    this.columns[row] = column;
+    return row;
+  }
+  /** A later value of row's key: it takes the row's place (as a Map's `set` of a key it has). */
+  replace(row, value, line, column) {
+    this.texts.delete(row);
+    this.write(row, value, line, column);
+  }
+  keys() {
+    return this.names.values();
+  }
+  *values() {
+    for (let row = 0; row < this.names.length; row++) yield this.entryAt(row);
+  }
+  *entries() {
+    for (let row = 0; row < this.names.length; row++) yield [this.names[row], this.entryAt(row)];
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  write(row, value, line, column) {
+    this.lines[row] = line;
+    this.columns[row] = column;
+    switch (value.kind) {
+      case "number":
+        this.kinds[row] = value.percent ? PERCENT2 : NUMBER2;
+        this.numbers[row] = value.value;
+        break;
+      case "invalid":
+        this.kinds[row] = INVALID;
+        this.texts.set(row, value.raw);
+        break;
+      case "text":
+        this.kinds[row] = TEXT;
+        this.texts.set(row, value.value);
+        break;
+    }
+  }
+  grow() {
+    const capacity = this.kinds.length * 2;
+    const kinds = new Uint8Array(capacity);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    const numbers = new Float64Array(capacity);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
+    const lines = new Int32Array(capacity);
+    lines.set(this.lines);
+    this.lines = lines;
+    const columns = new Int32Array(capacity);
+    columns.set(this.columns);
+    this.columns = columns;
+  }
+};
+
 // src/core/metrics/flatten.ts
 var MAX_METRICS = 1e5;
 var TooManyMetricsError = class extends Error {
@@ -10641,25 +10791,52 @@ var TooManyMetricsError = class extends Error {
   offset;
 };
 var MetricCollector = class {
-  constructor(locator, notes) {
+  constructor(locator, notes, options = {}) {
     this.locator = locator;
     this.notes = notes;
+    this.everywhere = !options.scoped;
   }
   locator;
   notes;
-  metrics = /* @__PURE__ */ new Map();
-  add(key, value, offset) {
-    const { line, column } = this.locator.at(offset);
-    const previous = this.metrics.get(key);
-    if (previous) {
-      this.notes.add(line, column, "metrics/duplicate-key", `\`${key}\` appears twice (first on line ${previous.line}); the later value is used.`);
-    } else if (this.metrics.size >= MAX_METRICS) {
-      throw new TooManyMetricsError(offset);
+  metrics = new MetricTable();
+  everywhere;
+  /**
+   * From now on a duplicate is looked for in the whole table: a key was read that could give
+   * two paths the same flat name (`{"a.b": 1, "a": {"b": 2}}`), which a per-object scope
+   * cannot see.
+   */
+  checkEverywhere() {
+    this.everywhere = true;
+  }
+  /** Whether scopes are still used (the reader can then skip keeping them). */
+  get scoped() {
+    return !this.everywhere;
+  }
+  /** `add` of a number, as `numberValue(value)`; a finite one new to its scope needs no value object. */
+  addNumber(key, value, offset, scope) {
+    if (this.everywhere || scope === null || !Number.isFinite(value) || scope.has(key) || this.metrics.size >= MAX_METRICS) {
+      this.add(key, numberValue(value), offset, scope);
+      return;
     }
-    this.metrics.set(key, { key, value, line, column });
+    const line = this.locator.lineAt(offset);
+    scope.set(key, this.metrics.pushNumber(key, value, line, this.locator.columnAt(offset)));
+  }
+  add(key, value, offset, scope = null) {
+    const line = this.locator.lineAt(offset);
+    const column = this.locator.columnAt(offset);
+    const table = this.metrics;
+    const previous = this.everywhere || scope === null ? table.indexOf(key) : scope.get(key) ?? -1;
+    if (previous !== -1) {
+      this.notes.add(line, column, "metrics/duplicate-key", `\`${key}\` appears twice (first on line ${table.lineAt(previous)}); the later value is used.`);
+      table.replace(previous, value, line, column);
+      return;
+    }
+    if (table.size >= MAX_METRICS) throw new TooManyMetricsError(offset);
+    const row = table.push(key, value, line, column);
+    if (!this.everywhere && scope !== null) scope.set(key, row);
   }
   /** A value from a string: percents become numbers, with a note either way it might surprise. */
-  addString(key, text, offset) {
+  addString(key, text, offset, scope = null) {
     const reading = readStringValue(text);
     const { line, column } = this.locator.at(offset);
     if (reading.why === "percent" && reading.value.kind === "number") {
@@ -10673,7 +10850,7 @@ var MetricCollector = class {
     } else if (reading.why === "numeric-string") {
       this.notes.add(line, column, "metrics/numeric-string", `\`${key}\`: ${JSON.stringify(text)} is a string, so it is shown but not compared.`, "Write it as a number, without quotes.");
     }
-    this.add(key, reading.value, offset);
+    this.add(key, reading.value, offset, scope);
   }
 };
 function flattenTree(tree, collector, notes, locator) {
@@ -10705,19 +10882,19 @@ function noteList(key, items, offset, notes, locator) {
   const { line, column } = locator.at(offset);
   notes.add(line, column, "metrics/ignored-list", `\`${key}\` is a list (${items} items); lists are not metrics and are ignored.`, "Give each value its own key to compare it.");
 }
-function addScalar(key, value, collector) {
+function addScalar(key, value, collector, scope = null) {
   switch (value.kind) {
     case "number":
-      collector.add(key, numberValue(value.value), value.offset);
+      collector.add(key, numberValue(value.value), value.offset, scope);
       break;
     case "string":
-      collector.addString(key, value.value, value.offset);
+      collector.addString(key, value.value, value.offset, scope);
       break;
     case "bool":
-      collector.add(key, { kind: "text", value: String(value.value) }, value.offset);
+      collector.add(key, { kind: "text", value: String(value.value) }, value.offset, scope);
       break;
     case "null":
-      collector.add(key, { kind: "invalid", raw: "null" }, value.offset);
+      collector.add(key, { kind: "invalid", raw: "null" }, value.offset, scope);
       break;
   }
 }
@@ -10818,6 +10995,30 @@ function numberEnd(text, start) {
   }
   return i;
 }
+var POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+function decimalValue(text, start, end) {
+  let i = start;
+  const negative = text.charCodeAt(i) === 45;
+  if (negative) i++;
+  let integer = 0;
+  let fraction = 0;
+  let c = text.charCodeAt(i);
+  while (i < end && isDigit(c)) {
+    integer = integer * 10 + (c - 48);
+    c = text.charCodeAt(++i);
+  }
+  if (i < end && c === 46) {
+    c = text.charCodeAt(++i);
+    while (i < end && isDigit(c)) {
+      integer = integer * 10 + (c - 48);
+      fraction++;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (i < end || fraction > 22 || integer > Number.MAX_SAFE_INTEGER) return Number(text.slice(start, end));
+  const value = fraction === 0 ? integer : integer / POW10[fraction];
+  return negative ? -value : value;
+}
 var Parser = class {
   constructor(text) {
     this.text = text;
@@ -10887,20 +11088,30 @@ var Parser = class {
   flatObject(depth, prefix, sink, top) {
     if (depth > MAX_DEPTH) this.fail("too deep");
     const text = this.text;
+    const collector = sink.collector;
     this.pos++;
     this.skipSpace();
     if (text[this.pos] === "}") {
       this.pos++;
       return;
     }
+    const scope = collector.scoped ? /* @__PURE__ */ new Map() : null;
+    let objects = null;
     for (; ; ) {
       if (text[this.pos] !== '"') this.fail("expected a key");
       const key = this.string();
+      if (collector.scoped && (key === "" || key.includes("."))) collector.checkEverywhere();
       this.skipSpace();
       if (text[this.pos] !== ":") this.fail('expected ":"');
       this.pos++;
       this.skipSpace();
-      const kind = this.flatValue(depth, flatKey(prefix, key), sink);
+      const flat = flatKey(prefix, key);
+      if (text[this.pos] === "{" && collector.scoped) {
+        objects ??= /* @__PURE__ */ new Set();
+        if (objects.has(flat)) collector.checkEverywhere();
+        else objects.add(flat);
+      }
+      const kind = this.flatValue(depth, flat, sink, scope);
       if (top !== null && CARD_KEYS.has(key)) top.set(key, kind);
       this.skipSpace();
       const next = text[this.pos];
@@ -10916,7 +11127,7 @@ var Parser = class {
     }
   }
   /** `value(depth)` for the value of `key`, into the sink; returns its kind. */
-  flatValue(depth, key, sink) {
+  flatValue(depth, key, sink, scope) {
     const offset = this.pos;
     const c = this.text[offset];
     if (c === "{") {
@@ -10929,8 +11140,17 @@ var Parser = class {
       noteList(key, list.kind === "list" ? list.items.length : 0, offset, sink.notes, sink.locator);
       return "list";
     }
+    const text = this.text;
+    const code = text.charCodeAt(offset);
+    if (isDigit(code) || code === 45 && isDigit(text.charCodeAt(offset + 1))) {
+      if (++this.nodes > MAX_NODES) this.fail("too many values");
+      const end = numberEnd(text, offset);
+      this.pos = end;
+      sink.collector.addNumber(key, decimalValue(text, offset, end), offset, scope);
+      return "number";
+    }
     const value = this.value(depth);
-    if (value.kind !== "map" && value.kind !== "list") addScalar(key, value, sink.collector);
+    if (value.kind !== "map" && value.kind !== "list") addScalar(key, value, sink.collector, scope);
     return value.kind;
   }
   word(word, tree) {
@@ -11000,6 +11220,16 @@ var Parser = class {
     }
   }
   string() {
+    const text = this.text;
+    const start = this.pos + 1;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 92 || c < 32) break;
+    }
     const read = decodeJsonString(this.text, this.pos);
     if (read.ok) {
       this.pos = read.end;
@@ -11185,7 +11415,7 @@ function readTreeMetrics(file, text, syntax, lineOffset, cardOnly = false) {
   const locator = new Locator(text, lineOffset);
   if (syntax === "json" && !cardOnly) {
     const notes2 = new Notes();
-    const collector2 = new MetricCollector(locator, notes2);
+    const collector2 = new MetricCollector(locator, notes2, { scoped: true });
     if (streamJsonMetrics(text, collector2, notes2, locator) === "metrics") {
       return { ok: true, value: { file, format: "json", metrics: collector2.metrics, notes: notes2.done(), model: null } };
     }
@@ -11645,8 +11875,8 @@ function addRecord(b, record, lineNo) {
   }
   return null;
 }
-var TEXT = "";
-var POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+var TEXT2 = "";
+var POW102 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 var isSpace = (c) => c === 32 || c === 9 || c === 13 || c === 10;
 var at = (bytes, i) => i < bytes.length ? bytes[i] : -1;
 function sameAscii(s, bytes, start, end) {
@@ -11697,7 +11927,7 @@ function scanFlatRecord(text, start, end, record) {
           if (d === 92 || d < 32 || d >= 128) return false;
         }
         if (v >= end) return false;
-        value = name === "id" ? ascii(text, i + 1, v) : TEXT;
+        value = name === "id" ? ascii(text, i + 1, v) : TEXT2;
         i = v + 1;
       } else if (c === 45 || c >= 48 && c <= 57) {
         const negative = c === 45;
@@ -11727,7 +11957,7 @@ function scanFlatRecord(text, start, end, record) {
         }
         const e = at(text, v);
         if (e === 101 || e === 69 || digits > 15) return false;
-        const magnitude = fraction === 0 ? m : m / POW10[fraction];
+        const magnitude = fraction === 0 ? m : m / POW102[fraction];
         value = negative ? -magnitude : magnitude;
         i = v;
       } else if (c === 116 && sameAscii("true", text, i, i + 4)) {
@@ -11900,6 +12130,7 @@ export {
   require_dist,
   decodeJsonString,
   require_picomatch2 as require_picomatch,
+  MetricTable,
   MAX_METRICS_BYTES,
   MAX_PREDICTIONS_BYTES,
   readMetrics,
