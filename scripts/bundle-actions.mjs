@@ -1,6 +1,6 @@
 // Bundles every actions/<name>/src/index.ts into actions/<name>/dist/index.js: one file that
-// GitHub runs without `npm install` (metrics-diff has a second, its bootstrap's worker thread); and the CLI (src/cli/bin.ts) into packages/cli/dist/, the
-// published `modelgate` package and the pre-commit hook, with no dependencies to install. The
+// GitHub runs without `npm install` (metrics-diff has a second, its bootstrap's worker thread);
+// and the CLI (src/cli/bin.ts) into packages/cli/dist/, the published `modelgate` package and the pre-commit hook, with no dependencies to install. The
 // output is committed, so it must be reviewable (not minified) and reproducible (same bytes on
 // every machine). `--check` rebuilds in memory and fails when a committed bundle is stale; CI runs it.
 import { chmodSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
