@@ -1,5 +1,5 @@
 import { bootstrapMeanDifference, clampResamples, CONFIDENCE, DEFAULT_SEED, excludesZero, schemeFor, type BootstrapOptions, type Interval } from './bootstrap.js';
-import { IdIndex } from './id-index.js';
+import { IdIndex, PAIR_BATCH } from './id-index.js';
 import type { PredictionSet } from './predictions.js';
 
 /** How many unpaired ids a report names, per side. */
@@ -54,21 +54,24 @@ export function notComputed(reason: string, options: BootstrapOptions = {}): Sig
  * classical bootstrap the pairs are ordered by id (not file order); the Poisson bootstrap
  * resamples each column by its sorted values (poisson-bootstrap.ts), so there the pairs stay in
  * head's order and a million ids are not sorted. Pairs are rows of both sides in Int32Arrays,
- * found through the readers' id indexes: no per-pair objects.
+ * found through the readers' id indexes (comparing the ids' bytes): no per-pair objects, and no
+ * string of an id but for the few unpaired ones a report names.
  */
 export function pairedSignificance(base: PredictionSet, head: PredictionSet, options: BootstrapOptions = {}): Significance {
   const result = notComputed('', options);
   const baseIndex = base.idIndex ?? IdIndex.over(base.ids);
+  const headIndex = head.idIndex ?? IdIndex.over(head.ids);
   const matched = new Uint8Array(base.ids.length);
   let baseRows = new Int32Array(Math.min(base.ids.length, head.ids.length));
   let headRows = new Int32Array(baseRows.length);
   let paired = 0;
+  const found = new Int32Array(PAIR_BATCH);
   for (let h = 0; h < head.ids.length; h++) {
-    const id = head.ids[h]!;
-    const b = baseIndex.find(id, head.idIndex ? head.idIndex.hashOf(h) : IdIndex.hash(id));
+    if (h % PAIR_BATCH === 0) baseIndex.findRowsOf(headIndex, h, Math.min(head.ids.length, h + PAIR_BATCH), found);
+    const b = found[h % PAIR_BATCH]!;
     if (b === -1) {
       result.headOnly++;
-      if (result.headOnlyIds.length < UNPAIRED_SHOWN) result.headOnlyIds.push(id);
+      if (result.headOnlyIds.length < UNPAIRED_SHOWN) result.headOnlyIds.push(head.ids.at(h)!);
     } else if (matched[b] === 0) {
       matched[b] = 1;
       baseRows[paired] = b;
@@ -79,19 +82,25 @@ export function pairedSignificance(base: PredictionSet, head: PredictionSet, opt
   for (let b = 0; b < base.ids.length; b++) {
     if (matched[b] === 1) continue;
     result.baseOnly++;
-    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(base.ids[b]!);
+    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(base.ids.at(b)!);
   }
   result.paired = paired;
   // One scheme for every column, by the number of pairs (a column may have fewer usable ones).
   const scheme = schemeFor(paired, options);
   if (scheme === 'multinomial') {
     const order = Array.from({ length: paired }, (_, k) => k);
-    const ids = head.ids;
-    order.sort((x, y) => {
-      const a = ids[headRows[x]!]!;
-      const c = ids[headRows[y]!]!;
-      return a < c ? -1 : a > c ? 1 : 0;
-    });
+    // By the ids' strings: compared as bytes where that is the same order, else as strings.
+    const arena = headIndex.ids;
+    if (arena.bytesSortAsStrings) {
+      order.sort((x, y) => arena.compareBytes(headRows[x]!, headRows[y]!));
+    } else {
+      const ids = Array.from(arena);
+      order.sort((x, y) => {
+        const a = ids[headRows[x]!]!;
+        const c = ids[headRows[y]!]!;
+        return a < c ? -1 : a > c ? 1 : 0;
+      });
+    }
     baseRows = Int32Array.from(order, (k) => baseRows[k]!);
     headRows = Int32Array.from(order, (k) => headRows[k]!);
   }
