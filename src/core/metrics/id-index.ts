@@ -267,7 +267,9 @@ export class IdIndex {
   static hash(bytes: Uint8Array, start: number, end: number): number {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-    return h;
+    // As an int32, as the hashes are kept: the empty id's is the basis itself, above 2^31, and
+    // unconverted it never matched its stored self (a repeated empty id went unnoticed).
+    return h | 0;
   }
 
   get size(): number {
