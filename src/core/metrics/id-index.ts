@@ -36,8 +36,10 @@ export class IdArena implements IdList {
   constructor(rows = 1024) {
     this.expected = Math.max(16, rows);
     this.offsets = new Uint32Array(this.expected);
-    // Short ids are the usual case; past this the buffer grows by extrapolation.
-    this.buffer = new Uint8Array(Math.min(this.expected * 8, 1 << 24));
+    // Room for ids of up to 12 bytes (`ex-1234567` and shorter), the usual case; longer ones grow
+    // the buffer by extrapolation. A first guess too short left the whole guess as garbage at
+    // the peak (a million ids of 9 bytes: 8 MB).
+    this.buffer = new Uint8Array(Math.min(this.expected * 12, 1 << 24));
   }
 
   /** An arena of the given strings, in order (repeats kept). */
@@ -171,12 +173,13 @@ export class IdArena implements IdList {
   }
 
   /**
-   * Drops the spare room of the arrays when it is large (the buffer's size was a guess), so that
-   * a set that is kept holds about its ids' bytes.
+   * Drops the spare room of the arrays when it is over half what is used (the buffer's size was
+   * a guess), so that a set that is kept holds about its ids' bytes; less is kept, as the copy
+   * would be on the peak next to the original until it is collected.
    */
   trim(): void {
-    if (this.buffer.length - this.used > (this.used >> 2) + 4096) this.buffer = this.buffer.slice(0, this.used);
-    if (this.offsets.length - this.count > (this.count >> 2) + 1024) this.offsets = this.offsets.slice(0, this.count);
+    if (this.buffer.length - this.used > (this.used >> 1) + 4096) this.buffer = this.buffer.slice(0, this.used);
+    if (this.offsets.length - this.count > (this.count >> 1) + 1024) this.offsets = this.offsets.slice(0, this.count);
   }
 
   /** Room for `n` more bytes after the ids. */
@@ -385,7 +388,7 @@ export class IdIndex {
   /** Drops spare room once no more ids come (see IdArena.trim). */
   trim(): void {
     this.ids.trim();
-    if (this.hashes.length - this.ids.length > (this.ids.length >> 2) + 1024) this.hashes = this.hashes.slice(0, this.ids.length);
+    if (this.hashes.length - this.ids.length > (this.ids.length >> 1) + 1024) this.hashes = this.hashes.slice(0, this.ids.length);
   }
 
   private rehash(size: number): void {
