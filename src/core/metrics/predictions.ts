@@ -99,10 +99,6 @@ class Builder {
     this.index = new IdIndex(Math.max(16, Math.min(rows, PRESIZE_MAX)));
   }
 
-  get size(): number {
-    return this.index.size;
-  }
-
   /** Starts a row with the id that is bytes[start, end) (UTF-8); returns an error when the id was already used. */
   rowBytes(bytes: Uint8Array, start: number, end: number, line: number, column: number): ReadResult<never> | null {
     this.index.ids.stageBytes(bytes, start, end);
