@@ -10,9 +10,9 @@ export interface IdList extends Iterable<string> {
 /**
  * Example ids as the bytes of all of them in one buffer, with each id's end offset: at a million
  * ids that is their bytes (about 9 MB for `ex-123456`) and 4 MB of offsets, where an array of a
- * million strings held about 40 MB of heap per file (a string's header, its characters, the
- * array's slot) and set the peak memory of pairing two such files (issue 12). A string is made
- * only for an id a message names (`at`).
+ * million strings held about 50 MB of heap per file (measured: each string's header and
+ * characters, the array's slots and its spare room) and set the peak memory of pairing two such
+ * files (issue 12). A string is made only for an id a message names (`at`).
  *
  * The bytes are WTF-8: UTF-8, except that a lone surrogate (which JSON.parse can give, from
  * `"\ud800"`) is written as its 3-byte sequence instead of U+FFFD, so that two ids are the same
