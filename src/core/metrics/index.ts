@@ -13,6 +13,7 @@ export type { GateResult } from './gates.js';
 export { bootstrapMeanDifference, createRandom, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES, POISSON_ABOVE, type BootstrapOptions, type BootstrapScheme, type Interval, type PoissonJob } from './bootstrap.js';
 export { blockCount, blockMeans, BLOCK_RESAMPLES, type PreparedColumn } from './poisson-bootstrap.js';
 export { pairedSignificance, type Significance } from './significance.js';
+export type { IdList } from './id-index.js';
 export { statusSummary, verdictText } from './summary.js';
 export { formatInterval, formatNumber, formatPair, formatPercent, formatSigned } from './format-number.js';
 export { MAX_METRICS_BYTES, MAX_PREDICTIONS_BYTES } from './text.js';

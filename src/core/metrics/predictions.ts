@@ -1,6 +1,6 @@
 import type { Finding } from '../common/findings.js';
 import { cellOffsets, forEachCsvRecord, sniffDelimiter } from './csv.js';
-import { IdIndex } from './id-index.js';
+import { IdIndex, type IdList } from './id-index.js';
 import { parseJsonTree } from './json.js';
 import { Notes } from './notes.js';
 import { readCellValue } from './scalars.js';
@@ -17,8 +17,11 @@ import type { ReadResult } from './types.js';
  */
 export interface PredictionSet {
   file: string;
-  /** Example ids in file order (numbers are read as their decimal text). */
-  ids: string[];
+  /**
+   * Example ids in file order (numbers are read as their decimal text). The readers give an
+   * IdArena (the ids' bytes, a string made only when asked for); an array of strings will do.
+   */
+  ids: IdList;
   /** Per-example values by name, aligned with `ids`; NaN where an example has no usable value. */
   columns: Map<string, Float64Array>;
   notes: Finding[];
@@ -75,9 +78,12 @@ const PRESIZE_MAX = 2_000_000;
 
 class Builder {
   private readonly index: IdIndex;
-  readonly ids: string[];
-  /** The line of each row, for the error about a repeated id. */
-  private lines: Int32Array;
+  /**
+   * The line of each row, for the error about a repeated id; null while every row's line is its
+   * row + `lineShift` (JSON Lines without blank lines), which spares 4 MB at a million rows.
+   */
+  private lines: Int32Array | null = null;
+  private lineShift = 0;
   readonly columns = new Map<string, Column>();
   readonly notes = new Notes();
 
@@ -90,28 +96,44 @@ class Builder {
     readonly file: string,
     private readonly rows: number,
   ) {
-    const capacity = Math.max(16, Math.min(rows, PRESIZE_MAX));
-    this.index = new IdIndex(capacity);
-    this.ids = this.index.ids;
-    this.lines = new Int32Array(capacity);
+    this.index = new IdIndex(Math.max(16, Math.min(rows, PRESIZE_MAX)));
   }
 
-  /** Starts a row; returns an error when the id was already used. */
+  /** Starts a row with the id that is bytes[start, end) (UTF-8); returns an error when the id was already used. */
+  rowBytes(bytes: Uint8Array, start: number, end: number, line: number, column: number): ReadResult<never> | null {
+    this.index.ids.stageBytes(bytes, start, end);
+    return this.addStaged(line, column);
+  }
+
+  /** Starts a row with the id `id`; returns an error when the id was already used. */
   row(id: string, line: number, column: number): ReadResult<never> | null {
-    const hash = IdIndex.hash(id);
-    const first = this.index.find(id, hash);
+    this.index.ids.stageString(id);
+    return this.addStaged(line, column);
+  }
+
+  private addStaged(line: number, column: number): ReadResult<never> | null {
+    const hash = this.index.hashStaged();
+    const first = this.index.findStaged(hash);
     if (first !== -1) {
-      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${this.lines[first]}).`, 'Each example needs a unique id to be paired.');
+      const firstLine = this.lines ? this.lines[first]! : first + this.lineShift;
+      return fail(this.file, line, column, `The id ${JSON.stringify(this.index.ids.stagedString())} appears twice (first on line ${firstLine}).`, 'Each example needs a unique id to be paired.');
     }
-    const row = this.ids.length;
+    const row = this.index.size;
     if (row >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString('en-US')} examples.`);
-    if (row >= this.lines.length) {
-      const grown = new Int32Array(this.lines.length * 2);
-      grown.set(this.lines);
-      this.lines = grown;
+    if (row === 0) this.lineShift = line;
+    if (!this.lines && line !== row + this.lineShift) {
+      this.lines = new Int32Array(Math.max(16, Math.min(this.rows, PRESIZE_MAX), row + 1));
+      for (let r = 0; r < row; r++) this.lines[r] = r + this.lineShift;
     }
-    this.lines[row] = line;
-    this.index.add(id, hash);
+    if (this.lines) {
+      if (row >= this.lines.length) {
+        const grown = new Int32Array(this.lines.length * 2);
+        grown.set(this.lines);
+        this.lines = grown;
+      }
+      this.lines[row] = line;
+    }
+    this.index.addStaged(hash);
     return null;
   }
 
@@ -142,7 +164,7 @@ class Builder {
   }
 
   private put(c: Column, value: number): void {
-    const row = this.ids.length - 1;
+    const row = this.index.size - 1;
     if (row >= c.values.length) {
       // Typed and doubling: a million rows take 8 MB per column, not a boxed array and its copies.
       const grown = new Float64Array(Math.max(Math.min(this.rows, PRESIZE_MAX), c.values.length * 2, row + 1)).fill(NaN);
@@ -161,15 +183,17 @@ class Builder {
       }
       // Exactly the rows' length: the column as allocated when the row estimate was exact (JSONL
       // without blank lines), else a copy without the spare end.
-      const values = c.values.length === this.ids.length ? c.values : new Float64Array(this.ids.length).fill(NaN);
-      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
+      const rows = this.index.size;
+      const values = c.values.length === rows ? c.values : new Float64Array(rows).fill(NaN);
+      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, rows)));
       if (c.nonFinite > 0) {
         this.notes.add(1, 1, 'metrics/non-finite-example', `\`${name}\`: ${c.nonFinite} ${c.nonFinite === 1 ? 'example has' : 'examples have'} NaN or an infinite value; ${c.nonFinite === 1 ? 'it is' : 'they are'} left out of the bootstrap for this metric.`);
       }
       columns.set(name, values);
     }
-    if (this.ids.length === 0) return fail(this.file, 1, 1, 'The file has no examples.');
-    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done(), idIndex: this.index } };
+    if (this.index.size === 0) return fail(this.file, 1, 1, 'The file has no examples.');
+    this.index.trim();
+    return { ok: true, value: { file: this.file, ids: this.index.ids, columns, notes: this.notes.done(), idIndex: this.index } };
   }
 }
 
@@ -428,6 +452,10 @@ export class FlatRecord {
   count = 0;
   readonly names: string[] = [];
   readonly values: Field[] = [];
+  /** Where a value ID_BYTES is: the id's bytes are idBytes[idStart, idEnd), not copied into a string. */
+  idBytes: Uint8Array | null = null;
+  idStart = 0;
+  idEnd = 0;
 
   push(name: string, value: Field): void {
     this.names[this.count] = name;
@@ -439,10 +467,10 @@ export class FlatRecord {
 function addRecord(b: Builder, record: FlatRecord, lineNo: number): ReadResult<never> | null {
   let idValue: Field | undefined;
   for (let j = 0; j < record.count; j++) if (record.names[j] === 'id') idValue = record.values[j];
-  if (idValue === undefined || !(typeof idValue === 'string' || (typeof idValue === 'number' && Number.isFinite(idValue)))) {
+  if (idValue === undefined || !(idValue === ID_BYTES || typeof idValue === 'string' || (typeof idValue === 'number' && Number.isFinite(idValue)))) {
     return fail(b.file, lineNo, 1, idValue === undefined ? 'This record has no `id`.' : 'The `id` must be a string or a number.', 'Give every example an `id` so base and head can be paired.');
   }
-  const bad = b.row(String(idValue), lineNo, 1);
+  const bad = idValue === ID_BYTES ? b.rowBytes(record.idBytes!, record.idStart, record.idEnd, lineNo, 1) : b.row(String(idValue), lineNo, 1);
   if (bad) return bad;
   for (let j = 0; j < record.count; j++) {
     const name = record.names[j]!;
@@ -535,7 +563,15 @@ export function scanFlatRecord(text: Uint8Array, start: number, end: number, rec
           if (d === 0x5c || d < 0x20 || d >= 0x80) return false;
         }
         if (v >= end) return false;
-        value = name === 'id' ? ascii(text, i + 1, v) : TEXT;
+        if (name === 'id') {
+          // Its bytes go to the ids' arena as they are (plain ASCII here): no string is made.
+          record.idBytes = text;
+          record.idStart = i + 1;
+          record.idEnd = v;
+          value = ID_BYTES;
+        } else {
+          value = TEXT;
+        }
         i = v + 1;
       } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
         const negative = c === 0x2d;
@@ -599,7 +635,9 @@ export function scanFlatRecord(text: Uint8Array, start: number, end: number, rec
 
 /** A field holding a list or an object: not a per-example value. */
 const NESTED = Symbol('nested');
-type Field = number | boolean | string | null | typeof NESTED;
+/** The id, a string that scanFlatRecord left in the line's bytes (FlatRecord.idBytes). */
+const ID_BYTES = Symbol('id bytes');
+type Field = number | boolean | string | null | typeof NESTED | typeof ID_BYTES;
 
 /** One JSONL record as its top-level fields; JSON.parse first, our parser for NaN and errors. */
 function parseRecord(line: string): { ok: true; fields: Map<string, Field> } | { ok: false; offset: number; message: string } {

@@ -61,7 +61,7 @@ describe('readEvaluationArtifact', () => {
       loss: { kind: 'invalid', raw: 'NaN' },
     });
     expect(evaluation.predictions?.file).toBe('predictions.jsonl');
-    expect(evaluation.predictions?.ids).toEqual(['q1', 'q2']);
+    expect(Array.from(evaluation.predictions?.ids ?? [])).toEqual(['q1', 'q2']);
     expect([...(evaluation.predictions?.columns.get('accuracy') ?? [])]).toEqual([1, 0]);
   });
 
@@ -151,7 +151,7 @@ describe('readArtifactZip', () => {
     const evaluation = evaluationOf(readArtifactZip(NAME, zipOf(complete()), sha256));
     expect(evaluation.manifest.commit).toBe(COMMIT);
     expect(evaluation.metrics.metrics.size).toBe(3);
-    expect(evaluation.predictions?.ids).toEqual(['q1', 'q2']);
+    expect(Array.from(evaluation.predictions?.ids ?? [])).toEqual(['q1', 'q2']);
   });
 
   it('names the artifact in zip errors', () => {

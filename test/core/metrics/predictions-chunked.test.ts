@@ -7,7 +7,7 @@ import type { ReadResult } from '../../../src/core/metrics/types.js';
 function plain(result: ReadResult<PredictionSet> | null): unknown {
   if (result === null || !result.ok) return result;
   const { file, ids, columns, notes } = result.value;
-  return { file, ids, notes, columns: [...columns].map(([name, values]) => [name, Array.from(values, (v) => (Object.is(v, -0) ? '-0' : v))]) };
+  return { file, ids: [...ids], notes, columns: [...columns].map(([name, values]) => [name, Array.from(values, (v) => (Object.is(v, -0) ? '-0' : v))]) };
 }
 
 /** The bytes, at most `most` of them per read (as a pipe or a slow disk might give them), counting the reads. */

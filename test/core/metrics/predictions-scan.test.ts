@@ -8,7 +8,7 @@ import type { PredictionSet } from '../../../src/core/metrics/predictions.js';
 function plain(result: ReadResult<PredictionSet>): unknown {
   if (!result.ok) return result;
   const { file, ids, columns, notes } = result.value;
-  return { file, ids, notes, columns: [...columns].map(([name, values]) => [name, Array.from(values, (v) => (Object.is(v, -0) ? '-0' : v))]) };
+  return { file, ids: [...ids], notes, columns: [...columns].map(([name, values]) => [name, Array.from(values, (v) => (Object.is(v, -0) ? '-0' : v))]) };
 }
 
 /** The in-place scanner and JSON.parse on every line give the same result. */
@@ -84,7 +84,8 @@ describe('readPredictions: the flat-line scanner reads exactly as JSON.parse doe
     }
     const record = new FlatRecord();
     expect(scanFlatRecord(new TextEncoder().encode('{"id":"q","f1":0.3,"y":-12,"t":"cat","b":false}'), 0, 47, record)).toBe(true);
-    expect([record.count, record.names.slice(0, 5), record.values.slice(0, 5)]).toEqual([5, ['id', 'f1', 'y', 't', 'b'], ['q', 0.3, -12, '', false]]);
+    // The id stays in the line's bytes (no string of it): where it is, and a marker in its place.
+    expect([record.count, record.names.slice(0, 5), record.values.slice(1, 5), typeof record.values[0], record.idStart, record.idEnd]).toEqual([5, ['id', 'f1', 'y', 't', 'b'], [0.3, -12, '', false], 'symbol', 7, 8]);
   });
 
   it('reads file bytes as their text: BOMs, NUL, invalid UTF-8, non-ASCII, blank files, detection by content', () => {

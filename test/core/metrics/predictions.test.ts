@@ -21,7 +21,7 @@ describe('readPredictions: JSON Lines', () => {
         '{"id": "q3", "accuracy": true, "f1": null, "extra": 7}\r',
       ].join('\n') + '\n',
     );
-    expect(set.ids).toEqual(['q1', '2', 'q3']);
+    expect([...set.ids]).toEqual(['q1', '2', 'q3']);
     expect(columns(set)).toEqual({ accuracy: [1, 0, 1], f1: [0.5, NaN, NaN], extra: [NaN, NaN, 7] });
     expect(notes(set)).toEqual(['metrics/text-column `prediction` holds text, not numbers; it is not used for significance.']);
   });
@@ -49,7 +49,7 @@ describe('readPredictions: JSON Lines', () => {
 describe('readPredictions: CSV', () => {
   it('reads an id column and numeric columns, ignoring text columns', () => {
     const set = ok('p.csv', 'id,accuracy,label,f1\nq1,1,cat,0.5\nq2,0,"dog, big",\nq3,true,cat,nan\n');
-    expect(set.ids).toEqual(['q1', 'q2', 'q3']);
+    expect([...set.ids]).toEqual(['q1', 'q2', 'q3']);
     expect(columns(set)).toEqual({ accuracy: [1, 0, 1], f1: [0.5, NaN, NaN] });
     expect(notes(set)).toEqual([
       'metrics/text-column `label` holds text, not numbers; it is not used for significance.',
@@ -68,7 +68,7 @@ describe('readPredictions: CSV', () => {
 
   it('reads a row at a time: quoted line breaks, blank lines and CRLF, and the first problem in file order', () => {
     const set = ok('p.csv', 'id,accuracy,label\r\nq1,1,"two\nlines"\r\n\r\nq2,0,x\r\n\nq3,1,"y"');
-    expect(set.ids).toEqual(['q1', 'q2', 'q3']);
+    expect([...set.ids]).toEqual(['q1', 'q2', 'q3']);
     // More lines than rows: the columns are cut to the rows.
     expect(set.columns.get('accuracy')).toEqual(Float64Array.from([1, 0, 1]));
     // A bad row is reported where it is, before a broken quote further down.
@@ -83,8 +83,8 @@ describe('readPredictions: CSV', () => {
   });
 
   it('detects the format from the content when the extension does not say', () => {
-    expect(ok('preds', '{"id": 1, "a": 1}\n{"id": 2, "a": 0}').ids).toEqual(['1', '2']);
-    expect(ok('preds', 'id\ta\n1\t1\n').ids).toEqual(['1']);
+    expect([...ok('preds', '{"id": 1, "a": 1}\n{"id": 2, "a": 0}').ids]).toEqual(['1', '2']);
+    expect([...ok('preds', 'id\ta\n1\t1\n').ids]).toEqual(['1']);
   });
 
   it('refuses an empty file and one with no examples', () => {
