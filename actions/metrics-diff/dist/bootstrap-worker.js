@@ -7387,6 +7387,96 @@ var UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 var LONE_SURROGATE = new RegExp("\\p{Cs}", "u");
 var POW102 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
+// src/core/metrics/format-number.ts
+function formatNumber(x, digits = 6) {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  const abs = Math.abs(x);
+  if (Number.isInteger(x) && abs < 1e15) return String(x);
+  if (abs >= 1e-4 && abs < 1e15) return String(Number(x.toPrecision(digits)));
+  return trimExponent(x.toExponential(digits - 1));
+}
+function formatSigned(x, digits = 6) {
+  const text = formatNumber(x, digits);
+  return x > 0 ? `+${text}` : text;
+}
+function formatInterval(ci) {
+  return `[${formatSigned(ci[0], 3)}, ${formatSigned(ci[1], 3)}]`;
+}
+function trimExponent(text) {
+  return text.replace(/\.?0+e/, "e").replace("e+", "e");
+}
+
+// src/core/metrics/gates.ts
+function hasGate(rule) {
+  return rule !== null && (rule.max_regression !== void 0 || rule.min !== void 0 || rule.max !== void 0 || rule.required === true || rule.fail_only_if_significant === true);
+}
+function evaluateGate(input) {
+  const { rule, head } = input;
+  if (!rule || !hasGate(rule)) return { gate: "none", reason: rule ? "the matching rule sets no gate" : "no rule matches" };
+  if (head === null) {
+    return rule.required ? { gate: "fail", reason: "required, but missing in head" } : { gate: "none", reason: "missing in head; its gates apply only when present (set required: true to fail)" };
+  }
+  const numericChecks = rule.min !== void 0 || rule.max !== void 0 || rule.max_regression !== void 0 || rule.fail_only_if_significant === true;
+  if (head.kind === "invalid") return { gate: "fail", reason: `head value is ${head.raw}, not a number` };
+  if (head.kind === "text") {
+    return numericChecks ? { gate: "fail", reason: `head value is text (${JSON.stringify(head.value)}), not a number` } : { gate: "pass", reason: "present" };
+  }
+  const h = head.value;
+  const fails = [];
+  const passes = [];
+  if (rule.required) passes.push("present");
+  if (rule.min !== void 0) {
+    if (h < rule.min) fails.push(`${formatNumber(h)} is below the minimum ${formatNumber(rule.min)}`);
+    else passes.push(`\u2265 ${formatNumber(rule.min)}`);
+  }
+  if (rule.max !== void 0) {
+    if (h > rule.max) fails.push(`${formatNumber(h)} is above the maximum ${formatNumber(rule.max)}`);
+    else passes.push(`\u2264 ${formatNumber(rule.max)}`);
+  }
+  if (rule.max_regression !== void 0 || rule.fail_only_if_significant) {
+    const r = regressionCheck(input, h);
+    (r.ok ? passes : fails).push(r.reason);
+  }
+  if (fails.length) return { gate: "fail", reason: fails.join("; ") };
+  return { gate: "pass", reason: passes.join("; ") };
+}
+function regressionCheck(input, h) {
+  const { rule, base, goal } = input;
+  const limit = rule.max_regression ?? 0;
+  if (base === null) return { ok: true, reason: "new metric: no baseline to regress from" };
+  if (base.kind === "invalid") return { ok: false, reason: `baseline value is ${base.raw}, so the regression limit cannot be checked` };
+  if (base.kind === "text") return { ok: false, reason: "baseline value is text, so the regression limit cannot be checked" };
+  if (!goal) return { ok: false, reason: "max_regression needs a direction: set goal: maximize or goal: minimize in the rule" };
+  const b = base.value;
+  const regression = goal === "maximize" ? b - h : h - b;
+  let allowed;
+  let allowedText;
+  if (typeof limit === "string") {
+    const pct = Number(limit.slice(0, -1));
+    allowed = Math.abs(b) * pct / 100;
+    allowedText = b === 0 ? `${limit} of a zero baseline, so none` : `${formatNumber(allowed)} (${limit} of ${formatNumber(Math.abs(b))})`;
+  } else {
+    allowed = limit;
+    allowedText = formatNumber(allowed);
+  }
+  if (input.withinTolerance || regression <= 0) {
+    return { ok: true, reason: input.withinTolerance ? "unchanged" : goal === "maximize" ? "higher than base" : "lower than base" };
+  }
+  const over = regression > allowed + 1e-9 * Math.max(Math.abs(b), Math.abs(h), allowed);
+  const what = `regressed by ${formatNumber(regression)}`;
+  if (!over) return { ok: true, reason: `${what}, within the allowed ${allowedText}` };
+  const limited = rule.max_regression !== void 0;
+  const past = limited ? `${what}, more than the allowed ${allowedText}` : what;
+  if (!rule.fail_only_if_significant) return { ok: false, reason: past };
+  if (!input.ci) {
+    return { ok: false, reason: `${past}; significance not computed (${input.noCiReason}), so ${limited ? "the limit applies as written" : "any regression fails"}` };
+  }
+  const worse = goal === "maximize" ? input.ci[1] < 0 : input.ci[0] > 0;
+  const ci = `95 % CI ${formatInterval(input.ci)}`;
+  return worse ? { ok: false, reason: `${past}${limited ? "," : ""} and the change is significant (${ci})` } : { ok: true, reason: `${past}, but not significantly worse (${ci})` };
+}
+
 // src/core/metrics/seed.ts
 function seedState(seed) {
   const state = new Uint32Array(4);
@@ -7742,6 +7832,7 @@ function logGamma(x) {
 
 // src/core/metrics/compare.ts
 var NO_RULES = Object.freeze([]);
+var NO_RULE_GATE = evaluateGate({ rule: null, goal: null, base: null, head: null, withinTolerance: false, ci: null, noCiReason: "" });
 
 // src/node/parallel-bootstrap.ts
 var CLAIMED = 1;

@@ -55009,30 +55009,221 @@ function readCsvMetrics(file2, text, syntax) {
 }
 
 // src/core/metrics/id-index.ts
+var IdArena = class _IdArena {
+  buffer;
+  /** Each id's end in `buffer`, by row; id `row` starts where row − 1 ends (0 for row 0). */
+  offsets;
+  count = 0;
+  /** Bytes used by the ids added; a staged id is written from here on. */
+  used = 0;
+  /** The staged id's end: written after the ids, not yet one of them (see stageBytes). */
+  stagedEnd = 0;
+  /** False once an id holds a code point above U+FFFF or a lone surrogate: then the bytes do not sort as the strings do. */
+  sortable = true;
+  /** The rows expected: growing the buffer extrapolates its size to them from the ids so far. */
+  expected;
+  /** `rows`: the ids expected, so that the arrays need not grow (they still can). */
+  constructor(rows = 1024) {
+    this.expected = Math.max(16, rows);
+    this.offsets = new Uint32Array(this.expected);
+    this.buffer = new Uint8Array(Math.min(this.expected * 12, 1 << 24));
+  }
+  /** An arena of the given strings, in order (repeats kept). */
+  static of(ids) {
+    const list = [...ids];
+    const arena = new _IdArena(list.length);
+    for (const id of list) {
+      arena.stageString(id);
+      arena.commit();
+    }
+    return arena;
+  }
+  get length() {
+    return this.count;
+  }
+  /** The buffer the ids' bytes are in (replaced when it grows: read it again after adding). */
+  get bytes() {
+    return this.buffer;
+  }
+  /** Each id's end in `bytes`, by row (replaced when it grows, as `bytes`); id `row` starts where row − 1 ends, 0 for row 0. */
+  get ends() {
+    return this.offsets;
+  }
+  start(row2) {
+    return row2 === 0 ? 0 : this.offsets[row2 - 1];
+  }
+  end(row2) {
+    return this.offsets[row2];
+  }
+  /** The id of `row` as a string; counted from the end when negative and undefined outside the rows, as an array's `at`. */
+  at(row2) {
+    if (row2 < 0) row2 += this.count;
+    if (!Number.isInteger(row2) || row2 < 0 || row2 >= this.count) return void 0;
+    return decodeWtf8(this.buffer, this.start(row2), this.offsets[row2]);
+  }
+  *[Symbol.iterator]() {
+    for (let row2 = 0; row2 < this.count; row2++) yield this.at(row2);
+  }
+  /**
+   * Whether the ids' bytes sort as their strings do (JavaScript's `<`, by UTF-16 code units): so
+   * when no id holds a code point above U+FFFF or a lone surrogate, as UTF-8's byte order is the
+   * code points' order.
+   */
+  get bytesSortAsStrings() {
+    return this.sortable;
+  }
+  /** Compares two rows' ids by their bytes (the strings' order when bytesSortAsStrings). */
+  compareBytes(a, b) {
+    const bytes = this.buffer;
+    const aEnd = this.offsets[a];
+    const bEnd = this.offsets[b];
+    let i = this.start(a);
+    let j = this.start(b);
+    for (; i < aEnd && j < bEnd; i++, j++) if (bytes[i] !== bytes[j]) return bytes[i] - bytes[j];
+    return aEnd - i - (bEnd - j);
+  }
+  /** Writes bytes[start, end) (an id's UTF-8, from a file read as bytes) after the ids, as the staged id. */
+  stageBytes(bytes, start, end) {
+    this.room(end - start);
+    this.buffer.set(bytes.subarray(start, end), this.used);
+    this.stagedEnd = this.used + (end - start);
+  }
+  /** Writes an id's WTF-8 after the ids, as the staged id. */
+  stageString(id) {
+    this.room(id.length * 3);
+    const out = this.buffer;
+    let k = this.used;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      if (c < 128) {
+        out[k++] = c;
+      } else if (c < 2048) {
+        out[k++] = 192 | c >> 6;
+        out[k++] = 128 | c & 63;
+      } else {
+        if (c >= 55296 && c <= 57343) {
+          this.sortable = false;
+          const d = c <= 56319 && i + 1 < id.length ? id.charCodeAt(i + 1) : 0;
+          if (d >= 56320 && d <= 57343) {
+            const cp = 65536 + (c - 55296 << 10) + (d - 56320);
+            out[k++] = 240 | cp >> 18;
+            out[k++] = 128 | cp >> 12 & 63;
+            out[k++] = 128 | cp >> 6 & 63;
+            out[k++] = 128 | cp & 63;
+            i++;
+            continue;
+          }
+        }
+        out[k++] = 224 | c >> 12;
+        out[k++] = 128 | c >> 6 & 63;
+        out[k++] = 128 | c & 63;
+      }
+    }
+    this.stagedEnd = k;
+  }
+  /** The staged id's bytes: [stagedStart, stagedEnd) of `bytes`. */
+  get stagedStart() {
+    return this.used;
+  }
+  get staged() {
+    return this.stagedEnd;
+  }
+  /** The staged id as a string (for a message). */
+  stagedString() {
+    return decodeWtf8(this.buffer, this.used, this.stagedEnd);
+  }
+  /** Makes the staged id the next row. */
+  commit() {
+    if (this.count >= this.offsets.length) {
+      const grown = new Uint32Array(Math.max(16, this.offsets.length * 2));
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[this.count++] = this.stagedEnd;
+    this.used = this.stagedEnd;
+  }
+  /**
+   * Drops the spare room of the arrays when it is over half what is used (the buffer's size was
+   * a guess), so that a set that is kept holds about its ids' bytes; less is kept, as the copy
+   * would be on the peak next to the original until it is collected.
+   */
+  trim() {
+    if (this.buffer.length - this.used > (this.used >> 1) + 4096) this.buffer = this.buffer.slice(0, this.used);
+    if (this.offsets.length - this.count > (this.count >> 1) + 1024) this.offsets = this.offsets.slice(0, this.count);
+  }
+  /** Room for `n` more bytes after the ids. */
+  room(n) {
+    const need = this.used + n;
+    if (need <= this.buffer.length) return;
+    const rows = Math.max(this.expected, this.count + 1);
+    const estimate = this.count > 0 ? Math.ceil(this.used / this.count * rows * 1.125) : 0;
+    const grown = new Uint8Array(Math.max(need + 64, estimate, Math.ceil(this.buffer.length * 1.25)));
+    grown.set(this.buffer.subarray(0, this.used));
+    this.buffer = grown;
+  }
+};
+function decodeWtf8(bytes, start, end) {
+  const units = [];
+  let out = "";
+  for (let i = start; i < end; ) {
+    const b = bytes[i];
+    if (b < 128) {
+      units.push(b);
+      i++;
+    } else if (b < 224) {
+      units.push((b & 31) << 6 | bytes[i + 1] & 63);
+      i += 2;
+    } else if (b < 240) {
+      units.push((b & 15) << 12 | (bytes[i + 1] & 63) << 6 | bytes[i + 2] & 63);
+      i += 3;
+    } else {
+      const cp = ((b & 7) << 18 | (bytes[i + 1] & 63) << 12 | (bytes[i + 2] & 63) << 6 | bytes[i + 3] & 63) - 65536;
+      units.push(55296 + (cp >> 10), 56320 + (cp & 1023));
+      i += 4;
+    }
+    if (units.length >= 4096) {
+      out += String.fromCharCode(...units);
+      units.length = 0;
+    }
+  }
+  return out + String.fromCharCode(...units);
+}
+var PAIR_BATCH = 32;
 var IdIndex = class _IdIndex {
-  /** Each id's hash (FNV-1a over its UTF-16 code units), by row. */
+  /** Each id's hash (FNV-1a over its bytes), by row. */
   hashes;
   /** Row + 1 at each slot, 0 where empty; a power of two, kept at most half full. */
   table;
+  /** The ids by row (the index adds the staged one). */
+  ids;
+  /** Whether every id is in it once (the readers check; an index built over ids by hand need not hold). */
+  unique = true;
+  /** findRowsOf's table entries, by row of its batch. */
+  entries = new Int32Array(PAIR_BATCH);
+  /** findRowsOf's warming reads, xored: a field anyone may read, so that the compiler keeps them. */
+  warmed = 0;
   /** `capacity`: the ids expected, so that the arrays need not grow (they still can). */
   constructor(capacity = 1024) {
+    this.ids = new IdArena(capacity);
     this.hashes = new Int32Array(Math.max(16, capacity));
     let size = 32;
     while (size < capacity * 2) size *= 2;
     this.table = new Int32Array(size);
   }
-  /** The ids by row (the index appends to it). */
-  ids = [];
   /** An index over ids that no reader indexed (built by hand): a repeated id finds its first row. */
   static over(ids) {
     const index = new _IdIndex(ids.length);
-    for (const id of ids) index.add(id, _IdIndex.hash(id));
+    index.unique = false;
+    for (let row2 = 0; row2 < ids.length; row2++) {
+      index.ids.stageString(ids.at(row2));
+      index.addStaged(index.hashStaged());
+    }
     return index;
   }
-  static hash(id) {
+  static hash(bytes, start, end) {
     let h = 2166136261;
-    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-    return h;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 16777619);
+    return h | 0;
   }
   get size() {
     return this.ids.length;
@@ -55041,28 +55232,104 @@ var IdIndex = class _IdIndex {
   hashOf(row2) {
     return this.hashes[row2];
   }
-  /** The row of `id` (whose hash is `hash`), or −1. */
-  find(id, hash2) {
-    const mask = this.table.length - 1;
+  /** The hash of the arena's staged id. */
+  hashStaged() {
+    return _IdIndex.hash(this.ids.bytes, this.ids.stagedStart, this.ids.staged);
+  }
+  /** The row of the id that is bytes[start, end) (whose hash is `hash`), or −1. */
+  find(bytes, start, end, hash2) {
+    const table = this.table;
+    const hashes = this.hashes;
+    const own2 = this.ids.bytes;
+    const ends = this.ids.ends;
+    const mask = table.length - 1;
+    const length = end - start;
     for (let slot = hash2 & mask; ; slot = slot + 1 & mask) {
-      const entry = this.table[slot];
+      const entry = table[slot];
       if (entry === 0) return -1;
       const row2 = entry - 1;
-      if (this.hashes[row2] === hash2 && this.ids[row2] === id) return row2;
+      if (hashes[row2] !== hash2) continue;
+      const at3 = row2 === 0 ? 0 : ends[row2 - 1];
+      if (ends[row2] - at3 !== length) continue;
+      let i = 0;
+      while (i < length && own2[at3 + i] === bytes[start + i]) i++;
+      if (i === length) return row2;
     }
   }
-  /** Appends `id` as the next row (the readers check first that it is new). */
-  add(id, hash2) {
+  /** The row of the arena's staged id, or −1. */
+  findStaged(hash2) {
+    return this.find(this.ids.bytes, this.ids.stagedStart, this.ids.staged, hash2);
+  }
+  /**
+   * The rows in this index of rows [from, to) of `other` (hashed alike), into out[0, to − from),
+   * −1 where absent; at most PAIR_BATCH rows at a time. Row `row` here is tried first: base and
+   * head usually list the same examples in the same order, and comparing the two rows (next to
+   * the previous rows in memory) spares a probe of the table at a random place, a cache miss per
+   * id at a million ids. That is the row find() gives only when the ids here are unique.
+   *
+   * The others are looked up after their table slots, rows and bytes were read once in passes
+   * over the batch: loads that do not wait on one another, which the processor overlaps, where
+   * one find after another waits for each of its misses in turn (measured twice as fast on a
+   * million shuffled ids, and as fast as the array of strings this replaced).
+   */
+  findRowsOf(other, from, to, out) {
+    const own2 = this.ids.bytes;
+    const ownEnds = this.ids.ends;
+    const bytes = other.ids.bytes;
+    const ends = other.ids.ends;
+    const hashes = this.hashes;
+    let misses = 0;
+    for (let row2 = from; row2 < to; row2++) {
+      const start = row2 === 0 ? 0 : ends[row2 - 1];
+      const end = ends[row2];
+      let found = -1;
+      if (this.unique && row2 < this.ids.length && hashes[row2] === other.hashes[row2]) {
+        const d = (row2 === 0 ? 0 : ownEnds[row2 - 1]) - start;
+        if (ownEnds[row2] - d === end) {
+          let i = start;
+          while (i < end && own2[i + d] === bytes[i]) i++;
+          if (i === end) found = row2;
+        }
+      }
+      out[row2 - from] = found;
+      if (found === -1) misses++;
+    }
+    if (misses === 0) return;
+    const table = this.table;
+    const mask = table.length - 1;
+    const entries = this.entries;
+    let sink = 0;
+    for (let row2 = from; row2 < to; row2++) if (out[row2 - from] === -1) entries[row2 - from] = table[other.hashes[row2] & mask];
+    for (let row2 = from; row2 < to; row2++) {
+      const entry = out[row2 - from] === -1 ? entries[row2 - from] : 0;
+      if (entry !== 0) sink ^= hashes[entry - 1] ^ ownEnds[entry - 1];
+    }
+    for (let row2 = from; row2 < to; row2++) {
+      const entry = out[row2 - from] === -1 ? entries[row2 - from] : 0;
+      if (entry !== 0) sink ^= own2[ownEnds[entry - 1] - 1];
+    }
+    this.warmed = sink;
+    for (let row2 = from; row2 < to; row2++) {
+      if (out[row2 - from] === -1) out[row2 - from] = this.find(bytes, row2 === 0 ? 0 : ends[row2 - 1], ends[row2], other.hashes[row2]);
+    }
+  }
+  /** Adds the arena's staged id as the next row (the readers check first that it is new). */
+  addStaged(hash2) {
     const row2 = this.ids.length;
-    this.ids.push(id);
+    this.ids.commit();
     if (row2 >= this.hashes.length) {
-      const grown = new Int32Array(this.hashes.length * 2);
+      const grown = new Int32Array(Math.max(16, this.hashes.length * 2));
       grown.set(this.hashes);
       this.hashes = grown;
     }
     this.hashes[row2] = hash2;
     if ((row2 + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
     else this.place(row2);
+  }
+  /** Drops spare room once no more ids come (see IdArena.trim). */
+  trim() {
+    this.ids.trim();
+    if (this.hashes.length - this.ids.length > (this.ids.length >> 1) + 1024) this.hashes = this.hashes.slice(0, this.ids.length);
   }
   rehash(size) {
     this.table = new Int32Array(size);
@@ -55114,35 +55381,52 @@ var Builder = class {
   constructor(file2, rows) {
     this.file = file2;
     this.rows = rows;
-    const capacity = Math.max(16, Math.min(rows, PRESIZE_MAX));
-    this.index = new IdIndex(capacity);
-    this.ids = this.index.ids;
-    this.lines = new Int32Array(capacity);
+    this.index = new IdIndex(Math.max(16, Math.min(rows, PRESIZE_MAX)));
   }
   file;
   rows;
   index;
-  ids;
-  /** The line of each row, for the error about a repeated id. */
-  lines;
+  /**
+   * The line of each row, for the error about a repeated id; null while every row's line is its
+   * row + `lineShift` (JSON Lines without blank lines), which spares 4 MB at a million rows.
+   */
+  lines = null;
+  lineShift = 0;
   columns = /* @__PURE__ */ new Map();
   notes = new Notes();
-  /** Starts a row; returns an error when the id was already used. */
+  /** Starts a row with the id that is bytes[start, end) (UTF-8); returns an error when the id was already used. */
+  rowBytes(bytes, start, end, line, column) {
+    this.index.ids.stageBytes(bytes, start, end);
+    return this.addStaged(line, column);
+  }
+  /** Starts a row with the id `id`; returns an error when the id was already used. */
   row(id, line, column) {
-    const hash2 = IdIndex.hash(id);
-    const first = this.index.find(id, hash2);
+    this.index.ids.stageString(id);
+    return this.addStaged(line, column);
+  }
+  addStaged(line, column) {
+    const hash2 = this.index.hashStaged();
+    const first = this.index.findStaged(hash2);
     if (first !== -1) {
-      return fail(this.file, line, column, `The id ${JSON.stringify(id)} appears twice (first on line ${this.lines[first]}).`, "Each example needs a unique id to be paired.");
+      const firstLine3 = this.lines ? this.lines[first] : first + this.lineShift;
+      return fail(this.file, line, column, `The id ${JSON.stringify(this.index.ids.stagedString())} appears twice (first on line ${firstLine3}).`, "Each example needs a unique id to be paired.");
     }
-    const row2 = this.ids.length;
+    const row2 = this.index.size;
     if (row2 >= MAX_PREDICTION_ROWS) return fail(this.file, line, column, `Over ${MAX_PREDICTION_ROWS.toLocaleString("en-US")} examples.`);
-    if (row2 >= this.lines.length) {
-      const grown = new Int32Array(this.lines.length * 2);
-      grown.set(this.lines);
-      this.lines = grown;
+    if (row2 === 0) this.lineShift = line;
+    if (!this.lines && line !== row2 + this.lineShift) {
+      this.lines = new Int32Array(Math.max(16, Math.min(this.rows, PRESIZE_MAX), row2 + 1));
+      for (let r = 0; r < row2; r++) this.lines[r] = r + this.lineShift;
     }
-    this.lines[row2] = line;
-    this.index.add(id, hash2);
+    if (this.lines) {
+      if (row2 >= this.lines.length) {
+        const grown = new Int32Array(this.lines.length * 2);
+        grown.set(this.lines);
+        this.lines = grown;
+      }
+      this.lines[row2] = line;
+    }
+    this.index.addStaged(hash2);
     return null;
   }
   column(name, line, col) {
@@ -55169,7 +55453,7 @@ var Builder = class {
     this.put(c, NaN);
   }
   put(c, value) {
-    const row2 = this.ids.length - 1;
+    const row2 = this.index.size - 1;
     if (row2 >= c.values.length) {
       const grown = new Float64Array(Math.max(Math.min(this.rows, PRESIZE_MAX), c.values.length * 2, row2 + 1)).fill(NaN);
       grown.set(c.values);
@@ -55184,15 +55468,17 @@ var Builder = class {
         this.notes.add(c.textAt.line, c.textAt.column, "metrics/text-column", `\`${name}\` holds text, not numbers; it is not used for significance.`);
         continue;
       }
-      const values = c.values.length === this.ids.length ? c.values : new Float64Array(this.ids.length).fill(NaN);
-      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, this.ids.length)));
+      const rows = this.index.size;
+      const values = c.values.length === rows ? c.values : new Float64Array(rows).fill(NaN);
+      if (values !== c.values) values.set(c.values.subarray(0, Math.min(c.values.length, rows)));
       if (c.nonFinite > 0) {
         this.notes.add(1, 1, "metrics/non-finite-example", `\`${name}\`: ${c.nonFinite} ${c.nonFinite === 1 ? "example has" : "examples have"} NaN or an infinite value; ${c.nonFinite === 1 ? "it is" : "they are"} left out of the bootstrap for this metric.`);
       }
       columns.set(name, values);
     }
-    if (this.ids.length === 0) return fail(this.file, 1, 1, "The file has no examples.");
-    return { ok: true, value: { file: this.file, ids: this.ids, columns, notes: this.notes.done(), idIndex: this.index } };
+    if (this.index.size === 0) return fail(this.file, 1, 1, "The file has no examples.");
+    this.index.trim();
+    return { ok: true, value: { file: this.file, ids: this.index.ids, columns, notes: this.notes.done(), idIndex: this.index } };
   }
 };
 function jsonLinesBytesStart(file2, bytes, options) {
@@ -55386,6 +55672,10 @@ var FlatRecord = class {
   count = 0;
   names = [];
   values = [];
+  /** Where a value ID_BYTES is: the id's bytes are idBytes[idStart, idEnd), not copied into a string. */
+  idBytes = null;
+  idStart = 0;
+  idEnd = 0;
   push(name, value) {
     this.names[this.count] = name;
     this.values[this.count] = value;
@@ -55395,10 +55685,10 @@ var FlatRecord = class {
 function addRecord(b, record2, lineNo) {
   let idValue;
   for (let j = 0; j < record2.count; j++) if (record2.names[j] === "id") idValue = record2.values[j];
-  if (idValue === void 0 || !(typeof idValue === "string" || typeof idValue === "number" && Number.isFinite(idValue))) {
+  if (idValue === void 0 || !(idValue === ID_BYTES || typeof idValue === "string" || typeof idValue === "number" && Number.isFinite(idValue))) {
     return fail(b.file, lineNo, 1, idValue === void 0 ? "This record has no `id`." : "The `id` must be a string or a number.", "Give every example an `id` so base and head can be paired.");
   }
-  const bad = b.row(String(idValue), lineNo, 1);
+  const bad = idValue === ID_BYTES ? b.rowBytes(record2.idBytes, record2.idStart, record2.idEnd, lineNo, 1) : b.row(String(idValue), lineNo, 1);
   if (bad) return bad;
   for (let j = 0; j < record2.count; j++) {
     const name = record2.names[j];
@@ -55465,7 +55755,14 @@ function scanFlatRecord(text, start, end, record2) {
           if (d === 92 || d < 32 || d >= 128) return false;
         }
         if (v >= end) return false;
-        value = name === "id" ? ascii(text, i + 1, v) : TEXT2;
+        if (name === "id") {
+          record2.idBytes = text;
+          record2.idStart = i + 1;
+          record2.idEnd = v;
+          value = ID_BYTES;
+        } else {
+          value = TEXT2;
+        }
         i = v + 1;
       } else if (c === 45 || c >= 48 && c <= 57) {
         const negative = c === 45;
@@ -55527,6 +55824,7 @@ function scanFlatRecord(text, start, end, record2) {
   return true;
 }
 var NESTED = /* @__PURE__ */ Symbol("nested");
+var ID_BYTES = /* @__PURE__ */ Symbol("id bytes");
 function parseRecord(line) {
   const fields = /* @__PURE__ */ new Map();
   let parsed;
@@ -56418,16 +56716,18 @@ function notComputed(reason, options = {}) {
 function pairedSignificance(base, head, options = {}) {
   const result = notComputed("", options);
   const baseIndex = base.idIndex ?? IdIndex.over(base.ids);
+  const headIndex = head.idIndex ?? IdIndex.over(head.ids);
   const matched = new Uint8Array(base.ids.length);
   let baseRows = new Int32Array(Math.min(base.ids.length, head.ids.length));
   let headRows = new Int32Array(baseRows.length);
   let paired = 0;
+  const found = new Int32Array(PAIR_BATCH);
   for (let h = 0; h < head.ids.length; h++) {
-    const id = head.ids[h];
-    const b = baseIndex.find(id, head.idIndex ? head.idIndex.hashOf(h) : IdIndex.hash(id));
+    if (h % PAIR_BATCH === 0) baseIndex.findRowsOf(headIndex, h, Math.min(head.ids.length, h + PAIR_BATCH), found);
+    const b = found[h % PAIR_BATCH];
     if (b === -1) {
       result.headOnly++;
-      if (result.headOnlyIds.length < UNPAIRED_SHOWN) result.headOnlyIds.push(id);
+      if (result.headOnlyIds.length < UNPAIRED_SHOWN) result.headOnlyIds.push(head.ids.at(h));
     } else if (matched[b] === 0) {
       matched[b] = 1;
       baseRows[paired] = b;
@@ -56438,18 +56738,23 @@ function pairedSignificance(base, head, options = {}) {
   for (let b = 0; b < base.ids.length; b++) {
     if (matched[b] === 1) continue;
     result.baseOnly++;
-    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(base.ids[b]);
+    if (result.baseOnlyIds.length < UNPAIRED_SHOWN) result.baseOnlyIds.push(base.ids.at(b));
   }
   result.paired = paired;
   const scheme = schemeFor(paired, options);
   if (scheme === "multinomial") {
     const order = Array.from({ length: paired }, (_, k) => k);
-    const ids = head.ids;
-    order.sort((x, y) => {
-      const a = ids[headRows[x]];
-      const c = ids[headRows[y]];
-      return a < c ? -1 : a > c ? 1 : 0;
-    });
+    const arena = headIndex.ids;
+    if (arena.bytesSortAsStrings) {
+      order.sort((x, y) => arena.compareBytes(headRows[x], headRows[y]));
+    } else {
+      const ids = Array.from(arena);
+      order.sort((x, y) => {
+        const a = ids[headRows[x]];
+        const c = ids[headRows[y]];
+        return a < c ? -1 : a > c ? 1 : 0;
+      });
+    }
     baseRows = Int32Array.from(order, (k) => baseRows[k]);
     headRows = Int32Array.from(order, (k) => headRows[k]);
   }
@@ -56460,22 +56765,24 @@ function pairedSignificance(base, head, options = {}) {
       result.skipped.set(name, `only ${head.file} has per-example values for it`);
       continue;
     }
-    const d = new Float64Array(paired);
     let used = 0;
-    for (let k = 0; k < paired; k++) {
-      const diff = headValues[headRows[k]] - baseValues[baseRows[k]];
-      if (Number.isFinite(diff)) d[used++] = diff;
-    }
+    for (let k = 0; k < paired; k++) if (Number.isFinite(headValues[headRows[k]] - baseValues[baseRows[k]])) used++;
     if (used < 2) {
       result.skipped.set(name, "fewer than 2 examples have it on both sides");
       continue;
     }
-    usable.push({ name, d: d.subarray(0, used) });
+    usable.push({ name, headValues, baseValues, used });
   }
   for (const name of base.columns.keys()) {
     if (!head.columns.has(name)) result.skipped.set(name, `only ${base.file} has per-example values for it`);
   }
-  for (const { name, d } of usable) {
+  const buffer = new Float64Array(usable.reduce((most, u) => Math.max(most, u.used), 0));
+  for (const { name, headValues, baseValues, used } of usable) {
+    const d = buffer.subarray(0, used);
+    for (let k = 0, j = 0; k < paired; k++) {
+      const diff = headValues[headRows[k]] - baseValues[baseRows[k]];
+      if (Number.isFinite(diff)) d[j++] = diff;
+    }
     const interval = bootstrapMeanDifference(d, { ...options, scheme });
     if (interval) result.columns.set(name, { interval, significant: excludesZero(interval) });
   }
@@ -56540,8 +56847,7 @@ function compareMetrics(base, head, options = {}) {
     const sig = column === void 0 ? void 0 : significance.columns.get(column);
     const ci = sig ? [sig.interval.lo, sig.interval.hi] : null;
     const { status, delta, relativeDelta, within } = classify(b, h, goal, m?.rule.tolerance ?? 0);
-    const noCiReason = !significance.computed ? significance.reason : column !== void 0 && significance.skipped.get(column) || "no per-example values for this metric";
-    const { gate, reason } = evaluateGate({ rule: m?.rule ?? null, goal, base: b, head: h, withinTolerance: within, ci, noCiReason });
+    const { gate, reason } = m ? evaluateGate({ rule: m.rule, goal, base: b, head: h, withinTolerance: within, ci, noCiReason: noCiReason(significance, column) }) : NO_RULE_GATE;
     rows.push({
       metric: key,
       base: b,
@@ -56588,6 +56894,11 @@ function compareMetrics(base, head, options = {}) {
     gates[row2.gate]++;
   }
   return { rows, gatesPassed: gates.fail === 0, gates, counts, significance, notes, model: head.model ?? base.model };
+}
+var NO_RULE_GATE = evaluateGate({ rule: null, goal: null, base: null, head: null, withinTolerance: false, ci: null, noCiReason: "" });
+function noCiReason(significance, column) {
+  if (!significance.computed) return significance.reason;
+  return column !== void 0 && significance.skipped.get(column) || "no per-example values for this metric";
 }
 function classify(b, h, goal, tolerance) {
   const none = { delta: null, relativeDelta: null, within: false };

@@ -4,12 +4,12 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   runShare
-} from "./chunks/chunk-AFYWGQ74.js";
+} from "./chunks/chunk-PAFACRH3.js";
 import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunks/chunk-CXCWCUZF.js";
+} from "./chunks/chunk-7OYJ5WBA.js";
 import "./chunks/chunk-FVVK2O27.js";
 
 // src/node/bootstrap-worker.ts

@@ -15,9 +15,9 @@ import * as nodeModule from "node:module";
 // src/cli/main.ts
 import { readFileSync } from "node:fs";
 var COMMANDS = {
-  validate: { load: async () => (await import("./chunks/validate-AYISM2GO.js")).runValidate, summary: "Check model cards (front matter, metrics, license, repository policy)" },
-  diff: { load: async () => (await import("./chunks/diff-GTSRINEZ.js")).runDiff, summary: "Compare metrics: two files, or git revisions (modelgate diff main), under your gates" },
-  "explain-metric": { load: async () => (await import("./chunks/explain-6G5THUSW.js")).runExplainMetric, summary: "Show which metric rules apply to a metric, and why" },
+  validate: { load: async () => (await import("./chunks/validate-5YNRDMG4.js")).runValidate, summary: "Check model cards (front matter, metrics, license, repository policy)" },
+  diff: { load: async () => (await import("./chunks/diff-XAXKJHVF.js")).runDiff, summary: "Compare metrics: two files, or git revisions (modelgate diff main), under your gates" },
+  "explain-metric": { load: async () => (await import("./chunks/explain-EOHFEDUO.js")).runExplainMetric, summary: "Show which metric rules apply to a metric, and why" },
   deliveries: { load: () => loadOperatorCommand(DELIVERIES_MODULE, "runDeliveries", "deliveries"), summary: "App operators: list or replay stored webhook deliveries" }
 };
 var DELIVERIES_MODULE = "../ops/deliveries.js";

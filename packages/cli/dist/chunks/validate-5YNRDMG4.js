@@ -5,7 +5,7 @@ const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsWorkflowCommands,
   findingCommand
-} from "./chunk-B7QO5YAV.js";
+} from "./chunk-M2KCMHD2.js";
 import {
   ConfigError,
   InputError,
@@ -22,14 +22,14 @@ import {
   renderFindingsText,
   renderText,
   validateCard
-} from "./chunk-F5LXGE32.js";
+} from "./chunk-J7X43PXB.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   require_picomatch
-} from "./chunk-CXCWCUZF.js";
+} from "./chunk-7OYJ5WBA.js";
 import {
   __toESM
 } from "./chunk-FVVK2O27.js";

@@ -6,7 +6,7 @@ import {
   BLOCK_RESAMPLES,
   blockCount,
   blockMeans
-} from "./chunk-CXCWCUZF.js";
+} from "./chunk-7OYJ5WBA.js";
 
 // src/node/parallel-bootstrap.ts
 import { availableParallelism } from "node:os";

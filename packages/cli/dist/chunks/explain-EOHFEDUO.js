@@ -12,14 +12,14 @@ import {
   oneOf,
   parseCommandArgs,
   renderFindingsText
-} from "./chunk-F5LXGE32.js";
+} from "./chunk-J7X43PXB.js";
 import {
   CliError,
   EXIT
 } from "./chunk-EMOS75I2.js";
 import {
   explainMetric
-} from "./chunk-CXCWCUZF.js";
+} from "./chunk-7OYJ5WBA.js";
 import "./chunk-FVVK2O27.js";
 
 // src/cli/explain.ts

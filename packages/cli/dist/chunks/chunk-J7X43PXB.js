@@ -12,7 +12,7 @@ import {
   decodeJsonString,
   require_dist,
   require_picomatch
-} from "./chunk-CXCWCUZF.js";
+} from "./chunk-7OYJ5WBA.js";
 import {
   __commonJS,
   __export,

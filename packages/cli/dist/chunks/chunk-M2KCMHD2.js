@@ -4,14 +4,14 @@ import { createRequire as __modelgateCreateRequire } from 'node:module';
 const require = __modelgateCreateRequire(import.meta.url);
 import {
   cardsVerdict
-} from "./chunk-F5LXGE32.js";
+} from "./chunk-J7X43PXB.js";
 import {
   findingSpan,
   findingText
 } from "./chunk-EMOS75I2.js";
 import {
   verdictText
-} from "./chunk-CXCWCUZF.js";
+} from "./chunk-7OYJ5WBA.js";
 
 // src/render/workflow-commands.ts
 function escapeCommandData(text) {

@@ -6,10 +6,10 @@ import {
   MAX_THREADS,
   MAX_THREADS_ASKED,
   parallelBlocks
-} from "./chunk-AFYWGQ74.js";
+} from "./chunk-PAFACRH3.js";
 import {
   metricsWorkflowCommands
-} from "./chunk-B7QO5YAV.js";
+} from "./chunk-M2KCMHD2.js";
 import {
   renderExplanation
 } from "./chunk-KQYYNDUW.js";
@@ -26,7 +26,7 @@ import {
   parseCommandArgs,
   readUpTo,
   renderFindingsText
-} from "./chunk-F5LXGE32.js";
+} from "./chunk-J7X43PXB.js";
 import {
   CliError,
   EXIT
@@ -53,7 +53,7 @@ import {
   readPredictionsChunked,
   statusSummary,
   verdictText
-} from "./chunk-CXCWCUZF.js";
+} from "./chunk-7OYJ5WBA.js";
 import {
   plural,
   truncate
